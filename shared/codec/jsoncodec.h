@@ -1,0 +1,56 @@
+#pragma once
+
+#include "model/application.h"
+#include "model/notification.h"
+#include "protocol/error.h"
+#include "protocol/messages.h"
+#include "protocol/validator.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+
+namespace herald {
+
+// The native wire: PROTOCOL.md's JSON (camelCase, RFC 3339 times, ids as JSON numbers).
+// Decoders validate (through Validator) and name the bad field; unknown keys are ignored.
+// Encoders produce compact JSON. Thread-safe (no mutable state).
+class JsonCodec
+{
+public:
+    explicit JsonCodec(Limits limits = {}) : m_validator(limits) {}
+
+    const Validator &validator() const { return m_validator; }
+
+    // --- notifications
+    static QJsonObject toJson(const Notification &n); // the full stored object
+    // The body of POST /api/v1/notifications: one object or an array of 1..maxBatch (all or
+    // nothing). id/time/node in the input are ignored; `persistent` defaults to true,
+    // `priority` to "normal".
+    Result<QList<Notification>> parsePublishBody(const QByteArray &body) const;
+    Result<Notification> parsePublish(const QJsonObject &object, const QString &path = {}) const;
+    // A full object as the server sends it (client side); requires a valid id.
+    Result<Notification> parseNotification(const QJsonObject &object) const;
+
+    // --- catalog
+    static QJsonObject toJson(const Application &application);
+    static QJsonObject toJson(const Channel &channel);
+    // Body of PUT /api/v1/applications/{name}: {title, eventTypes}; the name comes from the path.
+    Result<Application> parseApplication(const QByteArray &body, const QString &name) const;
+    // Body of PUT .../channels/{name}: {title, description}; may be empty.
+    Result<Channel> parseChannel(const QByteArray &body, const QString &application,
+                                 const QString &name) const;
+
+    // --- WebSocket frames
+    static QByteArray encode(const ServerMessage &message);
+    static QByteArray encode(const ClientMessage &message);
+    Result<ClientMessage> decodeClientMessage(const QByteArray &frame) const;
+    Result<ServerMessage> decodeServerMessage(const QByteArray &frame) const;
+
+    // --- errors: {"error":{"code":"...","message":"..."}}
+    static QByteArray errorBody(const Error &error);
+
+private:
+    Validator m_validator;
+};
+
+} // namespace herald

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <QDateTime>
+#include <QString>
+
+#include <optional>
+
+namespace herald {
+
+// RFC 3339 UTC with milliseconds, as PROTOCOL.md requires: 2026-11-22T12:00:00.123Z
+QString toRfc3339(const QDateTime &time);
+// Accepts any RFC 3339 / ISO 8601 date-time with an offset or Z; nullopt when invalid.
+std::optional<QDateTime> fromRfc3339(const QString &text);
+// Now, in UTC, truncated to milliseconds.
+QDateTime utcNow();
+
+} // namespace herald

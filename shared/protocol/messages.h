@@ -1,0 +1,105 @@
+#pragma once
+
+#include "model/notification.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+#include <variant>
+
+namespace herald {
+
+// Messages of the WebSocket protocol, independent of the wire (native JSON or Hermes).
+
+struct Subscription
+{
+    QString application;
+    QStringList channels;
+    friend bool operator==(const Subscription &, const Subscription &) = default;
+};
+
+// Client -> server
+struct RegisterMessage
+{
+    QString clientId;
+    QString user;  // may be empty: then the token's user
+    QString token; // may be empty: then the token of the upgrade request
+    QList<Subscription> subscriptions;
+    int fetchLast = 0;
+    std::optional<NotificationId> lastNotificationId;
+    friend bool operator==(const RegisterMessage &, const RegisterMessage &) = default;
+};
+
+struct AckMessage
+{
+    QList<NotificationId> ids;
+    friend bool operator==(const AckMessage &, const AckMessage &) = default;
+};
+
+struct PingMessage
+{
+    friend bool operator==(const PingMessage &, const PingMessage &) = default;
+};
+
+using ClientMessage = std::variant<RegisterMessage, AckMessage, PingMessage>;
+
+// Server -> client
+struct RegisteredMessage
+{
+    QString sessionId;
+    int node = 0;
+    QDateTime serverTime;
+    friend bool operator==(const RegisteredMessage &, const RegisteredMessage &) = default;
+};
+
+struct NotificationMessage
+{
+    Notification notification;
+    friend bool operator==(const NotificationMessage &, const NotificationMessage &) = default;
+};
+
+struct BacklogDoneMessage
+{
+    friend bool operator==(const BacklogDoneMessage &, const BacklogDoneMessage &) = default;
+};
+
+struct AcknowledgedMessage
+{
+    QList<NotificationId> ids;
+    friend bool operator==(const AcknowledgedMessage &, const AcknowledgedMessage &) = default;
+};
+
+struct DeletedMessage
+{
+    QList<NotificationId> ids;
+    friend bool operator==(const DeletedMessage &, const DeletedMessage &) = default;
+};
+
+struct PongMessage
+{
+    friend bool operator==(const PongMessage &, const PongMessage &) = default;
+};
+
+struct ErrorMessage
+{
+    QString code; // an ErrorCode name, e.g. "bad_request"
+    QString message;
+    friend bool operator==(const ErrorMessage &, const ErrorMessage &) = default;
+};
+
+using ServerMessage = std::variant<RegisteredMessage, NotificationMessage, BacklogDoneMessage,
+                                   AcknowledgedMessage, DeletedMessage, PongMessage, ErrorMessage>;
+
+// WebSocket close codes of PROTOCOL.md.
+namespace CloseCode {
+constexpr int Normal = 1000;
+constexpr int GoingAway = 1001;
+constexpr int UnsupportedData = 1003;
+constexpr int Policy = 1008;
+constexpr int TooBig = 1009;
+constexpr int TryAgainLater = 1013;
+} // namespace CloseCode
+
+} // namespace herald

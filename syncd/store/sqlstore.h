@@ -1,0 +1,104 @@
+#pragma once
+
+#include "model/application.h"
+#include "model/notification.h"
+#include "model/receipt.h"
+#include "protocol/error.h"
+#include "store/dialect.h"
+#include "store/storetypes.h"
+
+#include <QSqlDatabase>
+
+#include <memory>
+
+namespace herald::syncd {
+
+struct StoreOptions
+{
+    // "FULL" (default: a 201 survives a power cut) or "NORMAL" (survives a crash of the
+    // process, not of the machine). SQLite only.
+    QString synchronous = QStringLiteral("FULL");
+    bool autoCreateChannels = true;
+    int backlogScanLimit = 5000; // rows of the subscribed channels a backlog query looks at
+};
+
+// Herald's storage on one QSqlDatabase connection: catalog, notifications, receipts, users,
+// tokens. Synchronous; owned and used by exactly one thread (a QSqlDatabase connection belongs
+// to the thread that opened it). StoreThread runs it for the daemon; the command line and the
+// unit tests use it directly. Every method returns an Error (never throws) and, on error,
+// leaves the database as it was (callers group many calls in one transaction; see
+// StoreThread).
+class SqlStore
+{
+public:
+    // `database` is a file path (SQLite; created if missing) or
+    // postgresql://user@host:port/db. Opens, configures (WAL, synchronous, foreign keys,
+    // busy timeout) and migrates. A database newer than this binary is refused with
+    // ErrorCode::Unavailable and a message saying both versions.
+    static Result<std::unique_ptr<SqlStore>> open(const QString &database,
+                                                  const StoreOptions &options = {});
+    ~SqlStore();
+    SqlStore(const SqlStore &) = delete;
+    SqlStore &operator=(const SqlStore &) = delete;
+
+    int schemaVersion() const;
+    const Dialect &dialect() const { return *m_dialect; }
+    QSqlDatabase &database() { return m_db; }
+
+    // --- transactions (StoreThread groups many operations in one; each in a savepoint)
+    Result<void> begin();
+    Result<void> commit();
+    void rollback();
+    Result<void> savepoint(const QString &name);
+    Result<void> releaseSavepoint(const QString &name);
+    void rollbackToSavepoint(const QString &name);
+
+    // --- catalog
+    Result<Application> upsertApplication(const Application &application); // fills rowId
+    Result<std::optional<Application>> findApplication(const QString &name);
+    Result<QList<Application>> applications();
+    Result<bool> deleteApplication(const QString &name); // with its channels and notifications
+    // The application must exist (NotFound naming "application" otherwise).
+    Result<Channel> upsertChannel(const Channel &channel);
+    Result<std::optional<Channel>> findChannel(const QString &application, const QString &name);
+    Result<QList<Channel>> channels(const QString &application = {}); // empty: all
+
+    // --- notifications
+    // Stores persistent ones (all or nothing), filling applicationId/channelId of every item
+    // (transient ones too, without storing them). Unknown application: NotFound
+    // ("[i].application"); unknown channel: created when autoCreateChannels, NotFound
+    // ("[i].channel") otherwise. Id collision: Conflict.
+    Result<void> insertNotifications(QList<Notification> &notifications);
+    Result<std::optional<Notification>> findNotification(NotificationId id);
+    Result<bool> deleteNotification(NotificationId id); // with its receipts
+    Result<QList<Notification>> backlog(const BacklogQuery &query);
+    Result<NotificationPage> list(const ListQuery &query);
+    Result<qint64> countNotifications();
+    // Removes notifications whose expiresAt has passed; returns their ids.
+    Result<QList<NotificationId>> purgeExpired(const QDateTime &now);
+
+    // --- receipts: idempotent. Returns the ids among `ids` that exist, are persistent and are
+    // visible to `user` (all of them now acknowledged), in the order given; others are ignored.
+    Result<QList<NotificationId>> acknowledge(const QString &user, const QList<NotificationId> &ids,
+                                              const QDateTime &time);
+    Result<QList<Receipt>> receipts(const QString &user); // all of one user, by id
+
+    // --- users and tokens
+    Result<void> createUser(const QString &name); // Conflict when it exists
+    Result<bool> userExists(const QString &name);
+    Result<QStringList> users();
+    Result<qint64> insertToken(const TokenRecord &token); // returns its id
+    Result<std::optional<TokenRecord>> findTokenByHash(const QByteArray &hash);
+    Result<bool> deleteToken(qint64 id);
+    Result<QList<TokenRecord>> tokens();
+
+private:
+    SqlStore(QSqlDatabase db, std::unique_ptr<Dialect> dialect, StoreOptions options);
+
+    QSqlDatabase m_db;
+    std::unique_ptr<Dialect> m_dialect;
+    StoreOptions m_options;
+    int m_schemaVersion = 0;
+};
+
+} // namespace herald::syncd

@@ -1,0 +1,78 @@
+#pragma once
+
+#include "protocol/error.h"
+#include "store/sqlstore.h"
+
+#include <QMutex>
+#include <QObject>
+#include <QThread>
+#include <QWaitCondition>
+
+#include <deque>
+#include <functional>
+#include <memory>
+
+namespace herald::syncd {
+
+// Runs a SqlStore on a thread of its own with group commit: operations submitted from any
+// thread queue up; the thread takes everything queued, runs it in submission order inside ONE
+// transaction (each operation in its own savepoint, so a failing one changes nothing and does
+// not affect the others), commits once, and only then delivers every result. With
+// synchronous=FULL that is one fsync for all the rows of concurrent requests, and no caller
+// hears of success before its row is durable. A failed commit fails every operation of the
+// batch.
+class StoreThread : public QThread
+{
+    Q_OBJECT
+public:
+    explicit StoreThread(std::unique_ptr<SqlStore> store, QObject *parent = nullptr);
+    ~StoreThread() override; // stops and drains
+
+    // Runs `op` on the store thread; `done` runs in `context`'s thread after the commit that
+    // holds op (or with op's error). `context` must outlive the StoreThread (use a long-lived
+    // object; check per-request liveness inside `done`). Thread-safe.
+    template <typename T>
+    void submit(std::function<Result<T>(SqlStore &)> op, QObject *context,
+                std::function<void(Result<T>)> done)
+    {
+        auto result = std::make_shared<Result<T>>(fail(ErrorCode::Internal, QString()));
+        enqueue(Operation{
+            [op = std::move(op), result](SqlStore &store) {
+                *result = op(store);
+                return result->has_value();
+            },
+            [result](const Error &commitError) { *result = tl::unexpected(commitError); },
+            context,
+            [done = std::move(done), result]() { done(std::move(*result)); }});
+    }
+
+    // Stops taking new work, finishes and commits what is queued, ends the thread.
+    void stopAndDrain();
+
+    quint64 batchesCommitted() const;
+    quint64 operationsCommitted() const;
+
+protected:
+    void run() override;
+
+private:
+    struct Operation
+    {
+        std::function<bool(SqlStore &)> run;             // true: keep (release savepoint)
+        std::function<void(const Error &)> failByCommit; // the batch's commit failed
+        QObject *context;
+        std::function<void()> deliver;
+    };
+    void enqueue(Operation operation);
+    void runBatch(std::deque<Operation> &batch);
+
+    std::unique_ptr<SqlStore> m_store;
+    mutable QMutex m_mutex;
+    QWaitCondition m_wake;
+    std::deque<Operation> m_queue;
+    bool m_stopping = false;
+    quint64 m_batches = 0;
+    quint64 m_operations = 0;
+};
+
+} // namespace herald::syncd

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "model/notification.h"
+#include "protocol/messages.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace herald::syncd {
+
+enum class TokenKind { Admin, Producer, User };
+QString tokenKindName(TokenKind kind);
+std::optional<TokenKind> tokenKindFromName(const QString &name);
+
+// A token as stored: only the SHA-256 hash of the secret is kept.
+struct TokenRecord
+{
+    qint64 id = 0;
+    QByteArray hash; // hex SHA-256 of the secret
+    TokenKind kind = TokenKind::User;
+    QString application; // producer tokens
+    QString user;        // user tokens
+    QString label;
+    QDateTime createdAt;
+};
+
+// What register asks for: the newest `limit` unacknowledged persistent notifications of the
+// subscriptions visible to `user`, newer than `afterId` when set, returned oldest first.
+struct BacklogQuery
+{
+    QString user;
+    QList<Subscription> subscriptions;
+    int limit = 10;
+    std::optional<NotificationId> afterId;
+    QDateTime now; // expired notifications (expiresAt <= now) are left out
+};
+
+// GET /api/v1/notifications: newest first, visible to `user`; `beforeId` is the cursor.
+struct ListQuery
+{
+    QString user;
+    QString application; // empty: all
+    QString channel;     // empty: all (of the application)
+    bool unacknowledgedOnly = false;
+    std::optional<NotificationId> beforeId;
+    int limit = 20;
+    QDateTime now;
+};
+
+struct ListedNotification
+{
+    Notification notification;
+    bool acknowledged = false;
+};
+
+struct NotificationPage
+{
+    QList<ListedNotification> items;
+    std::optional<NotificationId> next; // pass as beforeId for the next page; empty at the end
+};
+
+} // namespace herald::syncd
