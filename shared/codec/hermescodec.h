@@ -28,8 +28,9 @@ public:
     Result<ClientMessage> decodeClientFrame(const QByteArray &frame) const;
 
     // NotificationMessage -> NewNotification (Time as "yyyy-MM-ddTHH:mm:ss.zzz" UTC without
-    // zone, as Hermes wrote it); AcknowledgedMessage -> {"Type":"Acknowledged","Data":{"Ids":[..]}};
-    // DeletedMessage -> {"Type":"Deleted","Data":{"Ids":[..]}}; ErrorMessage ->
+    // zone, as Hermes wrote it); AcknowledgedMessage ->
+    // {"Type":"Acknowledged","Data":{"Ids":[..]}}; DeletedMessage ->
+    // {"Type":"Deleted","Data":{"Ids":[..]}}; ErrorMessage ->
     // {"Type":"Error","Data":{"Code":..,"Message":..}}. Registered, BacklogDone and Pong have
     // no Hermes form: an empty array is returned and nothing is sent.
     static QByteArray encode(const ServerMessage &message);

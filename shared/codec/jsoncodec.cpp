@@ -1,0 +1,543 @@
+#include "jsoncodec.h"
+
+#include "jsonfields.h"
+#include "jsontext.h"
+#include "model/idgenerator.h"
+#include "model/timestamps.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <algorithm>
+#include <climits>
+
+using namespace Qt::StringLiterals;
+
+namespace herald {
+
+using json::FieldReader;
+using json::OrderedObject;
+
+namespace {
+
+const QString PriorityChoices = u"must be one of low, normal, high, urgent"_s;
+
+// The fields a producer sets, shared by a publish body and the full stored object.
+void readContent(FieldReader &r, Notification &n)
+{
+    n.application = r.requiredString(u"application"_s);
+    n.channel = r.requiredString(u"channel"_s);
+    n.code = r.string(u"code"_s);
+    n.title = r.string(u"title"_s);
+    n.message = r.string(u"message"_s);
+    n.persistent = r.boolean(u"persistent"_s, true);
+    if (r.has(u"priority"_s)) {
+        const QJsonValue value = r.value(u"priority"_s);
+        const auto priority = priorityFromName(value.toString());
+        if (value.isString() && priority)
+            n.priority = *priority;
+        else
+            r.fail(r.path(u"priority"_s), PriorityChoices);
+    }
+    n.level = r.string(u"level"_s);
+    n.tags = r.stringMap(u"tags"_s);
+    n.url = r.string(u"url"_s);
+
+    const QJsonArray actions = r.array(u"actions"_s);
+    for (qsizetype i = 0; i < actions.size() && r.ok(); ++i) {
+        const QString path = indexPath(r.path(u"actions"_s), i);
+        if (!actions.at(i).isObject()) {
+            r.fail(path, u"must be an object"_s);
+            break;
+        }
+        FieldReader ar(actions.at(i).toObject(), path);
+        NotificationAction action;
+        action.id = ar.requiredString(u"id"_s);
+        action.label = ar.requiredString(u"label"_s);
+        action.url = ar.string(u"url"_s);
+        if (!ar.ok())
+            r.fail(*ar.error());
+        n.actions.append(action);
+    }
+
+    n.recipients = r.stringList(u"recipients"_s);
+    n.expiresAt = r.time(u"expiresAt"_s);
+}
+
+// A stored notification as the server sends it; `path` prefixes errors ("data" in a frame).
+Result<Notification> readNotification(const QJsonObject &object, const QString &path)
+{
+    FieldReader r(object, path);
+    Notification n;
+    r.require(u"id"_s);
+    n.id = r.id(u"id"_s).value_or(0);
+    readContent(r, n);
+    r.require(u"time"_s);
+    n.time = r.time(u"time"_s).value_or(QDateTime());
+    const qint64 node = r.integer(u"node"_s).value_or(0);
+    if (node < 0 || node > IdGenerator::MaxNode)
+        r.fail(r.path(u"node"_s), u"must be between 0 and %1"_s.arg(IdGenerator::MaxNode));
+    n.node = int(node);
+    if (!r.ok())
+        return r.unexpected();
+    return n;
+}
+
+QJsonArray toJsonArray(const QStringList &list)
+{
+    QJsonArray array;
+    for (const QString &s : list)
+        array.append(s);
+    return array;
+}
+
+int clampToInt(qint64 value)
+{
+    return int(std::clamp<qint64>(value, INT_MIN, INT_MAX));
+}
+
+// A body that may be absent (PUT with no body): empty means an empty object.
+Result<QJsonObject> parseOptionalObject(const QByteArray &body)
+{
+    if (body.trimmed().isEmpty())
+        return QJsonObject();
+    return json::parseObject(body, u"body"_s);
+}
+
+// A name repeated in a catalog body must agree with the path, since names never change.
+void checkSameName(FieldReader &r, const QString &key, const QString &expected)
+{
+    if (r.has(key) && r.string(key) != expected)
+        r.fail(r.path(key), u"does not match '%1' in the request path"_s.arg(expected));
+}
+
+Result<ClientMessage> readRegister(const QJsonObject &object, const Validator &validator)
+{
+    FieldReader r(object);
+    RegisterMessage m;
+    m.clientId = r.requiredString(u"clientId"_s);
+    m.user = r.string(u"user"_s);
+    m.token = r.string(u"token"_s);
+    r.require(u"subscriptions"_s);
+    const QJsonArray subscriptions = r.array(u"subscriptions"_s);
+    for (qsizetype i = 0; i < subscriptions.size() && r.ok(); ++i) {
+        const QString path = indexPath(u"subscriptions"_s, i);
+        if (!subscriptions.at(i).isObject()) {
+            r.fail(path, u"must be an object"_s);
+            break;
+        }
+        FieldReader sr(subscriptions.at(i).toObject(), path);
+        Subscription subscription;
+        subscription.application = sr.requiredString(u"application"_s);
+        sr.require(u"channels"_s);
+        subscription.channels = sr.stringList(u"channels"_s);
+        if (!sr.ok())
+            r.fail(*sr.error());
+        m.subscriptions.append(subscription);
+    }
+    m.fetchLast = clampToInt(r.integer(u"fetchLast"_s).value_or(0));
+    m.lastNotificationId = r.id(u"lastNotificationId"_s);
+    if (!r.ok())
+        return r.unexpected();
+    if (auto valid = validator.checkRegister(m); !valid)
+        return tl::unexpected(valid.error());
+    return m;
+}
+
+Result<QList<NotificationId>> readIdsField(const QJsonObject &object)
+{
+    const QJsonValue ids = object.value(u"ids"_s);
+    if (ids.isUndefined() || ids.isNull())
+        return failField(u"ids"_s, u"is required"_s);
+    return json::readIds(ids, u"ids"_s);
+}
+
+// The type of a frame, which every frame must carry as a string.
+Result<QString> readType(const QJsonObject &object)
+{
+    FieldReader r(object);
+    const QString type = r.requiredString(u"type"_s);
+    if (!r.ok())
+        return r.unexpected();
+    return type;
+}
+
+tl::unexpected<Error> unknownType(const QString &type)
+{
+    return failField(u"type"_s, u"unknown message type '%1'"_s.arg(type));
+}
+
+// --- frames, each written with "type" first as PROTOCOL.md shows them
+
+QByteArray typeOnly(QStringView type)
+{
+    return OrderedObject().addString(u"type", type).toJson();
+}
+
+QByteArray withIds(QStringView type, const QList<NotificationId> &ids)
+{
+    return OrderedObject().addString(u"type", type).addRaw(u"ids", json::idArray(ids)).toJson();
+}
+
+QByteArray encodeFrame(const RegisteredMessage &m)
+{
+    return OrderedObject()
+        .addString(u"type", u"registered")
+        .addString(u"sessionId", m.sessionId)
+        .addInteger(u"node", m.node)
+        .addString(u"serverTime", toRfc3339(m.serverTime))
+        .toJson();
+}
+
+QByteArray encodeFrame(const NotificationMessage &m)
+{
+    return OrderedObject()
+        .addString(u"type", u"notification")
+        .addValue(u"data", JsonCodec::toJson(m.notification))
+        .toJson();
+}
+
+QByteArray encodeFrame(const BacklogDoneMessage &)
+{
+    return typeOnly(u"backlogDone");
+}
+
+QByteArray encodeFrame(const AcknowledgedMessage &m)
+{
+    return withIds(u"acknowledged", m.ids);
+}
+
+QByteArray encodeFrame(const DeletedMessage &m)
+{
+    return withIds(u"deleted", m.ids);
+}
+
+QByteArray encodeFrame(const PongMessage &)
+{
+    return typeOnly(u"pong");
+}
+
+QByteArray encodeFrame(const ErrorMessage &m)
+{
+    return OrderedObject()
+        .addString(u"type", u"error")
+        .addString(u"code", m.code)
+        .addString(u"message", m.message)
+        .toJson();
+}
+
+QByteArray encodeFrame(const RegisterMessage &m)
+{
+    QJsonArray subscriptions;
+    for (const Subscription &s : m.subscriptions) {
+        subscriptions.append(QJsonObject{{u"application"_s, s.application},
+                                         {u"channels"_s, toJsonArray(s.channels)}});
+    }
+    OrderedObject o;
+    o.addString(u"type", u"register").addString(u"clientId", m.clientId);
+    if (!m.user.isEmpty())
+        o.addString(u"user", m.user);
+    if (!m.token.isEmpty())
+        o.addString(u"token", m.token);
+    o.addValue(u"subscriptions", subscriptions).addInteger(u"fetchLast", m.fetchLast);
+    if (m.lastNotificationId)
+        o.addInteger(u"lastNotificationId", *m.lastNotificationId);
+    return o.toJson();
+}
+
+QByteArray encodeFrame(const AckMessage &m)
+{
+    return withIds(u"ack", m.ids);
+}
+
+QByteArray encodeFrame(const PingMessage &)
+{
+    return typeOnly(u"ping");
+}
+
+} // namespace
+
+// --- notifications
+
+QJsonObject JsonCodec::toJson(const Notification &n)
+{
+    // Empty optional strings (code, level, url) are left out; parseNotification reads an
+    // absent one back as empty, so the round trip is exact.
+    QJsonObject o;
+    o.insert(u"id"_s, QJsonValue(qint64(n.id)));
+    o.insert(u"application"_s, n.application);
+    o.insert(u"channel"_s, n.channel);
+    if (!n.code.isEmpty())
+        o.insert(u"code"_s, n.code);
+    o.insert(u"title"_s, n.title);
+    o.insert(u"message"_s, n.message);
+    o.insert(u"persistent"_s, n.persistent);
+    o.insert(u"priority"_s, priorityName(n.priority));
+    if (!n.level.isEmpty())
+        o.insert(u"level"_s, n.level);
+    QJsonObject tags;
+    for (auto it = n.tags.cbegin(); it != n.tags.cend(); ++it)
+        tags.insert(it.key(), it.value());
+    o.insert(u"tags"_s, tags);
+    if (!n.url.isEmpty())
+        o.insert(u"url"_s, n.url);
+    QJsonArray actions;
+    for (const NotificationAction &action : n.actions) {
+        QJsonObject a{{u"id"_s, action.id}, {u"label"_s, action.label}};
+        if (!action.url.isEmpty())
+            a.insert(u"url"_s, action.url);
+        actions.append(a);
+    }
+    o.insert(u"actions"_s, actions);
+    if (!n.recipients.isEmpty())
+        o.insert(u"recipients"_s, toJsonArray(n.recipients));
+    if (n.time.isValid())
+        o.insert(u"time"_s, toRfc3339(n.time));
+    if (n.expiresAt)
+        o.insert(u"expiresAt"_s, toRfc3339(*n.expiresAt));
+    o.insert(u"node"_s, n.node);
+    return o;
+}
+
+Result<QList<Notification>> JsonCodec::parsePublishBody(const QByteArray &body) const
+{
+    auto parsed = json::parseObjectOrArray(body, u"body"_s);
+    if (!parsed)
+        return tl::unexpected(parsed.error());
+    if (parsed->isObject()) {
+        auto n = parsePublish(parsed->toObject());
+        if (!n)
+            return tl::unexpected(n.error());
+        return QList<Notification>{*n};
+    }
+
+    const QJsonArray array = parsed->toArray();
+    if (array.isEmpty())
+        return failField(u"body"_s, u"must contain at least one notification"_s);
+    if (array.size() > m_validator.limits().maxBatch) {
+        return failField(u"body"_s,
+                         u"more than %1 notifications"_s.arg(m_validator.limits().maxBatch));
+    }
+    QList<Notification> list;
+    list.reserve(array.size());
+    for (qsizetype i = 0; i < array.size(); ++i) {
+        const QString path = indexPath(QString(), i);
+        if (!array.at(i).isObject())
+            return failField(path, u"must be an object"_s);
+        auto n = parsePublish(array.at(i).toObject(), path);
+        if (!n)
+            return tl::unexpected(n.error());
+        list.append(*n);
+    }
+    return list;
+}
+
+Result<Notification> JsonCodec::parsePublish(const QJsonObject &object, const QString &path) const
+{
+    // id, time and node are the server's: ignored here like any unknown key.
+    FieldReader r(object, path);
+    Notification n;
+    readContent(r, n);
+    if (!r.ok())
+        return r.unexpected();
+    if (auto valid = m_validator.checkNotification(n, path); !valid)
+        return tl::unexpected(valid.error());
+    return n;
+}
+
+Result<Notification> JsonCodec::parseNotification(const QJsonObject &object) const
+{
+    // Types only, no limits: the server's limits are configurable and may exceed ours.
+    return readNotification(object, QString());
+}
+
+// --- catalog
+
+QJsonObject JsonCodec::toJson(const Application &application)
+{
+    QJsonArray eventTypes;
+    for (const EventType &type : application.eventTypes) {
+        QJsonArray levels;
+        for (const Level &level : type.levels)
+            levels.append(QJsonObject{{u"id"_s, level.id}, {u"title"_s, level.title}});
+        eventTypes.append(
+            QJsonObject{{u"id"_s, type.id}, {u"title"_s, type.title}, {u"levels"_s, levels}});
+    }
+    return QJsonObject{{u"name"_s, application.name},
+                       {u"title"_s, application.title},
+                       {u"eventTypes"_s, eventTypes}};
+}
+
+QJsonObject JsonCodec::toJson(const Channel &channel)
+{
+    return QJsonObject{{u"application"_s, channel.application},
+                       {u"name"_s, channel.name},
+                       {u"title"_s, channel.title},
+                       {u"description"_s, channel.description}};
+}
+
+Result<Application> JsonCodec::parseApplication(const QByteArray &body, const QString &name) const
+{
+    auto object = parseOptionalObject(body);
+    if (!object)
+        return tl::unexpected(object.error());
+    FieldReader r(*object);
+    Application application;
+    application.name = name;
+    checkSameName(r, u"name"_s, name);
+    application.title = r.string(u"title"_s);
+    const QJsonArray types = r.array(u"eventTypes"_s);
+    for (qsizetype i = 0; i < types.size() && r.ok(); ++i) {
+        const QString path = indexPath(u"eventTypes"_s, i);
+        if (!types.at(i).isObject()) {
+            r.fail(path, u"must be an object"_s);
+            break;
+        }
+        FieldReader tr(types.at(i).toObject(), path);
+        EventType type;
+        type.id = tr.requiredString(u"id"_s);
+        type.title = tr.string(u"title"_s);
+        const QJsonArray levels = tr.array(u"levels"_s);
+        for (qsizetype l = 0; l < levels.size() && tr.ok(); ++l) {
+            const QString levelPath = indexPath(tr.path(u"levels"_s), l);
+            if (!levels.at(l).isObject()) {
+                tr.fail(levelPath, u"must be an object"_s);
+                break;
+            }
+            FieldReader lr(levels.at(l).toObject(), levelPath);
+            type.levels.append(Level{lr.requiredString(u"id"_s), lr.string(u"title"_s)});
+            if (!lr.ok())
+                tr.fail(*lr.error());
+        }
+        if (!tr.ok())
+            r.fail(*tr.error());
+        application.eventTypes.append(type);
+    }
+    if (!r.ok())
+        return r.unexpected();
+    if (auto valid = m_validator.checkApplication(application); !valid)
+        return tl::unexpected(valid.error());
+    return application;
+}
+
+Result<Channel> JsonCodec::parseChannel(const QByteArray &body, const QString &application,
+                                        const QString &name) const
+{
+    auto object = parseOptionalObject(body);
+    if (!object)
+        return tl::unexpected(object.error());
+    FieldReader r(*object);
+    Channel channel;
+    channel.application = application;
+    channel.name = name;
+    checkSameName(r, u"application"_s, application);
+    checkSameName(r, u"name"_s, name);
+    channel.title = r.string(u"title"_s);
+    channel.description = r.string(u"description"_s);
+    if (!r.ok())
+        return r.unexpected();
+    if (auto valid = m_validator.checkChannel(channel); !valid)
+        return tl::unexpected(valid.error());
+    return channel;
+}
+
+// --- WebSocket frames
+
+QByteArray JsonCodec::encode(const ServerMessage &message)
+{
+    return std::visit([](const auto &m) { return encodeFrame(m); }, message);
+}
+
+QByteArray JsonCodec::encode(const ClientMessage &message)
+{
+    return std::visit([](const auto &m) { return encodeFrame(m); }, message);
+}
+
+Result<ClientMessage> JsonCodec::decodeClientMessage(const QByteArray &frame) const
+{
+    auto object = json::parseObject(frame, u"frame"_s);
+    if (!object)
+        return tl::unexpected(object.error());
+    auto type = readType(*object);
+    if (!type)
+        return tl::unexpected(type.error());
+
+    if (*type == "register"_L1)
+        return readRegister(*object, m_validator);
+    if (*type == "ack"_L1) {
+        auto ids = readIdsField(*object);
+        if (!ids)
+            return tl::unexpected(ids.error());
+        if (auto valid = m_validator.checkIds(*ids, u"ids"_s); !valid)
+            return tl::unexpected(valid.error());
+        return AckMessage{*ids};
+    }
+    if (*type == "ping"_L1)
+        return PingMessage{};
+    return unknownType(*type);
+}
+
+Result<ServerMessage> JsonCodec::decodeServerMessage(const QByteArray &frame) const
+{
+    auto object = json::parseObject(frame, u"frame"_s);
+    if (!object)
+        return tl::unexpected(object.error());
+    auto type = readType(*object);
+    if (!type)
+        return tl::unexpected(type.error());
+
+    if (*type == "registered"_L1) {
+        FieldReader r(*object);
+        RegisteredMessage m;
+        m.sessionId = r.requiredString(u"sessionId"_s);
+        m.node = clampToInt(r.integer(u"node"_s).value_or(0));
+        m.serverTime = r.time(u"serverTime"_s).value_or(QDateTime());
+        if (!r.ok())
+            return r.unexpected();
+        return m;
+    }
+    if (*type == "notification"_L1) {
+        FieldReader r(*object);
+        r.require(u"data"_s);
+        const QJsonObject data = r.object(u"data"_s);
+        if (!r.ok())
+            return r.unexpected();
+        auto n = readNotification(data, u"data"_s);
+        if (!n)
+            return tl::unexpected(n.error());
+        return NotificationMessage{*n};
+    }
+    if (*type == "backlogDone"_L1)
+        return BacklogDoneMessage{};
+    if (*type == "acknowledged"_L1 || *type == "deleted"_L1) {
+        auto ids = readIdsField(*object);
+        if (!ids)
+            return tl::unexpected(ids.error());
+        if (*type == "deleted"_L1)
+            return DeletedMessage{*ids};
+        return AcknowledgedMessage{*ids};
+    }
+    if (*type == "pong"_L1)
+        return PongMessage{};
+    if (*type == "error"_L1) {
+        FieldReader r(*object);
+        ErrorMessage m{r.requiredString(u"code"_s), r.string(u"message"_s)};
+        if (!r.ok())
+            return r.unexpected();
+        return m;
+    }
+    return unknownType(*type);
+}
+
+// --- errors
+
+QByteArray JsonCodec::errorBody(const Error &error)
+{
+    const QByteArray inner = OrderedObject()
+                                 .addString(u"code", errorCodeName(error.code))
+                                 .addString(u"message", error.message)
+                                 .toJson();
+    return OrderedObject().addRaw(u"error", inner).toJson();
+}
+
+} // namespace herald

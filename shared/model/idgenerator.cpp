@@ -41,7 +41,7 @@ int IdGenerator::nodeOf(NotificationId id)
 
 QDateTime IdGenerator::timeOf(NotificationId id)
 {
-    return QDateTime::fromMSecsSinceEpoch((id >> TimeShift) + Epoch, QTimeZone::UTC);
+    return QDateTime::fromMSecsSinceEpoch((id >> TimeShift) + Epoch, Qt::UTC);
 }
 
 NotificationId IdGenerator::firstIdAt(const QDateTime &time)

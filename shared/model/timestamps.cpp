@@ -19,7 +19,7 @@ std::optional<QDateTime> fromRfc3339(const QString &text)
 
 QDateTime utcNow()
 {
-    return QDateTime::fromMSecsSinceEpoch(QDateTime::currentMSecsSinceEpoch(), QTimeZone::UTC);
+    return QDateTime::fromMSecsSinceEpoch(QDateTime::currentMSecsSinceEpoch(), Qt::UTC);
 }
 
 } // namespace herald

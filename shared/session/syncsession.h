@@ -1,0 +1,185 @@
+#pragma once
+
+#include "backoff.h"
+#include "codec/jsoncodec.h"
+#include "model/notification.h"
+#include "protocol/messages.h"
+#include "recentids.h"
+
+#include <QAbstractSocket>
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+#include <QUrl>
+
+#include <set>
+
+class QWebSocket;
+
+namespace herald {
+
+// What a SyncSession connects to and asks for. See PROTOCOL.md "WebSocket".
+struct SyncSessionConfig
+{
+    // ws://host:port/api/v1/ws; with several, the session fails over to the next one in order.
+    QList<QUrl> servers;
+    QString user;     // may be empty: then the token's user
+    QString token;    // sent as "Authorization: Bearer" on the upgrade and in register
+    QString clientId; // this device's uuid
+    QList<Subscription> subscriptions;
+    int fetchLast = 10;
+    int backoffMinMs = 500;
+    int backoffMaxMs = 30'000;
+    int registerTimeoutMs = 10'000; // from opening the socket until `registered`
+    int recentIdsCapacity = RecentIds::DefaultCapacity;
+};
+
+// The client side of the WebSocket protocol: connects to herald-syncd, registers, receives the
+// backlog and then live notifications, acknowledges, and reconnects with backoff and resume
+// (lastNotificationId) when the connection is lost, dropping notifications it has already
+// emitted. Used by the tray client and the tests.
+//
+// Reconnecting: exponential backoff with full jitter (Backoff), reset once a session reaches
+// Live. A server that is overloaded (close 1013; an `unavailable` or `rate_limited` error frame
+// before the close; HTTP 429/503 on the upgrade) makes the next delay at least half the
+// maximum. Each failed attempt moves on to the next server URL; a registered session that
+// merely dropped tries its server again first, unless it closed with 1001 or 1013.
+//
+// Lives in, and must only be used from, the thread that owns it (QWebSocket and QTimer are
+// thread-affine). It owns its socket; signals are emitted from that thread's event loop.
+class SyncSession : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class State
+    {
+        Disconnected, // not connected; a reconnect is pending unless start() was never called
+        Connecting,   // TCP connect and WebSocket upgrade in progress
+        Registering,  // upgraded, `register` sent, waiting for `registered`
+        Backlog,      // registered, receiving the backlog
+        Live,         // backlog done, receiving live notifications
+        Stopped,      // stop() was called, or the server refused the credentials
+    };
+    Q_ENUM(State)
+
+    // Does not connect: call start().
+    explicit SyncSession(SyncSessionConfig config, QObject *parent = nullptr);
+    // Closes an open connection with 1000, without emitting signals.
+    ~SyncSession() override;
+
+    const SyncSessionConfig &config() const { return m_config; }
+    // Replaces the configuration (e.g. a new token after authenticationFailed()). Takes effect
+    // at the next connection attempt; the open connection, if any, is kept.
+    void setConfig(const SyncSessionConfig &config);
+
+    State state() const { return m_state; }
+    // True in Backlog and Live: frames may be sent.
+    bool isRegistered() const { return m_state == State::Backlog || m_state == State::Live; }
+    // The server URL of the current or next connection attempt.
+    QUrl currentServer() const;
+    // The sessionId of the last `registered`; empty before the first one.
+    QString sessionId() const { return m_sessionId; }
+
+    // The highest notification id received so far (0: none). Sent as lastNotificationId in
+    // every register while it is above 0, so a reconnect resumes where the last session ended.
+    NotificationId lastNotificationId() const { return m_lastNotificationId; }
+    // Sets the resume point, e.g. the value the tray persisted at its last exit. Takes effect
+    // at the next register. Emits lastNotificationIdChanged() when the value changes.
+    void setLastNotificationId(NotificationId id);
+
+    // For tests: replaces the reconnect backoff's random source (see Backoff::RandomSource).
+    void setBackoffRandomSource(Backoff::RandomSource random);
+
+    // Connects to the first server now (also to reconnect at once while a reconnect is
+    // pending, or again after stop() or authenticationFailed()). Does nothing while a
+    // connection is open or being opened, or when no server is configured.
+    void start();
+    // Closes the connection with 1000 and stops reconnecting until start(). Acknowledgements
+    // not yet confirmed by the server stay queued for the next session.
+    void stop();
+    // Acknowledges notifications for this user. Sent at once while registered, otherwise
+    // queued and sent right after the next `registered`. Ids sent but not yet confirmed by an
+    // `acknowledged` frame are sent again after a reconnect (acks are idempotent). Invalid ids
+    // (not in 1..2^53-1) are dropped with a warning.
+    void acknowledge(const QList<herald::NotificationId> &ids);
+    // Sends {"type":"ping"}; pongReceived() follows. Returns false (nothing sent) when not
+    // registered.
+    bool ping();
+
+Q_SIGNALS:
+    void stateChanged(herald::SyncSession::State state);
+    // The server accepted the register frame.
+    void registered(const QString &sessionId, int node);
+    // A notification not seen before (duplicates by id are dropped). fromBacklog: it came
+    // between `registered` and `backlogDone` (it was created while this device was away).
+    void notificationReceived(const herald::Notification &notification, bool fromBacklog);
+    void backlogDone();
+    // The user acknowledged these, from this or another session.
+    void acknowledged(const QList<herald::NotificationId> &ids);
+    void deleted(const QList<herald::NotificationId> &ids);
+    void pongReceived();
+    void serverErrorReceived(const QString &code, const QString &message);
+    // The connection or the attempt ended. closeCode is the WebSocket close code as Qt reports
+    // it, or 1006 when there was no WebSocket connection to close (refused, timed out, upgrade
+    // rejected). Qt reports codes 1012-2999 (1013 included) as 1002 "Invalid close code".
+    void disconnected(int closeCode, const QString &reason);
+    // The server refused the credentials (close 1008, or HTTP 401 on the upgrade). The session
+    // is Stopped and does not reconnect until start() is called again.
+    void authenticationFailed();
+    // The next attempt will go to server in delayMs milliseconds.
+    void reconnectScheduled(int delayMs, const QUrl &server);
+    void lastNotificationIdChanged(herald::NotificationId id);
+
+private:
+    // How a connection ended, as far as reconnecting is concerned.
+    enum class Loss
+    {
+        Normal,
+        AuthenticationRefused,
+        TryLater
+    };
+
+    void connectToServer();
+    void onSocketConnected();
+    void onSocketDisconnected();
+    void onSocketError(QAbstractSocket::SocketError error);
+    void onTextMessageReceived(const QString &frame);
+    void onRegisterTimeout();
+
+    void handle(const RegisteredMessage &message);
+    void handle(const NotificationMessage &message);
+    void handle(const BacklogDoneMessage &message);
+    void handle(const AcknowledgedMessage &message);
+    void handle(const DeletedMessage &message);
+    void handle(const PongMessage &message);
+    void handle(const ErrorMessage &message);
+
+    void connectionLost(int closeCode, const QString &reason, Loss loss);
+    void releaseSocket();
+    void closeSocket(const QString &reason);
+    void sendMessage(const ClientMessage &message);
+    void flushAcks();
+    void requeueUnconfirmedAcks();
+    void setState(State state);
+
+    SyncSessionConfig m_config;
+    JsonCodec m_codec;
+    Backoff::RandomSource m_random;
+    Backoff m_backoff;
+    RecentIds m_recentIds;
+    QTimer m_reconnectTimer;
+    QTimer m_registerTimer;
+    QWebSocket *m_socket = nullptr; // child of this; one per connection attempt
+    State m_state = State::Disconnected;
+    qsizetype m_serverIndex = 0;
+    QString m_sessionId;
+    QString m_lastServerError; // code of the last error frame on this connection
+    NotificationId m_lastNotificationId = 0;
+    // Ordered sets: sent in id order, duplicates collapse.
+    std::set<NotificationId> m_pendingAcks;     // not yet sent
+    std::set<NotificationId> m_unconfirmedAcks; // sent, no `acknowledged` yet
+};
+
+} // namespace herald

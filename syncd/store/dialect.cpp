@@ -1,0 +1,43 @@
+#include "store/dialect.h"
+
+#include "store/sqlitedialect.h"
+
+#include <QRegularExpression>
+
+using namespace Qt::StringLiterals;
+
+namespace herald::syncd {
+
+QString Dialect::insertOrIgnore(const QString &table, const QString &columns,
+                                const QString &values, const QString &conflictColumns) const
+{
+    return u"INSERT INTO "_s + table + u" ("_s + columns + u") VALUES ("_s + values +
+           u") ON CONFLICT ("_s + conflictColumns + u") DO NOTHING"_s;
+}
+
+ErrorCode Dialect::errorCodeFor(const QSqlError &error) const
+{
+    return error.type() == QSqlError::ConnectionError ? ErrorCode::Unavailable
+                                                      : ErrorCode::Internal;
+}
+
+Result<std::unique_ptr<Dialect>> Dialect::forDatabase(const QString &database)
+{
+    if (database.trimmed().isEmpty())
+        return fail(ErrorCode::BadRequest, u"database: no file path or URL given"_s);
+
+    static const QRegularExpression scheme(u"^([A-Za-z][A-Za-z0-9+.-]*)://"_s);
+    const QRegularExpressionMatch match = scheme.match(database);
+    if (!match.hasMatch())
+        return std::unique_ptr<Dialect>(std::make_unique<SqliteDialect>(database));
+
+    // The URL itself is not repeated: it may carry a password.
+    const QString name = match.captured(1).toLower();
+    if (name == u"postgresql" || name == u"postgres")
+        return fail(ErrorCode::Unavailable, u"database: PostgreSQL support is not built yet"_s);
+    return fail(ErrorCode::BadRequest,
+                u"database: unsupported URL scheme '%1' (use a file path for SQLite or "
+                "postgresql://user@host:port/db)"_s.arg(name));
+}
+
+} // namespace herald::syncd

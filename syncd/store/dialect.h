@@ -3,6 +3,7 @@
 #include "protocol/error.h"
 
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QString>
 
 #include <memory>
@@ -11,7 +12,7 @@ namespace herald::syncd {
 
 // The few things that differ between SQL backends. One SqlStore uses one Dialect; the
 // queries stay shared. Migrations live in the resource folder :/herald/sql/<name()>/ as
-// NNNN_what.sql files.
+// NNNN_what.sql files. A Dialect is made for one --database value and remembers it.
 class Dialect
 {
 public:
@@ -19,8 +20,18 @@ public:
 
     virtual QString name() const = 0;       // "sqlite", "postgresql"
     virtual QString driverName() const = 0; // "QSQLITE", "QPSQL"
+    // Sets what QSqlDatabase::open() needs (file name; host, port, user, database name).
+    virtual void setConnectionParameters(QSqlDatabase &db) const = 0;
+    // The database as logs and error messages show it; never contains a password.
+    virtual QString displayName() const = 0;
     // Connection settings after open (SQLite: WAL, synchronous, foreign_keys, busy_timeout).
     virtual Result<void> configure(QSqlDatabase &db, const QString &synchronous) const = 0;
+    // Starts a write transaction. SQLite takes the write lock at once ("BEGIN IMMEDIATE") so
+    // that two writers wait on busy_timeout instead of failing when a read turns into a write.
+    virtual QString beginTransactionStatement() const { return QStringLiteral("BEGIN"); }
+    // The ErrorCode for a failed statement: Unavailable for what may pass (lock timeout,
+    // disk full, I/O), Conflict for a constraint, Internal for the rest (a bug).
+    virtual ErrorCode errorCodeFor(const QSqlError &error) const;
     // "INSERT ... ON CONFLICT(...) DO NOTHING" is common to both; anything else that differs
     // goes here.
     virtual QString insertOrIgnore(const QString &table, const QString &columns,

@@ -1,0 +1,85 @@
+#include "store/sqlitedialect.h"
+
+#include "store/storelog.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+
+using namespace Qt::StringLiterals;
+
+namespace herald::syncd {
+
+namespace {
+
+Result<QString> pragma(QSqlDatabase &db, const QString &statement)
+{
+    QSqlQuery query(db);
+    if (!query.exec(statement)) {
+        return fail(ErrorCode::Unavailable,
+                    u"database: '%1' failed: %2"_s.arg(statement, query.lastError().text()));
+    }
+    return query.next() ? query.value(0).toString() : QString();
+}
+
+} // namespace
+
+void SqliteDialect::setConnectionParameters(QSqlDatabase &db) const
+{
+    db.setDatabaseName(m_path);
+}
+
+ErrorCode SqliteDialect::errorCodeFor(const QSqlError &error) const
+{
+    // QSQLITE reports SQLite's primary result code.
+    switch (error.nativeErrorCode().toInt()) {
+    case 5:  // SQLITE_BUSY: busy_timeout passed
+    case 6:  // SQLITE_LOCKED
+    case 7:  // SQLITE_NOMEM
+    case 8:  // SQLITE_READONLY
+    case 10: // SQLITE_IOERR
+    case 13: // SQLITE_FULL
+    case 14: // SQLITE_CANTOPEN
+        return ErrorCode::Unavailable;
+    case 19: // SQLITE_CONSTRAINT
+        return ErrorCode::Conflict;
+    default:
+        return Dialect::errorCodeFor(error);
+    }
+}
+
+Result<void> SqliteDialect::configure(QSqlDatabase &db, const QString &synchronous) const
+{
+    // PRAGMA values cannot be bound, so only these words ever reach the statement.
+    const QString level = synchronous.trimmed().toUpper();
+    static const QStringList levels = {u"FULL"_s, u"NORMAL"_s, u"OFF"_s, u"EXTRA"_s};
+    if (!levels.contains(level)) {
+        return fail(ErrorCode::BadRequest,
+                    u"synchronous: '%1' is not one of FULL, NORMAL, OFF, EXTRA"_s.arg(synchronous));
+    }
+
+    auto mode = pragma(db, u"PRAGMA journal_mode = WAL"_s);
+    if (!mode)
+        return tl::unexpected(mode.error());
+    // An in-memory database answers "memory"; anything else means WAL is not available there.
+    if (mode->compare(u"wal"_s, Qt::CaseInsensitive) != 0 && *mode != u"memory")
+        qCWarning(lcStore) << "database" << m_path << "runs in journal mode" << *mode
+                           << "instead of WAL";
+
+    const QStringList statements = {u"PRAGMA synchronous = "_s + level,
+                                    u"PRAGMA foreign_keys = ON"_s,
+                                    u"PRAGMA busy_timeout = %1"_s.arg(BusyTimeoutMs)};
+    for (const QString &statement : statements) {
+        if (auto done = pragma(db, statement); !done)
+            return tl::unexpected(done.error());
+    }
+
+    // foreign_keys is silently ignored inside a transaction or by a build without it.
+    auto foreignKeys = pragma(db, u"PRAGMA foreign_keys"_s);
+    if (!foreignKeys)
+        return tl::unexpected(foreignKeys.error());
+    if (*foreignKeys != u"1")
+        return fail(ErrorCode::Unavailable, u"database: SQLite refused to enforce foreign keys"_s);
+    return {};
+}
+
+} // namespace herald::syncd

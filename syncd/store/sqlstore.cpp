@@ -1,0 +1,195 @@
+#include "store/sqlstore.h"
+
+#include "store/migrator.h"
+#include "store/storelog.h"
+
+using namespace Qt::StringLiterals;
+
+namespace herald::syncd {
+
+Result<std::unique_ptr<SqlStore>> SqlStore::open(const QString &database,
+                                                 const StoreOptions &options)
+{
+    auto dialect = Dialect::forDatabase(database);
+    if (!dialect)
+        return tl::unexpected(dialect.error());
+    auto connection = SqlConnection::open(std::move(*dialect));
+    if (!connection)
+        return tl::unexpected(connection.error());
+    SqlConnection &c = **connection;
+    if (auto configured = c.dialect().configure(c.db(), options.synchronous); !configured)
+        return tl::unexpected(configured.error());
+    auto version = Migrator(c.db(), c.dialect()).migrate();
+    if (!version)
+        return tl::unexpected(version.error());
+
+    std::unique_ptr<SqlStore> store(new SqlStore(std::move(*connection), options));
+    store->m_schemaVersion = *version;
+    qCDebug(lcStore) << "opened" << store->dialect().displayName() << "at schema version"
+                     << *version;
+    return store;
+}
+
+SqlStore::SqlStore(std::unique_ptr<SqlConnection> connection, StoreOptions options)
+    : m_connection(std::move(connection)), m_options(std::move(options)),
+      m_catalog(*m_connection), m_notifications(*m_connection, m_catalog),
+      m_accounts(*m_connection)
+{
+}
+
+SqlStore::~SqlStore() = default;
+
+int SqlStore::schemaVersion() const
+{
+    return m_schemaVersion;
+}
+
+Result<void> SqlStore::begin()
+{
+    return m_connection->begin();
+}
+
+Result<void> SqlStore::commit()
+{
+    return m_connection->commit();
+}
+
+void SqlStore::rollback()
+{
+    m_connection->rollback();
+}
+
+Result<void> SqlStore::savepoint(const QString &name)
+{
+    return m_connection->savepoint(name);
+}
+
+Result<void> SqlStore::releaseSavepoint(const QString &name)
+{
+    return m_connection->releaseSavepoint(name);
+}
+
+void SqlStore::rollbackToSavepoint(const QString &name)
+{
+    m_connection->rollbackToSavepoint(name);
+}
+
+Result<Application> SqlStore::upsertApplication(const Application &application)
+{
+    return m_catalog.upsertApplication(application);
+}
+
+Result<std::optional<Application>> SqlStore::findApplication(const QString &name)
+{
+    return m_catalog.findApplication(name);
+}
+
+Result<QList<Application>> SqlStore::applications()
+{
+    return m_catalog.applications();
+}
+
+Result<bool> SqlStore::deleteApplication(const QString &name)
+{
+    return m_catalog.deleteApplication(name);
+}
+
+Result<Channel> SqlStore::upsertChannel(const Channel &channel)
+{
+    return m_catalog.upsertChannel(channel);
+}
+
+Result<std::optional<Channel>> SqlStore::findChannel(const QString &application,
+                                                     const QString &name)
+{
+    return m_catalog.findChannel(application, name);
+}
+
+Result<QList<Channel>> SqlStore::channels(const QString &application)
+{
+    return m_catalog.channels(application);
+}
+
+Result<void> SqlStore::insertNotifications(QList<Notification> &notifications)
+{
+    return m_notifications.insert(notifications, m_options.autoCreateChannels);
+}
+
+Result<std::optional<Notification>> SqlStore::findNotification(NotificationId id)
+{
+    return m_notifications.find(id);
+}
+
+Result<bool> SqlStore::deleteNotification(NotificationId id)
+{
+    return m_notifications.remove(id);
+}
+
+Result<QList<Notification>> SqlStore::backlog(const BacklogQuery &query)
+{
+    return m_notifications.backlog(query, m_options.backlogScanLimit);
+}
+
+Result<NotificationPage> SqlStore::list(const ListQuery &query)
+{
+    return m_notifications.list(query);
+}
+
+Result<qint64> SqlStore::countNotifications()
+{
+    return m_notifications.count();
+}
+
+Result<QList<NotificationId>> SqlStore::purgeExpired(const QDateTime &now)
+{
+    return m_notifications.purgeExpired(now);
+}
+
+Result<QList<NotificationId>> SqlStore::acknowledge(const QString &user,
+                                                    const QList<NotificationId> &ids,
+                                                    const QDateTime &time)
+{
+    return m_notifications.acknowledge(user, ids, time);
+}
+
+Result<QList<Receipt>> SqlStore::receipts(const QString &user)
+{
+    return m_notifications.receipts(user);
+}
+
+Result<void> SqlStore::createUser(const QString &name)
+{
+    return m_accounts.createUser(name);
+}
+
+Result<bool> SqlStore::userExists(const QString &name)
+{
+    return m_accounts.userExists(name);
+}
+
+Result<QStringList> SqlStore::users()
+{
+    return m_accounts.users();
+}
+
+Result<qint64> SqlStore::insertToken(const TokenRecord &token)
+{
+    return m_accounts.insertToken(token);
+}
+
+Result<std::optional<TokenRecord>> SqlStore::findTokenByHash(const QByteArray &hash)
+{
+    return m_accounts.findTokenByHash(hash);
+}
+
+Result<bool> SqlStore::deleteToken(qint64 id)
+{
+    return m_accounts.deleteToken(id);
+}
+
+Result<QList<TokenRecord>> SqlStore::tokens()
+{
+    return m_accounts.tokens();
+}
+
+} // namespace herald::syncd

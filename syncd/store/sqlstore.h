@@ -4,7 +4,11 @@
 #include "model/notification.h"
 #include "model/receipt.h"
 #include "protocol/error.h"
+#include "store/accountqueries.h"
+#include "store/catalogqueries.h"
 #include "store/dialect.h"
+#include "store/notificationqueries.h"
+#include "store/sqlconnection.h"
 #include "store/storetypes.h"
 
 #include <QSqlDatabase>
@@ -42,10 +46,12 @@ public:
     SqlStore &operator=(const SqlStore &) = delete;
 
     int schemaVersion() const;
-    const Dialect &dialect() const { return *m_dialect; }
-    QSqlDatabase &database() { return m_db; }
+    const Dialect &dialect() const { return m_connection->dialect(); }
+    QSqlDatabase &database() { return m_connection->db(); }
 
-    // --- transactions (StoreThread groups many operations in one; each in a savepoint)
+    // --- transactions (StoreThread groups many operations in one; each in a savepoint).
+    // Without an open transaction every method commits on its own. Savepoint names are
+    // identifiers ([A-Za-z_][A-Za-z0-9_]*).
     Result<void> begin();
     Result<void> commit();
     void rollback();
@@ -71,7 +77,11 @@ public:
     Result<void> insertNotifications(QList<Notification> &notifications);
     Result<std::optional<Notification>> findNotification(NotificationId id);
     Result<bool> deleteNotification(NotificationId id); // with its receipts
+    // See BacklogQuery. Looks only at the newest backlogScanLimit rows (newer than afterId)
+    // of the subscribed channels, so a user who acknowledged all of them gets nothing older,
+    // and the cost stays bounded however many rows are stored.
     Result<QList<Notification>> backlog(const BacklogQuery &query);
+    // See ListQuery: newest first, each with the user's acknowledged flag.
     Result<NotificationPage> list(const ListQuery &query);
     Result<qint64> countNotifications();
     // Removes notifications whose expiresAt has passed; returns their ids.
@@ -93,12 +103,15 @@ public:
     Result<QList<TokenRecord>> tokens();
 
 private:
-    SqlStore(QSqlDatabase db, std::unique_ptr<Dialect> dialect, StoreOptions options);
+    SqlStore(std::unique_ptr<SqlConnection> connection, StoreOptions options);
 
-    QSqlDatabase m_db;
-    std::unique_ptr<Dialect> m_dialect;
+    std::unique_ptr<SqlConnection> m_connection;
     StoreOptions m_options;
     int m_schemaVersion = 0;
+    // Declared after m_connection: they hold a reference to it and go first.
+    CatalogQueries m_catalog;
+    NotificationQueries m_notifications;
+    AccountQueries m_accounts;
 };
 
 } // namespace herald::syncd

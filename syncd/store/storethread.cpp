@@ -1,0 +1,161 @@
+#include "store/storethread.h"
+
+#include "store/storelog.h"
+
+#include <exception>
+
+using namespace Qt::StringLiterals;
+
+namespace herald::syncd {
+
+namespace {
+const QString OperationSavepoint = u"herald_op"_s;
+}
+
+Result<std::unique_ptr<StoreThread>> StoreThread::start(StoreFactory open)
+{
+    std::unique_ptr<StoreThread> thread(new StoreThread(std::move(open)));
+    std::future<Result<void>> opened = thread->m_opened.get_future();
+    thread->QThread::start();
+    Result<void> outcome = opened.get();
+    if (!outcome) {
+        thread->wait(); // run() has returned already or is about to
+        return tl::unexpected(outcome.error());
+    }
+    return thread;
+}
+
+Result<std::unique_ptr<StoreThread>> StoreThread::start(const QString &database,
+                                                        const StoreOptions &options)
+{
+    return start([database, options] { return SqlStore::open(database, options); });
+}
+
+StoreThread::StoreThread(StoreFactory open) : m_open(std::move(open))
+{
+    setObjectName(u"herald-store"_s);
+}
+
+StoreThread::~StoreThread()
+{
+    stopAndDrain();
+}
+
+void StoreThread::enqueue(Operation operation)
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        if (!m_stopping) {
+            m_queue.push_back(std::move(operation));
+            m_wake.wakeOne();
+            return;
+        }
+    }
+    operation.failByCommit(Error{ErrorCode::Unavailable, u"store: shutting down"_s});
+    QMetaObject::invokeMethod(operation.context, std::move(operation.deliver),
+                              Qt::QueuedConnection);
+}
+
+void StoreThread::stopAndDrain()
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        m_stopping = true;
+        m_wake.wakeOne();
+    }
+    wait();
+}
+
+quint64 StoreThread::batchesCommitted() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_batches;
+}
+
+quint64 StoreThread::operationsCommitted() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_operations;
+}
+
+void StoreThread::run()
+{
+    auto opened = m_open();
+    m_open = nullptr;
+    if (!opened) {
+        m_opened.set_value(tl::unexpected(opened.error()));
+        return;
+    }
+    m_store = std::move(*opened);
+    m_opened.set_value({});
+
+    for (;;) {
+        std::deque<Operation> batch;
+        {
+            QMutexLocker lock(&m_mutex);
+            while (m_queue.empty() && !m_stopping)
+                m_wake.wait(&m_mutex);
+            if (m_queue.empty())
+                break; // stopping, and everything queued is done
+            batch.swap(m_queue);
+        }
+        runBatch(batch);
+    }
+    m_store.reset(); // the connection is removed on the thread that made it
+}
+
+void StoreThread::runBatch(std::deque<Operation> &batch)
+{
+    SqlStore &store = *m_store;
+    quint64 succeeded = 0;
+    auto done = store.begin();
+    if (done) {
+        for (Operation &operation : batch) {
+            if (auto saved = store.savepoint(OperationSavepoint); !saved) {
+                operation.failByCommit(saved.error());
+                continue;
+            }
+            bool keep = false;
+            try {
+                keep = operation.run(store);
+            } catch (const std::exception &e) {
+                // Never let an exception end the store thread; it fails this operation only.
+                qCCritical(lcStore) << "a store operation threw:" << e.what();
+                operation.failByCommit(Error::internal(u"store: the operation failed"_s));
+            } catch (...) {
+                qCCritical(lcStore) << "a store operation threw";
+                operation.failByCommit(Error::internal(u"store: the operation failed"_s));
+            }
+            if (keep) {
+                if (auto released = store.releaseSavepoint(OperationSavepoint); !released) {
+                    store.rollbackToSavepoint(OperationSavepoint);
+                    operation.failByCommit(released.error());
+                    continue;
+                }
+                ++succeeded;
+            } else {
+                store.rollbackToSavepoint(OperationSavepoint);
+            }
+        }
+        done = store.commit();
+        if (!done)
+            store.rollback();
+    }
+    if (!done) {
+        qCWarning(lcStore) << "a batch of" << batch.size()
+                           << "operations failed:" << done.error().message;
+        for (Operation &operation : batch)
+            operation.failByCommit(done.error());
+    } else {
+        QMutexLocker lock(&m_mutex);
+        ++m_batches;
+        m_operations += succeeded;
+    }
+    // Only now, with the rows durable, does any caller hear of its result.
+    for (Operation &operation : batch) {
+        QMetaObject::invokeMethod(operation.context, std::move(operation.deliver),
+                                  Qt::QueuedConnection);
+    }
+}
+
+} // namespace herald::syncd

@@ -10,6 +10,7 @@
 
 #include <deque>
 #include <functional>
+#include <future>
 #include <memory>
 
 namespace herald::syncd {
@@ -25,7 +26,15 @@ class StoreThread : public QThread
 {
     Q_OBJECT
 public:
-    explicit StoreThread(std::unique_ptr<SqlStore> store, QObject *parent = nullptr);
+    using StoreFactory = std::function<Result<std::unique_ptr<SqlStore>>()>;
+
+    // Starts the thread, which calls `open` and keeps the store it returns (a QSqlDatabase
+    // connection belongs to the thread that opened it, so the store is made there). Returns
+    // once the store is open, or open's error with no thread left running.
+    static Result<std::unique_ptr<StoreThread>> start(StoreFactory open);
+    // The same with SqlStore::open(database, options).
+    static Result<std::unique_ptr<StoreThread>> start(const QString &database,
+                                                      const StoreOptions &options = {});
     ~StoreThread() override; // stops and drains
 
     // Runs `op` on the store thread; `done` runs in `context`'s thread after the commit that
@@ -46,16 +55,21 @@ public:
             [done = std::move(done), result]() { done(std::move(*result)); }});
     }
 
-    // Stops taking new work, finishes and commits what is queued, ends the thread.
+    // Stops taking new work, finishes and commits what is queued, ends the thread (the store
+    // is closed on it). The results of that work are already posted to their contexts when
+    // this returns. Work submitted afterwards fails with Unavailable. Not from the store
+    // thread itself (an operation must not call it).
     void stopAndDrain();
 
-    quint64 batchesCommitted() const;
-    quint64 operationsCommitted() const;
+    quint64 batchesCommitted() const;    // transactions committed
+    quint64 operationsCommitted() const; // successful operations in them
 
 protected:
     void run() override;
 
 private:
+    explicit StoreThread(StoreFactory open);
+
     struct Operation
     {
         std::function<bool(SqlStore &)> run;             // true: keep (release savepoint)
@@ -66,7 +80,9 @@ private:
     void enqueue(Operation operation);
     void runBatch(std::deque<Operation> &batch);
 
-    std::unique_ptr<SqlStore> m_store;
+    StoreFactory m_open;                // used once, on the thread
+    std::promise<Result<void>> m_opened; // open's outcome, for start()
+    std::unique_ptr<SqlStore> m_store;   // lives and dies on the thread
     mutable QMutex m_mutex;
     QWaitCondition m_wake;
     std::deque<Operation> m_queue;

@@ -29,6 +29,8 @@ struct TokenRecord
 
 // What register asks for: the newest `limit` unacknowledged persistent notifications of the
 // subscriptions visible to `user`, newer than `afterId` when set, returned oldest first.
+// Unknown applications and channels match nothing; a subscription without channels stands
+// for every channel of its application. An invalid `now` means the current time.
 struct BacklogQuery
 {
     QString user;
@@ -39,6 +41,8 @@ struct BacklogQuery
 };
 
 // GET /api/v1/notifications: newest first, visible to `user`; `beforeId` is the cursor.
+// Expired ones are left out. An empty `user` (an admin's view) sees every notification,
+// none of them acknowledged. `channel` counts only together with `application`.
 struct ListQuery
 {
     QString user;

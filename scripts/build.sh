@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Configures and builds Herald into build/ (Release with debug info, Ninja, ccache if present).
+# Usage: scripts/build.sh [extra cmake -D options]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cmake -S "$root" -B "$root/build" -G Ninja "$@" >/dev/null
+cmake --build "$root/build" --parallel "$(nproc)"

@@ -1,0 +1,306 @@
+#include "cli.h"
+
+#include "auth/tokenissuer.h"
+#include "codec/jsoncodec.h"
+#include "config/configloader.h"
+#include "model/timestamps.h"
+#include "session/syncsession.h"
+#include "store/sqlstore.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcessEnvironment>
+#include <QTextStream>
+#include <QUuid>
+
+#include <cstdio>
+
+namespace herald::syncd {
+
+namespace {
+
+QTextStream &out()
+{
+    static QTextStream stream(stdout);
+    return stream;
+}
+
+QTextStream &err()
+{
+    static QTextStream stream(stderr);
+    return stream;
+}
+
+int usage(const QString &message)
+{
+    err() << "herald-syncd: " << message << Qt::endl;
+    return 2;
+}
+
+// The database of a subcommand: --database, else the daemon's configuration (--config, env).
+QCommandLineOption databaseOption()
+{
+    return {QStringLiteral("database"), QStringLiteral("Database (default: as the daemon)"),
+            QStringLiteral("PATH")};
+}
+
+Result<std::unique_ptr<SqlStore>> openStore(const QCommandLineParser &parser)
+{
+    QStringList daemonArgs;
+    if (parser.isSet(QStringLiteral("database")))
+        daemonArgs << QStringLiteral("--database") << parser.value(QStringLiteral("database"));
+    if (parser.isSet(QStringLiteral("config")))
+        daemonArgs << QStringLiteral("--config") << parser.value(QStringLiteral("config"));
+    auto config = ConfigLoader::load(daemonArgs, QProcessEnvironment::systemEnvironment());
+    if (!config)
+        return tl::unexpected(config.error());
+    StoreOptions options;
+    options.synchronous = config->synchronous;
+    return SqlStore::open(config->database, options);
+}
+
+int report(const Error &error)
+{
+    err() << "herald-syncd: " << errorCodeName(error.code) << ": " << error.message << Qt::endl;
+    return error.code == ErrorCode::BadRequest ? 2 : 1;
+}
+
+int tokenCommand(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "herald-syncd token create --kind admin|producer|user [--app A] [--user U]\n"
+        "herald-syncd token list\nherald-syncd token revoke ID"));
+    parser.addHelpOption();
+    parser.addOption(databaseOption());
+    parser.addOption({QStringLiteral("config"), QStringLiteral("INI file"), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("kind"), QStringLiteral("admin, producer or user"), QStringLiteral("KIND")});
+    parser.addOption({QStringLiteral("app"), QStringLiteral("Application of a producer token"), QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("user"), QStringLiteral("User of a user token"), QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("label"), QStringLiteral("A note to recognise the token by"), QStringLiteral("TEXT")});
+    parser.process(QStringList{QStringLiteral("herald-syncd token")} + arguments.mid(1));
+    const QStringList positional = parser.positionalArguments();
+    const QString action = positional.value(0);
+    auto store = openStore(parser);
+    if (!store)
+        return report(store.error());
+    if (action == u"create") {
+        const auto kind = tokenKindFromName(parser.value(QStringLiteral("kind")));
+        if (!kind)
+            return usage(QStringLiteral("token create: --kind must be admin, producer or user"));
+        auto issued = issueToken(**store, *kind, parser.value(QStringLiteral("app")),
+                                 parser.value(QStringLiteral("user")), parser.value(QStringLiteral("label")));
+        if (!issued)
+            return report(issued.error());
+        out() << issued->secret << Qt::endl;
+        return 0;
+    }
+    if (action == u"list") {
+        auto tokens = (*store)->tokens();
+        if (!tokens)
+            return report(tokens.error());
+        for (const TokenRecord &t : *tokens)
+            out() << t.id << '\t' << tokenKindName(t.kind) << '\t'
+                  << (t.kind == TokenKind::Producer ? t.application : t.user) << '\t' << t.label
+                  << Qt::endl;
+        return 0;
+    }
+    if (action == u"revoke") {
+        bool ok = false;
+        const qint64 id = positional.value(1).toLongLong(&ok);
+        if (!ok)
+            return usage(QStringLiteral("token revoke: give the token's id (see token list)"));
+        auto deleted = (*store)->deleteToken(id);
+        if (!deleted)
+            return report(deleted.error());
+        if (!*deleted)
+            return report(Error::notFound(QStringLiteral("id: no token %1").arg(id)));
+        out() << "revoked token " << id << " (a running daemon forgets it within 30 s)" << Qt::endl;
+        return 0;
+    }
+    return usage(QStringLiteral("token: expected create, list or revoke"));
+}
+
+int catalogCommand(const QStringList &arguments)
+{
+    const QString noun = arguments.value(0); // user, app, channel
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "herald-syncd user create NAME\nherald-syncd app create NAME [--title T]\n"
+        "herald-syncd channel create --app A NAME [--title T]"));
+    parser.addHelpOption();
+    parser.addOption(databaseOption());
+    parser.addOption({QStringLiteral("config"), QStringLiteral("INI file"), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("title"), QStringLiteral("Title"), QStringLiteral("TEXT")});
+    parser.addOption({QStringLiteral("app"), QStringLiteral("Application of the channel"), QStringLiteral("NAME")});
+    parser.process(QStringList{QStringLiteral("herald-syncd ") + noun} + arguments.mid(1));
+    const QStringList positional = parser.positionalArguments();
+    if (positional.value(0) != u"create" || positional.size() != 2)
+        return usage(noun + QStringLiteral(": expected 'create NAME'"));
+    const QString name = positional.value(1);
+    const Validator validator;
+    if (auto valid = validator.checkName(name, QStringLiteral("name")); !valid)
+        return report(valid.error());
+    auto store = openStore(parser);
+    if (!store)
+        return report(store.error());
+    if (noun == u"user") {
+        auto created = (*store)->createUser(name);
+        if (!created)
+            return report(created.error());
+    } else if (noun == u"app") {
+        auto saved = (*store)->upsertApplication({0, name, parser.value(QStringLiteral("title")), {}});
+        if (!saved)
+            return report(saved.error());
+    } else {
+        auto saved = (*store)->upsertChannel(
+            {0, parser.value(QStringLiteral("app")), name, parser.value(QStringLiteral("title")), {}});
+        if (!saved)
+            return report(saved.error());
+    }
+    out() << noun << ' ' << name << " created" << Qt::endl;
+    return 0;
+}
+
+int publishCommand(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "herald-syncd publish --app A --channel C [options] TEXT\n"
+        "Publishes through a running herald-syncd (token from --token or HERALD_TOKEN)."));
+    parser.addHelpOption();
+    parser.addOption({QStringLiteral("server"), QStringLiteral("Daemon URL (default http://127.0.0.1:8080)"), QStringLiteral("URL"), QStringLiteral("http://127.0.0.1:8080")});
+    parser.addOption({QStringLiteral("token"), QStringLiteral("Producer or admin token"), QStringLiteral("TOKEN")});
+    parser.addOption({QStringLiteral("app"), QStringLiteral("Application"), QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("channel"), QStringLiteral("Channel"), QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("title"), QStringLiteral("Title"), QStringLiteral("TEXT")});
+    parser.addOption({QStringLiteral("code"), QStringLiteral("Event code"), QStringLiteral("CODE")});
+    parser.addOption({QStringLiteral("priority"), QStringLiteral("low, normal, high or urgent"), QStringLiteral("P")});
+    parser.addOption({QStringLiteral("url"), QStringLiteral("Link to open"), QStringLiteral("URL")});
+    parser.addOption({QStringLiteral("transient"), QStringLiteral("Deliver live only, never store")});
+    parser.process(QStringList{QStringLiteral("herald-syncd publish")} + arguments.mid(1));
+    if (!parser.isSet(QStringLiteral("app")) || !parser.isSet(QStringLiteral("channel")))
+        return usage(QStringLiteral("publish: --app and --channel are required"));
+    QJsonObject body{{QStringLiteral("application"), parser.value(QStringLiteral("app"))},
+                     {QStringLiteral("channel"), parser.value(QStringLiteral("channel"))},
+                     {QStringLiteral("message"), parser.positionalArguments().join(u' ')},
+                     {QStringLiteral("persistent"), !parser.isSet(QStringLiteral("transient"))}};
+    for (const char *key : {"title", "code", "priority", "url"}) {
+        const QString name = QString::fromLatin1(key);
+        if (parser.isSet(name))
+            body.insert(name, parser.value(name));
+    }
+    const QString token = parser.isSet(QStringLiteral("token"))
+                              ? parser.value(QStringLiteral("token"))
+                              : qEnvironmentVariable("HERALD_TOKEN");
+    QNetworkAccessManager network;
+    QNetworkRequest request(QUrl(parser.value(QStringLiteral("server")) + QStringLiteral("/api/v1/notifications")));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    if (!token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+    request.setTransferTimeout(15000);
+    QNetworkReply *reply = network.post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QByteArray answer = reply->readAll();
+    if (status == 201) {
+        out() << answer << Qt::endl;
+        return 0;
+    }
+    if (status == 0) {
+        err() << "herald-syncd: cannot reach " << request.url().toString() << ": "
+              << reply->errorString() << Qt::endl;
+        return 1;
+    }
+    err() << "herald-syncd: HTTP " << status << ": " << answer << Qt::endl;
+    return 1;
+}
+
+
+int watchCommand(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "herald-syncd watch --user U --token T --subscribe APP/CHANNEL...\n"
+        "Prints notifications as they arrive, one JSON object per line, resuming after drops."));
+    parser.addHelpOption();
+    parser.addOption({QStringLiteral("server"), QStringLiteral("Daemon URL (default ws://127.0.0.1:8080)"), QStringLiteral("URL"), QStringLiteral("ws://127.0.0.1:8080")});
+    parser.addOption({QStringLiteral("token"), QStringLiteral("User token (default HERALD_TOKEN)"), QStringLiteral("TOKEN")});
+    parser.addOption({QStringLiteral("user"), QStringLiteral("User (required with admin tokens)"), QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("subscribe"), QStringLiteral("APP/CHANNEL to follow (repeatable)"), QStringLiteral("APP/CHANNEL")});
+    parser.addOption({QStringLiteral("fetch-last"), QStringLiteral("Unacknowledged ones to show first (default 10)"), QStringLiteral("N"), QStringLiteral("10")});
+    parser.process(QStringList{QStringLiteral("herald-syncd watch")} + arguments.mid(1));
+    SyncSessionConfig config;
+    QUrl server(parser.value(QStringLiteral("server")));
+    if (server.path().isEmpty() || server.path() == u"/")
+        server.setPath(QStringLiteral("/api/v1/ws"));
+    config.servers = {server};
+    config.user = parser.value(QStringLiteral("user"));
+    config.token = parser.isSet(QStringLiteral("token")) ? parser.value(QStringLiteral("token"))
+                                                         : qEnvironmentVariable("HERALD_TOKEN");
+    config.clientId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    config.fetchLast = parser.value(QStringLiteral("fetch-last")).toInt();
+    for (const QString &pair : parser.values(QStringLiteral("subscribe"))) {
+        const QString app = pair.section(u'/', 0, 0), channel = pair.section(u'/', 1);
+        if (app.isEmpty() || channel.isEmpty())
+            return usage(QStringLiteral("watch: --subscribe takes APP/CHANNEL, not '%1'").arg(pair));
+        auto it = std::find_if(config.subscriptions.begin(), config.subscriptions.end(),
+                               [&](const Subscription &s) { return s.application == app; });
+        if (it == config.subscriptions.end())
+            config.subscriptions.append({app, {channel}});
+        else
+            it->channels.append(channel);
+    }
+    if (config.subscriptions.isEmpty())
+        return usage(QStringLiteral("watch: give at least one --subscribe APP/CHANNEL"));
+    SyncSession session(config);
+    QObject::connect(&session, &SyncSession::registered, [&](const QString &, int node) {
+        err() << "watch: registered on node " << node << " as " << config.user << Qt::endl;
+    });
+    QObject::connect(&session, &SyncSession::notificationReceived,
+                     [](const Notification &n, bool) {
+                         out() << QJsonDocument(JsonCodec::toJson(n)).toJson(QJsonDocument::Compact)
+                               << Qt::endl;
+                     });
+    QObject::connect(&session, &SyncSession::disconnected, [](int code, const QString &reason) {
+        err() << "watch: disconnected (" << code << " " << reason << "), reconnecting" << Qt::endl;
+    });
+    QObject::connect(&session, &SyncSession::authenticationFailed, [] {
+        err() << "watch: the server refused the token" << Qt::endl;
+        QCoreApplication::exit(1);
+    });
+    session.start();
+    return QCoreApplication::exec();
+}
+
+} // namespace
+
+bool Cli::isSubcommand(const QString &word)
+{
+    static const QStringList words{QStringLiteral("publish"), QStringLiteral("token"),
+                                   QStringLiteral("user"), QStringLiteral("app"),
+                                   QStringLiteral("channel"), QStringLiteral("watch")};
+    return words.contains(word);
+}
+
+int Cli::run(const QStringList &arguments)
+{
+    const QString command = arguments.value(0);
+    if (command == u"publish")
+        return publishCommand(arguments);
+    if (command == u"token")
+        return tokenCommand(arguments);
+    if (command == u"watch")
+        return watchCommand(arguments);
+    return catalogCommand(arguments);
+}
+
+} // namespace herald::syncd

@@ -1,0 +1,115 @@
+#include "daemon.h"
+
+#include "api/adminapi.h"
+#include "api/apicontext.h"
+#include "api/catalogapi.h"
+#include "api/notificationsapi.h"
+#include "api/systemapi.h"
+#include "app/applog.h"
+#include "app/unixsignalwatcher.h"
+#include "auth/authenticator.h"
+#include "http/httpserver.h"
+#include "http/router.h"
+#include "store/storethread.h"
+#include "ws/hub.h"
+
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QFileInfo>
+
+namespace herald::syncd {
+
+Q_LOGGING_CATEGORY(lcApp, "herald.syncd.app", QtInfoMsg)
+
+Daemon::Daemon(Config config, QObject *parent)
+    : QObject(parent), m_config(std::move(config)), m_ids(m_config.nodeId)
+{
+}
+
+Daemon::~Daemon()
+{
+    if (m_hub)
+        m_hub->stop();
+    if (m_store)
+        m_store->stopAndDrain();
+}
+
+int Daemon::start()
+{
+    if (!m_config.database.contains(u"://"))
+        QDir().mkpath(QFileInfo(m_config.database).absolutePath());
+    StoreOptions storeOptions;
+    storeOptions.synchronous = m_config.synchronous;
+    storeOptions.autoCreateChannels = m_config.autoCreateChannels;
+    auto store = StoreThread::start(m_config.database, storeOptions);
+    if (!store) {
+        qCCritical(lcApp).noquote() << "cannot open the database" << m_config.database << "-"
+                                    << store.error().message;
+        return 1;
+    }
+    m_store = std::move(*store);
+    qCInfo(lcApp).noquote() << "database" << m_config.database
+                            << QStringLiteral("(synchronous=%1)").arg(m_config.synchronous);
+
+    m_authenticator = new Authenticator(m_store.get(), m_config.noAuth, this);
+    if (m_config.noAuth)
+        qCWarning(lcApp) << "*** --no-auth: EVERY REQUEST ACTS AS ADMIN. Development only; never"
+                            " expose this server. ***";
+    m_hub = new Hub(m_config, m_store.get(), m_authenticator, &m_metrics, this);
+    m_hub->start();
+
+    m_router = new Router(m_authenticator, this);
+    m_api.reset(new ApiContext{m_config, *m_store, *m_hub, *m_authenticator, m_metrics, m_ids,
+                               JsonCodec(m_config.limits), HermesCodec(m_config.limits), m_router});
+    m_systemApi = std::make_unique<SystemApi>(*m_api);
+    m_catalogApi = std::make_unique<CatalogApi>(*m_api);
+    m_notificationsApi = std::make_unique<NotificationsApi>(*m_api);
+    m_adminApi = std::make_unique<AdminApi>(*m_api);
+    m_systemApi->addRoutes(*m_router);
+    m_catalogApi->addRoutes(*m_router);
+    m_notificationsApi->addRoutes(*m_router);
+    m_adminApi->addRoutes(*m_router);
+    m_router->setUpgradeHandler(QStringLiteral("/api/v1/ws"),
+                                [this](QTcpSocket *socket, const HttpRequest &) { m_hub->adopt(socket); });
+
+    HttpServerLimits httpLimits{m_config.maxHeaderBytes, m_config.limits.maxBodyBytes,
+                                m_config.httpIdleTimeoutMs, m_config.httpRequestTimeoutMs};
+    m_http = new HttpServer(m_router, httpLimits, this);
+    if (!m_http->listen(m_config.listenAddress, m_config.listenPort)) {
+        qCCritical(lcApp).noquote() << "cannot listen on"
+                                    << m_config.listenAddress.toString() + u':' +
+                                           QString::number(m_config.listenPort)
+                                    << "-" << m_http->errorString();
+        return 1;
+    }
+    m_signals = new UnixSignalWatcher(this);
+    connect(m_signals, &UnixSignalWatcher::terminationRequested, this, &Daemon::shutDown);
+    QString address = m_http->address().toString();
+    if (m_http->address().protocol() == QAbstractSocket::IPv6Protocol)
+        address = u'[' + address + u']';
+    qCInfo(lcApp).noquote() << "node" << m_config.nodeId << "listening on"
+                            << address + u':' + QString::number(m_http->port());
+    return 0;
+}
+
+void Daemon::shutDown(int signalNumber)
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    qCInfo(lcApp) << "signal" << signalNumber << "- shutting down";
+    m_http->stopAccepting();
+    m_hub->stop(); // sessions get 1001
+    // Work already accepted is committed and answered before the process ends.
+    m_store->stopAndDrain();
+    QDeadlineTimer deadline(2000);
+    while (!deadline.hasExpired() && m_http->connectionCount() > 0) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        m_http->closeAll();
+    }
+    qCInfo(lcApp) << "stopped";
+    QCoreApplication::exit(0);
+}
+
+} // namespace herald::syncd

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "store/storetypes.h"
+
+#include <QString>
+
+namespace herald::syncd {
+
+// Who is asking: the holder of a token (or everyone, with --no-auth). Decides what they may do.
+struct Principal
+{
+    TokenKind kind = TokenKind::User;
+    QString application; // producer
+    QString user;        // user
+    qint64 tokenId = 0;
+
+    static Principal admin() { return {TokenKind::Admin, {}, {}, 0}; }
+
+    bool isAdmin() const { return kind == TokenKind::Admin; }
+    // Managing or reading an application's catalog, publishing to it, deleting from it.
+    bool mayUseApplication(const QString &app) const
+    {
+        return isAdmin() || (kind == TokenKind::Producer && application == app);
+    }
+    bool mayPublish() const { return kind != TokenKind::User; }
+    // Reading and acknowledging notifications as `name`.
+    bool mayActAsUser(const QString &name) const
+    {
+        return isAdmin() || (kind == TokenKind::User && user == name);
+    }
+};
+
+} // namespace herald::syncd

@@ -1,0 +1,81 @@
+#pragma once
+
+#include "http/httpmessage.h"
+#include "http/requestparser.h"
+
+#include <QElapsedTimer>
+#include <QMap>
+#include <QObject>
+#include <QPointer>
+
+class QTcpSocket;
+
+namespace herald::syncd {
+
+class HttpConnection;
+
+// Answers one request, possibly later (after the store replies). Copyable; safe to use after
+// the connection closed (then it does nothing). Use only on the connection's thread.
+class HttpResponder
+{
+public:
+    HttpResponder() = default;
+    HttpResponder(HttpConnection *connection, quint64 sequence, bool keepAlive);
+    void send(const HttpResponse &response) const;
+
+private:
+    QPointer<HttpConnection> m_connection;
+    quint64 m_sequence = 0;
+    bool m_keepAlive = true;
+};
+
+// What an HttpConnection hands its requests to.
+class HttpHandler
+{
+public:
+    virtual ~HttpHandler() = default;
+    // Answer through `responder`, now or later, exactly once.
+    virtual void handleRequest(const HttpRequest &request, const HttpResponder &responder) = 0;
+    // The connection asks to become a WebSocket. The handler now owns `socket` (which has no
+    // parent and no connections left; its unread bytes start with the upgrade request).
+    virtual void handleUpgrade(QTcpSocket *socket, const HttpRequest &request) = 0;
+};
+
+// One HTTP/1.1 connection on the front thread: parses requests (pipelined and kept alive),
+// passes them on in order, writes the answers in request order, and closes on errors,
+// "Connection: close" and timeouts (checked by HttpServer's sweep, not per-connection timers).
+class HttpConnection : public QObject
+{
+    Q_OBJECT
+public:
+    HttpConnection(QTcpSocket *socket, HttpHandler *handler, int maxHeaderBytes,
+                   qint64 maxBodyBytes, QObject *parent);
+
+    // True when the connection has been idle or stuck in a request past the limits.
+    bool hasTimedOut(qint64 idleTimeoutMs, qint64 requestTimeoutMs) const;
+    void closeNow();
+
+signals:
+    void finished(); // the connection is closed or handed over; the object deletes itself
+
+private:
+    friend class HttpResponder;
+    void onReadyRead();
+    void deliver(quint64 sequence, const QByteArray &bytes, bool keepAlive);
+    void failAndClose(int status, const QString &message);
+    void handOverForUpgrade(const HttpRequest &request);
+    void finish();
+
+    QTcpSocket *m_socket;
+    HttpHandler *m_handler;
+    RequestParser m_parser;
+    bool m_firstRequestDone = false;
+    bool m_closing = false;
+    quint64 m_nextSequence = 0;    // of the next request
+    quint64 m_nextToWrite = 0;     // answers go out in this order
+    QMap<quint64, std::pair<QByteArray, bool>> m_pendingAnswers;
+    QElapsedTimer m_lastActivity;
+    QElapsedTimer m_requestStarted;
+};
+
+} // namespace herald::syncd

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "protocol/error.h"
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QJsonDocument>
+#include <QList>
+#include <QUrlQuery>
+
+#include <utility>
+
+namespace herald::syncd {
+
+struct HttpRequest
+{
+    QByteArray method; // "GET", ...
+    QByteArray target; // as sent: path and query
+    QString path;      // percent-decoded
+    QUrlQuery query;
+    QList<std::pair<QByteArray, QByteArray>> headers; // names lowercased
+    QByteArray body;
+    QHostAddress peer;
+    bool keepAlive = true;
+    bool upgrade = false;
+
+    QByteArray header(const QByteArray &lowercaseName) const;
+    // The token of "Authorization: Bearer <token>", else the `token` query parameter.
+    QString bearerToken() const;
+    bool hasJsonContentType() const; // application/json, or no Content-Type at all
+};
+
+struct HttpResponse
+{
+    int status = 200;
+    QList<std::pair<QByteArray, QByteArray>> headers;
+    QByteArray body;
+    QByteArray contentType = "application/json";
+
+    static HttpResponse json(int status, const QJsonDocument &document);
+    static HttpResponse json(int status, const QByteArray &compactJson);
+    static HttpResponse noContent() { return {204, {}, {}, {}}; }
+    static HttpResponse error(const Error &error); // PROTOCOL.md's error body, status by code
+
+    QByteArray serialize(bool keepAlive) const;
+};
+
+QByteArray reasonPhrase(int status);
+
+} // namespace herald::syncd

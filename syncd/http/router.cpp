@@ -1,0 +1,123 @@
+#include "router.h"
+
+#include "auth/authenticator.h"
+
+#include <QTcpSocket>
+
+namespace herald::syncd {
+
+Router::Router(Authenticator *authenticator, QObject *parent)
+    : QObject(parent), m_authenticator(authenticator)
+{
+}
+
+void Router::add(const QByteArray &method, const QString &pattern, Access access, Handler handler)
+{
+    m_routes.append({method, pattern.split(u'/', Qt::SkipEmptyParts), access, std::move(handler)});
+}
+
+void Router::setUpgradeHandler(const QString &path, UpgradeHandler handler)
+{
+    m_upgradePath = path;
+    m_upgradeHandler = std::move(handler);
+}
+
+bool Router::match(const Route &route, const QStringList &segments, Params *params)
+{
+    if (route.segments.size() != segments.size())
+        return false;
+    Params captured;
+    for (qsizetype i = 0; i < segments.size(); ++i) {
+        const QString &want = route.segments[i];
+        if (want.startsWith(u'{') && want.endsWith(u'}'))
+            captured.insert(want.mid(1, want.size() - 2), segments[i]);
+        else if (want != segments[i])
+            return false;
+    }
+    *params = std::move(captured);
+    return true;
+}
+
+void Router::handleRequest(const HttpRequest &request, const HttpResponder &responder)
+{
+    const QStringList segments = request.path.split(u'/', Qt::SkipEmptyParts);
+    QList<QByteArray> allowed;
+    for (const Route &route : m_routes) {
+        Params params;
+        if (!match(route, segments, &params))
+            continue;
+        if (route.method != request.method &&
+            !(request.method == "HEAD" && route.method == "GET")) {
+            allowed.append(route.method);
+            continue;
+        }
+        if (!request.body.isEmpty() && !request.hasJsonContentType()) {
+            responder.send(HttpResponse::error(
+                {ErrorCode::UnsupportedMediaType,
+                 QStringLiteral("Content-Type: expected application/json, got %1")
+                     .arg(QString::fromLatin1(request.header("content-type")))}));
+            return;
+        }
+        authorizeAndRun(route, request, params, responder);
+        return;
+    }
+    if (!allowed.isEmpty()) {
+        HttpResponse response = HttpResponse::error(
+            {ErrorCode::BadRequest, QStringLiteral("method: %1 is not allowed on %2")
+                                        .arg(QString::fromLatin1(request.method), request.path)});
+        response.status = 405;
+        response.headers.append({"Allow", allowed.join(", ")});
+        responder.send(response);
+        return;
+    }
+    responder.send(HttpResponse::error(
+        Error::notFound(QStringLiteral("path: no such endpoint %1").arg(request.path))));
+}
+
+void Router::authorizeAndRun(const Route &route, const HttpRequest &request, const Params &params,
+                             const HttpResponder &responder)
+{
+    if (route.access == Access::Public ||
+        (route.access == Access::LoopbackOrAdmin && request.peer.isLoopback())) {
+        route.handler(request, params, Principal{TokenKind::User, {}, {}, 0}, responder);
+        return;
+    }
+    const Handler handler = route.handler;
+    const Access access = route.access;
+    m_authenticator->authenticate(
+        request.bearerToken(), this,
+        [handler, access, request, params, responder](std::optional<Principal> principal) {
+            if (!principal) {
+                responder.send(HttpResponse::error(
+                    {ErrorCode::Unauthorized,
+                     request.bearerToken().isEmpty()
+                         ? QStringLiteral("Authorization: a bearer token is required")
+                         : QStringLiteral("Authorization: the token is not valid")}));
+                return;
+            }
+            if (access == Access::LoopbackOrAdmin && !principal->isAdmin()) {
+                responder.send(
+                    HttpResponse::error(Error::forbidden(QStringLiteral("token: admin only"))));
+                return;
+            }
+            handler(request, params, *principal, responder);
+        });
+}
+
+void Router::handleUpgrade(QTcpSocket *socket, const HttpRequest &request)
+{
+    if (m_upgradeHandler && request.path == m_upgradePath && request.method == "GET") {
+        m_upgradeHandler(socket, request);
+        return;
+    }
+    const QByteArray answer =
+        HttpResponse::error(Error::notFound(
+                                QStringLiteral("path: no WebSocket endpoint at %1").arg(request.path)))
+            .serialize(false);
+    socket->setParent(this);
+    socket->write(answer);
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    socket->disconnectFromHost();
+}
+
+} // namespace herald::syncd

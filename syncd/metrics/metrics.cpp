@@ -1,0 +1,49 @@
+#include "metrics.h"
+
+namespace herald::syncd {
+
+namespace {
+void sample(QByteArray &out, const char *name, const char *type, const char *help,
+            double value, const QByteArray &labels)
+{
+    out.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ");
+    out.append(name).append(' ').append(type).append('\n');
+    out.append(name).append('{').append(labels).append("} ");
+    out.append(QByteArray::number(value, 'g', 17)).append('\n');
+}
+} // namespace
+
+QByteArray Metrics::render(int node) const
+{
+    const QByteArray labels = QByteArray("node=\"").append(QByteArray::number(node)).append('"');
+    QByteArray out;
+    sample(out, "herald_http_requests_total", "counter", "HTTP requests answered",
+           double(httpRequests.load()), labels);
+    sample(out, "herald_notifications_published_total", "counter",
+           "Notifications accepted (persistent and transient)",
+           double(notificationsPublished.load()), labels);
+    sample(out, "herald_notifications_transient_total", "counter",
+           "Transient notifications accepted", double(notificationsTransient.load()), labels);
+    sample(out, "herald_deliveries_total", "counter", "Notification frames sent to sessions",
+           double(deliveries.load()), labels);
+    sample(out, "herald_acknowledgements_total", "counter", "Receipts stored",
+           double(acknowledgements.load()), labels);
+    sample(out, "herald_sessions_opened_total", "counter", "WebSocket sessions opened",
+           double(sessionsOpened.load()), labels);
+    sample(out, "herald_sessions_open", "gauge", "WebSocket sessions open now",
+           double(sessionsOpen.load()), labels);
+    sample(out, "herald_sessions_rejected_total", "counter",
+           "WebSockets closed with 1013 because the connection cap was reached",
+           double(sessionsRejectedOverCapacity.load()), labels);
+    sample(out, "herald_sessions_dropped_slow_total", "counter",
+           "Sessions cut off because they did not read their frames",
+           double(sessionsDroppedSlow.load()), labels);
+    sample(out, "herald_store_batches_total", "counter", "Store transactions committed",
+           double(storeBatches.load()), labels);
+    sample(out, "herald_store_operations_total", "counter",
+           "Store operations committed (several share one transaction)",
+           double(storeOperations.load()), labels);
+    return out;
+}
+
+} // namespace herald::syncd

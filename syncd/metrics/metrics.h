@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QByteArray>
+
+#include <atomic>
+
+namespace herald::syncd {
+
+// The daemon's counters and gauges, updated lock-free from every thread and rendered in the
+// Prometheus text format for GET /metrics.
+struct Metrics
+{
+    std::atomic<quint64> httpRequests{0};
+    std::atomic<quint64> notificationsPublished{0};
+    std::atomic<quint64> notificationsTransient{0};
+    std::atomic<quint64> deliveries{0};
+    std::atomic<quint64> acknowledgements{0};
+    std::atomic<quint64> sessionsOpened{0};
+    std::atomic<qint64> sessionsOpen{0};
+    std::atomic<quint64> sessionsRejectedOverCapacity{0};
+    std::atomic<quint64> sessionsDroppedSlow{0};
+    std::atomic<quint64> storeBatches{0};
+    std::atomic<quint64> storeOperations{0};
+
+    // `node` labels every sample; the store counters are read in by the caller.
+    QByteArray render(int node) const;
+};
+
+} // namespace herald::syncd

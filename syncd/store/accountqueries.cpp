@@ -1,0 +1,128 @@
+#include "store/accountqueries.h"
+
+#include "model/timestamps.h"
+#include "store/storelog.h"
+
+using namespace Qt::StringLiterals;
+
+namespace herald::syncd {
+
+namespace {
+
+// Empty texts are stored as NULL: a user token has no application, and so on.
+QVariant nullIfEmpty(const QString &text)
+{
+    return text.isEmpty() ? QVariant() : QVariant(text);
+}
+
+qint64 msOrNow(const QDateTime &time)
+{
+    return (time.isValid() ? time : utcNow()).toMSecsSinceEpoch();
+}
+
+} // namespace
+
+Result<void> AccountQueries::createUser(const QString &name)
+{
+    auto query = m_connection.run(
+        m_connection.dialect().insertOrIgnore(u"users"_s, u"name, created_at_ms"_s, u"?, ?"_s,
+                                              u"name"_s),
+        {name, msOrNow({})});
+    if (!query)
+        return tl::unexpected(query.error());
+    if (query->numRowsAffected() == 0)
+        return fail(ErrorCode::Conflict, u"name: user '%1' exists already"_s.arg(name));
+    return {};
+}
+
+Result<bool> AccountQueries::userExists(const QString &name)
+{
+    auto query = m_connection.run(u"SELECT 1 FROM users WHERE name = ?"_s, {name});
+    if (!query)
+        return tl::unexpected(query.error());
+    return query->next();
+}
+
+Result<QStringList> AccountQueries::users()
+{
+    auto query = m_connection.run(u"SELECT name FROM users ORDER BY name"_s);
+    if (!query)
+        return tl::unexpected(query.error());
+    QStringList names;
+    while (query->next())
+        names.append(query->value(0).toString());
+    return names;
+}
+
+Result<qint64> AccountQueries::insertToken(const TokenRecord &token)
+{
+    auto query = m_connection.run(
+        m_connection.dialect().insertOrIgnore(
+            u"tokens"_s, u"hash, kind, application, user_name, label, created_at_ms"_s,
+            u"?, ?, ?, ?, ?, ?"_s, u"hash"_s) +
+            u" RETURNING id"_s,
+        {QString::fromLatin1(token.hash), tokenKindName(token.kind),
+         nullIfEmpty(token.application), nullIfEmpty(token.user), token.label,
+         msOrNow(token.createdAt)});
+    if (!query)
+        return tl::unexpected(query.error());
+    if (!query->next())
+        return fail(ErrorCode::Conflict, u"token: a token with this hash exists already"_s);
+    return query->value(0).toLongLong();
+}
+
+Result<std::optional<TokenRecord>> AccountQueries::findTokenByHash(const QByteArray &hash)
+{
+    auto found = selectTokens(u"WHERE hash = ?"_s, {QString::fromLatin1(hash)});
+    if (!found)
+        return tl::unexpected(found.error());
+    if (found->isEmpty())
+        return std::optional<TokenRecord>();
+    return std::optional<TokenRecord>(found->first());
+}
+
+Result<bool> AccountQueries::deleteToken(qint64 id)
+{
+    auto query = m_connection.run(u"DELETE FROM tokens WHERE id = ?"_s, {id});
+    if (!query)
+        return tl::unexpected(query.error());
+    return query->numRowsAffected() > 0;
+}
+
+Result<QList<TokenRecord>> AccountQueries::tokens()
+{
+    return selectTokens(QString(), {});
+}
+
+Result<QList<TokenRecord>> AccountQueries::selectTokens(const QString &where,
+                                                        const QVariantList &values)
+{
+    auto query = m_connection.run(u"SELECT id, hash, kind, application, user_name, label, "
+                                  "created_at_ms FROM tokens "_s +
+                                      where + u" ORDER BY id"_s,
+                                  values);
+    if (!query)
+        return tl::unexpected(query.error());
+    QList<TokenRecord> result;
+    while (query->next()) {
+        const auto kind = tokenKindFromName(query->value(2).toString());
+        if (!kind) {
+            // The CHECK constraint keeps this from happening; never guess a kind for a token.
+            qCWarning(lcStore) << "token" << query->value(0).toLongLong()
+                               << "has an unknown kind; ignored";
+            continue;
+        }
+        TokenRecord token;
+        token.id = query->value(0).toLongLong();
+        token.hash = query->value(1).toString().toLatin1();
+        token.kind = *kind;
+        token.application = query->value(3).toString();
+        token.user = query->value(4).toString();
+        token.label = query->value(5).toString();
+        token.createdAt = QDateTime::fromMSecsSinceEpoch(query->value(6).toLongLong(), Qt::UTC);
+        result.append(token);
+    }
+    return result;
+}
+
+} // namespace herald::syncd

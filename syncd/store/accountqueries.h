@@ -1,0 +1,36 @@
+#pragma once
+
+#include "protocol/error.h"
+#include "store/sqlconnection.h"
+#include "store/storetypes.h"
+
+#include <QList>
+#include <QStringList>
+
+#include <optional>
+
+namespace herald::syncd {
+
+// Users and tokens (SqlStore's methods of the same names; their contracts are documented
+// there). Works on a connection it does not own.
+class AccountQueries
+{
+public:
+    explicit AccountQueries(SqlConnection &connection) : m_connection(connection) {}
+
+    Result<void> createUser(const QString &name);
+    Result<bool> userExists(const QString &name);
+    Result<QStringList> users();
+
+    Result<qint64> insertToken(const TokenRecord &token);
+    Result<std::optional<TokenRecord>> findTokenByHash(const QByteArray &hash);
+    Result<bool> deleteToken(qint64 id);
+    Result<QList<TokenRecord>> tokens();
+
+private:
+    Result<QList<TokenRecord>> selectTokens(const QString &where, const QVariantList &values);
+
+    SqlConnection &m_connection;
+};
+
+} // namespace herald::syncd

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "model/application.h"
+#include "protocol/error.h"
+#include "store/sqlconnection.h"
+
+#include <QList>
+
+#include <optional>
+
+namespace herald::syncd {
+
+// Applications and channels (SqlStore's catalog methods; their contracts are documented
+// there). Works on a connection it does not own.
+class CatalogQueries
+{
+public:
+    explicit CatalogQueries(SqlConnection &connection) : m_connection(connection) {}
+
+    Result<Application> upsertApplication(const Application &application);
+    Result<std::optional<Application>> findApplication(const QString &name);
+    Result<QList<Application>> applications();
+    Result<bool> deleteApplication(const QString &name);
+
+    Result<Channel> upsertChannel(const Channel &channel);
+    Result<std::optional<Channel>> findChannel(const QString &application, const QString &name);
+    Result<QList<Channel>> channels(const QString &application);
+
+    // Row id of an application; nullopt when unknown.
+    Result<std::optional<qint64>> applicationId(const QString &name);
+    // Row id of a channel; nullopt when unknown. With `create`, an unknown channel of a known
+    // application is created (title and description empty).
+    Result<std::optional<qint64>> channelId(qint64 applicationId, const QString &name,
+                                            bool create);
+
+private:
+    Result<QList<Channel>> selectChannels(const QString &where, const QVariantList &values);
+
+    SqlConnection &m_connection;
+};
+
+} // namespace herald::syncd

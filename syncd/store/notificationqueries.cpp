@@ -1,0 +1,495 @@
+#include "store/notificationqueries.h"
+
+#include "model/timestamps.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace herald::syncd {
+
+namespace {
+
+// SQLite allows at most 500 SELECTs in one compound statement; stay well below.
+constexpr qsizetype ArmsPerQuery = 100;
+constexpr qint64 IdLimit = qint64(1) << 53;
+
+const QString Columns =
+    u"n.id, a.id, a.name, c.id, c.name, n.code, n.title, n.message, n.priority, n.level, "
+    "n.tags, n.url, n.actions, n.recipients, n.time_ms, n.expires_at_ms, n.node"_s;
+const QString Joins = u" JOIN channels c ON c.id = n.channel_id "
+                      "JOIN applications a ON a.id = c.application_id"_s;
+constexpr int ColumnCount = 17;
+// Bound: now, user; then user again for the receipt.
+const QString NotExpired = u"(n.expires_at_ms IS NULL OR n.expires_at_ms > ?)"_s;
+const QString VisibleTo = u"(n.has_recipients = 0 OR EXISTS (SELECT 1 FROM "
+                          "notification_recipients r WHERE r.notification_id = n.id "
+                          "AND r.user_name = ?))"_s;
+const QString AcknowledgedBy = u"EXISTS (SELECT 1 FROM receipts k WHERE k.user_name = ? "
+                               "AND k.notification_id = n.id)"_s;
+
+QString toJsonText(const QJsonValue &value)
+{
+    const QJsonDocument document =
+        value.isObject() ? QJsonDocument(value.toObject()) : QJsonDocument(value.toArray());
+    return QString::fromUtf8(document.toJson(QJsonDocument::Compact));
+}
+
+QString tagsToJson(const QMap<QString, QString> &tags)
+{
+    QJsonObject object;
+    for (auto it = tags.cbegin(); it != tags.cend(); ++it)
+        object.insert(it.key(), it.value());
+    return toJsonText(object);
+}
+
+QString actionsToJson(const QList<NotificationAction> &actions)
+{
+    QJsonArray array;
+    for (const NotificationAction &action : actions) {
+        QJsonObject object{{u"id"_s, action.id}, {u"label"_s, action.label}};
+        if (!action.url.isEmpty())
+            object.insert(u"url"_s, action.url);
+        array.append(object);
+    }
+    return toJsonText(array);
+}
+
+QMap<QString, QString> tagsFromJson(const QString &text)
+{
+    QMap<QString, QString> tags;
+    const QJsonObject object = QJsonDocument::fromJson(text.toUtf8()).object();
+    for (auto it = object.begin(); it != object.end(); ++it)
+        tags.insert(it.key(), it.value().toString());
+    return tags;
+}
+
+QList<NotificationAction> actionsFromJson(const QString &text)
+{
+    QList<NotificationAction> actions;
+    const QJsonArray array = QJsonDocument::fromJson(text.toUtf8()).array();
+    for (const QJsonValue &value : array) {
+        const QJsonObject object = value.toObject();
+        actions.append(NotificationAction{object.value(u"id").toString(),
+                                          object.value(u"label").toString(),
+                                          object.value(u"url").toString()});
+    }
+    return actions;
+}
+
+QStringList recipientsFromJson(const QString &text)
+{
+    QStringList recipients;
+    const QJsonArray array = QJsonDocument::fromJson(text.toUtf8()).array();
+    for (const QJsonValue &value : array)
+        recipients.append(value.toString());
+    return recipients;
+}
+
+QDateTime fromMs(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+}
+
+qint64 nowMs(const QDateTime &now)
+{
+    return (now.isValid() ? now : utcNow()).toMSecsSinceEpoch();
+}
+
+Notification notificationFrom(const QSqlQuery &query)
+{
+    Notification n;
+    n.id = query.value(0).toLongLong();
+    n.applicationId = query.value(1).toLongLong();
+    n.application = query.value(2).toString();
+    n.channelId = query.value(3).toLongLong();
+    n.channel = query.value(4).toString();
+    n.code = query.value(5).toString();
+    n.title = query.value(6).toString();
+    n.message = query.value(7).toString();
+    n.persistent = true; // only persistent ones are stored
+    n.priority = priorityFromName(query.value(8).toString()).value_or(Priority::Normal);
+    n.level = query.value(9).toString();
+    n.tags = tagsFromJson(query.value(10).toString());
+    n.url = query.value(11).toString();
+    n.actions = actionsFromJson(query.value(12).toString());
+    n.recipients = recipientsFromJson(query.value(13).toString());
+    n.time = fromMs(query.value(14).toLongLong());
+    if (!query.isNull(15))
+        n.expiresAt = fromMs(query.value(15).toLongLong());
+    n.node = query.value(16).toInt();
+    return n;
+}
+
+// "SELECT id FROM (newest of channel 1) UNION ALL ... ORDER BY id DESC LIMIT ?": each arm
+// walks the (channel_id, id) index backwards and stops after `scan` rows, so the cost is
+// bounded by the scan limit, not by the size of the table. Binds per channel: channel id,
+// [afterId], [minId], scan; then scan.
+QString recentIdsSql(qsizetype channels, bool after, bool atLeast)
+{
+    QStringList arms;
+    for (qsizetype i = 0; i < channels; ++i) {
+        arms.append(u"SELECT id FROM (SELECT id FROM notifications WHERE channel_id = ?"_s +
+                    (after ? u" AND id > ?"_s : QString()) +
+                    (atLeast ? u" AND id >= ?"_s : QString()) +
+                    u" ORDER BY id DESC LIMIT ?) AS s%1"_s.arg(i));
+    }
+    return arms.join(u" UNION ALL "_s) + u" ORDER BY id DESC LIMIT ?"_s;
+}
+
+QVariantList recentIdsValues(const QList<qint64> &channels, std::optional<NotificationId> after,
+                             std::optional<NotificationId> atLeast, int scan)
+{
+    QVariantList values;
+    for (qint64 channel : channels) {
+        values.append(channel);
+        if (after)
+            values.append(*after);
+        if (atLeast)
+            values.append(*atLeast);
+        values.append(scan);
+    }
+    values.append(scan);
+    return values;
+}
+
+} // namespace
+
+Result<void> NotificationQueries::insert(QList<Notification> &notifications,
+                                         bool autoCreateChannels)
+{
+    return m_connection.atomically([&] { return insertAll(notifications, autoCreateChannels); });
+}
+
+Result<void> NotificationQueries::insertAll(QList<Notification> &notifications,
+                                            bool autoCreateChannels)
+{
+    auto insert = m_connection.prepare(m_connection.dialect().insertOrIgnore(
+        u"notifications"_s,
+        u"id, channel_id, code, title, message, priority, level, tags, url, actions, "
+        "recipients, has_recipients, time_ms, expires_at_ms, node"_s,
+        u"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"_s, u"id"_s));
+    if (!insert)
+        return tl::unexpected(insert.error());
+    auto insertRecipient = m_connection.prepare(m_connection.dialect().insertOrIgnore(
+        u"notification_recipients"_s, u"notification_id, user_name"_s, u"?, ?"_s,
+        u"notification_id, user_name"_s));
+    if (!insertRecipient)
+        return tl::unexpected(insertRecipient.error());
+
+    QHash<QString, qint64> applicationIds;
+    QHash<QPair<qint64, QString>, qint64> channelIds;
+    for (qsizetype i = 0; i < notifications.size(); ++i) {
+        Notification &n = notifications[i];
+        const QString path = u"[%1]."_s.arg(i);
+
+        auto application = applicationIds.constFind(n.application);
+        if (application == applicationIds.cend()) {
+            auto found = m_catalog.applicationId(n.application);
+            if (!found)
+                return tl::unexpected(found.error());
+            if (!*found) {
+                return fail(ErrorCode::NotFound, path + u"application: unknown application '%1'"_s
+                                                            .arg(n.application));
+            }
+            application = applicationIds.insert(n.application, **found);
+        }
+        n.applicationId = *application;
+
+        const QPair<qint64, QString> channelKey(n.applicationId, n.channel);
+        auto channel = channelIds.constFind(channelKey);
+        if (channel == channelIds.cend()) {
+            auto found = m_catalog.channelId(n.applicationId, n.channel, autoCreateChannels);
+            if (!found)
+                return tl::unexpected(found.error());
+            if (!*found) {
+                return fail(ErrorCode::NotFound,
+                            path + u"channel: unknown channel '%1' of application '%2'"_s.arg(
+                                       n.channel, n.application));
+            }
+            channel = channelIds.insert(channelKey, **found);
+        }
+        n.channelId = *channel;
+
+        if (!n.persistent)
+            continue;
+        if (n.id <= 0 || n.id >= IdLimit)
+            return fail(ErrorCode::BadRequest, path + u"id: %1 is not in 1..2^53-1"_s.arg(n.id));
+        if (!n.time.isValid())
+            return fail(ErrorCode::BadRequest, path + u"time: missing"_s);
+
+        QStringList recipients = n.recipients;
+        recipients.removeDuplicates();
+        const QVariant expires =
+            n.expiresAt ? QVariant(n.expiresAt->toMSecsSinceEpoch()) : QVariant();
+        if (auto done = m_connection.exec(
+                *insert, {n.id, n.channelId, n.code, n.title, n.message, priorityName(n.priority),
+                          n.level, tagsToJson(n.tags), n.url, actionsToJson(n.actions),
+                          toJsonText(QJsonArray::fromStringList(n.recipients)),
+                          n.recipients.isEmpty() ? 0 : 1, n.time.toMSecsSinceEpoch(), expires,
+                          n.node});
+            !done)
+            return done;
+        if (insert->numRowsAffected() == 0) {
+            return fail(ErrorCode::Conflict,
+                        path + u"id: notification %1 exists already"_s.arg(n.id));
+        }
+        for (const QString &user : std::as_const(recipients)) {
+            if (auto done = m_connection.exec(*insertRecipient, {n.id, user}); !done)
+                return done;
+        }
+    }
+    return {};
+}
+
+Result<std::optional<Notification>> NotificationQueries::find(NotificationId id)
+{
+    auto query = m_connection.run(
+        u"SELECT "_s + Columns + u" FROM notifications n"_s + Joins + u" WHERE n.id = ?"_s, {id});
+    if (!query)
+        return tl::unexpected(query.error());
+    if (!query->next())
+        return std::optional<Notification>();
+    return std::optional<Notification>(notificationFrom(*query));
+}
+
+Result<bool> NotificationQueries::remove(NotificationId id)
+{
+    // Recipients and receipts follow by ON DELETE CASCADE.
+    auto query = m_connection.run(u"DELETE FROM notifications WHERE id = ?"_s, {id});
+    if (!query)
+        return tl::unexpected(query.error());
+    return query->numRowsAffected() > 0;
+}
+
+Result<QList<qint64>> NotificationQueries::subscribedChannels(
+    const QList<Subscription> &subscriptions)
+{
+    auto query = m_connection.prepare(u"SELECT c.id, c.name FROM channels c JOIN applications a "
+                                      "ON a.id = c.application_id WHERE a.name = ?"_s);
+    if (!query)
+        return tl::unexpected(query.error());
+    QList<qint64> ids;
+    QSet<qint64> seen;
+    for (const Subscription &subscription : subscriptions) {
+        if (auto done = m_connection.exec(*query, {subscription.application}); !done)
+            return tl::unexpected(done.error());
+        while (query->next()) {
+            const qint64 id = query->value(0).toLongLong();
+            // No channel named: every channel of the application.
+            const bool wanted = subscription.channels.isEmpty() ||
+                                subscription.channels.contains(query->value(1).toString());
+            if (wanted && !seen.contains(id)) {
+                seen.insert(id);
+                ids.append(id);
+            }
+        }
+    }
+    return ids;
+}
+
+Result<QList<NotificationId>> NotificationQueries::newestIds(const QList<qint64> &channelIds,
+                                                             std::optional<NotificationId> afterId,
+                                                             int limit)
+{
+    QList<NotificationId> ids;
+    for (qsizetype first = 0; first < channelIds.size(); first += ArmsPerQuery) {
+        const QList<qint64> chunk = channelIds.mid(first, ArmsPerQuery);
+        auto query = m_connection.run(recentIdsSql(chunk.size(), bool(afterId), false),
+                                      recentIdsValues(chunk, afterId, std::nullopt, limit));
+        if (!query)
+            return tl::unexpected(query.error());
+        while (query->next())
+            ids.append(query->value(0).toLongLong());
+    }
+    std::sort(ids.begin(), ids.end(), std::greater<>());
+    if (ids.size() > limit)
+        ids.resize(limit);
+    return ids;
+}
+
+Result<QList<Notification>> NotificationQueries::backlog(const BacklogQuery &query, int scanLimit)
+{
+    if (query.limit <= 0 || scanLimit <= 0)
+        return QList<Notification>();
+    auto channelIds = subscribedChannels(query.subscriptions);
+    if (!channelIds)
+        return tl::unexpected(channelIds.error());
+    if (channelIds->isEmpty())
+        return QList<Notification>();
+
+    // With many channels the newest `scanLimit` rows are found chunk by chunk first; the
+    // oldest of them then bounds every chunk's query below.
+    std::optional<NotificationId> atLeast;
+    if (channelIds->size() > ArmsPerQuery) {
+        auto newest = newestIds(*channelIds, query.afterId, scanLimit);
+        if (!newest)
+            return tl::unexpected(newest.error());
+        if (newest->isEmpty())
+            return QList<Notification>();
+        if (newest->size() == scanLimit)
+            atLeast = newest->last();
+    }
+
+    QList<Notification> result;
+    for (qsizetype first = 0; first < channelIds->size(); first += ArmsPerQuery) {
+        const QList<qint64> chunk = channelIds->mid(first, ArmsPerQuery);
+        const QString sql = u"SELECT "_s + Columns + u" FROM ("_s +
+                            recentIdsSql(chunk.size(), bool(query.afterId), bool(atLeast)) +
+                            u") AS recent JOIN notifications n ON n.id = recent.id"_s + Joins +
+                            u" WHERE "_s + NotExpired + u" AND "_s + VisibleTo + u" AND NOT "_s +
+                            AcknowledgedBy + u" ORDER BY n.id DESC LIMIT ?"_s;
+        QVariantList values = recentIdsValues(chunk, query.afterId, atLeast, scanLimit);
+        values << nowMs(query.now) << query.user << query.user << query.limit;
+        auto rows = m_connection.run(sql, values);
+        if (!rows)
+            return tl::unexpected(rows.error());
+        while (rows->next())
+            result.append(notificationFrom(*rows));
+    }
+    // Newest `limit` across the chunks, handed out oldest first.
+    std::sort(result.begin(), result.end(),
+              [](const Notification &a, const Notification &b) { return a.id < b.id; });
+    if (result.size() > query.limit)
+        result.remove(0, result.size() - query.limit);
+    return result;
+}
+
+Result<NotificationPage> NotificationQueries::list(const ListQuery &query)
+{
+    NotificationPage page;
+    if (query.limit <= 0)
+        return page;
+    // Only fixed SQL fragments are joined; every value is bound.
+    QString where = NotExpired;
+    QVariantList values{query.user, nowMs(query.now)};
+    if (!query.application.isEmpty()) {
+        where += u" AND a.name = ?"_s;
+        values.append(query.application);
+        if (!query.channel.isEmpty()) {
+            where += u" AND c.name = ?"_s;
+            values.append(query.channel);
+        }
+    }
+    if (query.beforeId) {
+        where += u" AND n.id < ?"_s;
+        values.append(*query.beforeId);
+    }
+    if (!query.user.isEmpty()) {
+        where += u" AND "_s + VisibleTo;
+        values.append(query.user);
+        if (query.unacknowledgedOnly) {
+            where += u" AND NOT "_s + AcknowledgedBy;
+            values.append(query.user);
+        }
+    }
+    values.append(query.limit + 1); // one more tells whether a next page exists
+    auto rows = m_connection.run(u"SELECT "_s + Columns + u", "_s + AcknowledgedBy +
+                                     u" FROM notifications n"_s + Joins + u" WHERE "_s + where +
+                                     u" ORDER BY n.id DESC LIMIT ?"_s,
+                                 values);
+    if (!rows)
+        return tl::unexpected(rows.error());
+    while (rows->next()) {
+        if (page.items.size() == query.limit) {
+            page.next = page.items.last().notification.id;
+            break;
+        }
+        page.items.append(
+            ListedNotification{notificationFrom(*rows), rows->value(ColumnCount).toBool()});
+    }
+    return page;
+}
+
+Result<qint64> NotificationQueries::count()
+{
+    auto query = m_connection.run(u"SELECT COUNT(*) FROM notifications"_s);
+    if (!query)
+        return tl::unexpected(query.error());
+    return query->next() ? query->value(0).toLongLong() : 0;
+}
+
+Result<QList<NotificationId>> NotificationQueries::purgeExpired(const QDateTime &now)
+{
+    QList<NotificationId> ids;
+    auto done = m_connection.atomically([&]() -> Result<void> {
+        const qint64 ms = nowMs(now);
+        auto expired = m_connection.run(
+            u"SELECT id FROM notifications WHERE expires_at_ms <= ? ORDER BY id"_s, {ms});
+        if (!expired)
+            return tl::unexpected(expired.error());
+        while (expired->next())
+            ids.append(expired->value(0).toLongLong());
+        expired->finish();
+        if (ids.isEmpty())
+            return {};
+        auto removed =
+            m_connection.run(u"DELETE FROM notifications WHERE expires_at_ms <= ?"_s, {ms});
+        if (!removed)
+            return tl::unexpected(removed.error());
+        return {};
+    });
+    if (!done)
+        return tl::unexpected(done.error());
+    return ids;
+}
+
+Result<QList<NotificationId>> NotificationQueries::acknowledge(const QString &user,
+                                                               const QList<NotificationId> &ids,
+                                                               const QDateTime &time)
+{
+    QList<NotificationId> acknowledged;
+    auto done = m_connection.atomically([&]() -> Result<void> {
+        auto visible = m_connection.prepare(u"SELECT 1 FROM notifications n WHERE n.id = ? AND "_s +
+                                            VisibleTo);
+        if (!visible)
+            return tl::unexpected(visible.error());
+        // A second acknowledgement keeps the time of the first.
+        auto insert = m_connection.prepare(m_connection.dialect().insertOrIgnore(
+            u"receipts"_s, u"user_name, notification_id, time_ms"_s, u"?, ?, ?"_s,
+            u"user_name, notification_id"_s));
+        if (!insert)
+            return tl::unexpected(insert.error());
+        const qint64 ms = nowMs(time);
+        QSet<NotificationId> seen;
+        for (NotificationId id : ids) {
+            if (seen.contains(id))
+                continue;
+            seen.insert(id);
+            if (auto checked = m_connection.exec(*visible, {id, user}); !checked)
+                return checked;
+            const bool exists = visible->next();
+            visible->finish();
+            if (!exists)
+                continue;
+            if (auto inserted = m_connection.exec(*insert, {user, id, ms}); !inserted)
+                return inserted;
+            acknowledged.append(id);
+        }
+        return {};
+    });
+    if (!done)
+        return tl::unexpected(done.error());
+    return acknowledged;
+}
+
+Result<QList<Receipt>> NotificationQueries::receipts(const QString &user)
+{
+    auto query = m_connection.run(u"SELECT notification_id, time_ms FROM receipts "
+                                  "WHERE user_name = ? ORDER BY notification_id"_s,
+                                  {user});
+    if (!query)
+        return tl::unexpected(query.error());
+    QList<Receipt> result;
+    while (query->next())
+        result.append(
+            Receipt{user, query->value(0).toLongLong(), fromMs(query->value(1).toLongLong())});
+    return result;
+}
+
+} // namespace herald::syncd

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "model/notification.h"
+#include "model/receipt.h"
+#include "protocol/error.h"
+#include "store/catalogqueries.h"
+#include "store/sqlconnection.h"
+#include "store/storetypes.h"
+
+#include <QList>
+
+#include <optional>
+
+namespace herald::syncd {
+
+// Notifications, their recipients and receipts (SqlStore's notification and receipt methods;
+// their contracts are documented there). Works on a connection it does not own.
+class NotificationQueries
+{
+public:
+    NotificationQueries(SqlConnection &connection, CatalogQueries &catalog)
+        : m_connection(connection), m_catalog(catalog)
+    {
+    }
+
+    Result<void> insert(QList<Notification> &notifications, bool autoCreateChannels);
+    Result<std::optional<Notification>> find(NotificationId id);
+    Result<bool> remove(NotificationId id);
+    Result<QList<Notification>> backlog(const BacklogQuery &query, int scanLimit);
+    Result<NotificationPage> list(const ListQuery &query);
+    Result<qint64> count();
+    Result<QList<NotificationId>> purgeExpired(const QDateTime &now);
+
+    Result<QList<NotificationId>> acknowledge(const QString &user,
+                                              const QList<NotificationId> &ids,
+                                              const QDateTime &time);
+    Result<QList<Receipt>> receipts(const QString &user);
+
+private:
+    Result<void> insertAll(QList<Notification> &notifications, bool autoCreateChannels);
+    Result<QList<qint64>> subscribedChannels(const QList<Subscription> &subscriptions);
+    Result<QList<NotificationId>> newestIds(const QList<qint64> &channelIds,
+                                            std::optional<NotificationId> afterId, int limit);
+    Result<QList<Notification>> visibleUnacknowledged(const QList<NotificationId> &ids,
+                                                      const BacklogQuery &query);
+
+    SqlConnection &m_connection;
+    CatalogQueries &m_catalog;
+};
+
+} // namespace herald::syncd

@@ -1,0 +1,195 @@
+#include "store/sqlconnection.h"
+
+#include "store/storelog.h"
+
+#include <QRegularExpression>
+#include <QSqlError>
+
+#include <atomic>
+
+using namespace Qt::StringLiterals;
+
+namespace herald::syncd {
+
+namespace {
+
+QString uniqueConnectionName()
+{
+    static std::atomic<int> counter{0};
+    return u"herald-store-%1"_s.arg(++counter);
+}
+
+bool isIdentifier(const QString &name)
+{
+    static const QRegularExpression identifier(u"^[A-Za-z_][A-Za-z0-9_]{0,62}$"_s);
+    return identifier.match(name).hasMatch();
+}
+
+} // namespace
+
+Result<std::unique_ptr<SqlConnection>> SqlConnection::open(std::unique_ptr<Dialect> dialect)
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(dialect->driverName(), uniqueConnectionName());
+    // Owned from here on, so that every early return removes the connection again.
+    std::unique_ptr<SqlConnection> connection(new SqlConnection(db, std::move(dialect)));
+    if (!connection->m_db.isValid()) {
+        return fail(ErrorCode::Unavailable,
+                    u"database: the Qt SQL driver %1 is not installed"_s.arg(
+                        connection->dialect().driverName()));
+    }
+    connection->dialect().setConnectionParameters(connection->m_db);
+    if (!connection->m_db.open()) {
+        return fail(ErrorCode::Unavailable,
+                    u"database %1: cannot open: %2"_s.arg(connection->dialect().displayName(),
+                                                          connection->m_db.lastError().text()));
+    }
+    return connection;
+}
+
+SqlConnection::SqlConnection(QSqlDatabase db, std::unique_ptr<Dialect> dialect)
+    : m_db(std::move(db)), m_dialect(std::move(dialect))
+{
+}
+
+SqlConnection::~SqlConnection()
+{
+    const QString name = m_db.connectionName();
+    if (m_inTransaction)
+        rollback();
+    m_db.close();
+    m_db = QSqlDatabase(); // removeDatabase() wants no handle left
+    QSqlDatabase::removeDatabase(name);
+}
+
+Error SqlConnection::errorFor(const QSqlError &error, const QString &what) const
+{
+    qCWarning(lcStore) << what << "failed:" << error.text();
+    return Error{m_dialect->errorCodeFor(error), u"database: %1"_s.arg(error.text())};
+}
+
+Result<void> SqlConnection::execute(const QString &statement)
+{
+    QSqlQuery query(m_db);
+    if (!query.exec(statement))
+        return tl::unexpected(errorFor(query.lastError(), statement));
+    return {};
+}
+
+Result<void> SqlConnection::begin()
+{
+    if (m_inTransaction)
+        return fail(ErrorCode::Internal, u"database: a transaction is already open"_s);
+    if (auto begun = execute(m_dialect->beginTransactionStatement()); !begun)
+        return begun;
+    m_inTransaction = true;
+    return {};
+}
+
+Result<void> SqlConnection::commit()
+{
+    if (!m_inTransaction)
+        return fail(ErrorCode::Internal, u"database: commit without a transaction"_s);
+    // On failure the transaction stays open: the caller decides to roll back.
+    if (auto committed = execute(u"COMMIT"_s); !committed)
+        return committed;
+    m_inTransaction = false;
+    return {};
+}
+
+void SqlConnection::rollback()
+{
+    if (!m_inTransaction)
+        return;
+    // SQLite may already have rolled back by itself (e.g. after SQLITE_FULL); the error
+    // "no transaction is active" is harmless then.
+    QSqlQuery query(m_db);
+    if (!query.exec(u"ROLLBACK"_s))
+        qCDebug(lcStore) << "ROLLBACK:" << query.lastError().text();
+    m_inTransaction = false;
+}
+
+Result<void> SqlConnection::savepoint(const QString &name)
+{
+    if (!isIdentifier(name))
+        return fail(ErrorCode::BadRequest, u"savepoint: '%1' is not an identifier"_s.arg(name));
+    return execute(u"SAVEPOINT "_s + name);
+}
+
+Result<void> SqlConnection::releaseSavepoint(const QString &name)
+{
+    if (!isIdentifier(name))
+        return fail(ErrorCode::BadRequest, u"savepoint: '%1' is not an identifier"_s.arg(name));
+    return execute(u"RELEASE SAVEPOINT "_s + name);
+}
+
+void SqlConnection::rollbackToSavepoint(const QString &name)
+{
+    if (!isIdentifier(name))
+        return;
+    // ROLLBACK TO keeps the savepoint open; RELEASE then drops it, with nothing left in it.
+    (void)execute(u"ROLLBACK TO SAVEPOINT "_s + name);
+    (void)execute(u"RELEASE SAVEPOINT "_s + name);
+}
+
+Result<void> SqlConnection::atomically(const std::function<Result<void>()> &work)
+{
+    if (!m_inTransaction) {
+        if (auto begun = begin(); !begun)
+            return begun;
+        auto done = work();
+        if (done)
+            done = commit();
+        if (!done)
+            rollback();
+        return done;
+    }
+    const QString name = u"herald_atomic_%1"_s.arg(++m_atomicDepth);
+    auto done = savepoint(name);
+    if (done) {
+        done = work();
+        if (done)
+            done = releaseSavepoint(name);
+        if (!done)
+            rollbackToSavepoint(name);
+    }
+    --m_atomicDepth;
+    return done;
+}
+
+Result<QSqlQuery> SqlConnection::prepare(const QString &sql)
+{
+    QSqlQuery query(m_db);
+    // Rows are read once, front to back; this saves Qt from caching them.
+    query.setForwardOnly(true);
+    if (!query.prepare(sql))
+        return tl::unexpected(errorFor(query.lastError(), sql));
+    return query;
+}
+
+Result<void> SqlConnection::exec(QSqlQuery &query, const QVariantList &values)
+{
+    for (qsizetype i = 0; i < values.size(); ++i) {
+        const QVariant &value = values.at(i);
+        // A null QString means "no text", not SQL NULL: the text columns are NOT NULL. SQL NULL
+        // is bound from an invalid QVariant.
+        if (value.typeId() == QMetaType::QString && value.toString().isNull())
+            query.bindValue(int(i), QStringLiteral(""));
+        else
+            query.bindValue(int(i), value);
+    }
+    if (!query.exec())
+        return tl::unexpected(errorFor(query.lastError(), query.lastQuery()));
+    return {};
+}
+
+Result<QSqlQuery> SqlConnection::run(const QString &sql, const QVariantList &values)
+{
+    auto query = prepare(sql);
+    if (!query)
+        return query;
+    if (auto done = exec(*query, values); !done)
+        return tl::unexpected(done.error());
+    return query;
+}
+
+} // namespace herald::syncd

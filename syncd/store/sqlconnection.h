@@ -1,0 +1,65 @@
+#pragma once
+
+#include "protocol/error.h"
+#include "store/dialect.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QVariantList>
+
+#include <functional>
+#include <memory>
+
+namespace herald::syncd {
+
+// One open QSqlDatabase connection with its Dialect: owns the connection (removes it on
+// destruction), tracks the transaction, and runs prepared statements with bound values,
+// turning driver errors into Errors. Used on the thread that opened it only.
+class SqlConnection
+{
+public:
+    // Opens a connection for `dialect` under a unique connection name. Unavailable when
+    // the database cannot be opened.
+    static Result<std::unique_ptr<SqlConnection>> open(std::unique_ptr<Dialect> dialect);
+    ~SqlConnection();
+    SqlConnection(const SqlConnection &) = delete;
+    SqlConnection &operator=(const SqlConnection &) = delete;
+
+    QSqlDatabase &db() { return m_db; }
+    const Dialect &dialect() const { return *m_dialect; }
+
+    Result<void> begin();
+    Result<void> commit();
+    void rollback(); // errors are logged; afterwards no transaction is open
+    bool inTransaction() const { return m_inTransaction; }
+    // Savepoint names are identifiers ([A-Za-z_][A-Za-z0-9_]*), BadRequest otherwise.
+    Result<void> savepoint(const QString &name);
+    Result<void> releaseSavepoint(const QString &name);
+    void rollbackToSavepoint(const QString &name);
+
+    // Runs `work` so that an error leaves the database as it was: in a savepoint inside an
+    // open transaction, in a transaction of its own otherwise.
+    Result<void> atomically(const std::function<Result<void>()> &work);
+
+    // A prepared statement; the error names `sql` (never bound values: they may be
+    // notification bodies).
+    Result<QSqlQuery> prepare(const QString &sql);
+    // Binds `values` in order and runs an already prepared statement. A null QString is
+    // bound as an empty text; an invalid QVariant as NULL.
+    Result<void> exec(QSqlQuery &query, const QVariantList &values = {});
+    // prepare() and exec() in one.
+    Result<QSqlQuery> run(const QString &sql, const QVariantList &values = {});
+
+    Error errorFor(const QSqlError &error, const QString &what) const;
+
+private:
+    SqlConnection(QSqlDatabase db, std::unique_ptr<Dialect> dialect);
+    Result<void> execute(const QString &statement);
+
+    QSqlDatabase m_db;
+    std::unique_ptr<Dialect> m_dialect;
+    bool m_inTransaction = false;
+    int m_atomicDepth = 0;
+};
+
+} // namespace herald::syncd

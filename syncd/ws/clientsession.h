@@ -1,0 +1,38 @@
+#pragma once
+
+#include "auth/principal.h"
+#include "model/notification.h"
+#include "ws/outgoing.h"
+
+#include <QElapsedTimer>
+#include <QList>
+#include <QSet>
+#include <QString>
+
+class QWebSocket;
+
+namespace herald::syncd {
+
+// The state of one WebSocket client on a worker: who it is, what it follows, and the live
+// notifications held back while its backlog loads. Plain data; WsWorker drives it.
+struct ClientSession
+{
+    enum class Stage { AwaitingRegister, Authenticating, LoadingBacklog, Live, Closing };
+
+    quint64 id = 0;
+    QWebSocket *socket = nullptr; // owned by the worker (deleted with deleteLater)
+    Stage stage = Stage::AwaitingRegister;
+    bool hermes = false;
+    QString user;
+    QString clientId;
+    QSet<QString> channelKeys;
+    QElapsedTimer connectedAt;
+    qint64 lastHeardMs = 0;  // from the worker's clock
+    qint64 lastPingMs = 0;
+    QList<OutgoingPtr> heldBack;       // live messages that arrived during the backlog
+    QSet<NotificationId> backlogIds;   // to drop held-back duplicates of backlog items
+
+    bool isRegistered() const { return stage == Stage::LoadingBacklog || stage == Stage::Live; }
+};
+
+} // namespace herald::syncd

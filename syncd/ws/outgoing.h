@@ -1,0 +1,48 @@
+#pragma once
+
+#include "model/notification.h"
+#include "protocol/messages.h"
+
+#include <QString>
+
+#include <memory>
+#include <mutex>
+
+namespace herald::syncd {
+
+// One server message on its way to many sessions, encoded at most once per wire format no
+// matter how many sessions receive it (the Hermes text only if a Hermes session wants it).
+// Shared between worker threads, immutable apart from the lazily made encodings.
+class Outgoing
+{
+public:
+    Outgoing(ServerMessage message, QString channelKey, QStringList recipients);
+
+    const ServerMessage &message() const { return m_message; }
+    const QString &channelKey() const { return m_channelKey; } // "app/channel"
+    bool isVisibleTo(const QString &user) const
+    {
+        return m_recipients.isEmpty() || m_recipients.contains(user);
+    }
+
+    const QString &nativeFrame() const;
+    const QString &hermesFrame() const; // empty: nothing to send in Hermes mode
+
+    static QString channelKey(const QString &application, const QString &channel)
+    {
+        return application + u'/' + channel;
+    }
+
+private:
+    ServerMessage m_message;
+    QString m_channelKey;
+    QStringList m_recipients;
+    mutable std::once_flag m_nativeOnce;
+    mutable std::once_flag m_hermesOnce;
+    mutable QString m_native;
+    mutable QString m_hermes;
+};
+
+using OutgoingPtr = std::shared_ptr<const Outgoing>;
+
+} // namespace herald::syncd

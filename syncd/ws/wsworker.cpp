@@ -1,0 +1,421 @@
+#include "wsworker.h"
+
+#include "auth/authenticator.h"
+#include "metrics/metrics.h"
+#include "model/timestamps.h"
+#include "store/storethread.h"
+#include "ws/hub.h"
+#include "ws/wslog.h"
+
+#include <QTcpSocket>
+#include <QUrlQuery>
+#include <QUuid>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+namespace herald::syncd {
+
+WsWorker::WsWorker(int index, Dependencies dependencies)
+    : m_index(index), m_deps(dependencies), m_json(dependencies.config->limits),
+      m_hermes(dependencies.config->limits),
+      m_handshaker(new QWebSocketServer(QStringLiteral("herald-syncd"),
+                                        QWebSocketServer::NonSecureMode, this))
+{
+    // The handshaker never listens: it only upgrades sockets that HttpServer hands over.
+    m_handshaker->setHandshakeTimeout(std::chrono::milliseconds(dependencies.config->registerTimeoutMs));
+    connect(m_handshaker, &QWebSocketServer::newConnection, this, &WsWorker::onNewWebSocket);
+    m_sweepTimer.setParent(this); // moves to the worker's thread with it
+    m_sweepTimer.setInterval(1000);
+    connect(&m_sweepTimer, &QTimer::timeout, this, &WsWorker::sweep);
+    m_clock.start();
+    // Started on first use: the timer must belong to the worker's thread.
+    QMetaObject::invokeMethod(&m_sweepTimer, qOverload<>(&QTimer::start), Qt::QueuedConnection);
+}
+
+WsWorker::~WsWorker()
+{
+    for (auto &session : m_sessions) {
+        if (session->socket) {
+            session->socket->disconnect(this);
+            session->socket->abort();
+            delete session->socket;
+        }
+        m_deps.hub->releaseSession();
+    }
+}
+
+void WsWorker::adopt(QTcpSocket *socket)
+{
+    m_handshaker->handleConnection(socket);
+}
+
+void WsWorker::onNewWebSocket()
+{
+    while (QWebSocket *socket = m_handshaker->nextPendingConnection()) {
+        socket->setParent(this);
+        socket->setMaxAllowedIncomingMessageSize(quint64(m_deps.config->limits.maxBodyBytes));
+        socket->setMaxAllowedIncomingFrameSize(quint64(m_deps.config->limits.maxBodyBytes));
+        if (!m_deps.hub->reserveSession()) {
+            ++m_deps.metrics->sessionsRejectedOverCapacity;
+            socket->close(QWebSocketProtocol::CloseCode(CloseCode::TryAgainLater),
+                          QStringLiteral("server at capacity, try again later"));
+            connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+            continue;
+        }
+        ++m_deps.metrics->sessionsOpened;
+        auto session = std::make_shared<ClientSession>();
+        session->id = m_nextId++;
+        session->socket = socket;
+        session->connectedAt.start();
+        session->lastHeardMs = nowMs();
+        m_sessions.insert(session->id, session);
+        m_sessionOfSocket.insert(socket, session->id);
+        const quint64 id = session->id;
+        connect(socket, &QWebSocket::textMessageReceived, this,
+                [this, id](const QString &frame) { onFrame(id, frame); });
+        connect(socket, &QWebSocket::binaryMessageReceived, this, [this, id](const QByteArray &) {
+            if (auto s = m_sessions.value(id))
+                closeSession(*s, CloseCode::UnsupportedData,
+                             QStringLiteral("binary frames are not part of the protocol"));
+        });
+        connect(socket, &QWebSocket::pong, this, [this, id] {
+            if (auto s = m_sessions.value(id))
+                s->lastHeardMs = nowMs();
+        });
+        connect(socket, &QWebSocket::disconnected, this, [this, id] { onClosed(id); });
+    }
+}
+
+void WsWorker::onFrame(quint64 sessionId, const QString &frameText)
+{
+    auto session = m_sessions.value(sessionId);
+    if (!session || session->stage == ClientSession::Stage::Closing)
+        return;
+    session->lastHeardMs = nowMs();
+    const QByteArray frame = frameText.toUtf8();
+
+    if (session->stage == ClientSession::Stage::AwaitingRegister) {
+        const bool hermes = HermesCodec::isHermesRegister(frame);
+        Result<ClientMessage> decoded =
+            hermes ? m_hermes.decodeClientFrame(frame) : m_json.decodeClientMessage(frame);
+        if (!decoded) {
+            sendError(*session, decoded.error());
+            closeSession(*session, CloseCode::UnsupportedData, decoded.error().message);
+            return;
+        }
+        auto *reg = std::get_if<RegisterMessage>(&*decoded);
+        if (!reg) {
+            sendError(*session, Error::badRequest(QStringLiteral("type: the first frame must be register")));
+            closeSession(*session, CloseCode::Policy, QStringLiteral("register first"));
+            return;
+        }
+        session->hermes = hermes;
+        QString token = reg->token;
+        if (token.isEmpty()) {
+            const QNetworkRequest request = session->socket->request();
+            const QByteArray authorization = request.rawHeader("Authorization").trimmed();
+            if (authorization.size() > 7 && authorization.left(7).toLower() == "bearer ")
+                token = QString::fromUtf8(authorization.mid(7).trimmed());
+            else
+                token = QUrlQuery(request.url()).queryItemValue(QStringLiteral("token"),
+                                                                QUrl::FullyDecoded);
+        }
+        handleRegister(*session, *reg, token);
+        return;
+    }
+    if (session->stage == ClientSession::Stage::Authenticating)
+        return; // nothing but register is allowed before registered; it is on its way
+
+    Result<ClientMessage> decoded =
+        session->hermes ? m_hermes.decodeClientFrame(frame) : m_json.decodeClientMessage(frame);
+    if (!decoded) {
+        sendError(*session, decoded.error());
+        return;
+    }
+    if (auto *ack = std::get_if<AckMessage>(&*decoded)) {
+        handleAck(*session, ack->ids);
+    } else if (std::holds_alternative<PingMessage>(*decoded)) {
+        if (!session->hermes)
+            sendText(*session, QString::fromUtf8(JsonCodec::encode(PongMessage{})));
+    } else {
+        sendError(*session, Error::badRequest(QStringLiteral("type: already registered")));
+    }
+}
+
+void WsWorker::handleRegister(ClientSession &session, const RegisterMessage &message,
+                              const QString &token)
+{
+    session.stage = ClientSession::Stage::Authenticating;
+    const quint64 id = session.id;
+    m_deps.authenticator->authenticate(token, this,
+                                       [this, id, message](std::optional<Principal> principal) {
+                                           completeRegister(id, message, principal);
+                                       });
+}
+
+void WsWorker::completeRegister(quint64 sessionId, const RegisterMessage &message,
+                                const std::optional<Principal> &principal)
+{
+    auto session = m_sessions.value(sessionId);
+    if (!session || session->stage != ClientSession::Stage::Authenticating)
+        return;
+    auto refuse = [&](const QString &why) {
+        sendError(*session, {ErrorCode::Unauthorized, why});
+        closeSession(*session, CloseCode::Policy, why);
+    };
+    if (!principal)
+        return refuse(QStringLiteral("token: missing or not valid"));
+    QString user;
+    switch (principal->kind) {
+    case TokenKind::Producer:
+        return refuse(QStringLiteral("token: a producer token cannot receive notifications"));
+    case TokenKind::User:
+        if (!message.user.isEmpty() && message.user != principal->user && !session->hermes)
+            return refuse(QStringLiteral("user: the token belongs to another user"));
+        user = principal->user;
+        break;
+    case TokenKind::Admin:
+        // Admin tokens and --no-auth act for the user they name (Hermes: the ClientId).
+        user = session->hermes ? message.clientId : message.user;
+        if (user.isEmpty())
+            return refuse(QStringLiteral("user: required with an admin token or --no-auth"));
+        break;
+    }
+    session->user = user;
+    session->clientId = message.clientId;
+    for (const Subscription &sub : message.subscriptions) {
+        for (const QString &channel : sub.channels) {
+            const QString key = Outgoing::channelKey(sub.application, channel);
+            session->channelKeys.insert(key);
+            m_byChannel[key].insert(session.get());
+        }
+    }
+    m_byUser[user].insert(session.get());
+    session->stage = ClientSession::Stage::LoadingBacklog;
+    qCDebug(lcWs) << "worker" << m_index << "registered" << user << message.clientId
+                  << session->channelKeys.size() << "channels";
+    if (!session->hermes) {
+        const QString sessionName = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        sendText(*session, QString::fromUtf8(JsonCodec::encode(RegisteredMessage{
+                               sessionName, m_deps.hub->nodeId(), utcNow()})));
+    }
+    loadBacklog(*session, message);
+}
+
+void WsWorker::loadBacklog(ClientSession &session, const RegisterMessage &message)
+{
+    const quint64 id = session.id;
+    if (message.fetchLast <= 0) {
+        finishBacklog(id, {});
+        return;
+    }
+    BacklogQuery query{session.user, message.subscriptions, message.fetchLast,
+                       message.lastNotificationId, utcNow()};
+    m_deps.store->submit<QList<Notification>>(
+        [query](SqlStore &store) { return store.backlog(query); }, this,
+        [this, id](Result<QList<Notification>> backlog) {
+            if (!backlog) {
+                qCWarning(lcWs) << "backlog query failed:" << backlog.error().message;
+                if (auto s = m_sessions.value(id)) {
+                    sendError(*s, {ErrorCode::Unavailable, QStringLiteral("backlog: store unavailable")});
+                    closeSession(*s, CloseCode::TryAgainLater, QStringLiteral("store unavailable"));
+                }
+                return;
+            }
+            finishBacklog(id, *backlog);
+        });
+}
+
+void WsWorker::finishBacklog(quint64 sessionId, const QList<Notification> &backlog)
+{
+    auto session = m_sessions.value(sessionId);
+    if (!session || session->stage != ClientSession::Stage::LoadingBacklog)
+        return;
+    for (const Notification &n : backlog) {
+        session->backlogIds.insert(n.id);
+        const NotificationMessage message{n};
+        sendText(*session, QString::fromUtf8(session->hermes ? HermesCodec::encode(message)
+                                                             : JsonCodec::encode(message)));
+    }
+    if (!session->hermes)
+        sendText(*session, QString::fromUtf8(JsonCodec::encode(BacklogDoneMessage{})));
+    session->stage = ClientSession::Stage::Live;
+    const QList<OutgoingPtr> held = std::exchange(session->heldBack, {});
+    for (const OutgoingPtr &outgoing : held)
+        sendLive(*session, outgoing);
+    session->backlogIds.clear();
+}
+
+void WsWorker::handleAck(ClientSession &session, const QList<NotificationId> &ids)
+{
+    const QString user = session.user;
+    const quint64 id = session.id;
+    m_deps.store->submit<QList<NotificationId>>(
+        [user, ids](SqlStore &store) { return store.acknowledge(user, ids, utcNow()); }, this,
+        [this, id, user](Result<QList<NotificationId>> acked) {
+            if (!acked) {
+                if (auto s = m_sessions.value(id))
+                    sendError(*s, acked.error());
+                return;
+            }
+            m_deps.metrics->acknowledgements += quint64(acked->size());
+            m_deps.hub->acknowledged(user, *acked);
+        });
+}
+
+void WsWorker::deliver(const OutgoingPtr &outgoing)
+{
+    auto it = m_byChannel.constFind(outgoing->channelKey());
+    if (it == m_byChannel.constEnd())
+        return;
+    for (ClientSession *session : *it) {
+        if (outgoing->isVisibleTo(session->user))
+            sendLive(*session, outgoing);
+    }
+}
+
+void WsWorker::deliverToUser(const QString &user, const OutgoingPtr &outgoing)
+{
+    auto it = m_byUser.constFind(user);
+    if (it == m_byUser.constEnd())
+        return;
+    for (ClientSession *session : *it)
+        sendLive(*session, outgoing);
+}
+
+void WsWorker::sendLive(ClientSession &session, const OutgoingPtr &outgoing)
+{
+    if (session.stage == ClientSession::Stage::LoadingBacklog) {
+        session.heldBack.append(outgoing);
+        return;
+    }
+    if (session.stage != ClientSession::Stage::Live)
+        return;
+    if (auto *n = std::get_if<NotificationMessage>(&outgoing->message())) {
+        if (session.backlogIds.contains(n->notification.id))
+            return;
+        ++m_deps.metrics->deliveries;
+    }
+    const QString &frame = session.hermes ? outgoing->hermesFrame() : outgoing->nativeFrame();
+    if (!frame.isEmpty())
+        sendText(session, frame);
+}
+
+void WsWorker::sendText(ClientSession &session, const QString &frame)
+{
+    if (!session.socket || session.stage == ClientSession::Stage::Closing)
+        return;
+    // A client that does not read must not make the daemon hold unbounded data for it: cut it
+    // off; it resumes with lastNotificationId when it reconnects.
+    if (session.socket->bytesToWrite() > m_deps.config->maxPendingBytesPerSession) {
+        ++m_deps.metrics->sessionsDroppedSlow;
+        qCInfo(lcWs) << "dropping a session of" << session.user << "that does not read";
+        session.stage = ClientSession::Stage::Closing;
+        session.socket->abort();
+        return;
+    }
+    session.socket->sendTextMessage(frame);
+}
+
+void WsWorker::sendError(ClientSession &session, const Error &error)
+{
+    const ErrorMessage message{errorCodeName(error.code), error.message};
+    sendText(session, QString::fromUtf8(session.hermes ? HermesCodec::encode(message)
+                                                       : JsonCodec::encode(message)));
+}
+
+void WsWorker::closeSession(ClientSession &session, int code, const QString &reason)
+{
+    if (session.stage == ClientSession::Stage::Closing || !session.socket)
+        return;
+    forget(session);
+    session.stage = ClientSession::Stage::Closing;
+    session.lastHeardMs = nowMs(); // the sweep aborts it if the close handshake stalls
+    session.socket->close(QWebSocketProtocol::CloseCode(code), reason);
+}
+
+void WsWorker::forget(ClientSession &session)
+{
+    for (const QString &key : std::as_const(session.channelKeys)) {
+        auto it = m_byChannel.find(key);
+        if (it != m_byChannel.end()) {
+            it->remove(&session);
+            if (it->isEmpty())
+                m_byChannel.erase(it);
+        }
+    }
+    session.channelKeys.clear();
+    auto it = m_byUser.find(session.user);
+    if (it != m_byUser.end()) {
+        it->remove(&session);
+        if (it->isEmpty())
+            m_byUser.erase(it);
+    }
+}
+
+void WsWorker::onClosed(quint64 sessionId)
+{
+    auto session = m_sessions.take(sessionId);
+    if (!session)
+        return;
+    forget(*session);
+    m_sessionOfSocket.remove(session->socket);
+    session->socket->disconnect(this);
+    session->socket->deleteLater();
+    session->socket = nullptr;
+    session->stage = ClientSession::Stage::Closing;
+    m_deps.hub->releaseSession();
+}
+
+int WsWorker::dropUser(const QString &user)
+{
+    const QList<ClientSession *> sessions = m_byUser.value(user).values();
+    for (ClientSession *session : sessions)
+        closeSession(*session, CloseCode::Policy, QStringLiteral("dropped by an administrator"));
+    return int(sessions.size());
+}
+
+void WsWorker::closeAll(int code, const QString &reason)
+{
+    m_sweepTimer.stop();
+    const auto sessions = m_sessions.values();
+    for (const auto &session : sessions)
+        closeSession(*session, code, reason);
+    // Push the close frames out now: the thread ends right after this.
+    for (const auto &session : sessions) {
+        if (session->socket) {
+            session->socket->flush();
+        }
+    }
+}
+
+void WsWorker::sweep()
+{
+    const qint64 now = nowMs();
+    const Config &c = *m_deps.config;
+    QList<std::shared_ptr<ClientSession>> expired;
+    for (const auto &session : std::as_const(m_sessions)) {
+        if (session->stage == ClientSession::Stage::Closing) {
+            // A peer that never answers our close frame is cut off.
+            if (session->socket && now - session->lastHeardMs > 5000)
+                session->socket->abort();
+            continue;
+        }
+        if (!session->isRegistered() && session->connectedAt.elapsed() > c.registerTimeoutMs) {
+            expired.append(session);
+        } else if (now - session->lastHeardMs > c.idleTimeoutMs) {
+            expired.append(session);
+        } else if (now - session->lastHeardMs > c.pingIntervalMs &&
+                   now - session->lastPingMs > c.pingIntervalMs) {
+            session->lastPingMs = now;
+            session->socket->ping();
+        }
+    }
+    for (const auto &session : expired) {
+        const bool registered = session->isRegistered();
+        closeSession(*session, registered ? CloseCode::Normal : CloseCode::Policy,
+                     registered ? QStringLiteral("idle timeout") : QStringLiteral("register timeout"));
+    }
+}
+
+} // namespace herald::syncd
