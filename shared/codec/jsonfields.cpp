@@ -15,13 +15,16 @@ namespace {
 
 constexpr double TwoToThe53 = 9007199254740992.0;
 
-Result<QJsonDocument> parseDocument(const QByteArray &text, const QString &what)
+// `shape` says what the caller needs, for the error about a scalar or empty body.
+Result<QJsonDocument> parseDocument(const QByteArray &text, const QString &what,
+                                    const QString &shape)
 {
     const QByteArray trimmed = text.trimmed();
+    // Qt reports a top-level scalar as "illegal value"; say what is expected instead.
     if (trimmed.isEmpty() || (!trimmed.startsWith('{') && !trimmed.startsWith('[')))
-        return failField(what, u"must be a JSON object"_s);
+        return failField(what, u"must be "_s + shape);
     QJsonParseError error;
-    QJsonDocument document = QJsonDocument::fromJson(trimmed, &error);
+    QJsonDocument document = QJsonDocument::fromJson(text, &error); // offsets of the original
     if (error.error != QJsonParseError::NoError) {
         return failField(
             what, u"invalid JSON (%1 at offset %2)"_s.arg(error.errorString()).arg(error.offset));
@@ -33,23 +36,20 @@ Result<QJsonDocument> parseDocument(const QByteArray &text, const QString &what)
 
 Result<QJsonObject> parseObject(const QByteArray &text, const QString &what)
 {
-    auto document = parseDocument(text, what);
+    const QString shape = u"a JSON object"_s;
+    auto document = parseDocument(text, what, shape);
     if (!document)
         return tl::unexpected(document.error());
     if (!document->isObject())
-        return failField(what, u"must be a JSON object"_s);
+        return failField(what, u"must be "_s + shape);
     return document->object();
 }
 
 Result<QJsonValue> parseObjectOrArray(const QByteArray &text, const QString &what)
 {
-    auto document = parseDocument(text, what);
-    if (!document) {
-        Error error = document.error();
-        if (error.message == what + u": must be a JSON object")
-            error.message += u" or array"_s;
-        return tl::unexpected(error);
-    }
+    auto document = parseDocument(text, what, u"a JSON object or array"_s);
+    if (!document)
+        return tl::unexpected(document.error());
     if (document->isArray())
         return QJsonValue(document->array());
     return QJsonValue(document->object());
@@ -62,7 +62,7 @@ std::optional<qint64> integerOf(const QJsonValue &value)
     const double d = value.toDouble();
     if (!std::isfinite(d) || std::trunc(d) != d)
         return std::nullopt;
-    // toInteger() is exact for integers Qt kept as such, and 0 with a default for others.
+    // toInteger() is exact where Qt kept an integer; for values outside qint64 it returns -1.
     const qint64 i = value.toInteger(-1);
     if (i == -1 && d != -1.0)
         return std::nullopt;

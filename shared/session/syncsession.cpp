@@ -218,7 +218,7 @@ void SyncSession::onSocketDisconnected()
     if (code == CloseCode::Policy)
         loss = Loss::AuthenticationRefused;
     else if (code == CloseCode::TryAgainLater || isCloseCodeRejectedByQt(code, reason) ||
-             false)
+             isTryLaterError(m_lastServerError))
         loss = Loss::TryLater;
     connectionLost(code, reason, loss);
 }

@@ -1,0 +1,111 @@
+#include "config/configloader.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace herald::syncd;
+
+namespace {
+QStringList words(const char *text)
+{
+    return QString::fromLatin1(text).split(u' ', Qt::SkipEmptyParts);
+}
+} // namespace
+
+class TestConfigLoader : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void defaultsMatchTheProtocol()
+    {
+        auto config = ConfigLoader::load({}, QProcessEnvironment());
+        QVERIFY(config);
+        QCOMPARE(config->listenAddress, QHostAddress(QHostAddress::LocalHost));
+        QCOMPARE(config->listenPort, quint16(8080));
+        QCOMPARE(config->nodeId, 0);
+        QCOMPARE(config->noAuth, false);
+        QCOMPARE(config->synchronous, QStringLiteral("FULL"));
+        QCOMPARE(config->limits.maxBodyBytes, 64 * 1024);
+        QVERIFY(config->database.endsWith(QStringLiteral("herald/herald.db")));
+    }
+
+    void laterSourcesWin()
+    {
+        QTemporaryDir dir;
+        const QString ini = dir.filePath(QStringLiteral("h.ini"));
+        QFile file(ini);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("[server]\nlisten=127.0.0.1:7000\nnodeId=3\ndatabase=/tmp/ini.db\n"
+                   "[timeouts]\nregisterMs=2000\n");
+        file.close();
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("HERALD_NODE_ID"), QStringLiteral("5"));
+        env.insert(QStringLiteral("HERALD_DATABASE"), QStringLiteral("/tmp/env.db"));
+        auto config = ConfigLoader::load(
+            {QStringLiteral("--config"), ini, QStringLiteral("--node-id"), QStringLiteral("7")}, env);
+        QVERIFY2(config, qPrintable(config ? QString() : config.error().message));
+        QCOMPARE(config->listenPort, quint16(7000)); // INI only
+        QCOMPARE(config->database, QStringLiteral("/tmp/env.db")); // env beats INI
+        QCOMPARE(config->nodeId, 7);                 // flag beats env
+        QCOMPARE(config->registerTimeoutMs, 2000);
+    }
+
+    void noAuthFlag()
+    {
+        auto config = ConfigLoader::load({QStringLiteral("--no-auth")}, QProcessEnvironment());
+        QVERIFY(config);
+        QVERIFY(config->noAuth);
+    }
+
+    void rejectsBadValues_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("node id too big") << words("--node-id 64") << QStringLiteral("--node-id");
+        QTest::newRow("node id not a number") << words("--node-id x") << QStringLiteral("--node-id");
+        QTest::newRow("listen without port") << words("--listen 127.0.0.1") << QStringLiteral("--listen");
+        QTest::newRow("listen bad host") << words("--listen nohost:80") << QStringLiteral("--listen");
+        QTest::newRow("listen bad port") << words("--listen 127.0.0.1:70000") << QStringLiteral("--listen");
+        QTest::newRow("unknown flag") << words("--frobnicate") << QStringLiteral("frobnicate");
+        QTest::newRow("stray argument") << words("extra") << QStringLiteral("extra");
+        QTest::newRow("synchronous") << words("--synchronous OFF") << QStringLiteral("--synchronous");
+        QTest::newRow("missing config file") << words("--config /nonexistent/h.ini") << QStringLiteral("/nonexistent/h.ini");
+        QTest::newRow("peer not a URL") << words("--peer nonsense") << QStringLiteral("--peer");
+    }
+
+    void rejectsBadValues()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, mentions);
+        auto config = ConfigLoader::load(arguments, QProcessEnvironment());
+        QVERIFY(!config);
+        QVERIFY2(config.error().message.contains(mentions), qPrintable(config.error().message));
+    }
+
+    void rejectsBadEnvironmentNamingTheVariable()
+    {
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("HERALD_MAX_CONNECTIONS"), QStringLiteral("-1"));
+        auto config = ConfigLoader::load({}, env);
+        QVERIFY(!config);
+        QVERIFY(config.error().message.startsWith(QStringLiteral("HERALD_MAX_CONNECTIONS")));
+    }
+
+    void rejectsBadIniNamingFileAndKey()
+    {
+        QTemporaryDir dir;
+        const QString ini = dir.filePath(QStringLiteral("h.ini"));
+        QFile file(ini);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("[server]\nnodeId=99\n");
+        file.close();
+        auto config = ConfigLoader::load({QStringLiteral("--config"), ini}, QProcessEnvironment());
+        QVERIFY(!config);
+        QVERIFY2(config.error().message.contains(QStringLiteral("[server] nodeId")),
+                 qPrintable(config.error().message));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConfigLoader)
+#include "tst_configloader.moc"
