@@ -69,11 +69,13 @@ public:
     // Closes an open connection with 1000, without emitting signals.
     ~SyncSession() override;
 
+    // The configuration the next connection attempt uses.
     const SyncSessionConfig &config() const { return m_config; }
     // Replaces the configuration (e.g. a new token after authenticationFailed()). Takes effect
     // at the next connection attempt; the open connection, if any, is kept.
     void setConfig(const SyncSessionConfig &config);
 
+    // Where the session is; stateChanged() reports every change.
     State state() const { return m_state; }
     // True in Backlog and Live: frames may be sent.
     bool isRegistered() const { return m_state == State::Backlog || m_state == State::Live; }

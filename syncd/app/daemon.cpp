@@ -10,13 +10,16 @@
 #include "auth/authenticator.h"
 #include "http/httpserver.h"
 #include "http/router.h"
+#include "model/timestamps.h"
 #include "store/storethread.h"
 #include "ws/hub.h"
+#include "ws/upgradegate.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFileInfo>
+#include <QTimer>
 
 namespace herald::syncd {
 
@@ -70,8 +73,11 @@ int Daemon::start()
     m_catalogApi->addRoutes(*m_router);
     m_notificationsApi->addRoutes(*m_router);
     m_adminApi->addRoutes(*m_router);
+    auto *gate = new UpgradeGate(m_authenticator, m_hub, this);
     m_router->setUpgradeHandler(QStringLiteral("/api/v1/ws"),
-                                [this](QTcpSocket *socket, const HttpRequest &) { m_hub->adopt(socket); });
+                                [gate](QTcpSocket *socket, const HttpRequest &request) {
+                                    gate->admit(socket, request);
+                                });
 
     HttpServerLimits httpLimits{m_config.maxHeaderBytes, m_config.limits.maxBodyBytes,
                                 m_config.httpIdleTimeoutMs, m_config.httpRequestTimeoutMs};
@@ -83,6 +89,18 @@ int Daemon::start()
                                     << "-" << m_http->errorString();
         return 1;
     }
+    // Expired notifications leave the store once a minute; queries already leave them out.
+    auto *purge = new QTimer(this);
+    purge->setInterval(60000);
+    connect(purge, &QTimer::timeout, this, [this] {
+        m_store->submit<QList<NotificationId>>(
+            [](SqlStore &store) { return store.purgeExpired(utcNow()); }, this,
+            [](Result<QList<NotificationId>> purged) {
+                if (purged && !purged->isEmpty())
+                    qCInfo(lcApp) << "removed" << purged->size() << "expired notifications";
+            });
+    });
+    purge->start();
     m_signals = new UnixSignalWatcher(this);
     connect(m_signals, &UnixSignalWatcher::terminationRequested, this, &Daemon::shutDown);
     QString address = m_http->address().toString();

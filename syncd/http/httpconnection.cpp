@@ -4,6 +4,8 @@
 
 #include <QTcpSocket>
 
+#include <sys/socket.h>
+
 namespace herald::syncd {
 
 HttpResponder::HttpResponder(HttpConnection *connection, quint64 sequence, bool keepAlive)
@@ -34,6 +36,8 @@ bool HttpConnection::hasTimedOut(qint64 idleTimeoutMs, qint64 requestTimeoutMs) 
 {
     if (!m_socket)
         return false;
+    if (m_draining)
+        return m_lastActivity.elapsed() > DrainTimeoutMs;
     if (m_parser.inProgress())
         return m_requestStarted.isValid() && m_requestStarted.elapsed() > requestTimeoutMs;
     // Requests still being answered keep the connection alive.
@@ -44,7 +48,13 @@ bool HttpConnection::hasTimedOut(qint64 idleTimeoutMs, qint64 requestTimeoutMs) 
 
 void HttpConnection::closeNow()
 {
-    if (!m_socket || m_closing)
+    if (!m_socket)
+        return;
+    if (m_draining) {
+        finish();
+        return;
+    }
+    if (m_closing)
         return;
     if (m_parser.inProgress()) {
         failAndClose(408, QStringLiteral("request not complete in time"));
@@ -58,6 +68,12 @@ void HttpConnection::closeNow()
 
 void HttpConnection::onReadyRead()
 {
+    if (m_draining) {
+        m_drainedBytes += m_socket->skip(m_socket->bytesAvailable());
+        if (m_drainedBytes > MaxDrainBytes)
+            finish();
+        return;
+    }
     if (m_closing)
         return;
     // Until the first request is known not to be an upgrade, keep its bytes re-readable so
@@ -123,8 +139,15 @@ void HttpConnection::failAndClose(int status, const QString &message)
     response.status = status; // 408 and 431 have no code of their own in PROTOCOL.md
     // Answers still owed to earlier requests are dropped with the connection.
     m_closing = true;
+    m_draining = true;
     m_socket->write(response.serialize(false));
-    m_socket->disconnectFromHost();
+    // Closing with unread input would reset the connection and the client might never read
+    // the answer (typically a 413 while it still sends the body): send the answer, half-close,
+    // and discard what still comes until the client closes or the sweep gives up on it.
+    connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
+        if (m_socket && m_socket->bytesToWrite() == 0)
+            ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
+    });
 }
 
 void HttpConnection::handOverForUpgrade(const HttpRequest &request)

@@ -71,6 +71,10 @@ private:
     RequestParser m_parser;
     bool m_firstRequestDone = false;
     bool m_closing = false;
+    bool m_draining = false; // answered an error; reading only to discard
+    qint64 m_drainedBytes = 0;
+    static constexpr qint64 MaxDrainBytes = 16 * 1024 * 1024;
+    static constexpr qint64 DrainTimeoutMs = 2000;
     quint64 m_nextSequence = 0;    // of the next request
     quint64 m_nextToWrite = 0;     // answers go out in this order
     QMap<quint64, std::pair<QByteArray, bool>> m_pendingAnswers;

@@ -122,7 +122,11 @@ int RequestParser::onHeadersComplete(http_parser *p)
     if (http_parser_parse_url(r.target.constData(), size_t(r.target.size()), 0, &url) != 0 ||
         !(url.field_set & (1 << UF_PATH))) {
         s->failWith(400, QStringLiteral("malformed request target"));
-        return 1;
+        return -1; // http_parser: 1 and 2 mean "no body"; anything else stops with an error
+    }
+    if (p->http_major != 1) {
+        s->failWith(400, QStringLiteral("only HTTP/1.x is spoken here"));
+        return -1;
     }
     const QByteArray rawPath =
         r.target.mid(url.field_data[UF_PATH].off, url.field_data[UF_PATH].len);
@@ -133,7 +137,7 @@ int RequestParser::onHeadersComplete(http_parser *p)
     // Content-Length is known up front: refuse a large body before reading it.
     if ((p->flags & F_CONTENTLENGTH) && qint64(p->content_length) > s->m_maxBodyBytes) {
         s->failWith(413, QStringLiteral("body larger than %1 bytes").arg(s->m_maxBodyBytes));
-        return 1;
+        return -1;
     }
     return 0;
 }
@@ -153,6 +157,8 @@ int RequestParser::onMessageComplete(http_parser *p)
 {
     RequestParser *s = self(p);
     s->m_inMessage = false;
+    if (s->m_failure)
+        return -1;
     s->m_ready.append(std::move(s->m_current));
     s->m_current = HttpRequest();
     return 0; // on an upgrade, http_parser itself stops right after this request

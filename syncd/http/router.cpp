@@ -46,8 +46,7 @@ void Router::handleRequest(const HttpRequest &request, const HttpResponder &resp
         Params params;
         if (!match(route, segments, &params))
             continue;
-        if (route.method != request.method &&
-            !(request.method == "HEAD" && route.method == "GET")) {
+        if (route.method != request.method) {
             allowed.append(route.method);
             continue;
         }

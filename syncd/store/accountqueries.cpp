@@ -24,10 +24,9 @@ qint64 msOrNow(const QDateTime &time)
 
 Result<void> AccountQueries::createUser(const QString &name)
 {
-    auto query = m_connection.run(
-        m_connection.dialect().insertOrIgnore(u"users"_s, u"name, created_at_ms"_s, u"?, ?"_s,
-                                              u"name"_s),
-        {name, msOrNow({})});
+    auto query = m_connection.run(m_connection.dialect().insertOrIgnore(
+                                      u"users"_s, u"name, created_at_ms"_s, u"?, ?"_s, u"name"_s),
+                                  {name, msOrNow({})});
     if (!query)
         return tl::unexpected(query.error());
     if (query->numRowsAffected() == 0)
@@ -61,9 +60,8 @@ Result<qint64> AccountQueries::insertToken(const TokenRecord &token)
             u"tokens"_s, u"hash, kind, application, user_name, label, created_at_ms"_s,
             u"?, ?, ?, ?, ?, ?"_s, u"hash"_s) +
             u" RETURNING id"_s,
-        {QString::fromLatin1(token.hash), tokenKindName(token.kind),
-         nullIfEmpty(token.application), nullIfEmpty(token.user), token.label,
-         msOrNow(token.createdAt)});
+        {QString::fromLatin1(token.hash), tokenKindName(token.kind), nullIfEmpty(token.application),
+         nullIfEmpty(token.user), token.label, msOrNow(token.createdAt)});
     if (!query)
         return tl::unexpected(query.error());
     if (!query->next())

@@ -83,8 +83,8 @@ Result<std::optional<Application>> CatalogQueries::findApplication(const QString
 
 Result<QList<Application>> CatalogQueries::applications()
 {
-    auto query = m_connection.run(u"SELECT "_s + ApplicationColumns +
-                                  u" FROM applications ORDER BY name"_s);
+    auto query =
+        m_connection.run(u"SELECT "_s + ApplicationColumns + u" FROM applications ORDER BY name"_s);
     if (!query)
         return tl::unexpected(query.error());
     QList<Application> result;
@@ -115,23 +115,40 @@ Result<std::optional<qint64>> CatalogQueries::applicationId(const QString &name)
 Result<std::optional<qint64>> CatalogQueries::channelId(qint64 applicationId, const QString &name,
                                                         bool create)
 {
-    auto query = m_connection.run(
-        u"SELECT id FROM channels WHERE application_id = ? AND name = ?"_s, {applicationId, name});
+    const QString select = u"SELECT id FROM channels WHERE application_id = ? AND name = ?"_s;
+    auto query = m_connection.run(select, {applicationId, name});
     if (!query)
         return tl::unexpected(query.error());
     if (query->next())
         return std::optional<qint64>(query->value(0).toLongLong());
     if (!create)
         return std::optional<qint64>();
+    query->finish();
+    // Another writer (another node on a shared PostgreSQL database) may create the same
+    // channel at the same moment: whoever comes second waits for the first to commit and
+    // then takes its row instead of failing on the unique constraint.
     auto inserted = m_connection.run(
-        u"INSERT INTO channels (application_id, name) VALUES (?, ?) RETURNING id"_s,
+        m_connection.dialect().insertOrIgnore(u"channels"_s, u"application_id, name"_s, u"?, ?"_s,
+                                              u"application_id, name"_s) +
+            u" RETURNING id"_s,
         {applicationId, name});
     if (!inserted)
         return tl::unexpected(inserted.error());
-    if (!inserted->next())
-        return fail(ErrorCode::Internal, u"database: insert returned no channel id"_s);
-    qCInfo(lcStore) << "created channel" << name << "of application" << applicationId;
-    return std::optional<qint64>(inserted->value(0).toLongLong());
+    if (inserted->next()) {
+        qCInfo(lcStore) << "created channel" << name << "of application" << applicationId;
+        return std::optional<qint64>(inserted->value(0).toLongLong());
+    }
+    inserted->finish();
+    auto existing = m_connection.run(select, {applicationId, name});
+    if (!existing)
+        return tl::unexpected(existing.error());
+    if (!existing->next()) {
+        // Only under an isolation level above READ COMMITTED, where the other writer's row
+        // stays invisible to this transaction.
+        return fail(ErrorCode::Unavailable,
+                    u"channel: '%1' was created concurrently; try again"_s.arg(name));
+    }
+    return std::optional<qint64>(existing->value(0).toLongLong());
 }
 
 Result<Channel> CatalogQueries::upsertChannel(const Channel &channel)
@@ -178,11 +195,11 @@ Result<QList<Channel>> CatalogQueries::channels(const QString &application)
 Result<QList<Channel>> CatalogQueries::selectChannels(const QString &where,
                                                       const QVariantList &values)
 {
-    auto query = m_connection.run(
-        u"SELECT c.id, a.name, c.name, c.title, c.description FROM channels c "
-        "JOIN applications a ON a.id = c.application_id WHERE "_s +
-            where + u" ORDER BY a.name, c.name"_s,
-        values);
+    auto query =
+        m_connection.run(u"SELECT c.id, a.name, c.name, c.title, c.description FROM channels c "
+                         "JOIN applications a ON a.id = c.application_id WHERE "_s +
+                             where + u" ORDER BY a.name, c.name"_s,
+                         values);
     if (!query)
         return tl::unexpected(query.error());
     QList<Channel> result;

@@ -30,8 +30,7 @@ public:
     Result<std::optional<qint64>> applicationId(const QString &name);
     // Row id of a channel; nullopt when unknown. With `create`, an unknown channel of a known
     // application is created (title and description empty).
-    Result<std::optional<qint64>> channelId(qint64 applicationId, const QString &name,
-                                            bool create);
+    Result<std::optional<qint64>> channelId(qint64 applicationId, const QString &name, bool create);
 
 private:
     Result<QList<Channel>> selectChannels(const QString &where, const QVariantList &values);

@@ -1,5 +1,6 @@
 #include "store/dialect.h"
 
+#include "store/postgresdialect.h"
 #include "store/sqlitedialect.h"
 
 #include <QRegularExpression>
@@ -8,11 +9,19 @@ using namespace Qt::StringLiterals;
 
 namespace herald::syncd {
 
-QString Dialect::insertOrIgnore(const QString &table, const QString &columns,
-                                const QString &values, const QString &conflictColumns) const
+QString Dialect::insertOrIgnore(const QString &table, const QString &columns, const QString &values,
+                                const QString &conflictColumns) const
 {
     return u"INSERT INTO "_s + table + u" ("_s + columns + u") VALUES ("_s + values +
            u") ON CONFLICT ("_s + conflictColumns + u") DO NOTHING"_s;
+}
+
+Result<QStringList> Dialect::tables(QSqlDatabase &db) const
+{
+    QStringList names = db.tables(QSql::Tables);
+    names.removeIf([](const QString &name) { return name.startsWith(u"sqlite_"_s); });
+    names.sort();
+    return names;
 }
 
 ErrorCode Dialect::errorCodeFor(const QSqlError &error) const
@@ -33,8 +42,12 @@ Result<std::unique_ptr<Dialect>> Dialect::forDatabase(const QString &database)
 
     // The URL itself is not repeated: it may carry a password.
     const QString name = match.captured(1).toLower();
-    if (name == u"postgresql" || name == u"postgres")
-        return fail(ErrorCode::Unavailable, u"database: PostgreSQL support is not built yet"_s);
+    if (name == u"postgresql" || name == u"postgres") {
+        auto dialect = PostgresDialect::fromUrl(database);
+        if (!dialect)
+            return tl::unexpected(dialect.error());
+        return std::unique_ptr<Dialect>(std::move(*dialect));
+    }
     return fail(ErrorCode::BadRequest,
                 u"database: unsupported URL scheme '%1' (use a file path for SQLite or "
                 "postgresql://user@host:port/db)"_s.arg(name));

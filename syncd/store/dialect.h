@@ -5,6 +5,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 
@@ -36,8 +37,18 @@ public:
     // goes here.
     virtual QString insertOrIgnore(const QString &table, const QString &columns,
                                    const QString &values, const QString &conflictColumns) const;
+    // The tables of the schema Herald works in (SQLite: the file, without its sqlite_*
+    // tables; PostgreSQL: the connection's current schema), by name.
+    virtual Result<QStringList> tables(QSqlDatabase &db) const;
+    // Statements run first in each migration transaction, so that of several processes
+    // migrating one database at once only one works and the others then see its result.
+    // SQLite needs none: BEGIN IMMEDIATE already takes the write lock.
+    virtual QStringList migrationLockStatements() const { return {}; }
 
-    // Picks the dialect for a --database value; Error for an unsupported scheme.
+    // Picks the dialect for a --database value: a file path is SQLite,
+    // postgresql://user[:password]@host[:port]/dbname[?option=value&...] is PostgreSQL.
+    // BadRequest for an unsupported scheme or a malformed URL; the message never repeats
+    // the URL (it may hold a password).
     static Result<std::unique_ptr<Dialect>> forDatabase(const QString &database);
 };
 

@@ -38,9 +38,9 @@ Result<QList<Migrator::Step>> Migrator::steps() const
         }
         const int version = match.captured(1).toInt();
         if (version != result.size() + 1) {
-            return fail(ErrorCode::Internal, u"migration file %1: expected version %2 next"_s.arg(
-                                                 dir.filePath(file))
-                                                 .arg(result.size() + 1));
+            return fail(ErrorCode::Internal,
+                        u"migration file %1: expected version %2 next"_s.arg(dir.filePath(file))
+                            .arg(result.size() + 1));
         }
         result.append(Step{version, dir.filePath(file)});
     }
@@ -61,20 +61,22 @@ Result<int> Migrator::latestVersion() const
 
 Result<int> Migrator::currentVersion() const
 {
-    const QStringList tables = m_db.tables(QSql::Tables);
-    if (!tables.contains(SchemaTable)) {
-        for (const QString &table : tables) {
-            if (!table.startsWith(u"sqlite_"))
-                return fail(ErrorCode::Unavailable,
-                            u"database %1 has tables but no %2: not a Herald database"_s.arg(
-                                m_dialect.displayName(), SchemaTable));
+    auto tables = m_dialect.tables(m_db);
+    if (!tables)
+        return tl::unexpected(tables.error());
+    if (!tables->contains(SchemaTable)) {
+        if (!tables->isEmpty()) {
+            return fail(ErrorCode::Unavailable,
+                        u"database %1 has tables but no %2: not a Herald database"_s.arg(
+                            m_dialect.displayName(), SchemaTable));
         }
         return 0;
     }
     QSqlQuery query(m_db);
     if (!query.exec(u"SELECT version FROM herald_schema"_s) || !query.next()) {
-        return fail(ErrorCode::Unavailable, u"database %1: cannot read its schema version: %2"_s.arg(
-                                                m_dialect.displayName(), query.lastError().text()));
+        return fail(ErrorCode::Unavailable,
+                    u"database %1: cannot read its schema version: %2"_s.arg(
+                        m_dialect.displayName(), query.lastError().text()));
     }
     return query.value(0).toInt();
 }
@@ -113,13 +115,20 @@ Result<void> Migrator::apply(const Step &step)
     if (auto begun = exec(m_dialect.beginTransactionStatement(), name); !begun)
         return begun;
     auto run = [&]() -> Result<bool> {
+        for (const QString &statement : m_dialect.migrationLockStatements()) {
+            if (auto locked = exec(statement, name); !locked)
+                return tl::unexpected(locked.error());
+        }
         // Another process may have migrated while this one waited for the lock.
         auto current = currentVersion();
         if (!current)
             return tl::unexpected(current.error());
         if (*current >= step.version)
             return false;
-        if (*current == 0 && !m_db.tables(QSql::Tables).contains(SchemaTable)) {
+        auto tables = m_dialect.tables(m_db);
+        if (!tables)
+            return tl::unexpected(tables.error());
+        if (*current == 0 && !tables->contains(SchemaTable)) {
             for (const QString &statement :
                  {u"CREATE TABLE herald_schema (version INTEGER NOT NULL)"_s,
                   u"INSERT INTO herald_schema (version) VALUES (0)"_s}) {
@@ -161,8 +170,8 @@ Result<void> Migrator::exec(const QString &statement, const QString &where)
 {
     QSqlQuery query(m_db);
     if (!query.exec(statement)) {
-        return fail(ErrorCode::Internal, u"migration %1 failed: %2"_s.arg(
-                                             where, query.lastError().text()));
+        return fail(ErrorCode::Internal,
+                    u"migration %1 failed: %2"_s.arg(where, query.lastError().text()));
     }
     return {};
 }

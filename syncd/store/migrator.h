@@ -16,6 +16,8 @@ namespace herald::syncd {
 // version N is the resource file <root>/<dialect>/NNNN_what.sql, applied in ONE transaction
 // together with the bump of herald_schema.version, so a crash leaves the database at N-1 or N,
 // never in between. A database newer than the newest file is refused, never touched.
+// Several processes may migrate one database at once: each step first takes the dialect's
+// migration lock (SQLite's write lock, PostgreSQL's advisory lock), then looks again.
 // Works on a connection it does not own, on the connection's thread.
 class Migrator
 {

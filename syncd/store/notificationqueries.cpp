@@ -40,8 +40,11 @@ QString toJsonText(const QJsonValue &value)
     return QString::fromUtf8(document.toJson(QJsonDocument::Compact));
 }
 
+// Most notifications have no tags, actions or recipients: skip QJsonDocument for those.
 QString tagsToJson(const QMap<QString, QString> &tags)
 {
+    if (tags.isEmpty())
+        return u"{}"_s;
     QJsonObject object;
     for (auto it = tags.cbegin(); it != tags.cend(); ++it)
         object.insert(it.key(), it.value());
@@ -50,6 +53,8 @@ QString tagsToJson(const QMap<QString, QString> &tags)
 
 QString actionsToJson(const QList<NotificationAction> &actions)
 {
+    if (actions.isEmpty())
+        return u"[]"_s;
     QJsonArray array;
     for (const NotificationAction &action : actions) {
         QJsonObject object{{u"id"_s, action.id}, {u"label"_s, action.label}};
@@ -58,6 +63,13 @@ QString actionsToJson(const QList<NotificationAction> &actions)
         array.append(object);
     }
     return toJsonText(array);
+}
+
+QString recipientsToJson(const QStringList &recipients)
+{
+    if (recipients.isEmpty())
+        return u"[]"_s;
+    return toJsonText(QJsonArray::fromStringList(recipients));
 }
 
 QMap<QString, QString> tagsFromJson(const QString &text)
@@ -194,8 +206,8 @@ Result<void> NotificationQueries::insertAll(QList<Notification> &notifications,
             if (!found)
                 return tl::unexpected(found.error());
             if (!*found) {
-                return fail(ErrorCode::NotFound, path + u"application: unknown application '%1'"_s
-                                                            .arg(n.application));
+                return fail(ErrorCode::NotFound,
+                            path + u"application: unknown application '%1'"_s.arg(n.application));
             }
             application = applicationIds.insert(n.application, **found);
         }
@@ -230,9 +242,8 @@ Result<void> NotificationQueries::insertAll(QList<Notification> &notifications,
         if (auto done = m_connection.exec(
                 *insert, {n.id, n.channelId, n.code, n.title, n.message, priorityName(n.priority),
                           n.level, tagsToJson(n.tags), n.url, actionsToJson(n.actions),
-                          toJsonText(QJsonArray::fromStringList(n.recipients)),
-                          n.recipients.isEmpty() ? 0 : 1, n.time.toMSecsSinceEpoch(), expires,
-                          n.node});
+                          recipientsToJson(n.recipients), n.recipients.isEmpty() ? 0 : 1,
+                          n.time.toMSecsSinceEpoch(), expires, n.node});
             !done)
             return done;
         if (insert->numRowsAffected() == 0) {
@@ -267,8 +278,8 @@ Result<bool> NotificationQueries::remove(NotificationId id)
     return query->numRowsAffected() > 0;
 }
 
-Result<QList<qint64>> NotificationQueries::subscribedChannels(
-    const QList<Subscription> &subscriptions)
+Result<QList<qint64>>
+NotificationQueries::subscribedChannels(const QList<Subscription> &subscriptions)
 {
     auto query = m_connection.prepare(u"SELECT c.id, c.name FROM channels c JOIN applications a "
                                       "ON a.id = c.application_id WHERE a.name = ?"_s);

@@ -31,8 +31,7 @@ public:
     Result<qint64> count();
     Result<QList<NotificationId>> purgeExpired(const QDateTime &now);
 
-    Result<QList<NotificationId>> acknowledge(const QString &user,
-                                              const QList<NotificationId> &ids,
+    Result<QList<NotificationId>> acknowledge(const QString &user, const QList<NotificationId> &ids,
                                               const QDateTime &time);
     Result<QList<Receipt>> receipts(const QString &user);
 

@@ -57,6 +57,10 @@ Result<void> SqliteDialect::configure(QSqlDatabase &db, const QString &synchrono
                     u"synchronous: '%1' is not one of FULL, NORMAL, OFF, EXTRA"_s.arg(synchronous));
     }
 
+    // First of all: switching to WAL needs an exclusive lock, and another process opening
+    // the same new file at the same moment must make this one wait, not fail.
+    if (auto waits = pragma(db, u"PRAGMA busy_timeout = %1"_s.arg(BusyTimeoutMs)); !waits)
+        return tl::unexpected(waits.error());
     auto mode = pragma(db, u"PRAGMA journal_mode = WAL"_s);
     if (!mode)
         return tl::unexpected(mode.error());
@@ -66,8 +70,7 @@ Result<void> SqliteDialect::configure(QSqlDatabase &db, const QString &synchrono
                            << "instead of WAL";
 
     const QStringList statements = {u"PRAGMA synchronous = "_s + level,
-                                    u"PRAGMA foreign_keys = ON"_s,
-                                    u"PRAGMA busy_timeout = %1"_s.arg(BusyTimeoutMs)};
+                                    u"PRAGMA foreign_keys = ON"_s};
     for (const QString &statement : statements) {
         if (auto done = pragma(db, statement); !done)
             return tl::unexpected(done.error());

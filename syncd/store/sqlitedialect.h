@@ -18,10 +18,7 @@ public:
     // `synchronous`: FULL, NORMAL, OFF or EXTRA (case-insensitive); BadRequest otherwise.
     Result<void> configure(QSqlDatabase &db, const QString &synchronous) const override;
     ErrorCode errorCodeFor(const QSqlError &error) const override;
-    QString beginTransactionStatement() const override
-    {
-        return QStringLiteral("BEGIN IMMEDIATE");
-    }
+    QString beginTransactionStatement() const override { return QStringLiteral("BEGIN IMMEDIATE"); }
 
     static constexpr int BusyTimeoutMs = 5000;
 

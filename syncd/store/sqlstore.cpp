@@ -31,9 +31,8 @@ Result<std::unique_ptr<SqlStore>> SqlStore::open(const QString &database,
 }
 
 SqlStore::SqlStore(std::unique_ptr<SqlConnection> connection, StoreOptions options)
-    : m_connection(std::move(connection)), m_options(std::move(options)),
-      m_catalog(*m_connection), m_notifications(*m_connection, m_catalog),
-      m_accounts(*m_connection)
+    : m_connection(std::move(connection)), m_options(std::move(options)), m_catalog(*m_connection),
+      m_notifications(*m_connection, m_catalog), m_accounts(*m_connection)
 {
 }
 
@@ -145,9 +144,8 @@ Result<QList<NotificationId>> SqlStore::purgeExpired(const QDateTime &now)
     return m_notifications.purgeExpired(now);
 }
 
-Result<QList<NotificationId>> SqlStore::acknowledge(const QString &user,
-                                                    const QList<NotificationId> &ids,
-                                                    const QDateTime &time)
+Result<QList<NotificationId>>
+SqlStore::acknowledge(const QString &user, const QList<NotificationId> &ids, const QDateTime &time)
 {
     return m_notifications.acknowledge(user, ids, time);
 }

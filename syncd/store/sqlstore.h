@@ -20,7 +20,7 @@ namespace herald::syncd {
 struct StoreOptions
 {
     // "FULL" (default: a 201 survives a power cut) or "NORMAL" (survives a crash of the
-    // process, not of the machine). SQLite only.
+    // process, not of the machine). PostgreSQL: synchronous_commit on or off.
     QString synchronous = QStringLiteral("FULL");
     bool autoCreateChannels = true;
     int backlogScanLimit = 5000; // rows of the subscribed channels a backlog query looks at
@@ -36,9 +36,12 @@ class SqlStore
 {
 public:
     // `database` is a file path (SQLite; created if missing) or
-    // postgresql://user@host:port/db. Opens, configures (WAL, synchronous, foreign keys,
-    // busy timeout) and migrates. A database newer than this binary is refused with
-    // ErrorCode::Unavailable and a message saying both versions.
+    // postgresql://user[:password]@host[:port]/dbname (see PostgresDialect). Opens,
+    // configures (SQLite: WAL, synchronous, foreign keys, busy timeout; PostgreSQL:
+    // synchronous_commit, lock_timeout) and migrates. A database newer than this binary is
+    // refused with ErrorCode::Unavailable and a message saying both versions. Other
+    // processes may use the same database at the same time (several nodes on one
+    // PostgreSQL database, or a command-line tool next to the daemon).
     static Result<std::unique_ptr<SqlStore>> open(const QString &database,
                                                   const StoreOptions &options = {});
     ~SqlStore();

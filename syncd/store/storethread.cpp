@@ -87,6 +87,7 @@ void StoreThread::run()
         return;
     }
     m_store = std::move(*opened);
+    m_databaseName = m_store->dialect().displayName();
     m_opened.set_value({});
 
     for (;;) {

@@ -45,14 +45,13 @@ public:
                 std::function<void(Result<T>)> done)
     {
         auto result = std::make_shared<Result<T>>(fail(ErrorCode::Internal, QString()));
-        enqueue(Operation{
-            [op = std::move(op), result](SqlStore &store) {
-                *result = op(store);
-                return result->has_value();
-            },
-            [result](const Error &commitError) { *result = tl::unexpected(commitError); },
-            context,
-            [done = std::move(done), result]() { done(std::move(*result)); }});
+        enqueue(
+            Operation{[op = std::move(op), result](SqlStore &store) {
+                          *result = op(store);
+                          return result->has_value();
+                      },
+                      [result](const Error &commitError) { *result = tl::unexpected(commitError); },
+                      context, [done = std::move(done), result]() { done(std::move(*result)); }});
     }
 
     // Stops taking new work, finishes and commits what is queued, ends the thread (the store
@@ -60,6 +59,10 @@ public:
     // this returns. Work submitted afterwards fails with Unavailable. Not from the store
     // thread itself (an operation must not call it).
     void stopAndDrain();
+
+    // The database as logs may show it (Dialect::displayName(): never a password). Set
+    // once start() has returned; thread-safe.
+    QString databaseName() const { return m_databaseName; }
 
     quint64 batchesCommitted() const;    // transactions committed
     quint64 operationsCommitted() const; // successful operations in them
@@ -80,9 +83,10 @@ private:
     void enqueue(Operation operation);
     void runBatch(std::deque<Operation> &batch);
 
-    StoreFactory m_open;                // used once, on the thread
+    StoreFactory m_open;                 // used once, on the thread
     std::promise<Result<void>> m_opened; // open's outcome, for start()
     std::unique_ptr<SqlStore> m_store;   // lives and dies on the thread
+    QString m_databaseName;              // written before m_opened is set, then constant
     mutable QMutex m_mutex;
     QWaitCondition m_wake;
     std::deque<Operation> m_queue;

@@ -11,7 +11,12 @@
 
 namespace herald::syncd {
 
-enum class TokenKind { Admin, Producer, User };
+enum class TokenKind
+{
+    Admin,
+    Producer,
+    User
+};
 QString tokenKindName(TokenKind kind);
 std::optional<TokenKind> tokenKindFromName(const QString &name);
 

@@ -7,6 +7,7 @@
 #include "ws/hub.h"
 #include "ws/wslog.h"
 
+#include <QJsonDocument>
 #include <QTcpSocket>
 #include <QUrlQuery>
 #include <QUuid>
@@ -57,6 +58,11 @@ void WsWorker::onNewWebSocket()
         socket->setMaxAllowedIncomingFrameSize(quint64(m_deps.config->limits.maxBodyBytes));
         if (!m_deps.hub->reserveSession()) {
             ++m_deps.metrics->sessionsRejectedOverCapacity;
+            // Qt clients cannot read close code 1013 (QWebSocket turns it into 1002), so the
+            // error frame before it is what tells them to back off.
+            socket->sendTextMessage(QString::fromUtf8(JsonCodec::encode(ErrorMessage{
+                errorCodeName(ErrorCode::Unavailable),
+                QStringLiteral("server at capacity, try again later")})));
             socket->close(QWebSocketProtocol::CloseCode(CloseCode::TryAgainLater),
                           QStringLiteral("server at capacity, try again later"));
             connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
@@ -130,6 +136,10 @@ void WsWorker::onFrame(quint64 sessionId, const QString &frameText)
         session->hermes ? m_hermes.decodeClientFrame(frame) : m_json.decodeClientMessage(frame);
     if (!decoded) {
         sendError(*session, decoded.error());
+        // Text that is not a JSON object is not this protocol at all (1003); a well-formed
+        // message with a bad field only gets the error frame.
+        if (!session->hermes && !QJsonDocument::fromJson(frame).isObject())
+            closeSession(*session, CloseCode::UnsupportedData, decoded.error().message);
         return;
     }
     if (auto *ack = std::get_if<AckMessage>(&*decoded)) {

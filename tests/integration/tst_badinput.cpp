@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QScopeGuard>
 #include <QtTest>
 
 using namespace Qt::StringLiterals;
@@ -395,6 +396,7 @@ void TestBadInput::webSocketClosesOnBadFrame()
 void TestBadInput::webSocketClosesWithoutRegisterWithinTimeoutOption()
 {
     SyncdProcess quick;
+    const auto dumpOnFailure = qScopeGuard([&] { quick.dumpLogIfFailed(); });
     QVERIFY2(quick.start({u"--no-auth"_s, u"--register-timeout-ms"_s, u"500"_s}),
              qPrintable(u"herald-syncd --register-timeout-ms 500: "_s + quick.errorString()));
     WsClient ws;
@@ -404,8 +406,6 @@ void TestBadInput::webSocketClosesWithoutRegisterWithinTimeoutOption()
     QVERIFY2(ws.waitForClosed(10000), ws.describe());
     qInfo("closed after %lld ms with %d", clock.elapsed(), ws.closeCode());
     QVERIFY2(ws.framesOfType(u"registered"_s).isEmpty(), ws.describe());
-    if (QTest::currentTestFailed())
-        quick.dumpLog();
 }
 
 void TestBadInput::webSocketClosesWithoutRegisterWithinTenSeconds()

@@ -146,8 +146,9 @@ void TestSlowReader::stalledReaderDoesNotDelayOthers()
     QElapsedTimer clock;
     clock.start();
     const PublishRun run = publishConcurrently(m_http, Total, 4, [&](int i) {
-        return notificationBody(App, u"firehose"_s, u"%1 %2"_s.arg(i).arg(kilobyte),
-                                QJsonObject{{"persistent"_L1, false}});
+        return notificationBody(
+            App, u"firehose"_s, u"%1 %2"_s.arg(i).arg(kilobyte),
+            QJsonObject{{"persistent"_L1, false}, {"title"_L1, u"bulk %1"_s.arg(i)}});
     });
     QVERIFY2(run.complete && run.failures.isEmpty(), run.failures.value(0));
     const qint64 published = clock.elapsed();
@@ -176,7 +177,8 @@ void TestSlowReader::measuresPublishAndDeliveryRates()
     std::vector<std::unique_ptr<WsClient>> clients;
     for (int i = 0; i < Subscribers; ++i) {
         auto ws = std::make_unique<WsClient>();
-        QVERIFY2(ws->connectAs(m_syncd.wsUrl(), u"alice"_s, App, {u"bench"_s}), ws->describe());
+        QVERIFY2(ws->connectAs(m_syncd.wsUrl(), u"alice"_s, App, {u"bench"_s}),
+                 qPrintable(u"subscriber %1: "_s.arg(i) + QString::fromUtf8(ws->describe())));
         ws->clearFrames();
         ws->setCountOnly(true); // 100,000 frames: count them, do not keep them
         clients.push_back(std::move(ws));

@@ -11,12 +11,11 @@
 #include <QTimeZone>
 
 // Fails the test with the Error's message when `result` holds an error.
-#define STORE_VERIFY(result)                                                                    \
-    do {                                                                                        \
-        const auto &storeVerifyResult_ = (result);                                              \
-        QVERIFY2(storeVerifyResult_.has_value(),                                                \
-                 qPrintable(storeVerifyResult_ ? QString()                                      \
-                                               : storeVerifyResult_.error().message));          \
+#define STORE_VERIFY(result)                                                                       \
+    do {                                                                                           \
+        const auto &storeVerifyResult_ = (result);                                                 \
+        QVERIFY2(storeVerifyResult_.has_value(),                                                   \
+                 qPrintable(storeVerifyResult_ ? QString() : storeVerifyResult_.error().message)); \
     } while (false)
 
 namespace herald::syncd::test {
@@ -89,8 +88,8 @@ inline char *toString(const Notification &n)
         QStringLiteral("{id %1 app %2(%3) channel %4(%5) code %6 title %7 message %8 "
                        "persistent %9 priority %10 level %11 tags %12 url %13 actions %14 "
                        "recipients %15 time %16 expires %17 node %18}")
-            .arg(QString::number(n.id), n.application, QString::number(n.applicationId),
-                 n.channel, QString::number(n.channelId), n.code, n.title, n.message,
+            .arg(QString::number(n.id), n.application, QString::number(n.applicationId), n.channel,
+                 QString::number(n.channelId), n.code, n.title, n.message,
                  n.persistent ? QStringLiteral("yes") : QStringLiteral("no"))
             .arg(priorityName(n.priority), n.level, tags.join(u','), n.url, actions.join(u','),
                  n.recipients.join(u','), n.time.toString(Qt::ISODateWithMs),

@@ -1,10 +1,16 @@
+#include "storebackend.h"
 #include "storetestdata.h"
 
+#include "store/postgresdialect.h"
 #include "store/sqlstore.h"
+
+#include <QFile>
+#include <QSqlError>
 
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 
 using namespace Qt::StringLiterals;
 using namespace herald;
@@ -16,16 +22,22 @@ class TestSqlStore : public QObject
     Q_OBJECT
 
 private slots:
+    void initTestCase();
     void init();
     void cleanup();
 
     // opening
     void refusesUnsupportedDatabase_data();
     void refusesUnsupportedDatabase();
+    void parsesPostgresqlUrl_data();
+    void parsesPostgresqlUrl();
+    void mapsPostgresqlErrors_data();
+    void mapsPostgresqlErrors();
     void refusesUnknownSynchronousLevel();
     void configuresConnection_data();
     void configuresConnection();
-    void reportsUnopenableFile();
+    void reportsUnopenableDatabase();
+    void takesPasswordFromEnvironment();
 
     // catalog
     void upsertsAndFindsApplication();
@@ -78,7 +90,7 @@ private slots:
     void rollbackToSavepointUndoesOnlyThatWork();
 
 private:
-    QString path() const { return m_dir->filePath(u"herald.db"_s); }
+    QString path() const { return m_database; }
     void openStore(const StoreOptions &options = {});
     void addCatalog();
     void insert(QList<Notification> notifications);
@@ -86,14 +98,24 @@ private:
                                      std::optional<NotificationId> afterId = std::nullopt,
                                      QList<Subscription> subscriptions = {});
 
+    StoreBackend m_backend;
     std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_database; // a file path or a postgresql:// URL, new for each test function
     std::unique_ptr<SqlStore> m_store;
 };
+
+void TestSqlStore::initTestCase()
+{
+    const QString error = m_backend.start();
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+}
 
 void TestSqlStore::init()
 {
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
+    m_database = m_backend.freshDatabase(m_dir->filePath(u"herald.db"_s));
+    QVERIFY(!m_database.isEmpty());
     openStore();
 }
 
@@ -132,9 +154,8 @@ QList<NotificationId> TestSqlStore::backlogIds(const QString &user, int limit,
 {
     BacklogQuery query;
     query.user = user;
-    query.subscriptions = subscriptions.isEmpty()
-                              ? QList<Subscription>{{u"app"_s, {u"alerts"_s}}}
-                              : subscriptions;
+    query.subscriptions =
+        subscriptions.isEmpty() ? QList<Subscription>{{u"app"_s, {u"alerts"_s}}} : subscriptions;
     query.limit = limit;
     query.afterId = afterId;
     query.now = baseTime();
@@ -153,8 +174,20 @@ void TestSqlStore::refusesUnsupportedDatabase_data()
     QTest::addColumn<QString>("database");
     QTest::addColumn<ErrorCode>("code");
     QTest::addColumn<QString>("message");
-    QTest::newRow("postgresql") << u"postgresql://herald@localhost:5432/herald"_s
-                                << ErrorCode::Unavailable << u"PostgreSQL support"_s;
+    QTest::newRow("postgresql without database")
+        << u"postgresql://herald:secret@127.0.0.1:5432"_s << ErrorCode::BadRequest
+        << u"names no database"_s;
+    QTest::newRow("postgresql with a path")
+        << u"postgresql://herald:secret@127.0.0.1:5432/a/b"_s << ErrorCode::BadRequest
+        << u"names no database"_s;
+    QTest::newRow("postgresql unknown option")
+        << u"postgresql://herald:secret@127.0.0.1/herald?sslmod=require"_s
+        << ErrorCode::BadRequest << u"unknown option 'sslmod'"_s;
+    QTest::newRow("postgresql option with space")
+        << u"postgresql://herald:secret@127.0.0.1/herald?application_name=a%20b"_s
+        << ErrorCode::BadRequest << u"option 'application_name'"_s;
+    QTest::newRow("postgresql bad port") << u"postgresql://herald:secret@127.0.0.1:99999/herald"_s
+                                         << ErrorCode::BadRequest << u"not a valid"_s;
     QTest::newRow("mysql") << u"mysql://herald@localhost/herald"_s << ErrorCode::BadRequest
                            << u"unsupported URL scheme 'mysql'"_s;
     QTest::newRow("empty") << QString() << ErrorCode::BadRequest << u"database"_s;
@@ -170,13 +203,110 @@ void TestSqlStore::refusesUnsupportedDatabase()
     QCOMPARE(opened.error().code, code);
     QVERIFY2(opened.error().message.contains(message), qPrintable(opened.error().message));
     QVERIFY2(!opened.error().message.contains(u"herald@"_s), "the URL may hold a password");
+    QVERIFY2(!opened.error().message.contains(u"secret"_s), "the URL may hold a password");
+}
+
+void TestSqlStore::parsesPostgresqlUrl_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QString>("displayName");
+    QTest::addColumn<QString>("user");
+    QTest::addColumn<QString>("password");
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<int>("port");
+    QTest::addColumn<QString>("database");
+    QTest::addColumn<QString>("connectOptions");
+    const QString defaults = u"application_name=herald-syncd;connect_timeout=10"_s;
+    QTest::newRow("full") << u"postgresql://herald:s3cr%40t@db.example:5433/notify"_s
+                          << u"postgresql://herald@db.example:5433/notify"_s << u"herald"_s
+                          << u"s3cr@t"_s << u"db.example"_s << 5433 << u"notify"_s << defaults;
+    QTest::newRow("no password") << u"postgresql://herald@127.0.0.1:5432/herald"_s
+                                 << u"postgresql://herald@127.0.0.1:5432/herald"_s << u"herald"_s
+                                 << QString() << u"127.0.0.1"_s << 5432 << u"herald"_s << defaults;
+    QTest::newRow("postgres scheme, no port")
+        << u"postgres://herald@127.0.0.1/herald"_s << u"postgresql://herald@127.0.0.1/herald"_s
+        << u"herald"_s << QString() << u"127.0.0.1"_s << -1 << u"herald"_s << defaults;
+    QTest::newRow("libpq defaults") << u"postgresql:///herald"_s << u"postgresql:///herald"_s
+                                    << QString() << QString() << QString() << -1 << u"herald"_s
+                                    << defaults;
+    QTest::newRow("ipv6") << u"postgresql://herald:pw@[::1]:5432/herald"_s
+                          << u"postgresql://herald@[::1]:5432/herald"_s << u"herald"_s << u"pw"_s
+                          << u"::1"_s << 5432 << u"herald"_s << defaults;
+    QTest::newRow("options")
+        << u"postgresql://herald@db/herald?sslmode=verify-full&application_name=node-2"_s
+        << u"postgresql://herald@db/herald"_s << u"herald"_s << QString() << u"db"_s << -1
+        << u"herald"_s << u"application_name=node-2;connect_timeout=10;sslmode=verify-full"_s;
+    QTest::newRow("socket directory")
+        << u"postgresql://herald@/herald?host=/run/postgresql"_s
+        << u"postgresql://herald@/herald?host=/run/postgresql"_s << u"herald"_s << QString()
+        << QString() << -1 << u"herald"_s
+        << u"application_name=herald-syncd;connect_timeout=10;host=/run/postgresql"_s;
+}
+
+void TestSqlStore::parsesPostgresqlUrl()
+{
+    QFETCH(QString, url);
+    QFETCH(QString, displayName);
+    QFETCH(QString, user);
+    QFETCH(QString, password);
+    QFETCH(QString, host);
+    QFETCH(int, port);
+    QFETCH(QString, database);
+    QFETCH(QString, connectOptions);
+    auto dialect = Dialect::forDatabase(url);
+    STORE_VERIFY(dialect);
+    QCOMPARE((*dialect)->name(), u"postgresql"_s);
+    QCOMPARE((*dialect)->driverName(), u"QPSQL"_s);
+    QCOMPARE((*dialect)->displayName(), displayName);
+    QVERIFY(password.isEmpty() || !(*dialect)->displayName().contains(password));
+
+    // What QPSQL will be given (the connection is never opened).
+    QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, u"parse-test"_s);
+    (*dialect)->setConnectionParameters(db);
+    QCOMPARE(db.userName(), user);
+    QCOMPARE(db.password(), password);
+    QCOMPARE(db.hostName(), host);
+    QCOMPARE(db.port(), port);
+    QCOMPARE(db.databaseName(), database);
+    QCOMPARE(db.connectOptions(), connectOptions);
+    db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(u"parse-test"_s);
+}
+
+void TestSqlStore::mapsPostgresqlErrors_data()
+{
+    QTest::addColumn<QString>("sqlState");
+    QTest::addColumn<ErrorCode>("code");
+    QTest::newRow("unique violation") << u"23505"_s << ErrorCode::Conflict;
+    QTest::newRow("foreign key violation") << u"23503"_s << ErrorCode::Conflict;
+    QTest::newRow("deadlock") << u"40P01"_s << ErrorCode::Unavailable;
+    QTest::newRow("serialization failure") << u"40001"_s << ErrorCode::Unavailable;
+    QTest::newRow("lock timeout") << u"55P03"_s << ErrorCode::Unavailable;
+    QTest::newRow("admin shutdown") << u"57P01"_s << ErrorCode::Unavailable;
+    QTest::newRow("disk full") << u"53100"_s << ErrorCode::Unavailable;
+    QTest::newRow("connection failure") << u"08006"_s << ErrorCode::Unavailable;
+    QTest::newRow("no answer at all") << QString() << ErrorCode::Unavailable;
+    QTest::newRow("syntax error") << u"42601"_s << ErrorCode::Internal;
+    QTest::newRow("undefined table") << u"42P01"_s << ErrorCode::Internal;
+}
+
+void TestSqlStore::mapsPostgresqlErrors()
+{
+    QFETCH(QString, sqlState);
+    QFETCH(ErrorCode, code);
+    const PostgresDialect dialect({});
+    QCOMPARE(dialect.errorCodeFor(QSqlError(u"driver"_s, u"db"_s, QSqlError::StatementError,
+                                            sqlState)),
+             code);
 }
 
 void TestSqlStore::refusesUnknownSynchronousLevel()
 {
     StoreOptions options;
     options.synchronous = u"FULL; DROP TABLE users"_s;
-    auto opened = SqlStore::open(m_dir->filePath(u"other.db"_s), options);
+    const QString other = m_backend.freshDatabase(m_dir->filePath(u"other.db"_s));
+    QVERIFY(!other.isEmpty());
+    auto opened = SqlStore::open(other, options);
     QVERIFY(!opened);
     QCOMPARE(opened.error().code, ErrorCode::BadRequest);
     QVERIFY(opened.error().message.startsWith(u"synchronous"_s));
@@ -185,18 +315,33 @@ void TestSqlStore::refusesUnknownSynchronousLevel()
 void TestSqlStore::configuresConnection_data()
 {
     QTest::addColumn<QString>("synchronous");
-    QTest::addColumn<int>("expected"); // PRAGMA synchronous answers a number
-    QTest::newRow("FULL") << u"FULL"_s << 2;
-    QTest::newRow("normal") << u"normal"_s << 1;
+    QTest::addColumn<int>("expected");             // PRAGMA synchronous answers a number
+    QTest::addColumn<QString>("synchronousCommit"); // PostgreSQL
+    QTest::newRow("FULL") << u"FULL"_s << 2 << u"on"_s;
+    QTest::newRow("normal") << u"normal"_s << 1 << u"off"_s;
 }
 
 void TestSqlStore::configuresConnection()
 {
     QFETCH(QString, synchronous);
     QFETCH(int, expected);
+    QFETCH(QString, synchronousCommit);
     StoreOptions options;
     options.synchronous = synchronous;
     openStore(options);
+    if (m_backend.isPostgresql()) {
+        auto show = [this](const QString &name) {
+            QSqlQuery query(m_store->database());
+            if (!query.exec(u"SHOW "_s + name) || !query.next())
+                return QString();
+            return query.value(0).toString();
+        };
+        QCOMPARE(show(u"synchronous_commit"_s), synchronousCommit);
+        QCOMPARE(show(u"lock_timeout"_s), u"5s"_s);
+        QCOMPARE(show(u"application_name"_s), u"herald-syncd"_s);
+        QCOMPARE(m_store->dialect().name(), u"postgresql"_s);
+        return;
+    }
     auto pragma = [this](const QString &name) {
         QSqlQuery query(m_store->database());
         if (!query.exec(u"PRAGMA "_s + name) || !query.next())
@@ -210,13 +355,61 @@ void TestSqlStore::configuresConnection()
     QCOMPARE(m_store->dialect().name(), u"sqlite"_s);
 }
 
-void TestSqlStore::reportsUnopenableFile()
+void TestSqlStore::reportsUnopenableDatabase()
 {
-    auto opened = SqlStore::open(m_dir->filePath(u"missing/dir/herald.db"_s));
-    QVERIFY(!opened);
-    QCOMPARE(opened.error().code, ErrorCode::Unavailable);
-    QVERIFY2(opened.error().message.contains(u"missing/dir/herald.db"_s),
-             qPrintable(opened.error().message));
+    if (!m_backend.isPostgresql()) {
+        auto opened = SqlStore::open(m_dir->filePath(u"missing/dir/herald.db"_s));
+        QVERIFY(!opened);
+        QCOMPARE(opened.error().code, ErrorCode::Unavailable);
+        QVERIFY2(opened.error().message.contains(u"missing/dir/herald.db"_s),
+                 qPrintable(opened.error().message));
+        return;
+    }
+    herald::test::PostgresCluster &cluster = *m_backend.cluster();
+    const QString wrongPassword = u"postgresql://herald:wrong-pw-123@127.0.0.1:%1/postgres"_s.arg(
+        cluster.port());
+    const QString missingDatabase = cluster.url(u"no_such_database"_s);
+    for (const QString &url : {wrongPassword, missingDatabase}) {
+        auto opened = SqlStore::open(url);
+        QVERIFY(!opened);
+        QCOMPARE(opened.error().code, ErrorCode::Unavailable);
+        const QString message = opened.error().message;
+        QVERIFY2(message.contains(u"postgresql://herald@127.0.0.1:"_s), qPrintable(message));
+        QVERIFY2(!message.contains(u"wrong-pw-123"_s), qPrintable(message));
+        QVERIFY2(!message.contains(cluster.password()), qPrintable(message));
+    }
+}
+
+void TestSqlStore::takesPasswordFromEnvironment()
+{
+    if (!m_backend.isPostgresql())
+        QSKIP("a PostgreSQL connection setting");
+    herald::test::PostgresCluster &cluster = *m_backend.cluster();
+    const QString url = cluster.urlWithoutPassword(QUrl(m_database).path().mid(1));
+    qunsetenv("PGPASSWORD");
+    qputenv("PGPASSFILE", QFile::encodeName(m_dir->filePath(u"missing.pgpass"_s)));
+    auto refused = SqlStore::open(url);
+    QVERIFY(!refused);
+    QCOMPARE(refused.error().code, ErrorCode::Unavailable);
+
+    // PGPASSWORD, as libpq reads it.
+    qputenv("PGPASSWORD", cluster.password().toLatin1());
+    auto byVariable = SqlStore::open(url);
+    qunsetenv("PGPASSWORD");
+    STORE_VERIFY(byVariable);
+    byVariable->reset();
+
+    // A password file (~/.pgpass; here through PGPASSFILE); libpq wants it private.
+    QFile passFile(m_dir->filePath(u"pgpass"_s));
+    QVERIFY(passFile.open(QIODevice::WriteOnly));
+    passFile.write(u"127.0.0.1:%1:*:herald:%2\n"_s.arg(cluster.port()).arg(cluster.password())
+                       .toLatin1());
+    passFile.close();
+    QVERIFY(passFile.setPermissions(QFile::ReadOwner | QFile::WriteOwner));
+    qputenv("PGPASSFILE", QFile::encodeName(passFile.fileName()));
+    auto byFile = SqlStore::open(url);
+    qunsetenv("PGPASSFILE");
+    STORE_VERIFY(byFile);
 }
 
 // --- catalog
@@ -224,7 +417,8 @@ void TestSqlStore::reportsUnopenableFile()
 void TestSqlStore::upsertsAndFindsApplication()
 {
     Application app = application(u"app"_s, u"The App"_s);
-    app.eventTypes = {EventType{u"deploy"_s, u"Deploy"_s,
+    app.eventTypes = {EventType{u"deploy"_s,
+                                u"Deploy"_s,
                                 {Level{u"ok"_s, u"Succeeded"_s}, Level{u"err"_s, u"Failed"_s}}},
                       EventType{u"login"_s, u"Login"_s, {}}};
     auto stored = m_store->upsertApplication(app);
@@ -378,8 +572,8 @@ void TestSqlStore::insertIsAllOrNothing_data()
         << QList<Notification>{first, notification(11, u"ghost"_s, u"alerts"_s)}
         << ErrorCode::NotFound << u"[1].application"_s;
     QTest::newRow("id stored before")
-        << QList<Notification>{first, notification(1, u"app"_s, u"alerts"_s)}
-        << ErrorCode::Conflict << u"[1].id"_s;
+        << QList<Notification>{first, notification(1, u"app"_s, u"alerts"_s)} << ErrorCode::Conflict
+        << u"[1].id"_s;
     QTest::newRow("id twice in batch")
         << QList<Notification>{first, notification(11, u"app"_s, u"news"_s),
                                notification(11, u"app"_s, u"alerts"_s)}
@@ -594,8 +788,8 @@ void TestSqlStore::backlogMatchesOnlySubscriptions_data()
         << QList<NotificationId>{1, 3};
     QTest::newRow("no channels: all of the application")
         << QList<Subscription>{{u"app"_s, {}}} << QList<NotificationId>{1, 2};
-    QTest::newRow("unknown channel") << QList<Subscription>{{u"app"_s, {u"ghost"_s}}}
-                                     << QList<NotificationId>{};
+    QTest::newRow("unknown channel")
+        << QList<Subscription>{{u"app"_s, {u"ghost"_s}}} << QList<NotificationId>{};
     QTest::newRow("unknown application")
         << QList<Subscription>{{u"ghost"_s, {u"alerts"_s}}} << QList<NotificationId>{};
     QTest::newRow("duplicates") << QList<Subscription>{{u"app"_s, {u"news"_s, u"news"_s}},
@@ -655,8 +849,8 @@ void TestSqlStore::backlogCoversManyChannels()
         names.append(name);
         for (int k = 0; k < 2; ++k) {
             const NotificationId id = 1 + c + 250 * k; // interleaved across channels
-            batch.append(notification(id, u"app"_s, name, id % 3 == 0 ? QStringList{u"bob"_s}
-                                                                      : QStringList{}));
+            batch.append(notification(id, u"app"_s, name,
+                                      id % 3 == 0 ? QStringList{u"bob"_s} : QStringList{}));
         }
     }
     insert(batch);
@@ -673,8 +867,7 @@ void TestSqlStore::backlogCoversManyChannels()
     QCOMPARE(backlogIds(u"alice"_s, 10, std::nullopt, {{u"app"_s, names}}), expected);
     QCOMPARE(backlogIds(u"alice"_s, 10, std::nullopt, {{u"app"_s, {}}}), expected);
     // afterId inside the window
-    QCOMPARE(backlogIds(u"alice"_s, 100, 495, {{u"app"_s, {}}}),
-             (QList<NotificationId>{497, 498}));
+    QCOMPARE(backlogIds(u"alice"_s, 100, 495, {{u"app"_s, {}}}), (QList<NotificationId>{496, 497}));
 }
 
 // --- list
@@ -753,20 +946,19 @@ void TestSqlStore::listFilters_data()
     QTest::addColumn<QString>("channel");
     QTest::addColumn<QList<NotificationId>>("expected");
     // 1 app/alerts, 2 app/news, 3 other/alerts, 4 app/alerts for bob, 5 app/alerts expired
-    QTest::newRow("all for alice") << u"alice"_s << QString() << QString()
-                                   << QList<NotificationId>{3, 2, 1};
+    QTest::newRow("all for alice")
+        << u"alice"_s << QString() << QString() << QList<NotificationId>{3, 2, 1};
     QTest::newRow("all for bob") << u"bob"_s << QString() << QString()
                                  << QList<NotificationId>{4, 3, 2, 1};
     QTest::newRow("admin view") << QString() << QString() << QString()
                                 << QList<NotificationId>{4, 3, 2, 1};
     QTest::newRow("application") << u"alice"_s << u"app"_s << QString()
                                  << QList<NotificationId>{2, 1};
-    QTest::newRow("channel") << u"bob"_s << u"app"_s << u"alerts"_s
-                             << QList<NotificationId>{4, 1};
-    QTest::newRow("channel of other application") << u"bob"_s << u"other"_s << u"alerts"_s
-                                                  << QList<NotificationId>{3};
-    QTest::newRow("unknown application") << u"bob"_s << u"ghost"_s << QString()
-                                         << QList<NotificationId>{};
+    QTest::newRow("channel") << u"bob"_s << u"app"_s << u"alerts"_s << QList<NotificationId>{4, 1};
+    QTest::newRow("channel of other application")
+        << u"bob"_s << u"other"_s << u"alerts"_s << QList<NotificationId>{3};
+    QTest::newRow("unknown application")
+        << u"bob"_s << u"ghost"_s << QString() << QList<NotificationId>{};
 }
 
 void TestSqlStore::listFilters()

@@ -82,8 +82,9 @@ private slots:
     void refusesDeclaredLargeBodyWith413BeforeReadingIt()
     {
         RequestParser parser(16 * 1024, 100);
-        feedAll(&parser, "POST / HTTP/1.1\r\nContent-Length: 101\r\n\r\n");
+        feedAll(&parser, "POST / HTTP/1.1\r\nContent-Length: 104857600\r\n\r\n{");
         QCOMPARE(parser.failureStatus(), 413);
+        QVERIFY(!parser.hasRequest()); // nothing may reach a handler
     }
 
     void refusesLargeChunkedBodyWith413()
@@ -110,6 +111,7 @@ private slots:
         QTest::newRow("not http") << QByteArray("HELLO THERE\r\n\r\n");
         QTest::newRow("bad version") << QByteArray("GET / HTTP/9\r\n\r\n");
         QTest::newRow("binary") << QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11);
+        QTest::newRow("HTTP/0.9") << QByteArray("GET /healthz\r\n\r\n");
         QTest::newRow("bad header") << QByteArray("GET / HTTP/1.1\r\nNo colon here\r\n\r\n");
     }
 

@@ -1,0 +1,103 @@
+#include "deliverycontroller.h"
+
+#include "model/notificationlistmodel.h"
+#include "notify/notifier.h"
+#include "session/syncsession.h"
+
+#include <QLoggingCategory>
+
+namespace herald::client {
+
+namespace {
+Q_LOGGING_CATEGORY(lcDelivery, "herald.client.delivery")
+}
+
+DeliveryController::DeliveryController(SyncSession *session, NotificationListModel *model,
+                                       Notifier *notifier, NotificationId lastSeenId,
+                                       QObject *parent)
+    : QObject(parent), m_session(session), m_model(model), m_notifier(notifier),
+      m_seenBeforeStart(lastSeenId), m_lastSeenId(lastSeenId),
+      m_clock([] { return QDateTime::currentDateTimeUtc(); })
+{
+    connect(m_session, &SyncSession::notificationReceived, this,
+            &DeliveryController::onNotification);
+    connect(m_session, &SyncSession::backlogDone, this, &DeliveryController::onBacklogDone);
+    connect(m_session, &SyncSession::acknowledged, this, &DeliveryController::onAcknowledged);
+    connect(m_session, &SyncSession::deleted, this, &DeliveryController::onDeleted);
+    connect(m_notifier, &Notifier::markReadRequested, this, &DeliveryController::markRead);
+}
+
+void DeliveryController::setPreferences(const DeliveryPreferences &preferences)
+{
+    m_preferences = preferences;
+    Q_EMIT preferencesChanged();
+}
+
+void DeliveryController::markRead(const QList<NotificationId> &ids)
+{
+    if (ids.isEmpty())
+        return;
+    qCInfo(lcDelivery) << "marking read" << ids;
+    m_session->acknowledge(ids);
+    m_model->markRead(ids);
+    m_notifier->withdraw(ids);
+    m_summarizer.remove(ids);
+}
+
+void DeliveryController::markAllRead()
+{
+    markRead(m_model->unreadIds());
+}
+
+void DeliveryController::onNotification(const Notification &notification, bool fromBacklog)
+{
+    const DeliveryDecision decision = m_preferences.decide(notification, m_clock());
+    qCDebug(lcDelivery) << "notification" << notification.id << "backlog" << fromBacklog << "list"
+                        << decision.list << "popup" << decision.popup;
+    if (!decision.list)
+        return;
+    if (!m_model->add(notification))
+        return; // the list has it already: never pop up twice
+    if (notification.id > m_lastSeenId) {
+        m_lastSeenId = notification.id;
+        Q_EMIT lastSeenIdChanged(m_lastSeenId);
+    }
+    if (!decision.popup || notification.id <= m_seenBeforeStart)
+        return;
+    if (fromBacklog)
+        m_summarizer.add(notification);
+    else
+        pop(PopupGroup{notification.application, notification.channel, {notification}, false});
+}
+
+void DeliveryController::onBacklogDone()
+{
+    const QList<PopupGroup> groups = m_summarizer.take();
+    for (const PopupGroup &group : groups)
+        pop(group);
+}
+
+void DeliveryController::onAcknowledged(const QList<NotificationId> &ids)
+{
+    m_model->markRead(ids);
+    m_notifier->withdraw(ids);
+    m_summarizer.remove(ids);
+}
+
+void DeliveryController::onDeleted(const QList<NotificationId> &ids)
+{
+    m_model->remove(ids);
+    m_notifier->withdraw(ids);
+    m_summarizer.remove(ids);
+}
+
+void DeliveryController::pop(const PopupGroup &group)
+{
+    ++m_popupCount;
+    if (group.summary)
+        qCInfo(lcDelivery) << "summary popup for" << group.notifications.size() << "in"
+                           << group.application << "/" << group.channel;
+    m_notifier->show(Popup::forGroup(group));
+}
+
+} // namespace herald::client

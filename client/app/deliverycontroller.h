@@ -1,0 +1,74 @@
+#pragma once
+
+#include "model/backlogsummarizer.h"
+#include "model/deliverypreferences.h"
+#include "model/notification.h"
+
+#include <QDateTime>
+#include <QObject>
+
+#include <functional>
+
+namespace herald {
+class SyncSession;
+}
+
+namespace herald::client {
+
+class NotificationListModel;
+class Notifier;
+
+// Decides what happens to each notification the session delivers: into the list (unless the
+// channel is off), a popup (unless the channel is list-only, do-not-disturb is on, or this
+// client showed it before a restart), and after a reconnect one summary per flooded channel.
+// Sends "mark as read" from anywhere to the server and closes popups for notifications read
+// elsewhere. Owns none of its collaborators. GUI thread only.
+class DeliveryController : public QObject
+{
+    Q_OBJECT
+
+public:
+    using Clock = std::function<QDateTime()>;
+
+    // lastSeenId: the highest id shown before this run (from the settings); those up to it come
+    // back in the first backlog but do not pop up again.
+    DeliveryController(SyncSession *session, NotificationListModel *model, Notifier *notifier,
+                       NotificationId lastSeenId, QObject *parent = nullptr);
+
+    DeliveryPreferences preferences() const { return m_preferences; }
+    void setPreferences(const DeliveryPreferences &preferences);
+    void setSummaryThreshold(int threshold) { m_summarizer.setThreshold(threshold); }
+    // For tests.
+    void setClock(Clock clock) { m_clock = std::move(clock); }
+
+    NotificationId lastSeenId() const { return m_lastSeenId; }
+    int popupCount() const { return m_popupCount; }
+
+    // The user read these here: tell the server, update the list, close their popups.
+    void markRead(const QList<herald::NotificationId> &ids);
+    void markAllRead();
+
+Q_SIGNALS:
+    // The highest id shown so far grew; worth persisting.
+    void lastSeenIdChanged(herald::NotificationId id);
+    void preferencesChanged();
+
+private:
+    void onNotification(const Notification &notification, bool fromBacklog);
+    void onBacklogDone();
+    void onAcknowledged(const QList<NotificationId> &ids);
+    void onDeleted(const QList<NotificationId> &ids);
+    void pop(const PopupGroup &group);
+
+    SyncSession *m_session;
+    NotificationListModel *m_model;
+    Notifier *m_notifier;
+    NotificationId m_seenBeforeStart;
+    NotificationId m_lastSeenId;
+    DeliveryPreferences m_preferences;
+    BacklogSummarizer m_summarizer;
+    Clock m_clock;
+    int m_popupCount = 0;
+};
+
+} // namespace herald::client

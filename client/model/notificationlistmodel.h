@@ -1,0 +1,114 @@
+#pragma once
+
+#include "model/notification.h"
+
+#include <QAbstractItemModel>
+#include <QHash>
+#include <QList>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace herald::client {
+
+// The notifications this client knows, as a two-level tree: one row per application/channel
+// (sorted by name), under it that channel's notifications, newest first. Columns: title,
+// message, time. Unread rows are bold; a group is bold while it holds unread ones.
+// Notifications are unique by id: adding one that is already there changes nothing.
+// The list window and the tray menu are views over it; it owns no connection.
+// GUI thread only.
+class NotificationListModel : public QAbstractItemModel
+{
+    Q_OBJECT
+
+public:
+    enum Column
+    {
+        TitleColumn,
+        MessageColumn,
+        TimeColumn,
+        ColumnCount
+    };
+    enum Role
+    {
+        IdRole = Qt::UserRole + 1, // qint64; 0 on group rows
+        UnreadRole,                // bool; on group rows: any unread
+        UrlRole,                   // QString
+        ApplicationRole,
+        ChannelRole,
+        CopyTextRole, // title, message and url as plain text
+        IsGroupRole,
+        UnreadCountRole, // int, on group rows
+        TimeRole,        // QDateTime
+    };
+
+    static constexpr int DefaultCapacity = 2000;
+
+    explicit NotificationListModel(QObject *parent = nullptr);
+    ~NotificationListModel() override;
+
+    // Adds a notification; false (nothing changes) when its id is already in the model. Beyond
+    // capacity() the oldest read notifications are dropped.
+    bool add(const Notification &notification, bool unread = true);
+    // Marks these read (acknowledged here or on another device). Unknown ids are ignored.
+    void markRead(const QList<NotificationId> &ids);
+    // Removes these (deleted on the server). Empty groups go too.
+    void remove(const QList<NotificationId> &ids);
+    void clear();
+
+    bool contains(NotificationId id) const { return m_where.contains(id); }
+    std::optional<Notification> notification(NotificationId id) const;
+    bool isUnread(NotificationId id) const;
+    int unreadCount() const { return m_unreadCount; }
+    int totalCount() const { return int(m_where.size()); }
+    // All unread ids, ascending.
+    QList<NotificationId> unreadIds() const;
+    // Up to `count` unread notifications, newest first.
+    QList<Notification> latestUnread(int count) const;
+    QModelIndex indexOf(NotificationId id, int column = TitleColumn) const;
+    int groupCount() const { return int(m_groups.size()); }
+
+    int capacity() const { return m_capacity; }
+    void setCapacity(int capacity);
+
+    QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
+    QModelIndex parent(const QModelIndex &child) const override;
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+Q_SIGNALS:
+    void unreadCountChanged(int unread);
+
+private:
+    struct Item
+    {
+        Notification notification;
+        bool unread = true;
+    };
+    struct Group
+    {
+        QString application;
+        QString channel;
+        QList<Item> items; // newest (highest id) first
+        int unread = 0;
+    };
+
+    Group *groupOf(const QModelIndex &index) const; // the group a child row belongs to
+    int groupRow(const Group *group) const;
+    int findOrInsertGroup(const QString &application, const QString &channel);
+    void removeFromGroup(int groupIndex, int row);
+    void setUnread(int groupIndex, int row, bool unread);
+    void enforceCapacity();
+
+    std::vector<std::unique_ptr<Group>> m_groups; // sorted by application, channel
+    QHash<NotificationId, Group *> m_where;
+    int m_unreadCount = 0;
+    int m_capacity = DefaultCapacity;
+};
+
+} // namespace herald::client

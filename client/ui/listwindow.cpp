@@ -1,0 +1,194 @@
+#include "listwindow.h"
+
+#include "model/notificationfiltermodel.h"
+#include "model/notificationlistmodel.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QPushButton>
+#include <QShortcut>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace herald::client {
+
+ListWindow::ListWindow(NotificationListModel *model, QWidget *parent)
+    : QWidget(parent), m_model(model), m_filter(new NotificationFilterModel(this)),
+      m_search(new QLineEdit(this)), m_unreadOnly(new QCheckBox(tr("Unread only"), this)),
+      m_view(new QTreeView(this)), m_markRead(new QPushButton(tr("Mark as read"), this)),
+      m_markAllRead(new QPushButton(tr("Mark all as read"), this)),
+      m_open(new QPushButton(tr("Open link"), this)),
+      m_copy(new QPushButton(tr("Copy text"), this)), m_status(new QLabel(this))
+{
+    setWindowTitle(tr("Herald notifications"));
+    setWindowIcon(QIcon(u":/icons/herald.svg"_s));
+    resize(720, 460);
+
+    m_filter->setSourceModel(m_model);
+    m_search->setPlaceholderText(tr("Search"));
+    m_search->setClearButtonEnabled(true);
+    m_view->setModel(m_filter);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setUniformRowHeights(true);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_view->header()->setStretchLastSection(false);
+    m_view->header()->setSectionResizeMode(NotificationListModel::TitleColumn,
+                                           QHeaderView::Interactive);
+    m_view->header()->setSectionResizeMode(NotificationListModel::MessageColumn,
+                                           QHeaderView::Stretch);
+    m_view->header()->setSectionResizeMode(NotificationListModel::TimeColumn,
+                                           QHeaderView::ResizeToContents);
+    m_view->setColumnWidth(NotificationListModel::TitleColumn, 260);
+    m_view->expandAll();
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_search, 1);
+    top->addWidget(m_unreadOnly);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_markRead);
+    buttons->addWidget(m_markAllRead);
+    buttons->addWidget(m_open);
+    buttons->addWidget(m_copy);
+    buttons->addStretch(1);
+    buttons->addWidget(m_status);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(m_view, 1);
+    layout->addLayout(buttons);
+
+    connect(m_search, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_filter->setSearchText(text);
+        m_view->expandAll();
+    });
+    connect(m_unreadOnly, &QCheckBox::toggled, this, [this](bool on) {
+        m_filter->setUnreadOnly(on);
+        m_view->expandAll();
+    });
+    // New groups open expanded.
+    connect(m_filter, &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex &parent, int first, int last) {
+                if (parent.isValid())
+                    return m_view->expand(parent);
+                for (int row = first; row <= last; ++row)
+                    m_view->expand(m_filter->index(row, 0));
+            });
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &ListWindow::updateButtons);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &ListWindow::updateButtons);
+    connect(m_view, &QTreeView::doubleClicked, this, [this] {
+        const QString url = selectedUrl();
+        if (!url.isEmpty())
+            Q_EMIT openUrlRequested(QUrl(url));
+        Q_EMIT markReadRequested(selectedIds());
+    });
+    connect(m_view, &QWidget::customContextMenuRequested, this, &ListWindow::showContextMenu);
+    connect(m_markRead, &QPushButton::clicked, this,
+            [this] { Q_EMIT markReadRequested(selectedIds()); });
+    connect(m_markAllRead, &QPushButton::clicked, this, &ListWindow::markAllReadRequested);
+    connect(m_open, &QPushButton::clicked, this, [this] {
+        Q_EMIT openUrlRequested(QUrl(selectedUrl()));
+        Q_EMIT markReadRequested(selectedIds());
+    });
+    connect(m_copy, &QPushButton::clicked, this, &ListWindow::copySelection);
+    auto *copyShortcut = new QShortcut(QKeySequence::Copy, m_view);
+    connect(copyShortcut, &QShortcut::activated, this, &ListWindow::copySelection);
+    updateButtons();
+}
+
+void ListWindow::present()
+{
+    show();
+    setWindowState((windowState() & ~Qt::WindowMinimized) | Qt::WindowActive);
+    raise();
+    activateWindow();
+}
+
+void ListWindow::select(NotificationId id)
+{
+    m_search->clear();
+    m_unreadOnly->setChecked(false);
+    const QModelIndex index = m_filter->mapFromSource(m_model->indexOf(id));
+    if (!index.isValid())
+        return;
+    m_view->expand(index.parent());
+    m_view->setCurrentIndex(index);
+    m_view->scrollTo(index);
+}
+
+void ListWindow::setConnectionText(const QString &text)
+{
+    m_status->setText(text);
+}
+
+QList<NotificationId> ListWindow::selectedIds() const
+{
+    QList<NotificationId> ids;
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    for (const QModelIndex &row : rows) {
+        if (row.data(NotificationListModel::IsGroupRole).toBool()) {
+            // A group row stands for all its unread notifications.
+            for (int i = 0; i < m_filter->rowCount(row); ++i) {
+                const QModelIndex child = m_filter->index(i, 0, row);
+                if (child.data(NotificationListModel::UnreadRole).toBool())
+                    ids << child.data(NotificationListModel::IdRole).toLongLong();
+            }
+        } else if (row.data(NotificationListModel::UnreadRole).toBool()) {
+            ids << row.data(NotificationListModel::IdRole).toLongLong();
+        }
+    }
+    return ids;
+}
+
+QString ListWindow::selectedUrl() const
+{
+    const QModelIndex current = m_view->currentIndex();
+    return current.isValid() ? current.data(NotificationListModel::UrlRole).toString() : QString();
+}
+
+void ListWindow::updateButtons()
+{
+    m_markRead->setEnabled(!selectedIds().isEmpty());
+    m_markAllRead->setEnabled(m_model->unreadCount() > 0);
+    m_open->setEnabled(!selectedUrl().isEmpty());
+    const QModelIndex current = m_view->currentIndex();
+    m_copy->setEnabled(current.isValid() &&
+                       !current.data(NotificationListModel::IsGroupRole).toBool());
+}
+
+void ListWindow::copySelection()
+{
+    QStringList texts;
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    for (const QModelIndex &row : rows) {
+        if (!row.data(NotificationListModel::IsGroupRole).toBool())
+            texts << row.data(NotificationListModel::CopyTextRole).toString();
+    }
+    if (!texts.isEmpty())
+        QApplication::clipboard()->setText(texts.join(u"\n\n"_s));
+}
+
+void ListWindow::showContextMenu(const QPoint &pos)
+{
+    if (!m_view->indexAt(pos).isValid())
+        return;
+    QMenu menu(this);
+    menu.addAction(tr("Mark as read"), this, [this] { Q_EMIT markReadRequested(selectedIds()); })
+        ->setEnabled(m_markRead->isEnabled());
+    menu.addAction(tr("Open link"), this, [this] { m_open->click(); })
+        ->setEnabled(m_open->isEnabled());
+    menu.addAction(tr("Copy text"), this, &ListWindow::copySelection)
+        ->setEnabled(m_copy->isEnabled());
+    menu.exec(m_view->viewport()->mapToGlobal(pos));
+}
+
+} // namespace herald::client

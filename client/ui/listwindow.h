@@ -1,0 +1,60 @@
+#pragma once
+
+#include "model/notification.h"
+
+#include <QUrl>
+#include <QWidget>
+
+class QCheckBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QTreeView;
+
+namespace herald::client {
+
+class NotificationFilterModel;
+class NotificationListModel;
+
+// The notification list: a tree view over the model (grouped by application and channel,
+// unread bold) with search, "unread only", mark read, open link and copy text. It owns no
+// connection; what the user asks for goes out as signals.
+class ListWindow : public QWidget
+{
+    Q_OBJECT
+
+public:
+    // model is not owned and must outlive this.
+    explicit ListWindow(NotificationListModel *model, QWidget *parent = nullptr);
+
+    // Shows, raises and activates the window.
+    void present();
+    // Selects a notification (and shows all, so it is visible).
+    void select(NotificationId id);
+    void setConnectionText(const QString &text);
+
+Q_SIGNALS:
+    void markReadRequested(const QList<herald::NotificationId> &ids);
+    void markAllReadRequested();
+    void openUrlRequested(const QUrl &url);
+
+private:
+    QList<NotificationId> selectedIds() const;
+    QString selectedUrl() const;
+    void updateButtons();
+    void copySelection();
+    void showContextMenu(const QPoint &pos);
+
+    NotificationListModel *m_model;
+    NotificationFilterModel *m_filter;
+    QLineEdit *m_search;
+    QCheckBox *m_unreadOnly;
+    QTreeView *m_view;
+    QPushButton *m_markRead;
+    QPushButton *m_markAllRead;
+    QPushButton *m_open;
+    QPushButton *m_copy;
+    QLabel *m_status;
+};
+
+} // namespace herald::client

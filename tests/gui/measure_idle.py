@@ -1,0 +1,59 @@
+"""Measures the tray client's idle cost: connected, 10 notifications listed, no activity.
+After WARMUP seconds idle it reads VmRSS and the CPU time used over WINDOW seconds.
+Usage: dbus-run-session -- /usr/bin/python3 measure_idle.py HERALD_SYNCD HERALD [WARMUP WINDOW]
+"""
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from desktop import Desktop  # noqa: E402
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def status(pid, key):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return line.split(":", 1)[1].strip()
+    return "?"
+
+
+def main():
+    syncd, herald = sys.argv[1], sys.argv[2]
+    warmup = float(sys.argv[3]) if len(sys.argv) > 3 else 60
+    window = float(sys.argv[4]) if len(sys.argv) > 4 else 30
+    d = Desktop(syncd, herald)
+    try:
+        d.start_x()
+        d.start_keyring()
+        d.start_dunst()
+        d.start_tray_host()
+        d.start_syncd()
+        d.bootstrap()
+        proc = d.start_herald(["--server", f"http://127.0.0.1:{d.port}", "--user", "alice",
+                               "--subscribe", "demo/alerts", "--token-stdin"], d.user_token + "\n")
+        d.wait_status("live", lambda s: s["session"] == "Live")
+        for i in range(10):
+            d.publish("alerts", f"idle test {i}", "x" * 200)
+        d.wait_status("listed", lambda s: s["listed"] == 10)
+        time.sleep(warmup)  # the point of the measurement: nothing happens
+        rss0 = status(proc.pid, "VmRSS")
+        cpu0 = cpu_seconds(proc.pid)
+        time.sleep(window)
+        cpu1 = cpu_seconds(proc.pid)
+        print(f"idle after {warmup:.0f}s: VmRSS {rss0} (then {status(proc.pid, 'VmRSS')}), "
+              f"VmHWM {status(proc.pid, 'VmHWM')}, CPU {cpu1 - cpu0:.2f}s over {window:.0f}s "
+              f"({100 * (cpu1 - cpu0) / window:.2f}%), threads {status(proc.pid, 'Threads')}, "
+              f"session {d.status()['session']}")
+    finally:
+        d.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

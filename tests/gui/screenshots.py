@@ -1,0 +1,95 @@
+"""Takes the README's screenshots under Xvfb: the setup dialog, the tray menu (with a dunst
+popup beside it) and the list window. Usage (see scripts/screenshots.sh):
+dbus-run-session -- /usr/bin/python3 screenshots.py HERALD_SYNCD HERALD OUTDIR
+"""
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from desktop import Desktop, wait_for  # noqa: E402
+
+
+def xdotool(d, *args):
+    return subprocess.run(["xdotool", *args], env=d.env, capture_output=True, text=True,
+                          timeout=10)
+
+
+def window(d, title):
+    out = wait_for(f"window '{title}'", lambda: xdotool(d, "search", "--onlyvisible", "--name",
+                                                       title).stdout.split(), timeout=15)
+    return out[0]
+
+
+def settle():
+    # Screenshots need the last paint on screen; there is no event to wait for.
+    time.sleep(0.7)
+
+
+def main():
+    syncd, herald, out = sys.argv[1], sys.argv[2], os.path.abspath(sys.argv[3])
+    os.makedirs(out, exist_ok=True)
+    d = Desktop(syncd, herald)
+    try:
+        d.start_x()
+        d.start_keyring()
+        d.start_dunst()
+        d.start_tray_host()
+        d.start_syncd()
+        d.bootstrap(channels=("deploys", "alerts", "ops"))
+        d.publish("deploys", "api v2.3 is live", "Rolled out to 12 of 12 hosts",
+                  url="https://ci.example.org/run/1842")
+        d.publish("alerts", "Disk 91% full on db1", "/var/lib/postgresql grows 2 GB a day",
+                  priority="high")
+        d.publish("ops", "Nightly backup done", "412 GB in 38 minutes")
+
+        # 1. First run: the setup dialog, filled in and tested.
+        d.start_herald()
+        win = window(d, "Set up Herald")
+        xdotool(d, "windowmove", win, "250", "90")
+        xdotool(d, "windowfocus", "--sync", win)
+        xdotool(d, "type", "--delay", "5", f"http://127.0.0.1:{d.port}")
+        xdotool(d, "key", "Tab")
+        xdotool(d, "type", "--delay", "5", "alice")
+        xdotool(d, "key", "Tab")
+        xdotool(d, "type", "--delay", "2", d.user_token)
+        xdotool(d, "key", "Tab", "space")
+        wait_for("channels from the server", lambda: "Connected" in d.log("herald") or
+                 "probe of" in d.log("herald"), timeout=10)
+        settle()
+        d.screenshot(os.path.join(out, "setup-dialog.png"))
+        d.stop("herald")
+
+        # 2. Set up from the command line; the tray menu with a popup beside it.
+        d.start_herald(["--server", f"http://127.0.0.1:{d.port}", "--user", "alice",
+                        "--subscribe", "demo/deploys", "--subscribe", "demo/alerts",
+                        "--subscribe", "demo/ops", "--token-stdin"], d.user_token + "\n")
+        d.wait_status("live", lambda s: s["session"] == "Live" and s["unread"] == 3)
+        d.publish("deploys", "frontend 5.1 is live", "Canary at 100%",
+                  url="https://ci.example.org/run/1843")
+        d.wait_status("4 unread", lambda s: s["badge"] == 4)
+        settle()
+        xdotool(d, "mousemove", "14", "14", "click", "3")
+        wait_for("tray menu", lambda: xdotool(d, "search", "--onlyvisible", "--class",
+                                              "herald").stdout.strip(), timeout=10)
+        settle()
+        d.screenshot(os.path.join(out, "tray-menu.png"))
+        xdotool(d, "key", "Escape")
+        subprocess.run(["dunstctl", "close-all"], env=d.env)
+
+        # 3. The list window.
+        d.herald_command("--show")
+        win = window(d, "Herald notifications")
+        xdotool(d, "windowmove", win, "150", "60")
+        settle()
+        d.screenshot(os.path.join(out, "list-window.png"))
+        d.herald_command("--quit")
+        print("screenshots in", out)
+        return 0
+    finally:
+        d.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,175 @@
+"""End to end: the tray client on a real (virtual) desktop against a real herald-syncd.
+
+Usage: dbus-run-session -- /usr/bin/python3 tst_tray_e2e.py HERALD_SYNCD HERALD
+Set HERALD_GUI_KEEP=1 to keep the temporary directory (logs, settings) for a look afterwards.
+"""
+import os
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from desktop import Desktop, Failure, wait_for  # noqa: E402
+
+STREAM = 30          # notifications published while herald-syncd restarts
+AWAY = 8             # published while the client is not running: one summary popup
+
+
+def check(name, condition, detail=""):
+    if not condition:
+        raise Failure(f"{name}: {detail}")
+    print(f"PASS {name}", flush=True)
+
+
+def ids_in_popups(d):
+    counts = {}
+    for call in d.notify_calls():
+        for i in call["ids"]:
+            counts[i] = counts.get(i, 0) + 1
+    return counts
+
+
+def main():
+    syncd, herald = sys.argv[1], sys.argv[2]
+    d = Desktop(syncd, herald, keep=bool(os.environ.get("HERALD_GUI_KEEP")))
+    started = time.monotonic()
+    try:
+        d.start_x()
+        d.start_keyring()
+        d.start_dunst()
+        d.start_tray_host()
+        d.start_monitor()
+        d.start_syncd()
+        d.bootstrap()
+        print(f"desktop up in {time.monotonic() - started:.1f}s", flush=True)
+
+        # Non-interactive setup; the token goes through stdin into the keychain.
+        d.start_herald(["--server", f"http://127.0.0.1:{d.port}", "--user", "alice",
+                        "--subscribe", "demo/alerts", "--subscribe", "demo/ops",
+                        "--token-stdin"], d.user_token + "\n")
+        s = d.wait_status("client live", lambda s: s["session"] == "Live")
+        check("keychain took the token", s["keychain"] == "ok", s)
+        check("popups through freedesktop notifications", s["notifier"] == "freedesktop", s)
+        check("system tray available under trayer", s["trayAvailable"] and s["trayVisible"], s)
+        tree = os.popen(f"DISPLAY={d.env['DISPLAY']} xwininfo -root -tree").read()
+        check("tray icon window exists", "herald" in tree.lower(), "no herald window in the tree")
+        settings_file = s["settingsFile"]
+        with open(settings_file, encoding="utf-8") as f:
+            settings = f.read()
+        check("settings file has the server", f"127.0.0.1:{d.port}" in settings, settings)
+        check("token never in the settings file", d.user_token not in settings, settings)
+
+        # A published notification reaches Notify with the right actions.
+        n1 = d.publish("alerts", "Disk <full> on db1", "sda1 at 97% & rising",
+                       url="https://monitoring.example/db1", priority="high")
+        n2 = d.publish("ops", "Backup done", "nightly backup finished")
+        wait_for("two Notify calls", lambda: {n1, n2} <= set(ids_in_popups(d)))
+        calls = {c["ids"][0]: c for c in d.notify_calls() if c["ids"]}
+        c1, c2 = calls[n1], calls[n2]
+        check("Notify summary and body", c1["summary"] == "Disk <full> on db1" and
+              c1["body"] == "sda1 at 97% & rising", c1)  # dunst has no body-markup: unescaped
+        check("actions with url: Mark as read and Open",
+              c1["actions"] == ["default", "Show", "mark-read", "Mark as read", "open", "Open"], c1)
+        check("actions without url: no Open",
+              c2["actions"] == ["default", "Show", "mark-read", "Mark as read"], c2)
+        check("urgency from priority", c1["urgency"] == 2 and c2["urgency"] == 1, (c1, c2))
+        check("desktop-entry hint", c1["desktop_entry"], c1)
+        s = d.wait_status("badge 2", lambda s: s["unread"] == 2 and s["badge"] == 2)
+        check("badge shows 2 unread", s["tray"] == "unread", s)
+        wait_for("dunst shows 2", lambda: d.dunst_count() == 2)
+
+        # "Mark as read" in the popup (dunst's context menu) stores the receipt on the server.
+        d.pick_from_context_menu(f"#Mark as read (Disk <full> on db1)")
+        wait_for("receipt on the server", lambda: d.listing()[n1]["acknowledged"], timeout=10)
+        check("Mark as read stored the receipt", not d.listing()[n2]["acknowledged"])
+        d.wait_status("badge 1", lambda s: s["unread"] == 1 and s["badge"] == 1)
+        check("badge went down to 1", True)
+        wait_for("popup 1 closed", lambda: d.dunst_count() == 1)
+
+        # An ack from another session closes the popup here.
+        closes = d.close_calls()
+        d.http("POST", "/api/v1/acks", d.user_token, {"ids": [n2]})
+        wait_for("popup 2 closed", lambda: d.dunst_count() == 0, timeout=10)
+        check("ack elsewhere closed the popup with CloseNotification", d.close_calls() > closes)
+        d.wait_status("badge 0", lambda s: s["unread"] == 0 and s["badge"] == 0 and
+                      s["tray"] == "connected")
+        check("badge cleared", True)
+
+        # herald-syncd restarts in the middle of a stream: nothing lost, nothing twice.
+        published = []
+        errors = []
+
+        def stream():
+            for i in range(STREAM):
+                deadline = time.monotonic() + 30
+                while True:
+                    try:
+                        published.append(d.publish("alerts" if i % 3 else "ops", f"stream {i}"))
+                        break
+                    except Exception as e:  # refused while the daemon restarts
+                        if time.monotonic() > deadline:
+                            errors.append(repr(e))
+                            return
+                        time.sleep(0.05)
+                time.sleep(0.03)
+
+        t = threading.Thread(target=stream)
+        t.start()
+        wait_for("a third of the stream", lambda: len(published) >= STREAM // 3)
+        rc = d.stop("syncd")
+        check("herald-syncd stopped with 0", rc == 0, rc)
+        d.start_syncd()
+        t.join(60)
+        check("stream published", not errors and len(published) == STREAM, errors)
+        stored = [i for i, n in d.listing().items() if n["title"].startswith("stream ")]
+        check("server stored the stream", len(stored) >= STREAM, len(stored))
+        wait_for("every stream id in a popup",
+                 lambda: set(stored) <= set(ids_in_popups(d)), timeout=30)
+        counts = ids_in_popups(d)
+        twice = {i: c for i, c in counts.items() if c != 1}
+        check(f"restart lost nothing and showed nothing twice ({len(stored)} ids)", not twice, twice)
+        check("the client did reconnect", d.log("herald").count("registered as session") >= 2,
+              d.log("herald")[-2000:])
+        s = d.wait_status("all listed", lambda s: s["listed"] == 2 + len(stored) and
+                          s["session"] == "Live")
+        check("list holds every notification once", s["unread"] == len(stored), s)
+
+        # Quit, miss some, come back: the token comes from the keychain, one summary popup.
+        r = d.herald_command("--quit")
+        check("herald --quit", r.returncode == 0, r.stderr)
+        proc = d.procs["herald"]
+        proc.wait(15)
+        check("client exited with 0", proc.returncode == 0, d.log("herald")[-2000:])
+        calls_before = len(d.notify_calls())
+        away = [d.publish("ops", f"while away {i}") for i in range(AWAY)]
+        d.start_herald()
+        s = d.wait_status("client live again", lambda s: s["session"] == "Live")
+        check("token read back from the keychain", s["keychain"] == "ok", s)
+        wait_for("summary popup", lambda: len(d.notify_calls()) > calls_before)
+        new_calls = d.notify_calls()[calls_before:]
+        summary = [c for c in new_calls if sorted(c["ids"]) == sorted(away)]
+        check(f"one summary popup '{AWAY} new in ops' after the absence",
+              len(new_calls) == 1 and summary and summary[0]["summary"] == f"{AWAY} new in ops",
+              new_calls)
+        with open(settings_file, encoding="utf-8") as f:
+            settings = f.read()
+        for name, token in (("user", d.user_token), ("admin", d.admin_token),
+                            ("producer", d.producer_token)):
+            check(f"{name} token not in the settings file", token not in settings)
+        r = d.herald_command("--show")
+        check("second start raises the running instance", r.returncode == 0, r.stderr)
+        r = d.herald_command("--quit")
+        d.procs["herald"].wait(15)
+        print(f"gui suite took {time.monotonic() - started:.1f}s", flush=True)
+        return 0
+    except Failure as e:
+        print(f"FAIL {e}", flush=True)
+        for name in ("herald", "dunst", "trayer", "syncd"):
+            print(f"--- {name} log (tail) ---\n{d.log(name)[-2500:]}", flush=True)
+        return 1
+    finally:
+        d.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

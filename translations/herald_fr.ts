@@ -1,0 +1,375 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr">
+<context>
+    <name>herald::client::Application</name>
+    <message>
+        <source>No keychain</source>
+        <translation>Pas de trousseau</translation>
+    </message>
+    <message>
+        <source>The token could not be stored in the system keychain (%1). Herald keeps it only while it runs and will ask for it at the next start.</source>
+        <translation>Le jeton n’a pas pu être enregistré dans le trousseau du système (%1). Herald le garde seulement tant qu’il tourne et le redemandera au prochain démarrage.</translation>
+    </message>
+    <message>
+        <source>Enter your token: the keychain holds none for %1.</source>
+        <translation>Saisissez votre jeton : le trousseau n’en contient aucun pour %1.</translation>
+    </message>
+    <message>
+        <source>No system keychain is available (%1). Herald keeps the token only while it runs and asks for it at each start.</source>
+        <translation>Aucun trousseau système n’est disponible (%1). Herald garde le jeton seulement tant qu’il tourne et le demande à chaque démarrage.</translation>
+    </message>
+    <message>
+        <source>The server refused the token. Enter a new one.</source>
+        <translation>Le serveur a refusé le jeton. Saisissez-en un nouveau.</translation>
+    </message>
+    <message>
+        <source>Not set up</source>
+        <translation>Non configuré</translation>
+    </message>
+    <message>
+        <source>Token refused by %1</source>
+        <translation>Jeton refusé par %1</translation>
+    </message>
+    <message>
+        <source>Connected to %1 as %2</source>
+        <translation>Connecté à %1 en tant que %2</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Connexion à %1…</translation>
+    </message>
+    <message>
+        <source>Offline, retrying %1</source>
+        <translation>Hors ligne, nouvelle tentative vers %1</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Non connecté</translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::CommandLine</name>
+    <message>
+        <source>Herald: notifications from your servers in the tray.</source>
+        <translation>Herald : les notifications de vos serveurs dans la zone de notification.</translation>
+    </message>
+    <message>
+        <source>Show the notification list of the running instance.</source>
+        <translation>Afficher la liste des notifications de l’instance en cours.</translation>
+    </message>
+    <message>
+        <source>Quit the running instance.</source>
+        <translation>Quitter l’instance en cours.</translation>
+    </message>
+    <message>
+        <source>Print the state of the running instance as JSON.</source>
+        <translation>Afficher l’état de l’instance en cours au format JSON.</translation>
+    </message>
+    <message>
+        <source>Server address, e.g. http://127.0.0.1:8080.</source>
+        <translation>Adresse du serveur, par ex. http://127.0.0.1:8080.</translation>
+    </message>
+    <message>
+        <source>User name on the server.</source>
+        <translation>Nom d’utilisateur sur le serveur.</translation>
+    </message>
+    <message>
+        <source>Follow a channel (repeatable).</source>
+        <translation>Suivre un canal (répétable).</translation>
+    </message>
+    <message>
+        <source>Read the user token from standard input and keep it in the keychain.</source>
+        <translation>Lire le jeton utilisateur sur l’entrée standard et le garder dans le trousseau.</translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::FdoNotifier</name>
+    <message>
+        <source>Show</source>
+        <translation>Afficher</translation>
+    </message>
+    <message>
+        <source>Mark as read</source>
+        <translation>Marquer comme lu</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Ouvrir</translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::ListWindow</name>
+    <message>
+        <source>Unread only</source>
+        <translation>Non lues seulement</translation>
+    </message>
+    <message>
+        <source>Mark as read</source>
+        <translation>Marquer comme lu</translation>
+    </message>
+    <message>
+        <source>Mark all as read</source>
+        <translation>Tout marquer comme lu</translation>
+    </message>
+    <message>
+        <source>Open link</source>
+        <translation>Ouvrir le lien</translation>
+    </message>
+    <message>
+        <source>Copy text</source>
+        <translation>Copier le texte</translation>
+    </message>
+    <message>
+        <source>Herald notifications</source>
+        <translation>Notifications Herald</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Rechercher</translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::NotificationListModel</name>
+    <message>
+        <source>Title</source>
+        <translation>Titre</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Heure</translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::Popup</name>
+    <message numerus="yes">
+        <source>%n new in %1</source>
+        <translation>
+            <numerusform>%n nouvelle dans %1</numerusform>
+            <numerusform>%n nouvelles dans %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more</source>
+        <translation>
+            <numerusform>… et %n autre</numerusform>
+            <numerusform>… et %n autres</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::ServerProbe</name>
+    <message>
+        <source>The server address is not valid. Use http://host:port or https://host.</source>
+        <translation>L’adresse du serveur n’est pas valide. Utilisez http://hôte:port ou https://hôte.</translation>
+    </message>
+    <message>
+        <source>Connection to %1 refused: is herald-syncd running on that port?</source>
+        <translation>Connexion à %1 refusée : herald-syncd tourne-t-il sur ce port ?</translation>
+    </message>
+    <message>
+        <source>Host %1 not found.</source>
+        <translation>Hôte %1 introuvable.</translation>
+    </message>
+    <message>
+        <source>No answer from %1 within %2 seconds.</source>
+        <translation>Pas de réponse de %1 en %2 secondes.</translation>
+    </message>
+    <message>
+        <source>The network is not reachable: %1</source>
+        <translation>Le réseau n’est pas joignable : %1</translation>
+    </message>
+    <message>
+        <source>TLS handshake with %1 failed: %2</source>
+        <translation>Échec de la négociation TLS avec %1 : %2</translation>
+    </message>
+    <message>
+        <source>%1 closed the connection. Is it an HTTPS server reached over http://, or the other way round?</source>
+        <translation>%1 a fermé la connexion. Est-ce un serveur HTTPS joint en http://, ou l’inverse ?</translation>
+    </message>
+    <message>
+        <source>Cannot reach %1: %2</source>
+        <translation>Impossible de joindre %1 : %2</translation>
+    </message>
+    <message>
+        <source>%1 answered, but it is not herald-syncd (HTTP %2 on /healthz).</source>
+        <translation>%1 a répondu, mais ce n’est pas herald-syncd (HTTP %2 sur /healthz).</translation>
+    </message>
+    <message>
+        <source>The server refused the token (401 Unauthorized): it is wrong or revoked.</source>
+        <translation>Le serveur a refusé le jeton (401 Unauthorized) : il est erroné ou révoqué.</translation>
+    </message>
+    <message>
+        <source>The token may not read notifications for user %1 (403 Forbidden: %2). Use a user token of that user.</source>
+        <translation>Ce jeton ne peut pas lire les notifications de %1 (403 Forbidden : %2). Utilisez un jeton utilisateur de cet utilisateur.</translation>
+    </message>
+    <message>
+        <source>The server answered HTTP %1: %2</source>
+        <translation>Le serveur a répondu HTTP %1 : %2</translation>
+    </message>
+    <message>
+        <source>Connected to %1 as %2.</source>
+        <translation>Connecté à %1 en tant que %2.</translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::SettingsDialog</name>
+    <message>
+        <source>Start Herald when I log in</source>
+        <translation>Lancer Herald à l’ouverture de session</translation>
+    </message>
+    <message>
+        <source>Herald settings</source>
+        <translation>Paramètres de Herald</translation>
+    </message>
+    <message>
+        <source>Change server…</source>
+        <translation>Changer de serveur…</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Canal</translation>
+    </message>
+    <message>
+        <source>Delivery</source>
+        <translation>Distribution</translation>
+    </message>
+    <message>
+        <source>Popup</source>
+        <translation>Fenêtre surgissante</translation>
+    </message>
+    <message>
+        <source>List only</source>
+        <translation>Liste seulement</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Désactivé</translation>
+    </message>
+    <message>
+        <source>Connection:</source>
+        <translation>Connexion :</translation>
+    </message>
+    <message>
+        <source>Summarize after an absence when a channel has more than</source>
+        <translation>Résumer après une absence quand un canal en a plus de</translation>
+    </message>
+    <message>
+        <source>How each channel reaches you:</source>
+        <translation>Comment chaque canal vous parvient :</translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::SetupDialog</name>
+    <message>
+        <source>Test connection</source>
+        <translation>Tester la connexion</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Ajouter</translation>
+    </message>
+    <message>
+        <source>Set up Herald</source>
+        <translation>Configurer Herald</translation>
+    </message>
+    <message>
+        <source>your user name on the server</source>
+        <translation>votre nom d’utilisateur sur le serveur</translation>
+    </message>
+    <message>
+        <source>a user token from your administrator</source>
+        <translation>un jeton utilisateur fourni par votre administrateur</translation>
+    </message>
+    <message>
+        <source>application/channel</source>
+        <translation>application/canal</translation>
+    </message>
+    <message>
+        <source>Server:</source>
+        <translation>Serveur :</translation>
+    </message>
+    <message>
+        <source>User:</source>
+        <translation>Utilisateur :</translation>
+    </message>
+    <message>
+        <source>Token:</source>
+        <translation>Jeton :</translation>
+    </message>
+    <message>
+        <source>Channels to follow:</source>
+        <translation>Canaux à suivre :</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>Test en cours…</translation>
+    </message>
+    <message>
+        <source>This token may not list every channel; add others as application/channel.</source>
+        <translation>Ce jeton ne peut pas lister tous les canaux ; ajoutez-en d’autres sous la forme application/canal.</translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::TrayIcon</name>
+    <message>
+        <source>Do not disturb</source>
+        <translation>Ne pas déranger</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unread</source>
+        <translation>
+            <numerusform>%n non lue</numerusform>
+            <numerusform>%n non lues</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No unread notifications</source>
+        <translation>Aucune notification non lue</translation>
+    </message>
+    <message>
+        <source>Mark all as read</source>
+        <translation>Tout marquer comme lu</translation>
+    </message>
+    <message>
+        <source>On until turned off</source>
+        <translation>Activé jusqu’à désactivation</translation>
+    </message>
+    <message>
+        <source>On until %1</source>
+        <translation>Activé jusqu’à %1</translation>
+    </message>
+    <message>
+        <source>Turn off</source>
+        <translation>Désactiver</translation>
+    </message>
+    <message>
+        <source>For 1 hour</source>
+        <translation>Pendant 1 heure</translation>
+    </message>
+    <message>
+        <source>Until tomorrow morning</source>
+        <translation>Jusqu’à demain matin</translation>
+    </message>
+    <message>
+        <source>Until turned off</source>
+        <translation>Jusqu’à désactivation</translation>
+    </message>
+    <message>
+        <source>Notifications…</source>
+        <translation>Notifications…</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Paramètres…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Quitter</translation>
+    </message>
+</context>
+</TS>
