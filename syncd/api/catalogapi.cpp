@@ -7,11 +7,12 @@ namespace herald::syncd {
 namespace {
 // 404 for an application the principal may not see at all would leak less, but producers know
 // their own application's name: 403 says clearly which token is wrong.
-std::optional<HttpResponse> checkApplication(const Principal &principal, const QString &app)
+std::optional<HttpResponse> checkApplication(const Principal &principal, const QString &app,
+                                             bool readOnly = false)
 {
     if (!Validator::isValidName(app))
         return HttpResponse::error(Error::badRequest(QStringLiteral("application: not a valid name")));
-    if (!principal.mayUseApplication(app))
+    if (readOnly ? !principal.mayReadApplication(app) : !principal.mayUseApplication(app))
         return forbidden(QStringLiteral("application: this token may not use '%1'").arg(app));
     return std::nullopt;
 }
@@ -48,14 +49,12 @@ void CatalogApi::addRoutes(Router &router)
     router.add("GET", QStringLiteral("/api/v1/applications"), A,
                [this](const HttpRequest &, const P &, const Principal &principal,
                       const HttpResponder &responder) {
-                   if (!principal.mayPublish())
-                       return responder.send(forbidden(QStringLiteral("token: admin or producer only")));
                    m_api.query<QList<Application>>(
                        responder, [](SqlStore &store) { return store.applications(); },
                        [principal, responder](QList<Application> apps) {
                            QJsonArray array;
                            for (const Application &app : apps) {
-                               if (principal.mayUseApplication(app.name))
+                               if (principal.mayReadApplication(app.name))
                                    array.append(JsonCodec::toJson(app));
                            }
                            responder.send(HttpResponse::json(200, QJsonDocument(array)));
@@ -65,7 +64,7 @@ void CatalogApi::addRoutes(Router &router)
                [this](const HttpRequest &, const P &params, const Principal &principal,
                       const HttpResponder &responder) {
                    const QString name = params.value(QStringLiteral("app"));
-                   if (auto refused = checkApplication(principal, name))
+                   if (auto refused = checkApplication(principal, name, true))
                        return responder.send(*refused);
                    m_api.query<std::optional<Application>>(
                        responder, [name](SqlStore &store) { return store.findApplication(name); },
@@ -121,7 +120,7 @@ void CatalogApi::addRoutes(Router &router)
                [this](const HttpRequest &, const P &params, const Principal &principal,
                       const HttpResponder &responder) {
                    const QString appName = params.value(QStringLiteral("app"));
-                   if (auto refused = checkApplication(principal, appName))
+                   if (auto refused = checkApplication(principal, appName, true))
                        return responder.send(*refused);
                    m_api.query<QList<Channel>>(
                        responder,

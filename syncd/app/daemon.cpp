@@ -73,15 +73,16 @@ int Daemon::start()
     m_catalogApi->addRoutes(*m_router);
     m_notificationsApi->addRoutes(*m_router);
     m_adminApi->addRoutes(*m_router);
-    auto *gate = new UpgradeGate(m_authenticator, m_hub, this);
-    m_router->setUpgradeHandler(QStringLiteral("/api/v1/ws"),
-                                [gate](QTcpSocket *socket, const HttpRequest &request) {
-                                    gate->admit(socket, request);
-                                });
+    auto *gate = new UpgradeGate(m_authenticator, this);
+    m_router->setUpgradeCheck(QStringLiteral("/api/v1/ws"),
+                              [gate](const HttpRequest &request, HttpHandler::UpgradeDecision decide) {
+                                  gate->check(request, std::move(decide));
+                              });
 
     HttpServerLimits httpLimits{m_config.maxHeaderBytes, m_config.limits.maxBodyBytes,
                                 m_config.httpIdleTimeoutMs, m_config.httpRequestTimeoutMs};
-    m_http = new HttpServer(m_router, httpLimits, this);
+    m_http = new HttpServer(
+        m_router, [this](qintptr descriptor) { m_hub->adopt(descriptor); }, httpLimits, this);
     if (!m_http->listen(m_config.listenAddress, m_config.listenPort)) {
         qCCritical(lcApp).noquote() << "cannot listen on"
                                     << m_config.listenAddress.toString() + u':' +

@@ -22,6 +22,11 @@ struct Principal
     {
         return isAdmin() || (kind == TokenKind::Producer && application == app);
     }
+    // Reading an application and its channels: users too, to choose what to follow.
+    bool mayReadApplication(const QString &app) const
+    {
+        return kind == TokenKind::User || mayUseApplication(app);
+    }
     bool mayPublish() const { return kind != TokenKind::User; }
     // Reading and acknowledging notifications as `name`.
     bool mayActAsUser(const QString &name) const

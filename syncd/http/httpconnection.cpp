@@ -76,10 +76,6 @@ void HttpConnection::onReadyRead()
     }
     if (m_closing)
         return;
-    // Until the first request is known not to be an upgrade, keep its bytes re-readable so
-    // that QWebSocketServer can read the handshake itself.
-    if (!m_firstRequestDone && !m_socket->isTransactionStarted())
-        m_socket->startTransaction();
     const QByteArray data = m_socket->readAll();
     m_lastActivity.restart();
     if (!m_parser.inProgress())
@@ -90,16 +86,8 @@ void HttpConnection::onReadyRead()
         HttpRequest request = m_parser.takeRequest();
         request.peer = m_socket->peerAddress();
         if (request.upgrade) {
-            if (m_firstRequestDone) {
-                failAndClose(400, QStringLiteral("upgrade: only as the first request of a connection"));
-                return;
-            }
-            handOverForUpgrade(request);
+            failAndClose(400, QStringLiteral("upgrade: only as the first request of a connection"));
             return;
-        }
-        if (!m_firstRequestDone) {
-            m_firstRequestDone = true;
-            m_socket->commitTransaction();
         }
         const quint64 sequence = m_nextSequence++;
         if (!request.keepAlive)
@@ -108,8 +96,8 @@ void HttpConnection::onReadyRead()
     }
     if (m_parser.failureStatus() != 0 && !m_closing)
         failAndClose(m_parser.failureStatus(), m_parser.failureMessage());
-    else if (m_parser.upgradeRequested() && !m_closing && m_socket->parent() == this)
-        failAndClose(400, QStringLiteral("upgrade: malformed upgrade request"));
+    else if (m_parser.upgradeRequested() && !m_closing)
+        failAndClose(400, QStringLiteral("upgrade: only as the first request of a connection"));
 }
 
 void HttpConnection::deliver(quint64 sequence, const QByteArray &bytes, bool keepAlive)
@@ -148,19 +136,6 @@ void HttpConnection::failAndClose(int status, const QString &message)
         if (m_socket && m_socket->bytesToWrite() == 0)
             ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
     });
-}
-
-void HttpConnection::handOverForUpgrade(const HttpRequest &request)
-{
-    m_socket->rollbackTransaction();
-    m_closing = true;
-    QTcpSocket *socket = m_socket;
-    socket->disconnect(this);
-    socket->setParent(nullptr);
-    m_socket = nullptr;
-    m_handler->handleUpgrade(socket, request);
-    emit finished();
-    deleteLater();
 }
 
 void HttpConnection::finish()

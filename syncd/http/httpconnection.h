@@ -4,6 +4,9 @@
 #include "http/requestparser.h"
 
 #include <QElapsedTimer>
+
+#include <functional>
+#include <optional>
 #include <QMap>
 #include <QObject>
 #include <QPointer>
@@ -29,19 +32,21 @@ private:
     bool m_keepAlive = true;
 };
 
-// What an HttpConnection hands its requests to.
+// What HttpServer hands requests to.
 class HttpHandler
 {
 public:
+    using UpgradeDecision = std::function<void(std::optional<HttpResponse> refusal)>;
     virtual ~HttpHandler() = default;
     // Answer through `responder`, now or later, exactly once.
     virtual void handleRequest(const HttpRequest &request, const HttpResponder &responder) = 0;
-    // The connection asks to become a WebSocket. The handler now owns `socket` (which has no
-    // parent and no connections left; its unread bytes start with the upgrade request).
-    virtual void handleUpgrade(QTcpSocket *socket, const HttpRequest &request) = 0;
+    // A new connection opens with a WebSocket upgrade request. Call `decide` exactly once, now
+    // or later: with nullopt to let the upgrade happen, or with the answer that refuses it.
+    virtual void admitUpgrade(const HttpRequest &request, UpgradeDecision decide) = 0;
 };
 
 // One HTTP/1.1 connection on the front thread: parses requests (pipelined and kept alive),
+// refuses later upgrade requests (upgrades are taken before a connection becomes this),
 // passes them on in order, writes the answers in request order, and closes on errors,
 // "Connection: close" and timeouts (checked by HttpServer's sweep, not per-connection timers).
 class HttpConnection : public QObject
@@ -63,13 +68,11 @@ private:
     void onReadyRead();
     void deliver(quint64 sequence, const QByteArray &bytes, bool keepAlive);
     void failAndClose(int status, const QString &message);
-    void handOverForUpgrade(const HttpRequest &request);
     void finish();
 
     QTcpSocket *m_socket;
     HttpHandler *m_handler;
     RequestParser m_parser;
-    bool m_firstRequestDone = false;
     bool m_closing = false;
     bool m_draining = false; // answered an error; reading only to discard
     qint64 m_drainedBytes = 0;

@@ -5,12 +5,16 @@
 #include <QSet>
 #include <QTimer>
 
-class QTcpServer;
+#include <functional>
+
 
 namespace herald::syncd {
 
 class HttpConnection;
 class HttpHandler;
+struct HttpRequest;
+
+struct HttpResponse;
 
 struct HttpServerLimits
 {
@@ -21,13 +25,17 @@ struct HttpServerLimits
 };
 
 // The one listening port: accepts TCP connections on the front thread and runs HTTP on them.
-// Upgrades leave through HttpHandler::handleUpgrade to the WebSocket workers, so this loop
-// only ever watches REST connections and the listening socket.
+// A connection that opens with a WebSocket upgrade is recognised before it is read
+// (UpgradeSniffer) and, once HttpHandler::admitUpgrade agrees, leaves as a bare descriptor
+// through the upgrade sink to a WebSocket worker; so this loop only ever watches REST
+// connections and the listening socket.
 class HttpServer : public QObject
 {
     Q_OBJECT
 public:
-    HttpServer(HttpHandler *handler, HttpServerLimits limits, QObject *parent = nullptr);
+    using UpgradeSink = std::function<void(qintptr descriptor)>;
+    HttpServer(HttpHandler *handler, UpgradeSink upgradeSink, HttpServerLimits limits,
+               QObject *parent = nullptr);
     ~HttpServer() override;
 
     bool listen(const QHostAddress &address, quint16 port);
@@ -40,12 +48,17 @@ public:
     int connectionCount() const { return int(m_connections.size()); }
 
 private:
-    void onNewConnection();
+    void onDescriptor(qintptr descriptor);
+    void onSniffed(qintptr descriptor, bool upgrade, const HttpRequest &request);
+    void serveHttp(qintptr descriptor);
+    void refuseUpgrade(qintptr descriptor, const HttpResponse &response);
     void sweep();
 
     HttpHandler *m_handler;
+    UpgradeSink m_upgradeSink;
     HttpServerLimits m_limits;
-    QTcpServer *m_server;
+    class Listener;
+    Listener *m_server;
     QSet<HttpConnection *> m_connections;
     QTimer m_sweepTimer;
 };

@@ -2,7 +2,6 @@
 
 #include "auth/authenticator.h"
 
-#include <QTcpSocket>
 
 namespace herald::syncd {
 
@@ -16,10 +15,10 @@ void Router::add(const QByteArray &method, const QString &pattern, Access access
     m_routes.append({method, pattern.split(u'/', Qt::SkipEmptyParts), access, std::move(handler)});
 }
 
-void Router::setUpgradeHandler(const QString &path, UpgradeHandler handler)
+void Router::setUpgradeCheck(const QString &path, UpgradeCheck check)
 {
     m_upgradePath = path;
-    m_upgradeHandler = std::move(handler);
+    m_upgradeCheck = std::move(check);
 }
 
 bool Router::match(const Route &route, const QStringList &segments, Params *params)
@@ -103,20 +102,14 @@ void Router::authorizeAndRun(const Route &route, const HttpRequest &request, con
         });
 }
 
-void Router::handleUpgrade(QTcpSocket *socket, const HttpRequest &request)
+void Router::admitUpgrade(const HttpRequest &request, UpgradeDecision decide)
 {
-    if (m_upgradeHandler && request.path == m_upgradePath && request.method == "GET") {
-        m_upgradeHandler(socket, request);
+    if (m_upgradeCheck && request.path == m_upgradePath && request.method == "GET") {
+        m_upgradeCheck(request, std::move(decide));
         return;
     }
-    const QByteArray answer =
-        HttpResponse::error(Error::notFound(
-                                QStringLiteral("path: no WebSocket endpoint at %1").arg(request.path)))
-            .serialize(false);
-    socket->setParent(this);
-    socket->write(answer);
-    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-    socket->disconnectFromHost();
+    decide(HttpResponse::error(
+        Error::notFound(QStringLiteral("path: no WebSocket endpoint at %1").arg(request.path))));
 }
 
 } // namespace herald::syncd

@@ -22,7 +22,8 @@ public:
     using Params = QHash<QString, QString>;
     using Handler = std::function<void(const HttpRequest &, const Params &, const Principal &,
                                        const HttpResponder &)>;
-    using UpgradeHandler = std::function<void(QTcpSocket *, const HttpRequest &)>;
+    // Decides whether an upgrade may happen (see HttpHandler::admitUpgrade).
+    using UpgradeCheck = std::function<void(const HttpRequest &, UpgradeDecision)>;
     enum class Access {
         Public,          // no token needed; the handler gets an admin-less user principal
         Authenticated,   // a valid token (any kind), else 401
@@ -32,11 +33,11 @@ public:
     Router(Authenticator *authenticator, QObject *parent = nullptr);
 
     void add(const QByteArray &method, const QString &pattern, Access access, Handler handler);
-    // Upgrades to `path` go to `handler`; others are answered 404 and closed.
-    void setUpgradeHandler(const QString &path, UpgradeHandler handler);
+    // Upgrades to `path` are decided by `check`; upgrades elsewhere are refused with 404.
+    void setUpgradeCheck(const QString &path, UpgradeCheck check);
 
     void handleRequest(const HttpRequest &request, const HttpResponder &responder) override;
-    void handleUpgrade(QTcpSocket *socket, const HttpRequest &request) override;
+    void admitUpgrade(const HttpRequest &request, UpgradeDecision decide) override;
 
 private:
     struct Route
@@ -53,7 +54,7 @@ private:
     Authenticator *m_authenticator;
     QList<Route> m_routes;
     QString m_upgradePath;
-    UpgradeHandler m_upgradeHandler;
+    UpgradeCheck m_upgradeCheck;
 };
 
 } // namespace herald::syncd

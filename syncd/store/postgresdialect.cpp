@@ -199,8 +199,7 @@ Result<QStringList> PostgresDialect::tables(QSqlDatabase &db) const
 
 QStringList PostgresDialect::migrationLockStatements() const
 {
-    return {u"SET LOCAL lock_timeout = 0"_s,
-            u"SELECT pg_advisory_xact_lock(%1)"_s.arg(MigrationLockKey)};
+    return {};
 }
 
 } // namespace herald::syncd

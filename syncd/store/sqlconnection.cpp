@@ -19,6 +19,8 @@ QString uniqueConnectionName()
     return u"herald-store-%1"_s.arg(++counter);
 }
 
+constexpr qsizetype MaxPreparedStatements = 200;
+
 bool isIdentifier(const QString &name)
 {
     static const QRegularExpression identifier(u"^[A-Za-z_][A-Za-z0-9_]{0,62}$"_s);
@@ -29,9 +31,11 @@ bool isIdentifier(const QString &name)
 
 Result<std::unique_ptr<SqlConnection>> SqlConnection::open(std::unique_ptr<Dialect> dialect)
 {
-    QSqlDatabase db = QSqlDatabase::addDatabase(dialect->driverName(), uniqueConnectionName());
-    // Owned from here on, so that every early return removes the connection again.
-    std::unique_ptr<SqlConnection> connection(new SqlConnection(db, std::move(dialect)));
+    // Owned from here on, so that every early return removes the connection again (and no
+    // other handle to it is left that would keep it "in use").
+    const QString driver = dialect->driverName();
+    std::unique_ptr<SqlConnection> connection(new SqlConnection(
+        QSqlDatabase::addDatabase(driver, uniqueConnectionName()), std::move(dialect)));
     if (!connection->m_db.isValid()) {
         return fail(ErrorCode::Unavailable,
                     u"database: the Qt SQL driver %1 is not installed"_s.arg(
@@ -56,6 +60,8 @@ SqlConnection::~SqlConnection()
     const QString name = m_db.connectionName();
     if (m_inTransaction)
         rollback();
+    m_active.clear();
+    m_statements.clear();
     m_db.close();
     m_db = QSqlDatabase(); // removeDatabase() wants no handle left
     QSqlDatabase::removeDatabase(name);
@@ -67,8 +73,16 @@ Error SqlConnection::errorFor(const QSqlError &error, const QString &what) const
     return Error{m_dialect->errorCodeFor(error), u"database: %1"_s.arg(error.text())};
 }
 
+void SqlConnection::finishStatements()
+{
+    for (QSqlQuery &query : m_active)
+        query.finish();
+    m_active.clear();
+}
+
 Result<void> SqlConnection::execute(const QString &statement)
 {
+    finishStatements();
     QSqlQuery query(m_db);
     if (!query.exec(statement))
         return tl::unexpected(errorFor(query.lastError(), statement));
@@ -102,6 +116,7 @@ void SqlConnection::rollback()
         return;
     // SQLite may already have rolled back by itself (e.g. after SQLITE_FULL); the error
     // "no transaction is active" is harmless then.
+    finishStatements();
     QSqlQuery query(m_db);
     if (!query.exec(u"ROLLBACK"_s))
         qCDebug(lcStore) << "ROLLBACK:" << query.lastError().text();
@@ -158,16 +173,32 @@ Result<void> SqlConnection::atomically(const std::function<Result<void>()> &work
 
 Result<QSqlQuery> SqlConnection::prepare(const QString &sql)
 {
+    if (auto cached = m_statements.constFind(sql); cached != m_statements.cend())
+        return *cached;
     QSqlQuery query(m_db);
     // Rows are read once, front to back; this saves Qt from caching them.
     query.setForwardOnly(true);
     if (!query.prepare(sql))
         return tl::unexpected(errorFor(query.lastError(), sql));
+    // The backlog builds statements for any number of channels: keep the cache bounded.
+    if (m_statements.size() >= MaxPreparedStatements) {
+        finishStatements();
+        m_statements.clear();
+    }
+    m_statements.insert(sql, query);
     return query;
 }
 
 Result<void> SqlConnection::exec(QSqlQuery &query, const QVariantList &values)
 {
+    // Finish the others (the previous statement's result was read by now); keep this one's
+    // prepared statement. Shared copies compare by their result.
+    for (QSqlQuery &other : m_active) {
+        if (other.result() != query.result())
+            other.finish();
+    }
+    m_active.clear();
+    m_active.append(query);
     for (qsizetype i = 0; i < values.size(); ++i) {
         const QVariant &value = values.at(i);
         // A null QString means "no text", not SQL NULL: the text columns are NOT NULL. SQL NULL

@@ -4,6 +4,7 @@
 #include "store/dialect.h"
 
 #include <QSqlDatabase>
+#include <QHash>
 #include <QSqlQuery>
 #include <QVariantList>
 
@@ -42,13 +43,21 @@ public:
     Result<void> atomically(const std::function<Result<void>()> &work);
 
     // A prepared statement; the error names `sql` (never bound values: they may be
-    // notification bodies).
+    // notification bodies). Statements are prepared once per connection and kept (on
+    // PostgreSQL that saves a PREPARE and a DEALLOCATE round trip per call): the query
+    // returned shares its result with every other query for the same `sql`. So read a
+    // query's rows before running another statement: exec() finishes every other query
+    // first, so that none keeps a snapshot (SQLite) or a half-read result (PostgreSQL).
     Result<QSqlQuery> prepare(const QString &sql);
     // Binds `values` in order and runs an already prepared statement. A null QString is
     // bound as an empty text; an invalid QVariant as NULL.
     Result<void> exec(QSqlQuery &query, const QVariantList &values = {});
     // prepare() and exec() in one.
     Result<QSqlQuery> run(const QString &sql, const QVariantList &values = {});
+
+    // Finishes every query run so far (results already read stay read). Called between
+    // operations, so that an idle connection holds no read snapshot.
+    void finishStatements();
 
     Error errorFor(const QSqlError &error, const QString &what) const;
 
@@ -58,6 +67,8 @@ private:
 
     QSqlDatabase m_db;
     std::unique_ptr<Dialect> m_dialect;
+    QHash<QString, QSqlQuery> m_statements; // prepared, by SQL text
+    QList<QSqlQuery> m_active;              // executed and not finished yet
     bool m_inTransaction = false;
     int m_atomicDepth = 0;
 };

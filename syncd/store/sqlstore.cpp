@@ -75,119 +75,119 @@ void SqlStore::rollbackToSavepoint(const QString &name)
 
 Result<Application> SqlStore::upsertApplication(const Application &application)
 {
-    return m_catalog.upsertApplication(application);
+    return finished(m_catalog.upsertApplication(application));
 }
 
 Result<std::optional<Application>> SqlStore::findApplication(const QString &name)
 {
-    return m_catalog.findApplication(name);
+    return finished(m_catalog.findApplication(name));
 }
 
 Result<QList<Application>> SqlStore::applications()
 {
-    return m_catalog.applications();
+    return finished(m_catalog.applications());
 }
 
 Result<bool> SqlStore::deleteApplication(const QString &name)
 {
-    return m_catalog.deleteApplication(name);
+    return finished(m_catalog.deleteApplication(name));
 }
 
 Result<Channel> SqlStore::upsertChannel(const Channel &channel)
 {
-    return m_catalog.upsertChannel(channel);
+    return finished(m_catalog.upsertChannel(channel));
 }
 
 Result<std::optional<Channel>> SqlStore::findChannel(const QString &application,
                                                      const QString &name)
 {
-    return m_catalog.findChannel(application, name);
+    return finished(m_catalog.findChannel(application, name));
 }
 
 Result<QList<Channel>> SqlStore::channels(const QString &application)
 {
-    return m_catalog.channels(application);
+    return finished(m_catalog.channels(application));
 }
 
 Result<void> SqlStore::insertNotifications(QList<Notification> &notifications)
 {
-    return m_notifications.insert(notifications, m_options.autoCreateChannels);
+    return finished(m_notifications.insert(notifications, m_options.autoCreateChannels));
 }
 
 Result<std::optional<Notification>> SqlStore::findNotification(NotificationId id)
 {
-    return m_notifications.find(id);
+    return finished(m_notifications.find(id));
 }
 
 Result<bool> SqlStore::deleteNotification(NotificationId id)
 {
-    return m_notifications.remove(id);
+    return finished(m_notifications.remove(id));
 }
 
 Result<QList<Notification>> SqlStore::backlog(const BacklogQuery &query)
 {
-    return m_notifications.backlog(query, m_options.backlogScanLimit);
+    return finished(m_notifications.backlog(query, m_options.backlogScanLimit));
 }
 
 Result<NotificationPage> SqlStore::list(const ListQuery &query)
 {
-    return m_notifications.list(query);
+    return finished(m_notifications.list(query));
 }
 
 Result<qint64> SqlStore::countNotifications()
 {
-    return m_notifications.count();
+    return finished(m_notifications.count());
 }
 
 Result<QList<NotificationId>> SqlStore::purgeExpired(const QDateTime &now)
 {
-    return m_notifications.purgeExpired(now);
+    return finished(m_notifications.purgeExpired(now));
 }
 
 Result<QList<NotificationId>>
 SqlStore::acknowledge(const QString &user, const QList<NotificationId> &ids, const QDateTime &time)
 {
-    return m_notifications.acknowledge(user, ids, time);
+    return finished(m_notifications.acknowledge(user, ids, time));
 }
 
 Result<QList<Receipt>> SqlStore::receipts(const QString &user)
 {
-    return m_notifications.receipts(user);
+    return finished(m_notifications.receipts(user));
 }
 
 Result<void> SqlStore::createUser(const QString &name)
 {
-    return m_accounts.createUser(name);
+    return finished(m_accounts.createUser(name));
 }
 
 Result<bool> SqlStore::userExists(const QString &name)
 {
-    return m_accounts.userExists(name);
+    return finished(m_accounts.userExists(name));
 }
 
 Result<QStringList> SqlStore::users()
 {
-    return m_accounts.users();
+    return finished(m_accounts.users());
 }
 
 Result<qint64> SqlStore::insertToken(const TokenRecord &token)
 {
-    return m_accounts.insertToken(token);
+    return finished(m_accounts.insertToken(token));
 }
 
 Result<std::optional<TokenRecord>> SqlStore::findTokenByHash(const QByteArray &hash)
 {
-    return m_accounts.findTokenByHash(hash);
+    return finished(m_accounts.findTokenByHash(hash));
 }
 
 Result<bool> SqlStore::deleteToken(qint64 id)
 {
-    return m_accounts.deleteToken(id);
+    return finished(m_accounts.deleteToken(id));
 }
 
 Result<QList<TokenRecord>> SqlStore::tokens()
 {
-    return m_accounts.tokens();
+    return finished(m_accounts.tokens());
 }
 
 } // namespace herald::syncd

@@ -107,6 +107,13 @@ public:
 
 private:
     SqlStore(std::unique_ptr<SqlConnection> connection, StoreOptions options);
+    // Every public operation ends here: no statement stays open between operations.
+    template <typename T>
+    T finished(T result)
+    {
+        m_connection->finishStatements();
+        return result;
+    }
 
     std::unique_ptr<SqlConnection> m_connection;
     StoreOptions m_options;

@@ -98,7 +98,15 @@ void StoreThread::run()
                 m_wake.wait(&m_mutex);
             if (m_queue.empty())
                 break; // stopping, and everything queued is done
-            batch.swap(m_queue);
+            // Bounded batches: one fsync still serves hundreds of requests, and the first of
+            // a burst does not wait for the commit of the whole burst.
+            if (m_queue.size() <= MaxBatch) {
+                batch.swap(m_queue);
+            } else {
+                auto end = m_queue.begin() + MaxBatch;
+                std::move(m_queue.begin(), end, std::back_inserter(batch));
+                m_queue.erase(m_queue.begin(), end);
+            }
         }
         runBatch(batch);
     }

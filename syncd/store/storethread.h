@@ -85,6 +85,7 @@ private:
 
     StoreFactory m_open;                 // used once, on the thread
     std::promise<Result<void>> m_opened; // open's outcome, for start()
+    static constexpr std::size_t MaxBatch = 1000; // operations per transaction
     std::unique_ptr<SqlStore> m_store;   // lives and dies on the thread
     QString m_databaseName;              // written before m_opened is set, then constant
     mutable QMutex m_mutex;

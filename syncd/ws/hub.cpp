@@ -4,7 +4,7 @@
 #include "ws/wslog.h"
 #include "ws/wsworker.h"
 
-#include <QTcpSocket>
+#include <unistd.h>
 
 namespace herald::syncd {
 
@@ -63,16 +63,16 @@ void Hub::onEveryWorker(F &&call)
         QMetaObject::invokeMethod(worker, [worker, call] { call(worker); }, Qt::QueuedConnection);
 }
 
-void Hub::adopt(QTcpSocket *socket)
+void Hub::adopt(qintptr descriptor)
 {
     if (m_workers.empty()) {
-        socket->deleteLater();
+        ::close(int(descriptor));
         return;
     }
-    // Round robin keeps the shares even without asking the workers how busy they are.
+    // Round robin keeps the shares even without asking the workers how busy they are. The
+    // worker makes the socket itself, on its own thread.
     WsWorker *worker = m_workers[m_nextWorker.fetch_add(1) % m_workers.size()];
-    socket->moveToThread(worker->thread());
-    QMetaObject::invokeMethod(worker, [worker, socket] { worker->adopt(socket); },
+    QMetaObject::invokeMethod(worker, [worker, descriptor] { worker->adopt(descriptor); },
                               Qt::QueuedConnection);
 }
 

@@ -12,8 +12,6 @@
 #include <memory>
 #include <vector>
 
-class QTcpSocket;
-
 namespace herald::syncd {
 
 class Authenticator;
@@ -36,8 +34,8 @@ public:
     // Closes every session with 1001 and ends the worker threads.
     void stop();
 
-    // Front thread: takes over a socket whose first request is a WebSocket upgrade.
-    void adopt(QTcpSocket *socket);
+    // Takes over a connection whose first request, still unread, is a WebSocket upgrade.
+    void adopt(qintptr descriptor);
 
     void publish(const QList<Notification> &notifications);
     void acknowledged(const QString &user, const QList<NotificationId> &ids);

@@ -14,6 +14,8 @@
 #include <QWebSocket>
 #include <QWebSocketServer>
 
+#include <unistd.h>
+
 namespace herald::syncd {
 
 WsWorker::WsWorker(int index, Dependencies dependencies)
@@ -45,15 +47,41 @@ WsWorker::~WsWorker()
     }
 }
 
-void WsWorker::adopt(QTcpSocket *socket)
+void WsWorker::adopt(qintptr descriptor)
 {
+    auto *socket = new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        qCWarning(lcWs) << "cannot take over a connection:" << socket->errorString();
+        ::close(int(descriptor));
+        delete socket;
+        return;
+    }
+    m_handshaking.insert(socket);
     m_handshaker->handleConnection(socket);
+    // A handshake QWebSocketServer refuses leaves the socket to us: free it, and never let a
+    // client hold a descriptor without completing the handshake.
+    auto dropIfStillHandshaking = [this, socket] {
+        if (m_handshaking.remove(socket)) {
+            socket->abort();
+            socket->deleteLater();
+        }
+    };
+    connect(socket, &QTcpSocket::disconnected, this, dropIfStillHandshaking);
+    QTimer::singleShot(m_deps.config->registerTimeoutMs, this, dropIfStillHandshaking);
 }
 
 void WsWorker::onNewWebSocket()
 {
     while (QWebSocket *socket = m_handshaker->nextPendingConnection()) {
         socket->setParent(this);
+        // The QWebSocket now owns the TCP connection it was upgraded from.
+        for (auto it = m_handshaking.begin(); it != m_handshaking.end(); ++it) {
+            if ((*it)->peerPort() == socket->peerPort() &&
+                (*it)->peerAddress() == socket->peerAddress()) {
+                m_handshaking.erase(it);
+                break;
+            }
+        }
         socket->setMaxAllowedIncomingMessageSize(quint64(m_deps.config->limits.maxBodyBytes));
         socket->setMaxAllowedIncomingFrameSize(quint64(m_deps.config->limits.maxBodyBytes));
         if (!m_deps.hub->reserveSession()) {

@@ -44,7 +44,7 @@ public:
     ~WsWorker() override;
 
     // All of these run on the worker's thread (call them through Hub).
-    void adopt(QTcpSocket *socket);         // socket already moved to this thread
+    void adopt(qintptr descriptor); // a connection whose unread first request is an upgrade
     void deliver(const OutgoingPtr &outgoing); // to subscribers of its channel
     void deliverToUser(const QString &user, const OutgoingPtr &outgoing);
     int dropUser(const QString &user);
@@ -77,6 +77,7 @@ private:
     QWebSocketServer *m_handshaker;
     QHash<quint64, std::shared_ptr<ClientSession>> m_sessions;
     QHash<QWebSocket *, quint64> m_sessionOfSocket;
+    QSet<QTcpSocket *> m_handshaking; // adopted, not yet upgraded
     QHash<QString, QSet<ClientSession *>> m_byChannel;
     QHash<QString, QSet<ClientSession *>> m_byUser;
     QTimer m_sweepTimer;

@@ -51,6 +51,9 @@ def main():
               f"VmHWM {status(proc.pid, 'VmHWM')}, CPU {cpu1 - cpu0:.2f}s over {window:.0f}s "
               f"({100 * (cpu1 - cpu0) / window:.2f}%), threads {status(proc.pid, 'Threads')}, "
               f"session {d.status()['session']}")
+        if d.status()["session"] != "Live":
+            print(d.log("herald")[-3000:])
+            print(d.log("syncd")[-3000:])
     finally:
         d.close()
 

@@ -416,7 +416,8 @@ void TestBadInput::webSocketClosesWithoutRegisterWithinTenSeconds()
     clock.start();
     QVERIFY2(ws.waitForClosed(25000), ws.describe());
     // Not before the 10 s PROTOCOL.md grants (a little slack for timer granularity).
-    QVERIFY2(clock.elapsed() >= 9500, qPrintable(u"closed after %1 ms"_s.arg(clock.elapsed())));
+    QVERIFY2(clock.elapsed() >= 9500, qPrintable(u"closed after %1 ms: "_s.arg(clock.elapsed()) +
+                                                 QString::fromUtf8(ws.describe())));
 }
 
 QTEST_GUILESS_MAIN(TestBadInput)

@@ -2,11 +2,10 @@
 
 // Which database the store tests run on. CMake registers each store test twice: as
 // `tst_x` on SQLite files and as `tst_x_postgresql` with HERALD_TEST_BACKEND=postgresql on a
-// throwaway PostgreSQL cluster (one per test executable, a new database per test function).
+// throwaway PostgreSQL cluster (one per test executable, emptied for each test function).
 
 #include "postgrescluster.h"
 
-#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -42,21 +41,29 @@ public:
         return {};
     }
 
-    // A new, empty database: `sqliteFile` for SQLite, else a new database on the cluster
-    // named after the current test function. Empty (with a warning) when it cannot be made.
+    // A new, empty database: `sqliteFile` for SQLite; on PostgreSQL the run's database
+    // (created on first use) with its schema dropped and made again, which is several times
+    // faster than CREATE DATABASE. Empty (with a warning) when it cannot be made.
     QString freshDatabase(const QString &sqliteFile)
     {
         if (!m_postgresql)
             return sqliteFile;
-        static const QRegularExpression notIdentifier(QStringLiteral("[^a-z0-9_]"));
-        QString name = QString::fromLatin1(QTest::currentTestFunction()).toLower();
-        name.replace(notIdentifier, QStringLiteral("_"));
-        name = QStringLiteral("t%1_%2").arg(++m_databases).arg(name.left(40));
-        const QString url = m_cluster ? m_cluster->createDatabase(name) : QString();
-        if (url.isEmpty())
-            qWarning().noquote() << "cannot create a database:"
-                                 << (m_cluster ? m_cluster->errorString() : QStringLiteral("no cluster"));
-        return url;
+        if (!m_cluster) {
+            qWarning("no PostgreSQL cluster: initTestCase() did not start it");
+            return {};
+        }
+        if (m_url.isEmpty()) {
+            m_url = m_cluster->createDatabase(QStringLiteral("herald_test"));
+        } else if (!m_cluster->psql(QStringLiteral("herald_test"),
+                                    QStringLiteral("SET lock_timeout = '10s'; "
+                                                   "DROP SCHEMA public CASCADE; "
+                                                   "CREATE SCHEMA public"))) {
+            qWarning().noquote() << "cannot empty the test database:" << m_cluster->errorString();
+            return {};
+        }
+        if (m_url.isEmpty())
+            qWarning().noquote() << "cannot create a database:" << m_cluster->errorString();
+        return m_url;
     }
 
     herald::test::PostgresCluster *cluster() { return m_cluster.get(); }
@@ -64,7 +71,7 @@ public:
 private:
     bool m_postgresql;
     std::unique_ptr<herald::test::PostgresCluster> m_cluster;
-    int m_databases = 0;
+    QString m_url; // of the run's database
 };
 
 } // namespace herald::syncd::test
