@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up, builds and starts herald-syncd on its embedded SQLite database with a demo
-# application, channel, user and tokens, then prints how to publish and how to watch.
+# application, channel, user and tokens, then prints how to publish and how to watch. When a
+# display is present, the tray client starts too, following the demo channel as alice.
 # Usage: scripts/run.sh [--listen 127.0.0.1:8080] [--data DIR]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -17,6 +18,7 @@ done
 "$root/scripts/setup-debian.sh"
 "$root/scripts/build.sh" -DHERALD_BUILD_TESTS=OFF
 syncd="$root/build/syncd/herald-syncd"
+tray="$root/build/client/herald"
 db="$data/herald.db"
 mkdir -p "$data"
 
@@ -52,4 +54,15 @@ or
 
 Stop with Ctrl-C.
 MSG
-exec "$syncd" --listen "$listen" --database "$db"
+"$syncd" --listen "$listen" --database "$db" &
+syncd_pid=$!
+trap 'kill -TERM $syncd_pid 2>/dev/null; [ -n "${tray_pid:-}" ] && kill $tray_pid 2>/dev/null; wait' INT TERM
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -x "$tray" ]; then
+  # Give the daemon a moment to listen; the client reconnects by itself anyway.
+  for _ in $(seq 50); do curl -fs "http://$listen/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+  echo "Starting the tray client (herald) as alice, following demo/alerts."
+  printf '%s' "$USER_TOKEN" | "$tray" --server "http://$listen" --user alice \
+      --subscribe demo/alerts --token-stdin &
+  tray_pid=$!
+fi
+wait $syncd_pid
