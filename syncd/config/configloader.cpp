@@ -53,7 +53,8 @@ Result<bool> toBool(const QString &value)
         return true;
     if (v == u"0" || v == u"false" || v == u"no" || v == u"off" || v.isEmpty())
         return false;
-    return fail(ErrorCode::BadRequest, QStringLiteral("must be true or false, not '%1'").arg(value));
+    return fail(ErrorCode::BadRequest,
+                QStringLiteral("must be true or false, not '%1'").arg(value));
 }
 
 Apply intSetting(int Config::*field, int min, int max)
@@ -63,6 +64,17 @@ Apply intSetting(int Config::*field, int min, int max)
         if (!n)
             return tl::unexpected(n.error());
         c.*field = *n;
+        return {};
+    };
+}
+
+Apply boolSetting(bool Config::*field)
+{
+    return [=](Config &c, const QString &v) -> Result<void> {
+        auto b = toBool(v);
+        if (!b)
+            return tl::unexpected(b.error());
+        c.*field = *b;
         return {};
     };
 }
@@ -82,7 +94,8 @@ Result<void> applyListen(Config &c, const QString &value)
 {
     const int colon = value.lastIndexOf(u':');
     if (colon <= 0)
-        return invalid(QStringLiteral("must be ADDRESS:PORT, e.g. 127.0.0.1:8080, not '%1'").arg(value));
+        return invalid(
+            QStringLiteral("must be ADDRESS:PORT, e.g. 127.0.0.1:8080, not '%1'").arg(value));
     QString host = value.left(colon);
     if (host.startsWith(u'[') && host.endsWith(u']'))
         host = host.mid(1, host.size() - 2);
@@ -119,13 +132,7 @@ const QList<Setting> &settings()
          u"This node's id, 0-63, unique in a cluster (default 0)"_s,
          intSetting(&Config::nodeId, 0, 63)},
         {u"server/noAuth"_s, u"HERALD_NO_AUTH"_s, QString(), QString(), QString(),
-         [](Config &c, const QString &v) -> Result<void> {
-             auto b = toBool(v);
-             if (!b)
-                 return tl::unexpected(b.error());
-             c.noAuth = *b;
-             return {};
-         }},
+         boolSetting(&Config::noAuth)},
         {u"store/synchronous"_s, u"HERALD_SYNCHRONOUS"_s, u"synchronous"_s, u"FULL|NORMAL"_s,
          u"SQLite durability: FULL survives power cuts (default), NORMAL only crashes"_s,
          [](Config &c, const QString &v) -> Result<void> {
@@ -136,19 +143,12 @@ const QList<Setting> &settings()
              return {};
          }},
         {u"store/autoCreateChannels"_s, u"HERALD_AUTO_CREATE_CHANNELS"_s, QString(), QString(),
-         QString(),
-         [](Config &c, const QString &v) -> Result<void> {
-             auto b = toBool(v);
-             if (!b)
-                 return tl::unexpected(b.error());
-             c.autoCreateChannels = *b;
-             return {};
-         }},
+         QString(), boolSetting(&Config::autoCreateChannels)},
         {u"server/workerThreads"_s, u"HERALD_WORKER_THREADS"_s, u"worker-threads"_s, u"N"_s,
          u"WebSocket event loops (default: one per core)"_s,
          intSetting(&Config::workerThreads, 0, 256)},
-        {u"server/maxConnections"_s, u"HERALD_MAX_CONNECTIONS"_s, u"max-connections"_s,
-         u"N"_s, u"WebSockets held at most; more are closed with 1013 (default 19000)"_s,
+        {u"server/maxConnections"_s, u"HERALD_MAX_CONNECTIONS"_s, u"max-connections"_s, u"N"_s,
+         u"WebSockets held at most; more are closed with 1013 (default 19000)"_s,
          intSetting(&Config::maxConnections, 1, 1000000)},
         {u"timeouts/registerMs"_s, u"HERALD_REGISTER_TIMEOUT_MS"_s, u"register-timeout-ms"_s,
          u"MS"_s, u"Time a new WebSocket has to register (default 10000)"_s,
@@ -203,7 +203,8 @@ Result<void> applyPeers(Config &c, const QStringList &values)
 {
     for (const QString &value : values) {
         const QUrl url(value.trimmed());
-        if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss") || url.host().isEmpty())
+        if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss") ||
+            url.host().isEmpty())
             return invalid(QStringLiteral("'%1' is not a ws:// or wss:// URL").arg(value));
         c.peers << url.toString();
     }
@@ -275,8 +276,8 @@ Result<Config> ConfigLoader::load(const QStringList &arguments, const QProcessEn
     config.database = defaultDatabasePath();
 
     // 1. INI file
-    QString iniPath = parser.isSet(configOption) ? parser.value(configOption)
-                                                 : env.value(u"HERALD_CONFIG"_s);
+    QString iniPath =
+        parser.isSet(configOption) ? parser.value(configOption) : env.value(u"HERALD_CONFIG"_s);
     if (!iniPath.isEmpty()) {
         if (!QFileInfo(iniPath).isReadable())
             return fail(ErrorCode::BadRequest, iniPath + u": cannot read the config file"_s);
@@ -305,8 +306,8 @@ Result<Config> ConfigLoader::load(const QStringList &arguments, const QProcessEn
     // 3. flags
     for (const auto &[option, setting] : flagOptions) {
         if (parser.isSet(option)) {
-            if (auto r = prefixed(setting->apply(config, parser.value(option)),
-                                  u"--"_s + setting->flag);
+            if (auto r =
+                    prefixed(setting->apply(config, parser.value(option)), u"--"_s + setting->flag);
                 !r)
                 return tl::unexpected(r.error());
         }
