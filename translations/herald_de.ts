@@ -49,6 +49,37 @@
     </message>
 </context>
 <context>
+    <name>herald::client::CatalogFetcher</name>
+    <message>
+        <source>No answer from %1 within %2 seconds.</source>
+        <translation>Keine Antwort von %1 innerhalb von %2 Sekunden.</translation>
+    </message>
+    <message>
+        <source>Cannot reach %1: %2</source>
+        <translation>%1 nicht erreichbar: %2</translation>
+    </message>
+    <message>
+        <source>The server refused the token (401 Unauthorized): it is wrong or revoked.</source>
+        <translation>Der Server hat das Token abgelehnt (401 Unauthorized): Es ist falsch oder widerrufen.</translation>
+    </message>
+    <message>
+        <source>This token may not list the server&apos;s channels (403 Forbidden: %1).</source>
+        <translation>Dieses Token darf die Kanäle des Servers nicht auflisten (403 Forbidden: %1).</translation>
+    </message>
+    <message>
+        <source>The server answered HTTP %1 on %2: %3</source>
+        <translation>Der Server antwortete mit HTTP %1 auf %2: %3</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer on %1 is not a list of applications.</source>
+        <translation>Die Antwort des Servers auf %1 ist keine Liste von Anwendungen.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer on %1 is not a list of channels.</source>
+        <translation>Die Antwort des Servers auf %1 ist keine Liste von Kanälen.</translation>
+    </message>
+</context>
+<context>
     <name>herald::client::CommandLine</name>
     <message>
         <source>Herald: notifications from your servers in the tray.</source>
@@ -310,8 +341,16 @@
         <translation>Teste …</translation>
     </message>
     <message>
-        <source>This token may not list every channel; add others as application/channel.</source>
-        <translation>Dieses Token darf nicht alle Kanäle auflisten; füge weitere als anwendung/kanal hinzu.</translation>
+        <source>Loading channels…</source>
+        <translation>Lade Kanäle …</translation>
+    </message>
+    <message>
+        <source>Could not load the server&apos;s channels. %1 Showing the channels seen in your notifications; add others as application/channel.</source>
+        <translation>Die Kanäle des Servers konnten nicht geladen werden. %1 Angezeigt werden die Kanäle aus deinen Benachrichtigungen; füge weitere als anwendung/kanal hinzu.</translation>
+    </message>
+    <message>
+        <source>The server lists no channels yet; add them as application/channel.</source>
+        <translation>Der Server führt noch keine Kanäle; füge sie als anwendung/kanal hinzu.</translation>
     </message>
 </context>
 <context>

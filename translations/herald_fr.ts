@@ -49,6 +49,37 @@
     </message>
 </context>
 <context>
+    <name>herald::client::CatalogFetcher</name>
+    <message>
+        <source>No answer from %1 within %2 seconds.</source>
+        <translation>Pas de réponse de %1 en %2 secondes.</translation>
+    </message>
+    <message>
+        <source>Cannot reach %1: %2</source>
+        <translation>Impossible de joindre %1 : %2</translation>
+    </message>
+    <message>
+        <source>The server refused the token (401 Unauthorized): it is wrong or revoked.</source>
+        <translation>Le serveur a refusé le jeton (401 Unauthorized) : il est erroné ou révoqué.</translation>
+    </message>
+    <message>
+        <source>This token may not list the server&apos;s channels (403 Forbidden: %1).</source>
+        <translation>Ce jeton n’a pas le droit de lister les canaux du serveur (403 Forbidden : %1).</translation>
+    </message>
+    <message>
+        <source>The server answered HTTP %1 on %2: %3</source>
+        <translation>Le serveur a répondu HTTP %1 sur %2 : %3</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer on %1 is not a list of applications.</source>
+        <translation>La réponse du serveur sur %1 n’est pas une liste d’applications.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer on %1 is not a list of channels.</source>
+        <translation>La réponse du serveur sur %1 n’est pas une liste de canaux.</translation>
+    </message>
+</context>
+<context>
     <name>herald::client::CommandLine</name>
     <message>
         <source>Herald: notifications from your servers in the tray.</source>
@@ -310,8 +341,16 @@
         <translation>Test en cours…</translation>
     </message>
     <message>
-        <source>This token may not list every channel; add others as application/channel.</source>
-        <translation>Ce jeton ne peut pas lister tous les canaux ; ajoutez-en d’autres sous la forme application/canal.</translation>
+        <source>Loading channels…</source>
+        <translation>Chargement des canaux…</translation>
+    </message>
+    <message>
+        <source>Could not load the server&apos;s channels. %1 Showing the channels seen in your notifications; add others as application/channel.</source>
+        <translation>Impossible de charger les canaux du serveur. %1 Affichage des canaux vus dans vos notifications ; ajoutez-en d’autres sous la forme application/canal.</translation>
+    </message>
+    <message>
+        <source>The server lists no channels yet; add them as application/channel.</source>
+        <translation>Le serveur ne propose encore aucun canal ; ajoutez-les sous la forme application/canal.</translation>
     </message>
 </context>
 <context>

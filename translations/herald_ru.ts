@@ -49,6 +49,37 @@
     </message>
 </context>
 <context>
+    <name>herald::client::CatalogFetcher</name>
+    <message>
+        <source>No answer from %1 within %2 seconds.</source>
+        <translation>Нет ответа от %1 за %2 с.</translation>
+    </message>
+    <message>
+        <source>Cannot reach %1: %2</source>
+        <translation>Не удаётся связаться с %1: %2</translation>
+    </message>
+    <message>
+        <source>The server refused the token (401 Unauthorized): it is wrong or revoked.</source>
+        <translation>Сервер отклонил токен (401 Unauthorized): он неверен или отозван.</translation>
+    </message>
+    <message>
+        <source>This token may not list the server&apos;s channels (403 Forbidden: %1).</source>
+        <translation>Этому токену не разрешено получать список каналов сервера (403 Forbidden: %1).</translation>
+    </message>
+    <message>
+        <source>The server answered HTTP %1 on %2: %3</source>
+        <translation>Сервер ответил HTTP %1 на %2: %3</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer on %1 is not a list of applications.</source>
+        <translation>Ответ сервера на %1 не является списком приложений.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer on %1 is not a list of channels.</source>
+        <translation>Ответ сервера на %1 не является списком каналов.</translation>
+    </message>
+</context>
+<context>
     <name>herald::client::CommandLine</name>
     <message>
         <source>Herald: notifications from your servers in the tray.</source>
@@ -312,8 +343,16 @@
         <translation>Проверка…</translation>
     </message>
     <message>
-        <source>This token may not list every channel; add others as application/channel.</source>
-        <translation>Этот токен не может получить список всех каналов; добавьте другие в виде приложение/канал.</translation>
+        <source>Loading channels…</source>
+        <translation>Загрузка каналов…</translation>
+    </message>
+    <message>
+        <source>Could not load the server&apos;s channels. %1 Showing the channels seen in your notifications; add others as application/channel.</source>
+        <translation>Не удалось загрузить каналы сервера. %1 Показаны каналы из ваших уведомлений; другие добавьте в виде приложение/канал.</translation>
+    </message>
+    <message>
+        <source>The server lists no channels yet; add them as application/channel.</source>
+        <translation>На сервере пока нет каналов; добавьте их в виде приложение/канал.</translation>
     </message>
 </context>
 <context>

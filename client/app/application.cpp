@@ -5,6 +5,7 @@
 #include "config-herald.h"
 #include "credentials/tokenstore.h"
 #include "model/notificationlistmodel.h"
+#include "net/catalogfetcher.h"
 #include "net/serverprobe.h"
 #include "notify/notifier.h"
 #include "notify/notifierfactory.h"
@@ -124,7 +125,8 @@ Application::Application(CommandLine commandLine, std::unique_ptr<ClientSettings
     : QObject(parent), m_commandLine(std::move(commandLine)), m_settings(std::move(settings)),
       m_autostart(QApplication::applicationFilePath()), m_nam(new QNetworkAccessManager(this)),
       m_tokens(new TokenStore(this)), m_probe(new ServerProbe(m_nam, this)),
-      m_model(new NotificationListModel(this)), m_tray(new TrayIcon(m_model, this))
+      m_catalog(new CatalogFetcher(m_nam, this)), m_model(new NotificationListModel(this)),
+      m_tray(new TrayIcon(m_model, this))
 {
     const auto environment = NotifierFactory::probe(m_settings->notifierBackend());
     const auto backend = NotifierFactory::choose(environment);
@@ -312,7 +314,7 @@ void Application::readToken()
 void Application::openSetup(const QString &message, bool tokenOnly)
 {
     if (!m_setup) {
-        m_setup = new SetupDialog(m_probe);
+        m_setup = new SetupDialog(m_probe, m_catalog);
         m_setup->setAttribute(Qt::WA_DeleteOnClose);
         SetupDialog::Values values;
         values.server = m_settings->serverUrl();

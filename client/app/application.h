@@ -15,6 +15,7 @@ class QNetworkAccessManager;
 
 namespace herald::client {
 
+class CatalogFetcher;
 class ClientSettings;
 class DeliveryController;
 class ListWindow;
@@ -71,6 +72,7 @@ private:
     QNetworkAccessManager *m_nam;
     TokenStore *m_tokens;
     ServerProbe *m_probe;
+    CatalogFetcher *m_catalog;
     NotificationListModel *m_model;
     TrayIcon *m_tray;
     Notifier *m_notifier;

@@ -34,7 +34,6 @@ void ServerProbe::probe(const QUrl &server, const QString &user, const QString &
     m_user = user;
     m_token = token;
     m_channels.clear();
-    m_pendingApps.clear();
     if (!server.isValid() || server.host().isEmpty()) {
         finish(Outcome::InvalidUrl,
                tr("The server address is not valid. Use http://host:port or https://host."));
@@ -170,35 +169,9 @@ void ServerProbe::onReply()
             m_channels << n.value(u"application"_s).toString() + u'/' +
                               n.value(u"channel"_s).toString();
         }
-        get(u"/api/v1/applications"_s, Step::Applications);
+        finish(Outcome::Ok, {});
         return;
     }
-    case Step::Applications: {
-        if (status != 200) {
-            // User tokens may not list the catalog; what the notifications showed must do.
-            finish(Outcome::Ok, {});
-            return;
-        }
-        for (const QJsonValue &v : QJsonDocument::fromJson(body).array())
-            m_pendingApps << v.toObject().value(u"name"_s).toString();
-        [[fallthrough]];
-    }
-    case Step::Channels:
-        if (m_step == Step::Channels && status == 200) {
-            for (const QJsonValue &v : QJsonDocument::fromJson(body).array()) {
-                const QJsonObject c = v.toObject();
-                m_channels << c.value(u"application"_s).toString() + u'/' +
-                                  c.value(u"name"_s).toString();
-            }
-        }
-        if (m_pendingApps.isEmpty()) {
-            finish(Outcome::Ok, {});
-            return;
-        }
-        get(u"/api/v1/applications/%1/channels"_s.arg(
-                QString::fromUtf8(QUrl::toPercentEncoding(m_pendingApps.takeFirst()))),
-            Step::Channels);
-        return;
     }
 }
 
@@ -211,7 +184,6 @@ void ServerProbe::finish(Outcome outcome, const QString &message)
         m_channels.removeDuplicates();
         m_channels.sort();
         report.channels = m_channels;
-        report.catalogListed = m_step == Step::Channels;
         report.message = tr("Connected to %1 as %2.").arg(m_server.authority(), m_user);
     }
     qCInfo(lcNet) << "probe of" << m_server.authority() << "finished:" << outcome;

@@ -11,9 +11,10 @@ class QNetworkReply;
 namespace herald::client {
 
 // "Test connection" for the setup dialog: reaches the server, checks that it is herald-syncd,
-// that the token is accepted for the user, and collects the channels the user can follow. The
-// report says exactly what is wrong (refused, host not found, timeout, TLS, not herald, 401,
-// 403...). Asynchronous; one probe at a time (a new probe cancels the previous one).
+// that the token is accepted for the user, and collects the channels seen in the user's recent
+// notifications (the catalog itself is CatalogFetcher's). The report says exactly what is wrong
+// (refused, host not found, timeout, TLS, not herald, 401, 403...). Asynchronous; one probe at a
+// time (a new probe cancels the previous one).
 class ServerProbe : public QObject
 {
     Q_OBJECT
@@ -36,10 +37,7 @@ public:
     {
         Outcome outcome = Outcome::ServerError;
         QString message;      // one sentence for the user, translated
-        QStringList channels; // "app/channel", sorted
-        // False when the token may not list the catalog (user tokens): the channels are only
-        // those seen in the user's notifications; others can be typed in.
-        bool catalogListed = false;
+        QStringList channels; // "app/channel" seen in the user's notifications, sorted
     };
 
     static constexpr int TimeoutMs = 8000;
@@ -59,8 +57,6 @@ private:
     {
         Health,
         Notifications,
-        Applications,
-        Channels,
     };
 
     void get(const QString &pathAndQuery, Step step);
@@ -76,7 +72,6 @@ private:
     QString m_user;
     QString m_token;
     QStringList m_channels;
-    QStringList m_pendingApps;
 };
 
 } // namespace herald::client

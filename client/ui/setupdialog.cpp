@@ -11,18 +11,24 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QRegularExpressionValidator>
+#include <QSet>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
 
 namespace herald::client {
 
-SetupDialog::SetupDialog(ServerProbe *probe, QWidget *parent)
-    : QDialog(parent), m_probe(probe), m_message(new QLabel(this)), m_server(new QLineEdit(this)),
-      m_user(new QLineEdit(this)), m_token(new QLineEdit(this)),
-      m_test(new QPushButton(tr("Test connection"), this)), m_result(new QLabel(this)),
-      m_channels(new QListWidget(this)), m_newChannel(new QLineEdit(this)),
-      m_addChannel(new QPushButton(tr("Add"), this)),
+namespace {
+// The channel's "app/channel" id; the item's text adds the title.
+constexpr int ChannelIdRole = Qt::UserRole;
+} // namespace
+
+SetupDialog::SetupDialog(ServerProbe *probe, CatalogFetcher *catalog, QWidget *parent)
+    : QDialog(parent), m_probe(probe), m_catalog(catalog), m_channelStatus(new QLabel(this)),
+      m_message(new QLabel(this)), m_server(new QLineEdit(this)), m_user(new QLineEdit(this)),
+      m_token(new QLineEdit(this)), m_test(new QPushButton(tr("Test connection"), this)),
+      m_result(new QLabel(this)), m_channels(new QListWidget(this)),
+      m_newChannel(new QLineEdit(this)), m_addChannel(new QPushButton(tr("Add"), this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
     setWindowTitle(tr("Set up Herald"));
@@ -35,6 +41,9 @@ SetupDialog::SetupDialog(ServerProbe *probe, QWidget *parent)
     m_token->setPlaceholderText(tr("a user token from your administrator"));
     m_result->setWordWrap(true);
     m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_channelStatus->setWordWrap(true);
+    m_channelStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_channelStatus->setVisible(false);
     m_newChannel->setPlaceholderText(tr("application/channel"));
     m_newChannel->setValidator(new QRegularExpressionValidator(
         QRegularExpression(u"[A-Za-z0-9._-]{1,64}/[A-Za-z0-9._-]{1,64}"_s), m_newChannel));
@@ -54,6 +63,7 @@ SetupDialog::SetupDialog(ServerProbe *probe, QWidget *parent)
     layout->addLayout(form);
     layout->addLayout(testRow);
     layout->addWidget(new QLabel(tr("Channels to follow:"), this));
+    layout->addWidget(m_channelStatus);
     layout->addWidget(m_channels, 1);
     layout->addLayout(addRow);
     layout->addWidget(m_buttons);
@@ -61,6 +71,7 @@ SetupDialog::SetupDialog(ServerProbe *probe, QWidget *parent)
 
     connect(m_test, &QPushButton::clicked, this, &SetupDialog::testConnection);
     connect(m_probe, &ServerProbe::finished, this, &SetupDialog::onProbeFinished);
+    connect(m_catalog, &CatalogFetcher::finished, this, &SetupDialog::onCatalogFinished);
     connect(m_addChannel, &QPushButton::clicked, this, &SetupDialog::addChannel);
     connect(m_newChannel, &QLineEdit::returnPressed, this, &SetupDialog::addChannel);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
@@ -88,7 +99,7 @@ SetupDialog::Values SetupDialog::values() const
     v.token = m_token->text().trimmed();
     for (int i = 0; i < m_channels->count(); ++i) {
         if (m_channels->item(i)->checkState() == Qt::Checked)
-            v.subscriptions << m_channels->item(i)->text();
+            v.subscriptions << m_channels->item(i)->data(ChannelIdRole).toString();
     }
     return v;
 }
@@ -108,23 +119,78 @@ void SetupDialog::focusToken()
 void SetupDialog::testConnection()
 {
     const Values v = values();
+    m_catalog->cancel();
+    setChannelStatus({}, false);
     m_result->setText(tr("Testing…"));
+    m_result->setStyleSheet(QString());
     m_test->setEnabled(false);
+    m_testedServer = v.server;
+    m_testedToken = v.token;
     m_probe->probe(v.server, v.user, v.token);
 }
 
 void SetupDialog::onProbeFinished(const ServerProbe::Report &report)
 {
-    m_test->setEnabled(true);
     const bool ok = report.outcome == ServerProbe::Outcome::Ok;
-    QString text = report.message;
-    if (ok && !report.catalogListed)
-        text +=
-            u' ' + tr("This token may not list every channel; add others as application/channel.");
-    m_result->setText(text);
+    m_result->setText(report.message);
     m_result->setStyleSheet(ok ? QString() : u"color: #b3261e;"_s);
-    if (ok)
-        addChannels(report.channels, m_channels->count() == 0 && report.channels.size() == 1);
+    if (!ok) {
+        updateOk();
+        return;
+    }
+    m_seenChannels = report.channels;
+    setChannelStatus(tr("Loading channels…"), false);
+    m_catalog->fetch(m_testedServer, m_testedToken);
+    updateOk();
+}
+
+void SetupDialog::onCatalogFinished(const CatalogFetcher::Result &result)
+{
+    const bool wasEmpty = m_channels->count() == 0;
+    if (result.outcome != CatalogFetcher::Outcome::Ok) {
+        // The catalog is out of reach: offer what the notifications showed, as before.
+        setChannelStatus(tr("Could not load the server's channels. %1 Showing the channels seen "
+                            "in your notifications; add others as application/channel.")
+                             .arg(result.message),
+                         true);
+        addChannels(m_seenChannels, wasEmpty && m_seenChannels.size() == 1);
+        updateOk();
+        return;
+    }
+    QSet<QString> listed;
+    for (const CatalogChannel &c : result.channels)
+        listed.insert(c.id());
+    // Unchecked channels that the server does not list (any more) are of no use; checked ones
+    // (subscribed or typed in) stay.
+    m_channels->blockSignals(true);
+    for (int i = m_channels->count() - 1; i >= 0; --i) {
+        QListWidgetItem *item = m_channels->item(i);
+        if (item->checkState() != Qt::Checked &&
+            !listed.contains(item->data(ChannelIdRole).toString()))
+            delete m_channels->takeItem(i);
+    }
+    for (const CatalogChannel &c : result.channels) {
+        QListWidgetItem *item = channelItem(c.id());
+        if (!c.title.isEmpty())
+            item->setText(c.id() + u" — "_s + c.title);
+        item->setToolTip(c.description);
+    }
+    if (wasEmpty && result.channels.size() == 1)
+        m_channels->item(0)->setCheckState(Qt::Checked);
+    m_channels->sortItems();
+    m_channels->blockSignals(false);
+    setChannelStatus(result.channels.isEmpty()
+                         ? tr("The server lists no channels yet; add them as application/channel.")
+                         : QString(),
+                     false);
+    updateOk();
+}
+
+void SetupDialog::setChannelStatus(const QString &text, bool error)
+{
+    m_channelStatus->setText(text);
+    m_channelStatus->setStyleSheet(error ? u"color: #b3261e;"_s : QString());
+    m_channelStatus->setVisible(!text.isEmpty());
 }
 
 void SetupDialog::addChannel()
@@ -139,18 +205,25 @@ void SetupDialog::addChannel()
 void SetupDialog::addChannels(const QStringList &channels, bool checked)
 {
     for (const QString &channel : channels) {
-        const auto existing = m_channels->findItems(channel, Qt::MatchExactly);
-        if (!existing.isEmpty()) {
-            if (checked)
-                existing.first()->setCheckState(Qt::Checked);
-            continue;
-        }
-        auto *item = new QListWidgetItem(channel, m_channels);
-        item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable | Qt::ItemIsSelectable);
-        item->setCheckState(checked ? Qt::Checked : Qt::Unchecked);
+        QListWidgetItem *item = channelItem(channel);
+        if (checked)
+            item->setCheckState(Qt::Checked);
     }
     m_channels->sortItems();
     updateOk();
+}
+
+QListWidgetItem *SetupDialog::channelItem(const QString &id)
+{
+    for (int i = 0; i < m_channels->count(); ++i) {
+        if (m_channels->item(i)->data(ChannelIdRole).toString() == id)
+            return m_channels->item(i);
+    }
+    auto *item = new QListWidgetItem(id, m_channels);
+    item->setData(ChannelIdRole, id);
+    item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable | Qt::ItemIsSelectable);
+    item->setCheckState(Qt::Unchecked);
+    return item;
 }
 
 void SetupDialog::updateOk()
@@ -159,7 +232,7 @@ void SetupDialog::updateOk()
     m_buttons->button(QDialogButtonBox::Ok)
         ->setEnabled(v.server.isValid() && !v.user.isEmpty() && !v.token.isEmpty() &&
                      !v.subscriptions.isEmpty());
-    m_test->setEnabled(v.server.isValid() && !m_probe->isRunning());
+    m_test->setEnabled(v.server.isValid() && !m_probe->isRunning() && !m_catalog->isRunning());
 }
 
 } // namespace herald::client

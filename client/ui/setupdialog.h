@@ -1,5 +1,6 @@
 #pragma once
 
+#include "net/catalogfetcher.h"
 #include "net/serverprobe.h"
 
 #include <QDialog>
@@ -9,15 +10,17 @@
 class QLabel;
 class QLineEdit;
 class QListWidget;
+class QListWidgetItem;
 class QPushButton;
 class QDialogButtonBox;
 
 namespace herald::client {
 
 // First run (and "Change server…", and a refused token): server URL, user, token, a "Test
-// connection" button that says exactly what is wrong, and the channels to follow, fetched from
-// the server (user tokens may not list the catalog: then the channels seen in the user's
-// notifications, and any typed in as app/channel).
+// connection" button that says exactly what is wrong, and the channels to follow: after a
+// successful test, the server's catalog as CatalogFetcher reads it with the token; when that
+// fails, the channels seen in the user's notifications. Channels can always be typed in as
+// app/channel, and the ones already subscribed stay in the list, checked.
 class SetupDialog : public QDialog
 {
     Q_OBJECT
@@ -31,8 +34,8 @@ public:
         QStringList subscriptions;
     };
 
-    // probe is not owned.
-    SetupDialog(ServerProbe *probe, QWidget *parent = nullptr);
+    // probe and catalog are not owned.
+    SetupDialog(ServerProbe *probe, CatalogFetcher *catalog, QWidget *parent = nullptr);
 
     void setValues(const Values &values);
     Values values() const;
@@ -44,11 +47,20 @@ public:
 private:
     void testConnection();
     void onProbeFinished(const ServerProbe::Report &report);
+    void onCatalogFinished(const CatalogFetcher::Result &result);
+    void setChannelStatus(const QString &text, bool error);
     void addChannel();
     void addChannels(const QStringList &channels, bool checked);
+    // The item of "app/channel", created unchecked when missing.
+    QListWidgetItem *channelItem(const QString &id);
     void updateOk();
 
     ServerProbe *m_probe;
+    CatalogFetcher *m_catalog;
+    QUrl m_testedServer;
+    QString m_testedToken;
+    QStringList m_seenChannels; // from the last successful probe
+    QLabel *m_channelStatus;
     QLabel *m_message;
     QLineEdit *m_server;
     QLineEdit *m_user;

@@ -16,7 +16,8 @@ Result<QJsonObject> jsonObject(const QByteArray &body)
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(body, &error);
     if (error.error != QJsonParseError::NoError)
-        return fail(ErrorCode::BadRequest, QStringLiteral("body: invalid JSON (%1)").arg(error.errorString()));
+        return fail(ErrorCode::BadRequest,
+                    QStringLiteral("body: invalid JSON (%1)").arg(error.errorString()));
     if (!document.isObject())
         return fail(ErrorCode::BadRequest, QStringLiteral("body: expected a JSON object"));
     return document.object();
@@ -57,9 +58,11 @@ void AdminApi::addRoutes(Router &router)
                        return responder.send(HttpResponse::error(body.error()));
                    const QJsonValue nameValue = body->value(QStringLiteral("name"));
                    if (!nameValue.isString())
-                       return responder.send(HttpResponse::error(Error::badRequest(QStringLiteral("name: required string"))));
+                       return responder.send(HttpResponse::error(
+                           Error::badRequest(QStringLiteral("name: required string"))));
                    const QString name = nameValue.toString();
-                   if (auto valid = m_api.json.validator().checkName(name, QStringLiteral("name")); !valid)
+                   if (auto valid = m_api.json.validator().checkName(name, QStringLiteral("name"));
+                       !valid)
                        return responder.send(HttpResponse::error(valid.error()));
                    m_api.query<bool>(
                        responder,
@@ -69,7 +72,8 @@ void AdminApi::addRoutes(Router &router)
                            return true;
                        },
                        [name, responder](bool) {
-                           responder.send(HttpResponse::json(201, QJsonDocument(QJsonObject{{QStringLiteral("name"), name}})));
+                           responder.send(HttpResponse::json(
+                               201, QJsonDocument(QJsonObject{{QStringLiteral("name"), name}})));
                        });
                });
     router.add("GET", QStringLiteral("/api/v1/users"), A,
@@ -80,7 +84,8 @@ void AdminApi::addRoutes(Router &router)
                    m_api.query<QStringList>(
                        responder, [](SqlStore &store) { return store.users(); },
                        [responder](QStringList users) {
-                           responder.send(HttpResponse::json(200, QJsonDocument(QJsonArray::fromStringList(users))));
+                           responder.send(HttpResponse::json(
+                               200, QJsonDocument(QJsonArray::fromStringList(users))));
                        });
                });
     router.add("POST", QStringLiteral("/api/v1/users/{user}/drop"), A,
@@ -89,7 +94,8 @@ void AdminApi::addRoutes(Router &router)
                    if (!adminOnly(principal, responder))
                        return;
                    const int closed = m_api.hub.dropUser(params.value(QStringLiteral("user")));
-                   responder.send(HttpResponse::json(200, QJsonDocument(QJsonObject{{QStringLiteral("closed"), closed}})));
+                   responder.send(HttpResponse::json(
+                       200, QJsonDocument(QJsonObject{{QStringLiteral("closed"), closed}})));
                });
     router.add("POST", QStringLiteral("/api/v1/tokens"), A,
                [this, adminOnly](const HttpRequest &request, const P &, const Principal &principal,
@@ -119,13 +125,14 @@ void AdminApi::addRoutes(Router &router)
                    bool ok = false;
                    const qint64 id = params.value(QStringLiteral("id")).toLongLong(&ok);
                    if (!ok || id <= 0)
-                       return responder.send(HttpResponse::error(Error::badRequest(QStringLiteral("id: not a token id"))));
+                       return responder.send(HttpResponse::error(
+                           Error::badRequest(QStringLiteral("id: not a token id"))));
                    m_api.query<bool>(
                        responder, [id](SqlStore &store) { return store.deleteToken(id); },
                        [this, id, responder](bool deleted) {
                            if (!deleted)
-                               return responder.send(HttpResponse::error(Error::notFound(
-                                   QStringLiteral("id: no token %1").arg(id))));
+                               return responder.send(HttpResponse::error(
+                                   Error::notFound(QStringLiteral("id: no token %1").arg(id))));
                            m_api.authenticator.forget(id);
                            responder.send(HttpResponse::noContent());
                        });

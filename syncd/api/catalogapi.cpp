@@ -11,7 +11,8 @@ std::optional<HttpResponse> checkApplication(const Principal &principal, const Q
                                              bool readOnly = false)
 {
     if (!Validator::isValidName(app))
-        return HttpResponse::error(Error::badRequest(QStringLiteral("application: not a valid name")));
+        return HttpResponse::error(
+            Error::badRequest(QStringLiteral("application: not a valid name")));
     if (readOnly ? !principal.mayReadApplication(app) : !principal.mayUseApplication(app))
         return forbidden(QStringLiteral("application: this token may not use '%1'").arg(app));
     return std::nullopt;
@@ -22,30 +23,32 @@ void CatalogApi::addRoutes(Router &router)
 {
     using P = Router::Params;
     const auto A = Router::Access::Authenticated;
-    router.add("PUT", QStringLiteral("/api/v1/applications/{app}"), A,
-               [this](const HttpRequest &request, const P &params, const Principal &principal,
-                      const HttpResponder &responder) {
-                   if (!principal.isAdmin())
-                       return responder.send(forbidden(QStringLiteral("token: admin only")));
-                   auto app = m_api.json.parseApplication(request.body, params.value(QStringLiteral("app")));
-                   if (!app)
-                       return responder.send(HttpResponse::error(app.error()));
-                   m_api.query<std::pair<Application, bool>>(
-                       responder,
-                       [app = *app](SqlStore &store) -> Result<std::pair<Application, bool>> {
-                           auto existing = store.findApplication(app.name);
-                           if (!existing)
-                               return tl::unexpected(existing.error());
-                           auto saved = store.upsertApplication(app);
-                           if (!saved)
-                               return tl::unexpected(saved.error());
-                           return std::pair{*saved, !existing->has_value()};
-                       },
-                       [responder](std::pair<Application, bool> saved) {
-                           responder.send(HttpResponse::json(saved.second ? 201 : 200,
-                                                             QJsonDocument(JsonCodec::toJson(saved.first))));
-                       });
-               });
+    router.add(
+        "PUT", QStringLiteral("/api/v1/applications/{app}"), A,
+        [this](const HttpRequest &request, const P &params, const Principal &principal,
+               const HttpResponder &responder) {
+            if (!principal.isAdmin())
+                return responder.send(forbidden(QStringLiteral("token: admin only")));
+            auto app =
+                m_api.json.parseApplication(request.body, params.value(QStringLiteral("app")));
+            if (!app)
+                return responder.send(HttpResponse::error(app.error()));
+            m_api.query<std::pair<Application, bool>>(
+                responder,
+                [app = *app](SqlStore &store) -> Result<std::pair<Application, bool>> {
+                    auto existing = store.findApplication(app.name);
+                    if (!existing)
+                        return tl::unexpected(existing.error());
+                    auto saved = store.upsertApplication(app);
+                    if (!saved)
+                        return tl::unexpected(saved.error());
+                    return std::pair{*saved, !existing->has_value()};
+                },
+                [responder](std::pair<Application, bool> saved) {
+                    responder.send(HttpResponse::json(
+                        saved.second ? 201 : 200, QJsonDocument(JsonCodec::toJson(saved.first))));
+                });
+        });
     router.add("GET", QStringLiteral("/api/v1/applications"), A,
                [this](const HttpRequest &, const P &, const Principal &principal,
                       const HttpResponder &responder) {
@@ -72,7 +75,8 @@ void CatalogApi::addRoutes(Router &router)
                            if (!app)
                                return responder.send(HttpResponse::error(Error::notFound(
                                    QStringLiteral("application: no application '%1'").arg(name))));
-                           responder.send(HttpResponse::json(200, QJsonDocument(JsonCodec::toJson(*app))));
+                           responder.send(
+                               HttpResponse::json(200, QJsonDocument(JsonCodec::toJson(*app))));
                        });
                });
     router.add("DELETE", QStringLiteral("/api/v1/applications/{app}"), A,
@@ -112,8 +116,9 @@ void CatalogApi::addRoutes(Router &router)
                            return std::pair{*saved, !existing->has_value()};
                        },
                        [responder](std::pair<Channel, bool> saved) {
-                           responder.send(HttpResponse::json(saved.second ? 201 : 200,
-                                                             QJsonDocument(JsonCodec::toJson(saved.first))));
+                           responder.send(
+                               HttpResponse::json(saved.second ? 201 : 200,
+                                                  QJsonDocument(JsonCodec::toJson(saved.first))));
                        });
                });
     router.add("GET", QStringLiteral("/api/v1/applications/{app}/channels"), A,
@@ -129,8 +134,9 @@ void CatalogApi::addRoutes(Router &router)
                            if (!app)
                                return tl::unexpected(app.error());
                            if (!app->has_value())
-                               return fail(ErrorCode::NotFound,
-                                           QStringLiteral("application: no application '%1'").arg(appName));
+                               return fail(
+                                   ErrorCode::NotFound,
+                                   QStringLiteral("application: no application '%1'").arg(appName));
                            return store.channels(appName);
                        },
                        [responder](QList<Channel> channels) {

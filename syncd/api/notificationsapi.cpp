@@ -28,7 +28,8 @@ void NotificationsApi::addRoutes(Router &router)
                [this](const HttpRequest &request, const P &, const Principal &principal,
                       const HttpResponder &responder) {
                    if (!principal.mayPublish())
-                       return responder.send(forbidden(QStringLiteral("token: user tokens cannot publish")));
+                       return responder.send(
+                           forbidden(QStringLiteral("token: user tokens cannot publish")));
                    auto parsed = m_api.json.parsePublishBody(request.body);
                    if (!parsed)
                        return responder.send(HttpResponse::error(parsed.error()));
@@ -39,7 +40,8 @@ void NotificationsApi::addRoutes(Router &router)
                [this](const HttpRequest &request, const P &, const Principal &principal,
                       const HttpResponder &responder) {
                    if (!principal.mayPublish())
-                       return responder.send(forbidden(QStringLiteral("token: user tokens cannot publish")));
+                       return responder.send(
+                           forbidden(QStringLiteral("token: user tokens cannot publish")));
                    auto parsed = m_api.hermes.parseProducerBody(request.body);
                    if (!parsed)
                        return responder.send(HttpResponse::error(parsed.error()));
@@ -54,11 +56,10 @@ void NotificationsApi::addRoutes(Router &router)
                       const HttpResponder &responder) {
                    remove(params.value(QStringLiteral("id")), principal, responder);
                });
-    router.add("POST", QStringLiteral("/api/v1/acks"), Router::Access::Authenticated,
-               [this](const HttpRequest &request, const P &, const Principal &principal,
-                      const HttpResponder &responder) {
-                   acknowledge(request, principal, responder);
-               });
+    router.add(
+        "POST", QStringLiteral("/api/v1/acks"), Router::Access::Authenticated,
+        [this](const HttpRequest &request, const P &, const Principal &principal,
+               const HttpResponder &responder) { acknowledge(request, principal, responder); });
 }
 
 void NotificationsApi::publish(QList<Notification> notifications, bool batch,
@@ -68,10 +69,11 @@ void NotificationsApi::publish(QList<Notification> notifications, bool batch,
     for (qsizetype i = 0; i < notifications.size(); ++i) {
         Notification &n = notifications[i];
         if (!principal.mayUseApplication(n.application)) {
-            const QString path = batch ? QStringLiteral("[%1].application").arg(i)
-                                       : QStringLiteral("application");
+            const QString path =
+                batch ? QStringLiteral("[%1].application").arg(i) : QStringLiteral("application");
             return responder.send(forbidden(
-                path + QStringLiteral(": this token publishes only to '%1'").arg(principal.application)));
+                path +
+                QStringLiteral(": this token publishes only to '%1'").arg(principal.application)));
         }
         n.id = m_api.ids.next();
         n.time = now;
@@ -92,7 +94,8 @@ void NotificationsApi::publish(QList<Notification> notifications, bool batch,
                     ++m_api.metrics.notificationsTransient;
             }
             if (!batch)
-                return responder.send(HttpResponse::json(201, QJsonDocument(JsonCodec::toJson(stored.first()))));
+                return responder.send(
+                    HttpResponse::json(201, QJsonDocument(JsonCodec::toJson(stored.first()))));
             QJsonArray array;
             for (const Notification &n : stored)
                 array.append(JsonCodec::toJson(n));
@@ -104,17 +107,20 @@ Result<QString> NotificationsApi::actingUser(const Principal &principal, const Q
 {
     if (principal.kind == TokenKind::User) {
         if (!named.isEmpty() && named != principal.user)
-            return fail(ErrorCode::Forbidden, QStringLiteral("user: the token belongs to another user"));
+            return fail(ErrorCode::Forbidden,
+                        QStringLiteral("user: the token belongs to another user"));
         return principal.user;
     }
     if (principal.isAdmin()) {
         if (named.isEmpty())
-            return fail(ErrorCode::BadRequest, QStringLiteral("user: required with an admin token"));
+            return fail(ErrorCode::BadRequest,
+                        QStringLiteral("user: required with an admin token"));
         if (!Validator::isValidName(named))
             return fail(ErrorCode::BadRequest, QStringLiteral("user: not a valid name"));
         return named;
     }
-    return fail(ErrorCode::Forbidden, QStringLiteral("token: producer tokens cannot read or acknowledge"));
+    return fail(ErrorCode::Forbidden,
+                QStringLiteral("token: producer tokens cannot read or acknowledge"));
 }
 
 void NotificationsApi::list(const HttpRequest &request, const Principal &principal,
@@ -130,12 +136,15 @@ void NotificationsApi::list(const HttpRequest &request, const Principal &princip
     query.application = q.queryItemValue(QStringLiteral("application"), QUrl::FullyDecoded);
     query.channel = q.queryItemValue(QStringLiteral("channel"), QUrl::FullyDecoded);
     if (!query.application.isEmpty() && !Validator::isValidName(query.application))
-        return responder.send(HttpResponse::error(Error::badRequest(QStringLiteral("application: not a valid name"))));
+        return responder.send(HttpResponse::error(
+            Error::badRequest(QStringLiteral("application: not a valid name"))));
     if (!query.channel.isEmpty() && !Validator::isValidName(query.channel))
-        return responder.send(HttpResponse::error(Error::badRequest(QStringLiteral("channel: not a valid name"))));
+        return responder.send(
+            HttpResponse::error(Error::badRequest(QStringLiteral("channel: not a valid name"))));
     const QString unacked = q.queryItemValue(QStringLiteral("unacknowledged"));
     if (!unacked.isEmpty() && unacked != u"true" && unacked != u"false")
-        return responder.send(HttpResponse::error(Error::badRequest(QStringLiteral("unacknowledged: must be true or false"))));
+        return responder.send(HttpResponse::error(
+            Error::badRequest(QStringLiteral("unacknowledged: must be true or false"))));
     query.unacknowledgedOnly = unacked == u"true";
     if (q.hasQueryItem(QStringLiteral("after"))) {
         auto after = parseId(q.queryItemValue(QStringLiteral("after")), QStringLiteral("after"));
@@ -210,7 +219,8 @@ void NotificationsApi::acknowledge(const HttpRequest &request, const Principal &
     // The WebSocket ack frame and this body share their shape; one decoder checks both.
     QJsonObject frame = body;
     frame.insert(QStringLiteral("type"), QStringLiteral("ack"));
-    auto decoded = m_api.json.decodeClientMessage(QJsonDocument(frame).toJson(QJsonDocument::Compact));
+    auto decoded =
+        m_api.json.decodeClientMessage(QJsonDocument(frame).toJson(QJsonDocument::Compact));
     if (!decoded)
         return responder.send(HttpResponse::error(decoded.error()));
     const QList<NotificationId> ids = std::get<AckMessage>(*decoded).ids;
@@ -223,7 +233,8 @@ void NotificationsApi::acknowledge(const HttpRequest &request, const Principal &
             QJsonArray array;
             for (NotificationId id : acked)
                 array.append(id);
-            responder.send(HttpResponse::json(200, QJsonDocument(QJsonObject{{QStringLiteral("acknowledged"), array}})));
+            responder.send(HttpResponse::json(
+                200, QJsonDocument(QJsonObject{{QStringLiteral("acknowledged"), array}})));
         });
 }
 

@@ -13,10 +13,11 @@ void SystemApi::addRoutes(Router &router)
     router.add("GET", QStringLiteral("/healthz"), Router::Access::Public,
                [this](const HttpRequest &, const Router::Params &, const Principal &,
                       const HttpResponder &responder) {
-                   const QJsonObject health{{QStringLiteral("status"), QStringLiteral("ok")},
-                                            {QStringLiteral("node"), m_api.config.nodeId},
-                                            {QStringLiteral("version"), QStringLiteral(HERALD_VERSION)},
-                                            {QStringLiteral("sessions"), m_api.hub.sessionCount()}};
+                   const QJsonObject health{
+                       {QStringLiteral("status"), QStringLiteral("ok")},
+                       {QStringLiteral("node"), m_api.config.nodeId},
+                       {QStringLiteral("version"), QStringLiteral(HERALD_VERSION)},
+                       {QStringLiteral("sessions"), m_api.hub.sessionCount()}};
                    responder.send(HttpResponse::json(200, QJsonDocument(health)));
                });
     router.add("GET", QStringLiteral("/metrics"), Router::Access::LoopbackOrAdmin,

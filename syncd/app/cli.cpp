@@ -74,16 +74,21 @@ int report(const Error &error)
 int tokenCommand(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "herald-syncd token create --kind admin|producer|user [--app A] [--user U]\n"
-        "herald-syncd token list\nherald-syncd token revoke ID"));
+    parser.setApplicationDescription(
+        QStringLiteral("herald-syncd token create --kind admin|producer|user [--app A] [--user U]\n"
+                       "herald-syncd token list\nherald-syncd token revoke ID"));
     parser.addHelpOption();
     parser.addOption(databaseOption());
-    parser.addOption({QStringLiteral("config"), QStringLiteral("INI file"), QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("kind"), QStringLiteral("admin, producer or user"), QStringLiteral("KIND")});
-    parser.addOption({QStringLiteral("app"), QStringLiteral("Application of a producer token"), QStringLiteral("NAME")});
-    parser.addOption({QStringLiteral("user"), QStringLiteral("User of a user token"), QStringLiteral("NAME")});
-    parser.addOption({QStringLiteral("label"), QStringLiteral("A note to recognise the token by"), QStringLiteral("TEXT")});
+    parser.addOption(
+        {QStringLiteral("config"), QStringLiteral("INI file"), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("kind"), QStringLiteral("admin, producer or user"),
+                      QStringLiteral("KIND")});
+    parser.addOption({QStringLiteral("app"), QStringLiteral("Application of a producer token"),
+                      QStringLiteral("NAME")});
+    parser.addOption(
+        {QStringLiteral("user"), QStringLiteral("User of a user token"), QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("label"), QStringLiteral("A note to recognise the token by"),
+                      QStringLiteral("TEXT")});
     parser.process(QStringList{QStringLiteral("herald-syncd token")} + arguments.mid(1));
     const QStringList positional = parser.positionalArguments();
     const QString action = positional.value(0);
@@ -94,8 +99,9 @@ int tokenCommand(const QStringList &arguments)
         const auto kind = tokenKindFromName(parser.value(QStringLiteral("kind")));
         if (!kind)
             return usage(QStringLiteral("token create: --kind must be admin, producer or user"));
-        auto issued = issueToken(**store, *kind, parser.value(QStringLiteral("app")),
-                                 parser.value(QStringLiteral("user")), parser.value(QStringLiteral("label")));
+        auto issued =
+            issueToken(**store, *kind, parser.value(QStringLiteral("app")),
+                       parser.value(QStringLiteral("user")), parser.value(QStringLiteral("label")));
         if (!issued)
             return report(issued.error());
         out() << issued->secret << Qt::endl;
@@ -131,14 +137,16 @@ int catalogCommand(const QStringList &arguments)
 {
     const QString noun = arguments.value(0); // user, app, channel
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "herald-syncd user create NAME\nherald-syncd app create NAME [--title T]\n"
-        "herald-syncd channel create --app A NAME [--title T]"));
+    parser.setApplicationDescription(
+        QStringLiteral("herald-syncd user create NAME\nherald-syncd app create NAME [--title T]\n"
+                       "herald-syncd channel create --app A NAME [--title T]"));
     parser.addHelpOption();
     parser.addOption(databaseOption());
-    parser.addOption({QStringLiteral("config"), QStringLiteral("INI file"), QStringLiteral("FILE")});
+    parser.addOption(
+        {QStringLiteral("config"), QStringLiteral("INI file"), QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("title"), QStringLiteral("Title"), QStringLiteral("TEXT")});
-    parser.addOption({QStringLiteral("app"), QStringLiteral("Application of the channel"), QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("app"), QStringLiteral("Application of the channel"),
+                      QStringLiteral("NAME")});
     parser.process(QStringList{QStringLiteral("herald-syncd ") + noun} + arguments.mid(1));
     const QStringList positional = parser.positionalArguments();
     if (positional.value(0) != u"create" || positional.size() != 2)
@@ -155,12 +163,16 @@ int catalogCommand(const QStringList &arguments)
         if (!created)
             return report(created.error());
     } else if (noun == u"app") {
-        auto saved = (*store)->upsertApplication({0, name, parser.value(QStringLiteral("title")), {}});
+        auto saved =
+            (*store)->upsertApplication({0, name, parser.value(QStringLiteral("title")), {}});
         if (!saved)
             return report(saved.error());
     } else {
-        auto saved = (*store)->upsertChannel(
-            {0, parser.value(QStringLiteral("app")), name, parser.value(QStringLiteral("title")), {}});
+        auto saved = (*store)->upsertChannel({0,
+                                              parser.value(QStringLiteral("app")),
+                                              name,
+                                              parser.value(QStringLiteral("title")),
+                                              {}});
         if (!saved)
             return report(saved.error());
     }
@@ -175,15 +187,24 @@ int publishCommand(const QStringList &arguments)
         "herald-syncd publish --app A --channel C [options] TEXT\n"
         "Publishes through a running herald-syncd (token from --token or HERALD_TOKEN)."));
     parser.addHelpOption();
-    parser.addOption({QStringLiteral("server"), QStringLiteral("Daemon URL (default http://127.0.0.1:8080)"), QStringLiteral("URL"), QStringLiteral("http://127.0.0.1:8080")});
-    parser.addOption({QStringLiteral("token"), QStringLiteral("Producer or admin token"), QStringLiteral("TOKEN")});
-    parser.addOption({QStringLiteral("app"), QStringLiteral("Application"), QStringLiteral("NAME")});
-    parser.addOption({QStringLiteral("channel"), QStringLiteral("Channel"), QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("server"),
+                      QStringLiteral("Daemon URL (default http://127.0.0.1:8080)"),
+                      QStringLiteral("URL"), QStringLiteral("http://127.0.0.1:8080")});
+    parser.addOption({QStringLiteral("token"), QStringLiteral("Producer or admin token"),
+                      QStringLiteral("TOKEN")});
+    parser.addOption(
+        {QStringLiteral("app"), QStringLiteral("Application"), QStringLiteral("NAME")});
+    parser.addOption(
+        {QStringLiteral("channel"), QStringLiteral("Channel"), QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("title"), QStringLiteral("Title"), QStringLiteral("TEXT")});
-    parser.addOption({QStringLiteral("code"), QStringLiteral("Event code"), QStringLiteral("CODE")});
-    parser.addOption({QStringLiteral("priority"), QStringLiteral("low, normal, high or urgent"), QStringLiteral("P")});
-    parser.addOption({QStringLiteral("url"), QStringLiteral("Link to open"), QStringLiteral("URL")});
-    parser.addOption({QStringLiteral("transient"), QStringLiteral("Deliver live only, never store")});
+    parser.addOption(
+        {QStringLiteral("code"), QStringLiteral("Event code"), QStringLiteral("CODE")});
+    parser.addOption({QStringLiteral("priority"), QStringLiteral("low, normal, high or urgent"),
+                      QStringLiteral("P")});
+    parser.addOption(
+        {QStringLiteral("url"), QStringLiteral("Link to open"), QStringLiteral("URL")});
+    parser.addOption(
+        {QStringLiteral("transient"), QStringLiteral("Deliver live only, never store")});
     parser.process(QStringList{QStringLiteral("herald-syncd publish")} + arguments.mid(1));
     if (!parser.isSet(QStringLiteral("app")) || !parser.isSet(QStringLiteral("channel")))
         return usage(QStringLiteral("publish: --app and --channel are required"));
@@ -200,12 +221,14 @@ int publishCommand(const QStringList &arguments)
                               ? parser.value(QStringLiteral("token"))
                               : qEnvironmentVariable("HERALD_TOKEN");
     QNetworkAccessManager network;
-    QNetworkRequest request(QUrl(parser.value(QStringLiteral("server")) + QStringLiteral("/api/v1/notifications")));
+    QNetworkRequest request(
+        QUrl(parser.value(QStringLiteral("server")) + QStringLiteral("/api/v1/notifications")));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     if (!token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
     request.setTransferTimeout(15000);
-    QNetworkReply *reply = network.post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    QNetworkReply *reply =
+        network.post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
     loop.exec();
@@ -224,7 +247,6 @@ int publishCommand(const QStringList &arguments)
     return 1;
 }
 
-
 int watchCommand(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -232,11 +254,19 @@ int watchCommand(const QStringList &arguments)
         "herald-syncd watch --user U --token T --subscribe APP/CHANNEL...\n"
         "Prints notifications as they arrive, one JSON object per line, resuming after drops."));
     parser.addHelpOption();
-    parser.addOption({QStringLiteral("server"), QStringLiteral("Daemon URL (default ws://127.0.0.1:8080)"), QStringLiteral("URL"), QStringLiteral("ws://127.0.0.1:8080")});
-    parser.addOption({QStringLiteral("token"), QStringLiteral("User token (default HERALD_TOKEN)"), QStringLiteral("TOKEN")});
-    parser.addOption({QStringLiteral("user"), QStringLiteral("User (required with admin tokens)"), QStringLiteral("NAME")});
-    parser.addOption({QStringLiteral("subscribe"), QStringLiteral("APP/CHANNEL to follow (repeatable)"), QStringLiteral("APP/CHANNEL")});
-    parser.addOption({QStringLiteral("fetch-last"), QStringLiteral("Unacknowledged ones to show first (default 10)"), QStringLiteral("N"), QStringLiteral("10")});
+    parser.addOption({QStringLiteral("server"),
+                      QStringLiteral("Daemon URL (default ws://127.0.0.1:8080)"),
+                      QStringLiteral("URL"), QStringLiteral("ws://127.0.0.1:8080")});
+    parser.addOption({QStringLiteral("token"), QStringLiteral("User token (default HERALD_TOKEN)"),
+                      QStringLiteral("TOKEN")});
+    parser.addOption({QStringLiteral("user"), QStringLiteral("User (required with admin tokens)"),
+                      QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("subscribe"),
+                      QStringLiteral("APP/CHANNEL to follow (repeatable)"),
+                      QStringLiteral("APP/CHANNEL")});
+    parser.addOption({QStringLiteral("fetch-last"),
+                      QStringLiteral("Unacknowledged ones to show first (default 10)"),
+                      QStringLiteral("N"), QStringLiteral("10")});
     parser.process(QStringList{QStringLiteral("herald-syncd watch")} + arguments.mid(1));
     SyncSessionConfig config;
     QUrl server(parser.value(QStringLiteral("server")));
@@ -251,7 +281,8 @@ int watchCommand(const QStringList &arguments)
     for (const QString &pair : parser.values(QStringLiteral("subscribe"))) {
         const QString app = pair.section(u'/', 0, 0), channel = pair.section(u'/', 1);
         if (app.isEmpty() || channel.isEmpty())
-            return usage(QStringLiteral("watch: --subscribe takes APP/CHANNEL, not '%1'").arg(pair));
+            return usage(
+                QStringLiteral("watch: --subscribe takes APP/CHANNEL, not '%1'").arg(pair));
         auto it = std::find_if(config.subscriptions.begin(), config.subscriptions.end(),
                                [&](const Subscription &s) { return s.application == app; });
         if (it == config.subscriptions.end())
@@ -265,11 +296,9 @@ int watchCommand(const QStringList &arguments)
     QObject::connect(&session, &SyncSession::registered, [&](const QString &, int node) {
         err() << "watch: registered on node " << node << " as " << config.user << Qt::endl;
     });
-    QObject::connect(&session, &SyncSession::notificationReceived,
-                     [](const Notification &n, bool) {
-                         out() << QJsonDocument(JsonCodec::toJson(n)).toJson(QJsonDocument::Compact)
-                               << Qt::endl;
-                     });
+    QObject::connect(&session, &SyncSession::notificationReceived, [](const Notification &n, bool) {
+        out() << QJsonDocument(JsonCodec::toJson(n)).toJson(QJsonDocument::Compact) << Qt::endl;
+    });
     QObject::connect(&session, &SyncSession::disconnected, [](int code, const QString &reason) {
         err() << "watch: disconnected (" << code << " " << reason << "), reconnecting" << Qt::endl;
     });
@@ -286,7 +315,7 @@ int watchCommand(const QStringList &arguments)
 bool Cli::isSubcommand(const QString &word)
 {
     static const QStringList words{QStringLiteral("publish"), QStringLiteral("token"),
-                                   QStringLiteral("user"), QStringLiteral("app"),
+                                   QStringLiteral("user"),    QStringLiteral("app"),
                                    QStringLiteral("channel"), QStringLiteral("watch")};
     return words.contains(word);
 }

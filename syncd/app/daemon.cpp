@@ -47,12 +47,12 @@ int Daemon::start()
     storeOptions.autoCreateChannels = m_config.autoCreateChannels;
     auto store = StoreThread::start(m_config.database, storeOptions);
     if (!store) {
-        qCCritical(lcApp).noquote() << "cannot open the database" << m_config.database << "-"
-                                    << store.error().message;
+        qCCritical(lcApp).noquote()
+            << "cannot open the database:" << store.error().message; // the URL may hold a password
         return 1;
     }
     m_store = std::move(*store);
-    qCInfo(lcApp).noquote() << "database" << m_config.database
+    qCInfo(lcApp).noquote() << "database" << m_store->databaseName()
                             << QStringLiteral("(synchronous=%1)").arg(m_config.synchronous);
 
     m_authenticator = new Authenticator(m_store.get(), m_config.noAuth, this);
@@ -74,20 +74,21 @@ int Daemon::start()
     m_notificationsApi->addRoutes(*m_router);
     m_adminApi->addRoutes(*m_router);
     auto *gate = new UpgradeGate(m_authenticator, this);
-    m_router->setUpgradeCheck(QStringLiteral("/api/v1/ws"),
-                              [gate](const HttpRequest &request, HttpHandler::UpgradeDecision decide) {
-                                  gate->check(request, std::move(decide));
-                              });
+    m_router->setUpgradeCheck(
+        QStringLiteral("/api/v1/ws"),
+        [gate](const HttpRequest &request, HttpHandler::UpgradeDecision decide) {
+            gate->check(request, std::move(decide));
+        });
 
     HttpServerLimits httpLimits{m_config.maxHeaderBytes, m_config.limits.maxBodyBytes,
                                 m_config.httpIdleTimeoutMs, m_config.httpRequestTimeoutMs};
     m_http = new HttpServer(
         m_router, [this](qintptr descriptor) { m_hub->adopt(descriptor); }, httpLimits, this);
     if (!m_http->listen(m_config.listenAddress, m_config.listenPort)) {
-        qCCritical(lcApp).noquote() << "cannot listen on"
-                                    << m_config.listenAddress.toString() + u':' +
-                                           QString::number(m_config.listenPort)
-                                    << "-" << m_http->errorString();
+        qCCritical(lcApp).noquote()
+            << "cannot listen on"
+            << m_config.listenAddress.toString() + u':' + QString::number(m_config.listenPort)
+            << "-" << m_http->errorString();
         return 1;
     }
     // Expired notifications leave the store once a minute; queries already leave them out.

@@ -11,8 +11,8 @@ QString generate()
     QRandomGenerator::system()->generate(reinterpret_cast<quint32 *>(bytes.data()),
                                          reinterpret_cast<quint32 *>(bytes.data() + bytes.size()));
     return QStringLiteral("hrd_") +
-           QString::fromLatin1(bytes.toBase64(QByteArray::Base64UrlEncoding |
-                                              QByteArray::OmitTrailingEquals));
+           QString::fromLatin1(
+               bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
 QByteArray hash(const QString &secret)

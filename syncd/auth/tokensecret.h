@@ -9,8 +9,8 @@ namespace herald::syncd {
 // SHA-256 is stored. A fast hash is right here: the secrets carry 256 bits of entropy, so there
 // is nothing for a slow password hash to protect.
 namespace TokenSecret {
-QString generate();                       // "hrd_" + base64url
-QByteArray hash(const QString &secret);   // lowercase hex SHA-256
+QString generate();                     // "hrd_" + base64url
+QByteArray hash(const QString &secret); // lowercase hex SHA-256
 bool constantTimeEquals(const QByteArray &a, const QByteArray &b);
 } // namespace TokenSecret
 

@@ -24,9 +24,9 @@ struct Config
     int maxConnections = 19000;     // past this, WebSockets are closed with 1013
     int maxHeaderBytes = 16 * 1024; // larger request heads get 431
     int registerTimeoutMs = 10000;
-    int idleTimeoutMs = 60000;    // a WebSocket silent this long is closed
-    int pingIntervalMs = 25000;   // the server pings quiet WebSockets this often
-    int httpIdleTimeoutMs = 30000; // keep-alive connections with no request
+    int idleTimeoutMs = 60000;        // a WebSocket silent this long is closed
+    int pingIntervalMs = 25000;       // the server pings quiet WebSockets this often
+    int httpIdleTimeoutMs = 30000;    // keep-alive connections with no request
     int httpRequestTimeoutMs = 10000; // a request must arrive whole within this
     qint64 maxPendingBytesPerSession = 4 * 1024 * 1024; // a client this far behind is cut off
 

@@ -21,8 +21,7 @@ void HttpResponder::send(const HttpResponse &response) const
 
 HttpConnection::HttpConnection(QTcpSocket *socket, HttpHandler *handler, int maxHeaderBytes,
                                qint64 maxBodyBytes, QObject *parent)
-    : QObject(parent), m_socket(socket), m_handler(handler),
-      m_parser(maxHeaderBytes, maxBodyBytes)
+    : QObject(parent), m_socket(socket), m_handler(handler), m_parser(maxHeaderBytes, maxBodyBytes)
 {
     m_socket->setParent(this);
     m_lastActivity.start();

@@ -5,11 +5,11 @@
 
 #include <QElapsedTimer>
 
-#include <functional>
-#include <optional>
 #include <QMap>
 #include <QObject>
 #include <QPointer>
+#include <functional>
+#include <optional>
 
 class QTcpSocket;
 
@@ -78,8 +78,8 @@ private:
     qint64 m_drainedBytes = 0;
     static constexpr qint64 MaxDrainBytes = 16 * 1024 * 1024;
     static constexpr qint64 DrainTimeoutMs = 2000;
-    quint64 m_nextSequence = 0;    // of the next request
-    quint64 m_nextToWrite = 0;     // answers go out in this order
+    quint64 m_nextSequence = 0; // of the next request
+    quint64 m_nextToWrite = 0;  // answers go out in this order
     QMap<quint64, std::pair<QByteArray, bool>> m_pendingAnswers;
     QElapsedTimer m_lastActivity;
     QElapsedTimer m_requestStarted;

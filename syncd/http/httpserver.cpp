@@ -30,12 +30,13 @@ private:
 
 HttpServer::HttpServer(HttpHandler *handler, UpgradeSink upgradeSink, HttpServerLimits limits,
                        QObject *parent)
-    : QObject(parent), m_handler(handler), m_upgradeSink(std::move(upgradeSink)),
-      m_limits(limits), m_server(new Listener(this))
+    : QObject(parent), m_handler(handler), m_upgradeSink(std::move(upgradeSink)), m_limits(limits),
+      m_server(new Listener(this))
 {
     m_server->setMaxPendingConnections(1024);
     // One coarse timer for every connection's timeouts instead of a timer per connection.
-    m_sweepTimer.setInterval(std::min(1000, std::min(limits.idleTimeoutMs, limits.requestTimeoutMs) / 2 + 1));
+    m_sweepTimer.setInterval(
+        std::min(1000, std::min(limits.idleTimeoutMs, limits.requestTimeoutMs) / 2 + 1));
     connect(&m_sweepTimer, &QTimer::timeout, this, &HttpServer::sweep);
 }
 
@@ -81,8 +82,8 @@ void HttpServer::closeAll()
 
 void HttpServer::onDescriptor(qintptr descriptor)
 {
-    auto *sniffer = new UpgradeSniffer(descriptor, m_limits.maxHeaderBytes,
-                                       m_limits.requestTimeoutMs, this);
+    auto *sniffer =
+        new UpgradeSniffer(descriptor, m_limits.maxHeaderBytes, m_limits.requestTimeoutMs, this);
     connect(sniffer, &UpgradeSniffer::sniffed, this, &HttpServer::onSniffed);
 }
 
@@ -108,8 +109,8 @@ void HttpServer::serveHttp(qintptr descriptor)
         delete socket;
         return;
     }
-    auto *connection = new HttpConnection(socket, m_handler, m_limits.maxHeaderBytes,
-                                          m_limits.maxBodyBytes, this);
+    auto *connection =
+        new HttpConnection(socket, m_handler, m_limits.maxHeaderBytes, m_limits.maxBodyBytes, this);
     m_connections.insert(connection);
     connect(connection, &HttpConnection::finished, this,
             [this, connection] { m_connections.remove(connection); });

@@ -7,7 +7,6 @@
 
 #include <functional>
 
-
 namespace herald::syncd {
 
 class HttpConnection;

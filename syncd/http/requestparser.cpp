@@ -162,7 +162,6 @@ int RequestParser::onMessageComplete(http_parser *p)
     s->m_ready.append(std::move(s->m_current));
     s->m_current = HttpRequest();
     return 0; // on an upgrade, http_parser itself stops right after this request
-
 }
 
 } // namespace herald::syncd

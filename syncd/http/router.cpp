@@ -2,7 +2,6 @@
 
 #include "auth/authenticator.h"
 
-
 namespace herald::syncd {
 
 Router::Router(Authenticator *authenticator, QObject *parent)

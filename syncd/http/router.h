@@ -24,7 +24,8 @@ public:
                                        const HttpResponder &)>;
     // Decides whether an upgrade may happen (see HttpHandler::admitUpgrade).
     using UpgradeCheck = std::function<void(const HttpRequest &, UpgradeDecision)>;
-    enum class Access {
+    enum class Access
+    {
         Public,          // no token needed; the handler gets an admin-less user principal
         Authenticated,   // a valid token (any kind), else 401
         LoopbackOrAdmin, // anyone from 127.0.0.0/8 or ::1, else an admin token

@@ -13,10 +13,10 @@
 
 namespace herald::syncd {
 
-UpgradeSniffer::UpgradeSniffer(qintptr descriptor, int maxHeadBytes, int timeoutMs,
-                               QObject *parent)
+UpgradeSniffer::UpgradeSniffer(qintptr descriptor, int maxHeadBytes, int timeoutMs, QObject *parent)
     : QObject(parent), m_descriptor(descriptor), m_maxHeadBytes(maxHeadBytes),
-      m_timeoutMs(timeoutMs), m_notifier(new QSocketNotifier(descriptor, QSocketNotifier::Read, this))
+      m_timeoutMs(timeoutMs),
+      m_notifier(new QSocketNotifier(descriptor, QSocketNotifier::Read, this))
 {
     m_age.start();
     connect(m_notifier, &QSocketNotifier::activated, this, &UpgradeSniffer::onReadable);
@@ -27,8 +27,8 @@ UpgradeSniffer::UpgradeSniffer(qintptr descriptor, int maxHeadBytes, int timeout
 void UpgradeSniffer::onReadable()
 {
     QByteArray peeked(m_maxHeadBytes + 1, Qt::Uninitialized);
-    const ssize_t n = ::recv(int(m_descriptor), peeked.data(), size_t(peeked.size()),
-                             MSG_PEEK | MSG_DONTWAIT);
+    const ssize_t n =
+        ::recv(int(m_descriptor), peeked.data(), size_t(peeked.size()), MSG_PEEK | MSG_DONTWAIT);
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
         m_notifier->setEnabled(false);
         ::close(int(m_descriptor));
@@ -48,9 +48,7 @@ void UpgradeSniffer::onReadable()
         // The data stays unread, so the notifier would fire again at once: look again a little
         // later instead of spinning until the rest of the head arrives.
         m_notifier->setEnabled(false);
-        QTimer::singleShot(5, this, [this] {
-            m_notifier->setEnabled(true);
-        });
+        QTimer::singleShot(5, this, [this] { m_notifier->setEnabled(true); });
         return;
     }
     RequestParser parser(m_maxHeadBytes, 0);

@@ -3,8 +3,8 @@
 namespace herald::syncd {
 
 namespace {
-void sample(QByteArray &out, const char *name, const char *type, const char *help,
-            double value, const QByteArray &labels)
+void sample(QByteArray &out, const char *name, const char *type, const char *help, double value,
+            const QByteArray &labels)
 {
     out.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ");
     out.append(name).append(' ').append(type).append('\n');

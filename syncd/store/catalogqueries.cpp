@@ -128,7 +128,9 @@ Result<std::optional<qint64>> CatalogQueries::channelId(qint64 applicationId, co
     // channel at the same moment: whoever comes second waits for the first to commit and
     // then takes its row instead of failing on the unique constraint.
     auto inserted = m_connection.run(
-        u"INSERT INTO channels (application_id, name) VALUES (?, ?) RETURNING id"_s,
+        m_connection.dialect().insertOrIgnore(u"channels"_s, u"application_id, name"_s, u"?, ?"_s,
+                                              u"application_id, name"_s) +
+            u" RETURNING id"_s,
         {applicationId, name});
     if (!inserted)
         return tl::unexpected(inserted.error());

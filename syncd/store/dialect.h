@@ -44,6 +44,10 @@ public:
     // migrating one database at once only one works and the others then see its result.
     // SQLite needs none: BEGIN IMMEDIATE already takes the write lock.
     virtual QStringList migrationLockStatements() const { return {}; }
+    // Whether a connection that failed with Unavailable outside a transaction is worth
+    // opening again (a server connection may drop; a SQLite file's busy lock does not
+    // get better by reopening).
+    virtual bool reconnectsAfterError() const { return false; }
 
     // Picks the dialect for a --database value: a file path is SQLite,
     // postgresql://user[:password]@host[:port]/dbname[?option=value&...] is PostgreSQL.

@@ -37,8 +37,8 @@ bool isPlainOptionValue(const QString &value)
 const QStringList &PostgresDialect::connectOptions()
 {
     static const QStringList options = {
-        u"sslmode"_s,         u"sslrootcert"_s,          u"sslcert"_s,  u"sslkey"_s,
-        u"sslcrl"_s,          u"connect_timeout"_s,      u"host"_s,     u"hostaddr"_s,
+        u"sslmode"_s,          u"sslrootcert"_s,          u"sslcert"_s,  u"sslkey"_s,
+        u"sslcrl"_s,           u"connect_timeout"_s,      u"host"_s,     u"hostaddr"_s,
         u"application_name"_s, u"target_session_attrs"_s, u"passfile"_s, u"channel_binding"_s};
     return options;
 }
@@ -148,9 +148,9 @@ Result<void> PostgresDialect::configure(QSqlDatabase &db, const QString &synchro
     }
 
     const bool waitForFlush = level == u"FULL" || level == u"EXTRA";
-    const QStringList statements = {
-        u"SET synchronous_commit = "_s + (waitForFlush ? u"on"_s : u"off"_s),
-        u"SET lock_timeout = %1"_s.arg(LockTimeoutMs)};
+    const QStringList statements = {u"SET synchronous_commit = "_s +
+                                        (waitForFlush ? u"on"_s : u"off"_s),
+                                    u"SET lock_timeout = %1"_s.arg(LockTimeoutMs)};
     for (const QString &statement : statements) {
         if (auto done = queryValue(db, statement); !done)
             return tl::unexpected(done.error());
@@ -167,13 +167,13 @@ ErrorCode PostgresDialect::errorCodeFor(const QSqlError &error) const
     const QStringView errorClass = QStringView(state).left(2);
     if (errorClass == u"23") // integrity constraint violation
         return ErrorCode::Conflict;
-    if (errorClass == u"08"      // connection exception
-        || errorClass == u"53"   // insufficient resources: disk full, out of memory
-        || errorClass == u"57"   // operator intervention: shutdown, statement timeout
-        || errorClass == u"58"   // system error: I/O
-        || state == u"40001"     // serialization failure
-        || state == u"40P01"     // deadlock detected
-        || state == u"55P03") {  // lock not available: lock_timeout passed
+    if (errorClass == u"08"     // connection exception
+        || errorClass == u"53"  // insufficient resources: disk full, out of memory
+        || errorClass == u"57"  // operator intervention: shutdown, statement timeout
+        || errorClass == u"58"  // system error: I/O
+        || state == u"40001"    // serialization failure
+        || state == u"40P01"    // deadlock detected
+        || state == u"55P03") { // lock not available: lock_timeout passed
         return ErrorCode::Unavailable;
     }
     return Dialect::errorCodeFor(error);
@@ -199,7 +199,8 @@ Result<QStringList> PostgresDialect::tables(QSqlDatabase &db) const
 
 QStringList PostgresDialect::migrationLockStatements() const
 {
-    return {};
+    return {u"SET LOCAL lock_timeout = 0"_s,
+            u"SELECT pg_advisory_xact_lock(%1)"_s.arg(MigrationLockKey)};
 }
 
 } // namespace herald::syncd

@@ -51,6 +51,7 @@ public:
     // The transaction-scoped advisory lock MigrationLockKey, waited for without lock_timeout
     // (another node's migration may take long).
     QStringList migrationLockStatements() const override;
+    bool reconnectsAfterError() const override { return true; }
 
     // The libpq options a URL may carry as ?key=value.
     static const QStringList &connectOptions();

@@ -93,10 +93,39 @@ Result<void> SqlConnection::begin()
 {
     if (m_inTransaction)
         return fail(ErrorCode::Internal, u"database: a transaction is already open"_s);
-    if (auto begun = execute(m_dialect->beginTransactionStatement()); !begun)
+    auto begun = execute(m_dialect->beginTransactionStatement());
+    if (!begun && begun.error().code == ErrorCode::Unavailable &&
+        m_dialect->reconnectsAfterError()) {
+        qCWarning(lcStore) << "database" << m_dialect->displayName()
+                           << "failed; connecting again:" << begun.error().message;
+        begun = reconnect();
+        if (begun)
+            begun = execute(m_dialect->beginTransactionStatement());
+    }
+    if (!begun)
         return begun;
     m_inTransaction = true;
     return {};
+}
+
+Result<void> SqlConnection::configure(const QString &synchronous)
+{
+    m_synchronous = synchronous;
+    return m_dialect->configure(m_db, synchronous);
+}
+
+Result<void> SqlConnection::reconnect()
+{
+    // Prepared statements live in the server's session: they die with the connection
+    // (closed first, so that Qt does not try to free them on the dead one).
+    m_db.close();
+    m_active.clear();
+    m_statements.clear();
+    if (!m_db.open()) {
+        return fail(ErrorCode::Unavailable, u"database %1: cannot open: %2"_s.arg(
+                                                m_dialect->displayName(), m_db.lastError().text()));
+    }
+    return m_dialect->configure(m_db, m_synchronous);
 }
 
 Result<void> SqlConnection::commit()

@@ -3,8 +3,8 @@
 #include "protocol/error.h"
 #include "store/dialect.h"
 
-#include <QSqlDatabase>
 #include <QHash>
+#include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QVariantList>
 
@@ -29,6 +29,12 @@ public:
     QSqlDatabase &db() { return m_db; }
     const Dialect &dialect() const { return *m_dialect; }
 
+    // Dialect::configure() with `synchronous`, remembered for reconnect().
+    Result<void> configure(const QString &synchronous);
+
+    // Starts a transaction. When the dialect allows it (PostgreSQL) and the server dropped
+    // the connection (restart, failover, idle kill), opens it again once and retries: no
+    // transaction was open, so nothing is lost.
     Result<void> begin();
     Result<void> commit();
     void rollback(); // errors are logged; afterwards no transaction is open
@@ -64,11 +70,13 @@ public:
 private:
     SqlConnection(QSqlDatabase db, std::unique_ptr<Dialect> dialect);
     Result<void> execute(const QString &statement);
+    Result<void> reconnect();
 
     QSqlDatabase m_db;
     std::unique_ptr<Dialect> m_dialect;
     QHash<QString, QSqlQuery> m_statements; // prepared, by SQL text
     QList<QSqlQuery> m_active;              // executed and not finished yet
+    QString m_synchronous = QStringLiteral("FULL");
     bool m_inTransaction = false;
     int m_atomicDepth = 0;
 };

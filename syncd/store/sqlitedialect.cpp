@@ -59,6 +59,8 @@ Result<void> SqliteDialect::configure(QSqlDatabase &db, const QString &synchrono
 
     // First of all: switching to WAL needs an exclusive lock, and another process opening
     // the same new file at the same moment must make this one wait, not fail.
+    if (auto waits = pragma(db, u"PRAGMA busy_timeout = %1"_s.arg(BusyTimeoutMs)); !waits)
+        return tl::unexpected(waits.error());
     auto mode = pragma(db, u"PRAGMA journal_mode = WAL"_s);
     if (!mode)
         return tl::unexpected(mode.error());

@@ -17,7 +17,7 @@ Result<std::unique_ptr<SqlStore>> SqlStore::open(const QString &database,
     if (!connection)
         return tl::unexpected(connection.error());
     SqlConnection &c = **connection;
-    if (auto configured = c.dialect().configure(c.db(), options.synchronous); !configured)
+    if (auto configured = c.configure(options.synchronous); !configured)
         return tl::unexpected(configured.error());
     auto version = Migrator(c.db(), c.dialect()).migrate();
     if (!version)

@@ -108,8 +108,7 @@ public:
 private:
     SqlStore(std::unique_ptr<SqlConnection> connection, StoreOptions options);
     // Every public operation ends here: no statement stays open between operations.
-    template <typename T>
-    T finished(T result)
+    template <typename T> T finished(T result)
     {
         m_connection->finishStatements();
         return result;

@@ -83,11 +83,11 @@ private:
     void enqueue(Operation operation);
     void runBatch(std::deque<Operation> &batch);
 
-    StoreFactory m_open;                 // used once, on the thread
-    std::promise<Result<void>> m_opened; // open's outcome, for start()
+    StoreFactory m_open;                          // used once, on the thread
+    std::promise<Result<void>> m_opened;          // open's outcome, for start()
     static constexpr std::size_t MaxBatch = 1000; // operations per transaction
-    std::unique_ptr<SqlStore> m_store;   // lives and dies on the thread
-    QString m_databaseName;              // written before m_opened is set, then constant
+    std::unique_ptr<SqlStore> m_store;            // lives and dies on the thread
+    QString m_databaseName;                       // written before m_opened is set, then constant
     mutable QMutex m_mutex;
     QWaitCondition m_wake;
     std::deque<Operation> m_queue;

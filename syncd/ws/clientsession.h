@@ -17,7 +17,14 @@ namespace herald::syncd {
 // notifications held back while its backlog loads. Plain data; WsWorker drives it.
 struct ClientSession
 {
-    enum class Stage { AwaitingRegister, Authenticating, LoadingBacklog, Live, Closing };
+    enum class Stage
+    {
+        AwaitingRegister,
+        Authenticating,
+        LoadingBacklog,
+        Live,
+        Closing
+    };
 
     quint64 id = 0;
     QWebSocket *socket = nullptr; // owned by the worker (deleted with deleteLater)
@@ -27,10 +34,10 @@ struct ClientSession
     QString clientId;
     QSet<QString> channelKeys;
     QElapsedTimer connectedAt;
-    qint64 lastHeardMs = 0;  // from the worker's clock
+    qint64 lastHeardMs = 0; // from the worker's clock
     qint64 lastPingMs = 0;
-    QList<OutgoingPtr> heldBack;       // live messages that arrived during the backlog
-    QSet<NotificationId> backlogIds;   // to drop held-back duplicates of backlog items
+    QList<OutgoingPtr> heldBack;     // live messages that arrived during the backlog
+    QSet<NotificationId> backlogIds; // to drop held-back duplicates of backlog items
 
     bool isRegistered() const { return stage == Stage::LoadingBacklog || stage == Stage::Live; }
 };

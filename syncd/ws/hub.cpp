@@ -24,8 +24,8 @@ Hub::~Hub()
 
 void Hub::start()
 {
-    const int count =
-        m_config.workerThreads > 0 ? m_config.workerThreads : std::max(2, QThread::idealThreadCount());
+    const int count = m_config.workerThreads > 0 ? m_config.workerThreads
+                                                 : std::max(2, QThread::idealThreadCount());
     for (int i = 0; i < count; ++i) {
         auto thread = std::make_unique<QThread>();
         thread->setObjectName(QStringLiteral("ws-%1").arg(i));
@@ -56,11 +56,20 @@ void Hub::stop()
     m_workers.clear();
 }
 
-template <typename F>
-void Hub::onEveryWorker(F &&call)
+template <typename F> void Hub::onWorkersWithChannel(const QString &channelKey, F &&call)
 {
-    for (WsWorker *worker : m_workers)
-        QMetaObject::invokeMethod(worker, [worker, call] { call(worker); }, Qt::QueuedConnection);
+    for (WsWorker *worker : m_workers) {
+        if (worker->channelInterest().contains(channelKey))
+            worker->mailbox().post([worker, call] { call(worker); });
+    }
+}
+
+template <typename F> void Hub::onWorkersWithUser(const QString &user, F &&call)
+{
+    for (WsWorker *worker : m_workers) {
+        if (worker->userInterest().contains(user))
+            worker->mailbox().post([worker, call] { call(worker); });
+    }
 }
 
 void Hub::adopt(qintptr descriptor)
@@ -72,17 +81,17 @@ void Hub::adopt(qintptr descriptor)
     // Round robin keeps the shares even without asking the workers how busy they are. The
     // worker makes the socket itself, on its own thread.
     WsWorker *worker = m_workers[m_nextWorker.fetch_add(1) % m_workers.size()];
-    QMetaObject::invokeMethod(worker, [worker, descriptor] { worker->adopt(descriptor); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker, [worker, descriptor] { worker->adopt(descriptor); }, Qt::QueuedConnection);
 }
 
 void Hub::publish(const QList<Notification> &notifications)
 {
     for (const Notification &n : notifications) {
-        auto outgoing = std::make_shared<const Outgoing>(NotificationMessage{n},
-                                                         Outgoing::channelKey(n.application, n.channel),
-                                                         n.recipients);
-        onEveryWorker([outgoing](WsWorker *w) { w->deliver(outgoing); });
+        auto outgoing = std::make_shared<const Outgoing>(
+            NotificationMessage{n}, Outgoing::channelKey(n.application, n.channel), n.recipients);
+        onWorkersWithChannel(outgoing->channelKey(),
+                             [outgoing](WsWorker *w) { w->deliver(outgoing); });
     }
 }
 
@@ -92,14 +101,14 @@ void Hub::acknowledged(const QString &user, const QList<NotificationId> &ids)
         return;
     auto outgoing =
         std::make_shared<const Outgoing>(AcknowledgedMessage{ids}, QString(), QStringList{user});
-    onEveryWorker([user, outgoing](WsWorker *w) { w->deliverToUser(user, outgoing); });
+    onWorkersWithUser(user, [user, outgoing](WsWorker *w) { w->deliverToUser(user, outgoing); });
 }
 
 void Hub::deleted(const Notification &n)
 {
     auto outgoing = std::make_shared<const Outgoing>(
         DeletedMessage{{n.id}}, Outgoing::channelKey(n.application, n.channel), n.recipients);
-    onEveryWorker([outgoing](WsWorker *w) { w->deliver(outgoing); });
+    onWorkersWithChannel(outgoing->channelKey(), [outgoing](WsWorker *w) { w->deliver(outgoing); });
 }
 
 int Hub::dropUser(const QString &user)

@@ -45,12 +45,13 @@ public:
 
     int nodeId() const { return m_config.nodeId; }
     qint64 sessionCount() const;
-    bool reserveSession();   // false past maxConnections
+    bool reserveSession(); // false past maxConnections
     void releaseSession();
 
 private:
-    template <typename F>
-    void onEveryWorker(F &&call);
+    // Posts `call` to the workers that have sessions for `channelKey` (or `user`).
+    template <typename F> void onWorkersWithChannel(const QString &channelKey, F &&call);
+    template <typename F> void onWorkersWithUser(const QString &user, F &&call);
 
     const Config &m_config;
     StoreThread *m_store;

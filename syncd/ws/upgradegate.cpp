@@ -17,15 +17,14 @@ void UpgradeGate::check(const HttpRequest &request, HttpHandler::UpgradeDecision
         decide(std::nullopt);
         return;
     }
-    m_authenticator->authenticate(token, this,
-                                  [decide = std::move(decide)](std::optional<Principal> principal) {
-                                      if (principal)
-                                          decide(std::nullopt);
-                                      else
-                                          decide(HttpResponse::error(
-                                              {ErrorCode::Unauthorized,
-                                               QStringLiteral("token: not valid for the WebSocket")}));
-                                  });
+    m_authenticator->authenticate(
+        token, this, [decide = std::move(decide)](std::optional<Principal> principal) {
+            if (principal)
+                decide(std::nullopt);
+            else
+                decide(HttpResponse::error({ErrorCode::Unauthorized,
+                                            QStringLiteral("token: not valid for the WebSocket")}));
+        });
 }
 
 } // namespace herald::syncd

@@ -25,7 +25,8 @@ WsWorker::WsWorker(int index, Dependencies dependencies)
                                         QWebSocketServer::NonSecureMode, this))
 {
     // The handshaker never listens: it only upgrades sockets that HttpServer hands over.
-    m_handshaker->setHandshakeTimeout(std::chrono::milliseconds(dependencies.config->registerTimeoutMs));
+    m_handshaker->setHandshakeTimeout(
+        std::chrono::milliseconds(dependencies.config->registerTimeoutMs));
     connect(m_handshaker, &QWebSocketServer::newConnection, this, &WsWorker::onNewWebSocket);
     m_sweepTimer.setParent(this); // moves to the worker's thread with it
     m_sweepTimer.setInterval(1000);
@@ -88,9 +89,9 @@ void WsWorker::onNewWebSocket()
             ++m_deps.metrics->sessionsRejectedOverCapacity;
             // Qt clients cannot read close code 1013 (QWebSocket turns it into 1002), so the
             // error frame before it is what tells them to back off.
-            socket->sendTextMessage(QString::fromUtf8(JsonCodec::encode(ErrorMessage{
-                errorCodeName(ErrorCode::Unavailable),
-                QStringLiteral("server at capacity, try again later")})));
+            socket->sendTextMessage(QString::fromUtf8(JsonCodec::encode(
+                ErrorMessage{errorCodeName(ErrorCode::Unavailable),
+                             QStringLiteral("server at capacity, try again later")})));
             socket->close(QWebSocketProtocol::CloseCode(CloseCode::TryAgainLater),
                           QStringLiteral("server at capacity, try again later"));
             connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
@@ -139,7 +140,8 @@ void WsWorker::onFrame(quint64 sessionId, const QString &frameText)
         }
         auto *reg = std::get_if<RegisterMessage>(&*decoded);
         if (!reg) {
-            sendError(*session, Error::badRequest(QStringLiteral("type: the first frame must be register")));
+            sendError(*session,
+                      Error::badRequest(QStringLiteral("type: the first frame must be register")));
             closeSession(*session, CloseCode::Policy, QStringLiteral("register first"));
             return;
         }
@@ -151,8 +153,8 @@ void WsWorker::onFrame(quint64 sessionId, const QString &frameText)
             if (authorization.size() > 7 && authorization.left(7).toLower() == "bearer ")
                 token = QString::fromUtf8(authorization.mid(7).trimmed());
             else
-                token = QUrlQuery(request.url()).queryItemValue(QStringLiteral("token"),
-                                                                QUrl::FullyDecoded);
+                token = QUrlQuery(request.url())
+                            .queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded);
         }
         handleRegister(*session, *reg, token);
         return;
@@ -225,17 +227,23 @@ void WsWorker::completeRegister(quint64 sessionId, const RegisterMessage &messag
         for (const QString &channel : sub.channels) {
             const QString key = Outgoing::channelKey(sub.application, channel);
             session->channelKeys.insert(key);
-            m_byChannel[key].insert(session.get());
+            auto &subscribers = m_byChannel[key];
+            if (subscribers.isEmpty())
+                m_channelInterest.insert(key);
+            subscribers.insert(session.get());
         }
     }
-    m_byUser[user].insert(session.get());
+    auto &sessionsOfUser = m_byUser[user];
+    if (sessionsOfUser.isEmpty())
+        m_userInterest.insert(user);
+    sessionsOfUser.insert(session.get());
     session->stage = ClientSession::Stage::LoadingBacklog;
     qCDebug(lcWs) << "worker" << m_index << "registered" << user << message.clientId
                   << session->channelKeys.size() << "channels";
     if (!session->hermes) {
         const QString sessionName = QUuid::createUuid().toString(QUuid::WithoutBraces);
-        sendText(*session, QString::fromUtf8(JsonCodec::encode(RegisteredMessage{
-                               sessionName, m_deps.hub->nodeId(), utcNow()})));
+        sendText(*session, QString::fromUtf8(JsonCodec::encode(
+                               RegisteredMessage{sessionName, m_deps.hub->nodeId(), utcNow()})));
     }
     loadBacklog(*session, message);
 }
@@ -255,7 +263,8 @@ void WsWorker::loadBacklog(ClientSession &session, const RegisterMessage &messag
             if (!backlog) {
                 qCWarning(lcWs) << "backlog query failed:" << backlog.error().message;
                 if (auto s = m_sessions.value(id)) {
-                    sendError(*s, {ErrorCode::Unavailable, QStringLiteral("backlog: store unavailable")});
+                    sendError(
+                        *s, {ErrorCode::Unavailable, QStringLiteral("backlog: store unavailable")});
                     closeSession(*s, CloseCode::TryAgainLater, QStringLiteral("store unavailable"));
                 }
                 return;
@@ -378,16 +387,20 @@ void WsWorker::forget(ClientSession &session)
         auto it = m_byChannel.find(key);
         if (it != m_byChannel.end()) {
             it->remove(&session);
-            if (it->isEmpty())
+            if (it->isEmpty()) {
                 m_byChannel.erase(it);
+                m_channelInterest.remove(key);
+            }
         }
     }
     session.channelKeys.clear();
     auto it = m_byUser.find(session.user);
     if (it != m_byUser.end()) {
         it->remove(&session);
-        if (it->isEmpty())
+        if (it->isEmpty()) {
             m_byUser.erase(it);
+            m_userInterest.remove(session.user);
+        }
     }
 }
 
@@ -452,7 +465,8 @@ void WsWorker::sweep()
     for (const auto &session : expired) {
         const bool registered = session->isRegistered();
         closeSession(*session, registered ? CloseCode::Normal : CloseCode::Policy,
-                     registered ? QStringLiteral("idle timeout") : QStringLiteral("register timeout"));
+                     registered ? QStringLiteral("idle timeout")
+                                : QStringLiteral("register timeout"));
     }
 }
 

@@ -4,7 +4,9 @@
 #include "codec/jsoncodec.h"
 #include "config/config.h"
 #include "ws/clientsession.h"
+#include "ws/interestset.h"
 #include "ws/outgoing.h"
+#include "ws/workermailbox.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -51,6 +53,11 @@ public:
     void closeAll(int code, const QString &reason);
     int sessionCount() const { return int(m_sessions.size()); }
 
+    // Thread-safe: who this worker has sessions for, and the way to hand it work.
+    const InterestSet &channelInterest() const { return m_channelInterest; }
+    const InterestSet &userInterest() const { return m_userInterest; }
+    WorkerMailbox &mailbox() { return m_mailbox; }
+
 private:
     void onNewWebSocket();
     void onFrame(quint64 sessionId, const QString &frame);
@@ -80,6 +87,9 @@ private:
     QSet<QTcpSocket *> m_handshaking; // adopted, not yet upgraded
     QHash<QString, QSet<ClientSession *>> m_byChannel;
     QHash<QString, QSet<ClientSession *>> m_byUser;
+    InterestSet m_channelInterest;
+    InterestSet m_userInterest;
+    WorkerMailbox m_mailbox{this};
     QTimer m_sweepTimer;
     QElapsedTimer m_clock;
     quint64 m_nextId = 1;

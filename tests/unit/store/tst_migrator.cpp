@@ -298,7 +298,8 @@ void TestMigrator::concurrentFirstMigrationsAgree()
     constexpr int Openers = 6;
     QSemaphore ready;
     QSemaphore go;
-    std::vector<Result<int>> results(Openers, Result<int>(fail(ErrorCode::Internal, u"no result"_s)));
+    std::vector<Result<int>> results(Openers,
+                                     Result<int>(fail(ErrorCode::Internal, u"no result"_s)));
     std::vector<std::unique_ptr<QThread>> threads;
     for (int i = 0; i < Openers; ++i) {
         threads.emplace_back(QThread::create([&, i] {

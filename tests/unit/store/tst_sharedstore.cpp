@@ -284,7 +284,8 @@ void TestSharedStore::twoGroupCommittingNodesWriteConcurrently()
                         return tl::unexpected(acked.error());
                     return id;
                 },
-                &context, [&](Result<NotificationId> result) {
+                &context,
+                [&](Result<NotificationId> result) {
                     ++delivered;
                     if (!result)
                         errors.append(result.error().message);

@@ -87,6 +87,7 @@ private slots:
 
     // durability
     void persistsAcrossReopen();
+    void reconnectsAfterServerDroppedConnection();
     void rollbackToSavepointUndoesOnlyThatWork();
 
 private:
@@ -174,15 +175,13 @@ void TestSqlStore::refusesUnsupportedDatabase_data()
     QTest::addColumn<QString>("database");
     QTest::addColumn<ErrorCode>("code");
     QTest::addColumn<QString>("message");
-    QTest::newRow("postgresql without database")
-        << u"postgresql://herald:secret@127.0.0.1:5432"_s << ErrorCode::BadRequest
-        << u"names no database"_s;
-    QTest::newRow("postgresql with a path")
-        << u"postgresql://herald:secret@127.0.0.1:5432/a/b"_s << ErrorCode::BadRequest
-        << u"names no database"_s;
+    QTest::newRow("postgresql without database") << u"postgresql://herald:secret@127.0.0.1:5432"_s
+                                                 << ErrorCode::BadRequest << u"names no database"_s;
+    QTest::newRow("postgresql with a path") << u"postgresql://herald:secret@127.0.0.1:5432/a/b"_s
+                                            << ErrorCode::BadRequest << u"names no database"_s;
     QTest::newRow("postgresql unknown option")
-        << u"postgresql://herald:secret@127.0.0.1/herald?sslmod=require"_s
-        << ErrorCode::BadRequest << u"unknown option 'sslmod'"_s;
+        << u"postgresql://herald:secret@127.0.0.1/herald?sslmod=require"_s << ErrorCode::BadRequest
+        << u"unknown option 'sslmod'"_s;
     QTest::newRow("postgresql option with space")
         << u"postgresql://herald:secret@127.0.0.1/herald?application_name=a%20b"_s
         << ErrorCode::BadRequest << u"option 'application_name'"_s;
@@ -226,9 +225,9 @@ void TestSqlStore::parsesPostgresqlUrl_data()
     QTest::newRow("postgres scheme, no port")
         << u"postgres://herald@127.0.0.1/herald"_s << u"postgresql://herald@127.0.0.1/herald"_s
         << u"herald"_s << QString() << u"127.0.0.1"_s << -1 << u"herald"_s << defaults;
-    QTest::newRow("libpq defaults") << u"postgresql:///herald"_s << u"postgresql:///herald"_s
-                                    << QString() << QString() << QString() << -1 << u"herald"_s
-                                    << defaults;
+    QTest::newRow("libpq defaults")
+        << u"postgresql:///herald"_s << u"postgresql:///herald"_s << QString() << QString()
+        << QString() << -1 << u"herald"_s << defaults;
     QTest::newRow("ipv6") << u"postgresql://herald:pw@[::1]:5432/herald"_s
                           << u"postgresql://herald@[::1]:5432/herald"_s << u"herald"_s << u"pw"_s
                           << u"::1"_s << 5432 << u"herald"_s << defaults;
@@ -295,9 +294,9 @@ void TestSqlStore::mapsPostgresqlErrors()
     QFETCH(QString, sqlState);
     QFETCH(ErrorCode, code);
     const PostgresDialect dialect({});
-    QCOMPARE(dialect.errorCodeFor(QSqlError(u"driver"_s, u"db"_s, QSqlError::StatementError,
-                                            sqlState)),
-             code);
+    QCOMPARE(
+        dialect.errorCodeFor(QSqlError(u"driver"_s, u"db"_s, QSqlError::StatementError, sqlState)),
+        code);
 }
 
 void TestSqlStore::refusesUnknownSynchronousLevel()
@@ -314,7 +313,7 @@ void TestSqlStore::refusesUnknownSynchronousLevel()
 void TestSqlStore::configuresConnection_data()
 {
     QTest::addColumn<QString>("synchronous");
-    QTest::addColumn<int>("expected");             // PRAGMA synchronous answers a number
+    QTest::addColumn<int>("expected");              // PRAGMA synchronous answers a number
     QTest::addColumn<QString>("synchronousCommit"); // PostgreSQL
     QTest::newRow("FULL") << u"FULL"_s << 2 << u"on"_s;
     QTest::newRow("normal") << u"normal"_s << 1 << u"off"_s;
@@ -365,8 +364,8 @@ void TestSqlStore::reportsUnopenableDatabase()
         return;
     }
     herald::test::PostgresCluster &cluster = *m_backend.cluster();
-    const QString wrongPassword = u"postgresql://herald:wrong-pw-123@127.0.0.1:%1/postgres"_s.arg(
-        cluster.port());
+    const QString wrongPassword =
+        u"postgresql://herald:wrong-pw-123@127.0.0.1:%1/postgres"_s.arg(cluster.port());
     const QString missingDatabase = cluster.url(u"no_such_database"_s);
     for (const QString &url : {wrongPassword, missingDatabase}) {
         auto opened = SqlStore::open(url);
@@ -401,8 +400,8 @@ void TestSqlStore::takesPasswordFromEnvironment()
     // A password file (~/.pgpass; here through PGPASSFILE); libpq wants it private.
     QFile passFile(m_dir->filePath(u"pgpass"_s));
     QVERIFY(passFile.open(QIODevice::WriteOnly));
-    passFile.write(u"127.0.0.1:%1:*:herald:%2\n"_s.arg(cluster.port()).arg(cluster.password())
-                       .toLatin1());
+    passFile.write(
+        u"127.0.0.1:%1:*:herald:%2\n"_s.arg(cluster.port()).arg(cluster.password()).toLatin1());
     passFile.close();
     QVERIFY(passFile.setPermissions(QFile::ReadOwner | QFile::WriteOwner));
     qputenv("PGPASSFILE", QFile::encodeName(passFile.fileName()));
@@ -1188,6 +1187,39 @@ void TestSqlStore::persistsAcrossReopen()
     auto tokens = m_store->tokens();
     STORE_VERIFY(tokens);
     QCOMPARE(tokens->size(), 1);
+}
+
+void TestSqlStore::reconnectsAfterServerDroppedConnection()
+{
+    if (!m_backend.isPostgresql())
+        QSKIP("a server connection (SQLite has none to lose)");
+    addCatalog();
+    insert({notification(1, u"app"_s, u"alerts"_s)});
+    auto backendPid = [this] {
+        QSqlQuery query(m_store->database());
+        return query.exec(u"SELECT pg_backend_pid()"_s) && query.next() ? query.value(0).toInt()
+                                                                        : -1;
+    };
+    const int before = backendPid();
+    QVERIFY(before > 0);
+    // As a server restart or an administrator would; waits until that backend is gone.
+    QString terminated;
+    QVERIFY2(m_backend.cluster()->psql(QUrl(path()).path().mid(1),
+                                       u"SELECT pg_terminate_backend(%1, 10000)"_s.arg(before),
+                                       &terminated),
+             qPrintable(m_backend.cluster()->errorString()));
+    QCOMPARE(terminated, u"t"_s);
+
+    // The next transaction (StoreThread begins one per batch) connects again.
+    STORE_VERIFY(m_store->begin());
+    insert({notification(2, u"app"_s, u"alerts"_s)});
+    STORE_VERIFY(m_store->commit());
+    const int after = backendPid();
+    QVERIFY(after > 0);
+    QVERIFY(after != before);
+    auto count = m_store->countNotifications();
+    STORE_VERIFY(count);
+    QCOMPARE(*count, 2);
 }
 
 void TestSqlStore::rollbackToSavepointUndoesOnlyThatWork()

@@ -81,7 +81,7 @@ private:
     StoreBackend m_backend;
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_database; // new for each test function
-    QObject m_context; // lives on the test's (main) thread
+    QObject m_context;  // lives on the test's (main) thread
     QEventLoop *m_loop = nullptr;
 };
 
@@ -404,9 +404,9 @@ void TestStoreThread::measuresGroupCommitThroughput()
     }
     const qint64 serialMs = std::max<qint64>(timer.elapsed(), 1);
     QCOMPARE(succeeded, OneByOne);
-    qInfo().nospace() << m_backend.name() << " awaited one by one, synchronous=FULL: " << OneByOne << " inserts in "
-                      << serialMs << " ms = " << OneByOne * 1000 / serialMs << " rows/s ("
-                      << thread->batchesCommitted() - batches << " commits)";
+    qInfo().nospace() << m_backend.name() << " awaited one by one, synchronous=FULL: " << OneByOne
+                      << " inserts in " << serialMs << " ms = " << OneByOne * 1000 / serialMs
+                      << " rows/s (" << thread->batchesCommitted() - batches << " commits)";
 }
 
 QTEST_GUILESS_MAIN(TestStoreThread)

@@ -43,11 +43,12 @@ private slots:
         env.insert(QStringLiteral("HERALD_NODE_ID"), QStringLiteral("5"));
         env.insert(QStringLiteral("HERALD_DATABASE"), QStringLiteral("/tmp/env.db"));
         auto config = ConfigLoader::load(
-            {QStringLiteral("--config"), ini, QStringLiteral("--node-id"), QStringLiteral("7")}, env);
+            {QStringLiteral("--config"), ini, QStringLiteral("--node-id"), QStringLiteral("7")},
+            env);
         QVERIFY2(config, qPrintable(config ? QString() : config.error().message));
-        QCOMPARE(config->listenPort, quint16(7000)); // INI only
+        QCOMPARE(config->listenPort, quint16(7000));               // INI only
         QCOMPARE(config->database, QStringLiteral("/tmp/env.db")); // env beats INI
-        QCOMPARE(config->nodeId, 7);                 // flag beats env
+        QCOMPARE(config->nodeId, 7);                               // flag beats env
         QCOMPARE(config->registerTimeoutMs, 2000);
     }
 
@@ -63,14 +64,20 @@ private slots:
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("mentions");
         QTest::newRow("node id too big") << words("--node-id 64") << QStringLiteral("--node-id");
-        QTest::newRow("node id not a number") << words("--node-id x") << QStringLiteral("--node-id");
-        QTest::newRow("listen without port") << words("--listen 127.0.0.1") << QStringLiteral("--listen");
-        QTest::newRow("listen bad host") << words("--listen nohost:80") << QStringLiteral("--listen");
-        QTest::newRow("listen bad port") << words("--listen 127.0.0.1:70000") << QStringLiteral("--listen");
+        QTest::newRow("node id not a number")
+            << words("--node-id x") << QStringLiteral("--node-id");
+        QTest::newRow("listen without port")
+            << words("--listen 127.0.0.1") << QStringLiteral("--listen");
+        QTest::newRow("listen bad host")
+            << words("--listen nohost:80") << QStringLiteral("--listen");
+        QTest::newRow("listen bad port")
+            << words("--listen 127.0.0.1:70000") << QStringLiteral("--listen");
         QTest::newRow("unknown flag") << words("--frobnicate") << QStringLiteral("frobnicate");
         QTest::newRow("stray argument") << words("extra") << QStringLiteral("extra");
-        QTest::newRow("synchronous") << words("--synchronous OFF") << QStringLiteral("--synchronous");
-        QTest::newRow("missing config file") << words("--config /nonexistent/h.ini") << QStringLiteral("/nonexistent/h.ini");
+        QTest::newRow("synchronous")
+            << words("--synchronous OFF") << QStringLiteral("--synchronous");
+        QTest::newRow("missing config file")
+            << words("--config /nonexistent/h.ini") << QStringLiteral("/nonexistent/h.ini");
         QTest::newRow("peer not a URL") << words("--peer nonsense") << QStringLiteral("--peer");
     }
 
