@@ -6,6 +6,7 @@
 #include "credentials/tokenstore.h"
 #include "model/notificationlistmodel.h"
 #include "net/catalogfetcher.h"
+#include "net/networkwatcher.h"
 #include "net/serverprobe.h"
 #include "notify/notifier.h"
 #include "notify/notifierfactory.h"
@@ -25,7 +26,6 @@
 #include <QLoggingCategory>
 #include <QMetaEnum>
 #include <QNetworkAccessManager>
-#include <QNetworkInformation>
 #include <QSystemTrayIcon>
 #include <QTranslator>
 
@@ -126,7 +126,7 @@ Application::Application(CommandLine commandLine, std::unique_ptr<ClientSettings
       m_autostart(QApplication::applicationFilePath()), m_nam(new QNetworkAccessManager(this)),
       m_tokens(new TokenStore(this)), m_probe(new ServerProbe(m_nam, this)),
       m_catalog(new CatalogFetcher(m_nam, this)), m_model(new NotificationListModel(this)),
-      m_tray(new TrayIcon(m_model, this))
+      m_tray(new TrayIcon(m_model, this)), m_network(new NetworkWatcher(this))
 {
     const auto environment = NotifierFactory::probe(m_settings->notifierBackend());
     const auto backend = NotifierFactory::choose(environment);
@@ -151,14 +151,11 @@ Application::Application(CommandLine commandLine, std::unique_ptr<ClientSettings
     connect(m_model, &NotificationListModel::unreadCountChanged, this,
             &Application::updateTrayState);
 
-    if (QNetworkInformation::loadBackendByFeatures(QNetworkInformation::Feature::Reachability)) {
-        connect(QNetworkInformation::instance(), &QNetworkInformation::reachabilityChanged, this,
-                &Application::onNetworkReachabilityChanged);
-        qCInfo(lcApp) << "watching network reachability through"
-                      << QNetworkInformation::instance()->backendName();
-    } else {
-        qCInfo(lcApp) << "no network reachability backend; relying on reconnect backoff";
-    }
+    // A returning network reconnects the session at once (wired in createSession()); a lost
+    // one shows the offline state even while the socket has not noticed yet.
+    connect(m_network, &NetworkWatcher::networkLost, this, &Application::updateTrayState);
+    connect(m_network, &NetworkWatcher::networkReturned, this, &Application::updateTrayState);
+    m_network->watchSystem();
     createSession();
 }
 
@@ -223,6 +220,7 @@ void Application::createSession()
     connect(m_delivery, &DeliveryController::lastSeenIdChanged, this,
             [this](NotificationId id) { m_settings->setLastSeenId(id); });
     connect(m_session, &SyncSession::stateChanged, this, &Application::updateTrayState);
+    reconnectWhenNetworkReturns(m_network, m_session);
     connect(m_session, &SyncSession::authenticationFailed, this,
             &Application::onAuthenticationFailed);
     connect(m_session, &SyncSession::backlogDone, this, [this] {
@@ -433,22 +431,12 @@ void Application::onAuthenticationFailed()
     openSetup(tr("The server refused the token. Enter a new one."), true);
 }
 
-void Application::onNetworkReachabilityChanged()
-{
-    const auto reachability = QNetworkInformation::instance()->reachability();
-    qCInfo(lcApp) << "network reachability" << reachability;
-    // Back online: do not wait for the backoff timer.
-    if (reachability == QNetworkInformation::Reachability::Online &&
-        m_session->state() == SyncSession::State::Disconnected)
-        m_session->start();
-}
-
 void Application::updateTrayState()
 {
     const bool dnd =
         m_delivery->preferences().isDoNotDisturbActive(QDateTime::currentDateTimeUtc());
     TrayState state = TrayState::Offline;
-    if (m_session->isRegistered())
+    if (m_session->isRegistered() && m_network->isOnline())
         state = dnd ? TrayState::DoNotDisturb : TrayState::Connected;
     m_tray->setState(state, connectionText());
     if (m_list)
@@ -462,6 +450,9 @@ QString Application::connectionText() const
     const QString where = m_settings->serverUrl().authority();
     if (m_authFailed)
         return tr("Token refused by %1").arg(where);
+    // The system says the network is gone: offline, even if the socket has not noticed yet.
+    if (!m_network->isOnline() && m_session->state() != SyncSession::State::Stopped)
+        return tr("Offline, retrying %1").arg(where);
     switch (m_session->state()) {
     case SyncSession::State::Backlog:
     case SyncSession::State::Live:

@@ -19,6 +19,7 @@ class CatalogFetcher;
 class ClientSettings;
 class DeliveryController;
 class ListWindow;
+class NetworkWatcher;
 class NotificationListModel;
 class Notifier;
 class ServerProbe;
@@ -60,7 +61,6 @@ private:
     void onNotificationChosen(NotificationId id);
     void setDoNotDisturb(const QDateTime &until);
     void onAuthenticationFailed();
-    void onNetworkReachabilityChanged();
     void updateTrayState();
     QString connectionText() const;
     QByteArray statusJson() const;
@@ -75,6 +75,7 @@ private:
     CatalogFetcher *m_catalog;
     NotificationListModel *m_model;
     TrayIcon *m_tray;
+    NetworkWatcher *m_network;
     Notifier *m_notifier;
     SyncSession *m_session = nullptr;
     DeliveryController *m_delivery = nullptr;

@@ -1,0 +1,99 @@
+// NetworkWatcher: which reachability changes report the network returning or lost.
+#include "net/networkwatcher.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace herald::client;
+using R = QNetworkInformation::Reachability;
+
+class TestNetworkWatcher : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void startsOnline()
+    {
+        NetworkWatcher watcher;
+        QVERIFY(watcher.isOnline());
+    }
+
+    void transitions_data()
+    {
+        QTest::addColumn<QList<R>>("reports");
+        QTest::addColumn<QString>("expected"); // one letter per signal: R returned, L lost
+
+        QTest::newRow("online at start says nothing") << QList<R>{R::Online} << QString();
+        QTest::newRow("site at start says nothing") << QList<R>{R::Site} << QString();
+        QTest::newRow("unknown says nothing") << QList<R>{R::Unknown} << QString();
+        QTest::newRow("disconnected is lost") << QList<R>{R::Disconnected} << QStringLiteral("L");
+        QTest::newRow("local is lost") << QList<R>{R::Local} << QStringLiteral("L");
+        QTest::newRow("online to disconnected")
+            << QList<R>{R::Online, R::Disconnected} << QStringLiteral("L");
+        QTest::newRow("disconnected to online")
+            << QList<R>{R::Disconnected, R::Online} << QStringLiteral("LR");
+        QTest::newRow("local to site") << QList<R>{R::Local, R::Site} << QStringLiteral("LR");
+        QTest::newRow("disconnected to site")
+            << QList<R>{R::Disconnected, R::Site} << QStringLiteral("LR");
+        QTest::newRow("local to online") << QList<R>{R::Local, R::Online} << QStringLiteral("LR");
+        QTest::newRow("no duplicate lost")
+            << QList<R>{R::Disconnected, R::Disconnected, R::Local, R::Disconnected}
+            << QStringLiteral("L");
+        QTest::newRow("no duplicate returned")
+            << QList<R>{R::Disconnected, R::Online, R::Online, R::Site, R::Online}
+            << QStringLiteral("LR");
+        QTest::newRow("unknown in between changes nothing")
+            << QList<R>{R::Disconnected, R::Unknown, R::Disconnected, R::Unknown,
+                        R::Online,       R::Unknown, R::Online}
+            << QStringLiteral("LR");
+        QTest::newRow("flapping") << QList<R>{R::Online, R::Disconnected, R::Online, R::Local,
+                                              R::Site}
+                                  << QStringLiteral("LRLR");
+    }
+
+    void transitions()
+    {
+        QFETCH(QList<R>, reports);
+        QFETCH(QString, expected);
+
+        NetworkWatcher watcher;
+        QString emitted;
+        connect(&watcher, &NetworkWatcher::networkReturned, this,
+                [&] { emitted += QLatin1Char('R'); });
+        connect(&watcher, &NetworkWatcher::networkLost, this, [&] { emitted += QLatin1Char('L'); });
+        for (R r : reports)
+            watcher.onReachabilityChanged(r);
+        QCOMPARE(emitted, expected);
+        QCOMPARE(watcher.isOnline(), !expected.endsWith(QLatin1Char('L')));
+    }
+
+    void isOnlineFollowsReports()
+    {
+        NetworkWatcher watcher;
+        QSignalSpy lost(&watcher, &NetworkWatcher::networkLost);
+        QSignalSpy returned(&watcher, &NetworkWatcher::networkReturned);
+        watcher.onReachabilityChanged(R::Local);
+        QVERIFY(!watcher.isOnline());
+        QCOMPARE(lost.size(), 1);
+        watcher.onReachabilityChanged(R::Site);
+        QVERIFY(watcher.isOnline());
+        QCOMPARE(returned.size(), 1);
+        QCOMPARE(lost.size(), 1);
+    }
+
+    // Whether a backend loads depends on the machine (none without NetworkManager); either way
+    // the reports still drive the signals and a second call gives the same answer.
+    void watchSystemIsHarmless()
+    {
+        NetworkWatcher watcher;
+        const bool watching = watcher.watchSystem();
+        QCOMPARE(watcher.watchSystem(), watching);
+        QSignalSpy returned(&watcher, &NetworkWatcher::networkReturned);
+        watcher.onReachabilityChanged(R::Disconnected);
+        watcher.onReachabilityChanged(R::Online);
+        QCOMPARE(returned.size(), 1);
+    }
+};
+
+QTEST_MAIN(TestNetworkWatcher)
+#include "tst_networkwatcher.moc"
