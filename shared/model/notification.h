@@ -13,7 +13,13 @@ namespace herald {
 // Notification ids: positive, below 2^53, unique across nodes, increasing with time.
 using NotificationId = qint64;
 
-enum class Priority { Low, Normal, High, Urgent };
+enum class Priority
+{
+    Low,
+    Normal,
+    High,
+    Urgent
+};
 
 QString priorityName(Priority priority);
 std::optional<Priority> priorityFromName(const QString &name);

@@ -7,7 +7,8 @@
 namespace herald {
 
 // The error codes of PROTOCOL.md; each maps to one HTTP status in httpStatus().
-enum class ErrorCode {
+enum class ErrorCode
+{
     BadRequest,
     Unauthorized,
     Forbidden,
@@ -34,8 +35,7 @@ struct Error
     static Error internal(const QString &message) { return {ErrorCode::Internal, message}; }
 };
 
-template <typename T>
-using Result = tl::expected<T, Error>;
+template <typename T> using Result = tl::expected<T, Error>;
 
 inline tl::unexpected<Error> fail(ErrorCode code, const QString &message)
 {

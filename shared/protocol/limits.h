@@ -14,9 +14,9 @@ struct Limits
     int maxTagKeyChars = 64;
     int maxTagValueChars = 256;
     int maxIdsPerAck = 1000;
-    int maxBatch = 1000;        // notifications per POST
-    int maxFetchLast = 100;     // backlog size a register may ask for
-    int maxListLimit = 100;     // GET /notifications page size
+    int maxBatch = 1000;    // notifications per POST
+    int maxFetchLast = 100; // backlog size a register may ask for
+    int maxListLimit = 100; // GET /notifications page size
     int maxCodeChars = 128;
     int maxUrlChars = 2048;
     int maxActions = 8;

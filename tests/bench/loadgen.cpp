@@ -49,25 +49,36 @@ using namespace std::string_view_literals;
 
 namespace {
 
-enum class Mode { Fanout, Channels, Idle };
-enum class Proto { Herald, Nats, Mqtt };
+enum class Mode
+{
+    Fanout,
+    Channels,
+    Idle
+};
+enum class Proto
+{
+    Herald,
+    Nats,
+    Mqtt
+};
 
-struct Options {
+struct Options
+{
     Mode mode = Mode::Fanout;
     Proto proto = Proto::Herald;
     std::string host = "127.0.0.1";
     int port = 0;
     int subscribers = 100;
     long messages = 1000;
-    double rate = 0;           // publishes per second; 0 = as fast as the producer can
-    int publishers = 1;        // publishing connections
-    int pipeline = 1;          // herald: requests in flight per publishing connection
-    int threads = 1;           // subscriber threads
+    double rate = 0;    // publishes per second; 0 = as fast as the producer can
+    int publishers = 1; // publishing connections
+    int pipeline = 1;   // herald: requests in flight per publishing connection
+    int threads = 1;    // subscriber threads
     int serverPid = 0;
-    double hold = 5;           // idle: seconds to hold the connections
-    int drainMs = 5000;        // give up waiting for deliveries after this long without progress
+    double hold = 5;    // idle: seconds to hold the connections
+    int drainMs = 5000; // give up waiting for deliveries after this long without progress
     int connectConcurrency = 128;
-    int payload = 64;          // bytes of message text
+    int payload = 64; // bytes of message text
     int fetchLast = 0;
     bool persistent = false;
     std::string app = "bench";
@@ -112,15 +123,24 @@ void noteError(std::string_view what)
 {
     gErrors.fetch_add(1, std::memory_order_relaxed);
     if (!gErrorPrinted.exchange(true))
-        std::fprintf(stderr, "herald-loadgen: first error: %.*s\n", int(std::min<size_t>(what.size(), 300)),
-                     what.data());
+        std::fprintf(stderr, "herald-loadgen: first error: %.*s\n",
+                     int(std::min<size_t>(what.size(), 300)), what.data());
 }
 
 // ---------------------------------------------------------------- protocol text
-std::string channelName(int c) { return "c" + std::to_string(c); }
+std::string channelName(int c)
+{
+    return "c" + std::to_string(c);
+}
 
-std::string natsSubject(int c) { return opt.app + "." + channelName(c); }
-std::string mqttTopic(int c) { return opt.app + "/" + channelName(c); }
+std::string natsSubject(int c)
+{
+    return opt.app + "." + channelName(c);
+}
+std::string mqttTopic(int c)
+{
+    return opt.app + "/" + channelName(c);
+}
 
 void mqttVarint(std::string &out, size_t v)
 {
@@ -144,9 +164,9 @@ std::string mqttConnect(const std::string &clientId)
 {
     std::string var;
     mqttString(var, "MQTT");
-    var.push_back(4);       // protocol level 3.1.1
-    var.push_back(0x02);    // clean session
-    var.push_back(0);       // keep alive 0: off (idle connections must not need pings)
+    var.push_back(4);    // protocol level 3.1.1
+    var.push_back(0x02); // clean session
+    var.push_back(0);    // keep alive 0: off (idle connections must not need pings)
     var.push_back(0);
     mqttString(var, clientId);
     std::string out(1, char(0x10));
@@ -158,9 +178,9 @@ std::string mqttSubscribe(const std::string &topic)
 {
     std::string var;
     var.push_back(0);
-    var.push_back(1);       // packet id 1
+    var.push_back(1); // packet id 1
     mqttString(var, topic);
-    var.push_back(0);       // QoS 0
+    var.push_back(0); // QoS 0
     std::string out(1, char(0x82));
     mqttVarint(out, var.size());
     return out + var;
@@ -218,7 +238,8 @@ int openSocket()
         return -1;
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (connect(fd, reinterpret_cast<sockaddr *>(&serverAddr), sizeof serverAddr) < 0 && errno != EINPROGRESS) {
+    if (connect(fd, reinterpret_cast<sockaddr *>(&serverAddr), sizeof serverAddr) < 0 &&
+        errno != EINPROGRESS) {
         close(fd);
         return -1;
     }
@@ -230,7 +251,8 @@ std::string wsHandshake()
     std::string s = "GET ";
     s += opt.proto == Proto::Herald ? "/api/v1/ws" : "/";
     s += " HTTP/1.1\r\nHost: " + opt.host + ":" + std::to_string(opt.port) +
-         "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+         "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+         "dGhlIHNhbXBsZSBub25jZQ==\r\n"
          "Sec-WebSocket-Version: 13\r\n";
     if (opt.proto == Proto::Mqtt)
         s += "Sec-WebSocket-Protocol: mqtt\r\n";
@@ -239,20 +261,28 @@ std::string wsHandshake()
 }
 
 // ---------------------------------------------------------------- connections
-enum class State { Connecting, Upgrading, Registering, Ready, Closed };
+enum class State
+{
+    Connecting,
+    Upgrading,
+    Registering,
+    Ready,
+    Closed
+};
 
-struct Conn {
+struct Conn
+{
     int fd = -1;
-    int index = 0;          // subscriber index (or publisher index)
+    int index = 0; // subscriber index (or publisher index)
     int channel = 0;
     int attempts = 0;
     State state = State::Connecting;
     bool publisher = false;
-    std::string in;         // unparsed bytes
-    std::string out;        // unsent bytes
+    std::string in;  // unparsed bytes
+    std::string out; // unsent bytes
     size_t outPos = 0;
-    std::string message;    // fragments of the current WebSocket message
-    std::string stream;     // nats / mqtt: protocol bytes not yet parsed
+    std::string message; // fragments of the current WebSocket message
+    std::string stream;  // nats / mqtt: protocol bytes not yet parsed
     int64_t connectStartUs = 0;
     // subscriber bookkeeping
     std::vector<uint8_t> seen;
@@ -263,13 +293,14 @@ struct Conn {
 
 struct Worker;
 
-struct Worker {
+struct Worker
+{
     int ep = -1;
     std::vector<std::unique_ptr<Conn>> conns;
-    std::vector<uint32_t> latencies;       // µs
+    std::vector<uint32_t> latencies;         // µs
     std::vector<uint32_t> registerLatencies; // µs, connect start -> ready
     size_t nextToConnect = 0;
-    int pending = 0;                        // connecting or registering
+    int pending = 0; // connecting or registering
     int concurrency = 64;
     long expectedPerSub = 0;
 
@@ -327,7 +358,8 @@ struct Worker {
     void flush(Conn *c)
     {
         while (c->outPos < c->out.size()) {
-            ssize_t n = send(c->fd, c->out.data() + c->outPos, c->out.size() - c->outPos, MSG_NOSIGNAL);
+            ssize_t n =
+                send(c->fd, c->out.data() + c->outPos, c->out.size() - c->outPos, MSG_NOSIGNAL);
             if (n > 0) {
                 c->outPos += size_t(n);
             } else if (n < 0 && errno == EINTR) {
@@ -355,9 +387,10 @@ struct Worker {
             if (c->publisher)
                 break;
             {
-                std::string reg = "{\"type\":\"register\",\"clientId\":\"lg-" + std::to_string(c->index) +
-                                  "\",\"user\":\"bench\",\"subscriptions\":[{\"application\":\"" + opt.app +
-                                  "\",\"channels\":[\"" + channelName(c->channel) +
+                std::string reg = "{\"type\":\"register\",\"clientId\":\"lg-" +
+                                  std::to_string(c->index) +
+                                  "\",\"user\":\"bench\",\"subscriptions\":[{\"application\":\"" +
+                                  opt.app + "\",\"channels\":[\"" + channelName(c->channel) +
                                   "\"]}],\"fetchLast\":" + std::to_string(opt.fetchLast) + "}";
                 sendFrame(c, bench::Text, reg);
             }
@@ -439,7 +472,8 @@ struct Worker {
             std::string_view line = s.substr(pos, eol - pos);
             if (line.starts_with("MSG "sv)) {
                 size_t sp = line.rfind(' ');
-                size_t len = size_t(std::strtoul(std::string(line.substr(sp + 1)).c_str(), nullptr, 10));
+                size_t len =
+                    size_t(std::strtoul(std::string(line.substr(sp + 1)).c_str(), nullptr, 10));
                 if (s.size() < eol + 2 + len + 2)
                     break;
                 record(c, s.substr(eol + 2, len));
@@ -674,26 +708,31 @@ struct Worker {
 };
 
 // ---------------------------------------------------------------- publisher
-struct Publisher {
+struct Publisher
+{
     int ep = -1;
     std::vector<std::unique_ptr<Conn>> conns;
-    Worker ws;               // reuses the WebSocket machinery for nats / mqtt publishers
-    long next = 0;           // next sequence to publish
-    long answered = 0;       // herald: responses received (or nats/mqtt: written)
+    Worker ws;         // reuses the WebSocket machinery for nats / mqtt publishers
+    long next = 0;     // next sequence to publish
+    long answered = 0; // herald: responses received (or nats/mqtt: written)
     int64_t t0 = 0;
     std::string firstError;
 
-    int channelFor(long seq) const { return opt.mode == Mode::Channels ? int(seq % opt.subscribers) : 0; }
+    int channelFor(long seq) const
+    {
+        return opt.mode == Mode::Channels ? int(seq % opt.subscribers) : 0;
+    }
 
     std::string heraldRequest(long seq)
     {
         const int64_t us = nowUs();
-        std::string body = "{\"application\":\"" + opt.app + "\",\"channel\":\"" + channelName(channelFor(seq)) +
-                           "\",\"title\":\"t\",\"message\":\"" + messageText(us, seq) +
+        std::string body = "{\"application\":\"" + opt.app + "\",\"channel\":\"" +
+                           channelName(channelFor(seq)) + "\",\"title\":\"t\",\"message\":\"" +
+                           messageText(us, seq) +
                            "\",\"persistent\":" + (opt.persistent ? "true" : "false") + "}";
         return "POST /api/v1/notifications HTTP/1.1\r\nHost: " + opt.host +
-               "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
-               body;
+               "\r\nContent-Type: application/json\r\nContent-Length: " +
+               std::to_string(body.size()) + "\r\n\r\n" + body;
     }
 
     std::string wireMessage(long seq)
@@ -702,7 +741,8 @@ struct Publisher {
         std::string text = messageText(us, seq);
         const int ch = channelFor(seq);
         if (opt.proto == Proto::Nats) {
-            std::string s = "PUB " + natsSubject(ch) + " " + std::to_string(text.size()) + "\r\n" + text + "\r\n";
+            std::string s = "PUB " + natsSubject(ch) + " " + std::to_string(text.size()) + "\r\n" +
+                            text + "\r\n";
             return s;
         }
         return mqttPublish(mqttTopic(ch), text);
@@ -740,16 +780,19 @@ struct Publisher {
                         e = head.size();
                     std::string_view line = head.substr(p, e - p);
                     if (line.size() > 15 && strncasecmp(line.data(), "content-length:", 15) == 0)
-                        clen = size_t(std::strtoul(std::string(line.substr(15)).c_str(), nullptr, 10));
+                        clen =
+                            size_t(std::strtoul(std::string(line.substr(15)).c_str(), nullptr, 10));
                     p = e + 2;
                 }
             }
             if (c->in.size() < end + 4 + clen)
                 return;
-            const bool ok = c->in.compare(0, 12, "HTTP/1.1 201") == 0 || c->in.compare(0, 12, "HTTP/1.1 200") == 0;
+            const bool ok = c->in.compare(0, 12, "HTTP/1.1 201") == 0 ||
+                            c->in.compare(0, 12, "HTTP/1.1 200") == 0;
             if (!ok) {
                 gPublishErrors.fetch_add(1);
-                noteError(std::string_view(c->in.data(), std::min<size_t>(c->in.size(), end + 4 + clen)));
+                noteError(
+                    std::string_view(c->in.data(), std::min<size_t>(c->in.size(), end + 4 + clen)));
             } else {
                 gPublished.fetch_add(1, std::memory_order_relaxed);
             }
@@ -774,8 +817,10 @@ struct Publisher {
     void fillStream(Conn *c)
     {
         // Fire and forget, but never more than 64 KiB queued in the generator.
-        while (c->fd >= 0 && c->state == State::Ready && c->out.size() - c->outPos < 65536 && due()) {
-            ws.sendFrame(c, opt.proto == Proto::Nats ? bench::Text : bench::Binary, wireMessage(next));
+        while (c->fd >= 0 && c->state == State::Ready && c->out.size() - c->outPos < 65536 &&
+               due()) {
+            ws.sendFrame(c, opt.proto == Proto::Nats ? bench::Text : bench::Binary,
+                         wireMessage(next));
             notePublished();
             ++answered;
             gPublished.fetch_add(1, std::memory_order_relaxed);
@@ -909,8 +954,8 @@ struct Publisher {
 };
 
 // ---------------------------------------------------------------- setup over plain HTTP
-bool httpRequest(const std::string &method, const std::string &path, const std::string &body, int &status,
-                 std::string *response = nullptr)
+bool httpRequest(const std::string &method, const std::string &path, const std::string &body,
+                 int &status, std::string *response = nullptr)
 {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || connect(fd, reinterpret_cast<sockaddr *>(&serverAddr), sizeof serverAddr) < 0) {
@@ -918,9 +963,10 @@ bool httpRequest(const std::string &method, const std::string &path, const std::
             close(fd);
         return false;
     }
-    std::string req = method + " " + path + " HTTP/1.1\r\nHost: " + opt.host +
-                      "\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: " +
-                      std::to_string(body.size()) + "\r\n\r\n" + body;
+    std::string req =
+        method + " " + path + " HTTP/1.1\r\nHost: " + opt.host +
+        "\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body;
     send(fd, req.data(), req.size(), MSG_NOSIGNAL);
     std::string in;
     char buf[8192];
@@ -990,7 +1036,8 @@ double selfCpuSeconds()
 {
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);
-    return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+    return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 double percentileMs(std::vector<uint32_t> &v, double q)
@@ -1002,17 +1049,24 @@ double percentileMs(std::vector<uint32_t> &v, double q)
     return v[k] / 1000.0;
 }
 
-const char *modeName(Mode m) { return m == Mode::Fanout ? "fanout" : m == Mode::Channels ? "channels" : "idle"; }
-const char *protoName(Proto p) { return p == Proto::Herald ? "herald" : p == Proto::Nats ? "nats" : "mqtt"; }
+const char *modeName(Mode m)
+{
+    return m == Mode::Fanout ? "fanout" : m == Mode::Channels ? "channels" : "idle";
+}
+const char *protoName(Proto p)
+{
+    return p == Proto::Herald ? "herald" : p == Proto::Nats ? "nats" : "mqtt";
+}
 
 void usage()
 {
-    std::fprintf(stderr,
-                 "usage: herald-loadgen --mode fanout|channels|idle --proto herald|nats|mqtt --port P\n"
-                 "  [--host 127.0.0.1] [--subscribers N] [--messages M] [--rate PER_S] [--publishers K]\n"
-                 "  [--pipeline D] [--threads T] [--server-pid PID] [--hold S] [--drain-ms MS]\n"
-                 "  [--connect-concurrency C] [--payload BYTES] [--fetch-last N] [--persistent]\n"
-                 "  [--app NAME] [--label TEXT] [--timeout S]\n");
+    std::fprintf(
+        stderr,
+        "usage: herald-loadgen --mode fanout|channels|idle --proto herald|nats|mqtt --port P\n"
+        "  [--host 127.0.0.1] [--subscribers N] [--messages M] [--rate PER_S] [--publishers K]\n"
+        "  [--pipeline D] [--threads T] [--server-pid PID] [--hold S] [--drain-ms MS]\n"
+        "  [--connect-concurrency C] [--payload BYTES] [--fetch-last N] [--persistent]\n"
+        "  [--app NAME] [--label TEXT] [--timeout S]\n");
     std::exit(2);
 }
 
@@ -1027,31 +1081,57 @@ void parseArgs(int argc, char **argv)
         };
         if (a == "--mode") {
             std::string v = val();
-            opt.mode = v == "fanout" ? Mode::Fanout : v == "channels" ? Mode::Channels : v == "idle" ? Mode::Idle : (usage(), Mode::Idle);
+            opt.mode = v == "fanout"     ? Mode::Fanout
+                       : v == "channels" ? Mode::Channels
+                       : v == "idle"     ? Mode::Idle
+                                         : (usage(), Mode::Idle);
         } else if (a == "--proto") {
             std::string v = val();
-            opt.proto = v == "herald" ? Proto::Herald : v == "nats" ? Proto::Nats : v == "mqtt" ? Proto::Mqtt : (usage(), Proto::Herald);
-        } else if (a == "--host") opt.host = val();
-        else if (a == "--port") opt.port = std::stoi(val());
-        else if (a == "--subscribers") opt.subscribers = std::stoi(val());
-        else if (a == "--messages") opt.messages = std::stol(val());
-        else if (a == "--rate") opt.rate = std::stod(val());
-        else if (a == "--publishers") opt.publishers = std::stoi(val());
-        else if (a == "--pipeline") opt.pipeline = std::stoi(val());
-        else if (a == "--threads") opt.threads = std::stoi(val());
-        else if (a == "--server-pid") opt.serverPid = std::stoi(val());
-        else if (a == "--hold") opt.hold = std::stod(val());
-        else if (a == "--drain-ms") opt.drainMs = std::stoi(val());
-        else if (a == "--connect-concurrency") opt.connectConcurrency = std::stoi(val());
-        else if (a == "--payload") opt.payload = std::stoi(val());
-        else if (a == "--fetch-last") opt.fetchLast = std::stoi(val());
-        else if (a == "--persistent") opt.persistent = true;
-        else if (a == "--app") opt.app = val();
-        else if (a == "--label") opt.label = val();
-        else if (a == "--timeout") opt.timeout = std::stod(val());
-        else usage();
+            opt.proto = v == "herald" ? Proto::Herald
+                        : v == "nats" ? Proto::Nats
+                        : v == "mqtt" ? Proto::Mqtt
+                                      : (usage(), Proto::Herald);
+        } else if (a == "--host")
+            opt.host = val();
+        else if (a == "--port")
+            opt.port = std::stoi(val());
+        else if (a == "--subscribers")
+            opt.subscribers = std::stoi(val());
+        else if (a == "--messages")
+            opt.messages = std::stol(val());
+        else if (a == "--rate")
+            opt.rate = std::stod(val());
+        else if (a == "--publishers")
+            opt.publishers = std::stoi(val());
+        else if (a == "--pipeline")
+            opt.pipeline = std::stoi(val());
+        else if (a == "--threads")
+            opt.threads = std::stoi(val());
+        else if (a == "--server-pid")
+            opt.serverPid = std::stoi(val());
+        else if (a == "--hold")
+            opt.hold = std::stod(val());
+        else if (a == "--drain-ms")
+            opt.drainMs = std::stoi(val());
+        else if (a == "--connect-concurrency")
+            opt.connectConcurrency = std::stoi(val());
+        else if (a == "--payload")
+            opt.payload = std::stoi(val());
+        else if (a == "--fetch-last")
+            opt.fetchLast = std::stoi(val());
+        else if (a == "--persistent")
+            opt.persistent = true;
+        else if (a == "--app")
+            opt.app = val();
+        else if (a == "--label")
+            opt.label = val();
+        else if (a == "--timeout")
+            opt.timeout = std::stod(val());
+        else
+            usage();
     }
-    if (opt.port <= 0 || opt.subscribers < 1 || opt.threads < 1 || opt.publishers < 1 || opt.pipeline < 1)
+    if (opt.port <= 0 || opt.subscribers < 1 || opt.threads < 1 || opt.publishers < 1 ||
+        opt.pipeline < 1)
         usage();
 }
 
@@ -1075,17 +1155,20 @@ int main(int argc, char **argv)
     if (opt.proto == Proto::Herald) {
         int status = 0;
         std::string resp;
-        if (!httpRequest("PUT", "/api/v1/applications/" + opt.app, "{\"title\":\"Bench\"}", status, &resp) ||
+        if (!httpRequest("PUT", "/api/v1/applications/" + opt.app, "{\"title\":\"Bench\"}", status,
+                         &resp) ||
             (status != 200 && status != 201)) {
-            std::fprintf(stderr, "herald-loadgen: cannot create application %s (status %d)\n%s\n", opt.app.c_str(),
-                         status, resp.c_str());
+            std::fprintf(stderr, "herald-loadgen: cannot create application %s (status %d)\n%s\n",
+                         opt.app.c_str(), status, resp.c_str());
             return 2;
         }
         // Channels auto-create on publish; create them up front so that registering never
         // races the first publish.
-        const int channels = opt.mode == Mode::Channels || opt.mode == Mode::Idle ? opt.subscribers : 1;
+        const int channels =
+            opt.mode == Mode::Channels || opt.mode == Mode::Idle ? opt.subscribers : 1;
         for (int c = 0; c < channels; ++c) {
-            if (!httpRequest("PUT", "/api/v1/applications/" + opt.app + "/channels/" + channelName(c),
+            if (!httpRequest("PUT",
+                             "/api/v1/applications/" + opt.app + "/channels/" + channelName(c),
                              "{\"title\":\"" + channelName(c) + "\"}", status) ||
                 (status != 200 && status != 201)) {
                 std::fprintf(stderr, "herald-loadgen: cannot create channel %s (status %d)\n",
@@ -1107,9 +1190,10 @@ int main(int argc, char **argv)
         w->concurrency = std::max(1, opt.connectConcurrency / opt.threads);
         workers.push_back(std::move(w));
     }
-    const long perSub = opt.mode == Mode::Fanout   ? opt.messages
-                        : opt.mode == Mode::Channels ? (opt.messages + opt.subscribers - 1) / opt.subscribers
-                                                     : 0;
+    const long perSub = opt.mode == Mode::Fanout ? opt.messages
+                        : opt.mode == Mode::Channels
+                            ? (opt.messages + opt.subscribers - 1) / opt.subscribers
+                            : 0;
     for (int i = 0; i < opt.subscribers; ++i) {
         auto c = std::make_unique<Conn>();
         c->index = i;
@@ -1137,7 +1221,8 @@ int main(int argc, char **argv)
         if (done >= opt.subscribers)
             break;
         if (nowUs() - lastMove > 10'000'000 || nowUs() - tConnect > int64_t(opt.timeout * 1e6)) {
-            std::fprintf(stderr, "herald-loadgen: only %ld of %d subscribers registered\n", r, opt.subscribers);
+            std::fprintf(stderr, "herald-loadgen: only %ld of %d subscribers registered\n", r,
+                         opt.subscribers);
             break;
         }
         usleep(2000);
@@ -1166,7 +1251,8 @@ int main(int argc, char **argv)
             return 2;
         }
         std::thread pt([&pub] { pub.run(); });
-        const long expected = opt.mode == Mode::Fanout ? long(registered) * opt.messages : opt.messages;
+        const long expected =
+            opt.mode == Mode::Fanout ? long(registered) * opt.messages : opt.messages;
         // Wait for the publisher to finish, then for deliveries to stop arriving.
         pt.join();
         published = gPublished.load();
@@ -1207,7 +1293,8 @@ int main(int argc, char **argv)
                 continue;
             long expectedHere = perSub;
             if (opt.mode == Mode::Channels)
-                expectedHere = opt.messages / opt.subscribers + (c->channel < opt.messages % opt.subscribers ? 1 : 0);
+                expectedHere = opt.messages / opt.subscribers +
+                               (c->channel < opt.messages % opt.subscribers ? 1 : 0);
             // A subscriber that never registered lost everything (it counts as lost, too).
             lost += std::max(0L, expectedHere - c->distinct);
             dups += c->dups;
@@ -1230,31 +1317,38 @@ int main(int argc, char **argv)
     const double p50 = percentileMs(lat, 0.50), p99 = percentileMs(lat, 0.99);
     const double pmax = lat.empty() ? -1 : *std::max_element(lat.begin(), lat.end()) / 1000.0;
     const double r50 = percentileMs(reg, 0.50), r99 = percentileMs(reg, 0.99);
-    const long rssPerConnB = (idleRss > 0 && baseRss > 0 && held > 0) ? (idleRss - baseRss) * 1024 / held : -1;
+    const long rssPerConnB =
+        (idleRss > 0 && baseRss > 0 && held > 0) ? (idleRss - baseRss) * 1024 / held : -1;
 
-    std::printf("{\"label\":\"%s\",\"mode\":\"%s\",\"proto\":\"%s\",\"subscribers\":%d,\"registered\":%ld,"
-                "\"messages\":%ld,\"rate\":%g,\"publishers\":%d,\"payload\":%d,\"published\":%ld,"
-                "\"publish_errors\":%ld,\"received\":%ld,\"lost\":%ld,\"duplicates\":%ld,\"foreign\":%ld,"
-                "\"deliveries_per_s\":%.0f,\"publishes_per_s\":%.0f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
-                "\"max_ms\":%.3f,\"register_s\":%.3f,\"registrations_per_s\":%.0f,\"register_p50_ms\":%.3f,"
-                "\"register_p99_ms\":%.3f,\"connect_failures\":%ld,\"closed_by_server\":%ld,\"errors\":%ld,"
-                "\"held\":%ld,\"server_rss_base_kb\":%ld,\"server_rss_kb\":%ld,\"server_rss_idle_kb\":%ld,"
-                "\"rss_per_conn_bytes\":%ld,\"gen_cpu_s\":%.3f,\"server_cpu_s\":%.3f,\"duration_s\":%.3f}\n",
-                opt.label.c_str(), modeName(opt.mode), protoName(opt.proto), opt.subscribers, registered,
-                opt.messages, opt.rate, opt.publishers, opt.payload, published, gPublishErrors.load(), received,
-                lost, dups, foreign, deliveriesPerS, publishesPerS, p50, p99, pmax, regSpan,
-                regSpan > 0 ? registered / regSpan : 0, r50, r99, gConnectFailures.load(), gClosedByServer.load(),
-                gErrors.load(), held, baseRss, endRss, idleRss, rssPerConnB, genCpu, srvCpu,
-                (tEnd - tConnect) / 1e6);
+    std::printf(
+        "{\"label\":\"%s\",\"mode\":\"%s\",\"proto\":\"%s\",\"subscribers\":%d,\"registered\":%ld,"
+        "\"messages\":%ld,\"rate\":%g,\"publishers\":%d,\"payload\":%d,\"published\":%ld,"
+        "\"publish_errors\":%ld,\"received\":%ld,\"lost\":%ld,\"duplicates\":%ld,\"foreign\":%ld,"
+        "\"deliveries_per_s\":%.0f,\"publishes_per_s\":%.0f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
+        "\"max_ms\":%.3f,\"register_s\":%.3f,\"registrations_per_s\":%.0f,\"register_p50_ms\":%.3f,"
+        "\"register_p99_ms\":%.3f,\"connect_failures\":%ld,\"closed_by_server\":%ld,\"errors\":%ld,"
+        "\"held\":%ld,\"server_rss_base_kb\":%ld,\"server_rss_kb\":%ld,\"server_rss_idle_kb\":%ld,"
+        "\"rss_per_conn_bytes\":%ld,\"gen_cpu_s\":%.3f,\"server_cpu_s\":%.3f,\"duration_s\":%.3f}"
+        "\n",
+        opt.label.c_str(), modeName(opt.mode), protoName(opt.proto), opt.subscribers, registered,
+        opt.messages, opt.rate, opt.publishers, opt.payload, published, gPublishErrors.load(),
+        received, lost, dups, foreign, deliveriesPerS, publishesPerS, p50, p99, pmax, regSpan,
+        regSpan > 0 ? registered / regSpan : 0, r50, r99, gConnectFailures.load(),
+        gClosedByServer.load(), gErrors.load(), held, baseRss, endRss, idleRss, rssPerConnB, genCpu,
+        srvCpu, (tEnd - tConnect) / 1e6);
     std::fflush(stdout);
     if (opt.mode == Mode::Idle)
-        std::fprintf(stderr, "%s idle %s: %ld/%d held, server RSS %ld -> %ld kB, %ld B per connection\n",
-                     opt.label.c_str(), protoName(opt.proto), held, opt.subscribers, baseRss, idleRss, rssPerConnB);
+        std::fprintf(stderr,
+                     "%s idle %s: %ld/%d held, server RSS %ld -> %ld kB, %ld B per connection\n",
+                     opt.label.c_str(), protoName(opt.proto), held, opt.subscribers, baseRss,
+                     idleRss, rssPerConnB);
     else
         std::fprintf(stderr,
-                     "%s %s %s: %d subs, %ld/%ld published (%.0f/s), %ld received (%.0f/s), lost %ld, dup %ld, "
+                     "%s %s %s: %d subs, %ld/%ld published (%.0f/s), %ld received (%.0f/s), lost "
+                     "%ld, dup %ld, "
                      "p50 %.2f ms, p99 %.2f ms; cpu gen %.2f s, server %.2f s\n",
-                     opt.label.c_str(), modeName(opt.mode), protoName(opt.proto), opt.subscribers, published,
-                     opt.messages, publishesPerS, received, deliveriesPerS, lost, dups, p50, p99, genCpu, srvCpu);
+                     opt.label.c_str(), modeName(opt.mode), protoName(opt.proto), opt.subscribers,
+                     published, opt.messages, publishesPerS, received, deliveriesPerS, lost, dups,
+                     p50, p99, genCpu, srvCpu);
     return registered < opt.subscribers ? 3 : 0;
 }

@@ -27,7 +27,8 @@ using namespace std::string_view_literals;
 
 namespace {
 
-struct Conn {
+struct Conn
+{
     int fd = -1;
     bool ws = false;
     bool dirty = false; // has queued output, in the flush list
@@ -89,8 +90,13 @@ std::string jsonField(std::string_view body, std::string_view key)
 
 void respond(Conn *c, int status, const std::string &body)
 {
-    std::string s = "HTTP/1.1 " + std::to_string(status) + (status == 201 ? " Created" : status == 200 ? " OK" : " Error") +
-                    "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    std::string s =
+        "HTTP/1.1 " + std::to_string(status) +
+        (status == 201   ? " Created"
+         : status == 200 ? " OK"
+                         : " Error") +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+        "\r\n\r\n" + body;
     queue(c, s);
 }
 
@@ -99,8 +105,9 @@ void publish(Conn *c, std::string_view body)
     const std::string app = jsonField(body, "application"), channel = jsonField(body, "channel");
     const std::string message = jsonField(body, "message");
     const long id = nextId++;
-    std::string json = "{\"id\":" + std::to_string(id) + ",\"application\":\"" + app + "\",\"channel\":\"" + channel +
-                       "\",\"title\":\"t\",\"message\":\"" + message + "\",\"persistent\":false}";
+    std::string json = "{\"id\":" + std::to_string(id) + ",\"application\":\"" + app +
+                       "\",\"channel\":\"" + channel + "\",\"title\":\"t\",\"message\":\"" +
+                       message + "\",\"persistent\":false}";
     std::string frameText = "{\"type\":\"notification\",\"data\":" + json + "}";
     std::string frame;
     bench::appendFrame(frame, bench::Text, frameText.data(), frameText.size(), 0); // encoded once
@@ -128,7 +135,8 @@ void onWsMessage(Conn *c, std::string_view m)
     c->slot = v.size();
     v.push_back(c);
     std::string reg;
-    const std::string a = "{\"type\":\"registered\",\"sessionId\":\"x\",\"node\":0}", b = "{\"type\":\"backlogDone\"}";
+    const std::string a = "{\"type\":\"registered\",\"sessionId\":\"x\",\"node\":0}",
+                      b = "{\"type\":\"backlogDone\"}";
     bench::appendFrame(reg, bench::Text, a.data(), a.size(), 0);
     bench::appendFrame(reg, bench::Text, b.data(), b.size(), 0);
     queue(c, reg);
@@ -173,8 +181,10 @@ size_t onBytes(Conn *c)
         std::string_view body = s.substr(end + 4, clen);
         pos += end + 4 + clen;
         if (head.starts_with("GET /api/v1/ws"sv)) {
-            queue(c, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                     "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n");
+            queue(
+                c,
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n");
             c->ws = true;
         } else if (head.starts_with("POST /api/v1/notifications"sv)) {
             publish(c, body);

@@ -9,10 +9,19 @@
 
 namespace bench {
 
-enum Opcode : uint8_t { Continuation = 0, Text = 1, Binary = 2, Close = 8, Ping = 9, Pong = 10 };
+enum Opcode : uint8_t
+{
+    Continuation = 0,
+    Text = 1,
+    Binary = 2,
+    Close = 8,
+    Ping = 9,
+    Pong = 10
+};
 
 // Appends one frame (FIN set). A client masks with `mask` (non-zero), a server does not.
-inline void appendFrame(std::string &out, uint8_t opcode, const char *data, size_t len, uint32_t mask)
+inline void appendFrame(std::string &out, uint8_t opcode, const char *data, size_t len,
+                        uint32_t mask)
 {
     char head[14];
     size_t h = 0;
@@ -45,12 +54,13 @@ inline void appendFrame(std::string &out, uint8_t opcode, const char *data, size
     }
 }
 
-struct Frame {
+struct Frame
+{
     bool fin = false;
     uint8_t opcode = 0;
     const char *payload = nullptr; // unmasked in place
     size_t len = 0;
-    size_t consumed = 0;           // bytes of the buffer this frame used
+    size_t consumed = 0; // bytes of the buffer this frame used
 };
 
 // Parses one frame at buf[0..n). Returns false when incomplete. Unmasks in place.
