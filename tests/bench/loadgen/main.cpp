@@ -1,0 +1,272 @@
+// herald-loadgen: a load generator for herald-syncd and, with the same code paths, for the
+// reference brokers (nats-server and mosquitto over their WebSocket listeners).
+//
+// Plain epoll, non-blocking sockets, edge-triggered, many connections per thread, no Qt:
+// the generator must never be what limits a measurement (see docs/PERFORMANCE.md for the
+// check against herald-trivial-server).
+//
+// Every published message carries "@@<publish time in µs, CLOCK_MONOTONIC>.<sequence>@@";
+// every subscriber parses it, so latency is end to end (producer write -> subscriber read)
+// and each subscriber counts what it lost and what it received twice.
+//
+// Modes
+//   fanout    N subscribers on one channel; M publishes (max speed, or --rate per second)
+//   channels  N subscribers, each on its own channel; M publishes spread round robin over
+//             the channels through --publishers keep-alive connections
+//   idle      N registered connections held for --hold seconds; server RSS from
+//             /proc/<--server-pid>/status
+// Protocols: herald (REST publish + native WebSocket), nats (WebSocket listener, text
+// protocol), mqtt (mosquitto's WebSocket listener, MQTT 3.1.1, QoS 0).
+//
+// Output: one JSON line on stdout, one human line on stderr. Exit code 0 unless setup
+// failed (lost messages are reported, not an error: the caller decides).
+
+#include "net.h"
+#include "options.h"
+#include "procstats.h"
+#include "protocol.h"
+#include "publisher.h"
+#include "shared.h"
+#include "worker.h"
+
+#include <algorithm>
+#include <arpa/inet.h>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+using namespace loadgen;
+
+namespace {
+
+double percentileMs(std::vector<uint32_t> &v, double q)
+{
+    if (v.empty())
+        return -1;
+    size_t k = std::min(v.size() - 1, size_t(q * double(v.size())));
+    std::nth_element(v.begin(), v.begin() + long(k), v.end());
+    return v[k] / 1000.0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    parseArgs(argc, argv);
+    rlimit rl{};
+    getrlimit(RLIMIT_NOFILE, &rl);
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+
+    serverAddr.sin_family = AF_INET;
+    serverAddr.sin_port = htons(uint16_t(opt.port));
+    if (inet_pton(AF_INET, opt.host.c_str(), &serverAddr.sin_addr) != 1) {
+        std::fprintf(stderr, "herald-loadgen: --host must be an IPv4 address\n");
+        return 2;
+    }
+
+    if (opt.proto == Proto::Herald) {
+        int status = 0;
+        std::string resp;
+        if (!httpRequest("PUT", "/api/v1/applications/" + opt.app, "{\"title\":\"Bench\"}", status,
+                         &resp) ||
+            (status != 200 && status != 201)) {
+            std::fprintf(stderr, "herald-loadgen: cannot create application %s (status %d)\n%s\n",
+                         opt.app.c_str(), status, resp.c_str());
+            return 2;
+        }
+        // Channels auto-create on publish; create them up front so that registering never
+        // races the first publish.
+        const int channels =
+            opt.mode == Mode::Channels || opt.mode == Mode::Idle ? opt.subscribers : 1;
+        for (int c = 0; c < channels; ++c) {
+            if (!httpRequest("PUT",
+                             "/api/v1/applications/" + opt.app + "/channels/" + channelName(c),
+                             "{\"title\":\"" + channelName(c) + "\"}", status) ||
+                (status != 200 && status != 201)) {
+                std::fprintf(stderr, "herald-loadgen: cannot create channel %s (status %d)\n",
+                             channelName(c).c_str(), status);
+                return 2;
+            }
+        }
+    }
+
+    const long baseRss = opt.serverPid ? procStatusKb(opt.serverPid, "VmRSS") : -1;
+
+    // Subscribers, spread over the worker threads.
+    std::vector<std::unique_ptr<Worker>> workers;
+    for (int t = 0; t < opt.threads; ++t) {
+        auto w = std::make_unique<Worker>();
+        w->ep = epoll_create1(EPOLL_CLOEXEC);
+        if (w->ep < 0)
+            die("epoll_create1");
+        w->concurrency = std::max(1, opt.connectConcurrency / opt.threads);
+        workers.push_back(std::move(w));
+    }
+    const long perSub = opt.mode == Mode::Fanout ? opt.messages
+                        : opt.mode == Mode::Channels
+                            ? (opt.messages + opt.subscribers - 1) / opt.subscribers
+                            : 0;
+    for (int i = 0; i < opt.subscribers; ++i) {
+        auto c = std::make_unique<Conn>();
+        c->index = i;
+        c->channel = opt.mode == Mode::Fanout ? 0 : i;
+        if (opt.mode != Mode::Idle)
+            c->seen.assign(size_t(perSub), 0);
+        workers[size_t(i % opt.threads)]->conns.push_back(std::move(c));
+    }
+
+    const int64_t tConnect = nowUs();
+    std::vector<std::thread> threads;
+    for (auto &w : workers)
+        threads.emplace_back([&w] { w->run(); });
+
+    // Wait until every subscriber is registered (or nothing moves for 10 s).
+    long lastReady = -1;
+    int64_t lastMove = nowUs();
+    for (;;) {
+        long r = gReady.load();
+        long done = r;
+        if (r != lastReady) {
+            lastReady = r;
+            lastMove = nowUs();
+        }
+        if (done >= opt.subscribers)
+            break;
+        if (nowUs() - lastMove > 10'000'000 || nowUs() - tConnect > int64_t(opt.timeout * 1e6)) {
+            std::fprintf(stderr, "herald-loadgen: only %ld of %d subscribers registered\n", r,
+                         opt.subscribers);
+            break;
+        }
+        usleep(2000);
+    }
+    const int64_t tReady = nowUs();
+    const long registered = gReady.load();
+
+    double genCpu0 = selfCpuSeconds();
+    double srvCpu0 = opt.serverPid ? procCpuSeconds(opt.serverPid) : -1;
+
+    long idleRss = -1;
+    int64_t tEnd = tReady;
+    long published = 0;
+    if (opt.mode == Mode::Idle) {
+        usleep(useconds_t(opt.hold * 1e6));
+        idleRss = opt.serverPid ? procStatusKb(opt.serverPid, "VmRSS") : -1;
+        tEnd = nowUs();
+    } else {
+        Publisher pub;
+        pub.ep = epoll_create1(EPOLL_CLOEXEC);
+        if (!pub.connectAll()) {
+            std::fprintf(stderr, "herald-loadgen: publisher connections failed\n");
+            gStop = true;
+            for (auto &t : threads)
+                t.join();
+            return 2;
+        }
+        std::thread pt([&pub] { pub.run(); });
+        const long expected =
+            opt.mode == Mode::Fanout ? long(registered) * opt.messages : opt.messages;
+        // Wait for the publisher to finish, then for deliveries to stop arriving.
+        pt.join();
+        published = gPublished.load();
+        int64_t lastProgress = nowUs();
+        long lastCount = -1;
+        while (gReceived.load() < expected) {
+            long r = gReceived.load();
+            if (r != lastCount) {
+                lastCount = r;
+                lastProgress = nowUs();
+            }
+            if (nowUs() - lastProgress > opt.drainMs * 1000)
+                break;
+            usleep(1000);
+        }
+        tEnd = nowUs();
+        for (auto &c : pub.conns)
+            if (c->fd >= 0)
+                close(c->fd);
+    }
+    const double genCpu = selfCpuSeconds() - genCpu0;
+    const double srvCpu = opt.serverPid ? procCpuSeconds(opt.serverPid) - srvCpu0 : -1;
+    const long endRss = opt.serverPid ? procStatusKb(opt.serverPid, "VmRSS") : -1;
+    const long held = gReady.load();
+
+    gStop = true;
+    for (auto &t : threads)
+        t.join();
+
+    // Aggregate.
+    std::vector<uint32_t> lat, reg;
+    long lost = 0, dups = 0, foreign = 0, received = 0;
+    for (auto &w : workers) {
+        lat.insert(lat.end(), w->latencies.begin(), w->latencies.end());
+        reg.insert(reg.end(), w->registerLatencies.begin(), w->registerLatencies.end());
+        for (auto &c : w->conns) {
+            if (opt.mode == Mode::Idle)
+                continue;
+            long expectedHere = perSub;
+            if (opt.mode == Mode::Channels)
+                expectedHere = opt.messages / opt.subscribers +
+                               (c->channel < opt.messages % opt.subscribers ? 1 : 0);
+            // A subscriber that never registered lost everything (it counts as lost, too).
+            lost += std::max(0L, expectedHere - c->distinct);
+            dups += c->dups;
+            foreign += c->foreign;
+            received += c->distinct + c->dups;
+        }
+    }
+    if (opt.mode != Mode::Idle) {
+        // Only what was accepted by the server counts as expected.
+        // (publish errors are reported separately)
+    }
+    const int64_t firstPub = gFirstPublishUs.load();
+    const int64_t lastDel = gLastDeliveryUs.load();
+    const int64_t lastPub = gLastPublishUs.load();
+    const double deliverySpan = firstPub && lastDel > firstPub ? (lastDel - firstPub) / 1e6 : 0;
+    const double publishSpan = firstPub && lastPub > firstPub ? (lastPub - firstPub) / 1e6 : 0;
+    const double deliveriesPerS = deliverySpan > 0 ? received / deliverySpan : 0;
+    const double publishesPerS = publishSpan > 0 ? published / publishSpan : 0;
+    const double regSpan = (tReady - tConnect) / 1e6;
+    const double p50 = percentileMs(lat, 0.50), p99 = percentileMs(lat, 0.99);
+    const double pmax = lat.empty() ? -1 : *std::max_element(lat.begin(), lat.end()) / 1000.0;
+    const double r50 = percentileMs(reg, 0.50), r99 = percentileMs(reg, 0.99);
+    const long rssPerConnB =
+        (idleRss > 0 && baseRss > 0 && held > 0) ? (idleRss - baseRss) * 1024 / held : -1;
+
+    std::printf(
+        "{\"label\":\"%s\",\"mode\":\"%s\",\"proto\":\"%s\",\"subscribers\":%d,\"registered\":%ld,"
+        "\"messages\":%ld,\"rate\":%g,\"publishers\":%d,\"payload\":%d,\"published\":%ld,"
+        "\"publish_errors\":%ld,\"received\":%ld,\"lost\":%ld,\"duplicates\":%ld,\"foreign\":%ld,"
+        "\"deliveries_per_s\":%.0f,\"publishes_per_s\":%.0f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
+        "\"max_ms\":%.3f,\"register_s\":%.3f,\"registrations_per_s\":%.0f,\"register_p50_ms\":%.3f,"
+        "\"register_p99_ms\":%.3f,\"connect_failures\":%ld,\"closed_by_server\":%ld,\"errors\":%ld,"
+        "\"held\":%ld,\"server_rss_base_kb\":%ld,\"server_rss_kb\":%ld,\"server_rss_idle_kb\":%ld,"
+        "\"rss_per_conn_bytes\":%ld,\"gen_cpu_s\":%.3f,\"server_cpu_s\":%.3f,\"duration_s\":%.3f}"
+        "\n",
+        opt.label.c_str(), modeName(opt.mode), protoName(opt.proto), opt.subscribers, registered,
+        opt.messages, opt.rate, opt.publishers, opt.payload, published, gPublishErrors.load(),
+        received, lost, dups, foreign, deliveriesPerS, publishesPerS, p50, p99, pmax, regSpan,
+        regSpan > 0 ? registered / regSpan : 0, r50, r99, gConnectFailures.load(),
+        gClosedByServer.load(), gErrors.load(), held, baseRss, endRss, idleRss, rssPerConnB, genCpu,
+        srvCpu, (tEnd - tConnect) / 1e6);
+    std::fflush(stdout);
+    if (opt.mode == Mode::Idle)
+        std::fprintf(stderr,
+                     "%s idle %s: %ld/%d held, server RSS %ld -> %ld kB, %ld B per connection\n",
+                     opt.label.c_str(), protoName(opt.proto), held, opt.subscribers, baseRss,
+                     idleRss, rssPerConnB);
+    else
+        std::fprintf(stderr,
+                     "%s %s %s: %d subs, %ld/%ld published (%.0f/s), %ld received (%.0f/s), lost "
+                     "%ld, dup %ld, "
+                     "p50 %.2f ms, p99 %.2f ms; cpu gen %.2f s, server %.2f s\n",
+                     opt.label.c_str(), modeName(opt.mode), protoName(opt.proto), opt.subscribers,
+                     published, opt.messages, publishesPerS, received, deliveriesPerS, lost, dups,
+                     p50, p99, genCpu, srvCpu);
+    return registered < opt.subscribers ? 3 : 0;
+}

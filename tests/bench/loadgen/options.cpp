@@ -1,0 +1,100 @@
+#include "options.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace loadgen {
+
+Options opt;
+
+namespace {
+
+void usage()
+{
+    std::fprintf(
+        stderr,
+        "usage: herald-loadgen --mode fanout|channels|idle --proto herald|nats|mqtt --port P\n"
+        "  [--host 127.0.0.1] [--subscribers N] [--messages M] [--rate PER_S] [--publishers K]\n"
+        "  [--pipeline D] [--threads T] [--server-pid PID] [--hold S] [--drain-ms MS]\n"
+        "  [--connect-concurrency C] [--payload BYTES] [--fetch-last N] [--persistent]\n"
+        "  [--app NAME] [--label TEXT] [--timeout S]\n");
+    std::exit(2);
+}
+
+} // namespace
+
+const char *modeName(Mode m)
+{
+    return m == Mode::Fanout ? "fanout" : m == Mode::Channels ? "channels" : "idle";
+}
+const char *protoName(Proto p)
+{
+    return p == Proto::Herald ? "herald" : p == Proto::Nats ? "nats" : "mqtt";
+}
+
+void parseArgs(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        auto val = [&]() -> std::string {
+            if (i + 1 >= argc)
+                usage();
+            return argv[++i];
+        };
+        if (a == "--mode") {
+            std::string v = val();
+            opt.mode = v == "fanout"     ? Mode::Fanout
+                       : v == "channels" ? Mode::Channels
+                       : v == "idle"     ? Mode::Idle
+                                         : (usage(), Mode::Idle);
+        } else if (a == "--proto") {
+            std::string v = val();
+            opt.proto = v == "herald" ? Proto::Herald
+                        : v == "nats" ? Proto::Nats
+                        : v == "mqtt" ? Proto::Mqtt
+                                      : (usage(), Proto::Herald);
+        } else if (a == "--host")
+            opt.host = val();
+        else if (a == "--port")
+            opt.port = std::stoi(val());
+        else if (a == "--subscribers")
+            opt.subscribers = std::stoi(val());
+        else if (a == "--messages")
+            opt.messages = std::stol(val());
+        else if (a == "--rate")
+            opt.rate = std::stod(val());
+        else if (a == "--publishers")
+            opt.publishers = std::stoi(val());
+        else if (a == "--pipeline")
+            opt.pipeline = std::stoi(val());
+        else if (a == "--threads")
+            opt.threads = std::stoi(val());
+        else if (a == "--server-pid")
+            opt.serverPid = std::stoi(val());
+        else if (a == "--hold")
+            opt.hold = std::stod(val());
+        else if (a == "--drain-ms")
+            opt.drainMs = std::stoi(val());
+        else if (a == "--connect-concurrency")
+            opt.connectConcurrency = std::stoi(val());
+        else if (a == "--payload")
+            opt.payload = std::stoi(val());
+        else if (a == "--fetch-last")
+            opt.fetchLast = std::stoi(val());
+        else if (a == "--persistent")
+            opt.persistent = true;
+        else if (a == "--app")
+            opt.app = val();
+        else if (a == "--label")
+            opt.label = val();
+        else if (a == "--timeout")
+            opt.timeout = std::stod(val());
+        else
+            usage();
+    }
+    if (opt.port <= 0 || opt.subscribers < 1 || opt.threads < 1 || opt.publishers < 1 ||
+        opt.pipeline < 1)
+        usage();
+}
+
+} // namespace loadgen

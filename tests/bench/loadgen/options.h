@@ -1,0 +1,54 @@
+// Command line of herald-loadgen: what to measure, against which server, how hard.
+#pragma once
+
+#include <string>
+
+namespace loadgen {
+
+enum class Mode
+{
+    Fanout,
+    Channels,
+    Idle
+};
+enum class Proto
+{
+    Herald,
+    Nats,
+    Mqtt
+};
+
+struct Options
+{
+    Mode mode = Mode::Fanout;
+    Proto proto = Proto::Herald;
+    std::string host = "127.0.0.1";
+    int port = 0;
+    int subscribers = 100;
+    long messages = 1000;
+    double rate = 0;    // publishes per second; 0 = as fast as the producer can
+    int publishers = 1; // publishing connections
+    int pipeline = 1;   // herald: requests in flight per publishing connection
+    int threads = 1;    // subscriber threads
+    int serverPid = 0;
+    double hold = 5;    // idle: seconds to hold the connections
+    int drainMs = 5000; // give up waiting for deliveries after this long without progress
+    int connectConcurrency = 128;
+    int payload = 64; // bytes of message text
+    int fetchLast = 0;
+    bool persistent = false;
+    std::string app = "bench";
+    std::string label;
+    double timeout = 600;
+};
+
+// The parsed command line; set once by parseArgs() before any thread starts.
+extern Options opt;
+
+// Fills `opt` from argv; prints the usage and exits with status 2 on anything invalid.
+void parseArgs(int argc, char **argv);
+
+const char *modeName(Mode m);
+const char *protoName(Proto p);
+
+} // namespace loadgen
