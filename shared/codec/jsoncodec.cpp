@@ -465,16 +465,24 @@ Result<ClientMessage> JsonCodec::decodeClientMessage(const QByteArray &frame) co
     if (*type == "register"_L1)
         return readRegister(*object, m_validator);
     if (*type == "ack"_L1) {
-        auto ids = readIdsField(*object);
+        auto ids = parseAckIds(*object);
         if (!ids)
             return tl::unexpected(ids.error());
-        if (auto valid = m_validator.checkIds(*ids, u"ids"_s); !valid)
-            return tl::unexpected(valid.error());
         return AckMessage{*ids};
     }
     if (*type == "ping"_L1)
         return PingMessage{};
     return unknownType(*type);
+}
+
+Result<QList<NotificationId>> JsonCodec::parseAckIds(const QJsonObject &object) const
+{
+    auto ids = readIdsField(object);
+    if (!ids)
+        return tl::unexpected(ids.error());
+    if (auto valid = m_validator.checkIds(*ids, u"ids"_s); !valid)
+        return tl::unexpected(valid.error());
+    return ids;
 }
 
 Result<ServerMessage> JsonCodec::decodeServerMessage(const QByteArray &frame) const

@@ -45,6 +45,9 @@ public:
     static QByteArray encode(const ClientMessage &message);
     Result<ClientMessage> decodeClientMessage(const QByteArray &frame) const;
     Result<ServerMessage> decodeServerMessage(const QByteArray &frame) const;
+    // The `ids` of an ack, from the WebSocket frame or the body of POST /api/v1/acks:
+    // 1..maxIdsPerAck valid ids.
+    Result<QList<NotificationId>> parseAckIds(const QJsonObject &object) const;
 
     // --- errors: {"error":{"code":"...","message":"..."}}
     static QByteArray errorBody(const Error &error);

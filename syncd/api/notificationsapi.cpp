@@ -216,14 +216,11 @@ void NotificationsApi::acknowledge(const HttpRequest &request, const Principal &
     auto user = actingUser(principal, body.value(QStringLiteral("user")).toString());
     if (!user)
         return responder.send(HttpResponse::error(user.error()));
-    // The WebSocket ack frame and this body share their shape; one decoder checks both.
-    QJsonObject frame = body;
-    frame.insert(QStringLiteral("type"), QStringLiteral("ack"));
-    auto decoded =
-        m_api.json.decodeClientMessage(QJsonDocument(frame).toJson(QJsonDocument::Compact));
-    if (!decoded)
-        return responder.send(HttpResponse::error(decoded.error()));
-    const QList<NotificationId> ids = std::get<AckMessage>(*decoded).ids;
+    // The WebSocket ack frame and this body share their shape, and their rules.
+    auto parsed = m_api.json.parseAckIds(body);
+    if (!parsed)
+        return responder.send(HttpResponse::error(parsed.error()));
+    const QList<NotificationId> ids = *parsed;
     m_api.query<QList<NotificationId>>(
         responder,
         [user = *user, ids](SqlStore &store) { return store.acknowledge(user, ids, utcNow()); },

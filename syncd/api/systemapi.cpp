@@ -27,7 +27,8 @@ void SystemApi::addRoutes(Router &router)
                    m_api.metrics.storeOperations.store(m_api.store.operationsCommitted());
                    HttpResponse response;
                    response.contentType = "text/plain; version=0.0.4";
-                   response.body = m_api.metrics.render(m_api.config.nodeId);
+                   response.body =
+                       m_api.metrics.render(m_api.config.nodeId, m_api.hub.sessionCount());
                    responder.send(response);
                });
 }

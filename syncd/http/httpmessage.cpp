@@ -1,5 +1,6 @@
 #include "httpmessage.h"
 
+#include "auth/bearertoken.h"
 #include "codec/jsoncodec.h"
 
 namespace herald::syncd {
@@ -15,10 +16,7 @@ QByteArray HttpRequest::header(const QByteArray &lowercaseName) const
 
 QString HttpRequest::bearerToken() const
 {
-    const QByteArray authorization = header("authorization").trimmed();
-    if (authorization.size() > 7 && authorization.left(7).toLower() == "bearer ")
-        return QString::fromUtf8(authorization.mid(7).trimmed());
-    return query.queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded);
+    return syncd::bearerToken(header("authorization"), query);
 }
 
 bool HttpRequest::hasJsonContentType() const

@@ -13,7 +13,7 @@ void sample(QByteArray &out, const char *name, const char *type, const char *hel
 }
 } // namespace
 
-QByteArray Metrics::render(int node) const
+QByteArray Metrics::render(int node, qint64 sessionsOpen) const
 {
     const QByteArray labels = QByteArray("node=\"").append(QByteArray::number(node)).append('"');
     QByteArray out;
@@ -31,7 +31,7 @@ QByteArray Metrics::render(int node) const
     sample(out, "herald_sessions_opened_total", "counter", "WebSocket sessions opened",
            double(sessionsOpened.load()), labels);
     sample(out, "herald_sessions_open", "gauge", "WebSocket sessions open now",
-           double(sessionsOpen.load()), labels);
+           double(sessionsOpen), labels);
     sample(out, "herald_sessions_rejected_total", "counter",
            "WebSockets closed with 1013 because the connection cap was reached",
            double(sessionsRejectedOverCapacity.load()), labels);

@@ -16,14 +16,13 @@ struct Metrics
     std::atomic<quint64> deliveries{0};
     std::atomic<quint64> acknowledgements{0};
     std::atomic<quint64> sessionsOpened{0};
-    std::atomic<qint64> sessionsOpen{0};
     std::atomic<quint64> sessionsRejectedOverCapacity{0};
     std::atomic<quint64> sessionsDroppedSlow{0};
     std::atomic<quint64> storeBatches{0};
     std::atomic<quint64> storeOperations{0};
 
-    // `node` labels every sample; the store counters are read in by the caller.
-    QByteArray render(int node) const;
+    // `node` labels every sample; gauges owned elsewhere come in as arguments.
+    QByteArray render(int node, qint64 sessionsOpen) const;
 };
 
 } // namespace herald::syncd

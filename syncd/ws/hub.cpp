@@ -133,14 +133,12 @@ bool Hub::reserveSession()
         m_sessions.fetch_sub(1);
         return false;
     }
-    m_metrics->sessionsOpen.store(m_sessions.load());
     return true;
 }
 
 void Hub::releaseSession()
 {
     m_sessions.fetch_sub(1);
-    m_metrics->sessionsOpen.store(m_sessions.load());
 }
 
 } // namespace herald::syncd

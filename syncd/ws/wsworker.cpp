@@ -1,6 +1,7 @@
 #include "wsworker.h"
 
 #include "auth/authenticator.h"
+#include "auth/bearertoken.h"
 #include "metrics/metrics.h"
 #include "model/timestamps.h"
 #include "store/storethread.h"
@@ -104,7 +105,6 @@ void WsWorker::onNewWebSocket()
         session->connectedAt.start();
         session->lastHeardMs = nowMs();
         m_sessions.insert(session->id, session);
-        m_sessionOfSocket.insert(socket, session->id);
         const quint64 id = session->id;
         connect(socket, &QWebSocket::textMessageReceived, this,
                 [this, id](const QString &frame) { onFrame(id, frame); });
@@ -149,12 +149,7 @@ void WsWorker::onFrame(quint64 sessionId, const QString &frameText)
         QString token = reg->token;
         if (token.isEmpty()) {
             const QNetworkRequest request = session->socket->request();
-            const QByteArray authorization = request.rawHeader("Authorization").trimmed();
-            if (authorization.size() > 7 && authorization.left(7).toLower() == "bearer ")
-                token = QString::fromUtf8(authorization.mid(7).trimmed());
-            else
-                token = QUrlQuery(request.url())
-                            .queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded);
+            token = bearerToken(request.rawHeader("Authorization"), QUrlQuery(request.url()));
         }
         handleRegister(*session, *reg, token);
         return;
@@ -410,7 +405,6 @@ void WsWorker::onClosed(quint64 sessionId)
     if (!session)
         return;
     forget(*session);
-    m_sessionOfSocket.remove(session->socket);
     session->socket->disconnect(this);
     session->socket->deleteLater();
     session->socket = nullptr;

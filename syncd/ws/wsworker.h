@@ -83,7 +83,6 @@ private:
     HermesCodec m_hermes;
     QWebSocketServer *m_handshaker;
     QHash<quint64, std::shared_ptr<ClientSession>> m_sessions;
-    QHash<QWebSocket *, quint64> m_sessionOfSocket;
     QSet<QTcpSocket *> m_handshaking; // adopted, not yet upgraded
     QHash<QString, QSet<ClientSession *>> m_byChannel;
     QHash<QString, QSet<ClientSession *>> m_byUser;
