@@ -43,22 +43,13 @@ void readContent(FieldReader &r, Notification &n)
     n.tags = r.stringMap(u"tags"_s);
     n.url = r.string(u"url"_s);
 
-    const QJsonArray actions = r.array(u"actions"_s);
-    for (qsizetype i = 0; i < actions.size() && r.ok(); ++i) {
-        const QString path = indexPath(r.path(u"actions"_s), i);
-        if (!actions.at(i).isObject()) {
-            r.fail(path, u"must be an object"_s);
-            break;
-        }
-        FieldReader ar(actions.at(i).toObject(), path);
+    r.forEachObject(u"actions"_s, [&n](FieldReader &ar) {
         NotificationAction action;
         action.id = ar.requiredString(u"id"_s);
         action.label = ar.requiredString(u"label"_s);
         action.url = ar.string(u"url"_s);
-        if (!ar.ok())
-            r.fail(*ar.error());
         n.actions.append(action);
-    }
+    });
 
     n.recipients = r.stringList(u"recipients"_s);
     n.expiresAt = r.time(u"expiresAt"_s);
@@ -119,22 +110,13 @@ Result<ClientMessage> readRegister(const QJsonObject &object, const Validator &v
     m.user = r.string(u"user"_s);
     m.token = r.string(u"token"_s);
     r.require(u"subscriptions"_s);
-    const QJsonArray subscriptions = r.array(u"subscriptions"_s);
-    for (qsizetype i = 0; i < subscriptions.size() && r.ok(); ++i) {
-        const QString path = indexPath(u"subscriptions"_s, i);
-        if (!subscriptions.at(i).isObject()) {
-            r.fail(path, u"must be an object"_s);
-            break;
-        }
-        FieldReader sr(subscriptions.at(i).toObject(), path);
+    r.forEachObject(u"subscriptions"_s, [&m](FieldReader &sr) {
         Subscription subscription;
         subscription.application = sr.requiredString(u"application"_s);
         sr.require(u"channels"_s);
         subscription.channels = sr.stringList(u"channels"_s);
-        if (!sr.ok())
-            r.fail(*sr.error());
         m.subscriptions.append(subscription);
-    }
+    });
     m.fetchLast = clampToInt(r.integer(u"fetchLast"_s).value_or(0));
     m.lastNotificationId = r.id(u"lastNotificationId"_s);
     if (!r.ok())
@@ -386,33 +368,15 @@ Result<Application> JsonCodec::parseApplication(const QByteArray &body, const QS
     application.name = name;
     checkSameName(r, u"name"_s, name);
     application.title = r.string(u"title"_s);
-    const QJsonArray types = r.array(u"eventTypes"_s);
-    for (qsizetype i = 0; i < types.size() && r.ok(); ++i) {
-        const QString path = indexPath(u"eventTypes"_s, i);
-        if (!types.at(i).isObject()) {
-            r.fail(path, u"must be an object"_s);
-            break;
-        }
-        FieldReader tr(types.at(i).toObject(), path);
+    r.forEachObject(u"eventTypes"_s, [&application](FieldReader &tr) {
         EventType type;
         type.id = tr.requiredString(u"id"_s);
         type.title = tr.string(u"title"_s);
-        const QJsonArray levels = tr.array(u"levels"_s);
-        for (qsizetype l = 0; l < levels.size() && tr.ok(); ++l) {
-            const QString levelPath = indexPath(tr.path(u"levels"_s), l);
-            if (!levels.at(l).isObject()) {
-                tr.fail(levelPath, u"must be an object"_s);
-                break;
-            }
-            FieldReader lr(levels.at(l).toObject(), levelPath);
+        tr.forEachObject(u"levels"_s, [&type](FieldReader &lr) {
             type.levels.append(Level{lr.requiredString(u"id"_s), lr.string(u"title"_s)});
-            if (!lr.ok())
-                tr.fail(*lr.error());
-        }
-        if (!tr.ok())
-            r.fail(*tr.error());
+        });
         application.eventTypes.append(type);
-    }
+    });
     if (!r.ok())
         return r.unexpected();
     if (auto valid = m_validator.checkApplication(application); !valid)

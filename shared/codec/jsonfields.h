@@ -56,6 +56,9 @@ public:
     std::optional<qint64> integer(const QString &key);
     std::optional<NotificationId> id(const QString &key);
     QJsonArray array(const QString &key);
+    // Reads every element of the array `key` as an object, each with a reader of its own
+    // (path "key[i]"); stops at the first error, which becomes this reader's.
+    template <typename ReadItem> void forEachObject(const QString &key, ReadItem &&readItem);
     QJsonObject object(const QString &key);
     QStringList stringList(const QString &key);
     QMap<QString, QString> stringMap(const QString &key);
@@ -76,5 +79,22 @@ private:
     Keys m_keys;
     std::optional<Error> m_error;
 };
+
+template <typename ReadItem>
+void FieldReader::forEachObject(const QString &key, ReadItem &&readItem)
+{
+    const QJsonArray items = array(key);
+    for (qsizetype i = 0; i < items.size() && ok(); ++i) {
+        const QString itemPath = indexPath(path(key), i);
+        if (!items.at(i).isObject()) {
+            fail(itemPath, QStringLiteral("must be an object"));
+            return;
+        }
+        FieldReader item(items.at(i).toObject(), itemPath);
+        readItem(item);
+        if (!item.ok())
+            fail(*item.error());
+    }
+}
 
 } // namespace herald::json
