@@ -12,6 +12,7 @@ namespace herald::syncd {
 
 class Authenticator;
 class Hub;
+class Relay;
 struct Metrics;
 
 // What the REST handlers share: built once by the composition root, passed by reference.
@@ -20,6 +21,7 @@ struct ApiContext
     const Config &config;
     StoreThread &store;
     Hub &hub;
+    Relay &relay;
     Authenticator &authenticator;
     Metrics &metrics;
     IdGenerator &ids;

@@ -2,6 +2,7 @@
 
 #include "metrics/metrics.h"
 #include "model/timestamps.h"
+#include "relay/relay.h"
 #include "ws/hub.h"
 
 #include <QJsonArray>
@@ -88,11 +89,16 @@ void NotificationsApi::publish(QList<Notification> notifications, bool batch,
         },
         [this, batch, responder](QList<Notification> stored) {
             m_api.hub.publish(stored);
+            QList<Notification> transient;
             for (const Notification &n : stored) {
                 ++m_api.metrics.notificationsPublished;
-                if (!n.persistent)
+                if (!n.persistent) {
                     ++m_api.metrics.notificationsTransient;
+                    transient.append(n);
+                }
             }
+            // Persistent ones reach the peers from the store's relay log.
+            m_api.relay.publishTransient(transient);
             if (!batch)
                 return responder.send(
                     HttpResponse::json(201, QJsonDocument(JsonCodec::toJson(stored.first()))));

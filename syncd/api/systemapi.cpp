@@ -1,5 +1,7 @@
 #include "systemapi.h"
 
+#include "relay/peermetrics.h"
+
 #include "config-herald.h"
 #include "metrics/metrics.h"
 #include "ws/hub.h"
@@ -17,7 +19,8 @@ void SystemApi::addRoutes(Router &router)
                        {QStringLiteral("status"), QStringLiteral("ok")},
                        {QStringLiteral("node"), m_api.config.nodeId},
                        {QStringLiteral("version"), QStringLiteral(HERALD_VERSION)},
-                       {QStringLiteral("sessions"), m_api.hub.sessionCount()}};
+                       {QStringLiteral("sessions"), m_api.hub.sessionCount()},
+                       {QStringLiteral("peers"), peersToJson(m_api.relay.status())}};
                    responder.send(HttpResponse::json(200, QJsonDocument(health)));
                });
     router.add("GET", QStringLiteral("/metrics"), Router::Access::LoopbackOrAdmin,
@@ -28,7 +31,8 @@ void SystemApi::addRoutes(Router &router)
                    HttpResponse response;
                    response.contentType = "text/plain; version=0.0.4";
                    response.body =
-                       m_api.metrics.render(m_api.config.nodeId, m_api.hub.sessionCount());
+                       m_api.metrics.render(m_api.config.nodeId, m_api.hub.sessionCount()) +
+                       renderPeerMetrics(m_api.config.nodeId, m_api.relay.status());
                    responder.send(response);
                });
 }

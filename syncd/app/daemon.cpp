@@ -11,6 +11,7 @@
 #include "http/httpserver.h"
 #include "http/router.h"
 #include "model/timestamps.h"
+#include "relay/relay.h"
 #include "store/storethread.h"
 #include "ws/hub.h"
 #include "ws/upgradegate.h"
@@ -32,6 +33,8 @@ Daemon::Daemon(Config config, QObject *parent)
 
 Daemon::~Daemon()
 {
+    if (m_relay)
+        m_relay->stop();
     if (m_hub)
         m_hub->stop();
     if (m_store)
@@ -45,6 +48,7 @@ int Daemon::start()
     StoreOptions storeOptions;
     storeOptions.synchronous = m_config.synchronous;
     storeOptions.autoCreateChannels = m_config.autoCreateChannels;
+    storeOptions.nodeId = m_config.nodeId;
     auto store = StoreThread::start(m_config.database, storeOptions);
     if (!store) {
         qCCritical(lcApp).noquote()
@@ -60,10 +64,13 @@ int Daemon::start()
         qCWarning(lcApp) << "*** --no-auth: EVERY REQUEST ACTS AS ADMIN. Development only; never"
                             " expose this server. ***";
     m_hub = new Hub(m_config, m_store.get(), m_authenticator, &m_metrics, this);
+    m_relay = std::make_unique<Relay>(m_config, *m_store, *m_hub, m_metrics);
+    m_hub->setRelay(m_relay.get());
     m_hub->start();
+    m_relay->start();
 
     m_router = new Router(m_authenticator, this);
-    m_api.reset(new ApiContext{m_config, *m_store, *m_hub, *m_authenticator, m_metrics, m_ids,
+    m_api.reset(new ApiContext{m_config, *m_store, *m_hub, *m_relay, *m_authenticator, m_metrics, m_ids,
                                JsonCodec(m_config.limits), HermesCodec(m_config.limits), m_router});
     m_systemApi = std::make_unique<SystemApi>(*m_api);
     m_catalogApi = std::make_unique<CatalogApi>(*m_api);
@@ -120,7 +127,8 @@ void Daemon::shutDown(int signalNumber)
     m_stopping = true;
     qCInfo(lcApp) << "signal" << signalNumber << "- shutting down";
     m_http->stopAccepting();
-    m_hub->stop(); // sessions get 1001
+    m_relay->stop(); // peers get 1001 and resync later from what was committed
+    m_hub->stop();   // sessions get 1001
     // Work already accepted is committed and answered before the process ends.
     m_store->stopAndDrain();
     QDeadlineTimer deadline(2000);

@@ -16,6 +16,7 @@ class CatalogApi;
 class HttpServer;
 class Hub;
 class NotificationsApi;
+class Relay;
 class Router;
 class StoreThread;
 class SystemApi;
@@ -45,6 +46,7 @@ private:
     std::unique_ptr<StoreThread> m_store;
     Authenticator *m_authenticator = nullptr;
     Hub *m_hub = nullptr;
+    std::unique_ptr<Relay> m_relay;
     Router *m_router = nullptr;
     std::unique_ptr<ApiContext> m_api;
     std::unique_ptr<SystemApi> m_systemApi;

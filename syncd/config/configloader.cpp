@@ -316,10 +316,10 @@ Result<Config> ConfigLoader::load(const QStringList &arguments, const QProcessEn
         config.noAuth = true;
     if (auto r = prefixed(applyPeers(config, parser.values(peerOption)), u"--peer"_s); !r)
         return tl::unexpected(r.error());
-    if (!config.peers.isEmpty())
+    if (!config.peers.isEmpty() && config.clusterSecret.isEmpty())
         return fail(ErrorCode::BadRequest,
-                    u"--peer: the peer relay is not part of this herald-syncd version yet; "
-                    "run a single node"_s);
+                    u"--peer: peers need the cluster's shared secret (--cluster-secret, "
+                    "HERALD_CLUSTER_SECRET or [cluster] secret)"_s);
     return config;
 }
 

@@ -43,6 +43,21 @@ QByteArray Metrics::render(int node, qint64 sessionsOpen) const
     sample(out, "herald_store_operations_total", "counter",
            "Store operations committed (several share one transaction)",
            double(storeOperations.load()), labels);
+    sample(out, "herald_relay_records_sent_total", "counter", "Relay records sent to peers",
+           double(relayRecordsSent.load()), labels);
+    sample(out, "herald_relay_records_received_total", "counter",
+           "Relay records received from peers (duplicates included)",
+           double(relayRecordsReceived.load()), labels);
+    sample(out, "herald_relay_records_applied_total", "counter",
+           "Relay records from peers taken in", double(relayRecordsApplied.load()), labels);
+    sample(out, "herald_relay_transients_received_total", "counter",
+           "Transient notifications from peers shown here",
+           double(relayTransientsReceived.load()), labels);
+    sample(out, "herald_relay_gaps_total", "counter",
+           "Records from a peer past a gap (the link was asked to resync)",
+           double(relayGaps.load()), labels);
+    sample(out, "herald_relay_links_lost_total", "counter", "Peer links that ended",
+           double(relayLinksLost.load()), labels);
     return out;
 }
 

@@ -20,6 +20,12 @@ struct Metrics
     std::atomic<quint64> sessionsDroppedSlow{0};
     std::atomic<quint64> storeBatches{0};
     std::atomic<quint64> storeOperations{0};
+    std::atomic<quint64> relayRecordsSent{0};
+    std::atomic<quint64> relayRecordsReceived{0};
+    std::atomic<quint64> relayRecordsApplied{0};
+    std::atomic<quint64> relayTransientsReceived{0};
+    std::atomic<quint64> relayGaps{0};
+    std::atomic<quint64> relayLinksLost{0};
 
     // `node` labels every sample; gauges owned elsewhere come in as arguments.
     QByteArray render(int node, qint64 sessionsOpen) const;

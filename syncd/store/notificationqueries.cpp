@@ -452,7 +452,8 @@ Result<QList<NotificationId>> NotificationQueries::purgeExpired(const QDateTime 
 
 Result<QList<NotificationId>> NotificationQueries::acknowledge(const QString &user,
                                                                const QList<NotificationId> &ids,
-                                                               const QDateTime &time)
+                                                               const QDateTime &time,
+                                                               QList<NotificationId> *added)
 {
     QList<NotificationId> acknowledged;
     auto done = m_connection.atomically([&]() -> Result<void> {
@@ -480,6 +481,8 @@ Result<QList<NotificationId>> NotificationQueries::acknowledge(const QString &us
                 continue;
             if (auto inserted = m_connection.exec(*insert, {user, id, ms}); !inserted)
                 return inserted;
+            if (added && insert->numRowsAffected() > 0)
+                added->append(id);
             acknowledged.append(id);
         }
         return {};

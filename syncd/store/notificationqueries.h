@@ -31,8 +31,10 @@ public:
     Result<qint64> count();
     Result<QList<NotificationId>> purgeExpired(const QDateTime &now);
 
+    // `added`, when given, gets the ids that had no receipt of `user` before.
     Result<QList<NotificationId>> acknowledge(const QString &user, const QList<NotificationId> &ids,
-                                              const QDateTime &time);
+                                              const QDateTime &time,
+                                              QList<NotificationId> *added = nullptr);
     Result<QList<Receipt>> receipts(const QString &user);
 
 private:

@@ -105,6 +105,7 @@ Result<void> SqlConnection::begin()
     if (!begun)
         return begun;
     m_inTransaction = true;
+    m_journal.rolledBack();
     return {};
 }
 
@@ -136,6 +137,7 @@ Result<void> SqlConnection::commit()
     if (auto committed = execute(u"COMMIT"_s); !committed)
         return committed;
     m_inTransaction = false;
+    m_journal.committed();
     return {};
 }
 
@@ -150,20 +152,27 @@ void SqlConnection::rollback()
     if (!query.exec(u"ROLLBACK"_s))
         qCDebug(lcStore) << "ROLLBACK:" << query.lastError().text();
     m_inTransaction = false;
+    m_journal.rolledBack();
 }
 
 Result<void> SqlConnection::savepoint(const QString &name)
 {
     if (!isIdentifier(name))
         return fail(ErrorCode::BadRequest, u"savepoint: '%1' is not an identifier"_s.arg(name));
-    return execute(u"SAVEPOINT "_s + name);
+    auto saved = execute(u"SAVEPOINT "_s + name);
+    if (saved)
+        m_journal.pushMark();
+    return saved;
 }
 
 Result<void> SqlConnection::releaseSavepoint(const QString &name)
 {
     if (!isIdentifier(name))
         return fail(ErrorCode::BadRequest, u"savepoint: '%1' is not an identifier"_s.arg(name));
-    return execute(u"RELEASE SAVEPOINT "_s + name);
+    auto released = execute(u"RELEASE SAVEPOINT "_s + name);
+    if (released)
+        m_journal.popMark();
+    return released;
 }
 
 void SqlConnection::rollbackToSavepoint(const QString &name)
@@ -173,6 +182,8 @@ void SqlConnection::rollbackToSavepoint(const QString &name)
     // ROLLBACK TO keeps the savepoint open; RELEASE then drops it, with nothing left in it.
     (void)execute(u"ROLLBACK TO SAVEPOINT "_s + name);
     (void)execute(u"RELEASE SAVEPOINT "_s + name);
+    m_journal.rollbackToMark();
+    m_journal.popMark();
 }
 
 Result<void> SqlConnection::atomically(const std::function<Result<void>()> &work)

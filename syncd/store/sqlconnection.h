@@ -2,6 +2,7 @@
 
 #include "protocol/error.h"
 #include "store/dialect.h"
+#include "store/recordjournal.h"
 
 #include <QHash>
 #include <QSqlDatabase>
@@ -67,6 +68,9 @@ public:
 
     Error errorFor(const QSqlError &error, const QString &what) const;
 
+    // Relay records written in the open transaction; follows commit, rollback and savepoints.
+    RecordJournal &journal() { return m_journal; }
+
 private:
     SqlConnection(QSqlDatabase db, std::unique_ptr<Dialect> dialect);
     Result<void> execute(const QString &statement);
@@ -77,6 +81,7 @@ private:
     QHash<QString, QSqlQuery> m_statements; // prepared, by SQL text
     QList<QSqlQuery> m_active;              // executed and not finished yet
     QString m_synchronous = QStringLiteral("FULL");
+    RecordJournal m_journal;
     bool m_inTransaction = false;
     int m_atomicDepth = 0;
 };

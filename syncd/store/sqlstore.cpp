@@ -32,7 +32,8 @@ Result<std::unique_ptr<SqlStore>> SqlStore::open(const QString &database,
 
 SqlStore::SqlStore(std::unique_ptr<SqlConnection> connection, StoreOptions options)
     : m_connection(std::move(connection)), m_options(std::move(options)), m_catalog(*m_connection),
-      m_notifications(*m_connection, m_catalog), m_accounts(*m_connection)
+      m_notifications(*m_connection, m_catalog), m_accounts(*m_connection),
+      m_relayLog(*m_connection, m_catalog, m_notifications, m_options.nodeId)
 {
 }
 
@@ -111,7 +112,20 @@ Result<QList<Channel>> SqlStore::channels(const QString &application)
 
 Result<void> SqlStore::insertNotifications(QList<Notification> &notifications)
 {
-    return finished(m_notifications.insert(notifications, m_options.autoCreateChannels));
+    return finished(m_connection->atomically([&]() -> Result<void> {
+        if (auto stored = m_notifications.insert(notifications, m_options.autoCreateChannels);
+            !stored)
+            return stored;
+        for (const Notification &n : std::as_const(notifications)) {
+            if (!n.persistent)
+                continue;
+            if (auto recorded = m_relayLog.recordLocal(RelayRecord::Kind::Notification, n.id, {},
+                                                       n.time.toMSecsSinceEpoch(), n);
+                !recorded)
+                return recorded;
+        }
+        return {};
+    }));
 }
 
 Result<std::optional<Notification>> SqlStore::findNotification(NotificationId id)
@@ -121,7 +135,23 @@ Result<std::optional<Notification>> SqlStore::findNotification(NotificationId id
 
 Result<bool> SqlStore::deleteNotification(NotificationId id)
 {
-    return finished(m_notifications.remove(id));
+    bool removed = false;
+    auto done = m_connection->atomically([&]() -> Result<void> {
+        auto found = m_notifications.find(id);
+        if (!found)
+            return tl::unexpected(found.error());
+        if (!*found)
+            return {};
+        auto gone = m_notifications.remove(id);
+        if (!gone)
+            return tl::unexpected(gone.error());
+        removed = *gone;
+        return m_relayLog.recordLocal(RelayRecord::Kind::Deleted, id, {},
+                                      QDateTime::currentMSecsSinceEpoch(), *found);
+    });
+    if (!done)
+        return finished(Result<bool>(tl::unexpected(done.error())));
+    return finished(Result<bool>(removed));
 }
 
 Result<QList<Notification>> SqlStore::backlog(const BacklogQuery &query)
@@ -147,12 +177,53 @@ Result<QList<NotificationId>> SqlStore::purgeExpired(const QDateTime &now)
 Result<QList<NotificationId>>
 SqlStore::acknowledge(const QString &user, const QList<NotificationId> &ids, const QDateTime &time)
 {
-    return finished(m_notifications.acknowledge(user, ids, time));
+    QList<NotificationId> acknowledged;
+    // One time for the receipts and their records, so every node stores the same.
+    const QDateTime at = time.isValid() ? time : QDateTime::currentDateTimeUtc();
+    auto done = m_connection->atomically([&]() -> Result<void> {
+        QList<NotificationId> added;
+        auto visible = m_notifications.acknowledge(user, ids, at, &added);
+        if (!visible)
+            return tl::unexpected(visible.error());
+        acknowledged = std::move(*visible);
+        const qint64 ms = at.toMSecsSinceEpoch();
+        for (NotificationId id : std::as_const(added)) {
+            if (auto recorded =
+                    m_relayLog.recordLocal(RelayRecord::Kind::Receipt, id, user, ms, std::nullopt);
+                !recorded)
+                return recorded;
+        }
+        return {};
+    });
+    if (!done)
+        return finished(Result<QList<NotificationId>>(tl::unexpected(done.error())));
+    return finished(Result<QList<NotificationId>>(std::move(acknowledged)));
 }
 
 Result<QList<Receipt>> SqlStore::receipts(const QString &user)
 {
     return finished(m_notifications.receipts(user));
+}
+
+void SqlStore::setRelaySink(RecordJournal::Sink sink)
+{
+    m_connection->journal().setSink(std::move(sink));
+}
+
+Result<HaveVector> SqlStore::relayHave()
+{
+    return finished(m_relayLog.have());
+}
+
+Result<QList<RelayRecord>> SqlStore::relayRecordsAfter(const HaveVector &have, int limit)
+{
+    return finished(m_relayLog.after(have, limit));
+}
+
+Result<QList<AcceptedRecord>> SqlStore::applyRelayRecords(const QList<RelayRecord> &records,
+                                                          int source)
+{
+    return finished(m_relayLog.apply(records, source));
 }
 
 Result<void> SqlStore::createUser(const QString &name)

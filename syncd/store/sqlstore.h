@@ -8,6 +8,7 @@
 #include "store/catalogqueries.h"
 #include "store/dialect.h"
 #include "store/notificationqueries.h"
+#include "store/relaylogqueries.h"
 #include "store/sqlconnection.h"
 #include "store/storetypes.h"
 
@@ -24,6 +25,7 @@ struct StoreOptions
     QString synchronous = QStringLiteral("FULL");
     bool autoCreateChannels = true;
     int backlogScanLimit = 5000; // rows of the subscribed channels a backlog query looks at
+    int nodeId = 0;              // the origin of the relay records this store makes
 };
 
 // Herald's storage on one QSqlDatabase connection: catalog, notifications, receipts, users,
@@ -96,6 +98,15 @@ public:
                                               const QDateTime &time);
     Result<QList<Receipt>> receipts(const QString &user); // all of one user, by id
 
+    // --- peer relay (see RelayLogQueries). Stored notifications, new receipts and deletes
+    // made through this store become relay records of options.nodeId; once their
+    // transaction commits they go to the sink (on the store's thread), with the records
+    // taken in by applyRelayRecords().
+    void setRelaySink(RecordJournal::Sink sink);
+    Result<HaveVector> relayHave();
+    Result<QList<RelayRecord>> relayRecordsAfter(const HaveVector &have, int limit);
+    Result<QList<AcceptedRecord>> applyRelayRecords(const QList<RelayRecord> &records, int source);
+
     // --- users and tokens
     Result<void> createUser(const QString &name); // Conflict when it exists
     Result<bool> userExists(const QString &name);
@@ -121,6 +132,7 @@ private:
     CatalogQueries m_catalog;
     NotificationQueries m_notifications;
     AccountQueries m_accounts;
+    RelayLogQueries m_relayLog;
 };
 
 } // namespace herald::syncd

@@ -15,6 +15,7 @@
 namespace herald::syncd {
 
 class Authenticator;
+class Relay;
 class StoreThread;
 class WsWorker;
 struct Metrics;
@@ -29,6 +30,10 @@ public:
     Hub(const Config &config, StoreThread *store, Authenticator *authenticator, Metrics *metrics,
         QObject *parent = nullptr);
     ~Hub() override;
+
+    // Where WebSockets that open with a peerHello go; set before start().
+    void setRelay(Relay *relay) { m_relay = relay; }
+    Relay *relay() const { return m_relay; }
 
     void start();
     // Closes every session with 1001 and ends the worker threads.
@@ -57,6 +62,7 @@ private:
     StoreThread *m_store;
     Authenticator *m_authenticator;
     Metrics *m_metrics;
+    Relay *m_relay = nullptr;
     std::vector<std::unique_ptr<QThread>> m_threads;
     std::vector<WsWorker *> m_workers;
     std::atomic<qint64> m_sessions{0};

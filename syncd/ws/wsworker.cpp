@@ -4,6 +4,8 @@
 #include "auth/bearertoken.h"
 #include "metrics/metrics.h"
 #include "model/timestamps.h"
+#include "relay/peermessages.h"
+#include "relay/relay.h"
 #include "store/storethread.h"
 #include "ws/hub.h"
 #include "ws/wslog.h"
@@ -130,6 +132,17 @@ void WsWorker::onFrame(quint64 sessionId, const QString &frameText)
     const QByteArray frame = frameText.toUtf8();
 
     if (session->stage == ClientSession::Stage::AwaitingRegister) {
+        Relay *relay = m_deps.hub->relay();
+        if (relay && PeerCodec::isPeerHello(frame)) {
+            // Another node: the connection leaves the client sessions for the relay.
+            QWebSocket *socket = std::exchange(session->socket, nullptr);
+            socket->disconnect(this);
+            m_sessions.remove(sessionId);
+            session->stage = ClientSession::Stage::Closing;
+            m_deps.hub->releaseSession();
+            relay->adoptInbound(socket, frameText);
+            return;
+        }
         const bool hermes = HermesCodec::isHermesRegister(frame);
         Result<ClientMessage> decoded =
             hermes ? m_hermes.decodeClientFrame(frame) : m_json.decodeClientMessage(frame);

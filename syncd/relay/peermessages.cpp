@@ -1,0 +1,189 @@
+#include "relay/peermessages.h"
+
+#include "codec/jsonfields.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace Qt::StringLiterals;
+
+namespace herald::syncd {
+
+using json::FieldReader;
+
+namespace {
+
+QJsonObject haveToJson(const HaveVector &have)
+{
+    QJsonObject object;
+    for (auto it = have.cbegin(); it != have.cend(); ++it)
+        object.insert(QString::number(it.key()), QJsonValue(it.value()));
+    return object;
+}
+
+void readHave(FieldReader &r, HaveVector &have)
+{
+    r.require(u"have"_s);
+    const QJsonObject object = r.object(u"have"_s);
+    for (auto it = object.begin(); it != object.end() && r.ok(); ++it) {
+        bool isNumber = false;
+        const int origin = it.key().toInt(&isNumber);
+        const double seq = it.value().toDouble(-1);
+        if (!isNumber || origin < 0 || origin > 63)
+            r.fail(r.path(u"have"_s), u"'%1' is not a node id (0-63)"_s.arg(it.key()));
+        else if (!it.value().isDouble() || seq < 0 || seq != qint64(seq))
+            r.fail(r.path(u"have"_s) + u'.' + it.key(), u"must be a sequence number"_s);
+        else
+            have.insert(origin, qint64(seq));
+    }
+}
+
+QJsonObject recordToJson(const RelayRecord &record)
+{
+    QJsonObject o{{u"origin"_s, record.origin},
+                  {u"seq"_s, QJsonValue(record.seq)},
+                  {u"kind"_s, relayKindName(record.kind)},
+                  {u"id"_s, QJsonValue(qint64(record.notificationId))},
+                  {u"time"_s, QJsonValue(record.timeMs)}};
+    if (!record.user.isEmpty())
+        o.insert(u"user"_s, record.user);
+    if (record.notification)
+        o.insert(u"notification"_s, JsonCodec::toJson(*record.notification));
+    return o;
+}
+
+RelayRecord readRecord(FieldReader &r, const JsonCodec &codec)
+{
+    RelayRecord record;
+    for (const QString &key : {u"origin"_s, u"seq"_s, u"kind"_s, u"id"_s, u"time"_s})
+        r.require(key);
+    record.origin = int(r.integer(u"origin"_s).value_or(0));
+    if (r.ok() && (record.origin < 0 || record.origin > 63))
+        r.fail(r.path(u"origin"_s), u"must be a node id (0-63)"_s);
+    record.seq = r.integer(u"seq"_s).value_or(0);
+    if (r.ok() && record.seq < 1)
+        r.fail(r.path(u"seq"_s), u"must be 1 or more"_s);
+    const QString kind = r.string(u"kind"_s);
+    if (auto known = relayKindFromName(kind))
+        record.kind = *known;
+    else if (r.ok())
+        r.fail(r.path(u"kind"_s), u"'%1' is not notification, receipt or deleted"_s.arg(kind));
+    record.notificationId = r.id(u"id"_s).value_or(0);
+    record.timeMs = r.integer(u"time"_s).value_or(0);
+    record.user = r.string(u"user"_s);
+    if (r.ok() && record.kind == RelayRecord::Kind::Receipt && record.user.isEmpty())
+        r.fail(r.path(u"user"_s), u"a receipt needs its user"_s);
+    if (r.ok() && r.has(u"notification"_s)) {
+        auto body = codec.parseNotification(r.object(u"notification"_s));
+        if (!body)
+            r.fail(Error{body.error().code,
+                         r.path(u"notification"_s) + u'.' + body.error().message});
+        else if (body->id != record.notificationId)
+            r.fail(r.path(u"notification.id"_s), u"differs from the record's id"_s);
+        else
+            record.notification = std::move(*body);
+    }
+    return record;
+}
+
+QByteArray compact(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+} // namespace
+
+QByteArray PeerCodec::encode(const PeerMessage &message)
+{
+    return std::visit(
+        [](const auto &m) -> QByteArray {
+            using T = std::decay_t<decltype(m)>;
+            if constexpr (std::is_same_v<T, PeerHello>) {
+                return compact({{u"type"_s, u"peerHello"_s},
+                                {u"node"_s, m.node},
+                                {u"cluster"_s, m.cluster},
+                                {u"secret"_s, m.secret}});
+            } else if constexpr (std::is_same_v<T, PeerSync>) {
+                return compact({{u"type"_s, u"sync"_s}, {u"have"_s, haveToJson(m.have)}});
+            } else if constexpr (std::is_same_v<T, PeerHave>) {
+                return compact({{u"type"_s, u"have"_s}, {u"have"_s, haveToJson(m.have)}});
+            } else if constexpr (std::is_same_v<T, PeerRecords>) {
+                QJsonArray records;
+                for (const RelayRecord &record : m.records)
+                    records.append(recordToJson(record));
+                return compact({{u"type"_s, u"records"_s}, {u"records"_s, records}});
+            } else {
+                QJsonArray notifications;
+                for (const Notification &n : m.notifications)
+                    notifications.append(JsonCodec::toJson(n));
+                return compact(
+                    {{u"type"_s, u"transient"_s}, {u"notifications"_s, notifications}});
+            }
+        },
+        message);
+}
+
+bool PeerCodec::isPeerHello(const QByteArray &frame)
+{
+    return frame.contains("\"peerHello\"") &&
+           QJsonDocument::fromJson(frame).object().value(u"type"_s).toString() == u"peerHello"_s;
+}
+
+Result<PeerMessage> PeerCodec::decode(const QByteArray &frame)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(frame, &parseError);
+    if (!document.isObject())
+        return fail(ErrorCode::BadRequest, u"frame: not a JSON object"_s);
+    static const JsonCodec codec{Limits{}};
+    FieldReader r(document.object());
+    r.require(u"type"_s);
+    const QString type = r.string(u"type"_s);
+    PeerMessage message;
+    if (type == u"peerHello"_s) {
+        PeerHello hello;
+        r.require(u"node"_s);
+        hello.node = int(r.integer(u"node"_s).value_or(-1));
+        if (r.ok() && (hello.node < 0 || hello.node > 63))
+            r.fail(r.path(u"node"_s), u"must be a node id (0-63)"_s);
+        hello.cluster = r.string(u"cluster"_s);
+        hello.secret = r.requiredString(u"secret"_s);
+        message = hello;
+    } else if (type == u"sync"_s) {
+        PeerSync sync;
+        readHave(r, sync.have);
+        message = sync;
+    } else if (type == u"have"_s) {
+        PeerHave have;
+        readHave(r, have.have);
+        message = have;
+    } else if (type == u"records"_s) {
+        PeerRecords records;
+        r.require(u"records"_s);
+        r.forEachObject(u"records"_s, [&](FieldReader &item) {
+            records.records.append(readRecord(item, codec));
+        });
+        message = records;
+    } else if (type == u"transient"_s) {
+        PeerTransient transient;
+        r.require(u"notifications"_s);
+        const QJsonArray array = r.array(u"notifications"_s);
+        for (qsizetype i = 0; i < array.size() && r.ok(); ++i) {
+            auto n = codec.parseNotification(array.at(i).toObject());
+            if (!n)
+                r.fail(Error{n.error().code,
+                             u"notifications[%1]."_s.arg(i) + n.error().message});
+            else
+                transient.notifications.append(std::move(*n));
+        }
+        message = transient;
+    } else if (r.ok()) {
+        r.fail(r.path(u"type"_s), u"'%1' is not a peer message"_s.arg(type));
+    }
+    if (!r.ok())
+        return r.unexpected();
+    return message;
+}
+
+} // namespace herald::syncd

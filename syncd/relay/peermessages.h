@@ -1,0 +1,58 @@
+#pragma once
+
+#include "codec/jsoncodec.h"
+#include "protocol/error.h"
+#include "store/relayrecord.h"
+
+#include <QByteArray>
+#include <QList>
+
+#include <variant>
+
+namespace herald::syncd {
+
+// The frames nodes exchange over a peer link (PROTOCOL.md, "Peer relay"; docs/RELAY.md).
+// The dialling node sends peerHello first; the other answers with its own. Then each side
+// sends sync with what it holds, and the other sends what it lacks as records frames, then
+// live records and transients. have tells the sender what has been taken in.
+struct PeerHello
+{
+    int node = 0;
+    QString cluster;
+    QString secret;
+};
+
+struct PeerSync
+{
+    HaveVector have;
+};
+
+struct PeerHave
+{
+    HaveVector have;
+};
+
+struct PeerRecords
+{
+    QList<RelayRecord> records;
+};
+
+// Transient notifications: relayed live only, never stored, never resent.
+struct PeerTransient
+{
+    QList<Notification> notifications;
+};
+
+using PeerMessage = std::variant<PeerHello, PeerSync, PeerHave, PeerRecords, PeerTransient>;
+
+class PeerCodec
+{
+public:
+    static QByteArray encode(const PeerMessage &message);
+    // BadRequest naming the field for anything malformed.
+    static Result<PeerMessage> decode(const QByteArray &frame);
+    // Cheap test for the first frame of a connection: is this a node rather than a client?
+    static bool isPeerHello(const QByteArray &frame);
+};
+
+} // namespace herald::syncd

@@ -1,0 +1,50 @@
+#include "relay/peerpipe.h"
+
+#include <QWebSocket>
+
+namespace herald::syncd {
+
+namespace {
+// A sync batch of notifications with long bodies is far larger than a client frame.
+constexpr quint64 MaxPeerFrameBytes = 64 * 1024 * 1024;
+} // namespace
+
+PeerPipe::PeerPipe(QWebSocket *socket, QStringList earlyFrames, QObject *parent)
+    : QObject(parent), m_socket(socket), m_early(std::move(earlyFrames))
+{
+    m_socket->setParent(this);
+    m_socket->setMaxAllowedIncomingMessageSize(MaxPeerFrameBytes);
+    m_socket->setMaxAllowedIncomingFrameSize(MaxPeerFrameBytes);
+    m_peerName = m_socket->peerAddress().toString() + u':' + QString::number(m_socket->peerPort());
+    connect(m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &frame) {
+        if (m_started)
+            Q_EMIT frameReceived(frame);
+        else
+            m_early.append(frame);
+    });
+    connect(m_socket, &QWebSocket::disconnected, this, [this] {
+        Q_EMIT closed();
+        deleteLater();
+    });
+}
+
+void PeerPipe::start()
+{
+    m_started = true;
+    for (const QString &frame : std::exchange(m_early, {}))
+        Q_EMIT frameReceived(frame);
+}
+
+void PeerPipe::send(const QString &frame)
+{
+    m_socket->sendTextMessage(frame);
+}
+
+void PeerPipe::close(int code, const QString &reason)
+{
+    m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
+    // A peer that does not answer the close frame must not keep the descriptor.
+    m_socket->abort();
+}
+
+} // namespace herald::syncd

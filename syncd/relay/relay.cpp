@@ -1,0 +1,396 @@
+#include "relay/relay.h"
+
+#include "metrics/metrics.h"
+#include "relay/peerdialer.h"
+#include "relay/peerlink.h"
+#include "relay/peerpipe.h"
+#include "relay/relaylog.h"
+#include "store/storethread.h"
+#include "ws/hub.h"
+
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QPointer>
+#include <QWebSocket>
+
+#include <future>
+
+using namespace Qt::StringLiterals;
+
+namespace herald::syncd {
+
+Q_LOGGING_CATEGORY(lcRelay, "herald.syncd.relay", QtInfoMsg)
+
+namespace {
+
+constexpr int TickMs = 1000;
+constexpr qint64 HelloTimeoutMs = 10'000;
+constexpr qint64 SilenceTimeoutMs = 15'000; // peers hear a `have` from each other every tick
+
+// Compares without an early exit, so the time taken says nothing about the secret.
+bool sameSecret(const QString &a, const QString &b)
+{
+    const QByteArray x = QCryptographicHash::hash(a.toUtf8(), QCryptographicHash::Sha256);
+    const QByteArray y = QCryptographicHash::hash(b.toUtf8(), QCryptographicHash::Sha256);
+    unsigned char difference = 0;
+    for (qsizetype i = 0; i < x.size(); ++i)
+        difference |= static_cast<unsigned char>(x[i] ^ y[i]);
+    return difference == 0;
+}
+
+QString stateName(PeerLink::State state)
+{
+    switch (state) {
+    case PeerLink::State::Hello:
+        return u"hello"_s;
+    case PeerLink::State::Syncing:
+        return u"syncing"_s;
+    case PeerLink::State::Live:
+        return u"live"_s;
+    case PeerLink::State::Closed:
+        return u"closed"_s;
+    }
+    return {};
+}
+
+} // namespace
+
+Relay::Relay(const Config &config, StoreThread &store, Hub &hub, Metrics &metrics)
+    : m_config(config), m_store(store), m_hub(hub), m_metrics(metrics)
+{
+    m_thread.setObjectName(u"relay"_s);
+}
+
+Relay::~Relay()
+{
+    stop();
+}
+
+void Relay::start()
+{
+    if (!enabled())
+        return;
+    // The sink and the starting point are set in one store operation, so no record
+    // committed in between is missed or counted twice.
+    std::promise<Result<HaveVector>> held;
+    m_store.submit<HaveVector>(
+        [this](SqlStore &store) {
+            store.setRelaySink([this](QList<AcceptedRecord> records) {
+                committed(std::move(records));
+            });
+            return store.relayHave();
+        },
+        &m_hub, [&held](Result<HaveVector> have) { held.set_value(std::move(have)); });
+    auto future = held.get_future();
+    // The answer is delivered to the hub's thread, which is this one: run its events.
+    while (future.wait_for(std::chrono::milliseconds(5)) != std::future_status::ready)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    auto have = future.get();
+    if (!have) {
+        qCCritical(lcRelay).noquote() << "cannot read the relay log:" << have.error().message;
+        return;
+    }
+    m_held = *have;
+    m_accepted = *have;
+
+    moveToThread(&m_thread);
+    m_thread.start();
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_ticker = new QTimer(this);
+            m_ticker->setInterval(TickMs);
+            connect(m_ticker, &QTimer::timeout, this, &Relay::tick);
+            m_ticker->start();
+            for (const QString &peer : m_config.peers) {
+                auto *dialer = new PeerDialer(QUrl(peer), this);
+                connect(dialer, &PeerDialer::connected, this, [this, dialer](QWebSocket *socket) {
+                    auto *pipe = new PeerPipe(socket, {}, this);
+                    PeerLink *link = addLink(int(PeerLink::Direction::Outbound),
+                                             dialer->url().toString());
+                    link->setProperty("dialer", QVariant::fromValue<QObject *>(dialer));
+                    connectPipe(link, pipe);
+                    pipe->start();
+                    link->sendHello();
+                });
+                m_dialers.push_back(dialer);
+                dialer->dial();
+            }
+            publishStatus();
+        },
+        Qt::BlockingQueuedConnection);
+    qCInfo(lcRelay).noquote() << "peer relay of cluster" << m_config.clusterName << "with"
+                              << m_config.peers.size() << "configured peer(s)";
+}
+
+void Relay::stop()
+{
+    if (!m_thread.isRunning())
+        return;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            for (PeerLink *link : std::as_const(m_links))
+                link->close(1001, u"node shutting down"_s);
+            qDeleteAll(m_dialers);
+            m_dialers.clear();
+            delete m_ticker;
+            m_ticker = nullptr;
+            moveToThread(QCoreApplication::instance()->thread());
+        },
+        Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+PeerLink *Relay::addLink(int direction, const QString &name)
+{
+    const int id = m_nextLinkId++;
+    auto *link = new PeerLink(id, PeerLink::Direction(direction), name, *this, m_store);
+    link->setParent(this);
+    m_links.insert(id, link);
+    connect(link, &PeerLink::closed, this, &Relay::onLinkClosed, Qt::QueuedConnection);
+    return link;
+}
+
+void Relay::connectPipe(PeerLink *link, QObject *pipeObject)
+{
+    auto *pipe = static_cast<PeerPipe *>(pipeObject);
+    connect(link, &PeerLink::sendRequested, pipe, &PeerPipe::send);
+    connect(link, &PeerLink::closeRequested, pipe, &PeerPipe::close);
+    connect(pipe, &PeerPipe::frameReceived, link, &PeerLink::onFrame);
+    connect(pipe, &PeerPipe::closed, link, &PeerLink::onPipeClosed);
+}
+
+void Relay::adoptInbound(QWebSocket *socket, const QString &helloFrame)
+{
+    // On the socket's thread: the pipe stays here with the socket; the link is made on the
+    // relay's thread and connected there before the pipe hands out the first frame.
+    auto *pipe = new PeerPipe(socket, {helloFrame});
+    const QString name = pipe->peerName();
+    QMetaObject::invokeMethod(
+        this,
+        [this, pipe, name] {
+            PeerLink *link = addLink(int(PeerLink::Direction::Inbound), name);
+            connectPipe(link, pipe);
+        },
+        Qt::BlockingQueuedConnection);
+    pipe->start();
+}
+
+void Relay::committed(QList<AcceptedRecord> records)
+{
+    QMetaObject::invokeMethod(
+        this, [this, records = std::move(records)] { onCommitted(records); },
+        Qt::QueuedConnection);
+}
+
+void Relay::onCommitted(const QList<AcceptedRecord> &records)
+{
+    QList<Notification> shown;
+    QHash<QString, QList<NotificationId>> receipts;
+    for (const AcceptedRecord &accepted : records) {
+        const RelayRecord &record = accepted.record;
+        qint64 &committed = m_accepted[record.origin];
+        committed = std::max(committed, record.seq);
+        qint64 &held = m_held[record.origin];
+        held = std::max(held, record.seq);
+        if (accepted.source == LocalSource)
+            continue;
+        ++m_metrics.relayRecordsApplied;
+        switch (record.kind) {
+        case RelayRecord::Kind::Notification:
+            if (accepted.effect)
+                shown.append(*accepted.effect);
+            break;
+        case RelayRecord::Kind::Receipt:
+            receipts[record.user].append(record.notificationId);
+            break;
+        case RelayRecord::Kind::Deleted:
+            if (accepted.effect)
+                m_hub.deleted(*accepted.effect);
+            break;
+        }
+    }
+    if (!shown.isEmpty())
+        m_hub.publish(shown);
+    for (auto it = receipts.cbegin(); it != receipts.cend(); ++it)
+        m_hub.acknowledged(it.key(), it.value());
+    for (PeerLink *link : std::as_const(m_links))
+        link->forward(records);
+}
+
+void Relay::receiveRecords(PeerLink &link, QList<RelayRecord> records)
+{
+    m_metrics.relayRecordsReceived += quint64(records.size());
+    QList<RelayRecord> fresh;
+    bool gap = false;
+    for (RelayRecord &record : records) {
+        qint64 &held = m_held[record.origin];
+        if (record.seq <= held)
+            continue; // came over another link already
+        if (record.seq > held + 1) {
+            gap = true; // the rest of this origin would be past the gap too
+            continue;
+        }
+        held = record.seq;
+        fresh.append(std::move(record));
+    }
+    if (gap) {
+        ++m_metrics.relayGaps;
+        link.sendSync(m_held);
+    }
+    if (fresh.isEmpty()) {
+        link.sendHave(m_held);
+        return;
+    }
+    const qsizetype expected = fresh.size();
+    QPointer<PeerLink> from(&link);
+    m_store.submit<QList<AcceptedRecord>>(
+        [fresh = std::move(fresh), source = link.id()](SqlStore &store) {
+            return store.applyRelayRecords(fresh, source);
+        },
+        this,
+        [this, from, expected](Result<QList<AcceptedRecord>> accepted) {
+            if (!accepted) {
+                onApplyFailed(accepted.error());
+                return;
+            }
+            if (accepted->size() != expected) {
+                onApplyFailed(Error::internal(u"relay: the store holds fewer records than "
+                                              "this node counted"_s));
+                return;
+            }
+            if (from)
+                from->sendHave(m_held);
+        });
+}
+
+void Relay::onApplyFailed(const Error &error)
+{
+    // What is held falls back to what is committed; every link resyncs from there.
+    qCWarning(lcRelay).noquote() << "records from a peer not stored:" << error.message;
+    m_held = m_accepted;
+    for (PeerLink *link : std::as_const(m_links))
+        link->close(1011, u"store failed; resync"_s);
+}
+
+void Relay::receiveTransient(PeerLink &link, QList<Notification> notifications)
+{
+    notifications.removeIf(
+        [this](const Notification &n) { return !m_transientSeen.insert(n.id); });
+    if (notifications.isEmpty())
+        return;
+    m_metrics.relayTransientsReceived += quint64(notifications.size());
+    m_hub.publish(notifications);
+    for (PeerLink *other : std::as_const(m_links)) {
+        if (other != &link)
+            other->forwardTransient(notifications);
+    }
+}
+
+void Relay::publishTransient(const QList<Notification> &notifications)
+{
+    if (!enabled() || notifications.isEmpty())
+        return;
+    QMetaObject::invokeMethod(
+        this,
+        [this, notifications] {
+            for (const Notification &n : notifications)
+                m_transientSeen.insert(n.id);
+            for (PeerLink *link : std::as_const(m_links))
+                link->forwardTransient(notifications);
+        },
+        Qt::QueuedConnection);
+}
+
+void Relay::countSent(qsizetype records)
+{
+    m_metrics.relayRecordsSent += quint64(records);
+}
+
+PeerHello Relay::hello() const
+{
+    return PeerHello{m_config.nodeId, m_config.clusterName, m_config.clusterSecret};
+}
+
+QString Relay::admit(const PeerHello &hello) const
+{
+    if (!enabled())
+        return u"this node has no cluster secret: it takes no peers"_s;
+    if (hello.cluster != m_config.clusterName) {
+        return u"cluster: '%1' is not this node's cluster '%2'"_s.arg(hello.cluster,
+                                                                      m_config.clusterName);
+    }
+    if (!sameSecret(hello.secret, m_config.clusterSecret))
+        return u"secret: not this cluster's secret"_s;
+    if (hello.node == m_config.nodeId)
+        return u"node: %1 is this node's own id (node ids must be unique)"_s.arg(hello.node);
+    return {};
+}
+
+void Relay::onLinkClosed(int linkId)
+{
+    PeerLink *link = m_links.take(linkId);
+    if (!link)
+        return;
+    ++m_metrics.relayLinksLost;
+    if (auto *dialer = qobject_cast<PeerDialer *>(link->property("dialer").value<QObject *>()))
+        dialer->linkEnded();
+    link->deleteLater();
+    publishStatus();
+}
+
+void Relay::tick()
+{
+    const auto links = m_links; // closing one changes the map
+    for (PeerLink *link : links) {
+        if (link->state() == PeerLink::State::Hello && link->ageMs() > HelloTimeoutMs)
+            link->close(1008, u"no peerHello in time"_s);
+        else if (link->silentForMs() > SilenceTimeoutMs)
+            link->close(1001, u"peer silent"_s);
+        else
+            link->sendHave(m_held);
+    }
+    publishStatus();
+}
+
+void Relay::publishStatus()
+{
+    QList<PeerStatus> status;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QSet<QString> linked;
+    for (PeerLink *link : std::as_const(m_links)) {
+        PeerStatus s;
+        s.name = link->name();
+        s.direction = link->direction() == PeerLink::Direction::Outbound ? u"outbound"_s
+                                                                         : u"inbound"_s;
+        s.node = link->peerNode();
+        s.state = stateName(link->state());
+        s.lagRecords = link->unconfirmed();
+        s.lagSeconds = link->behindSinceMs() ? double(now - link->behindSinceMs()) / 1000.0 : 0;
+        s.queued = link->queued();
+        status.append(s);
+        linked.insert(s.name);
+    }
+    for (PeerDialer *dialer : m_dialers) {
+        if (!linked.contains(dialer->url().toString())) {
+            PeerStatus s;
+            s.name = dialer->url().toString();
+            s.direction = u"outbound"_s;
+            s.state = u"connecting"_s;
+            status.append(s);
+        }
+    }
+    QMutexLocker lock(&m_statusMutex);
+    m_status = std::move(status);
+}
+
+QList<PeerStatus> Relay::status() const
+{
+    QMutexLocker lock(&m_statusMutex);
+    return m_status;
+}
+
+} // namespace herald::syncd

@@ -1,0 +1,105 @@
+#pragma once
+
+#include "config/config.h"
+#include "relay/peermessages.h"
+#include "session/recentids.h"
+#include "store/relayrecord.h"
+
+#include <QHash>
+#include <QMutex>
+#include <QObject>
+#include <QThread>
+#include <QTimer>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+class QWebSocket;
+
+namespace herald::syncd {
+
+class Hub;
+class PeerDialer;
+class PeerLink;
+class StoreThread;
+struct Metrics;
+
+// One peer link as /metrics and /healthz show it.
+struct PeerStatus
+{
+    QString name;      // the URL dialled, or the address of a peer that dialled in
+    QString direction; // "outbound", "inbound"
+    int node = -1;     // -1 before the hello
+    QString state;     // "connecting", "hello", "syncing", "live"
+    qint64 lagRecords = 0;
+    double lagSeconds = 0;
+    qint64 queued = 0;
+};
+
+// The peer relay: keeps this node's store and clients in step with the other nodes of the
+// cluster, with no broker. It runs on a thread of its own; every public method may be called
+// from any thread.
+//
+// What it holds: per origin node, the highest sequence taken in or being taken in (`held`).
+// A record from a peer is applied only when it is the next one of its origin, so a record that
+// comes over several links is taken in once and never travels on. Everything taken in, here
+// or from a peer, reaches the store's sink after its commit; from there it goes to this node's
+// clients (records from peers) and on to every other link.
+class Relay : public QObject
+{
+    Q_OBJECT
+public:
+    Relay(const Config &config, StoreThread &store, Hub &hub, Metrics &metrics);
+    ~Relay() override;
+
+    // Reads what the store holds, then dials the configured peers. Blocks until running.
+    void start();
+    void stop(); // closes every link and ends the thread
+
+    bool enabled() const { return !m_config.clusterSecret.isEmpty(); }
+
+    // A first frame that is a peerHello on a client WebSocket: the connection becomes a link.
+    // Called on the socket's thread.
+    void adoptInbound(QWebSocket *socket, const QString &helloFrame);
+    // Records committed by the store (its sink); called on the store's thread.
+    void committed(QList<AcceptedRecord> records);
+    // Transient notifications published on this node.
+    void publishTransient(const QList<Notification> &notifications);
+
+    QList<PeerStatus> status() const;
+
+    // --- for PeerLink, on the relay's thread
+    PeerHello hello() const;
+    QString admit(const PeerHello &hello) const; // why the peer is refused; empty: welcome
+    HaveVector held() const { return m_held; }
+    void receiveRecords(PeerLink &link, QList<RelayRecord> records);
+    void receiveTransient(PeerLink &link, QList<Notification> notifications);
+    void countSent(qsizetype records);
+
+private:
+    PeerLink *addLink(int direction, const QString &name);
+    void connectPipe(PeerLink *link, QObject *pipe);
+    void onCommitted(const QList<AcceptedRecord> &records);
+    void onApplyFailed(const Error &error);
+    void onLinkClosed(int linkId);
+    void tick();
+    void publishStatus();
+
+    const Config &m_config;
+    StoreThread &m_store;
+    Hub &m_hub;
+    Metrics &m_metrics;
+    QThread m_thread;
+    QTimer *m_ticker = nullptr;
+    HaveVector m_held;     // taken in or being taken in, per origin
+    HaveVector m_accepted; // committed, per origin
+    QHash<int, PeerLink *> m_links;
+    std::vector<PeerDialer *> m_dialers;
+    RecentIds m_transientSeen{50'000};
+    int m_nextLinkId = 1;
+    mutable QMutex m_statusMutex;
+    QList<PeerStatus> m_status;
+};
+
+} // namespace herald::syncd

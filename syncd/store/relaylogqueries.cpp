@@ -1,0 +1,282 @@
+#include "store/relaylogqueries.h"
+
+#include "model/application.h"
+
+using namespace Qt::StringLiterals;
+
+namespace herald::syncd {
+
+namespace {
+
+// The earliest acknowledgement wins, whichever record arrives first.
+const QString KeepEarliestReceipt =
+    u" ON CONFLICT (user_name, notification_id) DO UPDATE SET time_ms = CASE WHEN "
+    "excluded.time_ms < receipts.time_ms THEN excluded.time_ms ELSE receipts.time_ms END"_s;
+
+} // namespace
+
+QString relayKindName(RelayRecord::Kind kind)
+{
+    switch (kind) {
+    case RelayRecord::Kind::Notification:
+        return u"notification"_s;
+    case RelayRecord::Kind::Receipt:
+        return u"receipt"_s;
+    case RelayRecord::Kind::Deleted:
+        return u"deleted"_s;
+    }
+    return {};
+}
+
+std::optional<RelayRecord::Kind> relayKindFromName(const QString &name)
+{
+    for (auto kind : {RelayRecord::Kind::Notification, RelayRecord::Kind::Receipt,
+                      RelayRecord::Kind::Deleted}) {
+        if (relayKindName(kind) == name)
+            return kind;
+    }
+    return std::nullopt;
+}
+
+Result<qint64> RelayLogQueries::highestSeq(int origin)
+{
+    auto query = m_connection.run(
+        u"SELECT COALESCE(MAX(seq), 0) FROM relay_log WHERE origin = ?"_s, {origin});
+    if (!query)
+        return tl::unexpected(query.error());
+    return query->next() ? query->value(0).toLongLong() : 0;
+}
+
+Result<void> RelayLogQueries::insertRow(const RelayRecord &record)
+{
+    auto query = m_connection.run(u"INSERT INTO relay_log (origin, seq, kind, notification_id, "
+                                  "user_name, time_ms) VALUES (?, ?, ?, ?, ?, ?)"_s,
+                                  {record.origin, record.seq, relayKindName(record.kind),
+                                   record.notificationId, record.user, record.timeMs});
+    if (!query)
+        return tl::unexpected(query.error());
+    return {};
+}
+
+Result<void> RelayLogQueries::recordLocal(RelayRecord::Kind kind, NotificationId id,
+                                          const QString &user, qint64 timeMs,
+                                          std::optional<Notification> notification)
+{
+    auto highest = highestSeq(m_nodeId);
+    if (!highest)
+        return tl::unexpected(highest.error());
+    RelayRecord record{m_nodeId, *highest + 1, kind, id, user, timeMs, std::move(notification)};
+    if (auto inserted = insertRow(record); !inserted)
+        return inserted;
+    m_connection.journal().append(AcceptedRecord{std::move(record), LocalSource, std::nullopt});
+    return {};
+}
+
+Result<HaveVector> RelayLogQueries::have()
+{
+    auto query = m_connection.run(u"SELECT origin, MAX(seq) FROM relay_log GROUP BY origin"_s);
+    if (!query)
+        return tl::unexpected(query.error());
+    HaveVector have;
+    while (query->next())
+        have.insert(query->value(0).toInt(), query->value(1).toLongLong());
+    return have;
+}
+
+Result<QList<RelayRecord>> RelayLogQueries::after(const HaveVector &theirs, int limit)
+{
+    auto ours = have();
+    if (!ours)
+        return tl::unexpected(ours.error());
+    QList<RelayRecord> records;
+    for (auto it = ours->cbegin(); it != ours->cend() && records.size() < limit; ++it) {
+        const qint64 from = theirs.value(it.key(), 0);
+        if (it.value() <= from)
+            continue;
+        auto query = m_connection.run(
+            u"SELECT seq, kind, notification_id, user_name, time_ms FROM relay_log "
+            "WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?"_s,
+            {it.key(), from, limit - records.size()});
+        if (!query)
+            return tl::unexpected(query.error());
+        const qsizetype first = records.size();
+        while (query->next()) {
+            RelayRecord record;
+            record.origin = it.key();
+            record.seq = query->value(0).toLongLong();
+            record.kind =
+                relayKindFromName(query->value(1).toString()).value_or(RelayRecord::Kind::Deleted);
+            record.notificationId = query->value(2).toLongLong();
+            record.user = query->value(3).toString();
+            record.timeMs = query->value(4).toLongLong();
+            records.append(std::move(record));
+        }
+        query->finish();
+        for (qsizetype i = first; i < records.size(); ++i) {
+            if (records[i].kind != RelayRecord::Kind::Notification)
+                continue;
+            auto body = m_notifications.find(records[i].notificationId);
+            if (!body)
+                return tl::unexpected(body.error());
+            records[i].notification = std::move(*body);
+        }
+    }
+    return records;
+}
+
+Result<QList<AcceptedRecord>> RelayLogQueries::apply(const QList<RelayRecord> &records,
+                                                     int source)
+{
+    QList<AcceptedRecord> accepted;
+    QHash<int, qint64> highest;       // per origin, as it stands in this call
+    QSet<int> stopped;                // origins past a gap
+    auto done = m_connection.atomically([&]() -> Result<void> {
+        for (const RelayRecord &record : records) {
+            if (stopped.contains(record.origin))
+                continue;
+            auto known = highest.constFind(record.origin);
+            if (known == highest.cend()) {
+                auto seq = highestSeq(record.origin);
+                if (!seq)
+                    return tl::unexpected(seq.error());
+                known = highest.insert(record.origin, *seq);
+            }
+            AcceptedRecord taken{record, source, std::nullopt};
+            taken.record.notification.reset();
+            if (record.seq > *known + 1) {
+                stopped.insert(record.origin);
+                continue;
+            }
+            if (record.seq <= *known) {
+                // Already in this database (written by a node that shares it).
+                if (record.kind == RelayRecord::Kind::Notification) {
+                    auto stored = m_notifications.find(record.notificationId);
+                    if (!stored)
+                        return tl::unexpected(stored.error());
+                    taken.effect = *stored;
+                } else if (record.kind == RelayRecord::Kind::Deleted) {
+                    taken.effect = record.notification;
+                }
+            } else {
+                if (auto inserted = insertRow(record); !inserted)
+                    return inserted;
+                highest[record.origin] = record.seq;
+                switch (record.kind) {
+                case RelayRecord::Kind::Notification: {
+                    auto shown = applyNotification(record);
+                    if (!shown)
+                        return tl::unexpected(shown.error());
+                    taken.effect = std::move(*shown);
+                    break;
+                }
+                case RelayRecord::Kind::Receipt:
+                    if (auto applied = applyReceipt(record); !applied)
+                        return applied;
+                    break;
+                case RelayRecord::Kind::Deleted: {
+                    auto removed = applyDelete(record);
+                    if (!removed)
+                        return tl::unexpected(removed.error());
+                    taken.effect = std::move(*removed);
+                    break;
+                }
+                }
+            }
+            // Kept with the record: the next node may need the body too.
+            taken.record.notification =
+                record.kind == RelayRecord::Kind::Notification ? taken.effect : record.notification;
+            accepted.append(std::move(taken));
+        }
+        for (const AcceptedRecord &record : std::as_const(accepted))
+            m_connection.journal().append(record);
+        return {};
+    });
+    if (!done)
+        return tl::unexpected(done.error());
+    return accepted;
+}
+
+Result<bool> RelayLogQueries::hasDeleteRecord(NotificationId id)
+{
+    auto query = m_connection.run(u"SELECT 1 FROM relay_log WHERE notification_id = ? "
+                                  "AND kind = 'deleted' LIMIT 1"_s,
+                                  {id});
+    if (!query)
+        return tl::unexpected(query.error());
+    return query->next();
+}
+
+Result<void> RelayLogQueries::ensureApplication(const QString &name)
+{
+    auto id = m_catalog.applicationId(name);
+    if (!id)
+        return tl::unexpected(id.error());
+    if (*id)
+        return {};
+    // Made on another node that has its own database: known here by name only.
+    Application application;
+    application.name = name;
+    auto created = m_catalog.upsertApplication(application);
+    if (!created)
+        return tl::unexpected(created.error());
+    return {};
+}
+
+Result<std::optional<Notification>> RelayLogQueries::applyNotification(const RelayRecord &record)
+{
+    if (!record.notification)
+        return std::optional<Notification>(); // gone at the sender: its delete follows
+    auto deleted = hasDeleteRecord(record.notificationId);
+    if (!deleted)
+        return tl::unexpected(deleted.error());
+    if (*deleted)
+        return std::optional<Notification>();
+    auto stored = m_notifications.find(record.notificationId);
+    if (!stored)
+        return tl::unexpected(stored.error());
+    if (*stored)
+        return std::optional<Notification>(); // already here, its clients already told
+    if (auto made = ensureApplication(record.notification->application); !made)
+        return tl::unexpected(made.error());
+    QList<Notification> one{*record.notification};
+    one.first().persistent = true;
+    if (auto inserted = m_notifications.insert(one, true); !inserted)
+        return tl::unexpected(inserted.error());
+    // Receipts that arrived before their notification.
+    auto receipts = m_connection.run(
+        u"INSERT INTO receipts (user_name, notification_id, time_ms) SELECT user_name, "
+        "notification_id, MIN(time_ms) FROM relay_log WHERE notification_id = ? AND "
+        "kind = 'receipt' GROUP BY user_name, notification_id"_s +
+            KeepEarliestReceipt,
+        {record.notificationId});
+    if (!receipts)
+        return tl::unexpected(receipts.error());
+    return std::optional<Notification>(one.first());
+}
+
+Result<void> RelayLogQueries::applyReceipt(const RelayRecord &record)
+{
+    auto query = m_connection.run(
+        u"INSERT INTO receipts (user_name, notification_id, time_ms) SELECT ?, id, ? FROM "
+        "notifications WHERE id = ?"_s +
+            KeepEarliestReceipt,
+        {record.user, record.timeMs, record.notificationId});
+    if (!query)
+        return tl::unexpected(query.error());
+    return {};
+}
+
+Result<std::optional<Notification>> RelayLogQueries::applyDelete(const RelayRecord &record)
+{
+    auto stored = m_notifications.find(record.notificationId);
+    if (!stored)
+        return tl::unexpected(stored.error());
+    if (!*stored)
+        return std::optional<Notification>();
+    auto removed = m_notifications.remove(record.notificationId);
+    if (!removed)
+        return tl::unexpected(removed.error());
+    return *stored;
+}
+
+} // namespace herald::syncd

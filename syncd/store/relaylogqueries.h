@@ -1,0 +1,61 @@
+#pragma once
+
+#include "protocol/error.h"
+#include "store/catalogqueries.h"
+#include "store/notificationqueries.h"
+#include "store/relayrecord.h"
+#include "store/sqlconnection.h"
+
+#include <QList>
+
+namespace herald::syncd {
+
+// The peer relay's record log (table relay_log) and the merge of records from other nodes.
+// Records made here are numbered per origin node without gaps, in the transaction that makes
+// the change, so a rolled-back change leaves no record. Every record taken in goes to the
+// connection's RecordJournal, which hands it to the relay once the transaction commits.
+class RelayLogQueries
+{
+public:
+    RelayLogQueries(SqlConnection &connection, CatalogQueries &catalog,
+                    NotificationQueries &notifications, int nodeId)
+        : m_connection(connection), m_catalog(catalog), m_notifications(notifications),
+          m_nodeId(nodeId)
+    {
+    }
+
+    // Records a change made on this node. `notification`: the body (Notification records)
+    // or the notification as it was (Deleted records).
+    Result<void> recordLocal(RelayRecord::Kind kind, NotificationId id, const QString &user,
+                             qint64 timeMs, std::optional<Notification> notification);
+
+    Result<HaveVector> have();
+    // Records beyond `have`, origin by origin, each origin's in sequence order; at most
+    // `limit`. Notification records carry their body when the notification is still here.
+    Result<QList<RelayRecord>> after(const HaveVector &have, int limit);
+
+    // Takes in records from a peer, each origin's in sequence order. A record already held
+    // (several nodes on one database) is taken in again without changing anything, so that
+    // this node's own clients still hear of it. A record past a gap in its origin's sequence
+    // is skipped, with the rest of that origin's records in the call. The store then holds:
+    // a notification when its record is here and no delete record for it is; a receipt when
+    // its record and its notification are here (the earliest time of all its records), so the
+    // order records come in never matters.
+    Result<QList<AcceptedRecord>> apply(const QList<RelayRecord> &records, int source);
+
+private:
+    Result<qint64> highestSeq(int origin);
+    Result<void> insertRow(const RelayRecord &record);
+    Result<std::optional<Notification>> applyNotification(const RelayRecord &record);
+    Result<void> applyReceipt(const RelayRecord &record);
+    Result<std::optional<Notification>> applyDelete(const RelayRecord &record);
+    Result<bool> hasDeleteRecord(NotificationId id);
+    Result<void> ensureApplication(const QString &name);
+
+    SqlConnection &m_connection;
+    CatalogQueries &m_catalog;
+    NotificationQueries &m_notifications;
+    const int m_nodeId;
+};
+
+} // namespace herald::syncd

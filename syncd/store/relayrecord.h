@@ -1,0 +1,57 @@
+#pragma once
+
+#include "model/notification.h"
+
+#include <QList>
+#include <QMap>
+#include <QString>
+
+#include <optional>
+
+namespace herald::syncd {
+
+// Per origin node, the highest relay sequence held. A node always holds every record of an
+// origin from 1 up to that number, so this vector says exactly what it has.
+using HaveVector = QMap<int, qint64>;
+
+// One entry of the peer relay: something that happened to a persistent notification on its
+// origin node, numbered by that node. Applying a record twice changes nothing, and any order
+// of the same set of records gives the same store (see RelayLogQueries::apply).
+struct RelayRecord
+{
+    enum class Kind
+    {
+        Notification, // stored; the body travels with it while the notification exists
+        Receipt,      // `user` acknowledged it at `timeMs`
+        Deleted
+    };
+
+    int origin = 0;
+    qint64 seq = 0;
+    Kind kind = Kind::Notification;
+    NotificationId notificationId = 0;
+    QString user;    // receipts
+    qint64 timeMs = 0;
+    // Notification records: the body, absent when it is gone at the sender (deleted or
+    // expired, and the receiver gets or has the delete). Deleted records: the notification
+    // as it was when known, so that clients can be told where it was.
+    std::optional<Notification> notification;
+};
+
+QString relayKindName(RelayRecord::Kind kind);
+std::optional<RelayRecord::Kind> relayKindFromName(const QString &name);
+
+// Where a record came from on this node: made here, or received over a peer link.
+constexpr int LocalSource = 0;
+
+// A record this node has just taken in, and what it means for its own clients.
+struct AcceptedRecord
+{
+    RelayRecord record;
+    int source = LocalSource; // the peer link it came over
+    // The notification to show (Notification) or to take away (Deleted) on this node's
+    // sessions; empty when there is nothing to tell them (already deleted, not yet known).
+    std::optional<Notification> effect;
+};
+
+} // namespace herald::syncd
