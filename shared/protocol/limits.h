@@ -16,6 +16,8 @@ struct Limits
     int maxIdsPerAck = 1000;
     int maxBatch = 1000;    // notifications per POST
     int maxFetchLast = 100; // backlog size a register may ask for
+    // Backlog of a register that resumes (lastNotificationId): what it missed, up to this many.
+    int maxResume = 1000;
     int maxListLimit = 100; // GET /notifications page size
     int maxCodeChars = 128;
     int maxUrlChars = 2048;

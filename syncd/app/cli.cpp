@@ -89,6 +89,10 @@ int tokenCommand(const QStringList &arguments)
         {QStringLiteral("user"), QStringLiteral("User of a user token"), QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("label"), QStringLiteral("A note to recognise the token by"),
                       QStringLiteral("TEXT")});
+    parser.addOption({QStringLiteral("secret"),
+                      QStringLiteral("Store this existing token instead of making a new one (the "
+                                     "same token on each node of a cluster)"),
+                      QStringLiteral("TOKEN")});
     parser.process(QStringList{QStringLiteral("herald-syncd token")} + arguments.mid(1));
     const QStringList positional = parser.positionalArguments();
     const QString action = positional.value(0);
@@ -101,7 +105,8 @@ int tokenCommand(const QStringList &arguments)
             return usage(QStringLiteral("token create: --kind must be admin, producer or user"));
         auto issued =
             issueToken(**store, *kind, parser.value(QStringLiteral("app")),
-                       parser.value(QStringLiteral("user")), parser.value(QStringLiteral("label")));
+                       parser.value(QStringLiteral("user")), parser.value(QStringLiteral("label")),
+                       parser.value(QStringLiteral("secret")));
         if (!issued)
             return report(issued.error());
         out() << issued->secret << Qt::endl;

@@ -8,8 +8,14 @@
 namespace herald::syncd {
 
 Result<IssuedToken> issueToken(SqlStore &store, TokenKind kind, const QString &application,
-                               const QString &user, const QString &label)
+                               const QString &user, const QString &label,
+                               const QString &secret)
 {
+    if (!secret.isEmpty() && (!secret.startsWith(u"hrd_") || secret.size() < 4 + 43)) {
+        return fail(ErrorCode::BadRequest,
+                    QStringLiteral("secret: must be a token made by herald-syncd (hrd_ and at "
+                                   "least 43 more characters)"));
+    }
     TokenRecord token;
     token.kind = kind;
     token.label = label.left(128);
@@ -35,7 +41,7 @@ Result<IssuedToken> issueToken(SqlStore &store, TokenKind kind, const QString &a
             return fail(ErrorCode::NotFound, QStringLiteral("user: no user '%1'").arg(user));
         token.user = user;
     }
-    IssuedToken issued{token, TokenSecret::generate()};
+    IssuedToken issued{token, secret.isEmpty() ? TokenSecret::generate() : secret};
     issued.record.hash = TokenSecret::hash(issued.secret);
     auto id = store.insertToken(issued.record);
     if (!id)

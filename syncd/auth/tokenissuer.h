@@ -18,7 +18,11 @@ struct IssuedToken
     QString secret;
 };
 
+// `secret`, when given, is used instead of a new one: the same token on every node of a
+// cluster whose nodes have databases of their own. It must look like a generated one
+// ("hrd_" and at least 43 more characters), BadRequest otherwise.
 Result<IssuedToken> issueToken(SqlStore &store, TokenKind kind, const QString &application,
-                               const QString &user, const QString &label);
+                               const QString &user, const QString &label,
+                               const QString &secret = {});
 
 } // namespace herald::syncd

@@ -35,6 +35,7 @@ struct Config
     QStringList peers;
     QString clusterName;
     QString clusterSecret;
+    int peerTimeoutMs = 15000; // a peer link silent this long is dropped (peers speak every second)
 };
 
 } // namespace herald::syncd

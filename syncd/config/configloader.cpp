@@ -189,6 +189,9 @@ const QList<Setting> &settings()
              c.clusterName = v.trimmed();
              return {};
          }},
+        {u"cluster/peerTimeoutMs"_s, u"HERALD_PEER_TIMEOUT_MS"_s, u"peer-timeout-ms"_s, u"MS"_s,
+         u"A peer link silent this long is dropped and dialled again (default 15000)"_s,
+         intSetting(&Config::peerTimeoutMs, 2000, 600000)},
         {u"cluster/secret"_s, u"HERALD_CLUSTER_SECRET"_s, u"cluster-secret"_s, u"SECRET"_s,
          u"Shared secret of the cluster's peers"_s,
          [](Config &c, const QString &v) -> Result<void> {

@@ -127,6 +127,8 @@ void PeerLink::onSync(const HaveVector &have)
 
 void PeerLink::onHave(const HaveVector &have)
 {
+    qCDebug(lcRelay) << "link" << m_name << "peer has" << have << "sent" << m_sent
+                     << "awaiting" << m_awaitingConfirmation;
     for (auto it = have.cbegin(); it != have.cend(); ++it) {
         if (it.value() > m_peerHas.value(it.key(), 0))
             m_peerHas.insert(it.key(), it.value());
@@ -160,11 +162,21 @@ void PeerLink::readNextBatch()
 void PeerLink::onBatch(QList<RelayRecord> records)
 {
     const bool last = records.size() < SyncBatchRecords;
+    qCDebug(lcRelay) << "link" << m_name << "sync batch of" << records.size() << "records"
+                     << (last ? "(last)" : "");
+    HaveVector readUpTo;
+    for (const RelayRecord &record : std::as_const(records))
+        readUpTo[record.origin] = std::max(readUpTo.value(record.origin), record.seq);
     records.removeIf([this](const RelayRecord &record) { return !peerLacks(record); });
     if (!records.isEmpty())
         sendRecords(std::move(records));
     if (m_state == State::Closed)
         return;
+    // The next read starts after this batch, also where the peer had it all already.
+    for (auto it = readUpTo.cbegin(); it != readUpTo.cend(); ++it) {
+        qint64 &sent = m_sent[it.key()];
+        sent = std::max(sent, it.value());
+    }
     if (last)
         goLive();
     else if (unconfirmed() == 0)

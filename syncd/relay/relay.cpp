@@ -26,7 +26,6 @@ namespace {
 
 constexpr int TickMs = 1000;
 constexpr qint64 HelloTimeoutMs = 10'000;
-constexpr qint64 SilenceTimeoutMs = 15'000; // peers hear a `have` from each other every tick
 
 // Compares without an early exit, so the time taken says nothing about the secret.
 bool sameSecret(const QString &a, const QString &b)
@@ -348,7 +347,7 @@ void Relay::tick()
     for (PeerLink *link : links) {
         if (link->state() == PeerLink::State::Hello && link->ageMs() > HelloTimeoutMs)
             link->close(1008, u"no peerHello in time"_s);
-        else if (link->silentForMs() > SilenceTimeoutMs)
+        else if (link->silentForMs() > m_config.peerTimeoutMs) // peers speak every tick
             link->close(1001, u"peer silent"_s);
         else
             link->sendHave(m_held);

@@ -3,6 +3,7 @@
 #include "auth/authenticator.h"
 #include "auth/bearertoken.h"
 #include "metrics/metrics.h"
+#include "model/idgenerator.h"
 #include "model/timestamps.h"
 #include "relay/peermessages.h"
 #include "relay/relay.h"
@@ -265,6 +266,19 @@ void WsWorker::loadBacklog(ClientSession &session, const RegisterMessage &messag
     }
     BacklogQuery query{session.user, message.subscriptions, message.fetchLast,
                        message.lastNotificationId, utcNow()};
+    if (message.lastNotificationId) {
+        // Resuming: everything missed (up to maxResume), not just the last fetchLast.
+        query.limit = std::max(query.limit, m_deps.config->limits.maxResume);
+        // In a cluster, from a little before the id: a notification relayed from another node
+        // can arrive after newer ones made here. The client drops the repeats by id.
+        constexpr qint64 RelayLagMarginMs = 10'000;
+        const Relay *relay = m_deps.hub->relay();
+        if (relay && relay->enabled()) {
+            query.afterId = std::max<NotificationId>(
+                0, *message.lastNotificationId -
+                       (RelayLagMarginMs << (IdGenerator::NodeBits + IdGenerator::SequenceBits)));
+        }
+    }
     m_deps.store->submit<QList<Notification>>(
         [query](SqlStore &store) { return store.backlog(query); }, this,
         [this, id](Result<QList<Notification>> backlog) {

@@ -3,46 +3,67 @@
 # the same load generator, against the references (nats-server and mosquitto over their
 # WebSocket listeners) and herald-trivial-server (the generator's own ceiling).
 #
-#   tests/bench/run.sh                 full run: medians of 3, build/bench/results.jsonl,
-#                                      docs/PERFORMANCE.md (the table between the markers)
-#   tests/bench/run.sh --smoke         tiny versions of the scenarios; exits non-zero when
-#                                      anything was lost or duplicated (no speed assertion)
+#   tests/bench/run.sh [SCENARIO...]   full run of the scenarios named (default: all of S1
+#                                      S1p S2 S2c S3 S4 S5): medians of 3, JSON lines in
+#                                      build/bench/results.jsonl, the table in
+#                                      docs/PERFORMANCE.md (between the markers)
+#   tests/bench/run.sh --quick S3 S4   one run each, shorter holds; leaves the doc alone
+#                                      unless --doc is given
+#   tests/bench/run.sh --smoke         tiny versions; exits non-zero when anything was lost
+#                                      or duplicated (no speed assertion; ctest bench_smoke)
 #
-# Options: --runs N, --scenarios S1,S1p,S2,S2c,S3, --targets herald,nats,mqtt,trivial,
-#   --loadgen PATH, --trivial-server PATH, --syncd PATH, --out-dir DIR, --no-install,
-#   --no-doc, --threads T (load generator subscriber threads).
-# Everything listens on and talks to 127.0.0.1 only.
+# Scenarios: S1 S1p S2 S2c (S2 at 500, 2,000 and 5,000 connections) S3 (10,000 idle, then
+#   as many as a process may open) S4 (durable ingest, herald at synchronous FULL and
+#   NORMAL, and SQLite's own ceiling) S5 (register storm against 1,000,000 stored).
+# Options: --runs N, --scenarios S1,S2,..., --targets herald,nats,mqtt,trivial, --quick,
+#   --doc, --no-doc, --perf (perf record -g of herald-syncd during S4 and S5), --loadgen PATH,
+#   --trivial-server PATH, --syncd PATH, --sqlite-ceiling PATH, --store-fill PATH,
+#   --syncd-arg ARG (repeatable, passed to herald-syncd), --out-dir DIR, --no-install,
+#   --threads T (load generator subscriber threads).
+# Everything listens on and talks to 127.0.0.0/8 only.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BUILD_DIR="${HERALD_BUILD_DIR:-$ROOT/build}"
 PY=/usr/bin/python3
 SMOKE=0
-RUNS=3
+QUICK=0
+RUNS=""
 SCENARIOS=""
 TARGETS="herald,nats,mqtt,trivial"
 LOADGEN=""
 TRIVIAL=""
 SYNCD=""
+CEILING=""
+STOREFILL=""
+SYNCD_ARGS=()
 OUT_DIR=""
 INSTALL=1
-WRITE_DOC=1
+WRITE_DOC=""
+PERF=0
 THREADS=2
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --smoke) SMOKE=1 ;;
+    --quick) QUICK=1 ;;
     --runs) RUNS="$2"; shift ;;
-    --scenarios) SCENARIOS="$2"; shift ;;
+    --scenarios) SCENARIOS="${SCENARIOS:+$SCENARIOS,}$2"; shift ;;
     --targets) TARGETS="$2"; shift ;;
     --loadgen) LOADGEN="$2"; shift ;;
     --trivial-server) TRIVIAL="$2"; shift ;;
     --syncd) SYNCD="$2"; shift ;;
+    --sqlite-ceiling) CEILING="$2"; shift ;;
+    --store-fill) STOREFILL="$2"; shift ;;
+    --syncd-arg) SYNCD_ARGS+=("$2"); shift ;;
     --out-dir) OUT_DIR="$2"; shift ;;
     --no-install) INSTALL=0 ;;
+    --doc) WRITE_DOC=1 ;;
     --no-doc) WRITE_DOC=0 ;;
+    --perf) PERF=1 ;;
     --threads) THREADS="$2"; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    S*) SCENARIOS="${SCENARIOS:+$SCENARIOS,}$1" ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -52,10 +73,14 @@ if [[ $SMOKE == 1 ]]; then
   RUNS=1
   INSTALL=0
   WRITE_DOC=0
-  SCENARIOS="${SCENARIOS:-S1,S1p,S2,S3}"
-else
-  SCENARIOS="${SCENARIOS:-S1,S1p,S2,S2c,S3}"
+  SCENARIOS="${SCENARIOS:-S1,S1p,S2,S3,S4,S5}"
+elif [[ $QUICK == 1 ]]; then
+  RUNS="${RUNS:-1}"
+  WRITE_DOC="${WRITE_DOC:-0}"
 fi
+RUNS="${RUNS:-3}"
+WRITE_DOC="${WRITE_DOC:-1}"
+SCENARIOS="${SCENARIOS:-S1,S1p,S2,S2c,S3,S4,S5}"
 OUT_DIR="${OUT_DIR:-$BUILD_DIR/bench}"
 mkdir -p "$OUT_DIR"
 RESULTS="$OUT_DIR/results.jsonl"
@@ -68,10 +93,13 @@ log() { echo "run.sh: $*" >&2; }
 LOADGEN="${LOADGEN:-$BUILD_DIR/tests/bench/herald-loadgen}"
 TRIVIAL="${TRIVIAL:-$BUILD_DIR/tests/bench/herald-trivial-server}"
 SYNCD="${SYNCD:-$BUILD_DIR/syncd/herald-syncd}"
+CEILING="${CEILING:-$BUILD_DIR/tests/bench/herald-sqlite-ceiling}"
+STOREFILL="${STOREFILL:-$BUILD_DIR/tests/bench/herald-store-fill}"
 if [[ ! -x $LOADGEN || ! -x $TRIVIAL || ! -x $SYNCD ]]; then
   log "building herald-syncd and the load generator in $BUILD_DIR"
   cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DHERALD_BUILD_BENCH=ON >/dev/null
-  ninja -C "$BUILD_DIR" herald-syncd herald-loadgen herald-trivial-server
+  ninja -C "$BUILD_DIR" herald-syncd herald-loadgen herald-trivial-server \
+    herald-sqlite-ceiling herald-store-fill
 fi
 
 SUDO=""
@@ -88,13 +116,22 @@ fi
 NATS_BIN="$(command -v nats-server || echo /usr/sbin/nats-server)"
 MOSQ_BIN="$(command -v mosquitto || echo /usr/sbin/mosquitto)"
 
-# Raise the descriptor limit to what the process may have (S3 needs it).
+# Raise the descriptor limit to what the process may have (S3 needs it). Servers and the
+# generator inherit it; S3's second part aims just below it.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+FD_LIMIT="$(ulimit -n)"
+[[ $FD_LIMIT == unlimited ]] && FD_LIMIT=65536
+S3_MAX=$((FD_LIMIT - 500))
 
 # ------------------------------------------------------------------ servers
 SERVER_PID=""
 SERVER_PORT=""
+SERVER_DB=""       # herald: the database of the server running now
+DB_TEMPLATE=""     # herald: copied to SERVER_DB before start when set (S5's filled store)
+EXTRA_SYNCD=()     # herald: scenario's own flags
+PERF_PID=""
 cleanup() {
+  stop_perf
   stop_server
   rm -rf "$WORK"
 }
@@ -133,8 +170,12 @@ start_server() { # $1 target
   : > "$logf"
   case "$target" in
     herald)
-      rm -f "$WORK"/herald.db*
-      "$SYNCD" --listen 127.0.0.1:0 --database "$WORK/herald.db" --no-auth 2>"$logf" >/dev/null &
+      SERVER_DB="$WORK/herald.db"
+      rm -f "$SERVER_DB" "$SERVER_DB-wal" "$SERVER_DB-shm"
+      [[ -n $DB_TEMPLATE ]] && cp "$DB_TEMPLATE" "$SERVER_DB"
+      "$SYNCD" --listen 127.0.0.1:0 --database "$SERVER_DB" --no-auth \
+        ${SYNCD_ARGS[@]+"${SYNCD_ARGS[@]}"} ${EXTRA_SYNCD[@]+"${EXTRA_SYNCD[@]}"} \
+        2>"$logf" >/dev/null &
       SERVER_PID=$!
       SERVER_PORT="$(wait_listening "$logf")" ;;
     trivial)
@@ -174,84 +215,183 @@ stop_server() {
   fi
 }
 
+# perf record -g of the server under test while the generator runs (--perf, S4 and S5).
+start_perf() { # $1 scenario
+  PERF_PID=""
+  command -v perf >/dev/null || { log "perf not installed: no profile"; return 0; }
+  perf record -q -g -p "$SERVER_PID" -o "$OUT_DIR/perf-$1.data" >/dev/null 2>&1 &
+  PERF_PID=$!
+  sleep 0.3
+}
+
+stop_perf() { # $1 scenario (empty: just stop)
+  [[ -n $PERF_PID ]] || return 0
+  kill -INT "$PERF_PID" 2>/dev/null || true
+  wait "$PERF_PID" 2>/dev/null || true
+  PERF_PID=""
+  if [[ -n ${1:-} ]]; then
+    local data="$OUT_DIR/perf-$1.data" sort
+    # On-CPU samples by thread, by library, then the ten hottest functions (self time).
+    for sort in comm dso dso,symbol; do
+      echo "## by $sort"
+      perf report -i "$data" --stdio --no-children --sort "$sort" -g none 2>/dev/null |
+        grep -E '^ +[0-9.]+%' | head -n 10 | sed 's/ *$//' || true
+    done > "$OUT_DIR/perf-$1.txt"
+    log "profile of herald-syncd during $1: $OUT_DIR/perf-$1.txt"
+    cat "$OUT_DIR/perf-$1.txt" >&2
+  fi
+}
+
 target_available() {
   case "$1" in
     herald|trivial) return 0 ;;
     nats) [[ -x $NATS_BIN ]] ;;
     mqtt) [[ -x $MOSQ_BIN ]] ;;
+    sqlite) [[ -x $CEILING ]] ;;
   esac
 }
 
 # ------------------------------------------------------------------ scenarios
 # scenario_args NAME -> load generator arguments (empty: scenario not defined)
 scenario_args() {
+  local hold=5 duration=10
+  [[ $QUICK == 1 ]] && hold=2 && duration=5
   if [[ $SMOKE == 1 ]]; then
     case "$1" in
       S1)  echo "--mode fanout --subscribers 50 --messages 200 --publishers 2 --pipeline 4" ;;
       S1p) echo "--mode fanout --subscribers 50 --messages 20 --rate 10" ;;
       S2)  echo "--mode channels --subscribers 200 --messages 1000 --publishers 4" ;;
       S3)  echo "--mode idle --subscribers 200 --hold 1" ;;
+      S4)  echo "--mode ingest --publishers 4 --persistent --messages 1000000 --duration 1" ;;
+      S5)  echo "--mode idle --subscribers 100 --fetch-last 10 --expect-backlog 10 --hold 0" ;;
     esac
     return
   fi
   case "$1" in
     S1)        echo "--mode fanout --subscribers 1000 --messages 2000 --publishers 2 --pipeline 4" ;;
     S1p)       echo "--mode fanout --subscribers 1000 --messages 100 --rate 10" ;;
-    S2)        echo "--mode channels --subscribers 5000 --messages 20000 --publishers 4" ;;
+    S2|S2c-5000) echo "--mode channels --subscribers 5000 --messages 20000 --publishers 4" ;;
     S2c-500)   echo "--mode channels --subscribers 500 --messages 20000 --publishers 4" ;;
     S2c-2000)  echo "--mode channels --subscribers 2000 --messages 20000 --publishers 4" ;;
-    S3)        echo "--mode idle --subscribers 10000 --hold 5" ;;
+    S3)        echo "--mode idle --subscribers 10000 --hold $hold" ;;
+    # One generator process holds them all: its sockets plus a few descriptors stay below
+    # the same limit. Four source addresses keep the ephemeral ports far from exhausted.
+    S3-max)    echo "--mode idle --subscribers $S3_MAX --hold $hold --source-addresses 4 --connect-concurrency 256" ;;
+    S4|S4n)    echo "--mode ingest --publishers 16 --persistent --messages 100000000 --duration $duration" ;;
+    S5)        echo "--mode idle --subscribers 5000 --fetch-last 10 --expect-backlog 10 --hold 0" ;;
+    S4sql)     echo "sqlite" ;;
   esac
 }
 
-# Which targets a scenario runs on: the trivial server only speaks what fan-out needs.
+# Which targets a scenario runs on: the trivial server only speaks what fan-out needs; no
+# reference has a durable store with Herald's semantics or a per-client backlog.
 scenario_targets() {
   case "$1" in
-    S3) echo "herald nats mqtt" ;;
-    *)  echo "herald nats mqtt trivial" ;;
+    S3|S3-max) echo "herald nats mqtt" ;;
+    S4|S4n|S5) echo "herald" ;;
+    S4sql)     echo "sqlite" ;;
+    *)         echo "herald nats mqtt trivial" ;;
   esac
 }
 
 expand_scenarios() {
-  local s
+  local s list=",$SCENARIOS,"
   for s in ${SCENARIOS//,/ }; do
-    if [[ $s == S2c ]]; then
-      echo "S2c-500 S2c-2000"   # S2 itself is the 5,000 point
-    else
-      echo "$s"
-    fi
+    case "$s" in
+      S2c)
+        echo "S2c-500 S2c-2000"
+        # S2 is the 5,000 point when it runs too.
+        [[ $list == *",S2,"* ]] || echo "S2c-5000" ;;
+      S3) echo "S3"; [[ $SMOKE == 1 ]] || echo "S3-max" ;;
+      S4) echo "S4"; [[ $SMOKE == 1 ]] || echo "S4n S4sql" ;;
+      *)  echo "$s" ;;
+    esac
   done
 }
 
 proto_of() { case "$1" in herald|trivial) echo herald ;; *) echo "$1" ;; esac; }
 
+# S5's store: herald-syncd creates the database (every migration it has), then it is filled
+# directly while no daemon runs; every run starts from a copy.
+prepare_s5_store() {
+  local notifications=1000000 channels=5000
+  [[ $SMOKE == 1 ]] && notifications=20000 && channels=100
+  if [[ ! -x $STOREFILL ]]; then log "S5 needs herald-store-fill ($STOREFILL)"; return 1; fi
+  DB_TEMPLATE=""
+  start_server herald
+  stop_server
+  log "S5: filling a store with $notifications notifications over $channels channels"
+  "$STOREFILL" fill --database "$SERVER_DB" --notifications "$notifications" --channels "$channels"
+  mv "$SERVER_DB" "$WORK/s5-template.db"
+  rm -f "$SERVER_DB-wal" "$SERVER_DB-shm"
+  DB_TEMPLATE="$WORK/s5-template.db"
+}
+
+# Adds the rows S4 left in the database to its JSON line: every 201 must be among them.
+with_stored() { # $1 JSON line; uses SERVER_DB of the stopped server
+  local stored
+  if [[ ! -x $STOREFILL ]] || ! stored="$("$STOREFILL" count --database "$SERVER_DB")"; then
+    echo "$1"; return
+  fi
+  "$PY" -c 'import json,sys
+r = json.loads(sys.argv[1]); r["stored"] = int(sys.argv[2])
+r["lost"] = max(0, r["published"] - r["stored"]); print(json.dumps(r))' "$1" "$stored"
+}
+
 failures=0
 for scenario in $(expand_scenarios); do
   args="$(scenario_args "$scenario")"
   if [[ -z $args ]]; then log "unknown scenario $scenario"; exit 2; fi
+  DB_TEMPLATE=""
+  EXTRA_SYNCD=()
+  [[ $scenario == S4n ]] && EXTRA_SYNCD=(--synchronous NORMAL)
+  if [[ $scenario == S5 && ",$TARGETS," == *",herald,"* ]]; then
+    prepare_s5_store || { failures=$((failures + 1)); continue; }
+  fi
   for target in $(scenario_targets "$scenario"); do
-    [[ ",$TARGETS," == *",$target,"* ]] || continue
-    if ! target_available "$target"; then log "skipping $target: not installed"; continue; fi
+    [[ $target == sqlite || ",$TARGETS," == *",$target,"* ]] || continue
+    if ! target_available "$target"; then log "skipping $scenario on $target: not available"; continue; fi
     for run in $(seq 1 "$RUNS"); do
+      if [[ $target == sqlite ]]; then
+        # SQLite's own ceiling, in the directory the daemon's database lives in.
+        schema=()
+        for f in "$ROOT"/syncd/store/sql/sqlite/*.sql; do schema+=(--schema "$f"); done
+        seconds=3; [[ $QUICK == 1 ]] && seconds=1
+        "$CEILING" --dir "$WORK" "${schema[@]}" --seconds "$seconds" --label S4sql --run "$run" \
+          >> "$RESULTS" || failures=$((failures + 1))
+        continue
+      fi
       start_server "$target"
+      profile=0
+      [[ $PERF == 1 && $target == herald && $run == 1 && $scenario =~ ^S[45] ]] && profile=1
+      [[ $profile == 1 ]] && start_perf "$scenario"
+      rc=0
       # shellcheck disable=SC2086
-      if ! line="$("$LOADGEN" $args --proto "$(proto_of "$target")" --port "$SERVER_PORT" \
-                   --server-pid "$SERVER_PID" --threads "$THREADS" --label "$scenario/$target/$run" \
-                   2>"$WORK/loadgen.err")"; then
-        log "$scenario/$target/$run: load generator failed"; cat "$WORK/loadgen.err" >&2
+      line="$("$LOADGEN" $args --proto "$(proto_of "$target")" --port "$SERVER_PORT" \
+              --server-pid "$SERVER_PID" --threads "$THREADS" --label "$scenario/$target/$run" \
+              2>"$WORK/loadgen.err")" || rc=$?
+      [[ $profile == 1 ]] && stop_perf "$scenario"
+      # S3-max counts what the server refused: not every attempt is expected to be held.
+      if [[ $rc != 0 && ! ($rc == 3 && $scenario == S3-max) ]]; then
+        log "$scenario/$target/$run: load generator failed ($rc)"; cat "$WORK/loadgen.err" >&2
         failures=$((failures + 1))
       fi
       tail -n 1 "$WORK/loadgen.err" >&2
-      [[ -n $line ]] && echo "$line" >> "$RESULTS"
       stop_server
+      if [[ -n $line && $scenario =~ ^S4 && $target == herald ]]; then
+        line="$(with_stored "$line")"
+      fi
+      [[ -n $line ]] && echo "$line" >> "$RESULTS"
     done
   done
 done
 
 # ------------------------------------------------------------------ summary
+# latest.jsonl keeps the newest runs of every scenario and target, so that running some
+# scenarios again updates their rows of the table and leaves the others.
 SUMMARY_ARGS=("$RESULTS" --smoke "$SMOKE")
 if [[ $WRITE_DOC == 1 ]]; then
-  SUMMARY_ARGS+=(--doc "$ROOT/docs/PERFORMANCE.md")
+  SUMMARY_ARGS+=(--merge-into "$OUT_DIR/latest.jsonl" --doc "$ROOT/docs/PERFORMANCE.md")
 fi
 if ! "$PY" "$ROOT/tests/bench/summarize.py" "${SUMMARY_ARGS[@]}"; then
   failures=$((failures + 1))

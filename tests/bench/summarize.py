@@ -1,12 +1,16 @@
 #!/usr/bin/python3
-"""Summarises herald-loadgen JSON lines (labels "SCENARIO/TARGET/RUN"): medians of the runs
-with their spread, the ratios to the references, and a smoke verdict.
+"""Summarises herald-loadgen and herald-sqlite-ceiling JSON lines (labels
+"SCENARIO/TARGET/RUN"): medians of the runs with their spread, the ratios to the
+references, the issue's targets, and a smoke verdict.
 
-    summarize.py results.jsonl [--smoke 1] [--doc docs/PERFORMANCE.md]
+    summarize.py results.jsonl [--smoke 1] [--merge-into latest.jsonl] [--doc docs/PERFORMANCE.md]
 
-With --doc the table replaces what is between the markers
-<!-- bench:begin --> and <!-- bench:end --> (the rest of the page is kept).
-Exits 1 when a run lost or duplicated deliveries, or a subscriber did not register.
+--merge-into keeps the newest runs of every scenario and target in one file: the groups in
+results.jsonl replace the same groups there, and the tables are made from the merged file.
+With --doc the tables replace what is between the markers <!-- bench:begin --> and
+<!-- bench:end --> (the rest of the page is kept).
+Exits 1 when a run of results.jsonl lost or duplicated deliveries, failed publishes, or a
+subscriber did not register (S3-max excepted: it measures how many are held).
 """
 import argparse
 import datetime
@@ -19,27 +23,40 @@ import sys
 TARGETS = [("herald", "Herald"), ("nats", "NATS"), ("mqtt", "mosquitto"), ("trivial", "trivial server")]
 REFS = [("nats", "NATS"), ("mqtt", "mosquitto")]
 
-# scenario -> [(field, title, higher is better)]
+
+def kib(v):
+    return v / 1024
+
+
+# scenario -> [(field, title, transform or None)]
 METRICS = {
-    "S1": [("deliveries_per_s", "deliveries/s", True), ("p50_ms", "p50 ms", False),
-           ("p99_ms", "p99 ms", False), ("lost", "lost", False), ("duplicates", "duplicates", False)],
-    "S1p": [("p50_ms", "p50 ms", False), ("p99_ms", "p99 ms", False), ("lost", "lost", False)],
-    "S2": [("deliveries_per_s", "publishes/s delivered end to end", True),
-           ("publishes_per_s", "publishes/s accepted (Herald: 201s; NATS/mosquitto: written)", True),
-           ("p50_ms", "p50 ms", False), ("p99_ms", "p99 ms", False), ("lost", "lost", False)],
-    "S2c-500": [("deliveries_per_s", "publishes/s delivered end to end", True)],
-    "S2c-2000": [("deliveries_per_s", "publishes/s delivered end to end", True)],
-    "S3": [("rss_per_conn_bytes", "server RSS per idle connection (bytes)", False),
-           ("held", "connections held", True)],
+    "S1": [("deliveries_per_s", "deliveries/s", None), ("p50_ms", "p50 ms", None),
+           ("p99_ms", "p99 ms", None), ("lost", "lost", None), ("duplicates", "duplicates", None)],
+    "S1p": [("p50_ms", "p50 ms", None), ("p99_ms", "p99 ms", None), ("lost", "lost", None)],
+    "S2": [("deliveries_per_s", "publishes/s delivered end to end", None),
+           ("publishes_per_s", "publishes/s accepted (Herald: 201s; NATS/mosquitto: written)", None),
+           ("p50_ms", "p50 ms", None), ("p99_ms", "p99 ms", None), ("lost", "lost", None)],
+    "S2c-500": [("deliveries_per_s", "500 connections: publishes/s delivered", None),
+                ("lost", "lost", None)],
+    "S2c-2000": [("deliveries_per_s", "2,000 connections: publishes/s delivered", None),
+                 ("lost", "lost", None)],
+    "S2c-5000": [("deliveries_per_s", "5,000 connections: publishes/s delivered", None),
+                 ("lost", "lost", None)],
+    "S3": [("rss_per_conn_bytes", "server RSS per idle connection (KiB)", kib),
+           ("held", "connections held (of 10,000)", None)],
+    "S3-max": [("subscribers", "connections attempted", None), ("held", "connections held", None),
+               ("rss_per_conn_bytes", "server RSS per held connection (KiB)", kib)],
+    "S5": [("registrations_per_s", "registrations/s", None),
+           ("register_p50_ms", "register → backlogDone p50 ms", None),
+           ("register_p99_ms", "register → backlogDone p99 ms", None),
+           ("connect_p99_ms", "connect → backlogDone p99 ms", None),
+           ("backlog_received", "backlog notifications received", None),
+           ("lost", "backlog notifications missing", None)],
 }
-TITLES = {
-    "S1": "S1 fan-out, 1,000 subscribers, 2,000 notifications at full speed",
-    "S1p": "S1p fan-out, 1,000 subscribers, 10 notifications/s",
-    "S2": "S2 5,000 connections on their own channels, 20,000 publishes over 4 connections",
-    "S2c-500": "S2c the same with 500 connections",
-    "S2c-2000": "S2c the same with 2,000 connections",
-    "S3": "S3 10,000 registered idle connections",
-}
+INGEST = [("S4", "Herald, synchronous FULL (default)"), ("S4n", "Herald, synchronous NORMAL")]
+CEILING = [("full-1", "FULL, one commit per row"), ("full-100", "FULL, one commit per 100 rows"),
+           ("normal-1", "NORMAL, one commit per row"), ("normal-100", "NORMAL, one commit per 100 rows")]
+NO_RATIO = ("lost", "duplicates", "subscribers", "backlog_received")
 
 
 def fmt(v):
@@ -52,101 +69,243 @@ def fmt(v):
     return f"{v:.2f}"
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("results")
-    ap.add_argument("--smoke", default="0")
-    ap.add_argument("--doc")
-    a = ap.parse_args()
+def split_label(label):
+    scenario, target, run = (label.split("/") + ["", "", ""])[:3]
+    return scenario, target, run
 
+
+def load(path):
     rows = []
-    with open(a.results) as f:
-        for line in f:
-            line = line.strip()
-            if line:
-                rows.append(json.loads(line))
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                line = line.strip()
+                if line:
+                    rows.append(json.loads(line))
+    return rows
 
+
+def merge(new_rows, path):
+    """Replaces the (scenario, target) groups of new_rows in the file at path; returns all."""
+    today = datetime.date.today().isoformat()
+    for r in new_rows:
+        r.setdefault("date", today)
+        r.setdefault("host", platform.node())
+    fresh = {split_label(r["label"])[:2] for r in new_rows}
+    kept = [r for r in load(path) if split_label(r["label"])[:2] not in fresh]
+    rows = kept + new_rows
+    with open(path, "w") as f:
+        for r in rows:
+            f.write(json.dumps(r) + "\n")
+    return rows
+
+
+def verdict(rows):
     bad = []
-    groups = {}
     for r in rows:
-        scenario, target, _ = (r["label"].split("/") + ["", "", ""])[:3]
-        groups.setdefault((scenario, target), []).append(r)
+        if r.get("mode") == "sqlite-ceiling":
+            continue
+        scenario = split_label(r["label"])[0]
         problems = []
-        if r["registered"] < r["subscribers"]:
+        if r["registered"] < r["subscribers"] and scenario != "S3-max":
             problems.append(f"{r['registered']}/{r['subscribers']} registered")
-        if r["mode"] == "idle":
-            if r["held"] < r["subscribers"]:
-                problems.append(f"{r['held']}/{r['subscribers']} held")
-        else:
-            for k in ("lost", "duplicates", "publish_errors"):
-                if r[k]:
-                    problems.append(f"{k} {r[k]}")
+        if r["mode"] == "idle" and scenario != "S3-max" and r["held"] < r["subscribers"]:
+            problems.append(f"{r['held']}/{r['subscribers']} held")
+        for k in ("lost", "duplicates", "publish_errors"):
+            if r.get(k):
+                problems.append(f"{k} {r[k]}")
+        if r["mode"] == "ingest" and r.get("published", 0) == 0:
+            problems.append("nothing published")
         if problems:
             bad.append(f"{r['label']}: " + ", ".join(problems))
+    return bad
 
-    def med(scenario, target, field):
-        rs = groups.get((scenario, target))
+
+class Groups:
+    def __init__(self, rows):
+        self.g = {}
+        for r in rows:
+            scenario, target, _ = split_label(r["label"])
+            self.g.setdefault((scenario, target), []).append(r)
+
+    def has(self, scenario, target=None):
+        return any(k[0] == scenario and (target is None or k[1] == target) for k in self.g)
+
+    def med(self, scenario, target, field, transform=None):
+        rs = self.g.get((scenario, target))
         if not rs:
             return None, None, None
         vals = [r[field] for r in rs if r.get(field) is not None and r[field] >= 0]
         if not vals:
             return None, None, None
+        if transform:
+            vals = [transform(v) for v in vals]
         return statistics.median(vals), min(vals), max(vals)
 
-    present = [t for t in TARGETS if any(k[1] == t[0] for k in groups)]
-    refs = [t for t in REFS if any(k[1] == t[0] for k in groups)]
-    out = []
-    head = "| scenario | metric | " + " | ".join(n for _, n in present)
-    head += "".join(f" | Herald / {n}" for _, n in refs) + " |"
-    out.append(head)
-    out.append("|" + "---|" * (2 + len(present) + len(refs)))
+    def cell(self, scenario, target, field, transform=None):
+        m, lo, hi = self.med(scenario, target, field, transform)
+        if m is None:
+            return "–"
+        if lo == hi or len(self.g[(scenario, target)]) == 1:
+            return fmt(m)
+        return f"{fmt(m)} ({fmt(lo)}–{fmt(hi)})"
+
+
+def s2c_scaling(gr, target):
+    """Publishes/s delivered at 5,000 connections ÷ at 500 (S2 is the 5,000 point without S2c-5000)."""
+    top = gr.med("S2c-5000", target, "deliveries_per_s")[0]
+    if top is None:
+        top = gr.med("S2", target, "deliveries_per_s")[0]
+    low = gr.med("S2c-500", target, "deliveries_per_s")[0]
+    return top / low if top is not None and low else None
+
+
+def main_table(gr):
+    present = [t for t in TARGETS if any(k[1] == t[0] for k in gr.g)]
+    refs = [t for t in REFS if any(k[1] == t[0] for k in gr.g)]
+    out = ["| scenario | metric | " + " | ".join(n for _, n in present)
+           + "".join(f" | Herald / {n}" for _, n in refs) + " |",
+           "|" + "---|" * (2 + len(present) + len(refs))]
     for scenario, metrics in METRICS.items():
-        if not any(k[0] == scenario for k in groups):
+        if not gr.has(scenario):
             continue
-        for field, title, _higher in metrics:
-            cells = []
-            for t, _ in present:
-                m, lo, hi = med(scenario, t, field)
-                if m is None:
-                    cells.append("–")
-                elif lo == hi or len(groups[(scenario, t)]) == 1:
-                    cells.append(fmt(m))
-                else:
-                    cells.append(f"{fmt(m)} ({fmt(lo)}–{fmt(hi)})")
+        for field, title, transform in metrics:
+            cells = [gr.cell(scenario, t, field, transform) for t, _ in present]
             ratios = []
             for t, _ in refs:
-                h = med(scenario, "herald", field)[0]
-                r = med(scenario, t, field)[0]
-                ratios.append(f"{h / r:.2f}×" if h is not None and r not in (None, 0) and field not in ("lost", "duplicates") else "–")
-            out.append(f"| {scenario} | {title} | " + " | ".join(cells) + "".join(f" | {x}" for x in ratios) + " |")
+                h = gr.med(scenario, "herald", field)[0]
+                r = gr.med(scenario, t, field)[0]
+                ok = h is not None and r not in (None, 0) and field not in NO_RATIO
+                ratios.append(f"{h / r:.2f}×" if ok else "–")
+            out.append(f"| {scenario} | {title} | " + " | ".join(cells)
+                       + "".join(f" | {x}" for x in ratios) + " |")
+        if scenario == "S2c-5000" or (scenario == "S2c-2000" and not gr.has("S2c-5000")):
+            cells = []
+            for t, _ in present:
+                v = s2c_scaling(gr, t)
+                cells.append(f"{v:.0%}" if v is not None else "–")
+            out.append("| S2c | 5,000 ÷ 500 connections | " + " | ".join(cells)
+                       + " | –" * len(refs) + " |")
+    return out
 
-    cpu = ["", "| scenario | target | load generator CPU s | server CPU s | generator / server |", "|---|---|---|---|---|"]
-    for (scenario, target), rs in sorted(groups.items()):
-        if rs[0]["mode"] == "idle":
+
+def ingest_table(gr):
+    if not any(gr.has(s) for s, _ in INGEST) and not gr.has("S4sql"):
+        return []
+    out = ["| S4 | committed publishes/s (201s) | store transactions | publishes per transaction "
+           "| rows stored | lost | server CPU s |", "|---|---|---|---|---|---|---|"]
+    for scenario, title in INGEST:
+        if not gr.has(scenario, "herald"):
+            continue
+        per_tx = None
+        rs = gr.g[(scenario, "herald")]
+        ratios = [r["published"] / r["store_batches"] for r in rs if r.get("store_batches", -1) > 0]
+        if ratios:
+            per_tx = statistics.median(ratios)
+        out.append(f"| {title} | {gr.cell(scenario, 'herald', 'publishes_per_s')} | "
+                   f"{gr.cell(scenario, 'herald', 'store_batches')} | {fmt(per_tx)} | "
+                   f"{gr.cell(scenario, 'herald', 'stored')} | {gr.cell(scenario, 'herald', 'lost')} | "
+                   f"{gr.cell(scenario, 'herald', 'server_cpu_s')} |")
+    for target, title in CEILING:
+        if gr.has("S4sql", target):
+            out.append(f"| SQLite alone, {title} | {gr.cell('S4sql', target, 'rows_per_s')} rows/s "
+                       "| – | – | – | – | – |")
+    return out
+
+
+def targets_table(gr):
+    rows = []
+
+    def add(goal, measured, met):
+        rows.append(f"| {goal} | {measured} | {'yes' if met else '**no**'} |")
+
+    v = s2c_scaling(gr, "herald")
+    if v is not None:
+        add("S2c: publishes/s at 5,000 connections ≥ 80% of those at 500", f"{v:.0%}", v >= 0.8)
+    m = gr.med("S3", "herald", "rss_per_conn_bytes", kib)[0]
+    if m is not None:
+        add("S3: server RSS ≤ 8 KiB per idle connection", f"{m:.1f} KiB", m <= 8)
+    held = gr.med("S3-max", "herald", "held")[0]
+    tried = gr.med("S3-max", "herald", "subscribers")[0]
+    if held is not None and tried:
+        add("S3: every connection the process may open is held", f"{held:,.0f} of {tried:,.0f}",
+            held >= tried)
+    m = gr.med("S4", "herald", "publishes_per_s")[0]
+    if m is not None:
+        add("S4: ≥ 20,000 durable publishes/s (16 producers)", f"{m:,.0f}/s", m >= 20000)
+    m = gr.med("S5", "herald", "register_p99_ms")[0]
+    if m is not None:
+        add("S5: register → backlogDone p99 ≤ 50 ms", f"{fmt(m)} ms", m <= 50)
+    if not rows:
+        return []
+    return ["| target (Herald) | measured (median) | met |", "|---|---|---|"] + rows
+
+
+def cpu_table(gr):
+    out = ["| scenario | target | load generator CPU s | server CPU s | generator / server |",
+           "|---|---|---|---|---|"]
+    for (scenario, target), rs in sorted(gr.g.items()):
+        if rs[0].get("mode") in ("idle", "sqlite-ceiling", None):
             continue
         g = statistics.median(r["gen_cpu_s"] for r in rs)
         s = statistics.median(r["server_cpu_s"] for r in rs)
-        cpu.append(f"| {scenario} | {target} | {g:.2f} | {s:.2f} | {g / s:.2f} |" if s > 0 else
-                   f"| {scenario} | {target} | {g:.2f} | {s:.2f} | – |")
+        ratio = f"{g / s:.2f}" if s > 0 else "–"
+        out.append(f"| {scenario} | {target} | {g:.2f} | {s:.2f} | {ratio} |")
+    return out
 
-    table = "\n".join(out)
-    print(table)
-    print("\n".join(cpu))
+
+def stamp(gr, rows):
+    runs = {k: len(v) for k, v in gr.g.items()}
+    most = max(runs.values(), default=0)
+    dates = sorted({r.get("date", datetime.date.today().isoformat()) for r in rows})
+    when = dates[0] if len(dates) == 1 else f"between {dates[0]} and {dates[-1]}"
+    text = (f"Measured {when} on {platform.node() or 'this machine'}: {os.cpu_count()} cores, "
+            f"{platform.machine()}, loopback, Linux {platform.release()}; median of {most} runs "
+            "(min–max in brackets)")
+    fewer = sorted({s for (s, _), n in runs.items() if n < most})
+    if fewer:
+        text += f", except {', '.join(fewer)}: " + ", ".join(
+            sorted({f"{n} run" + ("s" if n > 1 else "") for (s, _), n in runs.items() if n < most}))
+    return text + "."
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("results")
+    ap.add_argument("--smoke", default="0")
+    ap.add_argument("--merge-into")
+    ap.add_argument("--doc")
+    a = ap.parse_args()
+
+    new_rows = load(a.results)
+    bad = verdict(new_rows)
+    rows = merge(new_rows, a.merge_into) if a.merge_into else new_rows
+    gr = Groups(rows)
+
+    main_rows = main_table(gr)
+    sections = [main_rows] if len(main_rows) > 2 else []
+    ingest = ingest_table(gr)
+    if ingest:
+        sections.append(["Durable ingest (S4: 16 producers, keep-alive HTTP, one request in flight "
+                         "each; SQLite alone in the same directory, one thread):", ""] + ingest)
+    goals = targets_table(gr)
+    if goals:
+        sections.append(["Targets of the benchmark issue:", ""] + goals)
+    sections.append(["CPU time during the measured phase (publishing and delivery; connection "
+                     "set-up excluded):", ""] + cpu_table(gr))
+    text = "\n\n".join("\n".join(s) for s in sections)
+    print(text)
     if a.doc:
-        runs = max((len(v) for v in groups.values()), default=0)
-        stamp = (f"Measured {datetime.date.today().isoformat()} on {platform.node() or 'this machine'}: "
-                 f"{os.cpu_count()} cores, {platform.machine()}, loopback, median of {runs} runs "
-                 f"(min–max in brackets), Linux {platform.release()}.")
-        block = "<!-- bench:begin -->\n" + stamp + "\n\n" + table + "\n\nCPU time during the measured phase " \
-                "(publishing and delivery; connection set-up excluded):\n" + "\n".join(cpu) + "\n<!-- bench:end -->"
-        text = open(a.doc).read() if os.path.exists(a.doc) else "# Performance\n\n<!-- bench:begin -->\n<!-- bench:end -->\n"
-        b, e = text.find("<!-- bench:begin -->"), text.find("<!-- bench:end -->")
+        block = "<!-- bench:begin -->\n" + stamp(gr, rows) + "\n\n" + text + "\n<!-- bench:end -->"
+        page = open(a.doc).read() if os.path.exists(a.doc) else \
+            "# Performance\n\n<!-- bench:begin -->\n<!-- bench:end -->\n"
+        b, e = page.find("<!-- bench:begin -->"), page.find("<!-- bench:end -->")
         if b < 0 or e < 0:
-            text = text.rstrip("\n") + "\n\n" + block + "\n"
+            page = page.rstrip("\n") + "\n\n" + block + "\n"
         else:
-            text = text[:b] + block + text[e + len("<!-- bench:end -->"):]
+            page = page[:b] + block + page[e + len("<!-- bench:end -->"):]
         with open(a.doc, "w") as f:
-            f.write(text)
+            f.write(page)
     if bad:
         print("\nFAILED:\n  " + "\n  ".join(bad), file=sys.stderr)
         return 1 if a.smoke == "1" else 0

@@ -31,6 +31,8 @@ struct Conn
     std::string message; // fragments of the current WebSocket message
     std::string stream;  // nats / mqtt: protocol bytes not yet parsed
     int64_t connectStartUs = 0;
+    int64_t registerSentUs = 0; // register (nats: SUB + PING, mqtt: SUBSCRIBE) written
+    int backlog = 0;            // herald: notifications that came before backlogDone
     // subscriber bookkeeping
     std::vector<uint8_t> seen;
     long distinct = 0, dups = 0, foreign = 0;

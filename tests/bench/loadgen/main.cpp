@@ -14,7 +14,10 @@
 //   channels  N subscribers, each on its own channel; M publishes spread round robin over
 //             the channels through --publishers keep-alive connections
 //   idle      N registered connections held for --hold seconds; server RSS from
-//             /proc/<--server-pid>/status
+//             /proc/<--server-pid>/status. With --fetch-last each register asks for a
+//             backlog: registrations/s and register -> backlogDone latency (S5)
+//   ingest    no subscribers; --publishers producers publish (persistent with
+//             --persistent) to --channels channels for --duration seconds (S4)
 // Protocols: herald (REST publish + native WebSocket), nats (WebSocket listener, text
 // protocol), mqtt (mosquitto's WebSocket listener, MQTT 3.1.1, QoS 0).
 //
@@ -32,6 +35,7 @@
 #include <algorithm>
 #include <arpa/inet.h>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <sys/epoll.h>
@@ -51,6 +55,28 @@ double percentileMs(std::vector<uint32_t> &v, double q)
     size_t k = std::min(v.size() - 1, size_t(q * double(v.size())));
     std::nth_element(v.begin(), v.begin() + long(k), v.end());
     return v[k] / 1000.0;
+}
+
+// A counter of herald-syncd's Prometheus text at /metrics (labels ignored, the first
+// sample wins); -1 when there is none.
+double metric(const char *name)
+{
+    int status = 0;
+    std::string resp;
+    if (!httpRequest("GET", "/metrics", "", status, &resp) || status != 200)
+        return -1;
+    const std::string key = std::string("\n") + name;
+    for (size_t p = resp.find(key); p != std::string::npos; p = resp.find(key, p + 1)) {
+        const char after = resp[p + key.size()];
+        if (after != ' ' && after != '{')
+            continue;
+        const size_t eol = resp.find('\n', p + 1);
+        const size_t sp = resp.rfind(' ', eol);
+        if (sp == std::string::npos || sp < p)
+            return -1;
+        return std::strtod(resp.c_str() + sp + 1, nullptr);
+    }
+    return -1;
 }
 
 } // namespace
@@ -82,8 +108,9 @@ int main(int argc, char **argv)
         }
         // Channels auto-create on publish; create them up front so that registering never
         // races the first publish.
-        const int channels =
-            opt.mode == Mode::Channels || opt.mode == Mode::Idle ? opt.subscribers : 1;
+        const int channels = opt.mode == Mode::Channels || opt.mode == Mode::Idle ? opt.subscribers
+                             : opt.mode == Mode::Ingest                           ? opt.channels
+                                                                                  : 1;
         for (int c = 0; c < channels; ++c) {
             if (!httpRequest("PUT",
                              "/api/v1/applications/" + opt.app + "/channels/" + channelName(c),
@@ -95,6 +122,11 @@ int main(int argc, char **argv)
             }
         }
     }
+
+    // Ingest: how many store transactions carried the publishes (group commit at work).
+    const bool scrape = opt.mode == Mode::Ingest && opt.proto == Proto::Herald;
+    const double batches0 = scrape ? metric("herald_store_batches_total") : -1;
+    closeSetupConnection();
 
     const long baseRss = opt.serverPid ? procStatusKb(opt.serverPid, "VmRSS") : -1;
 
@@ -112,44 +144,48 @@ int main(int argc, char **argv)
                         : opt.mode == Mode::Channels
                             ? (opt.messages + opt.subscribers - 1) / opt.subscribers
                             : 0;
+    const bool subscribing = opt.mode == Mode::Fanout || opt.mode == Mode::Channels;
     for (int i = 0; i < opt.subscribers; ++i) {
         auto c = std::make_unique<Conn>();
         c->index = i;
         c->channel = opt.mode == Mode::Fanout ? 0 : i;
-        if (opt.mode != Mode::Idle)
+        if (subscribing)
             c->seen.assign(size_t(perSub), 0);
         workers[size_t(i % opt.threads)]->conns.push_back(std::move(c));
     }
 
+    const double srvCpuConnect0 = opt.serverPid ? procCpuSeconds(opt.serverPid) : -1;
     const int64_t tConnect = nowUs();
     std::vector<std::thread> threads;
     for (auto &w : workers)
         threads.emplace_back([&w] { w->run(); });
 
-    // Wait until every subscriber is registered (or nothing moves for 10 s).
+    // Wait until every subscriber is registered or given up on (or nothing moves for 10 s).
     long lastReady = -1;
     int64_t lastMove = nowUs();
     for (;;) {
         long r = gReady.load();
-        long done = r;
-        if (r != lastReady) {
-            lastReady = r;
+        long done = r + gGaveUp.load();
+        if (done != lastReady) {
+            lastReady = done;
             lastMove = nowUs();
         }
         if (done >= opt.subscribers)
             break;
-        if (nowUs() - lastMove > 10'000'000 || nowUs() - tConnect > int64_t(opt.timeout * 1e6)) {
-            std::fprintf(stderr, "herald-loadgen: only %ld of %d subscribers registered\n", r,
-                         opt.subscribers);
+        if (nowUs() - lastMove > 10'000'000 || nowUs() - tConnect > int64_t(opt.timeout * 1e6))
             break;
-        }
         usleep(2000);
     }
     const int64_t tReady = nowUs();
     const long registered = gReady.load();
+    if (registered < opt.subscribers)
+        std::fprintf(stderr, "herald-loadgen: only %ld of %d subscribers registered\n", registered,
+                     opt.subscribers);
 
     double genCpu0 = selfCpuSeconds();
     double srvCpu0 = opt.serverPid ? procCpuSeconds(opt.serverPid) : -1;
+    // Connecting and registering (S5's storm) are not in the measured phase: their own figure.
+    const double srvCpuConnect = opt.serverPid ? srvCpu0 - srvCpuConnect0 : -1;
 
     long idleRss = -1;
     int64_t tEnd = tReady;
@@ -169,8 +205,9 @@ int main(int argc, char **argv)
             return 2;
         }
         std::thread pt([&pub] { pub.run(); });
-        const long expected =
-            opt.mode == Mode::Fanout ? long(registered) * opt.messages : opt.messages;
+        const long expected = opt.mode == Mode::Fanout     ? long(registered) * opt.messages
+                              : opt.mode == Mode::Channels ? opt.messages
+                                                           : 0;
         // Wait for the publisher to finish, then for deliveries to stop arriving.
         pt.join();
         published = gPublished.load();
@@ -195,19 +232,26 @@ int main(int argc, char **argv)
     const double srvCpu = opt.serverPid ? procCpuSeconds(opt.serverPid) - srvCpu0 : -1;
     const long endRss = opt.serverPid ? procStatusKb(opt.serverPid, "VmRSS") : -1;
     const long held = gReady.load();
+    const double batches =
+        scrape && batches0 >= 0 ? metric("herald_store_batches_total") - batches0 : -1;
 
     gStop = true;
     for (auto &t : threads)
         t.join();
 
     // Aggregate.
-    std::vector<uint32_t> lat, reg;
-    long lost = 0, dups = 0, foreign = 0, received = 0;
+    std::vector<uint32_t> lat, reg, conn;
+    long lost = 0, dups = 0, foreign = 0, received = 0, backlog = 0;
     for (auto &w : workers) {
         lat.insert(lat.end(), w->latencies.begin(), w->latencies.end());
         reg.insert(reg.end(), w->registerLatencies.begin(), w->registerLatencies.end());
+        conn.insert(conn.end(), w->connectLatencies.begin(), w->connectLatencies.end());
         for (auto &c : w->conns) {
-            if (opt.mode == Mode::Idle)
+            backlog += c->backlog;
+            // Idle: a register that brought less backlog than the store holds lost some.
+            if (opt.mode == Mode::Idle && opt.expectBacklog > 0)
+                lost += std::max(0L, long(opt.expectBacklog) - c->backlog);
+            if (!subscribing)
                 continue;
             long expectedHere = perSub;
             if (opt.mode == Mode::Channels)
@@ -220,10 +264,6 @@ int main(int argc, char **argv)
             received += c->distinct + c->dups;
         }
     }
-    if (opt.mode != Mode::Idle) {
-        // Only what was accepted by the server counts as expected.
-        // (publish errors are reported separately)
-    }
     const int64_t firstPub = gFirstPublishUs.load();
     const int64_t lastDel = gLastDeliveryUs.load();
     const int64_t lastPub = gLastPublishUs.load();
@@ -235,6 +275,7 @@ int main(int argc, char **argv)
     const double p50 = percentileMs(lat, 0.50), p99 = percentileMs(lat, 0.99);
     const double pmax = lat.empty() ? -1 : *std::max_element(lat.begin(), lat.end()) / 1000.0;
     const double r50 = percentileMs(reg, 0.50), r99 = percentileMs(reg, 0.99);
+    const double c50 = percentileMs(conn, 0.50), c99 = percentileMs(conn, 0.99);
     const long rssPerConnB =
         (idleRss > 0 && baseRss > 0 && held > 0) ? (idleRss - baseRss) * 1024 / held : -1;
 
@@ -246,20 +287,30 @@ int main(int argc, char **argv)
         "\"max_ms\":%.3f,\"register_s\":%.3f,\"registrations_per_s\":%.0f,\"register_p50_ms\":%.3f,"
         "\"register_p99_ms\":%.3f,\"connect_failures\":%ld,\"closed_by_server\":%ld,\"errors\":%ld,"
         "\"held\":%ld,\"server_rss_base_kb\":%ld,\"server_rss_kb\":%ld,\"server_rss_idle_kb\":%ld,"
-        "\"rss_per_conn_bytes\":%ld,\"gen_cpu_s\":%.3f,\"server_cpu_s\":%.3f,\"duration_s\":%.3f}"
-        "\n",
+        "\"rss_per_conn_bytes\":%ld,\"gen_cpu_s\":%.3f,\"server_cpu_s\":%.3f,\"duration_s\":%.3f,"
+        "\"connect_p50_ms\":%.3f,\"connect_p99_ms\":%.3f,\"backlog_received\":%ld,"
+        "\"store_batches\":%.0f,\"publish_span_s\":%.3f,\"server_cpu_connect_s\":%.3f}\n",
         opt.label.c_str(), modeName(opt.mode), protoName(opt.proto), opt.subscribers, registered,
         opt.messages, opt.rate, opt.publishers, opt.payload, published, gPublishErrors.load(),
         received, lost, dups, foreign, deliveriesPerS, publishesPerS, p50, p99, pmax, regSpan,
         regSpan > 0 ? registered / regSpan : 0, r50, r99, gConnectFailures.load(),
         gClosedByServer.load(), gErrors.load(), held, baseRss, endRss, idleRss, rssPerConnB, genCpu,
-        srvCpu, (tEnd - tConnect) / 1e6);
+        srvCpu, (tEnd - tConnect) / 1e6, c50, c99, backlog, batches, publishSpan, srvCpuConnect);
     std::fflush(stdout);
     if (opt.mode == Mode::Idle)
         std::fprintf(stderr,
-                     "%s idle %s: %ld/%d held, server RSS %ld -> %ld kB, %ld B per connection\n",
+                     "%s idle %s: %ld/%d held, server RSS %ld -> %ld kB, %ld B per connection; "
+                     "%.0f registrations/s, register p50 %.2f ms, p99 %.2f ms, backlog %ld, "
+                     "lost %ld\n",
                      opt.label.c_str(), protoName(opt.proto), held, opt.subscribers, baseRss,
-                     idleRss, rssPerConnB);
+                     idleRss, rssPerConnB, regSpan > 0 ? registered / regSpan : 0, r50, r99,
+                     backlog, lost);
+    else if (opt.mode == Mode::Ingest)
+        std::fprintf(stderr,
+                     "%s ingest %s: %ld published in %.2f s (%.0f/s), %ld errors, %.0f store "
+                     "batches; cpu gen %.2f s, server %.2f s\n",
+                     opt.label.c_str(), protoName(opt.proto), published, publishSpan, publishesPerS,
+                     gPublishErrors.load(), batches, genCpu, srvCpu);
     else
         std::fprintf(stderr,
                      "%s %s %s: %d subs, %ld/%ld published (%.0f/s), %ld received (%.0f/s), lost "

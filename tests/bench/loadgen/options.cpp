@@ -13,11 +13,13 @@ void usage()
 {
     std::fprintf(
         stderr,
-        "usage: herald-loadgen --mode fanout|channels|idle --proto herald|nats|mqtt --port P\n"
+        "usage: herald-loadgen --mode fanout|channels|idle|ingest --proto herald|nats|mqtt --port "
+        "P\n"
         "  [--host 127.0.0.1] [--subscribers N] [--messages M] [--rate PER_S] [--publishers K]\n"
         "  [--pipeline D] [--threads T] [--server-pid PID] [--hold S] [--drain-ms MS]\n"
         "  [--connect-concurrency C] [--payload BYTES] [--fetch-last N] [--persistent]\n"
-        "  [--app NAME] [--label TEXT] [--timeout S]\n");
+        "  [--app NAME] [--label TEXT] [--timeout S] [--duration S] [--channels C]\n"
+        "  [--source-addresses K] [--expect-backlog N]\n");
     std::exit(2);
 }
 
@@ -25,7 +27,17 @@ void usage()
 
 const char *modeName(Mode m)
 {
-    return m == Mode::Fanout ? "fanout" : m == Mode::Channels ? "channels" : "idle";
+    switch (m) {
+    case Mode::Fanout:
+        return "fanout";
+    case Mode::Channels:
+        return "channels";
+    case Mode::Idle:
+        return "idle";
+    case Mode::Ingest:
+        return "ingest";
+    }
+    return "?";
 }
 const char *protoName(Proto p)
 {
@@ -46,6 +58,7 @@ void parseArgs(int argc, char **argv)
             opt.mode = v == "fanout"     ? Mode::Fanout
                        : v == "channels" ? Mode::Channels
                        : v == "idle"     ? Mode::Idle
+                       : v == "ingest"   ? Mode::Ingest
                                          : (usage(), Mode::Idle);
         } else if (a == "--proto") {
             std::string v = val();
@@ -89,11 +102,23 @@ void parseArgs(int argc, char **argv)
             opt.label = val();
         else if (a == "--timeout")
             opt.timeout = std::stod(val());
+        else if (a == "--duration")
+            opt.duration = std::stod(val());
+        else if (a == "--channels")
+            opt.channels = std::stoi(val());
+        else if (a == "--source-addresses")
+            opt.sourceAddresses = std::stoi(val());
+        else if (a == "--expect-backlog")
+            opt.expectBacklog = std::stoi(val());
         else
             usage();
     }
-    if (opt.port <= 0 || opt.subscribers < 1 || opt.threads < 1 || opt.publishers < 1 ||
-        opt.pipeline < 1)
+    // Ingest measures the producers alone: nobody subscribes.
+    if (opt.mode == Mode::Ingest)
+        opt.subscribers = 0;
+    if (opt.port <= 0 || (opt.subscribers < 1 && opt.mode != Mode::Ingest) || opt.threads < 1 ||
+        opt.publishers < 1 || opt.pipeline < 1 || opt.channels < 1 || opt.sourceAddresses < 0 ||
+        opt.sourceAddresses > 250)
         usage();
 }
 

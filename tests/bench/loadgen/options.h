@@ -9,7 +9,8 @@ enum class Mode
 {
     Fanout,
     Channels,
-    Idle
+    Idle,
+    Ingest
 };
 enum class Proto
 {
@@ -40,6 +41,10 @@ struct Options
     std::string app = "bench";
     std::string label;
     double timeout = 600;
+    double duration = 0;     // stop publishing after this many seconds (0: after --messages)
+    int channels = 1;        // ingest: channels the publishes are spread over
+    int sourceAddresses = 0; // bind to 127.0.0.2, .3, ... round robin (0: the kernel picks)
+    int expectBacklog = -1;  // idle: backlog notifications each register must bring (-1: any)
 };
 
 // The parsed command line; set once by parseArgs() before any thread starts.

@@ -19,7 +19,14 @@ namespace loadgen {
 
 int Publisher::channelFor(long seq) const
 {
-    return opt.mode == Mode::Channels ? int(seq % opt.subscribers) : 0;
+    switch (opt.mode) {
+    case Mode::Channels:
+        return int(seq % opt.subscribers);
+    case Mode::Ingest:
+        return int(seq % opt.channels);
+    default:
+        return 0;
+    }
 }
 
 std::string Publisher::heraldRequest(long seq)
@@ -47,9 +54,15 @@ std::string Publisher::wireMessage(long seq)
     return mqttPublish(mqttTopic(ch), text);
 }
 
+bool Publisher::doneSending() const
+{
+    return next >= opt.messages ||
+           (opt.duration > 0 && nowUs() >= t0 + int64_t(opt.duration * 1e6));
+}
+
 bool Publisher::due() const
 {
-    if (next >= opt.messages)
+    if (doneSending())
         return false;
     if (opt.rate <= 0)
         return true;
@@ -188,8 +201,8 @@ void Publisher::run()
             else
                 fillStream(c.get());
         }
-        const bool sentAll = next >= opt.messages;
-        if (sentAll && answered >= opt.messages)
+        const bool sentAll = doneSending();
+        if (sentAll && answered >= next)
             break;
         int timeoutMs = 20;
         if (opt.rate > 0 && !sentAll) {

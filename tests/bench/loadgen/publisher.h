@@ -27,6 +27,8 @@ struct Publisher
     std::string heraldRequest(long seq);
     std::string wireMessage(long seq);
     bool due() const;
+    // Nothing more to send: --messages reached or --duration over.
+    bool doneSending() const;
 
     void notePublished();
     // herald: parse HTTP responses

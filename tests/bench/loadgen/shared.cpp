@@ -34,6 +34,7 @@ uint32_t fastRand()
 sockaddr_in serverAddr;
 
 std::atomic<long> gReady{0}, gConnectFailures{0}, gClosedByServer{0}, gReceived{0}, gErrors{0};
+std::atomic<long> gGaveUp{0};
 std::atomic<int64_t> gLastDeliveryUs{0};
 std::atomic<bool> gStop{false};
 std::atomic<long> gPublished{0}, gPublishErrors{0};

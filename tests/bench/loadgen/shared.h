@@ -21,6 +21,9 @@ uint32_t fastRand();
 extern sockaddr_in serverAddr;
 
 extern std::atomic<long> gReady, gConnectFailures, gClosedByServer, gReceived, gErrors;
+// Subscribers given up on before they were ready (refused, closed while registering, or no
+// socket left): with gReady, tells main when every connection attempt has settled.
+extern std::atomic<long> gGaveUp;
 extern std::atomic<int64_t> gLastDeliveryUs;
 extern std::atomic<bool> gStop;
 extern std::atomic<long> gPublished, gPublishErrors;

@@ -65,8 +65,10 @@ void Worker::fail(Conn *c, bool retry)
         if (start(c))
             return;
     }
-    if (!c->publisher)
+    if (!c->publisher) {
         --pending;
+        gGaveUp.fetch_add(1);
+    }
 }
 
 void Worker::flush(Conn *c)
@@ -95,6 +97,7 @@ void Worker::sendFrame(Conn *c, uint8_t opcode, std::string_view data)
 void Worker::onUpgraded(Conn *c)
 {
     c->state = State::Registering;
+    c->registerSentUs = nowUs();
     switch (opt.proto) {
     case Proto::Herald:
         if (c->publisher)
@@ -138,7 +141,9 @@ void Worker::becomeReady(Conn *c)
         return;
     --pending;
     gReady.fetch_add(1);
-    registerLatencies.push_back(uint32_t(nowUs() - c->connectStartUs));
+    const int64_t now = nowUs();
+    registerLatencies.push_back(uint32_t(now - c->registerSentUs));
+    connectLatencies.push_back(uint32_t(now - c->connectStartUs));
 }
 
 void Worker::record(Conn *c, std::string_view text)
@@ -255,6 +260,8 @@ void Worker::onMessage(Conn *c, std::string_view m)
         if (c->state == State::Registering) {
             if (m.find("\"backlogDone\""sv) != std::string_view::npos)
                 becomeReady(c);
+            else if (m.find("\"type\":\"notification\""sv) != std::string_view::npos)
+                ++c->backlog;
             else if (m.find("\"error\""sv) != std::string_view::npos)
                 noteError(m);
             return;
@@ -409,6 +416,8 @@ void Worker::run()
             Conn *c = conns[nextToConnect++].get();
             if (start(c))
                 ++pending;
+            else
+                gGaveUp.fetch_add(1);
         }
         int n = epoll_wait(ep, evs, 512, 20);
         for (int i = 0; i < n; ++i)

@@ -18,7 +18,8 @@ struct Worker
     int ep = -1;
     std::vector<std::unique_ptr<Conn>> conns;
     std::vector<uint32_t> latencies;         // µs
-    std::vector<uint32_t> registerLatencies; // µs, connect start -> ready
+    std::vector<uint32_t> registerLatencies; // µs, register sent -> ready (backlogDone)
+    std::vector<uint32_t> connectLatencies;  // µs, connect start -> ready
     size_t nextToConnect = 0;
     int pending = 0; // connecting or registering
     int concurrency = 64;

@@ -256,8 +256,13 @@ void TestSharedStore::twoGroupCommittingNodesWriteConcurrently()
     // Two daemons' store threads, each grouping its requests into batches, writing into
     // the same channels (some created on the fly by both at once) and acknowledging.
     m_nodeB.reset();
-    auto threadA = StoreThread::start(m_database);
-    auto threadB = StoreThread::start(m_database);
+    // Nodes sharing a database have their own node ids, so their relay records never collide.
+    StoreOptions optionsA;
+    optionsA.nodeId = 1;
+    StoreOptions optionsB;
+    optionsB.nodeId = 2;
+    auto threadA = StoreThread::start(m_database, optionsA);
+    auto threadB = StoreThread::start(m_database, optionsB);
     STORE_VERIFY(threadA);
     STORE_VERIFY(threadB);
     StoreThread *nodes[2] = {threadA->get(), threadB->get()};

@@ -1,0 +1,630 @@
+// The peer relay between real herald-syncd processes: three nodes on loopback, each behind a
+// fault-injecting proxy that its peers dial through, in a mesh and in a line. Notifications,
+// acknowledgements and deletes reach every node's clients once; a node killed or stopped in
+// the middle of a stream, and links cut, delayed or black-holed, all end with the same
+// notifications and receipts in every node's store.
+#include "apihelpers.h"
+#include "faultproxy.h"
+#include "httpclient.h"
+#include "syncdprocess.h"
+#include "wait.h"
+#include "wsclient.h"
+
+#include "session/syncsession.h"
+
+#include <QJsonArray>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QtTest>
+
+#include <csignal>
+#include <map>
+#include <memory>
+#include <set>
+#include <vector>
+
+using namespace Qt::StringLiterals;
+using namespace herald::test;
+
+namespace {
+
+const QString App = u"ops"_s;
+const QString ClusterSecret = u"cluster-secret-for-tests"_s;
+
+// Who dials whom: {from, to} by node index. Links carry records both ways.
+using Topology = QList<QPair<int, int>>;
+const Topology Mesh{{1, 0}, {2, 0}, {2, 1}};
+const Topology Line{{1, 0}, {2, 1}}; // 0 - 1 - 2
+
+// A node's store as far as the relay is concerned.
+struct StoreContent
+{
+    std::set<qint64> notifications;
+    std::map<std::pair<QString, qint64>, qint64> receipts; // time
+    QString error;
+
+    bool operator==(const StoreContent &other) const
+    {
+        return notifications == other.notifications && receipts == other.receipts;
+    }
+    QString describe() const
+    {
+        return error.isEmpty() ? u"%1 notifications, %2 receipts"_s.arg(notifications.size())
+                                     .arg(receipts.size())
+                               : error;
+    }
+};
+
+StoreContent readStore(const QString &path)
+{
+    StoreContent content;
+    const QString name = u"inspect-"_s + path;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
+        db.setDatabaseName(path);
+        db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"_s);
+        if (!db.open()) {
+            content.error = db.lastError().text();
+        } else {
+            QSqlQuery query(db);
+            if (query.exec(u"SELECT id FROM notifications"_s)) {
+                while (query.next())
+                    content.notifications.insert(query.value(0).toLongLong());
+            } else {
+                content.error = query.lastError().text();
+            }
+            if (query.exec(u"SELECT user_name, notification_id, time_ms FROM receipts"_s)) {
+                while (query.next())
+                    content.receipts[{query.value(0).toString(), query.value(1).toLongLong()}] =
+                        query.value(2).toLongLong();
+            } else {
+                content.error = query.lastError().text();
+            }
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return content;
+}
+
+QJsonArray idArray(const QList<qint64> &ids)
+{
+    QJsonArray array;
+    for (qint64 id : ids)
+        array.append(double(id));
+    return array;
+}
+
+// Distinct ids, and how many arrived more than once.
+struct Received
+{
+    std::set<qint64> ids;
+    int duplicates = 0;
+};
+
+Received received(const WsClient &client)
+{
+    Received r;
+    for (qint64 id : client.notificationIds()) {
+        if (!r.ids.insert(id).second)
+            ++r.duplicates;
+    }
+    return r;
+}
+
+} // namespace
+
+class TestCluster : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void cleanup();
+
+    void meshRelaysNotificationsAcksAndDeletes();
+    void lineRelaysThroughTheMiddleOnce();
+    void recipientsStayPrivateAcrossNodes();
+    void wrongSecretIsRefused();
+    void killedNodeCatchesUpAndStoresConverge();
+    void stoppedNodeCatchesUpAfterThePartition();
+    void cutDelayedAndBlackholedLinksHeal();
+    void healthAndMetricsShowPeers();
+
+private:
+    struct Node
+    {
+        std::unique_ptr<SyncdProcess> syncd;
+        std::unique_ptr<FaultProxy> proxy; // what the other nodes dial
+        QStringList args;
+    };
+
+    bool startCluster(const Topology &topology, const QStringList &extraArgs = {});
+    bool startNode(int index);
+    bool restartNode(int index);
+    // Until every node has as many live links as the topology gives it.
+    bool waitForLinks(int timeoutMs = 20000);
+    int liveLinks(int index);
+    bool waitForConvergence(qint64 expectedNotifications, int timeoutMs = 60000);
+    std::unique_ptr<WsClient> client(int index, const QString &user, const QString &channel,
+                                     int fetchLast = 0);
+    HttpClient &http(int index);
+
+    std::vector<Node> m_nodes;
+    Topology m_topology;
+    QList<std::shared_ptr<HttpClient>> m_http;
+};
+
+void TestCluster::cleanup()
+{
+    for (Node &node : m_nodes) {
+        if (node.syncd)
+            node.syncd->dumpLogIfFailed();
+    }
+    m_http.clear();
+    m_nodes.clear();
+}
+
+bool TestCluster::startCluster(const Topology &topology, const QStringList &extraArgs)
+{
+    m_topology = topology;
+    m_nodes.clear();
+    m_nodes.resize(3);
+    for (Node &node : m_nodes) {
+        node.proxy = std::make_unique<FaultProxy>();
+        if (!node.proxy->listen())
+            return false;
+    }
+    for (int i = 0; i < int(m_nodes.size()); ++i) {
+        QStringList args{u"--node-id"_s,   QString::number(i + 1), u"--cluster"_s,
+                         u"test"_s,        u"--cluster-secret"_s,  ClusterSecret,
+                         u"--peer-timeout-ms"_s, u"3000"_s};
+        for (const auto &[from, to] : topology) {
+            if (from == i)
+                args << u"--peer"_s
+                     << u"ws://127.0.0.1:%1"_s.arg(m_nodes[to].proxy->port());
+        }
+        m_nodes[i].args = args + extraArgs;
+        m_nodes[i].syncd = std::make_unique<SyncdProcess>();
+        if (!startNode(i))
+            return false;
+        m_http.append(std::make_shared<HttpClient>(m_nodes[i].syncd->httpUrl()));
+    }
+    for (int i = 0; i < int(m_nodes.size()); ++i)
+        m_http[i]->setBaseUrl(m_nodes[i].syncd->httpUrl());
+    if (!waitForLinks())
+        return false;
+    // The catalog is per database: the application is made on each node. (With
+    // authentication the test makes it once it has a token.)
+    if (!extraArgs.contains(u"--no-auth"_s))
+        return true;
+    for (int i = 0; i < int(m_nodes.size()); ++i) {
+        if (!createApplication(http(i), App, {u"alerts"_s}))
+            return false;
+    }
+    return true;
+}
+
+bool TestCluster::startNode(int index)
+{
+    Node &node = m_nodes[index];
+    if (!node.syncd->start(node.args))
+        return false;
+    node.proxy->setTarget(QHostAddress::LocalHost, node.syncd->port());
+    return true;
+}
+
+bool TestCluster::restartNode(int index)
+{
+    if (!startNode(index))
+        return false;
+    m_http[index]->setBaseUrl(m_nodes[index].syncd->httpUrl());
+    return true;
+}
+
+HttpClient &TestCluster::http(int index)
+{
+    return *m_http[index];
+}
+
+int TestCluster::liveLinks(int index)
+{
+    const HttpResponse health = http(index).get(u"/healthz"_s);
+    int live = 0;
+    for (const QJsonValue &peer : health.object().value("peers"_L1).toArray()) {
+        if (peer.toObject().value("state"_L1).toString() == "live"_L1)
+            ++live;
+    }
+    return live;
+}
+
+bool TestCluster::waitForLinks(int timeoutMs)
+{
+    return waitUntil(
+        [&] {
+            for (int i = 0; i < int(m_nodes.size()); ++i) {
+                int expected = 0;
+                for (const auto &[from, to] : m_topology)
+                    expected += (from == i) + (to == i);
+                if (liveLinks(i) < expected)
+                    return false;
+            }
+            return true;
+        },
+        timeoutMs, 100);
+}
+
+bool TestCluster::waitForConvergence(qint64 expectedNotifications, int timeoutMs)
+{
+    QList<StoreContent> contents;
+    const bool converged = waitUntil(
+        [&] {
+            contents.clear();
+            for (Node &node : m_nodes)
+                contents.append(readStore(node.syncd->databasePath()));
+            if (qint64(contents[0].notifications.size()) != expectedNotifications)
+                return false;
+            return contents[0] == contents[1] && contents[1] == contents[2];
+        },
+        timeoutMs, 200);
+    if (!converged) {
+        for (int i = 0; i < contents.size(); ++i)
+            qWarning("node %d: %s", i, qPrintable(contents[i].describe()));
+    }
+    return converged;
+}
+
+std::unique_ptr<WsClient> TestCluster::client(int index, const QString &user,
+                                              const QString &channel, int fetchLast)
+{
+    auto ws = std::make_unique<WsClient>();
+    if (!ws->connectAs(m_nodes[index].syncd->wsUrl(), user, App, {channel}, fetchLast))
+        return nullptr;
+    return ws;
+}
+
+void TestCluster::meshRelaysNotificationsAcksAndDeletes()
+{
+    QVERIFY(startCluster(Mesh, {u"--no-auth"_s}));
+    std::vector<std::unique_ptr<WsClient>> clients;
+    for (int i = 0; i < 3; ++i) {
+        clients.push_back(client(i, u"alice"_s, u"alerts"_s));
+        QVERIFY(clients.back());
+    }
+    // Published on each node, persistent and transient: every client gets each once.
+    QList<qint64> ids;
+    for (int i = 0; i < 3; ++i) {
+        ids.append(publish(http(i), App, u"alerts"_s, u"stored on %1"_s.arg(i)));
+        ids.append(publish(http(i), App, u"alerts"_s, u"live from %1"_s.arg(i),
+                           {{"persistent"_L1, false}}));
+    }
+    QVERIFY(!ids.contains(0));
+    for (auto &ws : clients) {
+        QVERIFY2(waitUntil([&] { return received(*ws).ids.size() == 6u; }, 10000),
+                 ws->describe());
+    }
+    QTest::qWait(300); // a copy coming over a second path would arrive by now
+    for (auto &ws : clients) {
+        const Received r = received(*ws);
+        QCOMPARE(r.duplicates, 0);
+        QCOMPARE(r.ids, std::set<qint64>(ids.cbegin(), ids.cend()));
+    }
+
+    // Acknowledged on node 2: alice's sessions on nodes 0 and 1 hear of it.
+    clients[2]->sendJson({{"type"_L1, "ack"_L1}, {"ids"_L1, idArray({ids.at(0)})}});
+    for (int i = 0; i < 2; ++i) {
+        const auto acked = clients[i]->waitForType(u"acknowledged"_s);
+        QVERIFY2(acked, clients[i]->describe());
+        QCOMPARE(acked->value("ids"_L1).toArray(), idArray({ids.at(0)}));
+    }
+    // Deleted on node 1: the sessions on nodes 0 and 2 hear of it, and it is gone everywhere.
+    const HttpResponse removed = http(1).del(u"/api/v1/notifications/%1"_s.arg(ids.at(2)));
+    QVERIFY2(removed.status == 204, removed.describe());
+    for (int i : {0, 2}) {
+        const auto gone = clients[i]->waitForType(u"deleted"_s);
+        QVERIFY2(gone, clients[i]->describe());
+        QCOMPARE(gone->value("ids"_L1).toArray(), idArray({ids.at(2)}));
+    }
+    QVERIFY(waitForConvergence(2)); // 3 stored, 1 deleted
+    const StoreContent content = readStore(m_nodes[0].syncd->databasePath());
+    QCOMPARE(content.receipts.size(), size_t(1));
+    QVERIFY(content.receipts.count({u"alice"_s, ids.at(0)}));
+}
+
+void TestCluster::lineRelaysThroughTheMiddleOnce()
+{
+    QVERIFY(startCluster(Line, {u"--no-auth"_s}));
+    auto first = client(0, u"alice"_s, u"alerts"_s);
+    auto last = client(2, u"alice"_s, u"alerts"_s);
+    QVERIFY(first && last);
+    QList<qint64> fromFirst;
+    QList<qint64> fromLast;
+    for (int i = 0; i < 50; ++i) {
+        fromFirst.append(publish(http(0), App, u"alerts"_s, u"a%1"_s.arg(i)));
+        fromLast.append(publish(http(2), App, u"alerts"_s, u"c%1"_s.arg(i),
+                                {{"persistent"_L1, i % 2 == 0}}));
+    }
+    QVERIFY(!fromFirst.contains(0) && !fromLast.contains(0));
+    QVERIFY2(waitUntil([&] { return received(*last).ids.size() == 100u; }, 15000),
+             last->describe());
+    QVERIFY2(waitUntil([&] { return received(*first).ids.size() == 100u; }, 15000),
+             first->describe());
+    QTest::qWait(300);
+    QCOMPARE(received(*last).duplicates, 0);
+    QCOMPARE(received(*first).duplicates, 0);
+    // In order per origin: what node 0 made reaches node 2's client in id order.
+    QList<qint64> seenFromFirst;
+    for (qint64 id : last->notificationIds()) {
+        if (fromFirst.contains(id))
+            seenFromFirst.append(id);
+    }
+    QCOMPARE(seenFromFirst, fromFirst);
+    QVERIFY(waitForConvergence(75)); // 50 + 25 persistent
+}
+
+void TestCluster::recipientsStayPrivateAcrossNodes()
+{
+    QVERIFY(startCluster(Mesh));
+    // Separate databases: the same tokens are stored on each node.
+    const QString admin = m_nodes[0].syncd->createToken(u"admin"_s);
+    QVERIFY(!admin.isEmpty());
+    for (int i = 1; i < 3; ++i) {
+        const CliResult made = m_nodes[i].syncd->cli(
+            {u"token"_s, u"create"_s, u"--database"_s, m_nodes[i].syncd->databasePath(),
+             u"--kind"_s, u"admin"_s, u"--secret"_s, admin});
+        QVERIFY2(made.exitCode == 0, made.err.constData());
+    }
+    for (auto &h : m_http)
+        h->setToken(admin);
+    for (int i = 0; i < 3; ++i)
+        QVERIFY(createApplication(http(i), App, {u"alerts"_s}));
+    QStringList userTokens;
+    for (const QString &user : {u"alice"_s, u"bob"_s}) {
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(createUser(http(i), user));
+        const HttpResponse token =
+            http(0).post(u"/api/v1/tokens"_s, QJsonObject{{"kind"_L1, "user"_L1}, {"user"_L1, user}});
+        QVERIFY2(token.status == 201, token.describe());
+        userTokens.append(token.object().value("token"_L1).toString());
+        for (int i = 1; i < 3; ++i) {
+            const CliResult made = m_nodes[i].syncd->cli(
+                {u"token"_s, u"create"_s, u"--database"_s, m_nodes[i].syncd->databasePath(),
+                 u"--kind"_s, u"user"_s, u"--user"_s, user, u"--secret"_s, userTokens.last()});
+            QVERIFY2(made.exitCode == 0, made.err.constData());
+        }
+    }
+    WsClient alice;
+    WsClient bob;
+    QVERIFY2(alice.open(m_nodes[2].syncd->wsUrl(), userTokens[0]), alice.describe());
+    QVERIFY2(alice.registerSession(WsClient::registerFrame({}, App, {u"alerts"_s})),
+             alice.describe());
+    QVERIFY2(bob.open(m_nodes[1].syncd->wsUrl(), userTokens[1]), bob.describe());
+    QVERIFY2(bob.registerSession(WsClient::registerFrame({}, App, {u"alerts"_s})), bob.describe());
+
+    const qint64 secret = publish(http(0), App, u"alerts"_s, u"for alice only"_s,
+                                  {{"recipients"_L1, QJsonArray{"alice"_L1}}});
+    const qint64 everyone = publish(http(0), App, u"alerts"_s, u"for all"_s);
+    QVERIFY(secret > 0 && everyone > 0);
+    QVERIFY2(alice.waitForNotificationId(everyone), alice.describe());
+    QVERIFY2(bob.waitForNotificationId(everyone), bob.describe());
+    QVERIFY(alice.notificationIds().contains(secret));
+    QVERIFY(!bob.notificationIds().contains(secret));
+    // Listing on node 1 as bob: the private one is not there either.
+    HttpClient asBob(m_nodes[1].syncd->httpUrl());
+    asBob.setToken(userTokens[1]);
+    const Listing listing = listAll(asBob, u"application=ops"_s);
+    QVERIFY2(listing.ok, listing.error.constData());
+    QVERIFY(listing.find(everyone).has_value());
+    QVERIFY(!listing.find(secret).has_value());
+}
+
+void TestCluster::wrongSecretIsRefused()
+{
+    QVERIFY(startCluster(Mesh, {u"--no-auth"_s}));
+    // A node with the wrong secret dials node 0: refused, and nothing it sends is taken in.
+    SyncdProcess intruder;
+    QVERIFY(intruder.start({u"--no-auth"_s, u"--node-id"_s, u"9"_s, u"--cluster"_s, u"test"_s,
+                            u"--cluster-secret"_s, u"not-the-secret"_s, u"--peer"_s,
+                            u"ws://127.0.0.1:%1"_s.arg(m_nodes[0].proxy->port())}));
+    QVERIFY(waitUntil([&] { return intruder.log().contains("refused") ||
+                                   m_nodes[0].syncd->log().contains("refused"); },
+                      10000));
+    QVERIFY2(m_nodes[0].syncd->log().contains("secret: not this cluster's secret"),
+             m_nodes[0].syncd->log().right(2000).constData());
+    QCOMPARE(liveLinks(0), 2);
+
+    // By hand: a peerHello with the wrong secret is closed with 1008, and so is a second
+    // node claiming node 0's own id.
+    WsClient raw;
+    QVERIFY(raw.open(m_nodes[0].syncd->wsUrl()));
+    raw.sendJson({{"type"_L1, "peerHello"_L1}, {"node"_L1, 7}, {"cluster"_L1, "test"_L1},
+                  {"secret"_L1, "guess"_L1}});
+    QVERIFY(raw.waitForClosed());
+    QCOMPARE(raw.closeCode(), 1008);
+    WsClient twin;
+    QVERIFY(twin.open(m_nodes[0].syncd->wsUrl()));
+    twin.sendJson({{"type"_L1, "peerHello"_L1}, {"node"_L1, 1}, {"cluster"_L1, "test"_L1},
+                   {"secret"_L1, ClusterSecret}});
+    QVERIFY(twin.waitForClosed());
+    QCOMPARE(twin.closeCode(), 1008);
+}
+
+void TestCluster::killedNodeCatchesUpAndStoresConverge()
+{
+    QVERIFY(startCluster(Mesh, {u"--no-auth"_s}));
+    constexpr int Total = 10000;
+    auto onFirst = client(0, u"alice"_s, u"alerts"_s);
+    auto onSecond = client(1, u"alice"_s, u"alerts"_s);
+    QVERIFY(onFirst && onSecond);
+    onFirst->setCountOnly(false);
+    // The client of the node that dies fails over to node 1 and resumes there.
+    herald::SyncSessionConfig config;
+    config.servers = {m_nodes[2].syncd->wsUrl(), m_nodes[1].syncd->wsUrl()};
+    config.user = u"bob"_s;
+    config.clientId = u"bobs-laptop"_s;
+    config.subscriptions = {herald::Subscription{App, {u"alerts"_s}}};
+    config.fetchLast = 10;
+    config.backoffMinMs = 20;
+    config.backoffMaxMs = 200;
+    herald::SyncSession failover(config);
+    std::map<qint64, int> shownToBob;
+    connect(&failover, &herald::SyncSession::notificationReceived, this,
+            [&](const herald::Notification &n, bool) { ++shownToBob[n.id]; });
+    failover.start();
+    QVERIFY(waitUntil([&] { return failover.state() == herald::SyncSession::State::Live; },
+                      10000));
+
+    // Alice acknowledges as she reads, on two nodes: receipts from both must converge too.
+    int acksSent = 0;
+    auto ackSome = [&](WsClient &ws, int every) {
+        const QList<qint64> ids = ws.notificationIds();
+        QList<qint64> batch;
+        for (qsizetype i = 0; i < ids.size(); i += every)
+            batch.append(ids.at(i));
+        if (!batch.isEmpty()) {
+            ws.sendJson({{"type"_L1, "ack"_L1}, {"ids"_L1, idArray(batch.mid(0, 1000))}});
+            ++acksSent;
+        }
+    };
+
+    bool killed = false;
+    const PublishRun run = publishConcurrently(
+        http(0), Total, 16, [&](int i) {
+            if (i == Total / 3 && !killed) {
+                killed = true;
+                m_nodes[2].syncd->kill(); // mid-stream, no goodbye
+            }
+            if (i % 2000 == 1999) {
+                ackSome(*onFirst, 10);
+                ackSome(*onSecond, 7);
+            }
+            return notificationBody(App, u"alerts"_s, u"n%1"_s.arg(i));
+        });
+    QVERIFY(run.complete);
+    QCOMPARE(run.failures.size(), 0);
+    QCOMPARE(run.ids.size(), Total);
+    QVERIFY(killed);
+    QVERIFY(acksSent > 0);
+
+    // The survivors' clients: every notification, once.
+    for (WsClient *ws : {onFirst.get(), onSecond.get()}) {
+        QVERIFY2(waitUntil([&] { return received(*ws).ids.size() == size_t(Total); }, 60000),
+                 qPrintable(u"%1 of %2"_s.arg(received(*ws).ids.size()).arg(Total)));
+        QCOMPARE(received(*ws).duplicates, 0);
+    }
+    // Bob, moved to node 1 by the failure: shown every one, none twice.
+    QVERIFY2(waitUntil([&] { return shownToBob.size() == size_t(Total); }, 60000),
+             qPrintable(u"bob was shown %1 of %2"_s.arg(shownToBob.size()).arg(Total)));
+    for (const auto &[id, times] : shownToBob)
+        QCOMPARE(times, 1);
+    failover.stop();
+
+    // The killed node comes back and catches up from its peers.
+    QVERIFY(restartNode(2));
+    QVERIFY(waitForLinks());
+    QVERIFY(waitForConvergence(Total, 90000));
+    const StoreContent content = readStore(m_nodes[2].syncd->databasePath());
+    QVERIFY(!content.receipts.empty());
+}
+
+void TestCluster::stoppedNodeCatchesUpAfterThePartition()
+{
+    QVERIFY(startCluster(Mesh, {u"--no-auth"_s}));
+    // SIGSTOP: the node neither answers nor closes, like a machine that froze. Its peers
+    // drop the links after the peer timeout (3 s here) while publishing goes on.
+    const qint64 pid = m_nodes[1].syncd->pid();
+    QVERIFY(pid > 0);
+    QCOMPARE(::kill(pid_t(pid), SIGSTOP), 0);
+    QList<qint64> ids;
+    for (int i = 0; i < 200; ++i)
+        ids.append(publish(http(i % 2 == 0 ? 0 : 2), App, u"alerts"_s, u"p%1"_s.arg(i)));
+    QVERIFY(!ids.contains(0));
+    QTest::qWait(4000);
+    QVERIFY(liveLinks(0) < 2);
+    const HttpResponse ack =
+        http(2).post(u"/api/v1/acks"_s, QJsonObject{{"ids"_L1, idArray(ids.mid(0, 50))},
+                                                    {"user"_L1, "alice"_L1}});
+    QVERIFY2(ack.status == 200, ack.describe());
+    QCOMPARE(::kill(pid_t(pid), SIGCONT), 0);
+    QVERIFY(waitForLinks());
+    QVERIFY(waitForConvergence(200));
+    const StoreContent content = readStore(m_nodes[1].syncd->databasePath());
+    QCOMPARE(content.receipts.size(), size_t(50));
+    // A client of the node that was stopped gets the backlog it missed.
+    auto late = client(1, u"alice"_s, u"alerts"_s, 100);
+    QVERIFY(late);
+    QCOMPARE(late->notificationIds().size(), 100);
+}
+
+void TestCluster::cutDelayedAndBlackholedLinksHeal()
+{
+    QVERIFY(startCluster(Mesh, {u"--no-auth"_s}));
+    auto watcher = client(0, u"alice"_s, u"alerts"_s);
+    QVERIFY(watcher);
+    int published = 0;
+    auto publishBurst = [&](int node, int count) {
+        for (int i = 0; i < count; ++i) {
+            if (publish(http(node), App, u"alerts"_s, u"b%1"_s.arg(published)) > 0)
+                ++published;
+        }
+    };
+
+    // Cut: every link to node 0 reset mid-stream; the dialers come back and resync.
+    publishBurst(1, 50);
+    m_nodes[0].proxy->cutAll();
+    publishBurst(1, 50);
+    publishBurst(2, 50);
+    QVERIFY(waitForLinks());
+    QVERIFY(waitForConvergence(published));
+
+    // Delayed: 150 ms each way on node 0's links; everything still arrives, in order.
+    m_nodes[0].proxy->setDelayMs(150);
+    m_nodes[0].proxy->setMode(FaultProxy::Mode::Delay);
+    publishBurst(2, 50);
+    QVERIFY(waitForConvergence(published, 30000));
+    m_nodes[0].proxy->setMode(FaultProxy::Mode::Pass);
+
+    // Black-holed: node 0's links stay open and carry nothing. The peers notice the
+    // silence, drop the links, keep dialling into the hole, and resync once it is gone.
+    m_nodes[0].proxy->setMode(FaultProxy::Mode::Blackhole);
+    publishBurst(0, 50);
+    publishBurst(1, 50);
+    QVERIFY(waitUntil([&] { return liveLinks(0) == 0; }, 15000));
+    m_nodes[0].proxy->setMode(FaultProxy::Mode::Pass);
+    QVERIFY(waitForLinks(30000));
+    QVERIFY(waitForConvergence(published, 30000));
+
+    // The client on node 0 saw each of them once, whatever the links went through.
+    QVERIFY2(waitUntil([&] { return received(*watcher).ids.size() == size_t(published); },
+                       20000),
+             qPrintable(u"%1 of %2"_s.arg(received(*watcher).ids.size()).arg(published)));
+    QCOMPARE(received(*watcher).duplicates, 0);
+}
+
+void TestCluster::healthAndMetricsShowPeers()
+{
+    QVERIFY(startCluster(Line, {u"--no-auth"_s}));
+    const HttpResponse health = http(1).get(u"/healthz"_s);
+    QCOMPARE(health.status, 200);
+    const QJsonArray peers = health.object().value("peers"_L1).toArray();
+    QCOMPARE(peers.size(), 2);
+    QSet<int> nodes;
+    for (const QJsonValue &peer : peers)
+        nodes.insert(peer.toObject().value("node"_L1).toInt());
+    QCOMPARE(nodes, (QSet<int>{1, 3}));
+
+    QVERIFY(publish(http(0), App, u"alerts"_s, u"counted"_s) > 0);
+    QVERIFY(waitForConvergence(1));
+    const HttpResponse metrics = http(1).get(u"/metrics"_s);
+    QCOMPARE(metrics.status, 200);
+    for (const char *expected :
+         {"herald_peer_up{node=\"2\"", "herald_peer_lag_records{", "herald_peer_lag_seconds{",
+          "herald_peer_queue_depth{", "herald_relay_records_applied_total{node=\"2\"} 1"}) {
+        QVERIFY2(metrics.body.contains(expected), expected);
+    }
+    // Node 1's peer on the far side of the line shows as down once it is gone.
+    m_nodes[2].syncd->kill();
+    QVERIFY(waitUntil([&] { return liveLinks(1) == 1; }, 10000));
+}
+
+QTEST_GUILESS_MAIN(TestCluster)
+#include "tst_cluster.moc"
