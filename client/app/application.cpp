@@ -235,6 +235,8 @@ void Application::connectSession()
         return;
     SyncSessionConfig config;
     config.servers = {ClientSettings::webSocketUrl(m_settings->serverUrl())};
+    for (const QUrl &fallback : m_settings->fallbackServerUrls())
+        config.servers.append(ClientSettings::webSocketUrl(fallback));
     config.user = m_settings->user();
     config.token = m_token;
     config.clientId = m_settings->clientId();

@@ -53,6 +53,25 @@ void ClientSettings::setServerUrl(const QUrl &url)
     m_settings->setValue(u"Server/url"_s, url.toString());
 }
 
+QList<QUrl> ClientSettings::fallbackServerUrls() const
+{
+    QList<QUrl> urls;
+    for (const QString &text : m_settings->value(u"Server/fallbacks"_s).toStringList()) {
+        const QUrl url = normalizedServerUrl(text);
+        if (url.isValid())
+            urls.append(url);
+    }
+    return urls;
+}
+
+void ClientSettings::setFallbackServerUrls(const QList<QUrl> &urls)
+{
+    QStringList texts;
+    for (const QUrl &url : urls)
+        texts.append(url.toString());
+    m_settings->setValue(u"Server/fallbacks"_s, texts);
+}
+
 QString ClientSettings::user() const
 {
     return m_settings->value(u"Server/user"_s).toString();

@@ -34,6 +34,10 @@ public:
     // http(s)://host:port as the user typed it.
     QUrl serverUrl() const;
     void setServerUrl(const QUrl &url);
+    // Other nodes of the same cluster, tried in order when the server is lost (the same
+    // token must work there). Settings key Server/fallbacks; no UI yet.
+    QList<QUrl> fallbackServerUrls() const;
+    void setFallbackServerUrls(const QList<QUrl> &urls);
     QString user() const;
     void setUser(const QString &user);
     // "app/channel" strings, sorted and unique.

@@ -260,7 +260,8 @@ int watchCommand(const QStringList &arguments)
         "Prints notifications as they arrive, one JSON object per line, resuming after drops."));
     parser.addHelpOption();
     parser.addOption({QStringLiteral("server"),
-                      QStringLiteral("Daemon URL (default ws://127.0.0.1:8080)"),
+                      QStringLiteral("Daemon URL (default ws://127.0.0.1:8080); repeat it "
+                                     "with the other nodes of a cluster to fail over"),
                       QStringLiteral("URL"), QStringLiteral("ws://127.0.0.1:8080")});
     parser.addOption({QStringLiteral("token"), QStringLiteral("User token (default HERALD_TOKEN)"),
                       QStringLiteral("TOKEN")});
@@ -274,10 +275,13 @@ int watchCommand(const QStringList &arguments)
                       QStringLiteral("N"), QStringLiteral("10")});
     parser.process(QStringList{QStringLiteral("herald-syncd watch")} + arguments.mid(1));
     SyncSessionConfig config;
-    QUrl server(parser.value(QStringLiteral("server")));
-    if (server.path().isEmpty() || server.path() == u"/")
-        server.setPath(QStringLiteral("/api/v1/ws"));
-    config.servers = {server};
+    // Several --server: the nodes of a cluster, tried in turn when one is lost.
+    for (const QString &value : parser.values(QStringLiteral("server"))) {
+        QUrl server(value);
+        if (server.path().isEmpty() || server.path() == u"/")
+            server.setPath(QStringLiteral("/api/v1/ws"));
+        config.servers.append(server);
+    }
     config.user = parser.value(QStringLiteral("user"));
     config.token = parser.isSet(QStringLiteral("token")) ? parser.value(QStringLiteral("token"))
                                                          : qEnvironmentVariable("HERALD_TOKEN");

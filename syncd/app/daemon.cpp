@@ -22,6 +22,10 @@
 #include <QFileInfo>
 #include <QTimer>
 
+#include <sys/resource.h>
+
+#include <algorithm>
+
 namespace herald::syncd {
 
 Q_LOGGING_CATEGORY(lcApp, "herald.syncd.app", QtInfoMsg)
@@ -41,8 +45,35 @@ Daemon::~Daemon()
         m_store->stopAndDrain();
 }
 
+namespace {
+
+// Every WebSocket is a descriptor: take the hard limit, and keep some for the database,
+// REST clients and peers.
+int connectionCapFromDescriptorLimit()
+{
+    constexpr rlim_t Reserve = 256;
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return 1000;
+    if (limit.rlim_cur < limit.rlim_max) {
+        rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0)
+            limit = raised;
+    }
+    const rlim_t usable = limit.rlim_cur > 2 * Reserve ? limit.rlim_cur - Reserve
+                                                       : limit.rlim_cur / 2;
+    return int(std::min<rlim_t>(usable, 1'000'000));
+}
+
+} // namespace
+
 int Daemon::start()
 {
+    if (m_config.maxConnections == 0) {
+        m_config.maxConnections = connectionCapFromDescriptorLimit();
+        qCInfo(lcApp) << "holding up to" << m_config.maxConnections << "WebSockets";
+    }
     if (!m_config.database.contains(u"://"))
         QDir().mkpath(QFileInfo(m_config.database).absolutePath());
     StoreOptions storeOptions;

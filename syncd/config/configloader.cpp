@@ -148,8 +148,9 @@ const QList<Setting> &settings()
          u"WebSocket event loops (default: one per core)"_s,
          intSetting(&Config::workerThreads, 0, 256)},
         {u"server/maxConnections"_s, u"HERALD_MAX_CONNECTIONS"_s, u"max-connections"_s, u"N"_s,
-         u"WebSockets held at most; more are closed with 1013 (default 19000)"_s,
-         intSetting(&Config::maxConnections, 1, 1000000)},
+         u"WebSockets held at most; more are closed with 1013 (default 0: the open-file "
+         "limit less a reserve for the database and REST)"_s,
+         intSetting(&Config::maxConnections, 0, 1000000)},
         {u"timeouts/registerMs"_s, u"HERALD_REGISTER_TIMEOUT_MS"_s, u"register-timeout-ms"_s,
          u"MS"_s, u"Time a new WebSocket has to register (default 10000)"_s,
          intSetting(&Config::registerTimeoutMs, 100, 3600000)},
@@ -183,6 +184,8 @@ const QList<Setting> &settings()
          limitSetting(&Limits::maxTags, 0, 1024)},
         {u"limits/idsPerAck"_s, u"HERALD_MAX_IDS_PER_ACK"_s, QString(), QString(), QString(),
          limitSetting(&Limits::maxIdsPerAck, 1, 100000)},
+        {u"limits/resume"_s, u"HERALD_MAX_RESUME"_s, QString(), QString(), QString(),
+         limitSetting(&Limits::maxResume, 1, 100000)},
         {u"cluster/name"_s, u"HERALD_CLUSTER"_s, u"cluster"_s, u"NAME"_s,
          u"Cluster name for the peer relay"_s,
          [](Config &c, const QString &v) -> Result<void> {

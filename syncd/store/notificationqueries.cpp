@@ -281,24 +281,40 @@ Result<bool> NotificationQueries::remove(NotificationId id)
 Result<QList<qint64>>
 NotificationQueries::subscribedChannels(const QList<Subscription> &subscriptions)
 {
-    auto query = m_connection.prepare(u"SELECT c.id, c.name FROM channels c JOIN applications a "
-                                      "ON a.id = c.application_id WHERE a.name = ?"_s);
-    if (!query)
-        return tl::unexpected(query.error());
+    // Named channels one by one through the (application, name) index: an application may
+    // have thousands of channels, and a register names a few.
+    auto all = m_connection.prepare(u"SELECT c.id FROM channels c JOIN applications a "
+                                    "ON a.id = c.application_id WHERE a.name = ?"_s);
+    if (!all)
+        return tl::unexpected(all.error());
+    auto named = m_connection.prepare(u"SELECT c.id FROM channels c JOIN applications a "
+                                      "ON a.id = c.application_id WHERE a.name = ? AND c.name = ?"_s);
+    if (!named)
+        return tl::unexpected(named.error());
     QList<qint64> ids;
     QSet<qint64> seen;
-    for (const Subscription &subscription : subscriptions) {
-        if (auto done = m_connection.exec(*query, {subscription.application}); !done)
-            return tl::unexpected(done.error());
-        while (query->next()) {
-            const qint64 id = query->value(0).toLongLong();
-            // No channel named: every channel of the application.
-            const bool wanted = subscription.channels.isEmpty() ||
-                                subscription.channels.contains(query->value(1).toString());
-            if (wanted && !seen.contains(id)) {
+    auto collect = [&](QSqlQuery &query, const QVariantList &values) -> Result<void> {
+        if (auto done = m_connection.exec(query, values); !done)
+            return done;
+        while (query.next()) {
+            const qint64 id = query.value(0).toLongLong();
+            if (!seen.contains(id)) {
                 seen.insert(id);
                 ids.append(id);
             }
+        }
+        return {};
+    };
+    for (const Subscription &subscription : subscriptions) {
+        // No channel named: every channel of the application.
+        if (subscription.channels.isEmpty()) {
+            if (auto done = collect(*all, {subscription.application}); !done)
+                return tl::unexpected(done.error());
+            continue;
+        }
+        for (const QString &channel : subscription.channels) {
+            if (auto done = collect(*named, {subscription.application, channel}); !done)
+                return tl::unexpected(done.error());
         }
     }
     return ids;

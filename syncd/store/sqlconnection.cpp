@@ -105,6 +105,7 @@ Result<void> SqlConnection::begin()
     if (!begun)
         return begun;
     m_inTransaction = true;
+    m_savepointDepth = 0;
     m_journal.rolledBack();
     return {};
 }
@@ -137,6 +138,7 @@ Result<void> SqlConnection::commit()
     if (auto committed = execute(u"COMMIT"_s); !committed)
         return committed;
     m_inTransaction = false;
+    m_savepointDepth = 0;
     m_journal.committed();
     return {};
 }
@@ -152,6 +154,7 @@ void SqlConnection::rollback()
     if (!query.exec(u"ROLLBACK"_s))
         qCDebug(lcStore) << "ROLLBACK:" << query.lastError().text();
     m_inTransaction = false;
+    m_savepointDepth = 0;
     m_journal.rolledBack();
 }
 
@@ -160,8 +163,10 @@ Result<void> SqlConnection::savepoint(const QString &name)
     if (!isIdentifier(name))
         return fail(ErrorCode::BadRequest, u"savepoint: '%1' is not an identifier"_s.arg(name));
     auto saved = execute(u"SAVEPOINT "_s + name);
-    if (saved)
+    if (saved) {
+        ++m_savepointDepth;
         m_journal.pushMark();
+    }
     return saved;
 }
 
@@ -170,8 +175,10 @@ Result<void> SqlConnection::releaseSavepoint(const QString &name)
     if (!isIdentifier(name))
         return fail(ErrorCode::BadRequest, u"savepoint: '%1' is not an identifier"_s.arg(name));
     auto released = execute(u"RELEASE SAVEPOINT "_s + name);
-    if (released)
+    if (released) {
+        --m_savepointDepth;
         m_journal.popMark();
+    }
     return released;
 }
 
@@ -184,6 +191,7 @@ void SqlConnection::rollbackToSavepoint(const QString &name)
     (void)execute(u"RELEASE SAVEPOINT "_s + name);
     m_journal.rollbackToMark();
     m_journal.popMark();
+    --m_savepointDepth;
 }
 
 Result<void> SqlConnection::atomically(const std::function<Result<void>()> &work)
@@ -198,6 +206,11 @@ Result<void> SqlConnection::atomically(const std::function<Result<void>()> &work
             rollback();
         return done;
     }
+    // Inside a savepoint already (StoreThread runs each operation in one): an error makes
+    // the work return it, and whoever opened that savepoint rolls back to it, so another
+    // savepoint here would only cost two statements.
+    if (m_savepointDepth > 0)
+        return work();
     const QString name = u"herald_atomic_%1"_s.arg(++m_atomicDepth);
     auto done = savepoint(name);
     if (done) {

@@ -45,8 +45,9 @@ public:
     Result<void> releaseSavepoint(const QString &name);
     void rollbackToSavepoint(const QString &name);
 
-    // Runs `work` so that an error leaves the database as it was: in a savepoint inside an
-    // open transaction, in a transaction of its own otherwise.
+    // Runs `work` so that an error leaves the database as it was: in a transaction of its
+    // own when none is open; in a savepoint inside an open transaction; inside a savepoint
+    // as it is (the error goes back to whoever opened the savepoint, who rolls back to it).
     Result<void> atomically(const std::function<Result<void>()> &work);
 
     // A prepared statement; the error names `sql` (never bound values: they may be
@@ -84,6 +85,7 @@ private:
     RecordJournal m_journal;
     bool m_inTransaction = false;
     int m_atomicDepth = 0;
+    int m_savepointDepth = 0; // savepoints open now (rolled back or released: closed)
 };
 
 } // namespace herald::syncd

@@ -4,6 +4,10 @@
 #include "ws/wslog.h"
 #include "ws/wsworker.h"
 
+#ifdef Q_OS_LINUX
+#include "ws/epolleventdispatcher.h"
+#endif
+
 #include <unistd.h>
 
 namespace herald::syncd {
@@ -26,9 +30,20 @@ void Hub::start()
 {
     const int count = m_config.workerThreads > 0 ? m_config.workerThreads
                                                  : std::max(2, QThread::idealThreadCount());
+#ifdef Q_OS_LINUX
+    // Qt's own dispatcher polls every socket of the loop on each wakeup; it stays selectable
+    // (HERALD_EVENT_DISPATCHER=qt) to compare the two.
+    const bool useEpoll = qEnvironmentVariable("HERALD_EVENT_DISPATCHER") != u"qt";
+#else
+    const bool useEpoll = false;
+#endif
     for (int i = 0; i < count; ++i) {
         auto thread = std::make_unique<QThread>();
         thread->setObjectName(QStringLiteral("ws-%1").arg(i));
+#ifdef Q_OS_LINUX
+        if (useEpoll)
+            thread->setEventDispatcher(new EpollEventDispatcher);
+#endif
         auto *worker = new WsWorker(i, {&m_config, m_store, m_authenticator, m_metrics, this});
         worker->moveToThread(thread.get());
         connect(thread.get(), &QThread::finished, worker, &QObject::deleteLater);
@@ -36,7 +51,8 @@ void Hub::start()
         m_workers.push_back(worker);
         m_threads.push_back(std::move(thread));
     }
-    qCInfo(lcWs) << "WebSocket sessions spread over" << count << "event loops";
+    qCInfo(lcWs) << "WebSocket sessions spread over" << count << "event loops"
+                 << (useEpoll ? "(epoll)" : "(Qt's event dispatcher)");
 }
 
 void Hub::stop()

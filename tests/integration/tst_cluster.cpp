@@ -129,6 +129,7 @@ private slots:
     void stoppedNodeCatchesUpAfterThePartition();
     void cutDelayedAndBlackholedLinksHeal();
     void healthAndMetricsShowPeers();
+    void nodesSharingOneDatabaseStillTellTheirSessions();
 
 private:
     struct Node
@@ -624,6 +625,49 @@ void TestCluster::healthAndMetricsShowPeers()
     // Node 1's peer on the far side of the line shows as down once it is gone.
     m_nodes[2].syncd->kill();
     QVERIFY(waitUntil([&] { return liveLinks(1) == 1; }, 10000));
+}
+
+void TestCluster::nodesSharingOneDatabaseStillTellTheirSessions()
+{
+    // Two nodes on one database (here one SQLite file; in production one PostgreSQL
+    // database): a record from the peer is already stored, yet this node's sessions must
+    // still hear of it, once.
+    SyncdProcess first;
+    SyncdProcess second;
+    const QStringList cluster{u"--no-auth"_s, u"--cluster"_s, u"test"_s, u"--cluster-secret"_s,
+                              ClusterSecret};
+    QVERIFY(first.start(cluster + QStringList{u"--node-id"_s, u"1"_s}));
+    QVERIFY(second.start(cluster + QStringList{u"--node-id"_s, u"2"_s, u"--database"_s,
+                                               first.databasePath(), u"--peer"_s,
+                                               u"ws://127.0.0.1:%1"_s.arg(first.port())}));
+    HttpClient httpFirst(first.httpUrl());
+    HttpClient httpSecond(second.httpUrl());
+    QVERIFY(createApplication(httpFirst, App, {u"alerts"_s}));
+    QVERIFY(waitUntil([&] { return httpSecond.get(u"/healthz"_s).body.contains("\"live\""); },
+                      10000));
+    WsClient onFirst;
+    WsClient onSecond;
+    QVERIFY(onFirst.connectAs(first.wsUrl(), u"alice"_s, App, {u"alerts"_s}));
+    QVERIFY(onSecond.connectAs(second.wsUrl(), u"alice"_s, App, {u"alerts"_s}));
+    const qint64 fromFirst = publish(httpFirst, App, u"alerts"_s, u"made on the first"_s);
+    const qint64 fromSecond = publish(httpSecond, App, u"alerts"_s, u"made on the second"_s);
+    QVERIFY(fromFirst > 0 && fromSecond > 0);
+    for (WsClient *ws : {&onFirst, &onSecond}) {
+        QVERIFY2(waitUntil([&] { return received(*ws).ids.size() == 2u; }, 10000),
+                 ws->describe());
+    }
+    onSecond.sendJson({{"type"_L1, "ack"_L1}, {"ids"_L1, idArray({fromFirst})}});
+    QVERIFY2(onFirst.waitForType(u"acknowledged"_s), onFirst.describe());
+    QTest::qWait(300);
+    QCOMPARE(received(onFirst).duplicates, 0);
+    QCOMPARE(received(onSecond).duplicates, 0);
+    const StoreContent content = readStore(first.databasePath());
+    QCOMPARE(content.notifications.size(), size_t(2));
+    QCOMPARE(content.receipts.size(), size_t(1));
+    if (QTest::currentTestFailed()) {
+        first.dumpLog();
+        second.dumpLog();
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCluster)

@@ -40,6 +40,21 @@ private Q_SLOTS:
                  u"wss://h.example/herald/api/v1/ws"_s);
     }
 
+    void fallbackServersRoundTripAndSkipInvalidOnes()
+    {
+        QTemporaryDir dir;
+        {
+            ClientSettings settings(dir.filePath(u"herald.ini"_s));
+            QCOMPARE(settings.fallbackServerUrls(), QList<QUrl>());
+            settings.setFallbackServerUrls(
+                {QUrl(u"http://b.example:8080"_s), QUrl(u"https://c.example"_s)});
+            settings.sync();
+        }
+        ClientSettings again(dir.filePath(u"herald.ini"_s));
+        QCOMPARE(again.fallbackServerUrls(),
+                 (QList<QUrl>{QUrl(u"http://b.example:8080"_s), QUrl(u"https://c.example"_s)}));
+    }
+
     void subscriptionsBecomeRegisterEntries()
     {
         QTemporaryDir dir;
