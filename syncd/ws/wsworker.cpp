@@ -8,6 +8,7 @@
 #include "relay/peermessages.h"
 #include "relay/relay.h"
 #include "store/storethread.h"
+#include "ws/directwritesocket.h"
 #include "ws/hub.h"
 #include "ws/wslog.h"
 
@@ -54,7 +55,7 @@ WsWorker::~WsWorker()
 
 void WsWorker::adopt(qintptr descriptor)
 {
-    auto *socket = new QTcpSocket(this);
+    auto *socket = new DirectWriteSocket(this);
     if (!socket->setSocketDescriptor(descriptor)) {
         qCWarning(lcWs) << "cannot take over a connection:" << socket->errorString();
         ::close(int(descriptor));
