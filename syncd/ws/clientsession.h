@@ -5,10 +5,12 @@
 #include "ws/outgoing.h"
 
 #include <QElapsedTimer>
+#include <QByteArray>
 #include <QList>
 #include <QSet>
 #include <QString>
 
+class QTcpSocket;
 class QWebSocket;
 
 namespace herald::syncd {
@@ -28,6 +30,11 @@ struct ClientSession
 
     quint64 id = 0;
     QWebSocket *socket = nullptr; // owned by the worker (deleted with deleteLater)
+    // The connection under `socket`: data frames, framed once per message, are written here
+    // as they are (QWebSocket only sends control frames). Owned by `socket`.
+    QTcpSocket *tcp = nullptr;
+    QList<QByteArray> unsent; // frames of the current batch, written together
+    bool flushQueued = false;
     Stage stage = Stage::AwaitingRegister;
     bool hermes = false;
     QString user;

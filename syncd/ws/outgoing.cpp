@@ -2,6 +2,7 @@
 
 #include "codec/hermescodec.h"
 #include "codec/jsoncodec.h"
+#include "ws/wsframe.h"
 
 namespace herald::syncd {
 
@@ -11,17 +12,20 @@ Outgoing::Outgoing(ServerMessage message, QString channelKey, QStringList recipi
 {
 }
 
-const QString &Outgoing::nativeFrame() const
+const QByteArray &Outgoing::nativeFrame() const
 {
     std::call_once(m_nativeOnce,
-                   [this] { m_native = QString::fromUtf8(JsonCodec::encode(m_message)); });
+                   [this] { m_native = webSocketTextFrame(JsonCodec::encode(m_message)); });
     return m_native;
 }
 
-const QString &Outgoing::hermesFrame() const
+const QByteArray &Outgoing::hermesFrame() const
 {
-    std::call_once(m_hermesOnce,
-                   [this] { m_hermes = QString::fromUtf8(HermesCodec::encode(m_message)); });
+    std::call_once(m_hermesOnce, [this] {
+        const QByteArray text = HermesCodec::encode(m_message);
+        if (!text.isEmpty())
+            m_hermes = webSocketTextFrame(text);
+    });
     return m_hermes;
 }
 

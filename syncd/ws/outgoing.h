@@ -3,6 +3,7 @@
 #include "model/notification.h"
 #include "protocol/messages.h"
 
+#include <QByteArray>
 #include <QString>
 
 #include <memory>
@@ -25,8 +26,9 @@ public:
         return m_recipients.isEmpty() || m_recipients.contains(user);
     }
 
-    const QString &nativeFrame() const;
-    const QString &hermesFrame() const; // empty: nothing to send in Hermes mode
+    // The message as complete WebSocket text frames, ready to write to any session's socket.
+    const QByteArray &nativeFrame() const;
+    const QByteArray &hermesFrame() const; // empty: nothing to send in Hermes mode
 
     static QString channelKey(const QString &application, const QString &channel)
     {
@@ -39,8 +41,8 @@ private:
     QStringList m_recipients;
     mutable std::once_flag m_nativeOnce;
     mutable std::once_flag m_hermesOnce;
-    mutable QString m_native;
-    mutable QString m_hermes;
+    mutable QByteArray m_native;
+    mutable QByteArray m_hermes;
 };
 
 using OutgoingPtr = std::shared_ptr<const Outgoing>;

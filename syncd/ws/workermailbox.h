@@ -9,15 +9,21 @@
 namespace herald::syncd {
 
 // Hands work to a worker thread with as few wakeups as possible: letters posted while the
-// worker is busy or not yet woken wait in the box and are all read in one wakeup. Each wakeup
-// of a Qt event loop polls every socket that loop watches, so under load this turns one poll
-// per notification into one poll per batch.
+// worker is busy or not yet woken wait in the box and are all read in one wakeup, and the
+// worker writes each session's frames of the whole batch at once (see WsWorker::endBatch).
 class WorkerMailbox
 {
 public:
     using Letter = std::function<void()>;
 
     explicit WorkerMailbox(QObject *receiver) : m_receiver(receiver) {}
+
+    // Run on the receiver's thread around each batch of letters (set before the first post).
+    void setBatchHooks(std::function<void()> begin, std::function<void()> end)
+    {
+        m_beginBatch = std::move(begin);
+        m_endBatch = std::move(end);
+    }
 
     // Any thread. The letter runs on the receiver's thread, in posting order.
     void post(Letter letter)
@@ -43,11 +49,17 @@ private:
             letters.swap(m_letters);
             m_wakeupPending = false;
         }
+        if (m_beginBatch)
+            m_beginBatch();
         for (Letter &letter : letters)
             letter();
+        if (m_endBatch)
+            m_endBatch();
     }
 
     QObject *m_receiver;
+    std::function<void()> m_beginBatch;
+    std::function<void()> m_endBatch;
     QMutex m_mutex;
     std::vector<Letter> m_letters;
     bool m_wakeupPending = false;

@@ -10,6 +10,7 @@
 #include "store/storethread.h"
 #include "ws/directwritesocket.h"
 #include "ws/hub.h"
+#include "ws/wsframe.h"
 #include "ws/wslog.h"
 
 #include <QJsonDocument>
@@ -33,6 +34,7 @@ WsWorker::WsWorker(int index, Dependencies dependencies)
     m_handshaker->setHandshakeTimeout(
         std::chrono::milliseconds(dependencies.config->registerTimeoutMs));
     connect(m_handshaker, &QWebSocketServer::newConnection, this, &WsWorker::onNewWebSocket);
+    m_mailbox.setBatchHooks([this] { beginBatch(); }, [this] { endBatch(); });
     m_sweepTimer.setParent(this); // moves to the worker's thread with it
     m_sweepTimer.setInterval(1000);
     connect(&m_sweepTimer, &QTimer::timeout, this, &WsWorker::sweep);
@@ -81,9 +83,11 @@ void WsWorker::onNewWebSocket()
     while (QWebSocket *socket = m_handshaker->nextPendingConnection()) {
         socket->setParent(this);
         // The QWebSocket now owns the TCP connection it was upgraded from.
+        QTcpSocket *tcp = nullptr;
         for (auto it = m_handshaking.begin(); it != m_handshaking.end(); ++it) {
             if ((*it)->peerPort() == socket->peerPort() &&
                 (*it)->peerAddress() == socket->peerAddress()) {
+                tcp = *it;
                 m_handshaking.erase(it);
                 break;
             }
@@ -106,6 +110,7 @@ void WsWorker::onNewWebSocket()
         auto session = std::make_shared<ClientSession>();
         session->id = m_nextId++;
         session->socket = socket;
+        session->tcp = tcp;
         session->connectedAt.start();
         session->lastHeardMs = nowMs();
         m_sessions.insert(session->id, session);
@@ -186,7 +191,7 @@ void WsWorker::onFrame(quint64 sessionId, const QString &frameText)
         handleAck(*session, ack->ids);
     } else if (std::holds_alternative<PingMessage>(*decoded)) {
         if (!session->hermes)
-            sendText(*session, QString::fromUtf8(JsonCodec::encode(PongMessage{})));
+            sendText(*session, JsonCodec::encode(PongMessage{}));
     } else {
         sendError(*session, Error::badRequest(QStringLiteral("type: already registered")));
     }
@@ -252,7 +257,7 @@ void WsWorker::completeRegister(quint64 sessionId, const RegisterMessage &messag
                   << session->channelKeys.size() << "channels";
     if (!session->hermes) {
         const QString sessionName = QUuid::createUuid().toString(QUuid::WithoutBraces);
-        sendText(*session, QString::fromUtf8(JsonCodec::encode(
+        sendText(*session, (JsonCodec::encode(
                                RegisteredMessage{sessionName, m_deps.hub->nodeId(), utcNow()})));
     }
     loadBacklog(*session, message);
@@ -301,19 +306,21 @@ void WsWorker::finishBacklog(quint64 sessionId, const QList<Notification> &backl
     auto session = m_sessions.value(sessionId);
     if (!session || session->stage != ClientSession::Stage::LoadingBacklog)
         return;
+    beginBatch(); // the backlog, backlogDone and what was held back in one write
     for (const Notification &n : backlog) {
         session->backlogIds.insert(n.id);
         const NotificationMessage message{n};
-        sendText(*session, QString::fromUtf8(session->hermes ? HermesCodec::encode(message)
+        sendText(*session, (session->hermes ? HermesCodec::encode(message)
                                                              : JsonCodec::encode(message)));
     }
     if (!session->hermes)
-        sendText(*session, QString::fromUtf8(JsonCodec::encode(BacklogDoneMessage{})));
+        sendText(*session, (JsonCodec::encode(BacklogDoneMessage{})));
     session->stage = ClientSession::Stage::Live;
     const QList<OutgoingPtr> held = std::exchange(session->heldBack, {});
     for (const OutgoingPtr &outgoing : held)
         sendLive(*session, outgoing);
     session->backlogIds.clear();
+    endBatch();
 }
 
 void WsWorker::handleAck(ClientSession &session, const QList<NotificationId> &ids)
@@ -366,31 +373,73 @@ void WsWorker::sendLive(ClientSession &session, const OutgoingPtr &outgoing)
             return;
         ++m_deps.metrics->deliveries;
     }
-    const QString &frame = session.hermes ? outgoing->hermesFrame() : outgoing->nativeFrame();
+    const QByteArray &frame = session.hermes ? outgoing->hermesFrame() : outgoing->nativeFrame();
     if (!frame.isEmpty())
-        sendText(session, frame);
+        queueFrame(session, frame);
 }
 
-void WsWorker::sendText(ClientSession &session, const QString &frame)
+void WsWorker::sendText(ClientSession &session, const QByteArray &utf8)
 {
-    if (!session.socket || session.stage == ClientSession::Stage::Closing)
+    queueFrame(session, webSocketTextFrame(utf8));
+}
+
+void WsWorker::queueFrame(ClientSession &session, const QByteArray &frame)
+{
+    if (!session.tcp || session.stage == ClientSession::Stage::Closing)
+        return;
+    session.unsent.append(frame); // shared with the other sessions, not copied
+    if (!session.flushQueued) {
+        session.flushQueued = true;
+        m_toFlush.append(session.id);
+    }
+    if (m_batchDepth == 0)
+        endBatch();
+}
+
+void WsWorker::endBatch()
+{
+    if (m_batchDepth > 0 && --m_batchDepth > 0)
+        return;
+    const QList<quint64> sessions = std::exchange(m_toFlush, {});
+    for (quint64 id : sessions) {
+        if (auto session = m_sessions.value(id))
+            flushFrames(*session);
+    }
+}
+
+void WsWorker::flushFrames(ClientSession &session)
+{
+    session.flushQueued = false;
+    const QList<QByteArray> frames = std::exchange(session.unsent, {});
+    if (frames.isEmpty() || !session.tcp || session.stage == ClientSession::Stage::Closing)
         return;
     // A client that does not read must not make the daemon hold unbounded data for it: cut it
     // off; it resumes with lastNotificationId when it reconnects.
-    if (session.socket->bytesToWrite() > m_deps.config->maxPendingBytesPerSession) {
+    if (session.tcp->bytesToWrite() > m_deps.config->maxPendingBytesPerSession) {
         ++m_deps.metrics->sessionsDroppedSlow;
         qCInfo(lcWs) << "dropping a session of" << session.user << "that does not read";
         session.stage = ClientSession::Stage::Closing;
         session.socket->abort();
         return;
     }
-    session.socket->sendTextMessage(frame);
+    if (frames.size() == 1) {
+        session.tcp->write(frames.first());
+        return;
+    }
+    qsizetype size = 0;
+    for (const QByteArray &frame : frames)
+        size += frame.size();
+    QByteArray joined;
+    joined.reserve(size);
+    for (const QByteArray &frame : frames)
+        joined.append(frame);
+    session.tcp->write(joined);
 }
 
 void WsWorker::sendError(ClientSession &session, const Error &error)
 {
     const ErrorMessage message{errorCodeName(error.code), error.message};
-    sendText(session, QString::fromUtf8(session.hermes ? HermesCodec::encode(message)
+    sendText(session, (session.hermes ? HermesCodec::encode(message)
                                                        : JsonCodec::encode(message)));
 }
 
@@ -398,6 +447,8 @@ void WsWorker::closeSession(ClientSession &session, int code, const QString &rea
 {
     if (session.stage == ClientSession::Stage::Closing || !session.socket)
         return;
+    if (session.flushQueued)
+        flushFrames(session); // what was sent before the close frame goes before it
     forget(session);
     session.stage = ClientSession::Stage::Closing;
     session.lastHeardMs = nowMs(); // the sweep aborts it if the close handshake stalls

@@ -27,7 +27,7 @@ class StoreThread;
 struct Metrics;
 
 // One event loop's share of the WebSocket sessions. Each worker lives on its own thread and
-// owns its sockets, so a wakeup only polls this share. Messages from other threads arrive as
+// owns its sockets; its epoll event dispatcher makes a wakeup cost what is ready, not what is open. Messages from other threads arrive as
 // queued calls (see Hub). Timeouts and pings come from one sweep per second, not from a timer
 // per session.
 class WsWorker : public QObject
@@ -70,7 +70,13 @@ private:
     void finishBacklog(quint64 sessionId, const QList<Notification> &backlog);
     void handleAck(ClientSession &session, const QList<NotificationId> &ids);
     void sendLive(ClientSession &session, const OutgoingPtr &outgoing);
-    void sendText(ClientSession &session, const QString &frame);
+    // Data frames: queued per session while a batch runs, written once per session at its
+    // end (one write per session per wakeup), or at once outside a batch.
+    void sendText(ClientSession &session, const QByteArray &utf8);
+    void queueFrame(ClientSession &session, const QByteArray &frame);
+    void beginBatch() { ++m_batchDepth; }
+    void endBatch();
+    void flushFrames(ClientSession &session);
     void sendError(ClientSession &session, const Error &error);
     void closeSession(ClientSession &session, int code, const QString &reason);
     void forget(ClientSession &session);
@@ -92,6 +98,8 @@ private:
     QTimer m_sweepTimer;
     QElapsedTimer m_clock;
     quint64 m_nextId = 1;
+    int m_batchDepth = 0;
+    QList<quint64> m_toFlush; // sessions with queued frames
 };
 
 } // namespace herald::syncd

@@ -22,7 +22,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
+#include <functional>
+#include <memory>
 #include <vector>
 
 using namespace Qt::StringLiterals;
@@ -310,11 +313,13 @@ private slots:
         });
         QTRY_COMPARE_WITH_TIMEOUT(tickCount.load(), 4, 3000);
         QMutexLocker lock(&mutex);
-        // One late tick right after the busy spell, then the normal pace again.
+        // One late tick right after the busy spell, then the normal pace again, counted from
+        // that tick (a burst would fire the missed ones back to back). The margins are for a
+        // loaded machine: a burst is ~0 ms apart.
         QStringList at;
         for (qint64 tick : ticks)
             at.append(QString::number(tick));
-        QVERIFY2(ticks[2] - ticks[1] >= 39 && ticks[3] - ticks[2] >= 39,
+        QVERIFY2(ticks[2] - ticks[1] >= 20 && ticks[3] - ticks[1] >= 60,
                  qPrintable(u"ticks at "_s + at.join(u", "_s) + u" ms"_s));
     }
 
