@@ -4,7 +4,7 @@
 # WebSocket listeners) and herald-trivial-server (the generator's own ceiling).
 #
 #   tests/bench/run.sh [SCENARIO...]   full run of the scenarios named (default: all of S1
-#                                      S1p S2 S2c S3 S4 S5): medians of 3, JSON lines in
+#                                      S1p S2 S2c S3 S4 S5 S6): medians of 3, JSON lines in
 #                                      build/bench/results.jsonl, the table in
 #                                      docs/PERFORMANCE.md (between the markers)
 #   tests/bench/run.sh --quick S3 S4   one run each, shorter holds; leaves the doc alone
@@ -14,7 +14,9 @@
 #
 # Scenarios: S1 S1p S2 S2c (S2 at 500, 2,000 and 5,000 connections) S3 (10,000 idle, then
 #   as many as a process may open) S4 (durable ingest, herald at synchronous FULL and
-#   NORMAL, and SQLite's own ceiling) S5 (register storm against 1,000,000 stored).
+#   NORMAL, and SQLite's own ceiling) S5 (register storm against 1,000,000 stored) S6 (relay
+#   added latency: three herald-syncd nodes in a full mesh and in a line, transient and
+#   persistent; Herald alone).
 # Options: --runs N, --scenarios S1,S2,..., --targets herald,nats,mqtt,trivial, --quick,
 #   --doc, --no-doc, --perf (perf record -g of herald-syncd during S4 and S5; --perf-dwarf:
 #   with DWARF call graphs, which this build's missing frame pointers need), --loadgen PATH,
@@ -65,7 +67,7 @@ while [[ $# -gt 0 ]]; do
     --perf) PERF=1 ;;
     --perf-dwarf) PERF=1; PERF_DWARF=1 ;;
     --threads) THREADS="$2"; shift ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     S*) SCENARIOS="${SCENARIOS:+$SCENARIOS,}$1" ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -76,14 +78,14 @@ if [[ $SMOKE == 1 ]]; then
   RUNS=1
   INSTALL=0
   WRITE_DOC=0
-  SCENARIOS="${SCENARIOS:-S1,S1p,S2,S3,S4,S5}"
+  SCENARIOS="${SCENARIOS:-S1,S1p,S2,S3,S4,S5,S6}"
 elif [[ $QUICK == 1 ]]; then
   RUNS="${RUNS:-1}"
   WRITE_DOC="${WRITE_DOC:-0}"
 fi
 RUNS="${RUNS:-3}"
 WRITE_DOC="${WRITE_DOC:-1}"
-SCENARIOS="${SCENARIOS:-S1,S1p,S2,S2c,S3,S4,S5}"
+SCENARIOS="${SCENARIOS:-S1,S1p,S2,S2c,S3,S4,S5,S6}"
 OUT_DIR="${OUT_DIR:-$BUILD_DIR/bench}"
 mkdir -p "$OUT_DIR"
 RESULTS="$OUT_DIR/results.jsonl"
@@ -133,9 +135,12 @@ SERVER_DB=""       # herald: the database of the server running now
 DB_TEMPLATE=""     # herald: copied to SERVER_DB before start when set (S5's filled store)
 EXTRA_SYNCD=()     # herald: scenario's own flags
 PERF_PID=""
+NODE_PIDS=()       # S6: the cluster's nodes, node 1 first
+NODE_PORTS=()
 cleanup() {
   stop_perf
   stop_server
+  stop_cluster
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -218,6 +223,64 @@ stop_server() {
   fi
 }
 
+# S6: three herald-syncd nodes of one cluster on loopback, each with its own database.
+# mesh: node 2 dials 1, node 3 dials 1 and 2 (every node one hop from node 1); line: node 2
+# dials 1, node 3 dials 2 (node 3 two hops from node 1). A link carries records both ways.
+start_cluster() { # $1 mesh|line
+  local topology="$1" n peers logf db port
+  NODE_PIDS=(); NODE_PORTS=()
+  for n in 1 2 3; do
+    peers=()
+    case "$topology/$n" in
+      */2)    peers=(--peer "ws://127.0.0.1:${NODE_PORTS[0]}") ;;
+      mesh/3) peers=(--peer "ws://127.0.0.1:${NODE_PORTS[0]}" --peer "ws://127.0.0.1:${NODE_PORTS[1]}") ;;
+      line/3) peers=(--peer "ws://127.0.0.1:${NODE_PORTS[1]}") ;;
+    esac
+    logf="$WORK/node$n.log"; db="$WORK/node$n.db"
+    : > "$logf"
+    rm -f "$db" "$db-wal" "$db-shm"
+    "$SYNCD" --listen 127.0.0.1:0 --database "$db" --no-auth --node-id "$n" \
+      --cluster bench --cluster-secret bench-secret ${peers[@]+"${peers[@]}"} \
+      ${SYNCD_ARGS[@]+"${SYNCD_ARGS[@]}"} 2>"$logf" >/dev/null &
+    NODE_PIDS+=($!)
+    port="$(wait_listening "$logf")" || return 1
+    NODE_PORTS+=("$port")
+  done
+  # Measure only once every link is live: each node lists its peers in /healthz.
+  local want=(2 2 2)
+  [[ $topology == line ]] && want=(1 2 1)
+  "$PY" - "${NODE_PORTS[@]}" "${want[@]}" <<'PYEOF' || { log "S6: the $topology did not link up"; return 1; }
+import json, sys, time, urllib.request
+ports, want = sys.argv[1:4], [int(w) for w in sys.argv[4:7]]
+deadline = time.time() + 20
+while time.time() < deadline:
+    live = []
+    for p in ports:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{p}/healthz", timeout=2) as r:
+                h = json.load(r)
+            live.append(sum(1 for peer in h.get("peers", []) if peer.get("state") == "live"))
+        except OSError:
+            live.append(-1)
+    if all(l >= w for l, w in zip(live, want)):
+        sys.exit(0)
+    time.sleep(0.1)
+print(f"live links per node: {live}, wanted {want}", file=sys.stderr)
+sys.exit(1)
+PYEOF
+}
+
+stop_cluster() {
+  local pid
+  for pid in ${NODE_PIDS[@]+"${NODE_PIDS[@]}"}; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in ${NODE_PIDS[@]+"${NODE_PIDS[@]}"}; do
+    wait "$pid" 2>/dev/null || true
+  done
+  NODE_PIDS=(); NODE_PORTS=()
+}
+
 # perf record -g of the server under test while the generator runs (--perf, S4 and S5).
 start_perf() { # $1 scenario
   PERF_PID=""
@@ -278,6 +341,7 @@ scenario_args() {
       S3)  echo "--mode idle --subscribers 200 --hold 1" ;;
       S4)  echo "--mode ingest --publishers 4 --persistent --messages 1000000 --duration 1" ;;
       S5)  echo "--mode idle --subscribers 100 --fetch-last 10 --expect-backlog 10 --hold 0" ;;
+      S6-*) echo "--mode fanout --subscribers 30 --messages 50 --rate 50" ;;
     esac
     return
   fi
@@ -294,6 +358,8 @@ scenario_args() {
     S4|S4n)    echo "--mode ingest --publishers 16 --persistent --messages 100000000 --duration $duration" ;;
     S5)        echo "--mode idle --subscribers 5000 --fetch-last 10 --expect-backlog 10 --hold 0" ;;
     S4sql)     echo "sqlite" ;;
+    # 50 subscribers per node, 20 notifications/s for 20 s (10 s with --quick).
+    S6-*)      echo "--mode fanout --subscribers 150 --messages $((duration * 40)) --rate 20" ;;
   esac
 }
 
@@ -302,7 +368,7 @@ scenario_args() {
 scenario_targets() {
   case "$1" in
     S3|S3-max) echo "herald nats mqtt" ;;
-    S4|S4n|S5) echo "herald" ;;
+    S4|S4n|S5|S6-*) echo "herald" ;;
     S4sql)     echo "sqlite" ;;
     *)         echo "herald nats mqtt trivial" ;;
   esac
@@ -318,6 +384,9 @@ expand_scenarios() {
         [[ $list == *",S2,"* ]] || echo "S2c-5000" ;;
       S3) echo "S3"; [[ $SMOKE == 1 ]] || echo "S3-max" ;;
       S4) echo "S4"; [[ $SMOKE == 1 ]] || echo "S4n S4sql" ;;
+      # S6-TOPOLOGY[-p]: -p publishes persistent notifications (each hop commits first).
+      S6) if [[ $SMOKE == 1 ]]; then echo "S6-mesh S6-line-p"
+          else echo "S6-mesh S6-mesh-p S6-line S6-line-p"; fi ;;
       *)  echo "$s" ;;
     esac
   done
@@ -351,6 +420,34 @@ r = json.loads(sys.argv[1]); r["stored"] = int(sys.argv[2])
 r["lost"] = max(0, r["published"] - r["stored"]); print(json.dumps(r))' "$1" "$stored"
 }
 
+# One run of S6-mesh, S6-mesh-p, S6-line or S6-line-p: publishes go to node 1, the
+# subscribers are spread over the three nodes; the JSON line gets the topology and each
+# node's hop count from node 1 (in the order of its "by_url").
+run_s6() { # $1 scenario $2 run
+  local scenario="$1" run="$2" topology args url_args=() pid_args=() rc=0 line p
+  topology="${scenario#S6-}"; topology="${topology%-p}"
+  args="$(scenario_args "$scenario")"
+  [[ $scenario == *-p ]] && args+=" --persistent"
+  if ! start_cluster "$topology"; then
+    stop_cluster; return 1
+  fi
+  for p in "${NODE_PORTS[@]}"; do url_args+=(--subscribe-url "ws://127.0.0.1:$p"); done
+  for p in "${NODE_PIDS[@]}"; do pid_args+=(--server-pid "$p"); done
+  # shellcheck disable=SC2086
+  line="$("$LOADGEN" $args --proto herald --port "${NODE_PORTS[0]}" "${url_args[@]}" \
+          "${pid_args[@]}" --threads "$THREADS" --label "$scenario/herald/$run" \
+          2>"$WORK/loadgen.err")" || rc=$?
+  [[ $rc == 0 ]] || { log "$scenario/herald/$run: load generator failed ($rc)"; cat "$WORK/loadgen.err" >&2; }
+  tail -n 4 "$WORK/loadgen.err" >&2
+  stop_cluster
+  [[ -n $line ]] || return 1
+  "$PY" -c 'import json,sys
+r = json.loads(sys.argv[1]); r["topology"] = sys.argv[2]
+r["hops"] = [0, 1, 1] if sys.argv[2] == "mesh" else [0, 1, 2]; print(json.dumps(r))' \
+    "$line" "$topology" >> "$RESULTS"
+  [[ $rc == 0 ]]
+}
+
 failures=0
 for scenario in $(expand_scenarios); do
   args="$(scenario_args "$scenario")"
@@ -374,6 +471,10 @@ for scenario in $(expand_scenarios); do
         seconds=3; [[ $QUICK == 1 ]] && seconds=1
         "$CEILING" --dir "$WORK" "${schema[@]}" --seconds "$seconds" --label S4sql --run "$run" \
           >> "$RESULTS" || failures=$((failures + 1))
+        continue
+      fi
+      if [[ $scenario == S6-* ]]; then
+        run_s6 "$scenario" "$run" || failures=$((failures + 1))
         continue
       fi
       start_server "$target"

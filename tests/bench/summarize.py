@@ -57,6 +57,10 @@ INGEST = [("S4", "Herald, synchronous FULL (default)"), ("S4n", "Herald, synchro
 CEILING = [("full-1", "FULL, one commit per row"), ("full-100", "FULL, one commit per 100 rows"),
            ("normal-1", "NORMAL, one commit per row"), ("normal-100", "NORMAL, one commit per 100 rows")]
 NO_RATIO = ("lost", "duplicates", "subscribers", "backlog_received")
+# S6 variants: (scenario, topology title, notifications)
+RELAY = [("S6-mesh", "full mesh", "transient"), ("S6-mesh-p", "full mesh", "persistent"),
+         ("S6-line", "line 1-2-3", "transient"), ("S6-line-p", "line 1-2-3", "persistent")]
+RELAY_TARGET_MS = 5
 
 
 def fmt(v):
@@ -189,6 +193,66 @@ def main_table(gr):
     return out
 
 
+def relay_nodes(gr, scenario):
+    """Per node (in by_url order): hops, then per run the node's p50/p99 and those minus node 1's."""
+    rs = [r for r in gr.g.get((scenario, "herald"), []) if r.get("by_url")]
+    if not rs:
+        return []
+    nodes = []
+    for i, hops in enumerate(rs[0]["hops"]):
+        runs = []
+        for r in rs:
+            u, base = r["by_url"][i], r["by_url"][0]
+            runs.append({"p50": u["p50_ms"], "p99": u["p99_ms"], "lost": u["lost"],
+                         "dups": u["duplicates"], "received": u["received"],
+                         "add50": u["p50_ms"] - base["p50_ms"], "add99": u["p99_ms"] - base["p99_ms"],
+                         "relay50": u.get("relay_p50_ms"), "relay99": u.get("relay_p99_ms")})
+        nodes.append((i + 1, hops, runs))
+    return nodes
+
+
+def spread(vals):
+    vals = [v for v in vals if v is not None]
+    if not vals:
+        return "–"
+    m = statistics.median(vals)
+    lo, hi = min(vals), max(vals)
+    return fmt(m) if len(vals) == 1 or lo == hi else f"{fmt(m)} ({fmt(lo)}–{fmt(hi)})"
+
+
+def relay_table(gr):
+    if not any(gr.has(s) for s, _, _ in RELAY):
+        return []
+    out = ["| S6 | notifications | node | hops from node 1 | p50 ms | p99 ms | added p50 ms "
+           "| added p99 ms | added p99 ms per hop | per message behind node 1: p50 / p99 ms "
+           "| lost | duplicates |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for scenario, topology, kind in RELAY:
+        for node, hops, runs in relay_nodes(gr, scenario):
+            col = lambda k: spread([x[k] for x in runs])
+            added = (col("add50"), col("add99"),
+                     spread([x["add99"] / hops for x in runs])) if hops else ("–", "–", "–")
+            behind = f"{col('relay50')} / {col('relay99')}" if hops else "–"
+            out.append(f"| {topology} | {kind} | node {node} | {hops} | {col('p50')} | {col('p99')} "
+                       f"| {added[0]} | {added[1]} | {added[2]} | {behind} | {col('lost')} "
+                       f"| {col('dups')} |")
+    return out
+
+
+def relay_worst(gr, kind):
+    """The largest median added p99 per hop over the nodes of one kind: (ms, where) or None."""
+    worst = None
+    for scenario, topology, k in RELAY:
+        if k != kind:
+            continue
+        for node, hops, runs in relay_nodes(gr, scenario):
+            if hops:
+                v = statistics.median(x["add99"] / hops for x in runs)
+                if worst is None or v > worst[0]:
+                    worst = (v, f"{topology}, node {node}, {hops} hop" + ("s" if hops > 1 else ""))
+    return worst
+
+
 def ingest_table(gr):
     if not any(gr.has(s) for s, _ in INGEST) and not gr.has("S4sql"):
         return []
@@ -236,6 +300,11 @@ def targets_table(gr):
     m = gr.med("S5", "herald", "register_p99_ms")[0]
     if m is not None:
         add("S5: register → backlogDone p99 ≤ 50 ms", f"{fmt(m)} ms", m <= 50)
+    for kind in ("transient", "persistent"):
+        w = relay_worst(gr, kind)
+        if w is not None:
+            add(f"S6: relay adds ≤ {RELAY_TARGET_MS} ms to p99 per hop ({kind}; worst node)",
+                f"{fmt(w[0])} ms ({w[1]})", w[0] <= RELAY_TARGET_MS)
     if not rows:
         return []
     return ["| target (Herald) | measured (median) | met |", "|---|---|---|"] + rows
@@ -288,6 +357,14 @@ def main():
     if ingest:
         sections.append(["Durable ingest (S4: 16 producers, keep-alive HTTP, one request in flight "
                          "each; SQLite alone in the same directory, one thread):", ""] + ingest)
+    relay = relay_table(gr)
+    if relay:
+        r0 = next(r for s, _, _ in RELAY for r in gr.g.get((s, "herald"), []))
+        sections.append([f"Relay added latency (S6: three herald-syncd nodes, {r0['messages']:,} "
+                         f"publishes on node 1 at {r0['rate']:g}/s, {r0['subscribers'] // 3} "
+                         "subscribers on each node; added = the node's figure minus node 1's in the "
+                         "same run; behind node 1 = per message, the node's first delivery minus "
+                         "node 1's first delivery):", ""] + relay)
     goals = targets_table(gr)
     if goals:
         sections.append(["Targets of the benchmark issue:", ""] + goals)

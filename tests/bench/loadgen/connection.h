@@ -22,6 +22,7 @@ struct Conn
     int fd = -1;
     int index = 0; // subscriber index (or publisher index)
     int channel = 0;
+    int target = -1; // subscribeTargets index; -1: the publisher's server
     int attempts = 0;
     State state = State::Connecting;
     bool publisher = false;
@@ -36,6 +37,7 @@ struct Conn
     // subscriber bookkeeping
     std::vector<uint8_t> seen;
     long distinct = 0, dups = 0, foreign = 0;
+    bool everReady = false;
     // herald publisher: send times of the requests in flight are in the messages
     int inFlight = 0;
 };

@@ -20,9 +20,16 @@
 //             --persistent) to --channels channels for --duration seconds (S4)
 // Protocols: herald (REST publish + native WebSocket), nats (WebSocket listener, text
 // protocol), mqtt (mosquitto's WebSocket listener, MQTT 3.1.1, QoS 0).
+// --subscribe-url (repeatable) puts the subscribers on other servers than the publisher's,
+// round robin: the nodes of a Herald cluster (S6). Each of those servers gets the
+// application and channels, and the JSON line has "by_url": latency, lost and duplicates
+// per URL, in the order given; in fan-out also "relay_p50_ms"/"relay_p99_ms" from the
+// second URL on: per message, when that server delivered it first minus when the first
+// URL's server did.
 //
-// Output: one JSON line on stdout, one human line on stderr. Exit code 0 unless setup
-// failed (lost messages are reported, not an error: the caller decides).
+// Output: one JSON line on stdout; on stderr one human line (the last), preceded by one
+// per --subscribe-url. Exit code 0 unless setup failed or a subscriber did not register
+// (3); lost messages are reported, not an error: the caller decides.
 
 #include "net.h"
 #include "options.h"
@@ -47,6 +54,33 @@
 using namespace loadgen;
 
 namespace {
+
+double signedPercentileMs(std::vector<int64_t> &v, double q)
+{
+    size_t k = std::min(v.size() - 1, size_t(q * double(v.size())));
+    std::nth_element(v.begin(), v.begin() + long(k), v.end());
+    return double(v[k]) / 1000.0;
+}
+
+// CPU time of every --server-pid together; -1 when one is unavailable.
+double serversCpuSeconds()
+{
+    double sum = procCpuSeconds(opt.serverPid);
+    for (int pid : opt.extraPids) {
+        const double s = procCpuSeconds(pid);
+        if (s < 0 || sum < 0)
+            return -1;
+        sum += s;
+    }
+    return sum;
+}
+
+// What the subscribers of one --subscribe-url received.
+struct PerUrl
+{
+    std::vector<uint32_t> lat; // µs
+    long subscribers = 0, registered = 0, received = 0, lost = 0, dups = 0;
+};
 
 double percentileMs(std::vector<uint32_t> &v, double q)
 {
@@ -79,6 +113,36 @@ double metric(const char *name)
     return -1;
 }
 
+// Creates the application and the channels of this run on one server; false (after saying
+// why) when the server refused.
+bool setUpServer(const sockaddr_in *server)
+{
+    int status = 0;
+    std::string resp;
+    if (!httpRequest("PUT", "/api/v1/applications/" + opt.app, "{\"title\":\"Bench\"}", status,
+                     &resp, server) ||
+        (status != 200 && status != 201)) {
+        std::fprintf(stderr, "herald-loadgen: cannot create application %s (status %d)\n%s\n",
+                     opt.app.c_str(), status, resp.c_str());
+        return false;
+    }
+    // Channels auto-create on publish; create them up front so that registering never
+    // races the first publish.
+    const int channels = opt.mode == Mode::Channels || opt.mode == Mode::Idle ? opt.subscribers
+                         : opt.mode == Mode::Ingest                           ? opt.channels
+                                                                              : 1;
+    for (int c = 0; c < channels; ++c) {
+        if (!httpRequest("PUT", "/api/v1/applications/" + opt.app + "/channels/" + channelName(c),
+                         "{\"title\":\"" + channelName(c) + "\"}", status, nullptr, server) ||
+            (status != 200 && status != 201)) {
+            std::fprintf(stderr, "herald-loadgen: cannot create channel %s (status %d)\n",
+                         channelName(c).c_str(), status);
+            return false;
+        }
+    }
+    return true;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -96,30 +160,39 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    if (opt.proto == Proto::Herald) {
-        int status = 0;
-        std::string resp;
-        if (!httpRequest("PUT", "/api/v1/applications/" + opt.app, "{\"title\":\"Bench\"}", status,
-                         &resp) ||
-            (status != 200 && status != 201)) {
-            std::fprintf(stderr, "herald-loadgen: cannot create application %s (status %d)\n%s\n",
-                         opt.app.c_str(), status, resp.c_str());
+    for (const std::string &url : opt.subscribeUrls) {
+        Endpoint e;
+        if (!parseEndpoint(url, e)) {
+            std::fprintf(stderr, "herald-loadgen: --subscribe-url %s: not ws://IPV4:PORT\n",
+                         url.c_str());
             return 2;
         }
-        // Channels auto-create on publish; create them up front so that registering never
-        // races the first publish.
-        const int channels = opt.mode == Mode::Channels || opt.mode == Mode::Idle ? opt.subscribers
-                             : opt.mode == Mode::Ingest                           ? opt.channels
-                                                                                  : 1;
-        for (int c = 0; c < channels; ++c) {
-            if (!httpRequest("PUT",
-                             "/api/v1/applications/" + opt.app + "/channels/" + channelName(c),
-                             "{\"title\":\"" + channelName(c) + "\"}", status) ||
-                (status != 200 && status != 201)) {
-                std::fprintf(stderr, "herald-loadgen: cannot create channel %s (status %d)\n",
-                             channelName(c).c_str(), status);
+        subscribeTargets.push_back(std::move(e));
+    }
+    const bool perUrl = !subscribeTargets.empty();
+    if (!perUrl) {
+        Endpoint e;
+        e.url = "ws://" + opt.host + ":" + std::to_string(opt.port);
+        e.host = opt.host;
+        e.port = opt.port;
+        e.addr = serverAddr;
+        subscribeTargets.push_back(std::move(e));
+    }
+
+    if (opt.proto == Proto::Herald) {
+        // Applications and channels are per database: with subscribers on other nodes of a
+        // cluster, every node gets them.
+        std::vector<const sockaddr_in *> servers{&serverAddr};
+        for (const Endpoint &e : subscribeTargets) {
+            if (std::none_of(servers.begin(), servers.end(), [&e](const sockaddr_in *a) {
+                    return a->sin_port == e.addr.sin_port &&
+                           a->sin_addr.s_addr == e.addr.sin_addr.s_addr;
+                }))
+                servers.push_back(&e.addr);
+        }
+        for (const sockaddr_in *server : servers) {
+            if (!setUpServer(server))
                 return 2;
-            }
         }
     }
 
@@ -134,6 +207,10 @@ int main(int argc, char **argv)
     std::vector<std::unique_ptr<Worker>> workers;
     for (int t = 0; t < opt.threads; ++t) {
         auto w = std::make_unique<Worker>();
+        w->latencies.resize(subscribeTargets.size());
+        if (perUrl && opt.mode == Mode::Fanout)
+            w->firstArrival.assign(subscribeTargets.size(),
+                                   std::vector<int64_t>(size_t(opt.messages), 0));
         w->ep = epoll_create1(EPOLL_CLOEXEC);
         if (w->ep < 0)
             die("epoll_create1");
@@ -149,12 +226,13 @@ int main(int argc, char **argv)
         auto c = std::make_unique<Conn>();
         c->index = i;
         c->channel = opt.mode == Mode::Fanout ? 0 : i;
+        c->target = i % int(subscribeTargets.size());
         if (subscribing)
             c->seen.assign(size_t(perSub), 0);
         workers[size_t(i % opt.threads)]->conns.push_back(std::move(c));
     }
 
-    const double srvCpuConnect0 = opt.serverPid ? procCpuSeconds(opt.serverPid) : -1;
+    const double srvCpuConnect0 = opt.serverPid ? serversCpuSeconds() : -1;
     const int64_t tConnect = nowUs();
     std::vector<std::thread> threads;
     for (auto &w : workers)
@@ -183,7 +261,7 @@ int main(int argc, char **argv)
                      opt.subscribers);
 
     double genCpu0 = selfCpuSeconds();
-    double srvCpu0 = opt.serverPid ? procCpuSeconds(opt.serverPid) : -1;
+    double srvCpu0 = opt.serverPid ? serversCpuSeconds() : -1;
     // Connecting and registering (S5's storm) are not in the measured phase: their own figure.
     const double srvCpuConnect = opt.serverPid ? srvCpu0 - srvCpuConnect0 : -1;
 
@@ -229,7 +307,7 @@ int main(int argc, char **argv)
                 close(c->fd);
     }
     const double genCpu = selfCpuSeconds() - genCpu0;
-    const double srvCpu = opt.serverPid ? procCpuSeconds(opt.serverPid) - srvCpu0 : -1;
+    const double srvCpu = opt.serverPid ? serversCpuSeconds() - srvCpu0 : -1;
     const long endRss = opt.serverPid ? procStatusKb(opt.serverPid, "VmRSS") : -1;
     const long held = gReady.load();
     const double batches =
@@ -239,11 +317,15 @@ int main(int argc, char **argv)
     for (auto &t : threads)
         t.join();
 
-    // Aggregate.
+    // Aggregate, in total and per subscribe URL.
     std::vector<uint32_t> lat, reg, conn;
     long lost = 0, dups = 0, foreign = 0, received = 0, backlog = 0;
+    std::vector<PerUrl> byUrl(subscribeTargets.size());
     for (auto &w : workers) {
-        lat.insert(lat.end(), w->latencies.begin(), w->latencies.end());
+        for (size_t t = 0; t < w->latencies.size() && t < byUrl.size(); ++t) {
+            lat.insert(lat.end(), w->latencies[t].begin(), w->latencies[t].end());
+            byUrl[t].lat.insert(byUrl[t].lat.end(), w->latencies[t].begin(), w->latencies[t].end());
+        }
         reg.insert(reg.end(), w->registerLatencies.begin(), w->registerLatencies.end());
         conn.insert(conn.end(), w->connectLatencies.begin(), w->connectLatencies.end());
         for (auto &c : w->conns) {
@@ -258,11 +340,70 @@ int main(int argc, char **argv)
                 expectedHere = opt.messages / opt.subscribers +
                                (c->channel < opt.messages % opt.subscribers ? 1 : 0);
             // A subscriber that never registered lost everything (it counts as lost, too).
-            lost += std::max(0L, expectedHere - c->distinct);
+            const long lostHere = std::max(0L, expectedHere - c->distinct);
+            lost += lostHere;
             dups += c->dups;
             foreign += c->foreign;
             received += c->distinct + c->dups;
+            PerUrl &u = byUrl[size_t(c->target)];
+            ++u.subscribers;
+            u.registered += c->everReady ? 1 : 0;
+            u.lost += lostHere;
+            u.dups += c->dups;
+            u.received += c->distinct + c->dups;
         }
+    }
+    // Fan-out: when each server delivered each message first (over all threads), and per
+    // server the delay behind the first URL's server for the same message ("relay").
+    std::vector<std::vector<int64_t>> first;
+    for (auto &w : workers) {
+        if (first.empty()) {
+            first = w->firstArrival;
+            continue;
+        }
+        for (size_t t = 0; t < first.size() && t < w->firstArrival.size(); ++t)
+            for (size_t i = 0; i < first[t].size() && i < w->firstArrival[t].size(); ++i) {
+                const int64_t v = w->firstArrival[t][i];
+                if (v && (!first[t][i] || v < first[t][i]))
+                    first[t][i] = v;
+            }
+    }
+    // "by_url": only when --subscribe-url named the servers.
+    std::string byUrlJson;
+    if (perUrl) {
+        byUrlJson = ",\"by_url\":[";
+        for (size_t t = 0; t < byUrl.size(); ++t) {
+            PerUrl &u = byUrl[t];
+            const double u50 = percentileMs(u.lat, 0.50), u99 = percentileMs(u.lat, 0.99);
+            const double umax =
+                u.lat.empty() ? -1 : *std::max_element(u.lat.begin(), u.lat.end()) / 1000.0;
+            std::vector<int64_t> relay; // µs, this server's first delivery - the first URL's
+            for (size_t i = 0; t > 0 && t < first.size() && i < first[t].size(); ++i)
+                if (first[t][i] && first[0][i])
+                    relay.push_back(first[t][i] - first[0][i]);
+            std::string relayJson;
+            if (!relay.empty()) {
+                char r[128];
+                std::snprintf(r, sizeof r, ",\"relay_p50_ms\":%.3f,\"relay_p99_ms\":%.3f",
+                              signedPercentileMs(relay, 0.50), signedPercentileMs(relay, 0.99));
+                relayJson = r;
+            }
+            char buf[512];
+            std::snprintf(buf, sizeof buf,
+                          "%s{\"url\":\"%s\",\"subscribers\":%ld,\"registered\":%ld,"
+                          "\"received\":%ld,\"lost\":%ld,\"duplicates\":%ld,\"p50_ms\":%.3f,"
+                          "\"p99_ms\":%.3f,\"max_ms\":%.3f%s}",
+                          t ? "," : "", subscribeTargets[t].url.c_str(), u.subscribers,
+                          u.registered, u.received, u.lost, u.dups, u50, u99, umax,
+                          relayJson.c_str());
+            byUrlJson += buf;
+            std::fprintf(stderr,
+                         "%s   %s: %ld/%ld registered, %ld received, lost %ld, dup %ld, "
+                         "p50 %.2f ms, p99 %.2f ms\n",
+                         opt.label.c_str(), subscribeTargets[t].url.c_str(), u.registered,
+                         u.subscribers, u.received, u.lost, u.dups, u50, u99);
+        }
+        byUrlJson += "]";
     }
     const int64_t firstPub = gFirstPublishUs.load();
     const int64_t lastDel = gLastDeliveryUs.load();
@@ -289,13 +430,15 @@ int main(int argc, char **argv)
         "\"held\":%ld,\"server_rss_base_kb\":%ld,\"server_rss_kb\":%ld,\"server_rss_idle_kb\":%ld,"
         "\"rss_per_conn_bytes\":%ld,\"gen_cpu_s\":%.3f,\"server_cpu_s\":%.3f,\"duration_s\":%.3f,"
         "\"connect_p50_ms\":%.3f,\"connect_p99_ms\":%.3f,\"backlog_received\":%ld,"
-        "\"store_batches\":%.0f,\"publish_span_s\":%.3f,\"server_cpu_connect_s\":%.3f}\n",
+        "\"store_batches\":%.0f,\"publish_span_s\":%.3f,\"server_cpu_connect_s\":%.3f,"
+        "\"persistent\":%s%s}\n",
         opt.label.c_str(), modeName(opt.mode), protoName(opt.proto), opt.subscribers, registered,
         opt.messages, opt.rate, opt.publishers, opt.payload, published, gPublishErrors.load(),
         received, lost, dups, foreign, deliveriesPerS, publishesPerS, p50, p99, pmax, regSpan,
         regSpan > 0 ? registered / regSpan : 0, r50, r99, gConnectFailures.load(),
         gClosedByServer.load(), gErrors.load(), held, baseRss, endRss, idleRss, rssPerConnB, genCpu,
-        srvCpu, (tEnd - tConnect) / 1e6, c50, c99, backlog, batches, publishSpan, srvCpuConnect);
+        srvCpu, (tEnd - tConnect) / 1e6, c50, c99, backlog, batches, publishSpan, srvCpuConnect,
+        opt.persistent ? "true" : "false", byUrlJson.c_str());
     std::fflush(stdout);
     if (opt.mode == Mode::Idle)
         std::fprintf(stderr,

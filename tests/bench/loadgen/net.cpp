@@ -31,15 +31,22 @@ bool bindSource(int fd)
 }
 
 int setupFd = -1;
+sockaddr_in setupAddr{}; // where setupFd is connected
 
-bool connectSetup()
+bool sameAddr(const sockaddr_in &a, const sockaddr_in &b)
 {
+    return a.sin_port == b.sin_port && a.sin_addr.s_addr == b.sin_addr.s_addr;
+}
+
+bool connectSetup(const sockaddr_in &to)
+{
+    setupAddr = to;
     setupFd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (setupFd < 0)
         return false;
     int one = 1;
     setsockopt(setupFd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (connect(setupFd, reinterpret_cast<sockaddr *>(&serverAddr), sizeof serverAddr) < 0) {
+    if (connect(setupFd, reinterpret_cast<const sockaddr *>(&to), sizeof to) < 0) {
         closeSetupConnection();
         return false;
     }
@@ -86,7 +93,7 @@ bool exchange(const std::string &req, std::string &in, bool &serverCloses)
 
 } // namespace
 
-int openSocket()
+int openSocket(const sockaddr_in &to)
 {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
@@ -97,7 +104,7 @@ int openSocket()
         close(fd);
         return -1;
     }
-    if (connect(fd, reinterpret_cast<sockaddr *>(&serverAddr), sizeof serverAddr) < 0 &&
+    if (connect(fd, reinterpret_cast<const sockaddr *>(&to), sizeof to) < 0 &&
         errno != EINPROGRESS) {
         close(fd);
         return -1;
@@ -106,8 +113,11 @@ int openSocket()
 }
 
 bool httpRequest(const std::string &method, const std::string &path, const std::string &body,
-                 int &status, std::string *response)
+                 int &status, std::string *response, const sockaddr_in *to)
 {
+    const sockaddr_in &dest = to ? *to : serverAddr;
+    if (setupFd >= 0 && !sameAddr(setupAddr, dest))
+        closeSetupConnection();
     const std::string req =
         method + " " + path + " HTTP/1.1\r\nHost: " + opt.host +
         "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
@@ -117,7 +127,7 @@ bool httpRequest(const std::string &method, const std::string &path, const std::
     // A kept-alive connection the server has timed out fails once; then try a fresh one.
     bool ok = false;
     for (int attempt = 0; attempt < 2 && !ok; ++attempt) {
-        if (setupFd < 0 && !connectSetup())
+        if (setupFd < 0 && !connectSetup(dest))
             return false;
         ok = exchange(req, in, serverCloses);
         if (!ok)

@@ -16,10 +16,10 @@ void usage()
         "usage: herald-loadgen --mode fanout|channels|idle|ingest --proto herald|nats|mqtt --port "
         "P\n"
         "  [--host 127.0.0.1] [--subscribers N] [--messages M] [--rate PER_S] [--publishers K]\n"
-        "  [--pipeline D] [--threads T] [--server-pid PID] [--hold S] [--drain-ms MS]\n"
+        "  [--pipeline D] [--threads T] [--server-pid PID ...] [--hold S] [--drain-ms MS]\n"
         "  [--connect-concurrency C] [--payload BYTES] [--fetch-last N] [--persistent]\n"
         "  [--app NAME] [--label TEXT] [--timeout S] [--duration S] [--channels C]\n"
-        "  [--source-addresses K] [--expect-backlog N]\n");
+        "  [--source-addresses K] [--expect-backlog N] [--subscribe-url ws://ADDR:PORT ...]\n");
     std::exit(2);
 }
 
@@ -82,9 +82,13 @@ void parseArgs(int argc, char **argv)
             opt.pipeline = std::stoi(val());
         else if (a == "--threads")
             opt.threads = std::stoi(val());
-        else if (a == "--server-pid")
-            opt.serverPid = std::stoi(val());
-        else if (a == "--hold")
+        else if (a == "--server-pid") {
+            const int pid = std::stoi(val());
+            if (opt.serverPid)
+                opt.extraPids.push_back(pid);
+            else
+                opt.serverPid = pid;
+        } else if (a == "--hold")
             opt.hold = std::stod(val());
         else if (a == "--drain-ms")
             opt.drainMs = std::stoi(val());
@@ -110,6 +114,8 @@ void parseArgs(int argc, char **argv)
             opt.sourceAddresses = std::stoi(val());
         else if (a == "--expect-backlog")
             opt.expectBacklog = std::stoi(val());
+        else if (a == "--subscribe-url")
+            opt.subscribeUrls.push_back(val());
         else
             usage();
     }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace loadgen {
 
@@ -27,13 +28,14 @@ struct Options
     int port = 0;
     int subscribers = 100;
     long messages = 1000;
-    double rate = 0;    // publishes per second; 0 = as fast as the producer can
-    int publishers = 1; // publishing connections
-    int pipeline = 1;   // herald: requests in flight per publishing connection
-    int threads = 1;    // subscriber threads
-    int serverPid = 0;
-    double hold = 5;    // idle: seconds to hold the connections
-    int drainMs = 5000; // give up waiting for deliveries after this long without progress
+    double rate = 0;            // publishes per second; 0 = as fast as the producer can
+    int publishers = 1;         // publishing connections
+    int pipeline = 1;           // herald: requests in flight per publishing connection
+    int threads = 1;            // subscriber threads
+    int serverPid = 0;          // the first --server-pid: RSS and CPU time
+    std::vector<int> extraPids; // further --server-pid (the other nodes of a cluster): CPU time
+    double hold = 5;            // idle: seconds to hold the connections
+    int drainMs = 5000;         // give up waiting for deliveries after this long without progress
     int connectConcurrency = 128;
     int payload = 64; // bytes of message text
     int fetchLast = 0;
@@ -45,6 +47,9 @@ struct Options
     int channels = 1;        // ingest: channels the publishes are spread over
     int sourceAddresses = 0; // bind to 127.0.0.2, .3, ... round robin (0: the kernel picks)
     int expectBacklog = -1;  // idle: backlog notifications each register must bring (-1: any)
+    // Servers the subscribers connect to ("ws://ADDR:PORT" or "ADDR:PORT"), round robin;
+    // empty: the publisher's server (--host, --port). Latency is also reported per URL.
+    std::vector<std::string> subscribeUrls;
 };
 
 // The parsed command line; set once by parseArgs() before any thread starts.

@@ -1,6 +1,7 @@
 #include "protocol.h"
 
 #include "options.h"
+#include "shared.h"
 
 #include <cinttypes>
 #include <cstdio>
@@ -115,11 +116,13 @@ bool parseMarker(std::string_view s, int64_t &us, long &seq)
     return true;
 }
 
-std::string wsHandshake()
+std::string wsHandshake(int target)
 {
+    const std::string &host = target < 0 ? opt.host : subscribeTargets[size_t(target)].host;
+    const int port = target < 0 ? opt.port : subscribeTargets[size_t(target)].port;
     std::string s = "GET ";
     s += opt.proto == Proto::Herald ? "/api/v1/ws" : "/";
-    s += " HTTP/1.1\r\nHost: " + opt.host + ":" + std::to_string(opt.port) +
+    s += " HTTP/1.1\r\nHost: " + host + ":" + std::to_string(port) +
          "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
          "dGhlIHNhbXBsZSBub25jZQ==\r\n"
          "Sec-WebSocket-Version: 13\r\n";

@@ -22,7 +22,8 @@ std::string messageText(int64_t us, long seq);
 // Finds the marker in a delivered message: returns false when there is none.
 bool parseMarker(std::string_view s, int64_t &us, long &seq);
 
-// The HTTP upgrade request for the WebSocket endpoint of opt.proto.
-std::string wsHandshake();
+// The HTTP upgrade request for the WebSocket endpoint of opt.proto on the server of `target`
+// (-1: the publisher's, else a subscribeTargets index).
+std::string wsHandshake(int target);
 
 } // namespace loadgen

@@ -145,7 +145,7 @@ bool Publisher::connectAll()
         c->publisher = true;
         c->index = i;
         if (opt.proto == Proto::Herald) {
-            c->fd = openSocket();
+            c->fd = openSocket(serverAddr);
             if (c->fd < 0)
                 return false;
             c->state = State::Connecting;

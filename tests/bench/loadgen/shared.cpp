@@ -1,6 +1,7 @@
 #include "shared.h"
 
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -32,6 +33,31 @@ uint32_t fastRand()
 }
 
 sockaddr_in serverAddr;
+std::vector<Endpoint> subscribeTargets;
+
+bool parseEndpoint(const std::string &url, Endpoint &out)
+{
+    std::string rest = url;
+    if (rest.starts_with("ws://"))
+        rest.erase(0, 5);
+    rest = rest.substr(0, rest.find('/'));
+    const size_t colon = rest.rfind(':');
+    if (colon == std::string::npos)
+        return false;
+    out.url = url;
+    out.host = rest.substr(0, colon);
+    out.port = std::atoi(rest.c_str() + colon + 1);
+    out.addr = sockaddr_in{};
+    out.addr.sin_family = AF_INET;
+    out.addr.sin_port = htons(uint16_t(out.port));
+    return out.port > 0 && out.port < 65536 &&
+           inet_pton(AF_INET, out.host.c_str(), &out.addr.sin_addr) == 1;
+}
+
+const sockaddr_in &targetAddr(int target)
+{
+    return target < 0 ? serverAddr : subscribeTargets[size_t(target)].addr;
+}
 
 std::atomic<long> gReady{0}, gConnectFailures{0}, gClosedByServer{0}, gReceived{0}, gErrors{0};
 std::atomic<long> gGaveUp{0};

@@ -5,7 +5,9 @@
 #include <atomic>
 #include <cstdint>
 #include <netinet/in.h>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace loadgen {
 
@@ -18,7 +20,25 @@ uint32_t fastRand();
 // Prints `what` with errno and exits with status 2 (setup failed).
 [[noreturn]] void die(const char *what);
 
+// The publisher's server (--host, --port); setup requests go there too.
 extern sockaddr_in serverAddr;
+
+// A server subscribers connect to: subscriber i uses subscribeTargets[i % size]. Without
+// --subscribe-url there is one, the publisher's server.
+struct Endpoint
+{
+    std::string url; // as given on the command line
+    std::string host;
+    int port = 0;
+    sockaddr_in addr{};
+};
+extern std::vector<Endpoint> subscribeTargets;
+
+// Parses "ws://ADDR:PORT[/...]" or "ADDR:PORT" (IPv4); false when it is neither.
+bool parseEndpoint(const std::string &url, Endpoint &out);
+
+// Where a connection goes: target -1 is the publisher's server, else subscribeTargets[target].
+const sockaddr_in &targetAddr(int target);
 
 extern std::atomic<long> gReady, gConnectFailures, gClosedByServer, gReceived, gErrors;
 // Subscribers given up on before they were ready (refused, closed while registering, or no

@@ -29,7 +29,7 @@ void Worker::add(Conn *c)
 
 bool Worker::start(Conn *c)
 {
-    c->fd = openSocket();
+    c->fd = openSocket(targetAddr(c->target));
     if (c->fd < 0) {
         gConnectFailures.fetch_add(1);
         return false;
@@ -139,6 +139,7 @@ void Worker::becomeReady(Conn *c)
     c->state = State::Ready;
     if (c->publisher)
         return;
+    c->everReady = true;
     --pending;
     gReady.fetch_add(1);
     const int64_t now = nowUs();
@@ -153,7 +154,10 @@ void Worker::record(Conn *c, std::string_view text)
     if (!parseMarker(text, us, seq))
         return;
     const int64_t now = nowUs();
-    latencies.push_back(uint32_t(std::max<int64_t>(0, now - us)));
+    const size_t t = size_t(std::max(0, c->target));
+    if (latencies.size() <= t)
+        latencies.resize(t + 1);
+    latencies[t].push_back(uint32_t(std::max<int64_t>(0, now - us)));
     long idx = seq;
     if (opt.mode == Mode::Channels) {
         if (seq % opt.subscribers != c->channel) {
@@ -170,6 +174,11 @@ void Worker::record(Conn *c, std::string_view text)
         ++c->dups;
     else
         ++c->distinct;
+    if (t < firstArrival.size() && size_t(idx) < firstArrival[t].size()) {
+        int64_t &first = firstArrival[t][size_t(idx)];
+        if (!first || now < first)
+            first = now;
+    }
     gReceived.fetch_add(1, std::memory_order_relaxed);
     gLastDeliveryUs.store(now, std::memory_order_relaxed);
 }
@@ -394,7 +403,7 @@ void Worker::onEvent(Conn *c, uint32_t events, char *tl, size_t tlSize)
             return;
         }
         c->state = State::Upgrading;
-        c->out = wsHandshake();
+        c->out = wsHandshake(c->target);
         flush(c);
         if (c->fd < 0)
             return;

@@ -17,7 +17,10 @@ struct Worker
 {
     int ep = -1;
     std::vector<std::unique_ptr<Conn>> conns;
-    std::vector<uint32_t> latencies;         // µs
+    std::vector<std::vector<uint32_t>> latencies; // µs, per subscribeTargets index
+    // Fan-out with --subscribe-url: per subscribeTargets index and sequence, when the first
+    // of this thread's subscribers on that server received it (µs; 0: not yet).
+    std::vector<std::vector<int64_t>> firstArrival;
     std::vector<uint32_t> registerLatencies; // µs, register sent -> ready (backlogDone)
     std::vector<uint32_t> connectLatencies;  // µs, connect start -> ready
     size_t nextToConnect = 0;
