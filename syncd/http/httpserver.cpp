@@ -109,6 +109,7 @@ void HttpServer::serveHttp(qintptr descriptor)
         delete socket;
         return;
     }
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1); // answers go out at once
     auto *connection =
         new HttpConnection(socket, m_handler, m_limits.maxHeaderBytes, m_limits.maxBodyBytes, this);
     m_connections.insert(connection);

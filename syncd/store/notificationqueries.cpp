@@ -352,26 +352,58 @@ Result<QList<Notification>> NotificationQueries::backlog(const BacklogQuery &que
 
     // With many channels the newest `scanLimit` rows are found chunk by chunk first; the
     // oldest of them then bounds every chunk's query below.
-    std::optional<NotificationId> atLeast;
     if (channelIds->size() > ArmsPerQuery) {
         auto newest = newestIds(*channelIds, query.afterId, scanLimit);
         if (!newest)
             return tl::unexpected(newest.error());
         if (newest->isEmpty())
             return QList<Notification>();
+        std::optional<NotificationId> atLeast;
         if (newest->size() == scanLimit)
             atLeast = newest->last();
+        auto found = visibleUnacknowledged(*channelIds, query, scanLimit, atLeast);
+        if (!found)
+            return tl::unexpected(found.error());
+        return oldestFirst(std::move(*found), query.limit);
     }
 
+    // Few channels: look at the newest few rows of each first, and further back only when
+    // those do not settle the answer (most users have acknowledged little, so they do).
+    int scan = std::min(scanLimit, std::max(64, query.limit * 4));
+    for (;;) {
+        auto found = visibleUnacknowledged(*channelIds, query, scan, std::nullopt);
+        if (!found)
+            return tl::unexpected(found.error());
+        if (scan >= scanLimit)
+            return oldestFirst(std::move(*found), query.limit);
+        auto cutoff = scanCutoff(*channelIds, query.afterId, scan);
+        if (!cutoff)
+            return tl::unexpected(cutoff.error());
+        // Settled when no channel has rows beyond the scan, or the `limit` newest found are
+        // all newer than every row beyond it.
+        std::sort(found->begin(), found->end(),
+                  [](const Notification &a, const Notification &b) { return a.id > b.id; });
+        if (!*cutoff ||
+            (found->size() >= query.limit && found->at(query.limit - 1).id > **cutoff))
+            return oldestFirst(std::move(*found), query.limit);
+        scan = std::min(scanLimit, scan * 8);
+    }
+}
+
+Result<QList<Notification>>
+NotificationQueries::visibleUnacknowledged(const QList<qint64> &channelIds,
+                                           const BacklogQuery &query, int scan,
+                                           std::optional<NotificationId> atLeast)
+{
     QList<Notification> result;
-    for (qsizetype first = 0; first < channelIds->size(); first += ArmsPerQuery) {
-        const QList<qint64> chunk = channelIds->mid(first, ArmsPerQuery);
+    for (qsizetype first = 0; first < channelIds.size(); first += ArmsPerQuery) {
+        const QList<qint64> chunk = channelIds.mid(first, ArmsPerQuery);
         const QString sql = u"SELECT "_s + Columns + u" FROM ("_s +
                             recentIdsSql(chunk.size(), bool(query.afterId), bool(atLeast)) +
                             u") AS recent JOIN notifications n ON n.id = recent.id"_s + Joins +
                             u" WHERE "_s + NotExpired + u" AND "_s + VisibleTo + u" AND NOT "_s +
                             AcknowledgedBy + u" ORDER BY n.id DESC LIMIT ?"_s;
-        QVariantList values = recentIdsValues(chunk, query.afterId, atLeast, scanLimit);
+        QVariantList values = recentIdsValues(chunk, query.afterId, atLeast, scan);
         values << nowMs(query.now) << query.user << query.user << query.limit;
         auto rows = m_connection.run(sql, values);
         if (!rows)
@@ -379,12 +411,41 @@ Result<QList<Notification>> NotificationQueries::backlog(const BacklogQuery &que
         while (rows->next())
             result.append(notificationFrom(*rows));
     }
-    // Newest `limit` across the chunks, handed out oldest first.
-    std::sort(result.begin(), result.end(),
-              [](const Notification &a, const Notification &b) { return a.id < b.id; });
-    if (result.size() > query.limit)
-        result.remove(0, result.size() - query.limit);
     return result;
+}
+
+Result<std::optional<NotificationId>>
+NotificationQueries::scanCutoff(const QList<qint64> &channelIds,
+                                std::optional<NotificationId> afterId, int scan)
+{
+    // The newest row each channel has beyond its `scan` newest (after afterId): the first
+    // one a scan of that size did not look at.
+    auto beyond = m_connection.prepare(
+        u"SELECT id FROM notifications WHERE channel_id = ? AND id > ? "
+        "ORDER BY id DESC LIMIT 1 OFFSET ?"_s);
+    if (!beyond)
+        return tl::unexpected(beyond.error());
+    std::optional<NotificationId> cutoff;
+    for (qint64 channel : channelIds) {
+        if (auto done = m_connection.exec(*beyond, {channel, afterId.value_or(0), scan}); !done)
+            return tl::unexpected(done.error());
+        if (beyond->next()) {
+            const NotificationId id = beyond->value(0).toLongLong();
+            cutoff = std::max(cutoff.value_or(id), id);
+        }
+        beyond->finish();
+    }
+    return cutoff;
+}
+
+QList<Notification> NotificationQueries::oldestFirst(QList<Notification> found, int limit)
+{
+    // Newest `limit`, handed out oldest first.
+    std::sort(found.begin(), found.end(),
+              [](const Notification &a, const Notification &b) { return a.id < b.id; });
+    if (found.size() > limit)
+        found.remove(0, found.size() - limit);
+    return found;
 }
 
 Result<NotificationPage> NotificationQueries::list(const ListQuery &query)

@@ -42,8 +42,14 @@ private:
     Result<QList<qint64>> subscribedChannels(const QList<Subscription> &subscriptions);
     Result<QList<NotificationId>> newestIds(const QList<qint64> &channelIds,
                                             std::optional<NotificationId> afterId, int limit);
-    Result<QList<Notification>> visibleUnacknowledged(const QList<NotificationId> &ids,
-                                                      const BacklogQuery &query);
+    // The newest `query.limit` visible, unacknowledged, unexpired ones among the newest `scan`
+    // rows (after query.afterId, from atLeast on) of each channel; in no particular order.
+    Result<QList<Notification>> visibleUnacknowledged(const QList<qint64> &channelIds,
+                                                      const BacklogQuery &query, int scan,
+                                                      std::optional<NotificationId> atLeast);
+    Result<std::optional<NotificationId>>
+    scanCutoff(const QList<qint64> &channelIds, std::optional<NotificationId> afterId, int scan);
+    static QList<Notification> oldestFirst(QList<Notification> found, int limit);
 
     SqlConnection &m_connection;
     CatalogQueries &m_catalog;

@@ -64,6 +64,10 @@ void WsWorker::adopt(qintptr descriptor)
         delete socket;
         return;
     }
+    // Frames are written as they are ready, often header and body apart (QWebSocket's own
+    // frames on peer links): Nagle would hold the second part for the peer's delayed ACK,
+    // up to 40 ms.
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_handshaking.insert(socket);
     m_handshaker->handleConnection(socket);
     // A handshake QWebSocketServer refuses leaves the socket to us: free it, and never let a

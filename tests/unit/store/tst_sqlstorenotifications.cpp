@@ -38,6 +38,7 @@ private slots:
     void backlogMatchesOnlySubscriptions();
     void backlogLooksOnlyAtScanLimit();
     void backlogCoversManyChannels();
+    void backlogLooksFurtherBackWhenTheNewestAreAcknowledged();
 
     // list
     void listPagesWithCursor();
@@ -382,6 +383,37 @@ void TestSqlStoreNotifications::backlogLooksOnlyAtScanLimit()
     // afterId moves the window: the newest five after 2 are still 6..10.
     QCOMPARE(backlogIds(u"alice"_s, 10, 2), QList<NotificationId>());
     QCOMPARE(backlogIds(u"alice"_s, 10, 6), QList<NotificationId>());
+}
+
+void TestSqlStoreNotifications::backlogLooksFurtherBackWhenTheNewestAreAcknowledged()
+{
+    // The backlog first looks at the newest few rows of each channel (64 here). In "busy" the
+    // newest 300 are acknowledged: what alice has not read there lies beyond that first look
+    // and is newer than everything in "quiet", so the answer must come from further back.
+    addCatalog();
+    QList<Notification> batch;
+    for (NotificationId id = 1; id <= 5; ++id)
+        batch.append(notification(id, u"app"_s, u"quiet"_s)); // oldest
+    QList<NotificationId> read;
+    for (NotificationId id = 100; id < 500; ++id) {
+        batch.append(notification(id, u"app"_s, u"busy"_s));
+        if (id >= 200)
+            read.append(id);
+    }
+    insert(batch);
+    STORE_VERIFY(m_store->acknowledge(u"alice"_s, read, baseTime()));
+    const QList<Subscription> both{{u"app"_s, {u"busy"_s, u"quiet"_s}}};
+    QList<NotificationId> expected;
+    for (NotificationId id = 190; id < 200; ++id)
+        expected.append(id);
+    QCOMPARE(backlogIds(u"alice"_s, 10, std::nullopt, both), expected);
+    // Bob read nothing: the newest ten of busy, from the first look.
+    expected.clear();
+    for (NotificationId id = 490; id < 500; ++id)
+        expected.append(id);
+    QCOMPARE(backlogIds(u"bob"_s, 10, std::nullopt, both), expected);
+    // Fewer unread than asked for, spread over both channels.
+    QCOMPARE(backlogIds(u"alice"_s, 200, std::nullopt, both).size(), 105);
 }
 
 void TestSqlStoreNotifications::backlogCoversManyChannels()
