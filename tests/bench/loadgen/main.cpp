@@ -388,15 +388,13 @@ int main(int argc, char **argv)
                               signedPercentileMs(relay, 0.50), signedPercentileMs(relay, 0.99));
                 relayJson = r;
             }
-            char buf[512];
+            char buf[384];
             std::snprintf(buf, sizeof buf,
-                          "%s{\"url\":\"%s\",\"subscribers\":%ld,\"registered\":%ld,"
-                          "\"received\":%ld,\"lost\":%ld,\"duplicates\":%ld,\"p50_ms\":%.3f,"
-                          "\"p99_ms\":%.3f,\"max_ms\":%.3f%s}",
-                          t ? "," : "", subscribeTargets[t].url.c_str(), u.subscribers,
-                          u.registered, u.received, u.lost, u.dups, u50, u99, umax,
-                          relayJson.c_str());
-            byUrlJson += buf;
+                          "\"subscribers\":%ld,\"registered\":%ld,\"received\":%ld,\"lost\":%ld,"
+                          "\"duplicates\":%ld,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f",
+                          u.subscribers, u.registered, u.received, u.lost, u.dups, u50, u99, umax);
+            byUrlJson += std::string(t ? "," : "") + "{\"url\":\"" + subscribeTargets[t].url +
+                         "\"," + buf + relayJson + "}";
             std::fprintf(stderr,
                          "%s   %s: %ld/%ld registered, %ld received, lost %ld, dup %ld, "
                          "p50 %.2f ms, p99 %.2f ms\n",
