@@ -1,6 +1,7 @@
 #pragma once
 
 #include "codec/hermescodec.h"
+#include "api/knownchannels.h"
 #include "codec/jsoncodec.h"
 #include "config/config.h"
 #include "http/httpconnection.h"
@@ -28,6 +29,7 @@ struct ApiContext
     JsonCodec json;
     HermesCodec hermes;
     QObject *context; // long-lived object on the front thread; store answers arrive there
+    KnownChannels knownChannels{};
 
     // Runs `op` on the store; answers the request with the error, or hands the value to
     // `onValue` (on the front thread).

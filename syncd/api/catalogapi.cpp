@@ -85,9 +85,13 @@ void CatalogApi::addRoutes(Router &router)
                    const QString name = params.value(QStringLiteral("app"));
                    if (auto refused = checkApplication(principal, name))
                        return responder.send(*refused);
+                   // Forgotten now and again once deleted: transient publishes in between
+                   // go through the store, which orders them with the delete.
+                   m_api.knownChannels.forgetApplication(name);
                    m_api.query<bool>(
                        responder, [name](SqlStore &store) { return store.deleteApplication(name); },
-                       [name, responder](bool deleted) {
+                       [this, name, responder](bool deleted) {
+                           m_api.knownChannels.forgetApplication(name);
                            if (!deleted)
                                return responder.send(HttpResponse::error(Error::notFound(
                                    QStringLiteral("application: no application '%1'").arg(name))));

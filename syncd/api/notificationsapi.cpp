@@ -80,6 +80,10 @@ void NotificationsApi::publish(QList<Notification> notifications, bool batch,
         n.time = now;
         n.node = m_api.config.nodeId;
     }
+    const bool allTransient = std::none_of(notifications.cbegin(), notifications.cend(),
+                                           [](const Notification &n) { return n.persistent; });
+    if (allTransient && m_api.knownChannels.fill(notifications))
+        return published(notifications, batch, responder); // nothing to store or look up
     m_api.query<QList<Notification>>(
         responder,
         [notifications](SqlStore &store) mutable -> Result<QList<Notification>> {
@@ -88,25 +92,32 @@ void NotificationsApi::publish(QList<Notification> notifications, bool batch,
             return notifications;
         },
         [this, batch, responder](QList<Notification> stored) {
-            m_api.hub.publish(stored);
-            QList<Notification> transient;
-            for (const Notification &n : stored) {
-                ++m_api.metrics.notificationsPublished;
-                if (!n.persistent) {
-                    ++m_api.metrics.notificationsTransient;
-                    transient.append(n);
-                }
-            }
-            // Persistent ones reach the peers from the store's relay log.
-            m_api.relay.publishTransient(transient);
-            if (!batch)
-                return responder.send(
-                    HttpResponse::json(201, QJsonDocument(JsonCodec::toJson(stored.first()))));
-            QJsonArray array;
-            for (const Notification &n : stored)
-                array.append(JsonCodec::toJson(n));
-            responder.send(HttpResponse::json(201, QJsonDocument(array)));
+            m_api.knownChannels.remember(stored);
+            published(stored, batch, responder);
         });
+}
+
+void NotificationsApi::published(const QList<Notification> &stored, bool batch,
+                                 const HttpResponder &responder)
+{
+    m_api.hub.publish(stored);
+    QList<Notification> transient;
+    for (const Notification &n : stored) {
+        ++m_api.metrics.notificationsPublished;
+        if (!n.persistent) {
+            ++m_api.metrics.notificationsTransient;
+            transient.append(n);
+        }
+    }
+    // Persistent ones reach the peers from the store's relay log.
+    m_api.relay.publishTransient(transient);
+    if (!batch)
+        return responder.send(
+            HttpResponse::json(201, QJsonDocument(JsonCodec::toJson(stored.first()))));
+    QJsonArray array;
+    for (const Notification &n : stored)
+        array.append(JsonCodec::toJson(n));
+    responder.send(HttpResponse::json(201, QJsonDocument(array)));
 }
 
 Result<QString> NotificationsApi::actingUser(const Principal &principal, const QString &named) const

@@ -16,6 +16,8 @@ private:
     // waits for their commit), then fans everything out.
     void publish(QList<Notification> notifications, bool batch, const Principal &principal,
                  const HttpResponder &responder);
+    // Accepted (and stored when persistent): to the sessions, the peers, and the answer.
+    void published(const QList<Notification> &stored, bool batch, const HttpResponder &responder);
     void list(const HttpRequest &request, const Principal &principal,
               const HttpResponder &responder);
     void remove(const QString &idText, const Principal &principal, const HttpResponder &responder);

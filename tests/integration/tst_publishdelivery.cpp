@@ -37,6 +37,7 @@ private slots:
     void backlogStartsAfterLastNotificationId();
     void backlogLeavesOutAcknowledged();
     void transientIsDeliveredLiveButNeverStored();
+    void transientToADeletedApplicationIsNotFound();
     void recipientsRestrictDeliveryAndListing();
     void batchPublishStoresAndDeliversAll();
     void batchPublishIsAllOrNothing();
@@ -215,6 +216,23 @@ void TestPublishDelivery::transientIsDeliveredLiveButNeverStored()
     auto later = session(u"alice"_s, u"transient"_s, 10);
     QVERIFY(later);
     QCOMPARE(later->notificationIds(), QList<qint64>{persistentId});
+}
+
+void TestPublishDelivery::transientToADeletedApplicationIsNotFound()
+{
+    // Transient publishes to a known channel skip the store; deleting the application must
+    // end that at once.
+    QVERIFY(createApplication(m_http, u"shortlived"_s, {u"c"_s}));
+    const QJsonObject transient{{"persistent"_L1, false}};
+    QVERIFY(publish(m_http, u"shortlived"_s, u"c"_s, u"first"_s, transient) > 0);
+    QVERIFY(publish(m_http, u"shortlived"_s, u"c"_s, u"second"_s, transient) > 0);
+    const HttpResponse removed = m_http.del(u"/api/v1/applications/shortlived"_s);
+    QVERIFY2(removed.status == 204, removed.describe());
+    const HttpResponse refused = m_http.post(
+        u"/api/v1/notifications"_s,
+        notificationBody(u"shortlived"_s, u"c"_s, u"third"_s, transient));
+    QCOMPARE(refused.status, 404);
+    QVERIFY2(refused.body.contains("application"), refused.body.constData());
 }
 
 void TestPublishDelivery::recipientsRestrictDeliveryAndListing()

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "model/notification.h"
+
+#include <QHash>
+#include <QString>
+
+#include <optional>
+
+namespace herald::syncd {
+
+// Channels the store has confirmed, with their row ids, so that a transient publish to one of
+// them needs no trip to the store thread (it stores nothing; the trip was only the lookup).
+// Only positive answers are kept: anything unknown still goes to the store, which creates the
+// channel or answers 404. Front thread only.
+class KnownChannels
+{
+public:
+    struct Ids
+    {
+        qint64 application = 0;
+        qint64 channel = 0;
+    };
+
+    // Fills applicationId/channelId of every notification and returns true when all are known.
+    bool fill(QList<Notification> &notifications) const
+    {
+        for (Notification &n : notifications) {
+            auto it = m_known.constFind(key(n.application, n.channel));
+            if (it == m_known.cend())
+                return false;
+            n.applicationId = it->application;
+            n.channelId = it->channel;
+        }
+        return true;
+    }
+
+    void remember(const QList<Notification> &stored)
+    {
+        if (m_known.size() > MaxEntries)
+            m_known.clear(); // bounded; it fills again from the store's answers
+        for (const Notification &n : stored) {
+            if (n.applicationId > 0 && n.channelId > 0)
+                m_known.insert(key(n.application, n.channel), Ids{n.applicationId, n.channelId});
+        }
+    }
+
+    // The application was deleted (with its channels).
+    void forgetApplication(const QString &application)
+    {
+        const QString prefix = application + u'/';
+        m_known.removeIf([&](const auto &entry) { return entry.key().startsWith(prefix); });
+    }
+
+private:
+    static constexpr qsizetype MaxEntries = 100'000;
+    static QString key(const QString &application, const QString &channel)
+    {
+        return application + u'/' + channel;
+    }
+
+    QHash<QString, Ids> m_known;
+};
+
+} // namespace herald::syncd
