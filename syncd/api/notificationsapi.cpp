@@ -80,20 +80,26 @@ void NotificationsApi::publish(QList<Notification> notifications, bool batch,
         n.time = now;
         n.node = m_api.config.nodeId;
     }
+    // Nothing to store or look up: straight to the sessions. Only while no publish waits for
+    // the store, so that sessions still get notifications in id order.
     const bool allTransient = std::none_of(notifications.cbegin(), notifications.cend(),
                                            [](const Notification &n) { return n.persistent; });
-    if (allTransient && m_api.knownChannels.fill(notifications))
-        return published(notifications, batch, responder); // nothing to store or look up
-    m_api.query<QList<Notification>>(
-        responder,
+    if (allTransient && m_publishesAtStore == 0 && m_api.knownChannels.fill(notifications))
+        return published(notifications, batch, responder);
+    ++m_publishesAtStore;
+    m_api.store.submit<QList<Notification>>(
         [notifications](SqlStore &store) mutable -> Result<QList<Notification>> {
             if (auto stored = store.insertNotifications(notifications); !stored)
                 return tl::unexpected(stored.error());
             return notifications;
         },
-        [this, batch, responder](QList<Notification> stored) {
-            m_api.knownChannels.remember(stored);
-            published(stored, batch, responder);
+        m_api.context,
+        [this, batch, responder](Result<QList<Notification>> stored) {
+            --m_publishesAtStore;
+            if (!stored)
+                return responder.send(HttpResponse::error(stored.error()));
+            m_api.knownChannels.remember(*stored);
+            published(*stored, batch, responder);
         });
 }
 

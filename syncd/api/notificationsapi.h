@@ -27,6 +27,7 @@ private:
     Result<QString> actingUser(const Principal &principal, const QString &named) const;
 
     ApiContext &m_api;
+    int m_publishesAtStore = 0; // publishes waiting for the store thread (see publish())
 };
 
 } // namespace herald::syncd

@@ -1,5 +1,8 @@
 #include "store/sqlitedialect.h"
 
+#include <QDeadlineTimer>
+#include <QThread>
+
 #include "store/storelog.h"
 
 #include <QSqlError>
@@ -61,7 +64,14 @@ Result<void> SqliteDialect::configure(QSqlDatabase &db, const QString &synchrono
     // the same new file at the same moment must make this one wait, not fail.
     if (auto waits = pragma(db, u"PRAGMA busy_timeout = %1"_s.arg(BusyTimeoutMs)); !waits)
         return tl::unexpected(waits.error());
+    // SQLite does not wait on busy_timeout here when it would have to upgrade a lock it holds
+    // (another process migrating the same new file): try again until the timeout passes.
+    QDeadlineTimer patience(BusyTimeoutMs);
     auto mode = pragma(db, u"PRAGMA journal_mode = WAL"_s);
+    while (!mode && mode.error().message.contains(u"locked"_s) && !patience.hasExpired()) {
+        QThread::msleep(20);
+        mode = pragma(db, u"PRAGMA journal_mode = WAL"_s);
+    }
     if (!mode)
         return tl::unexpected(mode.error());
     // An in-memory database answers "memory"; anything else means WAL is not available there.
