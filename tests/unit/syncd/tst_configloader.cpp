@@ -79,6 +79,28 @@ private slots:
         QTest::newRow("missing config file")
             << words("--config /nonexistent/h.ini") << QStringLiteral("/nonexistent/h.ini");
         QTest::newRow("peer not a URL") << words("--peer nonsense") << QStringLiteral("--peer");
+        QTest::newRow("peer without the cluster secret")
+            << words("--peer ws://127.0.0.1:9000") << QStringLiteral("--cluster-secret");
+        QTest::newRow("peer timeout too short")
+            << words("--peer-timeout-ms 10") << QStringLiteral("--peer-timeout-ms");
+    }
+
+    void readsAClusterFromTheIniFile()
+    {
+        QTemporaryDir dir;
+        const QString ini = dir.filePath(QStringLiteral("cluster.ini"));
+        QFile file(ini);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("[server]\nnodeId=2\n[cluster]\nname=prod\nsecret=s3cret\n"
+                   "peers=ws://10.0.0.1:8080, ws://10.0.0.3:8080\npeerTimeoutMs=5000\n");
+        file.close();
+        auto config = ConfigLoader::load({QStringLiteral("--config"), ini}, QProcessEnvironment());
+        QVERIFY2(config, qPrintable(config ? QString() : config.error().message));
+        QCOMPARE(config->nodeId, 2);
+        QCOMPARE(config->clusterName, QStringLiteral("prod"));
+        QCOMPARE(config->clusterSecret, QStringLiteral("s3cret"));
+        QCOMPARE(config->peers.size(), 2);
+        QCOMPARE(config->peerTimeoutMs, 5000);
     }
 
     void rejectsBadValues()
