@@ -1,7 +1,7 @@
 #pragma once
 
-#include "codec/hermescodec.h"
 #include "api/knownchannels.h"
+#include "codec/hermescodec.h"
 #include "codec/jsoncodec.h"
 #include "config/config.h"
 #include "http/httpconnection.h"

@@ -61,8 +61,8 @@ int connectionCapFromDescriptorLimit()
         if (setrlimit(RLIMIT_NOFILE, &raised) == 0)
             limit = raised;
     }
-    const rlim_t usable = limit.rlim_cur > 2 * Reserve ? limit.rlim_cur - Reserve
-                                                       : limit.rlim_cur / 2;
+    const rlim_t usable =
+        limit.rlim_cur > 2 * Reserve ? limit.rlim_cur - Reserve : limit.rlim_cur / 2;
     return int(std::min<rlim_t>(usable, 1'000'000));
 }
 
@@ -101,8 +101,9 @@ int Daemon::start()
     m_relay->start();
 
     m_router = new Router(m_authenticator, this);
-    m_api.reset(new ApiContext{m_config, *m_store, *m_hub, *m_relay, *m_authenticator, m_metrics, m_ids,
-                               JsonCodec(m_config.limits), HermesCodec(m_config.limits), m_router});
+    m_api.reset(new ApiContext{m_config, *m_store, *m_hub, *m_relay, *m_authenticator, m_metrics,
+                               m_ids, JsonCodec(m_config.limits), HermesCodec(m_config.limits),
+                               m_router});
     m_systemApi = std::make_unique<SystemApi>(*m_api);
     m_catalogApi = std::make_unique<CatalogApi>(*m_api);
     m_notificationsApi = std::make_unique<NotificationsApi>(*m_api);

@@ -8,8 +8,7 @@
 namespace herald::syncd {
 
 Result<IssuedToken> issueToken(SqlStore &store, TokenKind kind, const QString &application,
-                               const QString &user, const QString &label,
-                               const QString &secret)
+                               const QString &user, const QString &label, const QString &secret)
 {
     if (!secret.isEmpty() && (!secret.startsWith(u"hrd_") || secret.size() < 4 + 43)) {
         return fail(ErrorCode::BadRequest,

@@ -20,8 +20,9 @@ struct Config
     QString synchronous = QStringLiteral("FULL");
     bool autoCreateChannels = true;
 
-    int workerThreads = 0;          // WebSocket event loops; 0: one per core
-    int maxConnections = 0; // past this, WebSockets are closed with 1013; 0: what the fd limit allows
+    int workerThreads = 0; // WebSocket event loops; 0: one per core
+    int maxConnections =
+        0; // past this, WebSockets are closed with 1013; 0: what the fd limit allows
     int maxHeaderBytes = 16 * 1024; // larger request heads get 431
     int registerTimeoutMs = 10000;
     int idleTimeoutMs = 60000;        // a WebSocket silent this long is closed

@@ -51,8 +51,8 @@ QByteArray Metrics::render(int node, qint64 sessionsOpen) const
     sample(out, "herald_relay_records_applied_total", "counter",
            "Relay records from peers taken in", double(relayRecordsApplied.load()), labels);
     sample(out, "herald_relay_transients_received_total", "counter",
-           "Transient notifications from peers shown here",
-           double(relayTransientsReceived.load()), labels);
+           "Transient notifications from peers shown here", double(relayTransientsReceived.load()),
+           labels);
     sample(out, "herald_relay_gaps_total", "counter",
            "Records from a peer past a gap (the link was asked to resync)",
            double(relayGaps.load()), labels);

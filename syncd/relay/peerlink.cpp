@@ -127,8 +127,8 @@ void PeerLink::onSync(const HaveVector &have)
 
 void PeerLink::onHave(const HaveVector &have)
 {
-    qCDebug(lcRelay) << "link" << m_name << "peer has" << have << "sent" << m_sent
-                     << "awaiting" << m_awaitingConfirmation;
+    qCDebug(lcRelay) << "link" << m_name << "peer has" << have << "sent" << m_sent << "awaiting"
+                     << m_awaitingConfirmation;
     for (auto it = have.cbegin(); it != have.cend(); ++it) {
         if (it.value() > m_peerHas.value(it.key(), 0))
             m_peerHas.insert(it.key(), it.value());

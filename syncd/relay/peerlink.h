@@ -87,8 +87,8 @@ private:
     StoreThread &m_store;
     State m_state = State::Hello;
     int m_peerNode = -1;
-    HaveVector m_peerHas; // what the peer said it holds
-    HaveVector m_sent;    // per origin, the highest sequence sent over this link
+    HaveVector m_peerHas;       // what the peer said it holds
+    HaveVector m_sent;          // per origin, the highest sequence sent over this link
     QList<RelayRecord> m_queue; // live records that came while syncing
     bool m_batchInFlight = false;
     bool m_awaitingConfirmation = false;

@@ -77,8 +77,8 @@ RelayRecord readRecord(FieldReader &r, const JsonCodec &codec)
     if (r.ok() && r.has(u"notification"_s)) {
         auto body = codec.parseNotification(r.object(u"notification"_s));
         if (!body)
-            r.fail(Error{body.error().code,
-                         r.path(u"notification"_s) + u'.' + body.error().message});
+            r.fail(
+                Error{body.error().code, r.path(u"notification"_s) + u'.' + body.error().message});
         else if (body->id != record.notificationId)
             r.fail(r.path(u"notification.id"_s), u"differs from the record's id"_s);
         else
@@ -117,8 +117,7 @@ QByteArray PeerCodec::encode(const PeerMessage &message)
                 QJsonArray notifications;
                 for (const Notification &n : m.notifications)
                     notifications.append(JsonCodec::toJson(n));
-                return compact(
-                    {{u"type"_s, u"transient"_s}, {u"notifications"_s, notifications}});
+                return compact({{u"type"_s, u"transient"_s}, {u"notifications"_s, notifications}});
             }
         },
         message);
@@ -172,8 +171,7 @@ Result<PeerMessage> PeerCodec::decode(const QByteArray &frame)
         for (qsizetype i = 0; i < array.size() && r.ok(); ++i) {
             auto n = codec.parseNotification(array.at(i).toObject());
             if (!n)
-                r.fail(Error{n.error().code,
-                             u"notifications[%1]."_s.arg(i) + n.error().message});
+                r.fail(Error{n.error().code, u"notifications[%1]."_s.arg(i) + n.error().message});
             else
                 transient.notifications.append(std::move(*n));
         }

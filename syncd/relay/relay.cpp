@@ -75,9 +75,8 @@ void Relay::start()
     std::promise<Result<HaveVector>> held;
     m_store.submit<HaveVector>(
         [this](SqlStore &store) {
-            store.setRelaySink([this](QList<AcceptedRecord> records) {
-                committed(std::move(records));
-            });
+            store.setRelaySink(
+                [this](QList<AcceptedRecord> records) { committed(std::move(records)); });
             return store.relayHave();
         },
         &m_hub, [&held](Result<HaveVector> have) { held.set_value(std::move(have)); });
@@ -106,8 +105,8 @@ void Relay::start()
                 auto *dialer = new PeerDialer(QUrl(peer), this);
                 connect(dialer, &PeerDialer::connected, this, [this, dialer](QWebSocket *socket) {
                     auto *pipe = new PeerPipe(socket, {}, this);
-                    PeerLink *link = addLink(int(PeerLink::Direction::Outbound),
-                                             dialer->url().toString());
+                    PeerLink *link =
+                        addLink(int(PeerLink::Direction::Outbound), dialer->url().toString());
                     link->setProperty("dialer", QVariant::fromValue<QObject *>(dialer));
                     connectPipe(link, pipe);
                     pipe->start();
@@ -181,8 +180,7 @@ void Relay::adoptInbound(QWebSocket *socket, const QString &helloFrame)
 void Relay::committed(QList<AcceptedRecord> records)
 {
     QMetaObject::invokeMethod(
-        this, [this, records = std::move(records)] { onCommitted(records); },
-        Qt::QueuedConnection);
+        this, [this, records = std::move(records)] { onCommitted(records); }, Qt::QueuedConnection);
 }
 
 void Relay::onCommitted(const QList<AcceptedRecord> &records)
@@ -277,8 +275,7 @@ void Relay::onApplyFailed(const Error &error)
 
 void Relay::receiveTransient(PeerLink &link, QList<Notification> notifications)
 {
-    notifications.removeIf(
-        [this](const Notification &n) { return !m_transientSeen.insert(n.id); });
+    notifications.removeIf([this](const Notification &n) { return !m_transientSeen.insert(n.id); });
     if (notifications.isEmpty())
         return;
     m_metrics.relayTransientsReceived += quint64(notifications.size());
@@ -363,8 +360,8 @@ void Relay::publishStatus()
     for (PeerLink *link : std::as_const(m_links)) {
         PeerStatus s;
         s.name = link->name();
-        s.direction = link->direction() == PeerLink::Direction::Outbound ? u"outbound"_s
-                                                                         : u"inbound"_s;
+        s.direction =
+            link->direction() == PeerLink::Direction::Outbound ? u"outbound"_s : u"inbound"_s;
         s.node = link->peerNode();
         s.state = stateName(link->state());
         s.lagRecords = link->unconfirmed();

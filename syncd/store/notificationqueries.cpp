@@ -287,8 +287,9 @@ NotificationQueries::subscribedChannels(const QList<Subscription> &subscriptions
                                     "ON a.id = c.application_id WHERE a.name = ?"_s);
     if (!all)
         return tl::unexpected(all.error());
-    auto named = m_connection.prepare(u"SELECT c.id FROM channels c JOIN applications a "
-                                      "ON a.id = c.application_id WHERE a.name = ? AND c.name = ?"_s);
+    auto named =
+        m_connection.prepare(u"SELECT c.id FROM channels c JOIN applications a "
+                             "ON a.id = c.application_id WHERE a.name = ? AND c.name = ?"_s);
     if (!named)
         return tl::unexpected(named.error());
     QList<qint64> ids;
@@ -383,8 +384,7 @@ Result<QList<Notification>> NotificationQueries::backlog(const BacklogQuery &que
         // all newer than every row beyond it.
         std::sort(found->begin(), found->end(),
                   [](const Notification &a, const Notification &b) { return a.id > b.id; });
-        if (!*cutoff ||
-            (found->size() >= query.limit && found->at(query.limit - 1).id > **cutoff))
+        if (!*cutoff || (found->size() >= query.limit && found->at(query.limit - 1).id > **cutoff))
             return oldestFirst(std::move(*found), query.limit);
         scan = std::min(scanLimit, scan * 8);
     }
@@ -420,9 +420,9 @@ NotificationQueries::scanCutoff(const QList<qint64> &channelIds,
 {
     // The newest row each channel has beyond its `scan` newest (after afterId): the first
     // one a scan of that size did not look at.
-    auto beyond = m_connection.prepare(
-        u"SELECT id FROM notifications WHERE channel_id = ? AND id > ? "
-        "ORDER BY id DESC LIMIT 1 OFFSET ?"_s);
+    auto beyond =
+        m_connection.prepare(u"SELECT id FROM notifications WHERE channel_id = ? AND id > ? "
+                             "ORDER BY id DESC LIMIT 1 OFFSET ?"_s);
     if (!beyond)
         return tl::unexpected(beyond.error());
     std::optional<NotificationId> cutoff;

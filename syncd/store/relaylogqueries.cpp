@@ -40,8 +40,8 @@ std::optional<RelayRecord::Kind> relayKindFromName(const QString &name)
 
 Result<qint64> RelayLogQueries::highestSeq(int origin)
 {
-    auto query = m_connection.run(
-        u"SELECT COALESCE(MAX(seq), 0) FROM relay_log WHERE origin = ?"_s, {origin});
+    auto query = m_connection.run(u"SELECT COALESCE(MAX(seq), 0) FROM relay_log WHERE origin = ?"_s,
+                                  {origin});
     if (!query)
         return tl::unexpected(query.error());
     return query->next() ? query->value(0).toLongLong() : 0;
@@ -124,12 +124,11 @@ Result<QList<RelayRecord>> RelayLogQueries::after(const HaveVector &theirs, int 
     return records;
 }
 
-Result<QList<AcceptedRecord>> RelayLogQueries::apply(const QList<RelayRecord> &records,
-                                                     int source)
+Result<QList<AcceptedRecord>> RelayLogQueries::apply(const QList<RelayRecord> &records, int source)
 {
     QList<AcceptedRecord> accepted;
-    QHash<int, qint64> highest;       // per origin, as it stands in this call
-    QSet<int> stopped;                // origins past a gap
+    QHash<int, qint64> highest; // per origin, as it stands in this call
+    QSet<int> stopped;          // origins past a gap
     auto done = m_connection.atomically([&]() -> Result<void> {
         for (const RelayRecord &record : records) {
             if (stopped.contains(record.origin))

@@ -30,7 +30,7 @@ struct RelayRecord
     qint64 seq = 0;
     Kind kind = Kind::Notification;
     NotificationId notificationId = 0;
-    QString user;    // receipts
+    QString user; // receipts
     qint64 timeMs = 0;
     // Notification records: the body, absent when it is gone at the sender (deleted or
     // expired, and the receiver gets or has the delete). Deleted records: the notification

@@ -4,8 +4,8 @@
 #include "model/notification.h"
 #include "ws/outgoing.h"
 
-#include <QElapsedTimer>
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QList>
 #include <QSet>
 #include <QString>

@@ -314,8 +314,8 @@ void WsWorker::finishBacklog(quint64 sessionId, const QList<Notification> &backl
     for (const Notification &n : backlog) {
         session->backlogIds.insert(n.id);
         const NotificationMessage message{n};
-        sendText(*session, (session->hermes ? HermesCodec::encode(message)
-                                                             : JsonCodec::encode(message)));
+        sendText(*session,
+                 (session->hermes ? HermesCodec::encode(message) : JsonCodec::encode(message)));
     }
     if (!session->hermes)
         sendText(*session, (JsonCodec::encode(BacklogDoneMessage{})));
@@ -443,8 +443,7 @@ void WsWorker::flushFrames(ClientSession &session)
 void WsWorker::sendError(ClientSession &session, const Error &error)
 {
     const ErrorMessage message{errorCodeName(error.code), error.message};
-    sendText(session, (session.hermes ? HermesCodec::encode(message)
-                                                       : JsonCodec::encode(message)));
+    sendText(session, (session.hermes ? HermesCodec::encode(message) : JsonCodec::encode(message)));
 }
 
 void WsWorker::closeSession(ClientSession &session, int code, const QString &reason)

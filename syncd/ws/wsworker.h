@@ -28,8 +28,8 @@ struct Metrics;
 
 // One event loop's share of the WebSocket sessions. Each worker lives on its own thread and
 // owns its sockets; its epoll event dispatcher makes a wakeup cost what is ready, not what is
-// open. Messages from other threads arrive as queued calls (see Hub). Timeouts and pings come from one sweep per second, not from a timer
-// per session.
+// open. Messages from other threads arrive as queued calls (see Hub). Timeouts and pings come from
+// one sweep per second, not from a timer per session.
 class WsWorker : public QObject
 {
     Q_OBJECT

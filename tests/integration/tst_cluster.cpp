@@ -176,13 +176,12 @@ bool TestCluster::startCluster(const Topology &topology, const QStringList &extr
             return false;
     }
     for (int i = 0; i < int(m_nodes.size()); ++i) {
-        QStringList args{u"--node-id"_s,   QString::number(i + 1), u"--cluster"_s,
-                         u"test"_s,        u"--cluster-secret"_s,  ClusterSecret,
-                         u"--peer-timeout-ms"_s, u"3000"_s};
+        QStringList args{
+            u"--node-id"_s,        QString::number(i + 1), u"--cluster"_s,         u"test"_s,
+            u"--cluster-secret"_s, ClusterSecret,          u"--peer-timeout-ms"_s, u"3000"_s};
         for (const auto &[from, to] : topology) {
             if (from == i)
-                args << u"--peer"_s
-                     << u"ws://127.0.0.1:%1"_s.arg(m_nodes[to].proxy->port());
+                args << u"--peer"_s << u"ws://127.0.0.1:%1"_s.arg(m_nodes[to].proxy->port());
         }
         m_nodes[i].args = args + extraArgs;
         m_nodes[i].syncd = std::make_unique<SyncdProcess>();
@@ -300,8 +299,7 @@ void TestCluster::meshRelaysNotificationsAcksAndDeletes()
     }
     QVERIFY(!ids.contains(0));
     for (auto &ws : clients) {
-        QVERIFY2(waitUntil([&] { return received(*ws).ids.size() == 6u; }, 10000),
-                 ws->describe());
+        QVERIFY2(waitUntil([&] { return received(*ws).ids.size() == 6u; }, 10000), ws->describe());
     }
     QTest::qWait(300); // a copy coming over a second path would arrive by now
     for (auto &ws : clients) {
@@ -341,8 +339,8 @@ void TestCluster::lineRelaysThroughTheMiddleOnce()
     QList<qint64> fromLast;
     for (int i = 0; i < 50; ++i) {
         fromFirst.append(publish(http(0), App, u"alerts"_s, u"a%1"_s.arg(i)));
-        fromLast.append(publish(http(2), App, u"alerts"_s, u"c%1"_s.arg(i),
-                                {{"persistent"_L1, i % 2 == 0}}));
+        fromLast.append(
+            publish(http(2), App, u"alerts"_s, u"c%1"_s.arg(i), {{"persistent"_L1, i % 2 == 0}}));
     }
     QVERIFY(!fromFirst.contains(0) && !fromLast.contains(0));
     QVERIFY2(waitUntil([&] { return received(*last).ids.size() == 100u; }, 15000),
@@ -369,9 +367,9 @@ void TestCluster::recipientsStayPrivateAcrossNodes()
     const QString admin = m_nodes[0].syncd->createToken(u"admin"_s);
     QVERIFY(!admin.isEmpty());
     for (int i = 1; i < 3; ++i) {
-        const CliResult made = m_nodes[i].syncd->cli(
-            {u"token"_s, u"create"_s, u"--database"_s, m_nodes[i].syncd->databasePath(),
-             u"--kind"_s, u"admin"_s, u"--secret"_s, admin});
+        const CliResult made = m_nodes[i].syncd->cli({u"token"_s, u"create"_s, u"--database"_s,
+                                                      m_nodes[i].syncd->databasePath(), u"--kind"_s,
+                                                      u"admin"_s, u"--secret"_s, admin});
         QVERIFY2(made.exitCode == 0, made.err.constData());
     }
     for (auto &h : m_http)
@@ -382,8 +380,8 @@ void TestCluster::recipientsStayPrivateAcrossNodes()
     for (const QString &user : {u"alice"_s, u"bob"_s}) {
         for (int i = 0; i < 3; ++i)
             QVERIFY(createUser(http(i), user));
-        const HttpResponse token =
-            http(0).post(u"/api/v1/tokens"_s, QJsonObject{{"kind"_L1, "user"_L1}, {"user"_L1, user}});
+        const HttpResponse token = http(0).post(
+            u"/api/v1/tokens"_s, QJsonObject{{"kind"_L1, "user"_L1}, {"user"_L1, user}});
         QVERIFY2(token.status == 201, token.describe());
         userTokens.append(token.object().value("token"_L1).toString());
         for (int i = 1; i < 3; ++i) {
@@ -426,9 +424,12 @@ void TestCluster::wrongSecretIsRefused()
     QVERIFY(intruder.start({u"--no-auth"_s, u"--node-id"_s, u"9"_s, u"--cluster"_s, u"test"_s,
                             u"--cluster-secret"_s, u"not-the-secret"_s, u"--peer"_s,
                             u"ws://127.0.0.1:%1"_s.arg(m_nodes[0].proxy->port())}));
-    QVERIFY(waitUntil([&] { return intruder.log().contains("refused") ||
-                                   m_nodes[0].syncd->log().contains("refused"); },
-                      10000));
+    QVERIFY(waitUntil(
+        [&] {
+            return intruder.log().contains("refused") ||
+                   m_nodes[0].syncd->log().contains("refused");
+        },
+        10000));
     QVERIFY2(m_nodes[0].syncd->log().contains("secret: not this cluster's secret"),
              m_nodes[0].syncd->log().right(2000).constData());
     QCOMPARE(liveLinks(0), 2);
@@ -437,13 +438,17 @@ void TestCluster::wrongSecretIsRefused()
     // node claiming node 0's own id.
     WsClient raw;
     QVERIFY(raw.open(m_nodes[0].syncd->wsUrl()));
-    raw.sendJson({{"type"_L1, "peerHello"_L1}, {"node"_L1, 7}, {"cluster"_L1, "test"_L1},
+    raw.sendJson({{"type"_L1, "peerHello"_L1},
+                  {"node"_L1, 7},
+                  {"cluster"_L1, "test"_L1},
                   {"secret"_L1, "guess"_L1}});
     QVERIFY(raw.waitForClosed());
     QCOMPARE(raw.closeCode(), 1008);
     WsClient twin;
     QVERIFY(twin.open(m_nodes[0].syncd->wsUrl()));
-    twin.sendJson({{"type"_L1, "peerHello"_L1}, {"node"_L1, 1}, {"cluster"_L1, "test"_L1},
+    twin.sendJson({{"type"_L1, "peerHello"_L1},
+                   {"node"_L1, 1},
+                   {"cluster"_L1, "test"_L1},
                    {"secret"_L1, ClusterSecret}});
     QVERIFY(twin.waitForClosed());
     QCOMPARE(twin.closeCode(), 1008);
@@ -471,8 +476,7 @@ void TestCluster::killedNodeCatchesUpAndStoresConverge()
     connect(&failover, &herald::SyncSession::notificationReceived, this,
             [&](const herald::Notification &n, bool) { ++shownToBob[n.id]; });
     failover.start();
-    QVERIFY(waitUntil([&] { return failover.state() == herald::SyncSession::State::Live; },
-                      10000));
+    QVERIFY(waitUntil([&] { return failover.state() == herald::SyncSession::State::Live; }, 10000));
 
     // Alice acknowledges as she reads, on two nodes: receipts from both must converge too.
     int acksSent = 0;
@@ -488,18 +492,17 @@ void TestCluster::killedNodeCatchesUpAndStoresConverge()
     };
 
     bool killed = false;
-    const PublishRun run = publishConcurrently(
-        http(0), Total, 16, [&](int i) {
-            if (i == Total / 3 && !killed) {
-                killed = true;
-                m_nodes[2].syncd->kill(); // mid-stream, no goodbye
-            }
-            if (i % 2000 == 1999) {
-                ackSome(*onFirst, 10);
-                ackSome(*onSecond, 7);
-            }
-            return notificationBody(App, u"alerts"_s, u"n%1"_s.arg(i));
-        });
+    const PublishRun run = publishConcurrently(http(0), Total, 16, [&](int i) {
+        if (i == Total / 3 && !killed) {
+            killed = true;
+            m_nodes[2].syncd->kill(); // mid-stream, no goodbye
+        }
+        if (i % 2000 == 1999) {
+            ackSome(*onFirst, 10);
+            ackSome(*onSecond, 7);
+        }
+        return notificationBody(App, u"alerts"_s, u"n%1"_s.arg(i));
+    });
     QVERIFY(run.complete);
     QCOMPARE(run.failures.size(), 0);
     QCOMPARE(run.ids.size(), Total);
@@ -541,8 +544,8 @@ void TestCluster::stoppedNodeCatchesUpAfterThePartition()
     QVERIFY(!ids.contains(0));
     QVERIFY(waitUntil([&] { return liveLinks(0) < 2; }, 10000, 200));
     const HttpResponse ack =
-        http(2).post(u"/api/v1/acks"_s, QJsonObject{{"ids"_L1, idArray(ids.mid(0, 50))},
-                                                    {"user"_L1, "alice"_L1}});
+        http(2).post(u"/api/v1/acks"_s,
+                     QJsonObject{{"ids"_L1, idArray(ids.mid(0, 50))}, {"user"_L1, "alice"_L1}});
     QVERIFY2(ack.status == 200, ack.describe());
     QCOMPARE(::kill(pid_t(pid), SIGCONT), 0);
     QVERIFY(waitForLinks());
@@ -594,8 +597,7 @@ void TestCluster::cutDelayedAndBlackholedLinksHeal()
     QVERIFY(waitForConvergence(published, 30000));
 
     // The client on node 0 saw each of them once, whatever the links went through.
-    QVERIFY2(waitUntil([&] { return received(*watcher).ids.size() == size_t(published); },
-                       20000),
+    QVERIFY2(waitUntil([&] { return received(*watcher).ids.size() == size_t(published); }, 20000),
              qPrintable(u"%1 of %2"_s.arg(received(*watcher).ids.size()).arg(published)));
     QCOMPARE(received(*watcher).duplicates, 0);
 }
@@ -642,8 +644,8 @@ void TestCluster::nodesSharingOneDatabaseStillTellTheirSessions()
     HttpClient httpFirst(first.httpUrl());
     HttpClient httpSecond(second.httpUrl());
     QVERIFY(createApplication(httpFirst, App, {u"alerts"_s}));
-    QVERIFY(waitUntil([&] { return httpSecond.get(u"/healthz"_s).body.contains("\"live\""); },
-                      10000));
+    QVERIFY(
+        waitUntil([&] { return httpSecond.get(u"/healthz"_s).body.contains("\"live\""); }, 10000));
     WsClient onFirst;
     WsClient onSecond;
     QVERIFY(onFirst.connectAs(first.wsUrl(), u"alice"_s, App, {u"alerts"_s}));
@@ -652,8 +654,7 @@ void TestCluster::nodesSharingOneDatabaseStillTellTheirSessions()
     const qint64 fromSecond = publish(httpSecond, App, u"alerts"_s, u"made on the second"_s);
     QVERIFY(fromFirst > 0 && fromSecond > 0);
     for (WsClient *ws : {&onFirst, &onSecond}) {
-        QVERIFY2(waitUntil([&] { return received(*ws).ids.size() == 2u; }, 10000),
-                 ws->describe());
+        QVERIFY2(waitUntil([&] { return received(*ws).ids.size() == 2u; }, 10000), ws->describe());
     }
     onSecond.sendJson({{"type"_L1, "ack"_L1}, {"ids"_L1, idArray({fromFirst})}});
     QVERIFY2(onFirst.waitForType(u"acknowledged"_s), onFirst.describe());

@@ -228,9 +228,9 @@ void TestPublishDelivery::transientToADeletedApplicationIsNotFound()
     QVERIFY(publish(m_http, u"shortlived"_s, u"c"_s, u"second"_s, transient) > 0);
     const HttpResponse removed = m_http.del(u"/api/v1/applications/shortlived"_s);
     QVERIFY2(removed.status == 204, removed.describe());
-    const HttpResponse refused = m_http.post(
-        u"/api/v1/notifications"_s,
-        notificationBody(u"shortlived"_s, u"c"_s, u"third"_s, transient));
+    const HttpResponse refused =
+        m_http.post(u"/api/v1/notifications"_s,
+                    notificationBody(u"shortlived"_s, u"c"_s, u"third"_s, transient));
     QCOMPARE(refused.status, 404);
     QVERIFY2(refused.body.contains("application"), refused.body.constData());
 }

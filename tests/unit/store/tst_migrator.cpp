@@ -227,10 +227,10 @@ void TestMigrator::freshDatabaseGetsNewestVersion()
     QVERIFY(*latest >= 1);
     QCOMPARE((*store)->schemaVersion(), *latest);
     QCOMPARE(storedVersion(*connection), *latest);
-    QCOMPARE(tables(*connection), (QStringList{u"applications"_s, u"channels"_s, u"herald_schema"_s,
-                                               u"notification_recipients"_s, u"notifications"_s,
-                                               u"receipts"_s, u"relay_log"_s, u"tokens"_s,
-                                               u"users"_s}));
+    QCOMPARE(tables(*connection),
+             (QStringList{u"applications"_s, u"channels"_s, u"herald_schema"_s,
+                          u"notification_recipients"_s, u"notifications"_s, u"receipts"_s,
+                          u"relay_log"_s, u"tokens"_s, u"users"_s}));
 }
 
 void TestMigrator::reopeningChangesNothing()

@@ -177,8 +177,7 @@ void TestRelayMerge::deliverRandomly(SqlStore &store, const History &history,
             const qint64 held = have->value(origin, 0);
             const qint64 seq = std::clamp<qint64>(held - 1 + random.bounded(4), 1, records.size());
             const RelayRecord &record = records.at(seq - 1);
-            batch.append(
-                asSent(record, deletedAtSender.contains(record.notificationId), random));
+            batch.append(asSent(record, deletedAtSender.contains(record.notificationId), random));
         }
         auto applied = store.applyRelayRecords(batch, 1);
         QVERIFY2(applied, qPrintable(applied ? QString() : applied.error().message));
