@@ -152,9 +152,8 @@ PeerLink *Relay::addLink(int direction, const QString &name)
     return link;
 }
 
-void Relay::connectPipe(PeerLink *link, QObject *pipeObject)
+void Relay::connectPipe(PeerLink *link, PeerPipe *pipe)
 {
-    auto *pipe = static_cast<PeerPipe *>(pipeObject);
     connect(link, &PeerLink::sendRequested, pipe, &PeerPipe::send);
     connect(link, &PeerLink::closeRequested, pipe, &PeerPipe::close);
     connect(pipe, &PeerPipe::frameReceived, link, &PeerLink::onFrame);

@@ -11,7 +11,6 @@
 #include <QThread>
 #include <QTimer>
 
-#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -22,6 +21,7 @@ namespace herald::syncd {
 class Hub;
 class PeerDialer;
 class PeerLink;
+class PeerPipe;
 class StoreThread;
 struct Metrics;
 
@@ -79,7 +79,7 @@ public:
 
 private:
     PeerLink *addLink(int direction, const QString &name);
-    void connectPipe(PeerLink *link, QObject *pipe);
+    void connectPipe(PeerLink *link, PeerPipe *pipe);
     void onCommitted(const QList<AcceptedRecord> &records);
     void onApplyFailed(const Error &error);
     void onLinkClosed(int linkId);
