@@ -24,6 +24,13 @@ enum class Priority
 QString priorityName(Priority priority);
 std::optional<Priority> priorityFromName(const QString &name);
 
+// "application/channel": the one spelling of a channel as a single key (maps, sets, filters).
+// Valid names (Validator::isValidName) hold no '/', so the key is unambiguous.
+inline QString channelKey(const QString &application, const QString &channel)
+{
+    return application + u'/' + channel;
+}
+
 struct NotificationAction
 {
     QString id;

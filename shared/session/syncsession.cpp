@@ -1,11 +1,7 @@
 #include "syncsession.h"
 
-#include "protocol/validator.h"
-
-#include <QCoreApplication>
 #include <QLoggingCategory>
 #include <QNetworkRequest>
-#include <QRegularExpression>
 #include <QWebSocket>
 
 #include <chrono>
@@ -16,14 +12,12 @@ namespace herald {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcSession, "herald.session")
+Q_LOGGING_CATEGORY(lcSession, "herald.shared.session")
 
 using std::chrono::milliseconds;
 
 // RFC 6455's code for "closed without a close frame"; never sent on the wire.
 constexpr int AbnormalClosure = 1006;
-// Bound on acks kept for resending: a server that never confirms must not grow this forever.
-constexpr std::size_t MaxUnconfirmedAcks = 10'000;
 
 // For logs: a URL may carry ?token= or user:password, which must never reach a log.
 QString redacted(const QUrl &url)
@@ -31,42 +25,13 @@ QString redacted(const QUrl &url)
     return url.toDisplayString(QUrl::RemoveUserInfo | QUrl::RemoveQuery);
 }
 
-// Qt 6.4 reports a refused upgrade only as text ("... Unhandled http status code: 401
-// (Unauthorized)."); 0 when there is no status in it.
-int httpStatusOf(const QString &errorString)
-{
-    static const QRegularExpression pattern(QStringLiteral("status code: (\\d{3})"));
-    const QRegularExpressionMatch match = pattern.match(errorString);
-    return match.hasMatch() ? match.captured(1).toInt() : 0;
-}
-
-// Qt's QWebSocket (6.4 and later alike) takes every close code from 1012 to 2999 for invalid,
-// 1013 among them: it reports 1002 with this reason and the server's code is lost. The
-// registered codes in that range (1012 restart, 1013 try again later, 1014 bad gateway) all
-// say the server is in trouble, so such a close is treated like 1013.
-bool isCloseCodeRejectedByQt(int code, const QString &reason)
-{
-    if (code != QWebSocketProtocol::CloseCodeProtocolError)
-        return false;
-    static const char source[] = "Invalid close code %1 detected.";
-    const int reported = QWebSocketProtocol::CloseCodeProtocolError;
-    return reason == QString::fromLatin1(source).arg(reported) ||
-           reason == QCoreApplication::translate("QWebSocketDataProcessor", source).arg(reported);
-}
-
-// Error frames a server may send before closing when it wants us to come back later.
-bool isTryLaterError(const QString &code)
-{
-    return code == errorCodeName(ErrorCode::Unavailable) ||
-           code == errorCodeName(ErrorCode::RateLimited);
-}
-
 } // namespace
 
 SyncSession::SyncSession(SyncSessionConfig config, QObject *parent)
     : QObject(parent), m_config(std::move(config)),
-      m_backoff(milliseconds(m_config.backoffMinMs), milliseconds(m_config.backoffMaxMs)),
-      m_recentIds(m_config.recentIdsCapacity)
+      m_failover(m_config.servers, milliseconds(m_config.backoffMinMs),
+                 milliseconds(m_config.backoffMaxMs)),
+      m_cursor(m_config.recentIdsCapacity)
 {
     m_reconnectTimer.setSingleShot(true);
     m_registerTimer.setSingleShot(true);
@@ -84,31 +49,25 @@ SyncSession::~SyncSession()
 void SyncSession::setConfig(const SyncSessionConfig &config)
 {
     m_config = config;
-    m_backoff =
-        Backoff(milliseconds(m_config.backoffMinMs), milliseconds(m_config.backoffMaxMs), m_random);
-    if (m_recentIds.capacity() != m_config.recentIdsCapacity)
-        m_recentIds = RecentIds(m_config.recentIdsCapacity);
-    if (m_serverIndex >= m_config.servers.size())
-        m_serverIndex = 0;
+    m_failover.reconfigure(m_config.servers, milliseconds(m_config.backoffMinMs),
+                           milliseconds(m_config.backoffMaxMs));
+    m_cursor.setRecentIdsCapacity(m_config.recentIdsCapacity);
 }
 
 QUrl SyncSession::currentServer() const
 {
-    return m_config.servers.value(m_serverIndex);
+    return m_failover.current();
 }
 
 void SyncSession::setLastNotificationId(NotificationId id)
 {
-    if (id == m_lastNotificationId)
-        return;
-    m_lastNotificationId = id;
-    Q_EMIT lastNotificationIdChanged(id);
+    if (m_cursor.setLastId(id))
+        Q_EMIT lastNotificationIdChanged(id);
 }
 
 void SyncSession::setBackoffRandomSource(Backoff::RandomSource random)
 {
-    m_random = random;
-    m_backoff.setRandomSource(std::move(random));
+    m_failover.setRandomSource(std::move(random));
 }
 
 void SyncSession::start()
@@ -119,8 +78,7 @@ void SyncSession::start()
     }
     if (m_socket)
         return;
-    m_serverIndex = 0;
-    m_backoff.reset();
+    m_failover.restart();
     connectToServer();
 }
 
@@ -130,7 +88,7 @@ void SyncSession::stop()
     m_registerTimer.stop();
     const bool hadConnection = m_socket != nullptr;
     closeSocket(QStringLiteral("client stopped"));
-    requeueUnconfirmedAcks();
+    m_acks.requeueUnconfirmed();
     setState(State::Stopped);
     if (hadConnection)
         Q_EMIT disconnected(CloseCode::Normal, QStringLiteral("client stopped"));
@@ -139,9 +97,7 @@ void SyncSession::stop()
 void SyncSession::acknowledge(const QList<NotificationId> &ids)
 {
     for (NotificationId id : ids) {
-        if (Validator::isValidId(id))
-            m_pendingAcks.insert(id);
-        else
+        if (!m_acks.add(id))
             qCWarning(lcSession) << "not acknowledging invalid notification id" << id;
     }
     if (isRegistered())
@@ -160,7 +116,7 @@ void SyncSession::connectToServer()
 {
     m_reconnectTimer.stop();
     releaseSocket();
-    if (m_config.servers.isEmpty()) { // setConfig() took them away
+    if (m_failover.isEmpty()) { // setConfig() took them away
         qCWarning(lcSession) << "no server URL configured; stopping";
         setState(State::Stopped);
         return;
@@ -198,8 +154,7 @@ void SyncSession::onSocketConnected()
     message.token = m_config.token;
     message.subscriptions = m_config.subscriptions;
     message.fetchLast = m_config.fetchLast;
-    if (m_lastNotificationId > 0)
-        message.lastNotificationId = m_lastNotificationId;
+    message.lastNotificationId = m_cursor.resumePoint();
     sendMessage(message);
 }
 
@@ -209,18 +164,12 @@ void SyncSession::onSocketDisconnected()
         return;
     // Before the upgrade there is no close code; Qt would say 1000, which would be a lie.
     if (m_state == State::Connecting) {
-        connectionLost(AbnormalClosure, m_socket->errorString(), Loss::Normal);
+        connectionLost(AbnormalClosure, m_socket->errorString(), ConnectionLoss::Normal);
         return;
     }
     const int code = m_socket->closeCode();
     const QString reason = m_socket->closeReason();
-    Loss loss = Loss::Normal;
-    if (code == CloseCode::Policy)
-        loss = Loss::AuthenticationRefused;
-    else if (code == CloseCode::TryAgainLater || isCloseCodeRejectedByQt(code, reason) ||
-             isTryLaterError(m_lastServerError))
-        loss = Loss::TryLater;
-    connectionLost(code, reason, loss);
+    connectionLost(code, reason, lossOnClose(code, reason, m_lastServerError));
 }
 
 void SyncSession::onSocketError(QAbstractSocket::SocketError error)
@@ -233,19 +182,7 @@ void SyncSession::onSocketError(QAbstractSocket::SocketError error)
         qCDebug(lcSession) << "socket error" << error << text;
         return;
     }
-    Loss loss = Loss::Normal;
-    switch (httpStatusOf(text)) {
-    case 401:
-        loss = Loss::AuthenticationRefused;
-        break;
-    case 429:
-    case 503:
-        loss = Loss::TryLater;
-        break;
-    default:
-        break;
-    }
-    connectionLost(AbnormalClosure, text, loss);
+    connectionLost(AbnormalClosure, text, lossOnUpgradeError(text));
 }
 
 void SyncSession::onTextMessageReceived(const QString &frame)
@@ -265,7 +202,7 @@ void SyncSession::onRegisterTimeout()
         return;
     qCWarning(lcSession) << "no registered from" << redacted(currentServer()) << "within"
                          << m_config.registerTimeoutMs << "ms; reconnecting";
-    connectionLost(AbnormalClosure, QStringLiteral("register timeout"), Loss::Normal);
+    connectionLost(AbnormalClosure, QStringLiteral("register timeout"), ConnectionLoss::Normal);
 }
 
 void SyncSession::handle(const RegisteredMessage &message)
@@ -291,13 +228,13 @@ void SyncSession::handle(const NotificationMessage &message)
         return;
     }
     const Notification &n = message.notification;
-    if (!m_recentIds.insert(n.id)) {
+    if (!m_cursor.admit(n.id)) {
         qCDebug(lcSession) << "dropping duplicate notification" << n.id;
         return;
     }
     const bool fromBacklog = m_state == State::Backlog;
-    if (n.id > m_lastNotificationId)
-        setLastNotificationId(n.id);
+    if (m_cursor.advanceTo(n.id))
+        Q_EMIT lastNotificationIdChanged(n.id);
     Q_EMIT notificationReceived(n, fromBacklog);
 }
 
@@ -309,17 +246,14 @@ void SyncSession::handle(const BacklogDoneMessage &)
     }
     // Only a session that got this far counts as working; a server that accepts and drops
     // us at once keeps backing off.
-    m_backoff.reset();
+    m_failover.connectionWorked();
     setState(State::Live);
     Q_EMIT backlogDone();
 }
 
 void SyncSession::handle(const AcknowledgedMessage &message)
 {
-    for (NotificationId id : message.ids) {
-        m_unconfirmedAcks.erase(id);
-        m_pendingAcks.erase(id); // another device was quicker
-    }
+    m_acks.confirmed(message.ids);
     Q_EMIT acknowledged(message.ids);
 }
 
@@ -340,15 +274,15 @@ void SyncSession::handle(const ErrorMessage &message)
     Q_EMIT serverErrorReceived(message.code, message.message);
 }
 
-void SyncSession::connectionLost(int closeCode, const QString &reason, Loss loss)
+void SyncSession::connectionLost(int closeCode, const QString &reason, ConnectionLoss loss)
 {
     const bool wasRegistered = isRegistered();
     const QUrl server = currentServer();
     m_registerTimer.stop();
     releaseSocket();
-    requeueUnconfirmedAcks();
+    m_acks.requeueUnconfirmed();
 
-    if (loss == Loss::AuthenticationRefused) {
+    if (loss == ConnectionLoss::AuthenticationRefused) {
         qCWarning(lcSession) << redacted(server) << "refused the credentials (" << closeCode
                              << reason << "); not reconnecting";
         setState(State::Stopped);
@@ -357,12 +291,7 @@ void SyncSession::connectionLost(int closeCode, const QString &reason, Loss loss
         return;
     }
 
-    // A failed attempt, or a server shutting down or overloaded: try the next one. A
-    // registered session that merely dropped returns to the same server first.
-    if (!wasRegistered || closeCode == CloseCode::GoingAway || loss == Loss::TryLater)
-        m_serverIndex = (m_serverIndex + 1) % m_config.servers.size();
-    const milliseconds delay = loss == Loss::TryLater ? m_backoff.nextDelay(m_backoff.maximum() / 2)
-                                                      : m_backoff.nextDelay();
+    const milliseconds delay = m_failover.connectionLost(wasRegistered, closeCode, loss);
     qCInfo(lcSession) << "connection to" << redacted(server) << "ended (" << closeCode << reason
                       << "); next attempt in" << delay.count() << "ms";
     setState(State::Disconnected);
@@ -408,26 +337,9 @@ void SyncSession::sendMessage(const ClientMessage &message)
 
 void SyncSession::flushAcks()
 {
-    const int perFrame = m_codec.validator().limits().maxIdsPerAck;
-    while (!m_pendingAcks.empty()) {
-        AckMessage message;
-        auto it = m_pendingAcks.begin();
-        while (it != m_pendingAcks.end() && message.ids.size() < perFrame) {
-            message.ids.append(*it);
-            m_unconfirmedAcks.insert(*it);
-            it = m_pendingAcks.erase(it);
-        }
-        sendMessage(message);
-    }
-    while (m_unconfirmedAcks.size() > MaxUnconfirmedAcks)
-        m_unconfirmedAcks.erase(m_unconfirmedAcks.begin());
-}
-
-void SyncSession::requeueUnconfirmedAcks()
-{
-    // The connection may have dropped before the server stored them.
-    m_pendingAcks.merge(m_unconfirmedAcks);
-    m_unconfirmedAcks.clear();
+    const auto frames = m_acks.takeFrames(m_codec.validator().limits().maxIdsPerAck);
+    for (const QList<NotificationId> &ids : frames)
+        sendMessage(AckMessage{ids});
 }
 
 void SyncSession::setState(State state)

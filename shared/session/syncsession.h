@@ -1,10 +1,14 @@
 #pragma once
 
-#include "backoff.h"
 #include "codec/jsoncodec.h"
 #include "model/notification.h"
 #include "protocol/messages.h"
-#include "recentids.h"
+#include "session/ackqueue.h"
+#include "session/connectionloss.h"
+#include "session/resumecursor.h"
+#include "session/serverfailover.h"
+#include "util/backoff.h"
+#include "util/recentids.h"
 
 #include <QAbstractSocket>
 #include <QList>
@@ -12,8 +16,6 @@
 #include <QString>
 #include <QTimer>
 #include <QUrl>
-
-#include <set>
 
 class QWebSocket;
 
@@ -45,6 +47,10 @@ struct SyncSessionConfig
 // before the close; HTTP 429/503 on the upgrade) makes the next delay at least half the
 // maximum. Each failed attempt moves on to the next server URL; a registered session that
 // merely dropped tries its server again first, unless it closed with 1001 or 1013.
+//
+// This class keeps the connection's state machine and the socket; the rules live in small
+// value types it owns: ServerFailover (which server, how long to wait), ConnectionLoss (how a
+// close or a failed upgrade counts), ResumeCursor (resume point, dedupe) and AckQueue.
 //
 // Lives in, and must only be used from, the thread that owns it (QWebSocket and QTimer are
 // thread-affine). It owns its socket; signals are emitted from that thread's event loop.
@@ -86,7 +92,7 @@ public:
 
     // The highest notification id received so far (0: none). Sent as lastNotificationId in
     // every register while it is above 0, so a reconnect resumes where the last session ended.
-    NotificationId lastNotificationId() const { return m_lastNotificationId; }
+    NotificationId lastNotificationId() const { return m_cursor.lastId(); }
     // Sets the resume point, e.g. the value the tray persisted at its last exit. Takes effect
     // at the next register. Emits lastNotificationIdChanged() when the value changes.
     void setLastNotificationId(NotificationId id);
@@ -135,14 +141,6 @@ Q_SIGNALS:
     void lastNotificationIdChanged(herald::NotificationId id);
 
 private:
-    // How a connection ended, as far as reconnecting is concerned.
-    enum class Loss
-    {
-        Normal,
-        AuthenticationRefused,
-        TryLater
-    };
-
     void connectToServer();
     void onSocketConnected();
     void onSocketDisconnected();
@@ -158,30 +156,24 @@ private:
     void handle(const PongMessage &message);
     void handle(const ErrorMessage &message);
 
-    void connectionLost(int closeCode, const QString &reason, Loss loss);
+    void connectionLost(int closeCode, const QString &reason, ConnectionLoss loss);
     void releaseSocket();
     void closeSocket(const QString &reason);
     void sendMessage(const ClientMessage &message);
     void flushAcks();
-    void requeueUnconfirmedAcks();
     void setState(State state);
 
     SyncSessionConfig m_config;
     JsonCodec m_codec;
-    Backoff::RandomSource m_random;
-    Backoff m_backoff;
-    RecentIds m_recentIds;
+    ServerFailover m_failover;
+    ResumeCursor m_cursor;
+    AckQueue m_acks;
     QTimer m_reconnectTimer;
     QTimer m_registerTimer;
     QWebSocket *m_socket = nullptr; // child of this; one per connection attempt
     State m_state = State::Disconnected;
-    qsizetype m_serverIndex = 0;
     QString m_sessionId;
     QString m_lastServerError; // code of the last error frame on this connection
-    NotificationId m_lastNotificationId = 0;
-    // Ordered sets: sent in id order, duplicates collapse.
-    std::set<NotificationId> m_pendingAcks;     // not yet sent
-    std::set<NotificationId> m_unconfirmedAcks; // sent, no `acknowledged` yet
 };
 
 } // namespace herald

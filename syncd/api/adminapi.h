@@ -1,20 +1,28 @@
 #pragma once
 
-#include "api/apicontext.h"
+#include "codec/jsoncodec.h"
+#include "http/router.h"
 
 namespace herald::syncd {
 
-// Users, tokens and dropping a user's sessions: admin only.
+class AccountService;
+
+// REST for users, tokens and dropping a user's sessions (admin only); the rules are
+// AccountService's.
 class AdminApi
 {
 public:
-    explicit AdminApi(ApiContext &api) : m_api(api) {}
+    AdminApi(AccountService &service, const Limits &limits) : m_service(service), m_json(limits) {}
     void addRoutes(Router &router);
 
 private:
-    void createToken(const HttpRequest &request, const HttpResponder &responder);
+    void createUser(const HttpRequest &request, const Principal &principal,
+                    const HttpResponder &responder);
+    void createToken(const HttpRequest &request, const Principal &principal,
+                     const HttpResponder &responder);
 
-    ApiContext &m_api;
+    AccountService &m_service;
+    JsonCodec m_json;
 };
 
 } // namespace herald::syncd

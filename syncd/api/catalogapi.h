@@ -1,18 +1,24 @@
 #pragma once
 
-#include "api/apicontext.h"
+#include "codec/jsoncodec.h"
+#include "http/router.h"
 
 namespace herald::syncd {
 
-// Applications and their channels.
+class CatalogService;
+
+// REST for applications and their channels; the rules are CatalogService's.
 class CatalogApi
 {
 public:
-    explicit CatalogApi(ApiContext &api) : m_api(api) {}
+    CatalogApi(CatalogService &service, const Limits &limits) : m_service(service), m_json(limits)
+    {
+    }
     void addRoutes(Router &router);
 
 private:
-    ApiContext &m_api;
+    CatalogService &m_service;
+    JsonCodec m_json;
 };
 
 } // namespace herald::syncd

@@ -1,18 +1,20 @@
 #pragma once
 
-#include "api/apicontext.h"
+#include "http/router.h"
 
 namespace herald::syncd {
+
+class NodeStatus;
 
 // GET /healthz and GET /metrics.
 class SystemApi
 {
 public:
-    explicit SystemApi(ApiContext &api) : m_api(api) {}
+    explicit SystemApi(const NodeStatus &status) : m_status(status) {}
     void addRoutes(Router &router);
 
 private:
-    ApiContext &m_api;
+    const NodeStatus &m_status;
 };
 
 } // namespace herald::syncd

@@ -1,20 +1,29 @@
 #include "daemon.h"
 
 #include "api/adminapi.h"
-#include "api/apicontext.h"
 #include "api/catalogapi.h"
 #include "api/notificationsapi.h"
 #include "api/systemapi.h"
+#include "api/upgradegate.h"
 #include "app/applog.h"
+#include "app/daemonstatus.h"
 #include "app/unixsignalwatcher.h"
 #include "auth/authenticator.h"
+#include "core/accountservice.h"
+#include "core/catalogservice.h"
+#include "core/notificationservice.h"
+#include "core/storenotificationrepository.h"
 #include "http/httpserver.h"
 #include "http/router.h"
-#include "model/timestamps.h"
 #include "relay/relay.h"
 #include "store/storethread.h"
 #include "ws/hub.h"
-#include "ws/upgradegate.h"
+#include "ws/sessionquota.h"
+#include "ws/wsworker.h"
+
+#ifdef Q_OS_LINUX
+#include "net/epolleventdispatcher.h"
+#endif
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -30,22 +39,10 @@ namespace herald::syncd {
 
 Q_LOGGING_CATEGORY(lcApp, "herald.syncd.app", QtInfoMsg)
 
-Daemon::Daemon(Config config, QObject *parent)
-    : QObject(parent), m_config(std::move(config)), m_ids(m_config.nodeId)
-{
-}
-
-Daemon::~Daemon()
-{
-    if (m_relay)
-        m_relay->stop();
-    if (m_hub)
-        m_hub->stop();
-    if (m_store)
-        m_store->stopAndDrain();
-}
-
 namespace {
+
+const QString ClientUpgradePath = QStringLiteral("/api/v1/ws");
+const QString PeerUpgradePath = QStringLiteral("/api/v1/peer");
 
 // Every WebSocket is a descriptor: take the hard limit, and keep some for the database,
 // REST clients and peers.
@@ -67,6 +64,18 @@ int connectionCapFromDescriptorLimit()
 }
 
 } // namespace
+
+Daemon::Daemon(Config config, QObject *parent) : QObject(parent), m_config(std::move(config))
+{
+    m_relayThread.setObjectName(QStringLiteral("relay"));
+}
+
+Daemon::~Daemon()
+{
+    stopThreads();
+    if (m_store)
+        m_store->stopAndDrain();
+}
 
 int Daemon::start()
 {
@@ -94,62 +103,137 @@ int Daemon::start()
     if (m_config.noAuth)
         qCWarning(lcApp) << "*** --no-auth: EVERY REQUEST ACTS AS ADMIN. Development only; never"
                             " expose this server. ***";
-    m_hub = new Hub(m_config, m_store.get(), m_authenticator, &m_metrics, this);
-    m_relay = std::make_unique<Relay>(m_config, *m_store, *m_hub, m_metrics);
-    m_hub->setRelay(m_relay.get());
-    m_hub->start();
-    m_relay->start();
+    m_sessionQuota = std::make_unique<SessionQuota>(m_config.maxConnections);
+    m_repository = std::make_unique<StoreNotificationRepository>(*m_store);
+    m_hub = std::make_unique<Hub>(*m_sessionQuota);
+    m_relay = new Relay(m_config, *m_store, *m_hub, m_metrics);
+    m_notifications = new NotificationService(
+        {m_config, *m_repository, *m_hub, *m_relay, m_metrics, m_knownChannels}, this);
+    startWorkers();
+    startRelay();
+    buildApi();
+    if (!listen())
+        return 1;
+    // Expired notifications leave the store once a minute; queries already leave them out.
+    auto *purge = new QTimer(this);
+    purge->setInterval(60000);
+    connect(purge, &QTimer::timeout, m_notifications, &NotificationService::purgeExpired);
+    purge->start();
+    m_signals = new UnixSignalWatcher(this);
+    connect(m_signals, &UnixSignalWatcher::terminationRequested, this, &Daemon::shutDown);
+    return 0;
+}
 
+void Daemon::startWorkers()
+{
+    const int count = m_config.workerThreads > 0 ? m_config.workerThreads
+                                                 : std::max(2, QThread::idealThreadCount());
+#ifdef Q_OS_LINUX
+    // Qt's own dispatcher polls every socket of the loop on each wakeup; it stays selectable
+    // (HERALD_EVENT_DISPATCHER=qt) to compare the two.
+    const bool useEpoll = qEnvironmentVariable("HERALD_EVENT_DISPATCHER") != u"qt";
+#else
+    const bool useEpoll = false;
+#endif
+    for (int i = 0; i < count; ++i) {
+        auto thread = std::make_unique<QThread>();
+        thread->setObjectName(QStringLiteral("ws-%1").arg(i));
+#ifdef Q_OS_LINUX
+        if (useEpoll)
+            thread->setEventDispatcher(new EpollEventDispatcher);
+#endif
+        auto *worker = new WsWorker(
+            i, {&m_config, m_notifications, m_authenticator, &m_metrics, m_sessionQuota.get()});
+        worker->moveToThread(thread.get());
+        connect(thread.get(), &QThread::finished, worker, &QObject::deleteLater);
+        m_hub->addWorker(worker);
+        thread->start();
+        m_workerThreads.push_back(std::move(thread));
+    }
+    qCInfo(lcApp) << "WebSocket sessions spread over" << count << "event loops"
+                  << (useEpoll ? "(epoll)" : "(Qt's event dispatcher)");
+}
+
+void Daemon::startRelay()
+{
+    m_relay->moveToThread(&m_relayThread);
+    connect(&m_relayThread, &QThread::finished, m_relay, &QObject::deleteLater);
+    m_relayThread.start();
+    QMetaObject::invokeMethod(m_relay, &Relay::start, Qt::QueuedConnection);
+}
+
+void Daemon::buildApi()
+{
+    m_catalog = new CatalogService(*m_store, m_knownChannels, this);
+    m_accounts = new AccountService(*m_store, *m_authenticator, *m_hub, this);
+    m_status = std::make_unique<DaemonStatus>(m_config, m_metrics, *m_hub, *m_relay, *m_store);
     m_router = new Router(m_authenticator, this);
-    m_api.reset(new ApiContext{m_config, *m_store, *m_hub, *m_relay, *m_authenticator, m_metrics,
-                               m_ids, JsonCodec(m_config.limits), HermesCodec(m_config.limits),
-                               m_router});
-    m_systemApi = std::make_unique<SystemApi>(*m_api);
-    m_catalogApi = std::make_unique<CatalogApi>(*m_api);
-    m_notificationsApi = std::make_unique<NotificationsApi>(*m_api);
-    m_adminApi = std::make_unique<AdminApi>(*m_api);
+    m_systemApi = std::make_unique<SystemApi>(*m_status);
+    m_catalogApi = std::make_unique<CatalogApi>(*m_catalog, m_config.limits);
+    m_notificationsApi = std::make_unique<NotificationsApi>(*m_notifications, m_config.limits);
+    m_adminApi = std::make_unique<AdminApi>(*m_accounts, m_config.limits);
     m_systemApi->addRoutes(*m_router);
     m_catalogApi->addRoutes(*m_router);
     m_notificationsApi->addRoutes(*m_router);
     m_adminApi->addRoutes(*m_router);
     auto *gate = new UpgradeGate(m_authenticator, this);
     m_router->setUpgradeCheck(
-        QStringLiteral("/api/v1/ws"),
-        [gate](const HttpRequest &request, HttpHandler::UpgradeDecision decide) {
+        ClientUpgradePath, [gate](const HttpRequest &request, HttpHandler::UpgradeDecision decide) {
             gate->check(request, std::move(decide));
         });
+    // Peers prove themselves with the cluster secret in their first frame; a node without one
+    // has no peer endpoint at all.
+    if (m_relay->enabled()) {
+        m_router->setUpgradeCheck(
+            PeerUpgradePath,
+            [](const HttpRequest &, HttpHandler::UpgradeDecision decide) { decide(std::nullopt); });
+    }
+}
 
+bool Daemon::listen()
+{
     HttpServerLimits httpLimits{m_config.maxHeaderBytes, m_config.limits.maxBodyBytes,
                                 m_config.httpIdleTimeoutMs, m_config.httpRequestTimeoutMs};
     m_http = new HttpServer(
-        m_router, [this](qintptr descriptor) { m_hub->adopt(descriptor); }, httpLimits, this);
+        m_router,
+        [this](qintptr descriptor, const HttpRequest &request) {
+            if (request.path == PeerUpgradePath)
+                m_relay->adoptInbound(descriptor);
+            else
+                m_hub->adopt(descriptor);
+        },
+        httpLimits, this);
     if (!m_http->listen(m_config.listenAddress, m_config.listenPort)) {
         qCCritical(lcApp).noquote()
             << "cannot listen on"
             << m_config.listenAddress.toString() + u':' + QString::number(m_config.listenPort)
             << "-" << m_http->errorString();
-        return 1;
+        return false;
     }
-    // Expired notifications leave the store once a minute; queries already leave them out.
-    auto *purge = new QTimer(this);
-    purge->setInterval(60000);
-    connect(purge, &QTimer::timeout, this, [this] {
-        m_store->submit<QList<NotificationId>>(
-            [](SqlStore &store) { return store.purgeExpired(utcNow()); }, this,
-            [](Result<QList<NotificationId>> purged) {
-                if (purged && !purged->isEmpty())
-                    qCInfo(lcApp) << "removed" << purged->size() << "expired notifications";
-            });
-    });
-    purge->start();
-    m_signals = new UnixSignalWatcher(this);
-    connect(m_signals, &UnixSignalWatcher::terminationRequested, this, &Daemon::shutDown);
     QString address = m_http->address().toString();
     if (m_http->address().protocol() == QAbstractSocket::IPv6Protocol)
         address = u'[' + address + u']';
     qCInfo(lcApp).noquote() << "node" << m_config.nodeId << "listening on"
                             << address + u':' + QString::number(m_http->port());
-    return 0;
+    return true;
+}
+
+void Daemon::stopThreads()
+{
+    if (m_relayThread.isRunning()) {
+        // Peers get 1001 and resync later from what was committed. Posted after everything
+        // already queued for the relay, then the thread ends.
+        QMetaObject::invokeMethod(m_relay, &Relay::stop, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            m_relay, [] { QThread::currentThread()->quit(); }, Qt::QueuedConnection);
+        m_relayThread.wait();
+    }
+    if (m_workerThreads.empty())
+        return;    // stopped already (or never started)
+    m_hub->stop(); // sessions get 1001; each worker ends its thread after its close frames
+    for (auto &thread : m_workerThreads)
+        thread->wait();
+    m_workerThreads.clear();
 }
 
 void Daemon::shutDown(int signalNumber)
@@ -159,8 +243,7 @@ void Daemon::shutDown(int signalNumber)
     m_stopping = true;
     qCInfo(lcApp) << "signal" << signalNumber << "- shutting down";
     m_http->stopAccepting();
-    m_relay->stop(); // peers get 1001 and resync later from what was committed
-    m_hub->stop();   // sessions get 1001
+    stopThreads();
     // Work already accepted is committed and answered before the process ends.
     m_store->stopAndDrain();
     QDeadlineTimer deadline(2000);

@@ -1,31 +1,39 @@
 #pragma once
 
 #include "config/config.h"
+#include "core/knownchannels.h"
 #include "metrics/metrics.h"
-#include "model/idgenerator.h"
 
 #include <QObject>
+#include <QThread>
 
 #include <memory>
+#include <vector>
 
 namespace herald::syncd {
 
+class AccountService;
 class AdminApi;
 class Authenticator;
 class CatalogApi;
+class CatalogService;
+class DaemonStatus;
 class HttpServer;
 class Hub;
+class NotificationRepository;
+class NotificationService;
 class NotificationsApi;
 class Relay;
 class Router;
+class SessionQuota;
 class StoreThread;
 class SystemApi;
 class UnixSignalWatcher;
-struct ApiContext;
+class WsWorker;
 
-// The composition root of the running daemon: builds the store thread, the authenticator, the
-// WebSocket hub and its workers, the REST API and the listening front, wires them together,
-// and takes them down in order on SIGTERM.
+// The composition root of the running daemon: builds every part, owns every thread and moves
+// each object to its thread once, wires the parts together through constructors, and takes
+// them down in order on SIGTERM. See docs/ARCHITECTURE.md for the threads table.
 class Daemon : public QObject
 {
     Q_OBJECT
@@ -38,17 +46,29 @@ public:
     int start();
 
 private:
+    void startWorkers();
+    void startRelay();
+    void buildApi();
+    bool listen();
     void shutDown(int signalNumber);
+    void stopThreads();
 
     Config m_config;
     Metrics m_metrics;
-    IdGenerator m_ids;
+    KnownChannels m_knownChannels;
     std::unique_ptr<StoreThread> m_store;
     Authenticator *m_authenticator = nullptr;
-    Hub *m_hub = nullptr;
-    std::unique_ptr<Relay> m_relay;
+    std::unique_ptr<SessionQuota> m_sessionQuota;
+    std::vector<std::unique_ptr<QThread>> m_workerThreads;
+    std::unique_ptr<Hub> m_hub;
+    QThread m_relayThread;
+    Relay *m_relay = nullptr; // lives on m_relayThread, deleted when it ends
+    std::unique_ptr<NotificationRepository> m_repository;
+    NotificationService *m_notifications = nullptr;
+    CatalogService *m_catalog = nullptr;
+    AccountService *m_accounts = nullptr;
+    std::unique_ptr<DaemonStatus> m_status;
     Router *m_router = nullptr;
-    std::unique_ptr<ApiContext> m_api;
     std::unique_ptr<SystemApi> m_systemApi;
     std::unique_ptr<CatalogApi> m_catalogApi;
     std::unique_ptr<NotificationsApi> m_notificationsApi;

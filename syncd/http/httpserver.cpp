@@ -93,12 +93,13 @@ void HttpServer::onSniffed(qintptr descriptor, bool upgrade, const HttpRequest &
         serveHttp(descriptor);
         return;
     }
-    m_handler->admitUpgrade(request, [this, descriptor](std::optional<HttpResponse> refusal) {
-        if (refusal)
-            refuseUpgrade(descriptor, *refusal);
-        else
-            m_upgradeSink(descriptor);
-    });
+    m_handler->admitUpgrade(request,
+                            [this, descriptor, request](std::optional<HttpResponse> refusal) {
+                                if (refusal)
+                                    refuseUpgrade(descriptor, *refusal);
+                                else
+                                    m_upgradeSink(descriptor, request);
+                            });
 }
 
 void HttpServer::serveHttp(qintptr descriptor)

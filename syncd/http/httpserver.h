@@ -32,7 +32,9 @@ class HttpServer : public QObject
 {
     Q_OBJECT
 public:
-    using UpgradeSink = std::function<void(qintptr descriptor)>;
+    // Where an admitted upgrade goes: the descriptor, its first request still unread, and that
+    // request as sniffed (its path says which endpoint takes it).
+    using UpgradeSink = std::function<void(qintptr descriptor, const HttpRequest &request)>;
     HttpServer(HttpHandler *handler, UpgradeSink upgradeSink, HttpServerLimits limits,
                QObject *parent = nullptr);
     ~HttpServer() override;

@@ -16,8 +16,7 @@ void Router::add(const QByteArray &method, const QString &pattern, Access access
 
 void Router::setUpgradeCheck(const QString &path, UpgradeCheck check)
 {
-    m_upgradePath = path;
-    m_upgradeCheck = std::move(check);
+    m_upgradeChecks.insert(path, std::move(check));
 }
 
 bool Router::match(const Route &route, const QStringList &segments, Params *params)
@@ -103,8 +102,9 @@ void Router::authorizeAndRun(const Route &route, const HttpRequest &request, con
 
 void Router::admitUpgrade(const HttpRequest &request, UpgradeDecision decide)
 {
-    if (m_upgradeCheck && request.path == m_upgradePath && request.method == "GET") {
-        m_upgradeCheck(request, std::move(decide));
+    auto check = m_upgradeChecks.constFind(request.path);
+    if (check != m_upgradeChecks.cend() && request.method == "GET") {
+        (*check)(request, std::move(decide));
         return;
     }
     decide(HttpResponse::error(

@@ -34,7 +34,8 @@ public:
     Router(Authenticator *authenticator, QObject *parent = nullptr);
 
     void add(const QByteArray &method, const QString &pattern, Access access, Handler handler);
-    // Upgrades to `path` are decided by `check`; upgrades elsewhere are refused with 404.
+    // Upgrades to `path` are decided by `check` (one per path); upgrades to paths without a
+    // check are refused with 404.
     void setUpgradeCheck(const QString &path, UpgradeCheck check);
 
     void handleRequest(const HttpRequest &request, const HttpResponder &responder) override;
@@ -54,8 +55,7 @@ private:
 
     Authenticator *m_authenticator;
     QList<Route> m_routes;
-    QString m_upgradePath;
-    UpgradeCheck m_upgradeCheck;
+    QHash<QString, UpgradeCheck> m_upgradeChecks; // by path
 };
 
 } // namespace herald::syncd

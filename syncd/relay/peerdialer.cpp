@@ -12,7 +12,7 @@ PeerDialer::PeerDialer(const QUrl &url, QObject *parent)
     : QObject(parent), m_url(url), m_backoff(250ms, 5s), m_retry(this), m_handshakeTimeout(this)
 {
     if (m_url.path().isEmpty() || m_url.path() == u"/")
-        m_url.setPath(QStringLiteral("/api/v1/ws"));
+        m_url.setPath(QStringLiteral("/api/v1/peer"));
     m_retry.setSingleShot(true);
     connect(&m_retry, &QTimer::timeout, this, &PeerDialer::dial);
     m_handshakeTimeout.setSingleShot(true);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "session/backoff.h"
+#include "util/backoff.h"
 
 #include <QObject>
 #include <QTimer>

@@ -9,8 +9,7 @@ namespace {
 constexpr quint64 MaxPeerFrameBytes = 64 * 1024 * 1024;
 } // namespace
 
-PeerPipe::PeerPipe(QWebSocket *socket, QStringList earlyFrames, QObject *parent)
-    : QObject(parent), m_socket(socket), m_early(std::move(earlyFrames))
+PeerPipe::PeerPipe(QWebSocket *socket, QObject *parent) : QObject(parent), m_socket(socket)
 {
     m_socket->setParent(this);
     m_socket->setMaxAllowedIncomingMessageSize(MaxPeerFrameBytes);

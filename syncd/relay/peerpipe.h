@@ -8,16 +8,15 @@ class QWebSocket;
 
 namespace herald::syncd {
 
-// Carries one peer link's frames on the thread that owns its WebSocket (a worker's for links
-// a peer dialled, the relay's for links this node dialled). The PeerLink on the relay's
-// thread talks to it through signal connections only, which Qt queues across threads and
-// drops when either side is gone, so neither ever calls into a deleted object.
+// Carries one peer link's frames over its WebSocket, on the relay's thread. The PeerLink talks
+// to it through signal connections only, which Qt drops when either side is gone, so neither
+// ever calls into a deleted object.
 class PeerPipe : public QObject
 {
     Q_OBJECT
 public:
-    // Takes over `socket` (same thread). `earlyFrames` were read before the pipe existed.
-    PeerPipe(QWebSocket *socket, QStringList earlyFrames, QObject *parent = nullptr);
+    // Takes over `socket` (same thread).
+    explicit PeerPipe(QWebSocket *socket, QObject *parent = nullptr);
 
     QString peerName() const { return m_peerName; }
 

@@ -1,20 +1,20 @@
 #include "relay/relay.h"
 
+#include "core/fanout.h"
 #include "metrics/metrics.h"
+#include "relay/peeracceptor.h"
 #include "relay/peerdialer.h"
 #include "relay/peerlink.h"
 #include "relay/peerpipe.h"
 #include "relay/relaylog.h"
 #include "store/storethread.h"
-#include "ws/hub.h"
 
-#include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QPointer>
 #include <QWebSocket>
 
-#include <future>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -55,91 +55,77 @@ QString stateName(PeerLink::State state)
 
 } // namespace
 
-Relay::Relay(const Config &config, StoreThread &store, Hub &hub, Metrics &metrics)
-    : m_config(config), m_store(store), m_hub(hub), m_metrics(metrics)
+Relay::Relay(const Config &config, StoreThread &store, FanOut &fanOut, Metrics &metrics)
+    : m_config(config), m_store(store), m_fanOut(fanOut), m_metrics(metrics)
 {
-    m_thread.setObjectName(u"relay"_s);
 }
 
-Relay::~Relay()
-{
-    stop();
-}
+Relay::~Relay() = default;
 
 void Relay::start()
 {
-    if (!enabled())
+    if (!enabled()) {
+        Q_EMIT ready();
         return;
+    }
     // The sink and the starting point are set in one store operation, so no record
     // committed in between is missed or counted twice.
-    std::promise<Result<HaveVector>> held;
     m_store.submit<HaveVector>(
         [this](SqlStore &store) {
             store.setRelaySink(
                 [this](QList<AcceptedRecord> records) { committed(std::move(records)); });
             return store.relayHave();
         },
-        &m_hub, [&held](Result<HaveVector> have) { held.set_value(std::move(have)); });
-    auto future = held.get_future();
-    // The answer is delivered to the hub's thread, which is this one: run its events.
-    while (future.wait_for(std::chrono::milliseconds(5)) != std::future_status::ready)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-    auto have = future.get();
-    if (!have) {
-        qCCritical(lcRelay).noquote() << "cannot read the relay log:" << have.error().message;
-        return;
-    }
-    m_held = *have;
-    m_accepted = *have;
-
-    moveToThread(&m_thread);
-    m_thread.start();
-    QMetaObject::invokeMethod(
         this,
-        [this] {
-            m_ticker = new QTimer(this);
-            m_ticker->setInterval(TickMs);
-            connect(m_ticker, &QTimer::timeout, this, &Relay::tick);
-            m_ticker->start();
-            for (const QString &peer : m_config.peers) {
-                auto *dialer = new PeerDialer(QUrl(peer), this);
-                connect(dialer, &PeerDialer::connected, this, [this, dialer](QWebSocket *socket) {
-                    auto *pipe = new PeerPipe(socket, {}, this);
-                    PeerLink *link =
-                        addLink(int(PeerLink::Direction::Outbound), dialer->url().toString());
-                    link->setProperty("dialer", QVariant::fromValue<QObject *>(dialer));
-                    connectPipe(link, pipe);
-                    pipe->start();
-                    link->sendHello();
-                });
-                m_dialers.push_back(dialer);
-                dialer->dial();
+        [this](Result<HaveVector> have) {
+            if (!have) {
+                qCCritical(lcRelay).noquote()
+                    << "cannot read the relay log:" << have.error().message;
+                return;
             }
-            publishStatus();
-        },
-        Qt::BlockingQueuedConnection);
+            m_held = *have;
+            m_accepted = *have;
+            startLinks();
+            Q_EMIT ready();
+        });
+}
+
+void Relay::startLinks()
+{
+    m_acceptor = new PeerAcceptor(PeerDialer::HandshakeTimeoutMs, this);
+    connect(m_acceptor, &PeerAcceptor::accepted, this, &Relay::onInboundSocket);
+    m_ticker = new QTimer(this);
+    m_ticker->setInterval(TickMs);
+    connect(m_ticker, &QTimer::timeout, this, &Relay::tick);
+    m_ticker->start();
+    for (const QString &peer : m_config.peers) {
+        auto *dialer = new PeerDialer(QUrl(peer), this);
+        connect(dialer, &PeerDialer::connected, this, [this, dialer](QWebSocket *socket) {
+            auto *pipe = new PeerPipe(socket, this);
+            PeerLink *link = addLink(int(PeerLink::Direction::Outbound), dialer->url().toString());
+            link->setProperty("dialer", QVariant::fromValue<QObject *>(dialer));
+            connectPipe(link, pipe);
+            pipe->start();
+            link->sendHello();
+        });
+        m_dialers.push_back(dialer);
+        dialer->dial();
+    }
+    publishStatus();
     qCInfo(lcRelay).noquote() << "peer relay of cluster" << m_config.clusterName << "with"
                               << m_config.peers.size() << "configured peer(s)";
 }
 
 void Relay::stop()
 {
-    if (!m_thread.isRunning())
-        return;
-    QMetaObject::invokeMethod(
-        this,
-        [this] {
-            for (PeerLink *link : std::as_const(m_links))
-                link->close(1001, u"node shutting down"_s);
-            qDeleteAll(m_dialers);
-            m_dialers.clear();
-            delete m_ticker;
-            m_ticker = nullptr;
-            moveToThread(QCoreApplication::instance()->thread());
-        },
-        Qt::BlockingQueuedConnection);
-    m_thread.quit();
-    m_thread.wait();
+    for (PeerLink *link : std::as_const(m_links))
+        link->close(1001, u"node shutting down"_s);
+    qDeleteAll(m_dialers);
+    m_dialers.clear();
+    delete m_ticker;
+    m_ticker = nullptr;
+    delete m_acceptor;
+    m_acceptor = nullptr;
 }
 
 PeerLink *Relay::addLink(int direction, const QString &name)
@@ -160,19 +146,24 @@ void Relay::connectPipe(PeerLink *link, PeerPipe *pipe)
     connect(pipe, &PeerPipe::closed, link, &PeerLink::onPipeClosed);
 }
 
-void Relay::adoptInbound(QWebSocket *socket, const QString &helloFrame)
+void Relay::adoptInbound(qintptr descriptor)
 {
-    // On the socket's thread: the pipe stays here with the socket; the link is made on the
-    // relay's thread and connected there before the pipe hands out the first frame.
-    auto *pipe = new PeerPipe(socket, {helloFrame});
-    const QString name = pipe->peerName();
     QMetaObject::invokeMethod(
         this,
-        [this, pipe, name] {
-            PeerLink *link = addLink(int(PeerLink::Direction::Inbound), name);
-            connectPipe(link, pipe);
+        [this, descriptor] {
+            if (m_acceptor)
+                m_acceptor->adopt(descriptor);
+            else
+                ::close(int(descriptor)); // not started (or stopped): no links now
         },
-        Qt::BlockingQueuedConnection);
+        Qt::QueuedConnection);
+}
+
+void Relay::onInboundSocket(QWebSocket *socket)
+{
+    auto *pipe = new PeerPipe(socket, this);
+    PeerLink *link = addLink(int(PeerLink::Direction::Inbound), pipe->peerName());
+    connectPipe(link, pipe);
     pipe->start();
 }
 
@@ -205,14 +196,14 @@ void Relay::onCommitted(const QList<AcceptedRecord> &records)
             break;
         case RelayRecord::Kind::Deleted:
             if (accepted.effect)
-                m_hub.deleted(*accepted.effect);
+                m_fanOut.deleted(*accepted.effect);
             break;
         }
     }
     if (!shown.isEmpty())
-        m_hub.publish(shown);
+        m_fanOut.publish(shown);
     for (auto it = receipts.cbegin(); it != receipts.cend(); ++it)
-        m_hub.acknowledged(it.key(), it.value());
+        m_fanOut.acknowledged(it.key(), it.value());
     for (PeerLink *link : std::as_const(m_links))
         link->forward(records);
 }
@@ -278,14 +269,14 @@ void Relay::receiveTransient(PeerLink &link, QList<Notification> notifications)
     if (notifications.isEmpty())
         return;
     m_metrics.relayTransientsReceived += quint64(notifications.size());
-    m_hub.publish(notifications);
+    m_fanOut.publish(notifications);
     for (PeerLink *other : std::as_const(m_links)) {
         if (other != &link)
             other->forwardTransient(notifications);
     }
 }
 
-void Relay::publishTransient(const QList<Notification> &notifications)
+void Relay::relayTransient(const QList<Notification> &notifications)
 {
     if (!enabled() || notifications.isEmpty())
         return;

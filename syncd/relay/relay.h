@@ -1,14 +1,14 @@
 #pragma once
 
 #include "config/config.h"
+#include "core/peeroutlet.h"
 #include "relay/peermessages.h"
-#include "session/recentids.h"
 #include "store/relayrecord.h"
+#include "util/recentids.h"
 
 #include <QHash>
 #include <QMutex>
 #include <QObject>
-#include <QThread>
 #include <QTimer>
 
 #include <memory>
@@ -18,7 +18,8 @@ class QWebSocket;
 
 namespace herald::syncd {
 
-class Hub;
+class FanOut;
+class PeerAcceptor;
 class PeerDialer;
 class PeerLink;
 class PeerPipe;
@@ -38,7 +39,8 @@ struct PeerStatus
 };
 
 // The peer relay: keeps this node's store and clients in step with the other nodes of the
-// cluster, with no broker. It runs on a thread of its own; every public method may be called
+// cluster, with no broker. It lives on a thread of its own (the composition root moves it
+// there once); start() and stop() run on that thread, the other public methods may be called
 // from any thread.
 //
 // What it holds: per origin node, the highest sequence taken in or being taken in (`held`).
@@ -46,26 +48,30 @@ struct PeerStatus
 // comes over several links is taken in once and never travels on. Everything taken in, here
 // or from a peer, reaches the store's sink after its commit; from there it goes to this node's
 // clients (records from peers) and on to every other link.
-class Relay : public QObject
+class Relay : public QObject, public PeerOutlet
 {
     Q_OBJECT
 public:
-    Relay(const Config &config, StoreThread &store, Hub &hub, Metrics &metrics);
+    Relay(const Config &config, StoreThread &store, FanOut &fanOut, Metrics &metrics);
     ~Relay() override;
 
-    // Reads what the store holds, then dials the configured peers. Blocks until running.
+    // Relay thread. Asks the store what it holds (and to report every commit from then on);
+    // with the answer, dials the configured peers and emits ready(). Returns at once.
     void start();
-    void stop(); // closes every link and ends the thread
+    // Relay thread. Closes every link (1001) and stops dialling.
+    void stop();
 
     bool enabled() const { return !m_config.clusterSecret.isEmpty(); }
 
-    // A first frame that is a peerHello on a client WebSocket: the connection becomes a link.
-    // Called on the socket's thread.
-    void adoptInbound(QWebSocket *socket, const QString &helloFrame);
+    // A connection that another node opened on the peer path, its upgrade request still
+    // unread: it becomes an inbound link. Any thread.
+    void adoptInbound(qintptr descriptor);
     // Records committed by the store (its sink); called on the store's thread.
     void committed(QList<AcceptedRecord> records);
-    // Transient notifications published on this node.
-    void publishTransient(const QList<Notification> &notifications);
+
+    // PeerOutlet
+    bool isClustered() const override { return enabled(); }
+    void relayTransient(const QList<Notification> &notifications) override;
 
     QList<PeerStatus> status() const;
 
@@ -77,7 +83,13 @@ public:
     void receiveTransient(PeerLink &link, QList<Notification> notifications);
     void countSent(qsizetype records);
 
+Q_SIGNALS:
+    // start() is done: links are being dialled and accepted.
+    void ready();
+
 private:
+    void startLinks();
+    void onInboundSocket(QWebSocket *socket);
     PeerLink *addLink(int direction, const QString &name);
     void connectPipe(PeerLink *link, PeerPipe *pipe);
     void onCommitted(const QList<AcceptedRecord> &records);
@@ -88,10 +100,10 @@ private:
 
     const Config &m_config;
     StoreThread &m_store;
-    Hub &m_hub;
+    FanOut &m_fanOut;
     Metrics &m_metrics;
-    QThread m_thread;
     QTimer *m_ticker = nullptr;
+    PeerAcceptor *m_acceptor = nullptr;
     HaveVector m_held;     // taken in or being taken in, per origin
     HaveVector m_accepted; // committed, per origin
     QHash<int, PeerLink *> m_links;

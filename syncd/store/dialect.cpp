@@ -4,6 +4,7 @@
 #include "store/sqlitedialect.h"
 
 #include <QRegularExpression>
+#include <QSqlQuery>
 
 using namespace Qt::StringLiterals;
 
@@ -28,6 +29,16 @@ ErrorCode Dialect::errorCodeFor(const QSqlError &error) const
 {
     return error.type() == QSqlError::ConnectionError ? ErrorCode::Unavailable
                                                       : ErrorCode::Internal;
+}
+
+Result<QString> Dialect::queryValue(QSqlDatabase &db, const QString &statement)
+{
+    QSqlQuery query(db);
+    if (!query.exec(statement)) {
+        return fail(ErrorCode::Unavailable,
+                    u"database: '%1' failed: %2"_s.arg(statement, query.lastError().text()));
+    }
+    return query.next() ? query.value(0).toString() : QString();
 }
 
 Result<std::unique_ptr<Dialect>> Dialect::forDatabase(const QString &database)

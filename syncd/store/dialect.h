@@ -54,6 +54,12 @@ public:
     // BadRequest for an unsupported scheme or a malformed URL; the message never repeats
     // the URL (it may hold a password).
     static Result<std::unique_ptr<Dialect>> forDatabase(const QString &database);
+
+protected:
+    // For configure(), which runs on the bare connection before SqlConnection takes it over:
+    // runs `statement` on `db` and returns the first column of its first row as text (empty
+    // when there is no row). Unavailable, naming the statement, when it fails.
+    static Result<QString> queryValue(QSqlDatabase &db, const QString &statement);
 };
 
 } // namespace herald::syncd

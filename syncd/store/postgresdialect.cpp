@@ -14,16 +14,6 @@ namespace herald::syncd {
 
 namespace {
 
-Result<QString> queryValue(QSqlDatabase &db, const QString &statement)
-{
-    QSqlQuery query(db);
-    if (!query.exec(statement)) {
-        return fail(ErrorCode::Unavailable,
-                    u"database: '%1' failed: %2"_s.arg(statement, query.lastError().text()));
-    }
-    return query.next() ? query.value(0).toString() : QString();
-}
-
 // QPSQL joins the connect options into libpq's "key=value key=value" string without
 // quoting, so a value must not hold spaces, quotes or semicolons.
 bool isPlainOptionValue(const QString &value)

@@ -1,30 +1,14 @@
 #include "store/sqlitedialect.h"
 
-#include <QDeadlineTimer>
-#include <QThread>
-
 #include "store/storelog.h"
 
+#include <QDeadlineTimer>
 #include <QSqlError>
-#include <QSqlQuery>
+#include <QThread>
 
 using namespace Qt::StringLiterals;
 
 namespace herald::syncd {
-
-namespace {
-
-Result<QString> pragma(QSqlDatabase &db, const QString &statement)
-{
-    QSqlQuery query(db);
-    if (!query.exec(statement)) {
-        return fail(ErrorCode::Unavailable,
-                    u"database: '%1' failed: %2"_s.arg(statement, query.lastError().text()));
-    }
-    return query.next() ? query.value(0).toString() : QString();
-}
-
-} // namespace
 
 void SqliteDialect::setConnectionParameters(QSqlDatabase &db) const
 {
@@ -62,15 +46,15 @@ Result<void> SqliteDialect::configure(QSqlDatabase &db, const QString &synchrono
 
     // First of all: switching to WAL needs an exclusive lock, and another process opening
     // the same new file at the same moment must make this one wait, not fail.
-    if (auto waits = pragma(db, u"PRAGMA busy_timeout = %1"_s.arg(BusyTimeoutMs)); !waits)
+    if (auto waits = queryValue(db, u"PRAGMA busy_timeout = %1"_s.arg(BusyTimeoutMs)); !waits)
         return tl::unexpected(waits.error());
     // SQLite does not wait on busy_timeout here when it would have to upgrade a lock it holds
     // (another process migrating the same new file): try again until the timeout passes.
     QDeadlineTimer patience(BusyTimeoutMs);
-    auto mode = pragma(db, u"PRAGMA journal_mode = WAL"_s);
+    auto mode = queryValue(db, u"PRAGMA journal_mode = WAL"_s);
     while (!mode && mode.error().message.contains(u"locked"_s) && !patience.hasExpired()) {
         QThread::msleep(20);
-        mode = pragma(db, u"PRAGMA journal_mode = WAL"_s);
+        mode = queryValue(db, u"PRAGMA journal_mode = WAL"_s);
     }
     if (!mode)
         return tl::unexpected(mode.error());
@@ -82,12 +66,12 @@ Result<void> SqliteDialect::configure(QSqlDatabase &db, const QString &synchrono
     const QStringList statements = {u"PRAGMA synchronous = "_s + level,
                                     u"PRAGMA foreign_keys = ON"_s};
     for (const QString &statement : statements) {
-        if (auto done = pragma(db, statement); !done)
+        if (auto done = queryValue(db, statement); !done)
             return tl::unexpected(done.error());
     }
 
     // foreign_keys is silently ignored inside a transaction or by a build without it.
-    auto foreignKeys = pragma(db, u"PRAGMA foreign_keys"_s);
+    auto foreignKeys = queryValue(db, u"PRAGMA foreign_keys"_s);
     if (!foreignKeys)
         return tl::unexpected(foreignKeys.error());
     if (*foreignKeys != u"1")

@@ -32,7 +32,8 @@ Result<std::unique_ptr<SqlStore>> SqlStore::open(const QString &database,
 
 SqlStore::SqlStore(std::unique_ptr<SqlConnection> connection, StoreOptions options)
     : m_connection(std::move(connection)), m_options(std::move(options)), m_catalog(*m_connection),
-      m_notifications(*m_connection, m_catalog), m_accounts(*m_connection),
+      m_notifications(*m_connection, m_catalog), m_backlog(*m_connection),
+      m_receipts(*m_connection), m_accounts(*m_connection),
       m_relayLog(*m_connection, m_catalog, m_notifications, m_options.nodeId)
 {
 }
@@ -156,7 +157,7 @@ Result<bool> SqlStore::deleteNotification(NotificationId id)
 
 Result<QList<Notification>> SqlStore::backlog(const BacklogQuery &query)
 {
-    return finished(m_notifications.backlog(query, m_options.backlogScanLimit));
+    return finished(m_backlog.backlog(query, m_options.backlogScanLimit));
 }
 
 Result<NotificationPage> SqlStore::list(const ListQuery &query)
@@ -182,7 +183,7 @@ SqlStore::acknowledge(const QString &user, const QList<NotificationId> &ids, con
     const QDateTime at = time.isValid() ? time : QDateTime::currentDateTimeUtc();
     auto done = m_connection->atomically([&]() -> Result<void> {
         QList<NotificationId> added;
-        auto visible = m_notifications.acknowledge(user, ids, at, &added);
+        auto visible = m_receipts.acknowledge(user, ids, at, &added);
         if (!visible)
             return tl::unexpected(visible.error());
         acknowledged = std::move(*visible);
@@ -202,7 +203,7 @@ SqlStore::acknowledge(const QString &user, const QList<NotificationId> &ids, con
 
 Result<QList<Receipt>> SqlStore::receipts(const QString &user)
 {
-    return finished(m_notifications.receipts(user));
+    return finished(m_receipts.receipts(user));
 }
 
 void SqlStore::setRelaySink(RecordJournal::Sink sink)

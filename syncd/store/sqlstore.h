@@ -5,9 +5,11 @@
 #include "model/receipt.h"
 #include "protocol/error.h"
 #include "store/accountqueries.h"
+#include "store/backlogqueries.h"
 #include "store/catalogqueries.h"
 #include "store/dialect.h"
 #include "store/notificationqueries.h"
+#include "store/receiptqueries.h"
 #include "store/relaylogqueries.h"
 #include "store/sqlconnection.h"
 #include "store/storetypes.h"
@@ -131,6 +133,8 @@ private:
     // Declared after m_connection: they hold a reference to it and go first.
     CatalogQueries m_catalog;
     NotificationQueries m_notifications;
+    BacklogQueries m_backlog;
+    ReceiptQueries m_receipts;
     AccountQueries m_accounts;
     RelayLogQueries m_relayLog;
 };

@@ -16,7 +16,9 @@ class QWebSocket;
 namespace herald::syncd {
 
 // The state of one WebSocket client on a worker: who it is, what it follows, and the live
-// notifications held back while its backlog loads. Plain data; WsWorker drives it.
+// notifications held back while its backlog loads. Plain data, driven on the worker's thread:
+// SessionIndex keeps user and channelKeys, FrameWriter unsent and flushQueued, RegisterFlow
+// heldBack and backlogIds, WsWorker the rest.
 struct ClientSession
 {
     enum class Stage

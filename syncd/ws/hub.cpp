@@ -1,75 +1,26 @@
 #include "hub.h"
 
-#include "metrics/metrics.h"
-#include "ws/wslog.h"
+#include "ws/sessionquota.h"
 #include "ws/wsworker.h"
 
-#ifdef Q_OS_LINUX
-#include "ws/epolleventdispatcher.h"
-#endif
+#include <QPointer>
+
+#include <memory>
 
 #include <unistd.h>
 
 namespace herald::syncd {
 
-Q_LOGGING_CATEGORY(lcWs, "herald.syncd.ws", QtInfoMsg)
-
-Hub::Hub(const Config &config, StoreThread *store, Authenticator *authenticator, Metrics *metrics,
-         QObject *parent)
-    : QObject(parent), m_config(config), m_store(store), m_authenticator(authenticator),
-      m_metrics(metrics)
-{
-}
-
-Hub::~Hub()
-{
-    stop();
-}
-
-void Hub::start()
-{
-    const int count = m_config.workerThreads > 0 ? m_config.workerThreads
-                                                 : std::max(2, QThread::idealThreadCount());
-#ifdef Q_OS_LINUX
-    // Qt's own dispatcher polls every socket of the loop on each wakeup; it stays selectable
-    // (HERALD_EVENT_DISPATCHER=qt) to compare the two.
-    const bool useEpoll = qEnvironmentVariable("HERALD_EVENT_DISPATCHER") != u"qt";
-#else
-    const bool useEpoll = false;
-#endif
-    for (int i = 0; i < count; ++i) {
-        auto thread = std::make_unique<QThread>();
-        thread->setObjectName(QStringLiteral("ws-%1").arg(i));
-#ifdef Q_OS_LINUX
-        if (useEpoll)
-            thread->setEventDispatcher(new EpollEventDispatcher);
-#endif
-        auto *worker = new WsWorker(i, {&m_config, m_store, m_authenticator, m_metrics, this});
-        worker->moveToThread(thread.get());
-        connect(thread.get(), &QThread::finished, worker, &QObject::deleteLater);
-        thread->start();
-        m_workers.push_back(worker);
-        m_threads.push_back(std::move(thread));
-    }
-    qCInfo(lcWs) << "WebSocket sessions spread over" << count << "event loops"
-                 << (useEpoll ? "(epoll)" : "(Qt's event dispatcher)");
-}
+Hub::Hub(const SessionQuota &quota) : m_quota(quota) {}
 
 void Hub::stop()
 {
-    if (m_threads.empty())
-        return;
     for (WsWorker *worker : m_workers) {
         QMetaObject::invokeMethod(
-            worker, [worker] { worker->closeAll(1001, QStringLiteral("server shutting down")); },
-            Qt::BlockingQueuedConnection);
+            worker,
+            [worker] { worker->closeAllAndQuit(1001, QStringLiteral("server shutting down")); },
+            Qt::QueuedConnection);
     }
-    for (auto &thread : m_threads) {
-        thread->quit();
-        thread->wait();
-    }
-    m_threads.clear();
-    m_workers.clear();
 }
 
 template <typename F> void Hub::onWorkersWithChannel(const QString &channelKey, F &&call)
@@ -127,34 +78,42 @@ void Hub::deleted(const Notification &n)
     onWorkersWithChannel(outgoing->channelKey(), [outgoing](WsWorker *w) { w->deliver(outgoing); });
 }
 
-int Hub::dropUser(const QString &user)
+void Hub::dropUser(const QString &user, QObject *context, std::function<void(int)> done)
 {
-    int closed = 0;
+    // Every worker answers with its count in `context`'s thread; the last answer completes.
+    struct Tally
+    {
+        int pending;
+        int closed = 0;
+        std::function<void(int)> done;
+    };
+    auto tally = std::make_shared<Tally>(Tally{int(m_workers.size()), 0, std::move(done)});
+    if (m_workers.empty())
+        return tally->done(0);
+    QPointer<QObject> answerTo(context);
     for (WsWorker *worker : m_workers) {
         QMetaObject::invokeMethod(
-            worker, [worker, user, &closed] { closed += worker->dropUser(user); },
-            Qt::BlockingQueuedConnection);
+            worker,
+            [worker, user, tally, answerTo] {
+                const int closed = worker->dropUser(user);
+                if (!answerTo)
+                    return;
+                QMetaObject::invokeMethod(
+                    answerTo.data(),
+                    [tally, closed] {
+                        tally->closed += closed;
+                        if (--tally->pending == 0)
+                            tally->done(tally->closed);
+                    },
+                    Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
     }
-    return closed;
 }
 
 qint64 Hub::sessionCount() const
 {
-    return m_sessions.load();
-}
-
-bool Hub::reserveSession()
-{
-    if (m_sessions.fetch_add(1) >= m_config.maxConnections) {
-        m_sessions.fetch_sub(1);
-        return false;
-    }
-    return true;
-}
-
-void Hub::releaseSession()
-{
-    m_sessions.fetch_sub(1);
+    return m_quota.used();
 }
 
 } // namespace herald::syncd

@@ -2,7 +2,7 @@
 
 #include "codec/hermescodec.h"
 #include "codec/jsoncodec.h"
-#include "ws/wsframe.h"
+#include "net/wsframe.h"
 
 namespace herald::syncd {
 

@@ -10,7 +10,7 @@ namespace herald::syncd {
 
 // Hands work to a worker thread with as few wakeups as possible: letters posted while the
 // worker is busy or not yet woken wait in the box and are all read in one wakeup, and the
-// worker writes each session's frames of the whole batch at once (see WsWorker::endBatch).
+// worker writes each session's frames of the whole batch at once (see FrameWriter::endBatch).
 class WorkerMailbox
 {
 public:

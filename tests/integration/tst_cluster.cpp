@@ -125,6 +125,7 @@ private slots:
     void lineRelaysThroughTheMiddleOnce();
     void recipientsStayPrivateAcrossNodes();
     void wrongSecretIsRefused();
+    void nodeWithoutSecretHasNoPeerPath();
     void killedNodeCatchesUpAndStoresConverge();
     void stoppedNodeCatchesUpAfterThePartition();
     void cutDelayedAndBlackholedLinksHeal();
@@ -434,10 +435,12 @@ void TestCluster::wrongSecretIsRefused()
              m_nodes[0].syncd->log().right(2000).constData());
     QCOMPARE(liveLinks(0), 2);
 
-    // By hand: a peerHello with the wrong secret is closed with 1008, and so is a second
-    // node claiming node 0's own id.
+    // By hand, on the peer path: a peerHello with the wrong secret is closed with 1008, and so
+    // is a second node claiming node 0's own id.
+    QUrl peerUrl = m_nodes[0].syncd->wsUrl();
+    peerUrl.setPath(u"/api/v1/peer"_s);
     WsClient raw;
-    QVERIFY(raw.open(m_nodes[0].syncd->wsUrl()));
+    QVERIFY(raw.open(peerUrl));
     raw.sendJson({{"type"_L1, "peerHello"_L1},
                   {"node"_L1, 7},
                   {"cluster"_L1, "test"_L1},
@@ -445,13 +448,38 @@ void TestCluster::wrongSecretIsRefused()
     QVERIFY(raw.waitForClosed());
     QCOMPARE(raw.closeCode(), 1008);
     WsClient twin;
-    QVERIFY(twin.open(m_nodes[0].syncd->wsUrl()));
+    QVERIFY(twin.open(peerUrl));
     twin.sendJson({{"type"_L1, "peerHello"_L1},
                    {"node"_L1, 1},
                    {"cluster"_L1, "test"_L1},
                    {"secret"_L1, ClusterSecret}});
     QVERIFY(twin.waitForClosed());
     QCOMPARE(twin.closeCode(), 1008);
+    // The client path takes no peers, even with the right secret: a peerHello there is not a
+    // register frame (1003), and no link comes of it.
+    WsClient stray;
+    QVERIFY(stray.open(m_nodes[0].syncd->wsUrl()));
+    stray.sendJson({{"type"_L1, "peerHello"_L1},
+                    {"node"_L1, 8},
+                    {"cluster"_L1, "test"_L1},
+                    {"secret"_L1, ClusterSecret}});
+    QVERIFY(stray.waitForClosed());
+    QCOMPARE(stray.closeCode(), 1003);
+    QCOMPARE(liveLinks(0), 2);
+}
+
+void TestCluster::nodeWithoutSecretHasNoPeerPath()
+{
+    // Decided at the upgrade, before any frame: no cluster secret, no peer endpoint.
+    SyncdProcess lone;
+    QVERIFY(lone.start({u"--no-auth"_s}));
+    QUrl peerUrl = lone.wsUrl();
+    peerUrl.setPath(u"/api/v1/peer"_s);
+    WsClient peer;
+    QVERIFY(!peer.open(peerUrl));
+    QVERIFY2(peer.errorString().contains("404"_L1), qPrintable(peer.errorString()));
+    WsClient client;
+    QVERIFY(client.open(lone.wsUrl())); // the client path is unaffected
 }
 
 void TestCluster::killedNodeCatchesUpAndStoresConverge()

@@ -1,6 +1,6 @@
 // EpollEventDispatcher on a real QThread: posted events, timers, sockets and event loops, as
 // the WebSocket workers use them.
-#include "ws/epolleventdispatcher.h"
+#include "net/epolleventdispatcher.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>

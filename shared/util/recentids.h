@@ -13,7 +13,8 @@ namespace herald {
 // contains() are O(1); beyond capacity the id inserted longest ago is forgotten (first in,
 // first out: inserting an id that is already present does not refresh it).
 //
-// A plain value type, not thread-safe.
+// A plain value type, not thread-safe. In shared/util, not shared/session: the client's
+// SyncSession and the daemon's peer relay both use it.
 class RecentIds
 {
 public:

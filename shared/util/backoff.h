@@ -11,6 +11,8 @@ namespace herald {
 // they do not all come back in the same instant.
 //
 // A plain value type, not thread-safe; the random source is called on the caller's thread.
+// In shared/util, not shared/session: the client's SyncSession and the daemon's peer dialer
+// both use it, and server code takes nothing from the client session.
 class Backoff
 {
 public:

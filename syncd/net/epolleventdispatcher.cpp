@@ -1,6 +1,6 @@
 #include "epolleventdispatcher.h"
 
-#include "ws/wslog.h"
+#include "net/netlog.h"
 
 #include <QCoreApplication>
 #include <QSocketNotifier>
@@ -70,13 +70,13 @@ public:
         const int fd = int(notifier->socket());
         const int type = notifier->type();
         if (fd < 0) {
-            qCWarning(lcWs) << "socket notifier without a descriptor ignored";
+            qCWarning(lcNet) << "socket notifier without a descriptor ignored";
             return;
         }
         Watch &watch = m_watches[fd];
         if (watch.notifiers[type] && watch.notifiers[type] != notifier)
-            qCWarning(lcWs, "several %s notifiers for socket %d; the last one wins", typeName(type),
-                      fd);
+            qCWarning(lcNet, "several %s notifiers for socket %d; the last one wins",
+                      typeName(type), fd);
         const uint32_t before = watch.interest();
         watch.notifiers[type] = notifier;
         watch.registrations[type] = m_nextRegistration++;
@@ -149,7 +149,7 @@ private:
             // EBADF/ENOENT: the descriptor was closed first, which took it out of the set.
             if (epoll_ctl(m_epollFd, EPOLL_CTL_DEL, fd, &event) != 0 && errno != EBADF &&
                 errno != ENOENT)
-                qCWarning(lcWs, "epoll_ctl(DEL, %d): %s", fd, std::strerror(errno));
+                qCWarning(lcNet, "epoll_ctl(DEL, %d): %s", fd, std::strerror(errno));
             return;
         }
         int operation = before == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
@@ -164,7 +164,7 @@ private:
                 return;
         }
         // EPERM: a regular file, which epoll cannot watch (and which is always ready).
-        qCWarning(lcWs, "cannot watch socket %d: %s", fd, std::strerror(errno));
+        qCWarning(lcNet, "cannot watch socket %d: %s", fd, std::strerror(errno));
     }
 
     int m_epollFd;
@@ -391,7 +391,7 @@ EpollEventDispatcher::Batch EpollEventDispatcher::waitForSockets(int timeoutMs)
     batch.poll = ++m_polls;
     if (count < 0) {
         if (errno != EINTR)
-            qCWarning(lcWs, "epoll_wait: %s", std::strerror(errno));
+            qCWarning(lcNet, "epoll_wait: %s", std::strerror(errno));
         return batch;
     }
     for (int i = 0; i < count; ++i) {

@@ -1,4 +1,4 @@
-#include "ws/directwritesocket.h"
+#include "net/directwritesocket.h"
 
 #include <sys/socket.h>
 

@@ -1,4 +1,4 @@
-#include "session/recentids.h"
+#include "util/recentids.h"
 
 #include <QTest>
 

@@ -1,4 +1,4 @@
-#include "session/backoff.h"
+#include "util/backoff.h"
 
 #include <QSet>
 #include <QTest>

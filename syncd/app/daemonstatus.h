@@ -1,0 +1,35 @@
+#pragma once
+
+#include "core/nodestatus.h"
+
+namespace herald::syncd {
+
+class Hub;
+class Relay;
+class StoreThread;
+struct Config;
+struct Metrics;
+
+// NodeStatus from the daemon's parts: the hub's sessions, the relay's peers, the store's
+// commit counters and the shared counters.
+class DaemonStatus final : public NodeStatus
+{
+public:
+    DaemonStatus(const Config &config, Metrics &metrics, const Hub &hub, const Relay &relay,
+                 const StoreThread &store)
+        : m_config(config), m_metrics(metrics), m_hub(hub), m_relay(relay), m_store(store)
+    {
+    }
+
+    QJsonObject health() const override;
+    QByteArray metrics() const override;
+
+private:
+    const Config &m_config;
+    Metrics &m_metrics;
+    const Hub &m_hub;
+    const Relay &m_relay;
+    const StoreThread &m_store;
+};
+
+} // namespace herald::syncd

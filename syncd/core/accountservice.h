@@ -1,0 +1,45 @@
+#pragma once
+
+#include "auth/principal.h"
+#include "auth/tokenissuer.h"
+#include "core/reply.h"
+
+#include <QObject>
+
+#include <functional>
+
+namespace herald::syncd {
+
+class Authenticator;
+class FanOut;
+class StoreThread;
+
+// Users, tokens, and dropping a user's sessions: administration, admin only. Lives on the
+// front thread; answers arrive there.
+class AccountService : public QObject
+{
+    Q_OBJECT
+public:
+    AccountService(StoreThread &store, Authenticator &authenticator, FanOut &fanOut,
+                   QObject *parent = nullptr);
+
+    static Result<void> checkAdmin(const Principal &principal);
+
+    void createUser(const Principal &principal, const QString &name, Reply<bool> done);
+    void users(const Principal &principal, Reply<QStringList> done);
+    // Closes every session of `user` on this node; the answer is how many.
+    void dropUser(const Principal &principal, const QString &user, Reply<int> done);
+
+    void issueToken(const Principal &principal, TokenKind kind, const QString &application,
+                    const QString &user, const QString &label, Reply<IssuedToken> done);
+    void tokens(const Principal &principal, Reply<QList<TokenRecord>> done);
+    // Deletes the token; requests made with it fail from now on. NotFound when there is none.
+    void revokeToken(const Principal &principal, qint64 id, Reply<bool> done);
+
+private:
+    StoreThread &m_store;
+    Authenticator &m_authenticator;
+    FanOut &m_fanOut;
+};
+
+} // namespace herald::syncd

@@ -1,0 +1,7 @@
+#pragma once
+
+#include <QLoggingCategory>
+
+namespace herald::syncd {
+Q_DECLARE_LOGGING_CATEGORY(lcCore) // herald.syncd.core
+}

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "model/notification.h"
+
+#include <QList>
+#include <QString>
+
+#include <functional>
+
+class QObject;
+
+namespace herald::syncd {
+
+// Where the core's changes reach this node's live client sessions (implemented by the
+// WebSocket hub). Every method is callable from any thread and returns without waiting for
+// the sessions.
+class FanOut
+{
+public:
+    virtual ~FanOut() = default;
+
+    // To the sessions following each notification's channel that may see it (recipients).
+    virtual void publish(const QList<Notification> &notifications) = 0;
+    // To every session of `user`: these ids are now read.
+    virtual void acknowledged(const QString &user, const QList<NotificationId> &ids) = 0;
+    // To the sessions following the notification's channel that may see it.
+    virtual void deleted(const Notification &notification) = 0;
+    // Closes every session of `user` (1008); `done(closed)` runs in `context`'s thread once
+    // every event loop has answered.
+    virtual void dropUser(const QString &user, QObject *context, std::function<void(int)> done) = 0;
+};
+
+} // namespace herald::syncd

@@ -1,0 +1,180 @@
+#include "core/notificationservice.h"
+
+#include "core/corelog.h"
+#include "core/fanout.h"
+#include "core/notificationrepository.h"
+#include "core/peeroutlet.h"
+#include "metrics/metrics.h"
+#include "model/timestamps.h"
+#include "protocol/validator.h"
+
+#include <algorithm>
+
+namespace herald::syncd {
+
+NotificationService::NotificationService(Dependencies dependencies, QObject *parent)
+    : QObject(parent), m_config(dependencies.config), m_repository(dependencies.repository),
+      m_fanOut(dependencies.fanOut), m_peers(dependencies.peers), m_metrics(dependencies.metrics),
+      m_knownChannels(dependencies.knownChannels), m_ids(dependencies.config.nodeId)
+{
+}
+
+Result<void> NotificationService::checkMayPublish(const Principal &principal)
+{
+    if (!principal.mayPublish())
+        return fail(ErrorCode::Forbidden, QStringLiteral("token: user tokens cannot publish"));
+    return {};
+}
+
+Result<QString> NotificationService::actingUser(const Principal &principal, const QString &named)
+{
+    if (principal.kind == TokenKind::User) {
+        if (!named.isEmpty() && named != principal.user)
+            return fail(ErrorCode::Forbidden,
+                        QStringLiteral("user: the token belongs to another user"));
+        return principal.user;
+    }
+    if (principal.isAdmin()) {
+        if (named.isEmpty())
+            return fail(ErrorCode::BadRequest,
+                        QStringLiteral("user: required with an admin token"));
+        if (!Validator::isValidName(named))
+            return fail(ErrorCode::BadRequest, QStringLiteral("user: not a valid name"));
+        return named;
+    }
+    return fail(ErrorCode::Forbidden,
+                QStringLiteral("token: producer tokens cannot read or acknowledge"));
+}
+
+void NotificationService::publish(QList<Notification> notifications, bool batch,
+                                  const Principal &principal, Reply<QList<Notification>> done)
+{
+    if (auto allowed = checkMayPublish(principal); !allowed)
+        return done(tl::unexpected(allowed.error()));
+    const QDateTime now = utcNow();
+    for (qsizetype i = 0; i < notifications.size(); ++i) {
+        Notification &n = notifications[i];
+        if (!principal.mayUseApplication(n.application)) {
+            const QString path =
+                batch ? QStringLiteral("[%1].application").arg(i) : QStringLiteral("application");
+            return done(fail(ErrorCode::Forbidden,
+                             path + QStringLiteral(": this token publishes only to '%1'")
+                                        .arg(principal.application)));
+        }
+        n.id = m_ids.next();
+        n.time = now;
+        n.node = m_config.nodeId;
+    }
+    // Nothing to store or look up: straight to the sessions. Only while no publish waits for
+    // the store, so that sessions still get notifications in id order.
+    const bool allTransient = std::none_of(notifications.cbegin(), notifications.cend(),
+                                           [](const Notification &n) { return n.persistent; });
+    if (allTransient && m_publishesAtStore == 0 && m_knownChannels.fill(notifications))
+        return onStored(notifications, std::move(done));
+    ++m_publishesAtStore;
+    m_repository.insert(notifications, this,
+                        [this, done = std::move(done)](Result<QList<Notification>> stored) {
+                            --m_publishesAtStore;
+                            if (!stored)
+                                return done(std::move(stored));
+                            m_knownChannels.remember(*stored);
+                            onStored(*stored, done);
+                        });
+}
+
+void NotificationService::onStored(const QList<Notification> &stored,
+                                   Reply<QList<Notification>> done)
+{
+    m_fanOut.publish(stored);
+    QList<Notification> transient;
+    for (const Notification &n : stored) {
+        ++m_metrics.notificationsPublished;
+        if (!n.persistent) {
+            ++m_metrics.notificationsTransient;
+            transient.append(n);
+        }
+    }
+    // Persistent ones reach the peers from the store's relay log.
+    if (!transient.isEmpty() && m_peers.isClustered())
+        m_peers.relayTransient(transient);
+    done(stored);
+}
+
+void NotificationService::list(const ListQuery &query, QObject *context,
+                               Reply<NotificationPage> done)
+{
+    ListQuery q = query;
+    if (!q.now.isValid())
+        q.now = utcNow();
+    m_repository.list(q, context, std::move(done));
+}
+
+void NotificationService::remove(NotificationId id, const Principal &principal, QObject *context,
+                                 Reply<Notification> done)
+{
+    if (!principal.mayPublish())
+        return done(fail(ErrorCode::Forbidden, QStringLiteral("token: user tokens cannot delete")));
+    m_repository.remove(
+        id,
+        [principal](const Notification &n) -> Result<void> {
+            if (!principal.mayUseApplication(n.application))
+                return fail(ErrorCode::Forbidden,
+                            QStringLiteral("id: the notification belongs to another application"));
+            return {};
+        },
+        context,
+        [this, done = std::move(done)](Result<Notification> deleted) {
+            if (deleted)
+                m_fanOut.deleted(*deleted);
+            done(std::move(deleted));
+        });
+}
+
+void NotificationService::acknowledge(const QString &user, const QList<NotificationId> &ids,
+                                      QObject *context, Reply<QList<NotificationId>> done)
+{
+    m_repository.acknowledge(
+        user, ids, utcNow(), context,
+        [this, user, done = std::move(done)](Result<QList<NotificationId>> acked) {
+            if (acked) {
+                m_metrics.acknowledgements += quint64(acked->size());
+                m_fanOut.acknowledged(user, *acked);
+            }
+            done(std::move(acked));
+        });
+}
+
+void NotificationService::backlog(const QString &user, const RegisterMessage &message,
+                                  QObject *context, Reply<QList<Notification>> done)
+{
+    if (message.fetchLast <= 0)
+        return done(QList<Notification>{});
+    BacklogQuery query{user, message.subscriptions, message.fetchLast, message.lastNotificationId,
+                       utcNow()};
+    if (message.lastNotificationId) {
+        // Resuming: everything missed (up to maxResume), not just the last fetchLast.
+        query.limit = std::max(query.limit, m_config.limits.maxResume);
+        // In a cluster, from a little before the id: a notification relayed from another node
+        // can arrive after newer ones made here. The client drops the repeats by id.
+        constexpr qint64 RelayLagMarginMs = 10'000;
+        if (m_peers.isClustered()) {
+            query.afterId = std::max<NotificationId>(
+                0, *message.lastNotificationId -
+                       (RelayLagMarginMs << (IdGenerator::NodeBits + IdGenerator::SequenceBits)));
+        }
+    }
+    m_repository.backlog(query, context, std::move(done));
+}
+
+void NotificationService::purgeExpired()
+{
+    m_repository.purgeExpired(utcNow(), this, [](Result<QList<NotificationId>> purged) {
+        if (!purged)
+            qCWarning(lcCore).noquote()
+                << "purging expired notifications failed:" << purged.error().message;
+        else if (!purged->isEmpty())
+            qCInfo(lcCore) << "removed" << purged->size() << "expired notifications";
+    });
+}
+
+} // namespace herald::syncd

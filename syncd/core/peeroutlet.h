@@ -1,0 +1,23 @@
+#pragma once
+
+#include "model/notification.h"
+
+#include <QList>
+
+namespace herald::syncd {
+
+// What the core needs from the peer relay (implemented by Relay). Persistent changes reach
+// the peers from the store's relay log, in the transaction of the change; only transient
+// notifications, which are never stored, are handed over here. Callable from any thread.
+class PeerOutlet
+{
+public:
+    virtual ~PeerOutlet() = default;
+
+    // True when this node is part of a cluster (it has a cluster secret).
+    virtual bool isClustered() const = 0;
+    // Transient notifications published on this node, for every peer.
+    virtual void relayTransient(const QList<Notification> &notifications) = 0;
+};
+
+} // namespace herald::syncd

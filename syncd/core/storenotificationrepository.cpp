@@ -1,0 +1,69 @@
+#include "core/storenotificationrepository.h"
+
+#include "store/storethread.h"
+
+namespace herald::syncd {
+
+void StoreNotificationRepository::insert(const QList<Notification> &notifications, QObject *context,
+                                         Reply<QList<Notification>> done)
+{
+    m_store.submit<QList<Notification>>(
+        [notifications](SqlStore &store) -> Result<QList<Notification>> {
+            QList<Notification> stored = notifications; // filled in by the store
+            if (auto inserted = store.insertNotifications(stored); !inserted)
+                return tl::unexpected(inserted.error());
+            return stored;
+        },
+        context, std::move(done));
+}
+
+void StoreNotificationRepository::list(const ListQuery &query, QObject *context,
+                                       Reply<NotificationPage> done)
+{
+    m_store.submit<NotificationPage>([query](SqlStore &store) { return store.list(query); },
+                                     context, std::move(done));
+}
+
+void StoreNotificationRepository::backlog(const BacklogQuery &query, QObject *context,
+                                          Reply<QList<Notification>> done)
+{
+    m_store.submit<QList<Notification>>([query](SqlStore &store) { return store.backlog(query); },
+                                        context, std::move(done));
+}
+
+void StoreNotificationRepository::acknowledge(const QString &user, const QList<NotificationId> &ids,
+                                              const QDateTime &at, QObject *context,
+                                              Reply<QList<NotificationId>> done)
+{
+    m_store.submit<QList<NotificationId>>(
+        [user, ids, at](SqlStore &store) { return store.acknowledge(user, ids, at); }, context,
+        std::move(done));
+}
+
+void StoreNotificationRepository::remove(NotificationId id, DeleteCheck check, QObject *context,
+                                         Reply<Notification> done)
+{
+    m_store.submit<Notification>(
+        [id, check = std::move(check)](SqlStore &store) -> Result<Notification> {
+            auto found = store.findNotification(id);
+            if (!found)
+                return tl::unexpected(found.error());
+            if (!found->has_value())
+                return fail(ErrorCode::NotFound, QStringLiteral("id: no notification %1").arg(id));
+            if (auto allowed = check(**found); !allowed)
+                return tl::unexpected(allowed.error());
+            if (auto deleted = store.deleteNotification(id); !deleted)
+                return tl::unexpected(deleted.error());
+            return **found;
+        },
+        context, std::move(done));
+}
+
+void StoreNotificationRepository::purgeExpired(const QDateTime &now, QObject *context,
+                                               Reply<QList<NotificationId>> done)
+{
+    m_store.submit<QList<NotificationId>>(
+        [now](SqlStore &store) { return store.purgeExpired(now); }, context, std::move(done));
+}
+
+} // namespace herald::syncd

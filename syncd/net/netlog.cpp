@@ -1,0 +1,5 @@
+#include "net/netlog.h"
+
+namespace herald::syncd {
+Q_LOGGING_CATEGORY(lcNet, "herald.syncd.net", QtInfoMsg)
+}

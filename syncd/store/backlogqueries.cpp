@@ -1,0 +1,228 @@
+#include "store/backlogqueries.h"
+
+#include "store/notificationrows.h"
+
+#include <QSet>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace herald::syncd {
+
+using NotificationRows::AcknowledgedBy;
+using NotificationRows::Columns;
+using NotificationRows::fromRow;
+using NotificationRows::Joins;
+using NotificationRows::NotExpired;
+using NotificationRows::nowMs;
+using NotificationRows::VisibleTo;
+
+namespace {
+
+// SQLite allows at most 500 SELECTs in one compound statement; stay well below.
+constexpr qsizetype ArmsPerQuery = 100;
+
+// "SELECT id FROM (newest of channel 1) UNION ALL ... ORDER BY id DESC LIMIT ?": each arm
+// walks the (channel_id, id) index backwards and stops after `scan` rows, so the cost is
+// bounded by the scan limit, not by the size of the table. Binds per channel: channel id,
+// [afterId], [minId], scan; then scan.
+QString recentIdsSql(qsizetype channels, bool after, bool atLeast)
+{
+    QStringList arms;
+    for (qsizetype i = 0; i < channels; ++i) {
+        arms.append(u"SELECT id FROM (SELECT id FROM notifications WHERE channel_id = ?"_s +
+                    (after ? u" AND id > ?"_s : QString()) +
+                    (atLeast ? u" AND id >= ?"_s : QString()) +
+                    u" ORDER BY id DESC LIMIT ?) AS s%1"_s.arg(i));
+    }
+    return arms.join(u" UNION ALL "_s) + u" ORDER BY id DESC LIMIT ?"_s;
+}
+
+QVariantList recentIdsValues(const QList<qint64> &channels, std::optional<NotificationId> after,
+                             std::optional<NotificationId> atLeast, int scan)
+{
+    QVariantList values;
+    for (qint64 channel : channels) {
+        values.append(channel);
+        if (after)
+            values.append(*after);
+        if (atLeast)
+            values.append(*atLeast);
+        values.append(scan);
+    }
+    values.append(scan);
+    return values;
+}
+
+} // namespace
+
+Result<QList<qint64>> BacklogQueries::subscribedChannels(const QList<Subscription> &subscriptions)
+{
+    // Named channels one by one through the (application, name) index: an application may
+    // have thousands of channels, and a register names a few.
+    auto all = m_connection.prepare(u"SELECT c.id FROM channels c JOIN applications a "
+                                    "ON a.id = c.application_id WHERE a.name = ?"_s);
+    if (!all)
+        return tl::unexpected(all.error());
+    auto named =
+        m_connection.prepare(u"SELECT c.id FROM channels c JOIN applications a "
+                             "ON a.id = c.application_id WHERE a.name = ? AND c.name = ?"_s);
+    if (!named)
+        return tl::unexpected(named.error());
+    QList<qint64> ids;
+    QSet<qint64> seen;
+    auto collect = [&](QSqlQuery &query, const QVariantList &values) -> Result<void> {
+        if (auto done = m_connection.exec(query, values); !done)
+            return done;
+        while (query.next()) {
+            const qint64 id = query.value(0).toLongLong();
+            if (!seen.contains(id)) {
+                seen.insert(id);
+                ids.append(id);
+            }
+        }
+        return {};
+    };
+    for (const Subscription &subscription : subscriptions) {
+        // No channel named: every channel of the application.
+        if (subscription.channels.isEmpty()) {
+            if (auto done = collect(*all, {subscription.application}); !done)
+                return tl::unexpected(done.error());
+            continue;
+        }
+        for (const QString &channel : subscription.channels) {
+            if (auto done = collect(*named, {subscription.application, channel}); !done)
+                return tl::unexpected(done.error());
+        }
+    }
+    return ids;
+}
+
+Result<QList<NotificationId>> BacklogQueries::newestIds(const QList<qint64> &channelIds,
+                                                        std::optional<NotificationId> afterId,
+                                                        int limit)
+{
+    QList<NotificationId> ids;
+    for (qsizetype first = 0; first < channelIds.size(); first += ArmsPerQuery) {
+        const QList<qint64> chunk = channelIds.mid(first, ArmsPerQuery);
+        auto query = m_connection.run(recentIdsSql(chunk.size(), bool(afterId), false),
+                                      recentIdsValues(chunk, afterId, std::nullopt, limit));
+        if (!query)
+            return tl::unexpected(query.error());
+        while (query->next())
+            ids.append(query->value(0).toLongLong());
+    }
+    std::sort(ids.begin(), ids.end(), std::greater<>());
+    if (ids.size() > limit)
+        ids.resize(limit);
+    return ids;
+}
+
+Result<QList<Notification>> BacklogQueries::backlog(const BacklogQuery &query, int scanLimit)
+{
+    if (query.limit <= 0 || scanLimit <= 0)
+        return QList<Notification>();
+    auto channelIds = subscribedChannels(query.subscriptions);
+    if (!channelIds)
+        return tl::unexpected(channelIds.error());
+    if (channelIds->isEmpty())
+        return QList<Notification>();
+
+    // With many channels the newest `scanLimit` rows are found chunk by chunk first; the
+    // oldest of them then bounds every chunk's query below.
+    if (channelIds->size() > ArmsPerQuery) {
+        auto newest = newestIds(*channelIds, query.afterId, scanLimit);
+        if (!newest)
+            return tl::unexpected(newest.error());
+        if (newest->isEmpty())
+            return QList<Notification>();
+        std::optional<NotificationId> atLeast;
+        if (newest->size() == scanLimit)
+            atLeast = newest->last();
+        auto found = visibleUnacknowledged(*channelIds, query, scanLimit, atLeast);
+        if (!found)
+            return tl::unexpected(found.error());
+        return oldestFirst(std::move(*found), query.limit);
+    }
+
+    // Few channels: look at the newest few rows of each first, and further back only when
+    // those do not settle the answer (most users have acknowledged little, so they do).
+    int scan = std::min(scanLimit, std::max(64, query.limit * 4));
+    for (;;) {
+        auto found = visibleUnacknowledged(*channelIds, query, scan, std::nullopt);
+        if (!found)
+            return tl::unexpected(found.error());
+        if (scan >= scanLimit)
+            return oldestFirst(std::move(*found), query.limit);
+        auto cutoff = scanCutoff(*channelIds, query.afterId, scan);
+        if (!cutoff)
+            return tl::unexpected(cutoff.error());
+        // Settled when no channel has rows beyond the scan, or the `limit` newest found are
+        // all newer than every row beyond it.
+        std::sort(found->begin(), found->end(),
+                  [](const Notification &a, const Notification &b) { return a.id > b.id; });
+        if (!*cutoff || (found->size() >= query.limit && found->at(query.limit - 1).id > **cutoff))
+            return oldestFirst(std::move(*found), query.limit);
+        scan = std::min(scanLimit, scan * 8);
+    }
+}
+
+Result<QList<Notification>>
+BacklogQueries::visibleUnacknowledged(const QList<qint64> &channelIds, const BacklogQuery &query,
+                                      int scan, std::optional<NotificationId> atLeast)
+{
+    QList<Notification> result;
+    for (qsizetype first = 0; first < channelIds.size(); first += ArmsPerQuery) {
+        const QList<qint64> chunk = channelIds.mid(first, ArmsPerQuery);
+        const QString sql = u"SELECT "_s + Columns + u" FROM ("_s +
+                            recentIdsSql(chunk.size(), bool(query.afterId), bool(atLeast)) +
+                            u") AS recent JOIN notifications n ON n.id = recent.id"_s + Joins +
+                            u" WHERE "_s + NotExpired + u" AND "_s + VisibleTo + u" AND NOT "_s +
+                            AcknowledgedBy + u" ORDER BY n.id DESC LIMIT ?"_s;
+        QVariantList values = recentIdsValues(chunk, query.afterId, atLeast, scan);
+        values << nowMs(query.now) << query.user << query.user << query.limit;
+        auto rows = m_connection.run(sql, values);
+        if (!rows)
+            return tl::unexpected(rows.error());
+        while (rows->next())
+            result.append(fromRow(*rows));
+    }
+    return result;
+}
+
+Result<std::optional<NotificationId>>
+BacklogQueries::scanCutoff(const QList<qint64> &channelIds, std::optional<NotificationId> afterId,
+                           int scan)
+{
+    // The newest row each channel has beyond its `scan` newest (after afterId): the first
+    // one a scan of that size did not look at.
+    auto beyond =
+        m_connection.prepare(u"SELECT id FROM notifications WHERE channel_id = ? AND id > ? "
+                             "ORDER BY id DESC LIMIT 1 OFFSET ?"_s);
+    if (!beyond)
+        return tl::unexpected(beyond.error());
+    std::optional<NotificationId> cutoff;
+    for (qint64 channel : channelIds) {
+        if (auto done = m_connection.exec(*beyond, {channel, afterId.value_or(0), scan}); !done)
+            return tl::unexpected(done.error());
+        if (beyond->next()) {
+            const NotificationId id = beyond->value(0).toLongLong();
+            cutoff = std::max(cutoff.value_or(id), id);
+        }
+        beyond->finish();
+    }
+    return cutoff;
+}
+
+QList<Notification> BacklogQueries::oldestFirst(QList<Notification> found, int limit)
+{
+    // Newest `limit`, handed out oldest first.
+    std::sort(found.begin(), found.end(),
+              [](const Notification &a, const Notification &b) { return a.id < b.id; });
+    if (found.size() > limit)
+        found.remove(0, found.size() - limit);
+    return found;
+}
+
+} // namespace herald::syncd

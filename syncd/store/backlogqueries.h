@@ -1,0 +1,41 @@
+#pragma once
+
+#include "model/notification.h"
+#include "protocol/error.h"
+#include "store/sqlconnection.h"
+#include "store/storetypes.h"
+
+#include <QList>
+
+#include <optional>
+
+namespace herald::syncd {
+
+// The backlog a register asks for (SqlStore::backlog(); its contract is documented there):
+// finds the subscribed channels, then looks at no more than `scanLimit` of their newest rows,
+// so the cost stays bounded however many rows are stored. Works on a connection it does not
+// own, on that connection's thread.
+class BacklogQueries
+{
+public:
+    explicit BacklogQueries(SqlConnection &connection) : m_connection(connection) {}
+
+    Result<QList<Notification>> backlog(const BacklogQuery &query, int scanLimit);
+
+private:
+    Result<QList<qint64>> subscribedChannels(const QList<Subscription> &subscriptions);
+    Result<QList<NotificationId>> newestIds(const QList<qint64> &channelIds,
+                                            std::optional<NotificationId> afterId, int limit);
+    // The newest `query.limit` visible, unacknowledged, unexpired ones among the newest `scan`
+    // rows (after query.afterId, from atLeast on) of each channel; in no particular order.
+    Result<QList<Notification>> visibleUnacknowledged(const QList<qint64> &channelIds,
+                                                      const BacklogQuery &query, int scan,
+                                                      std::optional<NotificationId> atLeast);
+    Result<std::optional<NotificationId>>
+    scanCutoff(const QList<qint64> &channelIds, std::optional<NotificationId> afterId, int scan);
+    static QList<Notification> oldestFirst(QList<Notification> found, int limit);
+
+    SqlConnection &m_connection;
+};
+
+} // namespace herald::syncd

@@ -1,0 +1,127 @@
+#include "framewriter.h"
+
+#include "metrics/metrics.h"
+#include "net/wsframe.h"
+#include "ws/sessionindex.h"
+#include "ws/wslog.h"
+
+#include <QTcpSocket>
+#include <QWebSocket>
+
+namespace herald::syncd {
+
+FrameWriter::FrameWriter(Sink &sink, const SessionIndex &sessions, qint64 maxPendingBytes,
+                         Metrics &metrics)
+    : m_sink(sink), m_sessions(sessions), m_maxPendingBytes(maxPendingBytes), m_metrics(metrics)
+{
+}
+
+void FrameWriter::sendText(ClientSession &session, const QByteArray &utf8)
+{
+    sendFrame(session, webSocketTextFrame(utf8));
+}
+
+void FrameWriter::sendFrame(ClientSession &session, const QByteArray &frame)
+{
+    if (session.stage == ClientSession::Stage::Closing)
+        return;
+    session.unsent.append(frame); // shared with the other sessions, not copied
+    if (!session.flushQueued) {
+        session.flushQueued = true;
+        m_toFlush.append(session.id);
+    }
+    if (m_batchDepth == 0)
+        endBatch();
+}
+
+void FrameWriter::endBatch()
+{
+    if (m_batchDepth > 0 && --m_batchDepth > 0)
+        return;
+    const QList<quint64> sessions = std::exchange(m_toFlush, {});
+    for (quint64 id : sessions) {
+        if (auto session = m_sessions.find(id))
+            writeQueued(*session);
+    }
+}
+
+void FrameWriter::close(ClientSession &session, int code, const QString &reason)
+{
+    if (session.flushQueued)
+        writeQueued(session);
+    if (session.stage == ClientSession::Stage::Closing)
+        return; // cut off just now: aborted, there is no close handshake to start
+    session.stage = ClientSession::Stage::Closing;
+    m_sink.close(session, code, reason);
+}
+
+void FrameWriter::ping(ClientSession &session)
+{
+    if (session.flushQueued)
+        writeQueued(session);
+    m_sink.ping(session);
+}
+
+void FrameWriter::writeQueued(ClientSession &session)
+{
+    session.flushQueued = false;
+    const QList<QByteArray> frames = std::exchange(session.unsent, {});
+    if (frames.isEmpty() || session.stage == ClientSession::Stage::Closing)
+        return;
+    if (m_sink.pendingBytes(session) > m_maxPendingBytes) {
+        ++m_metrics.sessionsDroppedSlow;
+        qCInfo(lcWs) << "dropping a session of" << session.user << "that does not read";
+        session.stage = ClientSession::Stage::Closing;
+        m_sink.abort(session);
+        return;
+    }
+    if (frames.size() == 1) {
+        m_sink.write(session, frames.first());
+        return;
+    }
+    qsizetype size = 0;
+    for (const QByteArray &frame : frames)
+        size += frame.size();
+    QByteArray joined;
+    joined.reserve(size);
+    for (const QByteArray &frame : frames)
+        joined.append(frame);
+    m_sink.write(session, joined);
+}
+
+qint64 FrameWriter::SocketSink::pendingBytes(const ClientSession &session) const
+{
+    return session.tcp ? session.tcp->bytesToWrite() : 0;
+}
+
+void FrameWriter::SocketSink::write(ClientSession &session, const QByteArray &frames)
+{
+    if (session.tcp)
+        session.tcp->write(frames);
+}
+
+void FrameWriter::SocketSink::close(ClientSession &session, int code, const QString &reason)
+{
+    if (session.socket)
+        session.socket->close(QWebSocketProtocol::CloseCode(code), reason);
+}
+
+void FrameWriter::SocketSink::ping(ClientSession &session)
+{
+    if (session.socket)
+        session.socket->ping();
+}
+
+void FrameWriter::SocketSink::abort(ClientSession &session)
+{
+    if (session.socket)
+        session.socket->abort();
+}
+
+void FrameWriter::SocketSink::pushOut(ClientSession &session)
+{
+    if (session.socket)
+        session.socket->flush();
+}
+
+} // namespace herald::syncd

@@ -1,0 +1,98 @@
+#pragma once
+
+#include "ws/clientsession.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+namespace herald::syncd {
+
+class SessionIndex;
+struct Metrics;
+
+// Everything a worker writes to its sessions goes through here.
+//
+// Two writers share each connection: data frames (everything the protocol says) are framed
+// once per message (see Outgoing) and written straight to the TCP socket under the
+// QWebSocket, while QWebSocket itself writes its control frames (close, ping) to that same
+// socket. Neither knows what the other has pending, so the rule lives here, and only here:
+// a control frame goes out after every data frame queued before it (the queued frames are
+// written first), and no data frame follows a close frame (the session is Closing from then
+// on). Nothing else may call close() or ping() on a session's QWebSocket.
+//
+// Batching: between beginBatch() and the matching endBatch() (the worker's mailbox wraps each
+// wakeup in one), a session's data frames are queued and written together at the end, one
+// write per session per wakeup. Outside a batch every frame is written at once.
+//
+// Slow readers: before each write, a session whose socket still holds more than
+// `maxPendingBytes` unsent bytes is cut off (aborted, counted in Metrics::sessionsDroppedSlow)
+// instead of writing more: the daemon never holds unbounded data for a client that does not
+// read. The client resumes with lastNotificationId when it reconnects.
+//
+// Threads: the worker's thread only.
+class FrameWriter
+{
+public:
+    // Where the bytes go: the session's sockets in the daemon (SocketSink), a recorder in tests.
+    class Sink
+    {
+    public:
+        virtual ~Sink() = default;
+        // Bytes written to the connection that the kernel has not taken yet.
+        virtual qint64 pendingBytes(const ClientSession &session) const = 0;
+        // Data frames, complete and in order, straight to the connection.
+        virtual void write(ClientSession &session, const QByteArray &frames) = 0;
+        // QWebSocket's control frames, and dropping the connection without a close handshake.
+        virtual void close(ClientSession &session, int code, const QString &reason) = 0;
+        virtual void ping(ClientSession &session) = 0;
+        virtual void abort(ClientSession &session) = 0;
+        // Hands whatever QWebSocket still buffers to the kernel now.
+        virtual void pushOut(ClientSession &session) = 0;
+    };
+
+    // The daemon's sink: ClientSession::tcp for data, ClientSession::socket for the rest.
+    // Sessions without them are skipped.
+    class SocketSink final : public Sink
+    {
+    public:
+        qint64 pendingBytes(const ClientSession &session) const override;
+        void write(ClientSession &session, const QByteArray &frames) override;
+        void close(ClientSession &session, int code, const QString &reason) override;
+        void ping(ClientSession &session) override;
+        void abort(ClientSession &session) override;
+        void pushOut(ClientSession &session) override;
+    };
+
+    // `sink` and `sessions` (to find the sessions a batch queued for) must outlive the writer.
+    FrameWriter(Sink &sink, const SessionIndex &sessions, qint64 maxPendingBytes, Metrics &metrics);
+
+    void beginBatch() { ++m_batchDepth; }
+    // Writes what the batch queued when the outermost batch ends.
+    void endBatch();
+
+    // `utf8` as one text frame / a complete frame (Outgoing's): dropped once the session is
+    // Closing.
+    void sendText(ClientSession &session, const QByteArray &utf8);
+    void sendFrame(ClientSession &session, const QByteArray &frame);
+    // Writes the session's queued frames, then the close frame; the session is Closing after
+    // it. A session cut off while its queued frames are written gets no close frame.
+    void close(ClientSession &session, int code, const QString &reason);
+    // Writes the session's queued frames, then a ping.
+    void ping(ClientSession &session);
+    // Pushes out what the session's QWebSocket still buffers (close frames before the thread
+    // ends).
+    void pushOut(ClientSession &session) { m_sink.pushOut(session); }
+
+private:
+    void writeQueued(ClientSession &session);
+
+    Sink &m_sink;
+    const SessionIndex &m_sessions;
+    const qint64 m_maxPendingBytes;
+    Metrics &m_metrics;
+    int m_batchDepth = 0;
+    QList<quint64> m_toFlush; // sessions with queued frames
+};
+
+} // namespace herald::syncd

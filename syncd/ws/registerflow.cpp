@@ -1,0 +1,144 @@
+#include "registerflow.h"
+
+#include "auth/authenticator.h"
+#include "auth/bearertoken.h"
+#include "codec/hermescodec.h"
+#include "codec/jsoncodec.h"
+#include "core/notificationservice.h"
+#include "metrics/metrics.h"
+#include "model/timestamps.h"
+#include "ws/framewriter.h"
+#include "ws/sessionindex.h"
+#include "ws/wslog.h"
+
+#include <QNetworkRequest>
+#include <QUrlQuery>
+#include <QUuid>
+
+namespace herald::syncd {
+
+RegisterFlow::RegisterFlow(int workerIndex, int nodeId, Dependencies dependencies)
+    : m_workerIndex(workerIndex), m_nodeId(nodeId), m_deps(std::move(dependencies))
+{
+}
+
+void RegisterFlow::start(ClientSession &session, const RegisterMessage &message,
+                         const QNetworkRequest &upgradeRequest)
+{
+    QString token = message.token;
+    if (token.isEmpty())
+        token =
+            bearerToken(upgradeRequest.rawHeader("Authorization"), QUrlQuery(upgradeRequest.url()));
+    session.stage = ClientSession::Stage::Authenticating;
+    const quint64 id = session.id;
+    m_deps.authenticator.authenticate(token, m_deps.context,
+                                      [this, id, message](std::optional<Principal> principal) {
+                                          complete(id, message, principal);
+                                      });
+}
+
+void RegisterFlow::complete(quint64 sessionId, const RegisterMessage &message,
+                            const std::optional<Principal> &principal)
+{
+    auto session = m_deps.sessions.find(sessionId);
+    if (!session || session->stage != ClientSession::Stage::Authenticating)
+        return;
+    auto refuse = [&](const QString &why) {
+        m_deps.refuse(*session, {ErrorCode::Unauthorized, why}, CloseCode::Policy, why);
+    };
+    if (!principal)
+        return refuse(QStringLiteral("token: missing or not valid"));
+    QString user;
+    switch (principal->kind) {
+    case TokenKind::Producer:
+        return refuse(QStringLiteral("token: a producer token cannot receive notifications"));
+    case TokenKind::User:
+        if (!message.user.isEmpty() && message.user != principal->user && !session->hermes)
+            return refuse(QStringLiteral("user: the token belongs to another user"));
+        user = principal->user;
+        break;
+    case TokenKind::Admin:
+        // Admin tokens and --no-auth act for the user they name (Hermes: the ClientId).
+        user = session->hermes ? message.clientId : message.user;
+        if (user.isEmpty())
+            return refuse(QStringLiteral("user: required with an admin token or --no-auth"));
+        break;
+    }
+    session->clientId = message.clientId;
+    QSet<QString> channelKeys;
+    for (const Subscription &sub : message.subscriptions) {
+        for (const QString &channel : sub.channels)
+            channelKeys.insert(Outgoing::channelKey(sub.application, channel));
+    }
+    m_deps.sessions.follow(*session, user, channelKeys);
+    session->stage = ClientSession::Stage::LoadingBacklog;
+    qCDebug(lcWs) << "worker" << m_workerIndex << "registered" << user << message.clientId
+                  << session->channelKeys.size() << "channels";
+    if (!session->hermes) {
+        const QString sessionName = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        m_deps.writer.sendText(
+            *session, JsonCodec::encode(RegisteredMessage{sessionName, m_nodeId, utcNow()}));
+    }
+    loadBacklog(*session, message);
+}
+
+void RegisterFlow::loadBacklog(ClientSession &session, const RegisterMessage &message)
+{
+    const quint64 id = session.id;
+    m_deps.notifications.backlog(
+        session.user, message, m_deps.context, [this, id](Result<QList<Notification>> backlog) {
+            if (!backlog) {
+                qCWarning(lcWs) << "backlog query failed:" << backlog.error().message;
+                if (auto s = m_deps.sessions.find(id)) {
+                    m_deps.refuse(
+                        *s, {ErrorCode::Unavailable, QStringLiteral("backlog: store unavailable")},
+                        CloseCode::TryAgainLater, QStringLiteral("store unavailable"));
+                }
+                return;
+            }
+            finishBacklog(id, *backlog);
+        });
+}
+
+void RegisterFlow::finishBacklog(quint64 sessionId, const QList<Notification> &backlog)
+{
+    auto session = m_deps.sessions.find(sessionId);
+    if (!session || session->stage != ClientSession::Stage::LoadingBacklog)
+        return;
+    FrameWriter &writer = m_deps.writer;
+    writer.beginBatch(); // the backlog, backlogDone and what was held back in one write
+    for (const Notification &n : backlog) {
+        session->backlogIds.insert(n.id);
+        const NotificationMessage message{n};
+        writer.sendText(*session, session->hermes ? HermesCodec::encode(message)
+                                                  : JsonCodec::encode(message));
+    }
+    if (!session->hermes)
+        writer.sendText(*session, JsonCodec::encode(BacklogDoneMessage{}));
+    session->stage = ClientSession::Stage::Live;
+    const QList<OutgoingPtr> held = std::exchange(session->heldBack, {});
+    for (const OutgoingPtr &outgoing : held)
+        deliver(*session, outgoing);
+    session->backlogIds.clear();
+    writer.endBatch();
+}
+
+void RegisterFlow::deliver(ClientSession &session, const OutgoingPtr &outgoing)
+{
+    if (session.stage == ClientSession::Stage::LoadingBacklog) {
+        session.heldBack.append(outgoing);
+        return;
+    }
+    if (session.stage != ClientSession::Stage::Live)
+        return;
+    if (auto *n = std::get_if<NotificationMessage>(&outgoing->message())) {
+        if (session.backlogIds.contains(n->notification.id))
+            return;
+        ++m_deps.metrics.deliveries;
+    }
+    const QByteArray &frame = session.hermes ? outgoing->hermesFrame() : outgoing->nativeFrame();
+    if (!frame.isEmpty())
+        m_deps.writer.sendFrame(session, frame);
+}
+
+} // namespace herald::syncd

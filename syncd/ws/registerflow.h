@@ -1,0 +1,78 @@
+#pragma once
+
+#include "auth/principal.h"
+#include "model/notification.h"
+#include "protocol/error.h"
+#include "protocol/messages.h"
+#include "ws/clientsession.h"
+#include "ws/outgoing.h"
+
+#include <QList>
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+class QNetworkRequest;
+class QObject;
+
+namespace herald::syncd {
+
+class Authenticator;
+class FrameWriter;
+class NotificationService;
+class SessionIndex;
+struct Metrics;
+
+// A session's way from its register frame to live delivery: authenticate the token, decide
+// whom the session acts for, subscribe it, answer `registered`, send the backlog and
+// `backlogDone`. Live messages that arrive while the backlog loads are held back and sent
+// after it, without the ones the backlog already carried, so a client sees each notification
+// once and in order.
+//
+// Stages (ClientSession::Stage): start() moves AwaitingRegister to Authenticating, a granted
+// register to LoadingBacklog, the loaded backlog to Live. A refused register or a failed
+// backlog goes to `refuse`; the flow never closes a session itself.
+//
+// Threads: the worker's thread only; the authenticator's and the service's answers arrive in
+// `context`'s thread (the worker, which must outlive the flow's pending answers: it owns it).
+class RegisterFlow
+{
+public:
+    // Sends `error` to the session, then closes it with `closeCode` and `reason`.
+    using Refuse = std::function<void(ClientSession &session, const Error &error, int closeCode,
+                                      const QString &reason)>;
+    struct Dependencies
+    {
+        Authenticator &authenticator;
+        NotificationService &notifications;
+        SessionIndex &sessions;
+        FrameWriter &writer;
+        Metrics &metrics;
+        QObject *context;
+        Refuse refuse;
+    };
+    // `workerIndex` only names the worker in logs; `nodeId` goes into `registered`.
+    RegisterFlow(int workerIndex, int nodeId, Dependencies dependencies);
+
+    // Takes `message`, the session's first frame (session.hermes already says which wire it
+    // speaks). Its token, else the one of the upgrade request (header or query), is checked.
+    void start(ClientSession &session, const RegisterMessage &message,
+               const QNetworkRequest &upgradeRequest);
+
+    // A live message for a session that follows it: held back while the backlog loads,
+    // dropped if the backlog carried it, ignored unless registered; sent otherwise.
+    void deliver(ClientSession &session, const OutgoingPtr &outgoing);
+
+private:
+    void complete(quint64 sessionId, const RegisterMessage &message,
+                  const std::optional<Principal> &principal);
+    void loadBacklog(ClientSession &session, const RegisterMessage &message);
+    void finishBacklog(quint64 sessionId, const QList<Notification> &backlog);
+
+    const int m_workerIndex;
+    const int m_nodeId;
+    Dependencies m_deps;
+};
+
+} // namespace herald::syncd

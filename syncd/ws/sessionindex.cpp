@@ -1,0 +1,77 @@
+#include "sessionindex.h"
+
+namespace herald::syncd {
+
+namespace {
+const QSet<ClientSession *> NoSessions;
+}
+
+std::shared_ptr<ClientSession> SessionIndex::create()
+{
+    auto session = std::make_shared<ClientSession>();
+    session->id = m_nextId++;
+    m_sessions.insert(session->id, session);
+    return session;
+}
+
+std::shared_ptr<ClientSession> SessionIndex::remove(quint64 id)
+{
+    auto session = m_sessions.take(id);
+    if (session)
+        unfollow(*session);
+    return session;
+}
+
+void SessionIndex::follow(ClientSession &session, const QString &user,
+                          const QSet<QString> &channelKeys)
+{
+    session.user = user;
+    for (const QString &key : channelKeys) {
+        session.channelKeys.insert(key);
+        auto &subscribers = m_byChannel[key];
+        if (subscribers.isEmpty())
+            m_channelInterest.insert(key);
+        subscribers.insert(&session);
+    }
+    auto &sessionsOfUser = m_byUser[user];
+    if (sessionsOfUser.isEmpty())
+        m_userInterest.insert(user);
+    sessionsOfUser.insert(&session);
+}
+
+void SessionIndex::unfollow(ClientSession &session)
+{
+    for (const QString &key : std::as_const(session.channelKeys)) {
+        auto it = m_byChannel.find(key);
+        if (it != m_byChannel.end()) {
+            it->remove(&session);
+            if (it->isEmpty()) {
+                m_byChannel.erase(it);
+                m_channelInterest.remove(key);
+            }
+        }
+    }
+    session.channelKeys.clear();
+    auto it = m_byUser.find(session.user);
+    if (it != m_byUser.end()) {
+        it->remove(&session);
+        if (it->isEmpty()) {
+            m_byUser.erase(it);
+            m_userInterest.remove(session.user);
+        }
+    }
+}
+
+const QSet<ClientSession *> &SessionIndex::subscribers(const QString &channelKey) const
+{
+    auto it = m_byChannel.constFind(channelKey);
+    return it == m_byChannel.constEnd() ? NoSessions : *it;
+}
+
+const QSet<ClientSession *> &SessionIndex::sessionsOf(const QString &user) const
+{
+    auto it = m_byUser.constFind(user);
+    return it == m_byUser.constEnd() ? NoSessions : *it;
+}
+
+} // namespace herald::syncd

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "ws/clientsession.h"
+#include "ws/interestset.h"
+
+#include <QHash>
+#include <QSet>
+#include <QString>
+
+#include <memory>
+
+namespace herald::syncd {
+
+// The sessions of one worker, by id, by channel key ("app/channel") and by user, and the
+// InterestSets the Hub reads to decide which workers to wake. Plain bookkeeping: it neither
+// reads nor writes sockets.
+//
+// Threads: everything but channelInterest() and userInterest() on the worker's thread only;
+// those two are readable from any thread (the index is their only writer). A channel key or a
+// user is in its InterestSet exactly while at least one session follows it.
+class SessionIndex
+{
+public:
+    // A new session (AwaitingRegister, following nothing) under an id never used before on
+    // this index. The index shares ownership until remove().
+    std::shared_ptr<ClientSession> create();
+    // Null when there is no such session (any more).
+    std::shared_ptr<ClientSession> find(quint64 id) const { return m_sessions.value(id); }
+    // Takes the session out of the index (unfollow() included); null if it was not there.
+    std::shared_ptr<ClientSession> remove(quint64 id);
+
+    // Indexes a registered session under `user` and each of `channelKeys` (recorded in the
+    // session's user and channelKeys). `session` must have come from create() and not follow
+    // anything yet.
+    void follow(ClientSession &session, const QString &user, const QSet<QString> &channelKeys);
+    // Takes the session out of the channel and user lookups (it stays findable by id, e.g.
+    // while its close handshake runs). Harmless when it follows nothing.
+    void unfollow(ClientSession &session);
+
+    // Who follows a channel key / the sessions of a user; empty sets when none. The sets
+    // change under the caller if it unfollows or removes sessions while it iterates them.
+    const QSet<ClientSession *> &subscribers(const QString &channelKey) const;
+    const QSet<ClientSession *> &sessionsOf(const QString &user) const;
+
+    const QHash<quint64, std::shared_ptr<ClientSession>> &sessions() const { return m_sessions; }
+    int size() const { return int(m_sessions.size()); }
+
+    const InterestSet &channelInterest() const { return m_channelInterest; }
+    const InterestSet &userInterest() const { return m_userInterest; }
+
+private:
+    QHash<quint64, std::shared_ptr<ClientSession>> m_sessions;
+    QHash<QString, QSet<ClientSession *>> m_byChannel;
+    QHash<QString, QSet<ClientSession *>> m_byUser;
+    InterestSet m_channelInterest;
+    InterestSet m_userInterest;
+    quint64 m_nextId = 1;
+};
+
+} // namespace herald::syncd

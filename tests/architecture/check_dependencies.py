@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Checks that the parts of Herald depend on each other only as docs/ARCHITECTURE.md says.
+
+Every `#include "folder/file.h"` in syncd/, client/ and shared/ is resolved the way the
+compiler resolves it (the including binary's own tree first, then shared/), and the part it
+lands in must be on the including part's list below. A part is a top folder of a tree
+("syncd/ws", "shared/codec"); a file may also be given an exception of its own.
+
+Usage: check_dependencies.py [SOURCE_DIR]        exit 0: clean, 1: violations (listed)
+       check_dependencies.py --self-test          proves the check catches a forbidden include
+"""
+import os
+import re
+import sys
+import tempfile
+
+SHARED = {"shared/model", "shared/protocol", "shared/codec", "shared/util"}
+
+# part -> parts it may include (besides itself). Anything not listed is forbidden.
+ALLOWED = {
+    # The shared library: values, the wire, codecs, neutral helpers; the client-side session.
+    "shared/model": set(),
+    "shared/util": {"shared/model"},
+    "shared/protocol": {"shared/model"},
+    "shared/codec": {"shared/model", "shared/protocol"},
+    "shared/session": {"shared/model", "shared/protocol", "shared/codec", "shared/util"},
+    # The daemon, bottom up.
+    "syncd/config": SHARED,
+    "syncd/metrics": SHARED,
+    "syncd/net": SHARED,
+    # HTTP authenticates before a handler runs (Router): auth sits below it.
+    "syncd/http": SHARED | {"syncd/auth"},
+    "syncd/store": SHARED | {"syncd/config"},
+    "syncd/auth": SHARED | {"syncd/store"},
+    "syncd/core": SHARED | {"syncd/config", "syncd/metrics", "syncd/store", "syncd/auth"},
+    "syncd/ws": SHARED | {"syncd/config", "syncd/metrics", "syncd/auth", "syncd/core", "syncd/net"},
+    "syncd/relay": SHARED | {"syncd/config", "syncd/metrics", "syncd/store", "syncd/core",
+                             "syncd/net"},
+    "syncd/api": SHARED | {"syncd/config", "syncd/metrics", "syncd/auth", "syncd/core",
+                           "syncd/http"},
+    # The composition root and the command line see everything of the daemon.
+    "syncd/app": SHARED | {"syncd/" + p for p in
+                           ("config", "metrics", "net", "http", "store", "auth", "core", "ws",
+                            "relay", "api")},
+    "syncd/main.cpp": {"syncd/app"},
+}
+
+# The tray client: its own parts in any direction, the shared library with its session.
+CLIENT_PARTS = ["app", "tray", "notify", "net", "credentials", "ui", "model", "settings"]
+for part in CLIENT_PARTS:
+    ALLOWED["client/" + part] = SHARED | {"shared/session"} | {"client/" + p for p in CLIENT_PARTS}
+ALLOWED["client/main.cpp"] = {"client/app"}
+
+# Single files with a reason of their own.
+FILE_EXCEPTIONS = {
+    # `herald-syncd watch` is a client of the daemon, built into its command line.
+    "syncd/app/cli.cpp": {"shared/session"},
+}
+
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.MULTILINE)
+
+
+def part_of(relative_path):
+    pieces = relative_path.split("/")
+    if len(pieces) == 2:  # a file at the top of a tree, e.g. syncd/main.cpp
+        return relative_path
+    return "/".join(pieces[:2])
+
+
+def resolve(root, including_file, target):
+    """Where `#include "target"` lands, relative to root, or None outside the project."""
+    tree = including_file.split("/")[0]
+    candidates = [os.path.join(os.path.dirname(including_file), target)]
+    if tree in ("syncd", "client"):
+        candidates.append(os.path.join(tree, target))
+    candidates.append(os.path.join("shared", target))
+    for candidate in candidates:
+        candidate = os.path.normpath(candidate)
+        if os.path.isfile(os.path.join(root, candidate)):
+            return candidate
+    return None  # generated (config-herald.h, moc) or a system header
+
+
+def violations(root):
+    found = []
+    for tree in ("shared", "syncd", "client"):
+        for directory, _, files in os.walk(os.path.join(root, tree)):
+            for name in sorted(files):
+                if not name.endswith((".h", ".cpp")):
+                    continue
+                path = os.path.relpath(os.path.join(directory, name), root)
+                source = part_of(path)
+                if source not in ALLOWED:
+                    found.append(f"{path}: part '{source}' is not in the architecture table")
+                    continue
+                allowed = ALLOWED[source] | {source} | FILE_EXCEPTIONS.get(path, set())
+                with open(os.path.join(root, path), encoding="utf-8") as f:
+                    text = f.read()
+                for target in INCLUDE.findall(text):
+                    landed = resolve(root, path, target)
+                    if landed is None:
+                        continue
+                    destination = part_of(landed)
+                    if destination not in allowed:
+                        found.append(f'{path}: includes "{target}" ({destination}); '
+                                     f"{source} may not depend on {destination}")
+    return found
+
+
+def self_test(root):
+    """A forbidden include planted in a copy of one file must be reported."""
+    import shutil
+    with tempfile.TemporaryDirectory() as copy:
+        for tree in ("shared", "syncd", "client"):
+            shutil.copytree(os.path.join(root, tree), os.path.join(copy, tree))
+        if violations(copy):
+            print("self-test: the tree is not clean to begin with")
+            return 1
+        planted = os.path.join(copy, "syncd", "ws", "planted.cpp")
+        with open(planted, "w", encoding="utf-8") as f:
+            f.write('#include "relay/relay.h"\n#include "store/storethread.h"\n')
+        caught = violations(copy)
+        if len(caught) != 2:
+            print("self-test: planted ws -> relay/store includes not caught:", caught)
+            return 1
+        os.remove(planted)
+        planted = os.path.join(copy, "syncd", "relay", "planted.h")
+        with open(planted, "w", encoding="utf-8") as f:
+            f.write('#include "session/syncsession.h"\n#include "ws/hub.h"\n')
+        caught = violations(copy)
+        if len(caught) != 2:
+            print("self-test: planted relay -> session/ws includes not caught:", caught)
+            return 1
+    print("self-test: forbidden includes are caught")
+    return 0
+
+
+def main(argv):
+    args = [a for a in argv[1:] if a != "--self-test"]
+    root = os.path.abspath(args[0] if args else os.path.join(os.path.dirname(__file__), "..", ".."))
+    if "--self-test" in argv:
+        return self_test(root)
+    found = violations(root)
+    for line in found:
+        print(line)
+    if found:
+        print(f"{len(found)} dependency violation(s); see docs/ARCHITECTURE.md")
+        return 1
+    print("dependencies follow docs/ARCHITECTURE.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,138 @@
+#pragma once
+
+#include "core/fanout.h"
+#include "core/notificationrepository.h"
+#include "core/peeroutlet.h"
+
+#include <QList>
+#include <QObject>
+
+#include <deque>
+#include <functional>
+
+namespace herald::syncd::testing {
+
+// An in-memory NotificationRepository whose answers wait until flush(), in call order, the way
+// the store thread answers after its commit.
+class FakeRepository final : public NotificationRepository
+{
+public:
+    int inserts = 0;
+    QList<Notification> stored;
+    QList<NotificationId> acknowledgeAnswer; // what acknowledge() reports as newly read
+    std::optional<Error> failNext;
+    BacklogQuery lastBacklog;
+
+    int pending() const { return int(m_pending.size()); }
+    void flush()
+    {
+        while (!m_pending.empty()) {
+            auto next = std::move(m_pending.front());
+            m_pending.pop_front();
+            next();
+        }
+    }
+
+    void insert(const QList<Notification> &notifications, QObject *,
+                Reply<QList<Notification>> done) override
+    {
+        ++inserts;
+        QList<Notification> filled = notifications;
+        for (Notification &n : filled) {
+            n.applicationId = 1;
+            n.channelId = 2;
+        }
+        later([this, filled, done] {
+            if (auto error = takeFailure())
+                return done(tl::unexpected(*error));
+            for (const Notification &n : filled) {
+                if (n.persistent)
+                    stored.append(n);
+            }
+            done(filled);
+        });
+    }
+    void list(const ListQuery &, QObject *, Reply<NotificationPage> done) override
+    {
+        later([done] { done(NotificationPage{}); });
+    }
+    void backlog(const BacklogQuery &query, QObject *, Reply<QList<Notification>> done) override
+    {
+        lastBacklog = query;
+        later([done] { done(QList<Notification>{}); });
+    }
+    void acknowledge(const QString &, const QList<NotificationId> &, const QDateTime &, QObject *,
+                     Reply<QList<NotificationId>> done) override
+    {
+        later([this, done] {
+            if (auto error = takeFailure())
+                return done(tl::unexpected(*error));
+            done(acknowledgeAnswer);
+        });
+    }
+    void remove(NotificationId id, DeleteCheck check, QObject *, Reply<Notification> done) override
+    {
+        later([this, id, check, done] {
+            for (qsizetype i = 0; i < stored.size(); ++i) {
+                if (stored[i].id != id)
+                    continue;
+                if (auto allowed = check(stored[i]); !allowed)
+                    return done(tl::unexpected(allowed.error()));
+                return done(stored.takeAt(i));
+            }
+            done(fail(ErrorCode::NotFound, QStringLiteral("id: no notification %1").arg(id)));
+        });
+    }
+    void purgeExpired(const QDateTime &, QObject *, Reply<QList<NotificationId>> done) override
+    {
+        later([done] { done(QList<NotificationId>{}); });
+    }
+
+private:
+    void later(std::function<void()> answer) { m_pending.push_back(std::move(answer)); }
+    std::optional<Error> takeFailure() { return std::exchange(failNext, std::nullopt); }
+
+    std::deque<std::function<void()>> m_pending;
+};
+
+// Records what reached the sessions, in order.
+class FakeFanOut final : public FanOut
+{
+public:
+    QList<NotificationId> published;
+    QList<QPair<QString, QList<NotificationId>>> acknowledgements;
+    QList<NotificationId> deletions;
+    QStringList dropped;
+
+    void publish(const QList<Notification> &notifications) override
+    {
+        for (const Notification &n : notifications)
+            published.append(n.id);
+    }
+    void acknowledged(const QString &user, const QList<NotificationId> &ids) override
+    {
+        acknowledgements.append({user, ids});
+    }
+    void deleted(const Notification &notification) override { deletions.append(notification.id); }
+    void dropUser(const QString &user, QObject *, std::function<void(int)> done) override
+    {
+        dropped.append(user);
+        done(1);
+    }
+};
+
+class FakePeers final : public PeerOutlet
+{
+public:
+    bool clustered = false;
+    QList<NotificationId> relayed;
+
+    bool isClustered() const override { return clustered; }
+    void relayTransient(const QList<Notification> &notifications) override
+    {
+        for (const Notification &n : notifications)
+            relayed.append(n.id);
+    }
+};
+
+} // namespace herald::syncd::testing

@@ -1,0 +1,331 @@
+// NotificationService without sockets or a database: an in-memory repository that answers
+// when told (as the store thread answers after its commit), and a fan-out and relay outlet
+// that record what reached them.
+#include "fakes.h"
+
+#include "core/notificationservice.h"
+#include "metrics/metrics.h"
+
+#include <QTest>
+
+using namespace herald;
+using namespace herald::syncd;
+using namespace herald::syncd::testing;
+
+namespace {
+Notification note(const char *application, const char *channel, bool persistent = true)
+{
+    Notification n;
+    n.application = QString::fromUtf8(application);
+    n.channel = QString::fromUtf8(channel);
+    n.title = QStringLiteral("t");
+    n.persistent = persistent;
+    return n;
+}
+
+Principal producer(const char *application)
+{
+    return {TokenKind::Producer, QString::fromUtf8(application), {}, 7};
+}
+
+Principal user(const char *name)
+{
+    return {TokenKind::User, {}, QString::fromUtf8(name), 8};
+}
+} // namespace
+
+class TestNotificationService : public QObject
+{
+    Q_OBJECT
+
+    struct Rig
+    {
+        Config config;
+        Metrics metrics;
+        KnownChannels known;
+        FakeRepository repository;
+        FakeFanOut fanOut;
+        FakePeers peers;
+        NotificationService service{{config, repository, fanOut, peers, metrics, known}};
+
+        Rig() { config.nodeId = 5; }
+        // Publishes and returns the answer once there is one.
+        std::optional<Result<QList<Notification>>> publish(QList<Notification> list,
+                                                           const Principal &p, bool batch = false)
+        {
+            auto answer = std::make_shared<std::optional<Result<QList<Notification>>>>();
+            service.publish(std::move(list), batch, p,
+                            [answer](Result<QList<Notification>> r) { *answer = std::move(r); });
+            m_answers.append(answer);
+            return *answer;
+        }
+        QList<std::shared_ptr<std::optional<Result<QList<Notification>>>>> m_answers;
+    };
+
+private Q_SLOTS:
+    void stampsIdsTimeAndNode()
+    {
+        Rig rig;
+        rig.publish({note("ops", "deploys"), note("ops", "deploys")}, Principal::admin(), true);
+        rig.repository.flush();
+        const auto answer = *rig.m_answers.first();
+        QVERIFY(answer && answer->has_value());
+        const QList<Notification> published = **answer;
+        QCOMPARE(published.size(), 2);
+        QVERIFY(published[0].id > 0);
+        QVERIFY(published[1].id > published[0].id);
+        QCOMPARE(published[0].node, 5);
+        QVERIFY(published[0].time.isValid());
+        QCOMPARE(rig.fanOut.published, (QList<NotificationId>{published[0].id, published[1].id}));
+        QCOMPARE(rig.metrics.notificationsPublished.load(), 2u);
+    }
+
+    void userTokensCannotPublish()
+    {
+        Rig rig;
+        const auto answer = rig.publish({note("ops", "deploys")}, user("alice"));
+        QVERIFY(answer && !answer->has_value());
+        QCOMPARE(answer->error().code, ErrorCode::Forbidden);
+        QCOMPARE(rig.repository.inserts, 0);
+        QVERIFY(rig.fanOut.published.isEmpty());
+    }
+
+    void producerPublishesOnlyToItsApplication_data()
+    {
+        QTest::addColumn<bool>("batch");
+        QTest::addColumn<QString>("path");
+        QTest::newRow("single") << false << QStringLiteral("application:");
+        QTest::newRow("batch") << true << QStringLiteral("[1].application:");
+    }
+    void producerPublishesOnlyToItsApplication()
+    {
+        QFETCH(bool, batch);
+        QFETCH(QString, path);
+        Rig rig;
+        QList<Notification> list{note("ops", "a"), note("billing", "b")};
+        if (!batch)
+            list.removeFirst();
+        const auto answer = rig.publish(list, producer("ops"), batch);
+        QVERIFY(answer && !answer->has_value());
+        QCOMPARE(answer->error().code, ErrorCode::Forbidden);
+        QVERIFY2(answer->error().message.startsWith(path), qPrintable(answer->error().message));
+        QCOMPARE(rig.repository.inserts, 0); // the whole batch is refused, nothing stored
+    }
+
+    void persistentPublishAnswersOnlyAfterTheStore()
+    {
+        Rig rig;
+        rig.publish({note("ops", "deploys")}, producer("ops"));
+        QVERIFY(!*rig.m_answers.first()); // not before the commit
+        QVERIFY(rig.fanOut.published.isEmpty());
+        rig.repository.flush();
+        QVERIFY(*rig.m_answers.first());
+        QCOMPARE(rig.fanOut.published.size(), 1);
+        QCOMPARE(rig.repository.stored.size(), 1);
+        QVERIFY(rig.peers.relayed.isEmpty()); // persistent ones travel in the relay log
+    }
+
+    void storeFailureAnswersTheErrorAndFansOutNothing()
+    {
+        Rig rig;
+        rig.repository.failNext = Error{ErrorCode::Unavailable, QStringLiteral("disk full")};
+        rig.publish({note("ops", "deploys")}, producer("ops"));
+        rig.repository.flush();
+        const auto answer = *rig.m_answers.first();
+        QVERIFY(answer && !answer->has_value());
+        QCOMPARE(answer->error().code, ErrorCode::Unavailable);
+        QVERIFY(rig.fanOut.published.isEmpty());
+        QCOMPARE(rig.metrics.notificationsPublished.load(), 0u);
+    }
+
+    void transientToAConfirmedChannelSkipsTheStore()
+    {
+        Rig rig;
+        rig.peers.clustered = true;
+        rig.publish({note("ops", "deploys", false)}, producer("ops"));
+        QCOMPARE(rig.repository.inserts, 1); // unknown channel: the store resolves it
+        rig.repository.flush();
+        rig.publish({note("ops", "deploys", false)}, producer("ops"));
+        QCOMPARE(rig.repository.inserts, 1); // known now: straight to the sessions
+        QVERIFY(*rig.m_answers.last());      // answered at once
+        QCOMPARE(rig.fanOut.published.size(), 2);
+        QCOMPARE(rig.peers.relayed.size(), 2);
+        QCOMPARE(rig.metrics.notificationsTransient.load(), 2u);
+    }
+
+    void transientWaitsBehindAPublishAtTheStore()
+    {
+        // The ordering rule: sessions see notifications in id order, so a transient publish
+        // must not overtake a persistent one that is still waiting for its commit.
+        Rig rig;
+        rig.publish({note("ops", "deploys", false)}, producer("ops"));
+        rig.repository.flush(); // the channel is known from here on
+        rig.fanOut.published.clear();
+        rig.publish({note("ops", "deploys", true)}, producer("ops"));
+        rig.publish({note("ops", "deploys", false)}, producer("ops"));
+        QVERIFY(rig.fanOut.published.isEmpty()); // the transient one waits its turn
+        QCOMPARE(rig.repository.pending(), 2);
+        rig.repository.flush();
+        QCOMPARE(rig.fanOut.published.size(), 2);
+        QVERIFY(rig.fanOut.published[0] < rig.fanOut.published[1]);
+        // Once nothing waits, transients skip the store again.
+        rig.publish({note("ops", "deploys", false)}, producer("ops"));
+        QCOMPARE(rig.repository.pending(), 0);
+        QCOMPARE(rig.fanOut.published.size(), 3);
+    }
+
+    void deletingAnApplicationForgetsItsChannels()
+    {
+        Rig rig;
+        rig.publish({note("ops", "deploys", false)}, producer("ops"));
+        rig.repository.flush();
+        rig.known.forgetApplication(QStringLiteral("ops"));
+        rig.publish({note("ops", "deploys", false)}, producer("ops"));
+        QCOMPARE(rig.repository.inserts, 2); // through the store again
+    }
+
+    void acknowledgeTellsTheUsersSessionsWhatWasNewlyRead()
+    {
+        Rig rig;
+        rig.repository.acknowledgeAnswer = {11}; // 12 unknown, 13 read before
+        std::optional<Result<QList<NotificationId>>> answer;
+        rig.service.acknowledge(QStringLiteral("alice"), {11, 12, 13}, nullptr,
+                                [&](Result<QList<NotificationId>> r) { answer = std::move(r); });
+        QVERIFY(rig.fanOut.acknowledgements.isEmpty()); // not before the commit
+        rig.repository.flush();
+        QVERIFY(answer && answer->has_value());
+        QCOMPARE(**answer, (QList<NotificationId>{11}));
+        QCOMPARE(rig.fanOut.acknowledgements.size(), 1);
+        QCOMPARE(rig.fanOut.acknowledgements[0].first, QStringLiteral("alice"));
+        QCOMPARE(rig.fanOut.acknowledgements[0].second, (QList<NotificationId>{11}));
+        QCOMPARE(rig.metrics.acknowledgements.load(), 1u);
+    }
+
+    void failedAcknowledgeTellsNoSession()
+    {
+        Rig rig;
+        rig.repository.failNext = Error{ErrorCode::Unavailable, QStringLiteral("down")};
+        bool failed = false;
+        rig.service.acknowledge(QStringLiteral("alice"), {11}, nullptr,
+                                [&](Result<QList<NotificationId>> r) { failed = !r; });
+        rig.repository.flush();
+        QVERIFY(failed);
+        QVERIFY(rig.fanOut.acknowledgements.isEmpty());
+    }
+
+    void removeIsConfinedToTheProducersApplication()
+    {
+        Rig rig;
+        rig.publish({note("ops", "deploys")}, producer("ops"));
+        rig.repository.flush();
+        const NotificationId id = rig.repository.stored.first().id;
+        std::optional<Result<Notification>> answer;
+        auto keep = [&](Result<Notification> r) { answer = std::move(r); };
+
+        rig.service.remove(id, user("alice"), nullptr, keep);
+        QVERIFY(answer && !answer->has_value());
+        QCOMPARE(answer->error().code, ErrorCode::Forbidden); // users delete nothing
+        QCOMPARE(rig.repository.pending(), 0);
+
+        rig.service.remove(id, producer("billing"), nullptr, keep);
+        rig.repository.flush();
+        QCOMPARE(answer->error().code, ErrorCode::Forbidden);
+        QVERIFY(rig.fanOut.deletions.isEmpty());
+        QCOMPARE(rig.repository.stored.size(), 1);
+
+        rig.service.remove(id, producer("ops"), nullptr, keep);
+        rig.repository.flush();
+        QVERIFY(answer->has_value());
+        QCOMPARE(rig.fanOut.deletions, (QList<NotificationId>{id}));
+        QVERIFY(rig.repository.stored.isEmpty());
+    }
+
+    void backlogOfAFreshSessionIsTheLastFetchLast()
+    {
+        Rig rig;
+        RegisterMessage message;
+        message.fetchLast = 7;
+        rig.service.backlog(QStringLiteral("alice"), message, nullptr, [](auto) {});
+        QCOMPARE(rig.repository.lastBacklog.user, QStringLiteral("alice"));
+        QCOMPARE(rig.repository.lastBacklog.limit, 7);
+        QVERIFY(!rig.repository.lastBacklog.afterId);
+    }
+
+    void resumeFetchesEverythingMissed_data()
+    {
+        QTest::addColumn<bool>("clustered");
+        QTest::newRow("single node") << false;
+        QTest::newRow("cluster") << true;
+    }
+    void resumeFetchesEverythingMissed()
+    {
+        QFETCH(bool, clustered);
+        Rig rig;
+        rig.peers.clustered = clustered;
+        RegisterMessage message;
+        message.fetchLast = 7;
+        const NotificationId last = IdGenerator(1).next();
+        message.lastNotificationId = last;
+        rig.service.backlog(QStringLiteral("alice"), message, nullptr, [](auto) {});
+        QCOMPARE(rig.repository.lastBacklog.limit, rig.config.limits.maxResume);
+        QVERIFY(rig.repository.lastBacklog.afterId);
+        if (!clustered) {
+            QCOMPARE(*rig.repository.lastBacklog.afterId, last);
+        } else {
+            // A margin of id space for relayed notifications that arrive late.
+            const qint64 margin = qint64(10'000)
+                                  << (IdGenerator::NodeBits + IdGenerator::SequenceBits);
+            QCOMPARE(*rig.repository.lastBacklog.afterId, last - margin);
+        }
+    }
+
+    void noBacklogWhenNoneIsAsked()
+    {
+        Rig rig;
+        bool answered = false;
+        rig.service.backlog(QStringLiteral("alice"), RegisterMessage{}, nullptr,
+                            [&](Result<QList<Notification>> r) { answered = r && r->isEmpty(); });
+        QVERIFY(answered);
+        QCOMPARE(rig.repository.pending(), 0);
+    }
+
+    void actingUser_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<QString>("named");
+        QTest::addColumn<QString>("expected"); // empty: refused
+        QTest::addColumn<int>("code");
+        const int U = int(TokenKind::User), A = int(TokenKind::Admin), P = int(TokenKind::Producer);
+        QTest::newRow("user, own") << U << QStringLiteral("") << QStringLiteral("alice") << 0;
+        QTest::newRow("user, named self")
+            << U << QStringLiteral("alice") << QStringLiteral("alice") << 0;
+        QTest::newRow("user, other")
+            << U << QStringLiteral("bob") << QStringLiteral("") << int(ErrorCode::Forbidden);
+        QTest::newRow("admin, named") << A << QStringLiteral("bob") << QStringLiteral("bob") << 0;
+        QTest::newRow("admin, none")
+            << A << QStringLiteral("") << QStringLiteral("") << int(ErrorCode::BadRequest);
+        QTest::newRow("admin, bad name")
+            << A << QStringLiteral("b b") << QStringLiteral("") << int(ErrorCode::BadRequest);
+        QTest::newRow("producer") << P << QStringLiteral("alice") << QStringLiteral("")
+                                  << int(ErrorCode::Forbidden);
+    }
+    void actingUser()
+    {
+        QFETCH(int, kind);
+        QFETCH(QString, named);
+        QFETCH(QString, expected);
+        QFETCH(int, code);
+        Principal principal{TokenKind(kind), QStringLiteral("ops"), QStringLiteral("alice"), 1};
+        const auto user = NotificationService::actingUser(principal, named);
+        if (expected.isEmpty()) {
+            QVERIFY(!user);
+            QCOMPARE(int(user.error().code), code);
+        } else {
+            QVERIFY(user);
+            QCOMPARE(*user, expected);
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestNotificationService)
+#include "tst_notificationservice.moc"
