@@ -26,7 +26,7 @@ public:
     bool fill(QList<Notification> &notifications) const
     {
         for (Notification &n : notifications) {
-            auto it = m_known.constFind(key(n.application, n.channel));
+            auto it = m_known.constFind(channelKey(n.application, n.channel));
             if (it == m_known.cend())
                 return false;
             n.applicationId = it->application;
@@ -41,24 +41,20 @@ public:
             m_known.clear(); // bounded; it fills again from the store's answers
         for (const Notification &n : stored) {
             if (n.applicationId > 0 && n.channelId > 0)
-                m_known.insert(key(n.application, n.channel), Ids{n.applicationId, n.channelId});
+                m_known.insert(channelKey(n.application, n.channel),
+                               Ids{n.applicationId, n.channelId});
         }
     }
 
     // The application was deleted (with its channels).
     void forgetApplication(const QString &application)
     {
-        const QString prefix = application + u'/';
+        const QString prefix = channelKey(application, QString());
         m_known.removeIf([&](const auto &entry) { return entry.key().startsWith(prefix); });
     }
 
 private:
     static constexpr qsizetype MaxEntries = 100'000;
-    static QString key(const QString &application, const QString &channel)
-    {
-        return application + u'/' + channel;
-    }
-
     QHash<QString, Ids> m_known;
 };
 

@@ -123,12 +123,6 @@ QByteArray PeerCodec::encode(const PeerMessage &message)
         message);
 }
 
-bool PeerCodec::isPeerHello(const QByteArray &frame)
-{
-    return frame.contains("\"peerHello\"") &&
-           QJsonDocument::fromJson(frame).object().value(u"type"_s).toString() == u"peerHello"_s;
-}
-
 Result<PeerMessage> PeerCodec::decode(const QByteArray &frame)
 {
     QJsonParseError parseError;

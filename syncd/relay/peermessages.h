@@ -51,8 +51,6 @@ public:
     static QByteArray encode(const PeerMessage &message);
     // BadRequest naming the field for anything malformed.
     static Result<PeerMessage> decode(const QByteArray &frame);
-    // Cheap test for the first frame of a connection: is this a node rather than a client?
-    static bool isPeerHello(const QByteArray &frame);
 };
 
 } // namespace herald::syncd

@@ -56,7 +56,7 @@ void Hub::publish(const QList<Notification> &notifications)
 {
     for (const Notification &n : notifications) {
         auto outgoing = std::make_shared<const Outgoing>(
-            NotificationMessage{n}, Outgoing::channelKey(n.application, n.channel), n.recipients);
+            NotificationMessage{n}, channelKey(n.application, n.channel), n.recipients);
         onWorkersWithChannel(outgoing->channelKey(),
                              [outgoing](WsWorker *w) { w->deliver(outgoing); });
     }
@@ -74,7 +74,7 @@ void Hub::acknowledged(const QString &user, const QList<NotificationId> &ids)
 void Hub::deleted(const Notification &n)
 {
     auto outgoing = std::make_shared<const Outgoing>(
-        DeletedMessage{{n.id}}, Outgoing::channelKey(n.application, n.channel), n.recipients);
+        DeletedMessage{{n.id}}, channelKey(n.application, n.channel), n.recipients);
     onWorkersWithChannel(outgoing->channelKey(), [outgoing](WsWorker *w) { w->deliver(outgoing); });
 }
 

@@ -30,11 +30,6 @@ public:
     const QByteArray &nativeFrame() const;
     const QByteArray &hermesFrame() const; // empty: nothing to send in Hermes mode
 
-    static QString channelKey(const QString &application, const QString &channel)
-    {
-        return application + u'/' + channel;
-    }
-
 private:
     ServerMessage m_message;
     QString m_channelKey;

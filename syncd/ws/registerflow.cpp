@@ -68,7 +68,7 @@ void RegisterFlow::complete(quint64 sessionId, const RegisterMessage &message,
     QSet<QString> channelKeys;
     for (const Subscription &sub : message.subscriptions) {
         for (const QString &channel : sub.channels)
-            channelKeys.insert(Outgoing::channelKey(sub.application, channel));
+            channelKeys.insert(channelKey(sub.application, channel));
     }
     m_deps.sessions.follow(*session, user, channelKeys);
     session->stage = ClientSession::Stage::LoadingBacklog;
