@@ -2,7 +2,7 @@
 
 #include "core/fanout.h"
 #include "metrics/metrics.h"
-#include "relay/peeracceptor.h"
+#include "net/websockettakeover.h"
 #include "relay/peerdialer.h"
 #include "relay/peerlink.h"
 #include "relay/peerpipe.h"
@@ -92,8 +92,9 @@ void Relay::start()
 
 void Relay::startLinks()
 {
-    m_acceptor = new PeerAcceptor(PeerDialer::HandshakeTimeoutMs, this);
-    connect(m_acceptor, &PeerAcceptor::accepted, this, &Relay::onInboundSocket);
+    m_acceptor = new WebSocketTakeover(PeerDialer::HandshakeTimeoutMs, this);
+    connect(m_acceptor, &WebSocketTakeover::upgraded, this,
+            [this](QWebSocket *socket, QTcpSocket *) { onInboundSocket(socket); });
     m_ticker = new QTimer(this);
     m_ticker->setInterval(TickMs);
     connect(m_ticker, &QTimer::timeout, this, &Relay::tick);

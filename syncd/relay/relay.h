@@ -19,11 +19,11 @@ class QWebSocket;
 namespace herald::syncd {
 
 class FanOut;
-class PeerAcceptor;
 class PeerDialer;
 class PeerLink;
 class PeerPipe;
 class StoreThread;
+class WebSocketTakeover;
 struct Metrics;
 
 // One peer link as /metrics and /healthz show it.
@@ -103,9 +103,9 @@ private:
     FanOut &m_fanOut;
     Metrics &m_metrics;
     QTimer *m_ticker = nullptr;
-    PeerAcceptor *m_acceptor = nullptr;
-    HaveVector m_held;     // taken in or being taken in, per origin
-    HaveVector m_accepted; // committed, per origin
+    WebSocketTakeover *m_acceptor = nullptr; // inbound links' handshakes
+    HaveVector m_held;                       // taken in or being taken in, per origin
+    HaveVector m_accepted;                   // committed, per origin
     QHash<int, PeerLink *> m_links;
     std::vector<PeerDialer *> m_dialers;
     RecentIds m_transientSeen{50'000};

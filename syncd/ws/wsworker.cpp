@@ -2,7 +2,7 @@
 
 #include "core/notificationservice.h"
 #include "metrics/metrics.h"
-#include "net/directwritesocket.h"
+#include "net/websockettakeover.h"
 #include "ws/sessionquota.h"
 #include "ws/wslog.h"
 
@@ -10,17 +10,13 @@
 #include <QTcpSocket>
 #include <QThread>
 #include <QWebSocket>
-#include <QWebSocketServer>
-
-#include <unistd.h>
 
 namespace herald::syncd {
 
 WsWorker::WsWorker(int index, Dependencies dependencies)
     : m_deps(dependencies), m_json(dependencies.config->limits),
       m_hermes(dependencies.config->limits),
-      m_handshaker(new QWebSocketServer(QStringLiteral("herald-syncd"),
-                                        QWebSocketServer::NonSecureMode, this)),
+      m_takeover(new WebSocketTakeover(dependencies.config->registerTimeoutMs, this)),
       m_writer(m_sockets, m_sessions, dependencies.config->maxPendingBytesPerSession,
                *dependencies.metrics),
       m_register(
@@ -32,10 +28,7 @@ WsWorker::WsWorker(int index, Dependencies dependencies)
                closeSession(session, code, reason);
            }})
 {
-    // The handshaker never listens: it only upgrades sockets that HttpServer hands over.
-    m_handshaker->setHandshakeTimeout(
-        std::chrono::milliseconds(dependencies.config->registerTimeoutMs));
-    connect(m_handshaker, &QWebSocketServer::newConnection, this, &WsWorker::onNewWebSocket);
+    connect(m_takeover, &WebSocketTakeover::upgraded, this, &WsWorker::onUpgraded);
     m_mailbox.setBatchHooks([this] { m_writer.beginBatch(); }, [this] { m_writer.endBatch(); });
     m_sweepTimer.setParent(this); // moves to the worker's thread with it
     m_sweepTimer.setInterval(1000);
@@ -59,79 +52,45 @@ WsWorker::~WsWorker()
 
 void WsWorker::adopt(qintptr descriptor)
 {
-    auto *socket = new DirectWriteSocket(this);
-    if (!socket->setSocketDescriptor(descriptor)) {
-        qCWarning(lcWs) << "cannot take over a connection:" << socket->errorString();
-        ::close(int(descriptor));
-        delete socket;
-        return;
-    }
-    // Frames are written as they are ready, often header and body apart (QWebSocket's own
-    // frames on peer links): Nagle would hold the second part for the peer's delayed ACK,
-    // up to 40 ms.
-    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    m_handshaking.insert(socket);
-    m_handshaker->handleConnection(socket);
-    // A handshake QWebSocketServer refuses leaves the socket to us: free it, and never let a
-    // client hold a descriptor without completing the handshake.
-    auto dropIfStillHandshaking = [this, socket] {
-        if (m_handshaking.remove(socket)) {
-            socket->abort();
-            socket->deleteLater();
-        }
-    };
-    connect(socket, &QTcpSocket::disconnected, this, dropIfStillHandshaking);
-    QTimer::singleShot(m_deps.config->registerTimeoutMs, this, dropIfStillHandshaking);
+    m_takeover->adopt(descriptor);
 }
 
-void WsWorker::onNewWebSocket()
+void WsWorker::onUpgraded(QWebSocket *socket, QTcpSocket *tcp)
 {
-    while (QWebSocket *socket = m_handshaker->nextPendingConnection()) {
-        socket->setParent(this);
-        // The QWebSocket now owns the TCP connection it was upgraded from.
-        QTcpSocket *tcp = nullptr;
-        for (auto it = m_handshaking.begin(); it != m_handshaking.end(); ++it) {
-            if ((*it)->peerPort() == socket->peerPort() &&
-                (*it)->peerAddress() == socket->peerAddress()) {
-                tcp = *it;
-                m_handshaking.erase(it);
-                break;
-            }
-        }
-        socket->setMaxAllowedIncomingMessageSize(quint64(m_deps.config->limits.maxBodyBytes));
-        socket->setMaxAllowedIncomingFrameSize(quint64(m_deps.config->limits.maxBodyBytes));
-        if (!m_deps.quota->reserve()) {
-            ++m_deps.metrics->sessionsRejectedOverCapacity;
-            // Qt clients cannot read close code 1013 (QWebSocket turns it into 1002), so the
-            // error frame before it is what tells them to back off.
-            socket->sendTextMessage(QString::fromUtf8(JsonCodec::encode(
-                ErrorMessage{errorCodeName(ErrorCode::Unavailable),
-                             QStringLiteral("server at capacity, try again later")})));
-            socket->close(QWebSocketProtocol::CloseCode(CloseCode::TryAgainLater),
-                          QStringLiteral("server at capacity, try again later"));
-            connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-            continue;
-        }
-        ++m_deps.metrics->sessionsOpened;
-        auto session = m_sessions.create();
-        session->socket = socket;
-        session->tcp = tcp;
-        session->connectedAt.start();
-        session->lastHeardMs = nowMs();
-        const quint64 id = session->id;
-        connect(socket, &QWebSocket::textMessageReceived, this,
-                [this, id](const QString &frame) { onFrame(id, frame); });
-        connect(socket, &QWebSocket::binaryMessageReceived, this, [this, id](const QByteArray &) {
-            if (auto s = m_sessions.find(id))
-                closeSession(*s, CloseCode::UnsupportedData,
-                             QStringLiteral("binary frames are not part of the protocol"));
-        });
-        connect(socket, &QWebSocket::pong, this, [this, id] {
-            if (auto s = m_sessions.find(id))
-                s->lastHeardMs = nowMs();
-        });
-        connect(socket, &QWebSocket::disconnected, this, [this, id] { onClosed(id); });
+    socket->setParent(this);
+    socket->setMaxAllowedIncomingMessageSize(quint64(m_deps.config->limits.maxBodyBytes));
+    socket->setMaxAllowedIncomingFrameSize(quint64(m_deps.config->limits.maxBodyBytes));
+    if (!m_deps.quota->reserve()) {
+        ++m_deps.metrics->sessionsRejectedOverCapacity;
+        // Qt clients cannot read close code 1013 (QWebSocket turns it into 1002), so the
+        // error frame before it is what tells them to back off.
+        socket->sendTextMessage(QString::fromUtf8(JsonCodec::encode(
+            ErrorMessage{errorCodeName(ErrorCode::Unavailable),
+                         QStringLiteral("server at capacity, try again later")})));
+        socket->close(QWebSocketProtocol::CloseCode(CloseCode::TryAgainLater),
+                      QStringLiteral("server at capacity, try again later"));
+        connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+        return;
     }
+    ++m_deps.metrics->sessionsOpened;
+    auto session = m_sessions.create();
+    session->socket = socket;
+    session->tcp = tcp;
+    session->connectedAt.start();
+    session->lastHeardMs = nowMs();
+    const quint64 id = session->id;
+    connect(socket, &QWebSocket::textMessageReceived, this,
+            [this, id](const QString &frame) { onFrame(id, frame); });
+    connect(socket, &QWebSocket::binaryMessageReceived, this, [this, id](const QByteArray &) {
+        if (auto s = m_sessions.find(id))
+            closeSession(*s, CloseCode::UnsupportedData,
+                         QStringLiteral("binary frames are not part of the protocol"));
+    });
+    connect(socket, &QWebSocket::pong, this, [this, id] {
+        if (auto s = m_sessions.find(id))
+            s->lastHeardMs = nowMs();
+    });
+    connect(socket, &QWebSocket::disconnected, this, [this, id] { onClosed(id); });
 }
 
 void WsWorker::onFrame(quint64 sessionId, const QString &frameText)

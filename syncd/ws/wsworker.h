@@ -17,11 +17,12 @@
 #include <QTimer>
 
 class QTcpSocket;
-class QWebSocketServer;
+class QWebSocket;
 
 namespace herald::syncd {
 
 class Authenticator;
+class WebSocketTakeover;
 class NotificationService;
 class SessionQuota;
 struct Metrics;
@@ -64,7 +65,7 @@ public:
     WorkerMailbox &mailbox() { return m_mailbox; }
 
 private:
-    void onNewWebSocket();
+    void onUpgraded(QWebSocket *socket, QTcpSocket *tcp);
     void onFrame(quint64 sessionId, const QString &frame);
     void onClosed(quint64 sessionId);
     void handleAck(ClientSession &session, const QList<NotificationId> &ids);
@@ -76,8 +77,7 @@ private:
     Dependencies m_deps;
     JsonCodec m_json;
     HermesCodec m_hermes;
-    QWebSocketServer *m_handshaker;
-    QSet<QTcpSocket *> m_handshaking; // adopted, not yet upgraded
+    WebSocketTakeover *m_takeover;
     SessionIndex m_sessions;
     FrameWriter::SocketSink m_sockets;
     FrameWriter m_writer;
