@@ -46,6 +46,30 @@ Result<QString> NotificationService::actingUser(const Principal &principal, cons
                 QStringLiteral("token: producer tokens cannot read or acknowledge"));
 }
 
+Result<QString> NotificationService::sessionUser(const std::optional<Principal> &principal,
+                                                 const RegisterMessage &message, bool hermes)
+{
+    auto refuse = [](const QString &why) { return fail(ErrorCode::Unauthorized, why); };
+    if (!principal)
+        return refuse(QStringLiteral("token: missing or not valid"));
+    switch (principal->kind) {
+    case TokenKind::Producer:
+        return refuse(QStringLiteral("token: a producer token cannot receive notifications"));
+    case TokenKind::User:
+        if (!message.user.isEmpty() && message.user != principal->user && !hermes)
+            return refuse(QStringLiteral("user: the token belongs to another user"));
+        return principal->user;
+    case TokenKind::Admin: {
+        // Admin tokens and --no-auth act for the user they name (Hermes: the ClientId).
+        const QString user = hermes ? message.clientId : message.user;
+        if (user.isEmpty())
+            return refuse(QStringLiteral("user: required with an admin token or --no-auth"));
+        return user;
+    }
+    }
+    return refuse(QStringLiteral("token: not valid"));
+}
+
 void NotificationService::publish(QList<Notification> notifications, bool batch,
                                   const Principal &principal, Reply<QList<Notification>> done)
 {

@@ -46,6 +46,13 @@ public:
     // admin names. Producers read nothing.
     static Result<QString> actingUser(const Principal &principal, const QString &named);
 
+    // The user a registering WebSocket session receives for: a user token's own user (a
+    // native register naming another user is refused; Hermes clients may name anything), the
+    // user an admin names (Hermes: the ClientId). Producers receive nothing. Unauthorized
+    // errors, since the session is then closed.
+    static Result<QString> sessionUser(const std::optional<Principal> &principal,
+                                       const RegisterMessage &message, bool hermes);
+
     // Checks the principal's rights over every notification, stamps id, time and node, stores
     // the persistent ones (answering only after their commit), then hands them to the
     // sessions and the transient ones to the peers. `batch` only shapes error paths

@@ -43,26 +43,11 @@ void RegisterFlow::complete(quint64 sessionId, const RegisterMessage &message,
     auto session = m_deps.sessions.find(sessionId);
     if (!session || session->stage != ClientSession::Stage::Authenticating)
         return;
-    auto refuse = [&](const QString &why) {
-        m_deps.refuse(*session, {ErrorCode::Unauthorized, why}, CloseCode::Policy, why);
-    };
-    if (!principal)
-        return refuse(QStringLiteral("token: missing or not valid"));
-    QString user;
-    switch (principal->kind) {
-    case TokenKind::Producer:
-        return refuse(QStringLiteral("token: a producer token cannot receive notifications"));
-    case TokenKind::User:
-        if (!message.user.isEmpty() && message.user != principal->user && !session->hermes)
-            return refuse(QStringLiteral("user: the token belongs to another user"));
-        user = principal->user;
-        break;
-    case TokenKind::Admin:
-        // Admin tokens and --no-auth act for the user they name (Hermes: the ClientId).
-        user = session->hermes ? message.clientId : message.user;
-        if (user.isEmpty())
-            return refuse(QStringLiteral("user: required with an admin token or --no-auth"));
-        break;
+    const Result<QString> user =
+        NotificationService::sessionUser(principal, message, session->hermes);
+    if (!user) {
+        const QString why = user.error().message;
+        return m_deps.refuse(*session, user.error(), CloseCode::Policy, why);
     }
     session->clientId = message.clientId;
     QSet<QString> channelKeys;
@@ -70,9 +55,9 @@ void RegisterFlow::complete(quint64 sessionId, const RegisterMessage &message,
         for (const QString &channel : sub.channels)
             channelKeys.insert(channelKey(sub.application, channel));
     }
-    m_deps.sessions.follow(*session, user, channelKeys);
+    m_deps.sessions.follow(*session, *user, channelKeys);
     session->stage = ClientSession::Stage::LoadingBacklog;
-    qCDebug(lcWs) << "worker" << m_workerIndex << "registered" << user << message.clientId
+    qCDebug(lcWs) << "worker" << m_workerIndex << "registered" << *user << message.clientId
                   << session->channelKeys.size() << "channels";
     if (!session->hermes) {
         const QString sessionName = QUuid::createUuid().toString(QUuid::WithoutBraces);

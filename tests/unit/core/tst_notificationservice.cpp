@@ -325,6 +325,50 @@ private Q_SLOTS:
             QCOMPARE(*user, expected);
         }
     }
+
+    void sessionUser_data()
+    {
+        QTest::addColumn<int>("kind"); // -1: no valid token
+        QTest::addColumn<bool>("hermes");
+        QTest::addColumn<QString>("named");
+        QTest::addColumn<QString>("clientId");
+        QTest::addColumn<QString>("expected"); // empty: refused
+        const int U = int(TokenKind::User), A = int(TokenKind::Admin), P = int(TokenKind::Producer);
+        const QString none, alice = QStringLiteral("alice"), bob = QStringLiteral("bob"),
+                            laptop = QStringLiteral("laptop");
+        QTest::newRow("no token") << -1 << false << alice << none << none;
+        QTest::newRow("producer") << P << false << alice << none << none;
+        QTest::newRow("user, own") << U << false << none << none << alice;
+        QTest::newRow("user, names self") << U << false << alice << none << alice;
+        QTest::newRow("user, names other") << U << false << bob << none << none;
+        QTest::newRow("user, hermes names other") << U << true << bob << laptop << alice;
+        QTest::newRow("admin, names") << A << false << bob << laptop << bob;
+        QTest::newRow("admin, names none") << A << false << none << laptop << none;
+        QTest::newRow("admin, hermes client id") << A << true << bob << laptop << laptop;
+    }
+    void sessionUser()
+    {
+        QFETCH(int, kind);
+        QFETCH(bool, hermes);
+        QFETCH(QString, named);
+        QFETCH(QString, clientId);
+        QFETCH(QString, expected);
+        std::optional<Principal> principal;
+        if (kind >= 0)
+            principal =
+                Principal{TokenKind(kind), QStringLiteral("ops"), QStringLiteral("alice"), 1};
+        RegisterMessage message;
+        message.user = named;
+        message.clientId = clientId;
+        const auto user = NotificationService::sessionUser(principal, message, hermes);
+        if (expected.isEmpty()) {
+            QVERIFY(!user);
+            QCOMPARE(user.error().code, ErrorCode::Unauthorized);
+        } else {
+            QVERIFY(user);
+            QCOMPARE(*user, expected);
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestNotificationService)
