@@ -1,9 +1,9 @@
-#include "app/application.h"
+#include "app/launcher.h"
 
 #include <QApplication>
 
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
-    return herald::client::Application::exec(app);
+    return herald::client::launch(app);
 }

@@ -2,7 +2,7 @@
 
 #include "app/autostart.h"
 #include "app/commandline.h"
-#include "session/syncsession.h"
+#include "model/notification.h"
 
 #include <QObject>
 #include <QPointer>
@@ -10,11 +10,15 @@
 
 #include <memory>
 
-class QApplication;
 class QNetworkAccessManager;
+
+namespace herald {
+class SyncSession;
+}
 
 namespace herald::client {
 
+class AccountController;
 class CatalogFetcher;
 class ClientSettings;
 class DeliveryController;
@@ -25,20 +29,16 @@ class Notifier;
 class ServerProbe;
 class SettingsDialog;
 class SetupDialog;
-class TokenStore;
 class TrayIcon;
 
 // The client's composition root: builds every object, passes dependencies in through
-// constructors and wires their signals. The only place that knows all the parts.
+// constructors and wires their signals. The only place that knows all the parts. The account,
+// its token and its session are AccountController's; this follows its current session.
 class Application : public QObject
 {
     Q_OBJECT
 
 public:
-    // The whole program: command line, single instance, then the event loop. Returns the exit
-    // code (2 for bad arguments, 1 when --quit/--status find no running instance).
-    static int exec(QApplication &app);
-
     Application(CommandLine commandLine, std::unique_ptr<ClientSettings> settings,
                 QObject *parent = nullptr);
     ~Application() override;
@@ -49,43 +49,32 @@ public:
     QByteArray handleCommand(const QString &command);
 
 private:
-    void createSession();
-    void connectSession();
-    void applySetup(const QUrl &server, const QString &user, const QStringList &subscriptions);
-    void storeToken(const QString &token);
-    void readToken();
+    void onSessionReplaced(SyncSession *session);
     void openSetup(const QString &message, bool tokenOnly);
     void openSettings();
     void showList(NotificationId select = 0);
     void openUrl(const QUrl &url);
     void onNotificationChosen(NotificationId id);
     void setDoNotDisturb(const QDateTime &until);
-    void onAuthenticationFailed();
     void updateTrayState();
-    QString connectionText() const;
     QByteArray statusJson() const;
-    QString tokenAccount() const;
 
     CommandLine m_commandLine;
     std::unique_ptr<ClientSettings> m_settings;
     Autostart m_autostart;
     QNetworkAccessManager *m_nam;
-    TokenStore *m_tokens;
     ServerProbe *m_probe;
     CatalogFetcher *m_catalog;
     NotificationListModel *m_model;
     TrayIcon *m_tray;
     NetworkWatcher *m_network;
     Notifier *m_notifier;
-    SyncSession *m_session = nullptr;
+    AccountController *m_account;
     DeliveryController *m_delivery = nullptr;
     QPointer<ListWindow> m_list;
     QPointer<SetupDialog> m_setup;
     QPointer<SettingsDialog> m_settingsDialog;
     QTimer m_dndTimer;
-    QString m_token;                                // in memory only
-    QString m_keychain = QStringLiteral("pending"); // "ok", "unavailable", "failed", "pending"
-    bool m_authFailed = false;
 };
 
 } // namespace herald::client

@@ -1,9 +1,10 @@
 #include "autostart.h"
 
+#include "app/applog.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QLoggingCategory>
 #include <QSaveFile>
 #include <QSettings>
 #include <QStandardPaths>
@@ -13,8 +14,6 @@ using namespace Qt::StringLiterals;
 namespace herald::client {
 
 namespace {
-Q_LOGGING_CATEGORY(lcAutostart, "herald.client.app")
-
 #ifdef Q_OS_WIN
 const QString RunKey = u"HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Run"_s;
 #endif
@@ -66,7 +65,7 @@ bool Autostart::setEnabled(bool enabled)
         if (!QFileInfo::exists(path))
             return true;
         const bool removed = QFile::remove(path);
-        qCInfo(lcAutostart) << "autostart file removed:" << removed;
+        qCInfo(lcApp) << "autostart file removed:" << removed;
         return removed;
     }
     QDir().mkpath(QFileInfo(path).absolutePath());
@@ -85,7 +84,7 @@ bool Autostart::setEnabled(bool enabled)
                           u"X-GNOME-Autostart-enabled=true\n"_s;
     file.write(entry.toUtf8());
     const bool ok = file.commit();
-    qCInfo(lcAutostart) << "autostart file written:" << ok;
+    qCInfo(lcApp) << "autostart file written:" << ok;
     return ok;
 #endif
 }

@@ -1,16 +1,11 @@
 #include "deliverycontroller.h"
 
+#include "app/applog.h"
 #include "model/notificationlistmodel.h"
 #include "notify/notifier.h"
 #include "session/syncsession.h"
 
-#include <QLoggingCategory>
-
 namespace herald::client {
-
-namespace {
-Q_LOGGING_CATEGORY(lcDelivery, "herald.client.delivery")
-}
 
 DeliveryController::DeliveryController(SyncSession *session, NotificationListModel *model,
                                        Notifier *notifier, NotificationId lastSeenId,
@@ -37,7 +32,7 @@ void DeliveryController::markRead(const QList<NotificationId> &ids)
 {
     if (ids.isEmpty())
         return;
-    qCInfo(lcDelivery) << "marking read" << ids;
+    qCInfo(lcApp) << "marking read" << ids;
     m_session->acknowledge(ids);
     m_model->markRead(ids);
     m_notifier->withdraw(ids);
@@ -52,8 +47,8 @@ void DeliveryController::markAllRead()
 void DeliveryController::onNotification(const Notification &notification, bool fromBacklog)
 {
     const DeliveryDecision decision = m_preferences.decide(notification, m_clock());
-    qCDebug(lcDelivery) << "notification" << notification.id << "backlog" << fromBacklog << "list"
-                        << decision.list << "popup" << decision.popup;
+    qCDebug(lcApp) << "notification" << notification.id << "backlog" << fromBacklog << "list"
+                   << decision.list << "popup" << decision.popup;
     if (!decision.list)
         return;
     if (!m_model->add(notification))
@@ -95,8 +90,8 @@ void DeliveryController::pop(const PopupGroup &group)
 {
     ++m_popupCount;
     if (group.summary)
-        qCInfo(lcDelivery) << "summary popup for" << group.notifications.size() << "in"
-                           << group.application << "/" << group.channel;
+        qCInfo(lcApp) << "summary popup for" << group.notifications.size() << "in"
+                      << group.application << "/" << group.channel;
     m_notifier->show(Popup::forGroup(group));
 }
 

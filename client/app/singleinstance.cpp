@@ -1,17 +1,17 @@
 #include "singleinstance.h"
 
+#include "app/applog.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QLocalServer>
 #include <QLocalSocket>
-#include <QLoggingCategory>
 
 using namespace Qt::StringLiterals;
 
 namespace herald::client {
 
 namespace {
-Q_LOGGING_CATEGORY(lcInstance, "herald.client.app")
 constexpr qint64 MaxCommand = 256;
 } // namespace
 
@@ -43,11 +43,11 @@ bool SingleInstance::listen()
     m_server = new QLocalServer(this);
     m_server->setSocketOptions(QLocalServer::UserAccessOption);
     if (!m_server->listen(m_name)) {
-        qCWarning(lcInstance) << "cannot listen on" << m_name << ":" << m_server->errorString();
+        qCWarning(lcApp) << "cannot listen on" << m_name << ":" << m_server->errorString();
         return true; // run anyway; only the single-instance check is lost
     }
     connect(m_server, &QLocalServer::newConnection, this, &SingleInstance::onNewConnection);
-    qCInfo(lcInstance) << "instance socket" << m_name;
+    qCInfo(lcApp) << "instance socket" << m_name;
     return true;
 }
 

@@ -1,6 +1,7 @@
 #include "tokenstore.h"
 
-#include <QLoggingCategory>
+#include "credentials/credentialslog.h"
+
 #include <qt6keychain/keychain.h>
 
 using namespace Qt::StringLiterals;
@@ -8,8 +9,6 @@ using namespace Qt::StringLiterals;
 namespace herald::client {
 
 namespace {
-Q_LOGGING_CATEGORY(lcCredentials, "herald.client.credentials")
-
 const QString KeychainService = u"herald"_s;
 
 template <typename Job> Job *makeJob(QObject *parent, const QString &account)

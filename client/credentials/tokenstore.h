@@ -36,9 +36,16 @@ public:
     // The keychain entry for a user on a server: "alice@http://host:8080".
     static QString account(const QString &user, const QString &server);
 
-    void read(const QString &account, Callback done);
-    void write(const QString &account, const QString &token, Callback done);
-    void remove(const QString &account, Callback done);
+    // Virtual so that unit tests can stand in for the keychain. Each calls done once, in the
+    // GUI thread, normally later from the event loop; not at all when the store is destroyed
+    // first.
+
+    // The token of account: Ok with the token, NotFound, NoKeychain or Failed.
+    virtual void read(const QString &account, Callback done);
+    // Stores (replaces) the token of account.
+    virtual void write(const QString &account, const QString &token, Callback done);
+    // Deletes the token of account.
+    virtual void remove(const QString &account, Callback done);
 
 private:
     static Result resultOf(int error, const QString &message);

@@ -1,8 +1,9 @@
 #include "notificationlistmodel.h"
 
+#include "model/modellog.h"
+
 #include <QFont>
 #include <QLocale>
-#include <QLoggingCategory>
 
 #include <algorithm>
 
@@ -11,8 +12,6 @@ using namespace Qt::StringLiterals;
 namespace herald::client {
 
 namespace {
-Q_LOGGING_CATEGORY(lcModel, "herald.client.model")
-
 QString firstLine(const QString &text)
 {
     const qsizetype newline = text.indexOf(u'\n');

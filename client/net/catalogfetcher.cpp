@@ -1,9 +1,11 @@
 #include "catalogfetcher.h"
 
+#include "net/netlog.h"
+#include "net/servererror.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 
@@ -14,14 +16,6 @@ using namespace Qt::StringLiterals;
 namespace herald::client {
 
 namespace {
-Q_LOGGING_CATEGORY(lcCatalog, "herald.client.catalog")
-
-QString serverErrorMessage(const QByteArray &body)
-{
-    const QJsonObject error = QJsonDocument::fromJson(body).object().value(u"error"_s).toObject();
-    return error.value(u"message"_s).toString();
-}
-
 std::optional<QJsonArray> parseArray(const QByteArray &body)
 {
     QJsonParseError error;
@@ -128,7 +122,7 @@ void CatalogFetcher::onReply()
     const QString where = m_server.authority();
     const QVariant statusAttribute = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     if (reply->error() != QNetworkReply::NoError && !statusAttribute.isValid()) {
-        qCInfo(lcCatalog) << "catalog fetch failed:" << reply->error() << reply->errorString();
+        qCInfo(lcNet) << "catalog fetch failed:" << reply->error() << reply->errorString();
         if (reply->error() == QNetworkReply::TimeoutError ||
             reply->error() == QNetworkReply::OperationCanceledError) {
             fail(Outcome::Unreachable,
@@ -144,7 +138,7 @@ void CatalogFetcher::onReply()
 
     if (!m_listingApplications && (status == 404 || status == 403)) {
         // The application went away since the listing, or this token may not see it.
-        qCInfo(lcCatalog) << "skipping application" << m_current.name << "HTTP" << status;
+        qCInfo(lcNet) << "skipping application" << m_current.name << "HTTP" << status;
     } else if (status == 401) {
         fail(Outcome::Unauthorized,
              tr("The server refused the token (401 Unauthorized): it is wrong or revoked."));
@@ -193,13 +187,13 @@ void CatalogFetcher::onReply()
     Result result;
     result.outcome = Outcome::Ok;
     result.channels = m_channels;
-    qCInfo(lcCatalog) << "catalog of" << where << "lists" << m_channels.size() << "channels";
+    qCInfo(lcNet) << "catalog of" << where << "lists" << m_channels.size() << "channels";
     Q_EMIT finished(result);
 }
 
 void CatalogFetcher::fail(Outcome outcome, const QString &message)
 {
-    qCInfo(lcCatalog) << "catalog fetch from" << m_server.authority() << "failed:" << outcome;
+    qCInfo(lcNet) << "catalog fetch from" << m_server.authority() << "failed:" << outcome;
     m_pending.clear();
     m_channels.clear();
     Result result;

@@ -1,14 +1,11 @@
 #include "networkwatcher.h"
 
+#include "net/netlog.h"
 #include "session/syncsession.h"
-
-#include <QLoggingCategory>
 
 namespace herald::client {
 
 namespace {
-Q_LOGGING_CATEGORY(lcNetwork, "herald.client.network")
-
 // Which side of up/down a report is on; Unknown says nothing about the network.
 enum class Side
 {
@@ -42,7 +39,7 @@ bool NetworkWatcher::watchSystem()
     if (!QNetworkInformation::loadBackendByFeatures(QNetworkInformation::Feature::Reachability)) {
         if (!m_loggedNoBackend) {
             m_loggedNoBackend = true;
-            qCInfo(lcNetwork) << "no network reachability backend; relying on reconnect backoff";
+            qCInfo(lcNet) << "no network reachability backend; relying on reconnect backoff";
         }
         return false;
     }
@@ -50,7 +47,7 @@ bool NetworkWatcher::watchSystem()
     m_watching = true;
     connect(info, &QNetworkInformation::reachabilityChanged, this,
             &NetworkWatcher::onReachabilityChanged);
-    qCInfo(lcNetwork) << "watching network reachability through" << info->backendName();
+    qCInfo(lcNet) << "watching network reachability through" << info->backendName();
     // Start from what the backend knows now, without emitting: nothing changed yet.
     if (sideOf(info->reachability()) == Side::Down)
         m_online = false;
@@ -59,7 +56,7 @@ bool NetworkWatcher::watchSystem()
 
 void NetworkWatcher::onReachabilityChanged(QNetworkInformation::Reachability reachability)
 {
-    qCInfo(lcNetwork) << "network reachability" << reachability;
+    qCInfo(lcNet) << "network reachability" << reachability;
     const Side side = sideOf(reachability);
     if (side == Side::Unknown || (side == Side::Up) == m_online)
         return;

@@ -1,9 +1,11 @@
 #include "serverprobe.h"
 
+#include "net/netlog.h"
+#include "net/servererror.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSslError>
@@ -12,16 +14,6 @@
 using namespace Qt::StringLiterals;
 
 namespace herald::client {
-
-namespace {
-Q_LOGGING_CATEGORY(lcNet, "herald.client.net")
-
-QString serverErrorMessage(const QByteArray &body)
-{
-    const QJsonObject error = QJsonDocument::fromJson(body).object().value(u"error"_s).toObject();
-    return error.value(u"message"_s).toString();
-}
-} // namespace
 
 ServerProbe::ServerProbe(QNetworkAccessManager *nam, QObject *parent) : QObject(parent), m_nam(nam)
 {

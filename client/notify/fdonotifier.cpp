@@ -1,21 +1,19 @@
 #include "fdonotifier.h"
 
 #include "markup.h"
+#include "notify/notifylog.h"
 
 #include <QCoreApplication>
 #include <QDBusMessage>
 #include <QDBusPendingCallWatcher>
 #include <QDBusPendingReply>
 #include <QGuiApplication>
-#include <QLoggingCategory>
 
 using namespace Qt::StringLiterals;
 
 namespace herald::client {
 
 namespace {
-Q_LOGGING_CATEGORY(lcNotify, "herald.client.notify")
-
 constexpr int CallTimeoutMs = 10'000;
 
 QString service()

@@ -2,6 +2,7 @@
 
 #include "config-client.h"
 #include "fdonotifier.h"
+#include "notify/notifylog.h"
 #include "trayballoonnotifier.h"
 #if HERALD_HAVE_KF6
 #include "kfnotifier.h"
@@ -9,7 +10,6 @@
 
 #include <QDBusConnection>
 #include <QDBusConnectionInterface>
-#include <QLoggingCategory>
 #include <QSystemTrayIcon>
 
 using namespace Qt::StringLiterals;
@@ -17,8 +17,6 @@ using namespace Qt::StringLiterals;
 namespace herald::client {
 
 namespace {
-Q_LOGGING_CATEGORY(lcFactory, "herald.client.notify")
-
 bool available(NotifierFactory::Backend backend, const NotifierFactory::Environment &env)
 {
     switch (backend) {
@@ -81,9 +79,9 @@ NotifierFactory::Environment NotifierFactory::probe(const QString &requested)
             bus.interface()->isServiceRegistered(service).value() ||
             bus.interface()->activatableServiceNames().value().contains(service);
     }
-    qCInfo(lcFactory) << "notifier environment: requested" << env.requested << "freedesktop"
-                      << env.freedesktopService << "kf6" << env.kf6Built << "tray"
-                      << env.trayAvailable;
+    qCInfo(lcNotify) << "notifier environment: requested" << env.requested << "freedesktop"
+                     << env.freedesktopService << "kf6" << env.kf6Built << "tray"
+                     << env.trayAvailable;
     return env;
 }
 

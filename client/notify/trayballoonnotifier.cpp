@@ -1,6 +1,7 @@
 #include "trayballoonnotifier.h"
 
-#include <QLoggingCategory>
+#include "notify/notifylog.h"
+
 #include <QSystemTrayIcon>
 
 using namespace Qt::StringLiterals;
@@ -8,7 +9,6 @@ using namespace Qt::StringLiterals;
 namespace herald::client {
 
 namespace {
-Q_LOGGING_CATEGORY(lcBalloon, "herald.client.notify")
 constexpr int BalloonMs = 10'000;
 } // namespace
 
@@ -30,7 +30,7 @@ void TrayBalloonNotifier::show(const Popup &popup)
 {
     const auto icon =
         popup.priority >= Priority::High ? QSystemTrayIcon::Warning : QSystemTrayIcon::Information;
-    qCDebug(lcBalloon) << "balloon for" << popup.ids;
+    qCDebug(lcNotify) << "balloon for" << popup.ids;
     m_last = popup.ids;
     m_tray->showMessage(popup.title, popup.body, icon, BalloonMs);
 }

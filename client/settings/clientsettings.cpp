@@ -1,6 +1,7 @@
 #include "clientsettings.h"
 
-#include <QLoggingCategory>
+#include "settings/settingslog.h"
+
 #include <QUuid>
 
 #include <algorithm>
@@ -10,8 +11,6 @@ using namespace Qt::StringLiterals;
 namespace herald::client {
 
 namespace {
-Q_LOGGING_CATEGORY(lcSettings, "herald.client.settings")
-
 constexpr int DefaultSummaryThreshold = 5;
 constexpr int DefaultFetchLast = 100;
 } // namespace

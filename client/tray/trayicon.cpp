@@ -2,11 +2,11 @@
 
 #include "model/deliverypreferences.h"
 #include "model/notificationlistmodel.h"
+#include "tray/traylog.h"
 
 #include <QAction>
 #include <QActionGroup>
 #include <QLocale>
-#include <QLoggingCategory>
 #include <QMenu>
 #include <QSystemTrayIcon>
 #include <QTimer>
@@ -16,8 +16,6 @@ using namespace Qt::StringLiterals;
 namespace herald::client {
 
 namespace {
-Q_LOGGING_CATEGORY(lcTray, "herald.client.tray")
-
 QString elided(const QString &text)
 {
     const QString line = text.section(u'\n', 0, 0);

@@ -1,0 +1,14 @@
+#pragma once
+
+class QApplication;
+
+namespace herald::client {
+
+// The whole `herald` program around the composition root (Application): application metadata
+// and translations, the command line, and --show/--quit/--status handed to a running instance;
+// then the single-instance server, Application and the event loop. Returns the exit code (2 for
+// bad arguments, 1 when --quit/--status find no running instance, or a setup is given while one
+// runs).
+int launch(QApplication &app);
+
+} // namespace herald::client

@@ -1,0 +1,7 @@
+#include "credentials/credentialslog.h"
+
+namespace herald::client {
+
+Q_LOGGING_CATEGORY(lcCredentials, "herald.client.credentials")
+
+} // namespace herald::client

@@ -1,0 +1,7 @@
+#include "model/modellog.h"
+
+namespace herald::client {
+
+Q_LOGGING_CATEGORY(lcModel, "herald.client.model")
+
+} // namespace herald::client

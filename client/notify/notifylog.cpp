@@ -1,0 +1,7 @@
+#include "notify/notifylog.h"
+
+namespace herald::client {
+
+Q_LOGGING_CATEGORY(lcNotify, "herald.client.notify")
+
+} // namespace herald::client

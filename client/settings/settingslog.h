@@ -1,0 +1,10 @@
+#pragma once
+
+#include <QLoggingCategory>
+
+namespace herald::client {
+
+// "herald.client.settings": the one category of every file in client/settings/.
+Q_DECLARE_LOGGING_CATEGORY(lcSettings)
+
+} // namespace herald::client

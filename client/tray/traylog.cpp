@@ -1,0 +1,7 @@
+#include "tray/traylog.h"
+
+namespace herald::client {
+
+Q_LOGGING_CATEGORY(lcTray, "herald.client.tray")
+
+} // namespace herald::client
