@@ -22,6 +22,14 @@ Result<QJsonObject> jsonObject(const QByteArray &body)
     return document.object();
 }
 
+// An admin's request body: "forbidden" before anything about the body is said.
+Result<QJsonObject> adminBody(const HttpRequest &request, const Principal &principal)
+{
+    if (auto allowed = AccountService::checkAdmin(principal); !allowed)
+        return tl::unexpected(allowed.error());
+    return jsonObject(request.body);
+}
+
 QJsonObject tokenJson(const TokenRecord &token)
 {
     QJsonObject object{{QStringLiteral("id"), token.id},
@@ -100,9 +108,7 @@ void AdminApi::addRoutes(Router &router)
 void AdminApi::createUser(const HttpRequest &request, const Principal &principal,
                           const HttpResponder &responder)
 {
-    if (auto allowed = AccountService::checkAdmin(principal); !allowed)
-        return sendError(responder, allowed.error());
-    auto body = jsonObject(request.body);
+    auto body = adminBody(request, principal);
     if (!body)
         return sendError(responder, body.error());
     const QJsonValue nameValue = body->value(QStringLiteral("name"));
@@ -120,9 +126,7 @@ void AdminApi::createUser(const HttpRequest &request, const Principal &principal
 void AdminApi::createToken(const HttpRequest &request, const Principal &principal,
                            const HttpResponder &responder)
 {
-    if (auto allowed = AccountService::checkAdmin(principal); !allowed)
-        return sendError(responder, allowed.error());
-    auto body = jsonObject(request.body);
+    auto body = adminBody(request, principal);
     if (!body)
         return sendError(responder, body.error());
     const auto kind = tokenKindFromName(body->value(QStringLiteral("kind")).toString());

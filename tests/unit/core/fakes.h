@@ -2,7 +2,9 @@
 
 #include "core/fanout.h"
 #include "core/notificationrepository.h"
+#include "core/notificationservice.h"
 #include "core/peeroutlet.h"
+#include "metrics/metrics.h"
 
 #include <QList>
 #include <QObject>
@@ -133,6 +135,20 @@ public:
         for (const Notification &n : notifications)
             relayed.append(n.id);
     }
+};
+
+// A NotificationService over the fakes, with everything it touches in reach.
+struct CoreRig
+{
+    Config config;
+    Metrics metrics;
+    KnownChannels known;
+    FakeRepository repository;
+    FakeFanOut fanOut;
+    FakePeers peers;
+    NotificationService service{{config, repository, fanOut, peers, metrics, known}};
+
+    CoreRig() { config.nodeId = 5; }
 };
 
 } // namespace herald::syncd::testing

@@ -19,15 +19,8 @@ class TestNotificationsApi : public QObject
 {
     Q_OBJECT
 
-    struct Rig
+    struct Rig : CoreRig
     {
-        Config config;
-        Metrics metrics;
-        KnownChannels known;
-        FakeRepository repository;
-        FakeFanOut fanOut;
-        FakePeers peers;
-        NotificationService service{{config, repository, fanOut, peers, metrics, known}};
         Authenticator authenticator{nullptr, true};
         Router router{&authenticator};
         NotificationsApi api{service, config.limits};

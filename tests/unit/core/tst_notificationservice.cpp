@@ -38,17 +38,8 @@ class TestNotificationService : public QObject
 {
     Q_OBJECT
 
-    struct Rig
+    struct Rig : CoreRig
     {
-        Config config;
-        Metrics metrics;
-        KnownChannels known;
-        FakeRepository repository;
-        FakeFanOut fanOut;
-        FakePeers peers;
-        NotificationService service{{config, repository, fanOut, peers, metrics, known}};
-
-        Rig() { config.nodeId = 5; }
         // Publishes and returns the answer once there is one.
         std::optional<Result<QList<Notification>>> publish(QList<Notification> list,
                                                            const Principal &p, bool batch = false)
