@@ -44,6 +44,7 @@ private slots:
     void webSocketAckReachesOtherSessionsOfSameUserOnly();
     void restAckReachesSessionsOfSameUserOnly();
     void restAckIsIdempotentAndLeavesOutUnknownIds();
+    void restAckFansOutOnlyAcknowledgedIds();
     void ackSurvivesRestart();
 
 private:
@@ -61,7 +62,8 @@ void TestAcks::initTestCase()
 {
     QVERIFY2(m_syncd.start({u"--no-auth"_s}), qPrintable(m_syncd.errorString()));
     m_http.setBaseUrl(m_syncd.httpUrl());
-    QVERIFY(createApplication(m_http, App, {u"ws"_s, u"rest"_s, u"idem"_s, u"restart"_s}));
+    QVERIFY(createApplication(
+        m_http, App, {u"ws"_s, u"rest"_s, u"idem"_s, u"restart"_s, u"mixed"_s, u"elsewhere"_s}));
     QVERIFY(createUser(m_http, u"alice"_s));
     QVERIFY(createUser(m_http, u"bob"_s));
 }
@@ -168,6 +170,56 @@ void TestAcks::restAckIsIdempotentAndLeavesOutUnknownIds()
     QCOMPARE(listing.items.constFirst().value("acknowledged"_L1), QJsonValue(true));
 }
 
+// Mutation caught: NotificationService::acknowledge fanning out the requested ids instead of
+// the acknowledged ones (unknown ids and ids private to another user reach the sessions).
+void TestAcks::restAckFansOutOnlyAcknowledgedIds()
+{
+    const qint64 visible = publish(m_http, App, u"mixed"_s, u"disk replaced"_s);
+    const qint64 forBob = publish(m_http, App, u"mixed"_s, u"bob's invoice"_s,
+                                  QJsonObject{{"recipients"_L1, QJsonArray{"bob"_L1}}});
+    const qint64 ackedBefore = publish(m_http, App, u"mixed"_s, u"fan replaced"_s);
+    QVERIFY(visible > 0 && forBob > 0 && ackedBefore > 0);
+    const qint64 unknown = (qint64(1) << 52) + 54321; // valid, but never issued
+    const HttpResponse first =
+        m_http.post(u"/api/v1/acks"_s,
+                    QJsonObject{{"ids"_L1, idArray({ackedBefore})}, {"user"_L1, "alice"_L1}});
+    QVERIFY2(first.status == 200, first.describe());
+    QCOMPARE(idsOf(first.object().value("acknowledged"_L1)), QList<qint64>{ackedBefore});
+
+    // Read state reaches every device of the user, also one that follows other channels only.
+    auto aliceHere = session(u"alice"_s, u"mixed"_s);
+    auto aliceElsewhere = session(u"alice"_s, u"elsewhere"_s);
+    auto bob = session(u"bob"_s, u"mixed"_s);
+    QVERIFY(aliceHere && aliceElsewhere && bob);
+
+    const HttpResponse ack = m_http.post(
+        u"/api/v1/acks"_s, QJsonObject{{"ids"_L1, idArray({unknown, visible, forBob, ackedBefore})},
+                                       {"user"_L1, "alice"_L1}});
+    QVERIFY2(ack.status == 200, ack.describe());
+    // PROTOCOL.md: the answer and the frames list the ids that exist and are visible to the
+    // user, in request order, including ones acknowledged before.
+    const QList<qint64> expected{visible, ackedBefore};
+    QCOMPARE(idsOf(ack.object().value("acknowledged"_L1)), expected);
+
+    QVERIFY(flush(u"mixed"_s, {aliceHere.get(), bob.get()}));
+    QVERIFY(flush(u"elsewhere"_s, {aliceElsewhere.get()}));
+    for (WsClient *ws : {aliceHere.get(), aliceElsewhere.get()}) {
+        const QList<QJsonObject> frames = ws->framesOfType(u"acknowledged"_s);
+        QVERIFY2(frames.size() == 1, ws->describe());
+        QCOMPARE(idsOf(frames.constFirst().value("ids"_L1)), expected);
+    }
+    QVERIFY2(bob->framesOfType(u"acknowledged"_s).isEmpty(), bob->describe());
+
+    // bob's private notification stays unacknowledged for bob and invisible to alice.
+    const Listing bobList = listAll(m_http, u"user=bob&application=shop&channel=mixed"_s);
+    QVERIFY2(bobList.ok, bobList.error);
+    QVERIFY(bobList.find(forBob));
+    QCOMPARE(bobList.find(forBob)->value("acknowledged"_L1), QJsonValue(false));
+    const Listing aliceList = listAll(m_http, u"user=alice&application=shop&channel=mixed"_s);
+    QVERIFY2(aliceList.ok, aliceList.error);
+    QVERIFY(!aliceList.find(forBob));
+}
+
 void TestAcks::ackSurvivesRestart()
 {
     QList<qint64> ids;
@@ -198,6 +250,8 @@ void TestAcks::ackSurvivesRestart()
     QCOMPARE(alice.find(ids.at(2))->value("acknowledged"_L1), QJsonValue(false));
     const Listing bob = listAll(m_http, u"user=bob&application=shop&channel=restart"_s);
     QVERIFY2(bob.ok, bob.error);
+    // The loop below proves nothing over an empty listing: bob must see all three.
+    QCOMPARE(bob.ids(), (QList<qint64>{ids.at(2), ids.at(1), ids.at(0)}));
     for (const QJsonObject &item : bob.items)
         QCOMPARE(item.value("acknowledged"_L1), QJsonValue(false));
 

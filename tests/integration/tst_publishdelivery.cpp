@@ -39,6 +39,7 @@ private slots:
     void transientIsDeliveredLiveButNeverStored();
     void transientToADeletedApplicationIsNotFound();
     void recipientsRestrictDeliveryAndListing();
+    void backlogHoldsNotificationsForTheirRecipientsOnly();
     void batchPublishStoresAndDeliversAll();
     void batchPublishIsAllOrNothing();
 
@@ -55,7 +56,9 @@ void TestPublishDelivery::initTestCase()
 {
     QVERIFY2(m_syncd.start({u"--no-auth"_s}), qPrintable(m_syncd.errorString()));
     m_http.setBaseUrl(m_syncd.httpUrl());
-    // Levels and event types exist so that `code` and `level` below refer to something.
+    // The application declares the event type and level that the full-shape test publishes
+    // with, as a real producer's would. Nothing here checks that the daemon validates `code`
+    // or `level` against them: only that both are stored and delivered as given.
     const QJsonArray eventTypes{QJsonObject{
         {"id"_L1, "order"_L1},
         {"title"_L1, "Order"_L1},
@@ -65,7 +68,7 @@ void TestPublishDelivery::initTestCase()
                    QJsonObject{{"title"_L1, "Shop"_L1}, {"eventTypes"_L1, eventTypes}});
     QVERIFY2(app.status == 201, app.describe());
     for (const QString &channel : {u"live"_s, u"backlog"_s, u"resume"_s, u"acked"_s, u"transient"_s,
-                                   u"private"_s, u"batch"_s, u"batchbad"_s})
+                                   u"private"_s, u"addressed"_s, u"batch"_s, u"batchbad"_s})
         QVERIFY(createChannel(m_http, App, channel));
     QVERIFY(createUser(m_http, u"alice"_s));
     QVERIFY(createUser(m_http, u"bob"_s));
@@ -261,6 +264,27 @@ void TestPublishDelivery::recipientsRestrictDeliveryAndListing()
     auto aliceLater = session(u"alice"_s, u"private"_s, 10);
     QVERIFY(aliceLater);
     QCOMPARE(aliceLater->notificationIds(), QList<qint64>{marker});
+}
+
+// Mutation caught: a backlog query that drops every notification with recipients.
+void TestPublishDelivery::backlogHoldsNotificationsForTheirRecipientsOnly()
+{
+    // Published while nobody is connected: bob and alice see them only through the backlog.
+    const qint64 forBob = publish(m_http, App, u"addressed"_s, u"for bob only"_s,
+                                  QJsonObject{{"recipients"_L1, QJsonArray{"bob"_L1}}});
+    const qint64 forAll = publish(m_http, App, u"addressed"_s, u"for everyone"_s);
+    QVERIFY(forBob > 0 && forAll > forBob);
+
+    auto bob = session(u"bob"_s, u"addressed"_s, 10);
+    QVERIFY(bob);
+    QCOMPARE(bob->notificationIds(), (QList<qint64>{forBob, forAll}));
+    const QJsonObject data =
+        bob->framesOfType(u"notification"_s).constFirst().value("data"_L1).toObject();
+    QCOMPARE(data.value("recipients"_L1).toArray(), QJsonArray{"bob"_L1});
+
+    auto alice = session(u"alice"_s, u"addressed"_s, 10);
+    QVERIFY(alice);
+    QCOMPARE(alice->notificationIds(), QList<qint64>{forAll});
 }
 
 void TestPublishDelivery::batchPublishStoresAndDeliversAll()

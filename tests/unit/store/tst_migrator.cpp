@@ -102,6 +102,7 @@ private slots:
     // today's code, must read as the expected JSON says.
     void fixtureSchemaIsVersion1();
     void upgradesVersion1Data();
+    void migration2BackfillsRelayLog();
 
 private:
     QString path() const { return m_database; }
@@ -538,7 +539,8 @@ void TestMigrator::fixtureSchemaIsVersion1()
 void TestMigrator::upgradesVersion1Data()
 {
     if (m_backend.isPostgresql())
-        QSKIP("golden data exists for SQLite; PostgreSQL starts at version 1");
+        QSKIP("golden data exists for SQLite only; migration2BackfillsRelayLog upgrades "
+              "version-1 data on PostgreSQL too");
     loadFixture(u":/fixtures/sql/sqlite/v1.sql"_s, path());
     QFile expectedFile(u":/fixtures/sql/sqlite/v1.expected.json"_s);
     QVERIFY(expectedFile.open(QIODevice::ReadOnly));
@@ -667,6 +669,74 @@ void TestMigrator::upgradesVersion1Data()
     if (actualText != expectedText)
         qInfo().noquote() << "read from the v1 fixture:\n" << QString::fromUtf8(actualText);
     QCOMPARE(actualText, expectedText);
+}
+
+// Mutation caught: 0002_relay_log.sql (of either dialect) without its INSERT ... SELECT that
+// turns the notifications stored before version 2 into relay records.
+void TestMigrator::migration2BackfillsRelayLog()
+{
+    auto connection = connect(path());
+    QVERIFY(connection);
+    Migrator migrator(connection->db(), connection->dialect());
+    auto first = migrator.migrate(1);
+    STORE_VERIFY(first);
+    QCOMPARE(*first, 1);
+
+    // Two nodes' notifications, inserted out of id order: the records are numbered per
+    // origin node in id order, not in insertion order.
+    struct Row
+    {
+        qint64 id;
+        int node;
+        qint64 timeMs;
+    };
+    const QList<Row> rows{{205, 3, 1767268805000},
+                          {101, 3, 1767268801000},
+                          {150, 5, 1767268803000},
+                          {103, 3, 1767268802000},
+                          {102, 5, 1767268801500}};
+    const QStringList statements{
+        u"INSERT INTO applications (id, name, title) VALUES (1, 'shop', 'Shop')"_s,
+        u"INSERT INTO channels (id, application_id, name) VALUES (1, 1, 'orders')"_s,
+    };
+    for (const QString &statement : statements) {
+        QSqlQuery query(connection->db());
+        QVERIFY2(query.exec(statement), qPrintable(query.lastError().text()));
+    }
+    for (const Row &row : rows) {
+        QSqlQuery query(connection->db());
+        QVERIFY2(query.exec(u"INSERT INTO notifications (id, channel_id, title, time_ms, node) "
+                            "VALUES (%1, 1, 'before the upgrade', %2, %3)"_s.arg(row.id)
+                                .arg(row.timeMs)
+                                .arg(row.node)),
+                 qPrintable(query.lastError().text()));
+    }
+    QCOMPARE(storedVersion(*connection), 1);
+
+    auto upgraded = migrator.migrate();
+    STORE_VERIFY(upgraded);
+    QVERIFY(*upgraded >= 2);
+    QCOMPARE(storedVersion(*connection), *upgraded);
+
+    QSqlQuery query(connection->db());
+    QVERIFY2(query.exec(u"SELECT origin, seq, kind, notification_id, user_name, time_ms "
+                        "FROM relay_log ORDER BY origin, seq"_s),
+             qPrintable(query.lastError().text()));
+    QStringList actual;
+    while (query.next()) {
+        actual.append(u"%1/%2 %3 %4 '%5' %6"_s.arg(query.value(0).toInt())
+                          .arg(query.value(1).toLongLong())
+                          .arg(query.value(2).toString())
+                          .arg(query.value(3).toLongLong())
+                          .arg(query.value(4).toString())
+                          .arg(query.value(5).toLongLong()));
+    }
+    const QStringList expected{
+        u"3/1 notification 101 '' 1767268801000"_s, u"3/2 notification 103 '' 1767268802000"_s,
+        u"3/3 notification 205 '' 1767268805000"_s, u"5/1 notification 102 '' 1767268801500"_s,
+        u"5/2 notification 150 '' 1767268803000"_s,
+    };
+    QCOMPARE(actual, expected);
 }
 
 QTEST_GUILESS_MAIN(TestMigrator)
