@@ -15,23 +15,13 @@ PeerPipe::PeerPipe(QWebSocket *socket, QObject *parent) : QObject(parent), m_soc
     m_socket->setMaxAllowedIncomingMessageSize(MaxPeerFrameBytes);
     m_socket->setMaxAllowedIncomingFrameSize(MaxPeerFrameBytes);
     m_peerName = m_socket->peerAddress().toString() + u':' + QString::number(m_socket->peerPort());
-    connect(m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &frame) {
-        if (m_started)
-            Q_EMIT frameReceived(frame);
-        else
-            m_early.append(frame);
-    });
+    // Made, wired to its link and used on the relay's thread in one go: no frame can be
+    // delivered before the link listens.
+    connect(m_socket, &QWebSocket::textMessageReceived, this, &PeerPipe::frameReceived);
     connect(m_socket, &QWebSocket::disconnected, this, [this] {
         Q_EMIT closed();
         deleteLater();
     });
-}
-
-void PeerPipe::start()
-{
-    m_started = true;
-    for (const QString &frame : std::exchange(m_early, {}))
-        Q_EMIT frameReceived(frame);
 }
 
 void PeerPipe::send(const QString &frame)

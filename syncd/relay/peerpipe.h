@@ -2,7 +2,6 @@
 
 #include <QObject>
 #include <QString>
-#include <QStringList>
 
 class QWebSocket;
 
@@ -21,8 +20,6 @@ public:
     QString peerName() const { return m_peerName; }
 
 public Q_SLOTS:
-    // Frames received so far, and every later one, go out as frameReceived from now on.
-    void start();
     void send(const QString &frame);
     void close(int code, const QString &reason);
 
@@ -33,8 +30,6 @@ Q_SIGNALS:
 private:
     QWebSocket *m_socket;
     QString m_peerName;
-    QStringList m_early; // held until start()
-    bool m_started = false;
 };
 
 } // namespace herald::syncd

@@ -106,7 +106,6 @@ void Relay::startLinks()
             PeerLink *link = addLink(int(PeerLink::Direction::Outbound), dialer->url().toString());
             link->setProperty("dialer", QVariant::fromValue<QObject *>(dialer));
             connectPipe(link, pipe);
-            pipe->start();
             link->sendHello();
         });
         m_dialers.push_back(dialer);
@@ -165,7 +164,6 @@ void Relay::onInboundSocket(QWebSocket *socket)
     auto *pipe = new PeerPipe(socket, this);
     PeerLink *link = addLink(int(PeerLink::Direction::Inbound), pipe->peerName());
     connectPipe(link, pipe);
-    pipe->start();
 }
 
 void Relay::committed(QList<AcceptedRecord> records)
