@@ -1,5 +1,7 @@
-// Durability: what got a 201 (persistent notifications) or a 200 (acks) is on disk, whether
-// the daemon stops with SIGTERM or dies with SIGKILL.
+// Durability: what got a 201 (persistent notifications) or a 200 (acks) is committed, whether
+// the daemon stops with SIGTERM or dies with SIGKILL. SIGKILL keeps the kernel's page cache, so
+// these tests cannot see a missing fsync: tst_syncbeforeanswer orders the syncs against the
+// answers.
 #include "apihelpers.h"
 #include "httpclient.h"
 #include "syncdprocess.h"
@@ -29,6 +31,7 @@ private slots:
     void notificationsAndReceiptsSurviveSigterm();
     void sigtermClosesSessionsWithGoingAway();
     void sigkillRightAfter201LosesNothing();
+    void sigkillRightAfterAck200LosesNothing();
 
 private:
     bool restart();
@@ -137,6 +140,32 @@ void TestDurability::sigkillRightAfter201LosesNothing()
     QCOMPARE(listed.size(), Total);
     // The listing is newest first.
     QVERIFY(std::is_sorted(listed.rbegin(), listed.rend()));
+}
+
+void TestDurability::sigkillRightAfterAck200LosesNothing()
+{
+    QList<qint64> ids;
+    for (int i = 0; i < 6; ++i)
+        ids.append(publish(m_http, App, u"crash"_s, u"invoice %1"_s.arg(i)));
+    QVERIFY(!ids.contains(0));
+    const QList<qint64> acked = {ids.at(0), ids.at(2), ids.at(5)};
+    for (const qint64 id : acked) {
+        const HttpResponse ack = m_http.post(
+            u"/api/v1/acks"_s,
+            QJsonObject{{"ids"_L1, QJsonArray{double(id)}}, {"user"_L1, "alice"_L1}});
+        QVERIFY2(ack.status == 200, ack.describe());
+    }
+    // No pause after the last 200: its receipt must already be committed.
+    m_syncd.kill();
+    QVERIFY(restart());
+
+    const Listing listing = listAll(m_http, u"user=alice&application=shop&channel=crash"_s);
+    QVERIFY2(listing.ok, listing.error);
+    for (const qint64 id : std::as_const(ids)) {
+        const std::optional<QJsonObject> item = listing.find(id);
+        QVERIFY2(item, qPrintable(u"notification %1 missing after SIGKILL"_s.arg(id)));
+        QCOMPARE(item->value("acknowledged"_L1), QJsonValue(acked.contains(id)));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestDurability)
