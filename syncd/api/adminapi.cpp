@@ -62,6 +62,14 @@ void AdminApi::addRoutes(Router &router)
                                            200, QJsonDocument(QJsonArray::fromStringList(users))));
                                    }));
                });
+    router.add("DELETE", QStringLiteral("/api/v1/users/{user}"), A,
+               [this](const HttpRequest &, const P &params, const Principal &principal,
+                      const HttpResponder &responder) {
+                   m_service.deleteUser(principal, params.value(QStringLiteral("user")),
+                                        answer<bool>(responder, [responder](bool) {
+                                            responder.send(HttpResponse::noContent());
+                                        }));
+               });
     router.add("POST", QStringLiteral("/api/v1/users/{user}/drop"), A,
                [this](const HttpRequest &, const P &params, const Principal &principal,
                       const HttpResponder &responder) {

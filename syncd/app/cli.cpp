@@ -132,7 +132,8 @@ int tokenCommand(const QStringList &arguments)
             return report(deleted.error());
         if (!*deleted)
             return report(Error::notFound(QStringLiteral("id: no token %1").arg(id)));
-        out() << "revoked token " << id << " (a running daemon forgets it within 30 s)" << Qt::endl;
+        out() << "revoked token " << id
+              << " (a running daemon closes its sessions within a second)" << Qt::endl;
         return 0;
     }
     return usage(QStringLiteral("token: expected create, list or revoke"));
@@ -143,7 +144,8 @@ int catalogCommand(const QStringList &arguments)
     const QString noun = arguments.value(0); // user, app, channel
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("herald-syncd user create NAME\nherald-syncd app create NAME [--title T]\n"
+        QStringLiteral("herald-syncd user create|delete NAME\n"
+                       "herald-syncd app create NAME [--title T]\n"
                        "herald-syncd channel create --app A NAME [--title T]"));
     parser.addHelpOption();
     parser.addOption(databaseOption());
@@ -154,8 +156,11 @@ int catalogCommand(const QStringList &arguments)
                       QStringLiteral("NAME")});
     parser.process(QStringList{QStringLiteral("herald-syncd ") + noun} + arguments.mid(1));
     const QStringList positional = parser.positionalArguments();
-    if (positional.value(0) != u"create" || positional.size() != 2)
-        return usage(noun + QStringLiteral(": expected 'create NAME'"));
+    const QString action = positional.value(0);
+    const bool deleting = noun == u"user" && action == u"delete";
+    if ((action != u"create" && !deleting) || positional.size() != 2)
+        return usage(noun + (noun == u"user" ? QStringLiteral(": expected 'create NAME' or 'delete NAME'")
+                                            : QStringLiteral(": expected 'create NAME'")));
     const QString name = positional.value(1);
     const Validator validator;
     if (auto valid = validator.checkName(name, QStringLiteral("name")); !valid)
@@ -163,6 +168,14 @@ int catalogCommand(const QStringList &arguments)
     auto store = openStore(parser);
     if (!store)
         return report(store.error());
+    if (deleting) {
+        auto revoked = (*store)->deleteUser(name);
+        if (!revoked)
+            return report(revoked.error());
+        out() << "user " << name << " deleted with " << revoked->size()
+              << " token(s); a running daemon closes their sessions within a second" << Qt::endl;
+        return 0;
+    }
     if (noun == u"user") {
         auto created = (*store)->createUser(name);
         if (!created)

@@ -10,6 +10,7 @@
 #include "app/unixsignalwatcher.h"
 #include "auth/authenticator.h"
 #include "core/accountservice.h"
+#include "core/tokenrevocationwatcher.h"
 #include "core/catalogservice.h"
 #include "core/notificationservice.h"
 #include "core/storenotificationrepository.h"
@@ -166,6 +167,10 @@ void Daemon::buildApi()
 {
     m_catalog = new CatalogService(*m_store, m_knownChannels, this);
     m_accounts = new AccountService(*m_store, *m_authenticator, *m_hub, this);
+    if (!m_config.noAuth) {
+        auto *revocations = new TokenRevocationWatcher(*m_store, *m_accounts, this);
+        revocations->start();
+    }
     m_status = std::make_unique<DaemonStatus>(m_config, m_metrics, *m_hub, *m_relay, *m_store);
     m_router = new Router(m_authenticator, this);
     m_systemApi = std::make_unique<SystemApi>(*m_status);
@@ -203,6 +208,7 @@ bool Daemon::listen()
                 m_hub->adopt(descriptor);
         },
         httpLimits, this);
+    connect(m_http, &HttpServer::requestTaken, this, [this] { ++m_metrics.httpRequests; });
     if (!m_http->listen(m_config.listenAddress, m_config.listenPort)) {
         qCCritical(lcApp).noquote()
             << "cannot listen on"

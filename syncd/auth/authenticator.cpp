@@ -47,6 +47,11 @@ void Authenticator::authenticate(const QString &token, QObject *context, Callbac
             Principal principal{record.kind, record.application, record.user, record.id};
             {
                 QWriteLocker lock(&m_lock);
+                if (m_revoked.contains(record.id)) {
+                    lock.unlock();
+                    callback(std::nullopt);
+                    return;
+                }
                 m_cache.insert(hash,
                                {principal, QDateTime::currentMSecsSinceEpoch() + CacheLifetimeMs});
             }
@@ -54,9 +59,10 @@ void Authenticator::authenticate(const QString &token, QObject *context, Callbac
         });
 }
 
-void Authenticator::forget(qint64 tokenId)
+void Authenticator::revoke(qint64 tokenId)
 {
     QWriteLocker lock(&m_lock);
+    m_revoked.insert(tokenId);
     for (auto it = m_cache.begin(); it != m_cache.end();) {
         if (it->principal.tokenId == tokenId)
             it = m_cache.erase(it);

@@ -5,6 +5,7 @@
 #include <QHash>
 #include <QObject>
 #include <QReadWriteLock>
+#include <QSet>
 
 #include <functional>
 #include <optional>
@@ -15,8 +16,8 @@ class StoreThread;
 
 // Turns a bearer token into a Principal. Known tokens are cached in memory for a short time so
 // that requests rarely wait for the store; a miss asks the store (tokens made by the command
-// line while the daemon runs are valid at once). Revocation through the API takes effect at
-// once, through the command line within the cache lifetime. Thread-safe.
+// line while the daemon runs are valid at once). A revoked token id is refused from revoke()
+// on, also when a store lookup that began before it answers after it. Thread-safe.
 class Authenticator : public QObject
 {
     Q_OBJECT
@@ -31,7 +32,9 @@ public:
     // store). `context` must be long-lived (see StoreThread::submit). An empty token with
     // auth on yields nullopt.
     void authenticate(const QString &token, QObject *context, Callback callback);
-    void forget(qint64 tokenId);
+    // The token stops working now (called for API revocations at once, for the command
+    // line's and other daemons' by core/TokenRevocationWatcher).
+    void revoke(qint64 tokenId);
 
     static constexpr qint64 CacheLifetimeMs = 30000;
 
@@ -47,6 +50,9 @@ private:
     const bool m_noAuth;
     mutable QReadWriteLock m_lock;
     QHash<QByteArray, Entry> m_cache;
+    // Ids are never reused (AUTOINCREMENT / BIGSERIAL), so remembering them is safe; revocations
+    // are rare, so the set stays small.
+    QSet<qint64> m_revoked;
 };
 
 } // namespace herald::syncd

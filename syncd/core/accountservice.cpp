@@ -82,9 +82,34 @@ void AccountService::revokeToken(const Principal &principal, qint64 id, Reply<bo
         this,
         [this, id, done = std::move(done)](Result<bool> deleted) {
             if (deleted)
-                m_authenticator.forget(id);
+                applyRevocations({id});
             done(std::move(deleted));
         });
+}
+
+void AccountService::deleteUser(const Principal &principal, const QString &user,
+                                Reply<bool> done)
+{
+    if (auto allowed = checkAdmin(principal); !allowed)
+        return done(tl::unexpected(allowed.error()));
+    m_store.submit<QList<qint64>>(
+        [user](SqlStore &store) { return store.deleteUser(user); }, this,
+        [this, user, done = std::move(done)](Result<QList<qint64>> revoked) {
+            if (!revoked)
+                return done(tl::unexpected(revoked.error()));
+            applyRevocations(QSet<qint64>(revoked->begin(), revoked->end()));
+            // Sessions that named the user with an admin token (or --no-auth) go too.
+            m_fanOut.dropUser(user, this, [done](int) { done(true); });
+        });
+}
+
+void AccountService::applyRevocations(const QSet<qint64> &tokenIds)
+{
+    if (tokenIds.isEmpty())
+        return;
+    for (const qint64 id : tokenIds)
+        m_authenticator.revoke(id);
+    m_fanOut.closeTokenSessions(tokenIds);
 }
 
 } // namespace herald::syncd

@@ -5,6 +5,7 @@
 #include "core/reply.h"
 
 #include <QObject>
+#include <QSet>
 
 #include <functional>
 
@@ -29,12 +30,19 @@ public:
     void users(const Principal &principal, Reply<QStringList> done);
     // Closes every session of `user` on this node; the answer is how many.
     void dropUser(const Principal &principal, const QString &user, Reply<int> done);
+    // Deletes the user with their tokens and read state; their tokens stop working and their
+    // sessions close (1008) at once. NotFound when there is no such user.
+    void deleteUser(const Principal &principal, const QString &user, Reply<bool> done);
 
     void issueToken(const Principal &principal, TokenKind kind, const QString &application,
                     const QString &user, const QString &label, Reply<IssuedToken> done);
     void tokens(const Principal &principal, Reply<QList<TokenRecord>> done);
-    // Deletes the token; requests made with it fail from now on. NotFound when there is none.
+    // Deletes the token; requests made with it fail from now on and the sessions opened with
+    // it close (1008). NotFound when there is none.
     void revokeToken(const Principal &principal, qint64 id, Reply<bool> done);
+    // Makes revocations take effect on this node: the token stops working, its sessions close.
+    // For revocations made here and those TokenRevocationWatcher finds in the store.
+    void applyRevocations(const QSet<qint64> &tokenIds);
 
 private:
     StoreThread &m_store;

@@ -3,6 +3,7 @@
 #include "model/notification.h"
 
 #include <QList>
+#include <QSet>
 #include <QString>
 
 #include <functional>
@@ -28,6 +29,8 @@ public:
     // Closes every session of `user` (1008); `done(closed)` runs in `context`'s thread once
     // every event loop has answered.
     virtual void dropUser(const QString &user, QObject *context, std::function<void(int)> done) = 0;
+    // Closes every session opened with one of these tokens (1008, "token revoked").
+    virtual void closeTokenSessions(const QSet<qint64> &tokenIds) = 0;
 };
 
 } // namespace herald::syncd

@@ -84,7 +84,69 @@ Result<bool> AccountQueries::deleteToken(qint64 id)
     auto query = m_connection.run(u"DELETE FROM tokens WHERE id = ?"_s, {id});
     if (!query)
         return tl::unexpected(query.error());
-    return query->numRowsAffected() > 0;
+    if (query->numRowsAffected() == 0)
+        return false;
+    if (auto recorded = recordRevocation(id); !recorded)
+        return tl::unexpected(recorded.error());
+    return true;
+}
+
+Result<QList<qint64>> AccountQueries::deleteUser(const QString &name)
+{
+    auto exists = userExists(name);
+    if (!exists)
+        return tl::unexpected(exists.error());
+    if (!*exists)
+        return fail(ErrorCode::NotFound, u"user: no user '%1'"_s.arg(name));
+    auto owned = selectTokens(u"WHERE user_name = ?"_s, {name});
+    if (!owned)
+        return tl::unexpected(owned.error());
+    QList<qint64> revoked;
+    for (const TokenRecord &token : std::as_const(*owned)) {
+        if (auto deleted = deleteToken(token.id); !deleted)
+            return tl::unexpected(deleted.error());
+        revoked.append(token.id);
+    }
+    // Read state goes with the user; notifications addressed to them stay for the others.
+    const QStringList statements = {u"DELETE FROM receipts WHERE user_name = ?"_s,
+                                    u"DELETE FROM users WHERE name = ?"_s};
+    for (const QString &statement : statements) {
+        if (auto done = m_connection.run(statement, {name}); !done)
+            return tl::unexpected(done.error());
+    }
+    return revoked;
+}
+
+Result<void> AccountQueries::recordRevocation(qint64 tokenId)
+{
+    auto query = m_connection.run(
+        u"INSERT INTO token_revocations (token_id, revoked_at_ms) VALUES (?, ?)"_s,
+        {tokenId, msOrNow({})});
+    if (!query)
+        return tl::unexpected(query.error());
+    return {};
+}
+
+Result<QList<TokenRevocation>> AccountQueries::revocationsSince(qint64 sinceMs)
+{
+    auto query = m_connection.run(u"SELECT seq, token_id FROM token_revocations "
+                                  "WHERE revoked_at_ms >= ? ORDER BY seq"_s,
+                                  {sinceMs});
+    if (!query)
+        return tl::unexpected(query.error());
+    QList<TokenRevocation> result;
+    while (query->next())
+        result.append({query->value(0).toLongLong(), query->value(1).toLongLong()});
+    return result;
+}
+
+Result<void> AccountQueries::purgeRevocations(qint64 beforeMs)
+{
+    auto query =
+        m_connection.run(u"DELETE FROM token_revocations WHERE revoked_at_ms < ?"_s, {beforeMs});
+    if (!query)
+        return tl::unexpected(query.error());
+    return {};
 }
 
 Result<QList<TokenRecord>> AccountQueries::tokens()

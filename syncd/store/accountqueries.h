@@ -25,10 +25,14 @@ public:
     Result<qint64> insertToken(const TokenRecord &token);
     Result<std::optional<TokenRecord>> findTokenByHash(const QByteArray &hash);
     Result<bool> deleteToken(qint64 id);
+    Result<QList<qint64>> deleteUser(const QString &name);
     Result<QList<TokenRecord>> tokens();
+    Result<QList<TokenRevocation>> revocationsSince(qint64 sinceMs);
+    Result<void> purgeRevocations(qint64 beforeMs);
 
 private:
     Result<QList<TokenRecord>> selectTokens(const QString &where, const QVariantList &values);
+    Result<void> recordRevocation(qint64 tokenId);
 
     SqlConnection &m_connection;
 };

@@ -254,7 +254,42 @@ Result<std::optional<TokenRecord>> SqlStore::findTokenByHash(const QByteArray &h
 
 Result<bool> SqlStore::deleteToken(qint64 id)
 {
-    return finished(m_accounts.deleteToken(id));
+    bool deleted = false;
+    auto done = m_connection->atomically([&]() -> Result<void> {
+        auto result = m_accounts.deleteToken(id);
+        if (!result)
+            return tl::unexpected(result.error());
+        deleted = *result;
+        return {};
+    });
+    if (!done)
+        return finished(Result<bool>(tl::unexpected(done.error())));
+    return finished(Result<bool>(deleted));
+}
+
+Result<QList<qint64>> SqlStore::deleteUser(const QString &name)
+{
+    QList<qint64> revoked;
+    auto done = m_connection->atomically([&]() -> Result<void> {
+        auto result = m_accounts.deleteUser(name);
+        if (!result)
+            return tl::unexpected(result.error());
+        revoked = *result;
+        return {};
+    });
+    if (!done)
+        return finished(Result<QList<qint64>>(tl::unexpected(done.error())));
+    return finished(Result<QList<qint64>>(revoked));
+}
+
+Result<QList<TokenRevocation>> SqlStore::revocationsSince(qint64 sinceMs)
+{
+    return finished(m_accounts.revocationsSince(sinceMs));
+}
+
+Result<void> SqlStore::purgeRevocations(qint64 beforeMs)
+{
+    return finished(m_accounts.purgeRevocations(beforeMs));
 }
 
 Result<QList<TokenRecord>> SqlStore::tokens()

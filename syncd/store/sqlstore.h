@@ -115,8 +115,16 @@ public:
     Result<QStringList> users();
     Result<qint64> insertToken(const TokenRecord &token); // returns its id
     Result<std::optional<TokenRecord>> findTokenByHash(const QByteArray &hash);
+    // Deletes the token and records its revocation, in one transaction. False when there is
+    // no such token.
     Result<bool> deleteToken(qint64 id);
+    // Deletes the user, their tokens (recording each revocation) and their read state, in one
+    // transaction; the ids of the revoked tokens. NotFound when there is no such user.
+    Result<QList<qint64>> deleteUser(const QString &name);
     Result<QList<TokenRecord>> tokens();
+    // Revocations recorded at or after sinceMs (by whoever made them), oldest first.
+    Result<QList<TokenRevocation>> revocationsSince(qint64 sinceMs);
+    Result<void> purgeRevocations(qint64 beforeMs);
 
 private:
     SqlStore(std::unique_ptr<SqlConnection> connection, StoreOptions options);

@@ -32,6 +32,14 @@ struct TokenRecord
     QDateTime createdAt;
 };
 
+// One revocation of a token (schema 3's token_revocations): revoking through the API or the
+// command line and deleting the token's user all leave one, for every daemon to act on.
+struct TokenRevocation
+{
+    qint64 seq = 0;
+    qint64 tokenId = 0;
+};
+
 // What register asks for: the newest `limit` unacknowledged persistent notifications of the
 // subscriptions visible to `user`, newer than `afterId` when set, returned oldest first.
 // Unknown applications and channels match nothing; a subscription without channels stands

@@ -40,6 +40,7 @@ struct ClientSession
     Stage stage = Stage::AwaitingRegister;
     bool hermes = false;
     QString user;
+    qint64 tokenId = 0; // the token it registered with; 0 with --no-auth
     QString clientId;
     QSet<QString> channelKeys;
     QElapsedTimer connectedAt;

@@ -111,6 +111,16 @@ void Hub::dropUser(const QString &user, QObject *context, std::function<void(int
     }
 }
 
+void Hub::closeTokenSessions(const QSet<qint64> &tokenIds)
+{
+    // A token's sessions may be on any worker: revocations are rare, so ask them all.
+    for (WsWorker *worker : m_workers) {
+        QMetaObject::invokeMethod(
+            worker, [worker, tokenIds] { worker->closeTokenSessions(tokenIds); },
+            Qt::QueuedConnection);
+    }
+}
+
 qint64 Hub::sessionCount() const
 {
     return m_quota.used();

@@ -36,6 +36,7 @@ public:
     void acknowledged(const QString &user, const QList<NotificationId> &ids) override;
     void deleted(const Notification &notification) override;
     void dropUser(const QString &user, QObject *context, std::function<void(int)> done) override;
+    void closeTokenSessions(const QSet<qint64> &tokenIds) override;
 
     qint64 sessionCount() const;
 

@@ -50,6 +50,7 @@ void RegisterFlow::complete(quint64 sessionId, const RegisterMessage &message,
         return m_deps.refuse(*session, user.error(), CloseCode::Policy, why);
     }
     session->clientId = message.clientId;
+    session->tokenId = principal->tokenId;
     QSet<QString> channelKeys;
     for (const Subscription &sub : message.subscriptions) {
         for (const QString &channel : sub.channels)

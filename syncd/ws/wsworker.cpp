@@ -206,6 +206,19 @@ int WsWorker::dropUser(const QString &user)
     return int(sessions.size());
 }
 
+int WsWorker::closeTokenSessions(const QSet<qint64> &tokenIds)
+{
+    QList<ClientSession *> revoked;
+    for (const auto &session : m_sessions.sessions()) {
+        if (session->tokenId != 0 && tokenIds.contains(session->tokenId)
+            && session->stage != ClientSession::Stage::Closing)
+            revoked.append(session.get());
+    }
+    for (ClientSession *session : std::as_const(revoked))
+        closeSession(*session, CloseCode::Policy, QStringLiteral("token revoked"));
+    return int(revoked.size());
+}
+
 void WsWorker::closeAllAndQuit(int code, const QString &reason)
 {
     m_sweepTimer.stop();

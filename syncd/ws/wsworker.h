@@ -55,6 +55,8 @@ public:
     void deliver(const OutgoingPtr &outgoing); // to subscribers of its channel
     void deliverToUser(const QString &user, const OutgoingPtr &outgoing);
     int dropUser(const QString &user);
+    // Closes (1008) the sessions registered with one of these tokens; how many.
+    int closeTokenSessions(const QSet<qint64> &tokenIds);
     // Closes every session, pushes the close frames out, and ends the worker's thread.
     void closeAllAndQuit(int code, const QString &reason);
     int sessionCount() const { return m_sessions.size(); }

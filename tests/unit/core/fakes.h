@@ -105,6 +105,7 @@ public:
     QList<QPair<QString, QList<NotificationId>>> acknowledgements;
     QList<NotificationId> deletions;
     QStringList dropped;
+    QList<QSet<qint64>> closedTokens;
 
     void publish(const QList<Notification> &notifications) override
     {
@@ -120,6 +121,10 @@ public:
     {
         dropped.append(user);
         done(1);
+    }
+    void closeTokenSessions(const QSet<qint64> &tokenIds) override
+    {
+        closedTokens.append(tokenIds);
     }
 };
 

@@ -231,7 +231,7 @@ void TestMigrator::freshDatabaseGetsNewestVersion()
     QCOMPARE(tables(*connection),
              (QStringList{u"applications"_s, u"channels"_s, u"herald_schema"_s,
                           u"notification_recipients"_s, u"notifications"_s, u"receipts"_s,
-                          u"relay_log"_s, u"tokens"_s, u"users"_s}));
+                          u"relay_log"_s, u"token_revocations"_s, u"tokens"_s, u"users"_s}));
 }
 
 void TestMigrator::reopeningChangesNothing()

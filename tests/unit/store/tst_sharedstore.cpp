@@ -189,6 +189,36 @@ void TestSharedStore::nodesShareUsersAndTokens()
     auto stale = m_nodeA->findTokenByHash(token.hash);
     STORE_VERIFY(stale);
     QVERIFY(!stale->has_value());
+    // ...and node A learns of it, to close the sessions opened with it there.
+    auto revocations = m_nodeA->revocationsSince(QDateTime::currentMSecsSinceEpoch() - 60'000);
+    STORE_VERIFY(revocations);
+    QCOMPARE(revocations->size(), 1);
+    QCOMPARE(revocations->first().tokenId, *id);
+
+    // Deleting a user on node A revokes their tokens; both nodes see every revocation once.
+    token.hash = QByteArray(64, 'd');
+    auto second = m_nodeB->insertToken(token);
+    STORE_VERIFY(second);
+    auto gone = m_nodeA->deleteUser(u"alice"_s);
+    STORE_VERIFY(gone);
+    QCOMPARE(*gone, QList<qint64>{*second});
+    auto seenByB = m_nodeB->revocationsSince(QDateTime::currentMSecsSinceEpoch() - 60'000);
+    STORE_VERIFY(seenByB);
+    QCOMPARE(seenByB->size(), 2);
+    QCOMPARE(seenByB->at(1).tokenId, *second);
+    QVERIFY(seenByB->at(0).seq < seenByB->at(1).seq);
+    auto userGone = m_nodeB->userExists(u"alice"_s);
+    STORE_VERIFY(userGone);
+    QVERIFY(!*userGone);
+    // Old rows are purged; recent ones stay.
+    STORE_VERIFY(m_nodeB->purgeRevocations(QDateTime::currentMSecsSinceEpoch() - 60'000));
+    auto kept = m_nodeA->revocationsSince(0);
+    STORE_VERIFY(kept);
+    QCOMPARE(kept->size(), 2);
+    STORE_VERIFY(m_nodeB->purgeRevocations(QDateTime::currentMSecsSinceEpoch() + 1));
+    auto purged = m_nodeA->revocationsSince(0);
+    STORE_VERIFY(purged);
+    QVERIFY(purged->isEmpty());
 }
 
 void TestSharedStore::sameIdFromTwoNodesIsConflict()

@@ -1,0 +1,9 @@
+-- Herald schema version 3 (SQLite): revoked tokens, one row per revocation, so that every
+-- daemon on this database closes the sessions opened with them, whoever revoked them (the
+-- API, the command line, another daemon). Rows are kept for a while, then purged.
+CREATE TABLE token_revocations (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    token_id INTEGER NOT NULL,
+    revoked_at_ms INTEGER NOT NULL
+);
+CREATE INDEX token_revocations_time ON token_revocations (revoked_at_ms);
