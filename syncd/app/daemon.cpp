@@ -11,6 +11,7 @@
 #include "auth/authenticator.h"
 #include "core/accountservice.h"
 #include "core/tokenrevocationwatcher.h"
+#include "store/databaselock.h"
 #include "core/catalogservice.h"
 #include "core/notificationservice.h"
 #include "core/storenotificationrepository.h"
@@ -86,6 +87,12 @@ int Daemon::start()
     }
     if (!m_config.database.contains(u"://"))
         QDir().mkpath(QFileInfo(m_config.database).absolutePath());
+    auto lock = DatabaseLock::acquire(m_config.database);
+    if (!lock) {
+        qCCritical(lcApp).noquote() << "cannot open the database:" << lock.error().message;
+        return 1;
+    }
+    m_databaseLock = std::move(*lock);
     StoreOptions storeOptions;
     storeOptions.synchronous = m_config.synchronous;
     storeOptions.autoCreateChannels = m_config.autoCreateChannels;

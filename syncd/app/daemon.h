@@ -4,6 +4,7 @@
 #include "core/knownchannels.h"
 #include "metrics/metrics.h"
 
+#include <QLockFile>
 #include <QObject>
 #include <QThread>
 
@@ -56,6 +57,7 @@ private:
     Config m_config;
     Metrics m_metrics;
     KnownChannels m_knownChannels;
+    std::unique_ptr<QLockFile> m_databaseLock; // held while the daemon runs (SQLite only)
     std::unique_ptr<StoreThread> m_store;
     Authenticator *m_authenticator = nullptr;
     std::unique_ptr<SessionQuota> m_sessionQuota;
