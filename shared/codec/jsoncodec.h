@@ -48,6 +48,9 @@ public:
     // The `ids` of an ack, from the WebSocket frame or the body of POST /api/v1/acks:
     // 1..maxIdsPerAck valid ids.
     Result<QList<NotificationId>> parseAckIds(const QJsonObject &object) const;
+    // Any request body that must be a JSON object, checked like every other body (valid JSON,
+    // no unpaired surrogates or U+0000 in any string).
+    static Result<QJsonObject> parseObjectBody(const QByteArray &body);
 
     // --- errors: {"error":{"code":"...","message":"..."}}
     static QByteArray errorBody(const Error &error);

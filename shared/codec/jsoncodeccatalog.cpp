@@ -22,6 +22,11 @@ Result<QJsonObject> parseOptionalObject(const QByteArray &body)
     return json::parseObject(body, u"body"_s);
 }
 
+Result<QJsonObject> parseObjectBodyImpl(const QByteArray &body)
+{
+    return json::parseObject(body, u"body"_s);
+}
+
 // A name repeated in a catalog body must agree with the path, since names never change.
 void checkSameName(FieldReader &r, const QString &key, const QString &expected)
 {
@@ -99,6 +104,11 @@ Result<Channel> JsonCodec::parseChannel(const QByteArray &body, const QString &a
     if (auto valid = m_validator.checkChannel(channel); !valid)
         return tl::unexpected(valid.error());
     return channel;
+}
+
+Result<QJsonObject> JsonCodec::parseObjectBody(const QByteArray &body)
+{
+    return parseObjectBodyImpl(body);
 }
 
 } // namespace herald

@@ -15,6 +15,34 @@ namespace {
 
 constexpr double TwoToThe53 = 9007199254740992.0;
 
+Result<void> checkString(const QString &text, const QString &path);
+
+// Every key and string in `value`, at any depth. Errors name the field's path; a bad key, or a
+// bad string at the top, is named by `what` ("body").
+Result<void> checkText(const QJsonValue &value, const QString &path, const QString &what)
+{
+    const QString here = path.isEmpty() ? what : path;
+    if (value.isString())
+        return checkString(value.toString(), here);
+    if (value.isArray()) {
+        const QJsonArray array = value.toArray();
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            if (auto r = checkText(array.at(i), indexPath(path, i), what); !r)
+                return r;
+        }
+    } else if (value.isObject()) {
+        const QJsonObject object = value.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            if (auto r = checkString(it.key(), here); !r)
+                return fail(r.error().code, r.error().message.replace(u": contains"_s,
+                                                                      u": a key contains"_s));
+            if (auto r = checkText(it.value(), fieldPath(path, it.key()), what); !r)
+                return r;
+        }
+    }
+    return {};
+}
+
 // `shape` says what the caller needs, for the error about a scalar or empty body.
 Result<QJsonDocument> parseDocument(const QByteArray &text, const QString &what,
                                     const QString &shape)
@@ -29,7 +57,23 @@ Result<QJsonDocument> parseDocument(const QByteArray &text, const QString &what,
         return failField(
             what, u"invalid JSON (%1 at offset %2)"_s.arg(error.errorString()).arg(error.offset));
     }
+    const QJsonValue root = document.isArray() ? QJsonValue(document.array())
+                                               : QJsonValue(document.object());
+    if (auto clean = checkText(root, QString(), what); !clean)
+        return tl::unexpected(clean.error());
     return document;
+}
+
+// Strings that cannot be stored as they are: Qt keeps a lone "\ud800" as an unpaired UTF-16
+// unit (stored, it would come back as something else), and U+0000 ends C strings and is
+// refused by PostgreSQL's text type.
+Result<void> checkString(const QString &text, const QString &path)
+{
+    if (!QStringView(text).isValidUtf16())
+        return failField(path, u"contains an unpaired UTF-16 surrogate"_s);
+    if (text.contains(QChar(u'\0')))
+        return failField(path, u"contains U+0000 (NUL)"_s);
+    return {};
 }
 
 } // namespace

@@ -10,24 +10,12 @@
 namespace herald::syncd {
 
 namespace {
-Result<QJsonObject> jsonObject(const QByteArray &body)
-{
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(body, &error);
-    if (error.error != QJsonParseError::NoError)
-        return fail(ErrorCode::BadRequest,
-                    QStringLiteral("body: invalid JSON (%1)").arg(error.errorString()));
-    if (!document.isObject())
-        return fail(ErrorCode::BadRequest, QStringLiteral("body: expected a JSON object"));
-    return document.object();
-}
-
 // An admin's request body: "forbidden" before anything about the body is said.
 Result<QJsonObject> adminBody(const HttpRequest &request, const Principal &principal)
 {
     if (auto allowed = AccountService::checkAdmin(principal); !allowed)
         return tl::unexpected(allowed.error());
-    return jsonObject(request.body);
+    return JsonCodec::parseObjectBody(request.body);
 }
 
 QJsonObject tokenJson(const TokenRecord &token)

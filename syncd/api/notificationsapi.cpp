@@ -153,12 +153,10 @@ void NotificationsApi::remove(const QString &idText, const Principal &principal,
 void NotificationsApi::acknowledge(const HttpRequest &request, const Principal &principal,
                                    const HttpResponder &responder)
 {
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(request.body, &error);
-    if (error.error != QJsonParseError::NoError || !document.isObject())
-        return sendError(responder, Error::badRequest(QStringLiteral(
-                                        "body: expected a JSON object {\"ids\":[...]}")));
-    const QJsonObject body = document.object();
+    const Result<QJsonObject> parsed = JsonCodec::parseObjectBody(request.body);
+    if (!parsed)
+        return sendError(responder, parsed.error());
+    const QJsonObject body = *parsed;
     auto user =
         NotificationService::actingUser(principal, body.value(QStringLiteral("user")).toString());
     if (!user)

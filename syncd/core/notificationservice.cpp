@@ -78,12 +78,20 @@ void NotificationService::publish(QList<Notification> notifications, bool batch,
     const QDateTime now = utcNow();
     for (qsizetype i = 0; i < notifications.size(); ++i) {
         Notification &n = notifications[i];
+        const auto path = [batch, i](const char *field) {
+            const QString name = QString::fromLatin1(field);
+            return batch ? QStringLiteral("[%1].").arg(i) + name : name;
+        };
         if (!principal.mayUseApplication(n.application)) {
-            const QString path =
-                batch ? QStringLiteral("[%1].application").arg(i) : QStringLiteral("application");
             return done(fail(ErrorCode::Forbidden,
-                             path + QStringLiteral(": this token publishes only to '%1'")
-                                        .arg(principal.application)));
+                             path("application")
+                                 + QStringLiteral(": this token publishes only to '%1'")
+                                       .arg(principal.application)));
+        }
+        // Stored, it would be purged unseen; the producer most likely has a clock or unit wrong.
+        if (n.expiresAt && *n.expiresAt <= now) {
+            return done(fail(ErrorCode::BadRequest,
+                             path("expiresAt") + QStringLiteral(": is in the past")));
         }
         n.id = m_ids.next();
         n.time = now;

@@ -109,6 +109,7 @@ private slots:
     void roundTripsApplication();
     void roundTripsChannel();
     void acceptsEmptyCatalogBodies();
+    void acceptsSurrogatePairs();
     void rejectsMalformedInput_data();
     void rejectsMalformedInput();
     void writesErrorBody_data();
@@ -506,6 +507,17 @@ void TestJsonCodec::acceptsEmptyCatalogBodies()
     QCOMPARE(*application, (Application{0, u"ci"_s, {}, {}}));
 }
 
+void TestJsonCodec::acceptsSurrogatePairs()
+{
+    // The text check refuses lone surrogates only: an escaped pair is one emoji.
+    const JsonCodec codec;
+    auto parsed = codec.parsePublishBody(
+        R"({"application":"a","channel":"c","message":"ok \ud83d\ude00","tags":{"\ud83d\ude00":"x"}})");
+    QVERIFY2(parsed, parsed ? "" : qPrintable(parsed.error().message));
+    QCOMPARE(parsed->first().message, u"ok \U0001F600"_s);
+    QCOMPARE(parsed->first().tags.value(u"\U0001F600"_s), u"x"_s);
+}
+
 void TestJsonCodec::rejectsMalformedInput_data()
 {
     QTest::addColumn<QString>("kind");
@@ -521,6 +533,22 @@ void TestJsonCodec::rejectsMalformedInput_data()
     const QByteArray ok = R"("application":"a","channel":"c","message":"m")";
 
     publish("not JSON", "{\"application\":", u"body: invalid JSON ("_s);
+    // Strings that would not come back as sent: a lone surrogate (stored as U+FFFD or joined
+    // with a neighbour) and U+0000 (PostgreSQL's text refuses it; C strings end there).
+    publish("unpaired high surrogate", "{" + ok + R"(,"title":"A\ud800B"})",
+            u"title: contains an unpaired UTF-16 surrogate"_s);
+    publish("unpaired low surrogate", "{" + ok + R"(,"tags":{"env":"\udc00"}})",
+            u"tags.env: contains an unpaired UTF-16 surrogate"_s);
+    publish("surrogate in a batch", "[{" + ok + "},{" + ok + R"(,"message":"x\ud83d"}])",
+            u"[1].message: contains an unpaired UTF-16 surrogate"_s);
+    publish("surrogate in a key", "{" + ok + R"(,"tags":{"\ud800":"v"}})",
+            u"tags: a key contains an unpaired UTF-16 surrogate"_s);
+    publish("escaped NUL", "{" + ok + R"(,"title":"a\u0000b"})", u"title: contains U+0000"_s);
+    publish("raw NUL byte", "{" + ok + ",\"title\":\"a" + QByteArray(1, '\0') + "b\"}",
+            u"title: contains U+0000"_s);
+    client("frame with a lone surrogate",
+           R"({"type":"register","clientId":"\ud800","subscriptions":[]})",
+           u"clientId: contains an unpaired UTF-16 surrogate"_s);
     publish("empty body", "", u"body: "_s);
     publish("scalar body", "42", u"body: must be a JSON object or array"_s);
     publish("string body", "\"x\"", u"body: "_s);

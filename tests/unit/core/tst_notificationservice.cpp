@@ -103,6 +103,33 @@ private Q_SLOTS:
         QCOMPARE(rig.repository.inserts, 0); // the whole batch is refused, nothing stored
     }
 
+    void expiryInThePastIsRefused_data()
+    {
+        QTest::addColumn<bool>("batch");
+        QTest::addColumn<QString>("path");
+        QTest::newRow("single") << false << QStringLiteral("expiresAt: is in the past");
+        QTest::newRow("batch") << true << QStringLiteral("[1].expiresAt: is in the past");
+    }
+    void expiryInThePastIsRefused()
+    {
+        QFETCH(bool, batch);
+        QFETCH(QString, path);
+        Rig rig;
+        Notification future = note("ops", "a");
+        future.expiresAt = QDateTime::currentDateTimeUtc().addSecs(60);
+        Notification past = note("ops", "b");
+        past.expiresAt = QDateTime::currentDateTimeUtc().addSecs(-1);
+        QList<Notification> list{future, past};
+        if (!batch)
+            list.removeFirst();
+        const auto answer = rig.publish(list, Principal::admin(), batch);
+        QVERIFY(answer && !answer->has_value());
+        QCOMPARE(answer->error().code, ErrorCode::BadRequest);
+        QCOMPARE(answer->error().message, path);
+        QCOMPARE(rig.repository.inserts, 0);
+        QVERIFY(rig.fanOut.published.isEmpty());
+    }
+
     void persistentPublishAnswersOnlyAfterTheStore()
     {
         Rig rig;
