@@ -15,7 +15,7 @@ HttpResponder::HttpResponder(HttpConnection *connection, quint64 sequence, bool 
 
 void HttpResponder::send(const HttpResponse &response) const
 {
-    if (m_connection)
+    if (m_connection && m_connection->wantsAnswers())
         m_connection->deliver(m_sequence, response.serialize(m_keepAlive), m_keepAlive);
 }
 
@@ -24,30 +24,43 @@ HttpConnection::HttpConnection(QTcpSocket *socket, HttpHandler *handler, int max
     : QObject(parent), m_socket(socket), m_handler(handler), m_parser(maxHeaderBytes, maxBodyBytes)
 {
     m_socket->setParent(this);
+    // Past this, Qt stops reading the socket and the kernel holds the client back.
+    m_socket->setReadBufferSize(ReadBufferBytes);
     m_lastActivity.start();
-    connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
+    m_lastWritten.start();
+    connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::pump);
+    connect(m_socket, &QTcpSocket::bytesWritten, this, &HttpConnection::onBytesWritten);
     connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::finish);
     if (m_socket->bytesAvailable() > 0)
-        onReadyRead();
+        pump();
 }
 
 bool HttpConnection::hasTimedOut(qint64 idleTimeoutMs, qint64 requestTimeoutMs) const
 {
-    if (!m_socket)
+    if (m_finished)
         return false;
     if (m_draining)
         return m_lastActivity.elapsed() > DrainTimeoutMs;
+    // Held back by its own unread answers or by answers still owed: not the client's delay
+    // (isStalled() covers a client that stopped reading).
+    if (!mayTakeRequest())
+        return false;
     if (m_parser.inProgress())
         return m_requestStarted.isValid() && m_requestStarted.elapsed() > requestTimeoutMs;
     // Requests still being answered keep the connection alive.
-    if (m_nextToWrite != m_nextSequence)
+    if (answersOwed() != 0)
         return false;
     return m_lastActivity.elapsed() > idleTimeoutMs;
 }
 
+bool HttpConnection::isStalled(qint64 stallMs) const
+{
+    return !m_finished && m_socket->bytesToWrite() > 0 && m_lastWritten.elapsed() > stallMs;
+}
+
 void HttpConnection::closeNow()
 {
-    if (!m_socket)
+    if (m_finished)
         return;
     if (m_draining) {
         finish();
@@ -59,53 +72,101 @@ void HttpConnection::closeNow()
         failAndClose(408, QStringLiteral("request not complete in time"));
         return;
     }
-    if (m_nextToWrite != m_nextSequence)
+    if (answersOwed() != 0)
         return; // answers are still owed; HttpServer asks again
     m_closing = true;
     m_socket->disconnectFromHost(); // sends what is written, then `disconnected` finishes
 }
 
-void HttpConnection::onReadyRead()
+bool HttpConnection::mayTakeRequest() const
 {
+    return answersOwed() < MaxAnswersOwed && m_socket->bytesToWrite() < MaxUnsentBytes;
+}
+
+void HttpConnection::schedulePump()
+{
+    if (m_pumpScheduled || m_finished)
+        return;
+    m_pumpScheduled = true;
+    QMetaObject::invokeMethod(this, &HttpConnection::pump, Qt::QueuedConnection);
+}
+
+void HttpConnection::pump()
+{
+    m_pumpScheduled = false;
+    if (m_pumping || m_finished)
+        return; // re-entered from a handler that answered at once: the outer loop goes on
     if (m_draining) {
         m_drainedBytes += m_socket->skip(m_socket->bytesAvailable());
         if (m_drainedBytes > MaxDrainBytes)
             finish();
         return;
     }
-    if (m_closing)
-        return;
-    const QByteArray data = m_socket->readAll();
-    m_lastActivity.restart();
-    if (!m_parser.inProgress())
-        m_requestStarted.restart();
-    m_parser.feed(data.constData(), data.size());
-
-    while (m_parser.hasRequest() && !m_closing) {
-        HttpRequest request = m_parser.takeRequest();
-        request.peer = m_socket->peerAddress();
-        if (request.upgrade) {
-            failAndClose(400, QStringLiteral("upgrade: only as the first request of a connection"));
-            return;
+    m_pumping = true;
+    int budget = RequestsPerTurn;
+    while (!m_closing && !m_upgradeRefused && mayTakeRequest()) {
+        if (m_parser.hasRequest()) {
+            if (budget-- == 0) {
+                schedulePump();
+                break;
+            }
+            take(m_parser.takeRequest());
+        } else if (m_parser.failureStatus() == 0 && !m_parser.upgradeRequested() &&
+                   m_socket->bytesAvailable() > 0) {
+            const QByteArray data = m_socket->read(ReadSliceBytes);
+            m_lastActivity.restart();
+            const bool wasInRequest = m_parser.inProgress();
+            m_parser.feed(data.constData(), data.size());
+            // A request left incomplete began in this slice, unless none ended in it.
+            if (!wasInRequest || m_parser.hasRequest())
+                m_requestStarted.restart();
+        } else {
+            break;
         }
-        const quint64 sequence = m_nextSequence++;
-        if (!request.keepAlive)
-            m_closing = true; // read nothing more; close after this answer
-        m_handler->handleRequest(request, HttpResponder(this, sequence, request.keepAlive));
     }
-    if (m_parser.failureStatus() != 0 && !m_closing)
-        failAndClose(m_parser.failureStatus(), m_parser.failureMessage());
-    else if (m_parser.upgradeRequested() && !m_closing)
+    m_pumping = false;
+    // A request refused by the parser is answered after all the answers owed before it.
+    if (m_closing || answersOwed() != 0)
+        return;
+    if (m_upgradeRefused || (m_parser.upgradeRequested() && !m_parser.hasRequest()))
         failAndClose(400, QStringLiteral("upgrade: only as the first request of a connection"));
+    else if (m_parser.failureStatus() != 0 && !m_parser.hasRequest())
+        failAndClose(m_parser.failureStatus(), m_parser.failureMessage());
+}
+
+void HttpConnection::take(HttpRequest request)
+{
+    if (request.upgrade) {
+        m_upgradeRefused = true; // the parser takes nothing after it anyway
+        return;
+    }
+    request.peer = m_socket->peerAddress();
+    const quint64 sequence = m_nextSequence++;
+    if (!request.keepAlive)
+        m_closing = true; // read nothing more; close after this answer
+    emit requestTaken();
+    m_handler->handleRequest(request, HttpResponder(this, sequence, request.keepAlive));
+}
+
+void HttpConnection::onBytesWritten()
+{
+    m_lastWritten.restart();
+    if (m_socket->bytesToWrite() < MaxUnsentBytes &&
+        (m_parser.hasRequest() || m_socket->bytesAvailable() > 0))
+        schedulePump();
 }
 
 void HttpConnection::deliver(quint64 sequence, const QByteArray &bytes, bool keepAlive)
 {
+    if (!wantsAnswers())
+        return; // closed, or an error answer went out and nothing may follow it
     m_pendingAnswers.insert(sequence, {bytes, keepAlive});
     // Pipelined requests are answered in the order they came, whatever order they finish in.
     while (!m_pendingAnswers.isEmpty() && m_pendingAnswers.firstKey() == m_nextToWrite) {
         auto [answer, keep] = m_pendingAnswers.take(m_nextToWrite);
         ++m_nextToWrite;
+        if (m_socket->bytesToWrite() == 0)
+            m_lastWritten.restart(); // the stall clock starts with the first unsent byte
         m_socket->write(answer);
         m_lastActivity.restart();
         if (!keep) {
@@ -114,34 +175,43 @@ void HttpConnection::deliver(quint64 sequence, const QByteArray &bytes, bool kee
             return;
         }
     }
+    if (!m_pumping)
+        schedulePump(); // one answer fewer owed: the next request may be taken in
 }
 
 void HttpConnection::failAndClose(int status, const QString &message)
 {
+    if (m_finished)
+        return;
     qCDebug(lcHttp) << "closing" << m_socket->peerAddress().toString() << status << message;
     ErrorCode code = ErrorCode::BadRequest;
     if (status == 413)
         code = ErrorCode::PayloadTooLarge;
     HttpResponse response = HttpResponse::error(Error{code, message});
     response.status = status; // 408 and 431 have no code of their own in PROTOCOL.md
-    // Answers still owed to earlier requests are dropped with the connection.
+    // Answers still owed to earlier requests (only on a timeout) are dropped.
     m_closing = true;
     m_draining = true;
+    m_pendingAnswers.clear();
+    m_lastActivity.restart(); // the drain timeout counts from the error answer
     m_socket->write(response.serialize(false));
     // Closing with unread input would reset the connection and the client might never read
     // the answer (typically a 413 while it still sends the body): send the answer, half-close,
     // and discard what still comes until the client closes or the sweep gives up on it.
     connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
-        if (m_socket && m_socket->bytesToWrite() == 0)
+        if (!m_finished && m_socket->bytesToWrite() == 0)
             ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
     });
+    m_drainedBytes += m_socket->skip(m_socket->bytesAvailable());
 }
 
 void HttpConnection::finish()
 {
-    if (!m_socket)
+    if (m_finished)
         return;
+    m_finished = true;
     m_closing = true;
+    m_pendingAnswers.clear();
     m_socket->disconnect(this);
     m_socket->abort();
     emit finished();

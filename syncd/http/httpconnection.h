@@ -49,23 +49,48 @@ public:
 // refuses later upgrade requests (upgrades are taken before a connection becomes this),
 // passes them on in order, writes the answers in request order, and closes on errors,
 // "Connection: close" and timeouts (checked by HttpServer's sweep, not per-connection timers).
+//
+// Back-pressure: a client may pipeline without reading, so the connection takes in the next
+// request only while it owes fewer than MaxAnswersOwed answers and fewer than MaxUnsentBytes
+// wait to be written. Otherwise it stops reading: Qt buffers at most ReadBufferBytes, then the
+// kernel's buffers and the TCP window hold the client back. It resumes as answers go out.
+// Once closed it takes nothing more and drops answers that still arrive.
 class HttpConnection : public QObject
 {
     Q_OBJECT
 public:
+    static constexpr qint64 MaxAnswersOwed = 16;
+    static constexpr qint64 MaxUnsentBytes = 64 * 1024;
+    static constexpr qint64 ReadBufferBytes = 64 * 1024;
+    // Parsed at a time, so requests parsed but not yet taken in stay few.
+    static constexpr qint64 ReadSliceBytes = 4 * 1024;
+    // Taken in per turn of the event loop; then other connections get theirs.
+    static constexpr int RequestsPerTurn = 32;
+
     HttpConnection(QTcpSocket *socket, HttpHandler *handler, int maxHeaderBytes,
                    qint64 maxBodyBytes, QObject *parent);
 
     // True when the connection has been idle or stuck in a request past the limits.
     bool hasTimedOut(qint64 idleTimeoutMs, qint64 requestTimeoutMs) const;
+    // True when answers wait to be written and the client has taken none for `stallMs`: a
+    // graceful close would wait for it forever.
+    bool isStalled(qint64 stallMs) const;
     void closeNow();
+    void abort() { finish(); }
 
 signals:
-    void finished(); // the connection is closed or handed over; the object deletes itself
+    void requestTaken(); // a request went to the handler
+    void finished();     // the connection is closed or handed over; the object deletes itself
 
 private:
     friend class HttpResponder;
-    void onReadyRead();
+    qint64 answersOwed() const { return qint64(m_nextSequence - m_nextToWrite); }
+    bool mayTakeRequest() const;
+    bool wantsAnswers() const { return !m_finished && !m_draining; }
+    void pump();
+    void schedulePump();
+    void take(HttpRequest request);
+    void onBytesWritten();
     void deliver(quint64 sequence, const QByteArray &bytes, bool keepAlive);
     void failAndClose(int status, const QString &message);
     void finish();
@@ -74,7 +99,11 @@ private:
     HttpHandler *m_handler;
     RequestParser m_parser;
     bool m_closing = false;
+    bool m_finished = false;
     bool m_draining = false; // answered an error; reading only to discard
+    bool m_pumping = false;
+    bool m_pumpScheduled = false;
+    bool m_upgradeRefused = false; // a later request asked to upgrade
     qint64 m_drainedBytes = 0;
     static constexpr qint64 MaxDrainBytes = 16 * 1024 * 1024;
     static constexpr qint64 DrainTimeoutMs = 2000;
@@ -82,6 +111,7 @@ private:
     quint64 m_nextToWrite = 0;  // answers go out in this order
     QMap<quint64, std::pair<QByteArray, bool>> m_pendingAnswers;
     QElapsedTimer m_lastActivity;
+    QElapsedTimer m_lastWritten; // since the client last took bytes (or the first were queued)
     QElapsedTimer m_requestStarted;
 };
 

@@ -114,6 +114,7 @@ void HttpServer::serveHttp(qintptr descriptor)
     auto *connection =
         new HttpConnection(socket, m_handler, m_limits.maxHeaderBytes, m_limits.maxBodyBytes, this);
     m_connections.insert(connection);
+    connect(connection, &HttpConnection::requestTaken, this, &HttpServer::requestTaken);
     connect(connection, &HttpConnection::finished, this,
             [this, connection] { m_connections.remove(connection); });
 }
@@ -141,8 +142,14 @@ void HttpServer::sweep()
 {
     const auto connections = m_connections;
     for (HttpConnection *connection : connections) {
-        if (connection->hasTimedOut(m_limits.idleTimeoutMs, m_limits.requestTimeoutMs))
+        // A client that takes none of its answers for the idle timeout is cut off: closing
+        // gracefully would wait for it to read.
+        if (connection->isStalled(m_limits.idleTimeoutMs)) {
+            qCDebug(lcHttp) << "cutting off a client that reads none of its answers";
+            connection->abort();
+        } else if (connection->hasTimedOut(m_limits.idleTimeoutMs, m_limits.requestTimeoutMs)) {
             connection->closeNow();
+        }
     }
 }
 

@@ -48,6 +48,9 @@ public:
     void closeAll();
     int connectionCount() const { return int(m_connections.size()); }
 
+signals:
+    void requestTaken(); // a request went to the handler (for herald_http_requests_total)
+
 private:
     void onDescriptor(qintptr descriptor);
     void onSniffed(qintptr descriptor, bool upgrade, const HttpRequest &request);

@@ -17,8 +17,9 @@ QByteArray Metrics::render(int node, qint64 sessionsOpen) const
 {
     const QByteArray labels = QByteArray("node=\"").append(QByteArray::number(node)).append('"');
     QByteArray out;
-    sample(out, "herald_http_requests_total", "counter", "HTTP requests answered",
-           double(httpRequests.load()), labels);
+    sample(out, "herald_http_requests_total", "counter",
+           "HTTP requests taken in (answered unless the client left)", double(httpRequests.load()),
+           labels);
     sample(out, "herald_notifications_published_total", "counter",
            "Notifications accepted (persistent and transient)",
            double(notificationsPublished.load()), labels);
