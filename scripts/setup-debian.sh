@@ -8,7 +8,7 @@ packages=(
   qt6-base-dev qt6-websockets-dev qt6-httpserver-dev
   libqt6sql6-sqlite libqt6sql6-psql
   libexpected-dev libhttp-parser-dev
-  sqlite3 libsqlite3-dev postgresql curl python3-websockets
+  sqlite3 libsqlite3-dev postgresql curl python3-websockets nginx openssl
   qt6-svg-dev qtkeychain-qt6-dev qt6-l10n-tools qt6-tools-dev qt6-translations-l10n
   dunst xvfb xauth trayer gnome-keyring dbus x11-utils xdotool imagemagick desktop-file-utils appstream
 )
@@ -31,3 +31,9 @@ echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# nginx is a test tool here (tst_tlsproxy starts its own on loopback): do not leave the
+# distribution's service running on port 80.
+if [[ " ${missing[*]} " == *" nginx "* ]]; then
+  $sudo systemctl disable --now nginx >/dev/null 2>&1 || $sudo service nginx stop >/dev/null 2>&1 || true
+fi

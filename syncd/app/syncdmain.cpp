@@ -1,7 +1,9 @@
 #include "syncdmain.h"
 
 #include "app/cli.h"
+#include "app/applog.h"
 #include "app/daemon.h"
+#include "app/tlstrust.h"
 #include "config-herald.h"
 #include "config/configloader.h"
 
@@ -26,6 +28,11 @@ int syncdMain(int argc, char *argv[])
     QLoggingCategory::setFilterRules(QStringLiteral("*.debug=false"));
 
     const QStringList arguments = app.arguments().mid(1);
+    const auto trusted = TlsTrust::addFromEnvironment(QProcessEnvironment::systemEnvironment());
+    if (!trusted) {
+        std::fprintf(stderr, "herald-syncd: %s\n", qPrintable(trusted.error().message));
+        return 2;
+    }
     if (!arguments.isEmpty() && Cli::isSubcommand(arguments.first()))
         return Cli::run(arguments);
     if (arguments.contains(u"--help") || arguments.contains(u"-h")) {
@@ -44,6 +51,8 @@ int syncdMain(int argc, char *argv[])
         std::fprintf(stderr, "Try 'herald-syncd --help'.\n");
         return 2;
     }
+    if (*trusted > 0)
+        qCInfo(lcApp) << "trusting" << *trusted << "extra CA certificate(s) from SSL_CERT_FILE";
     Daemon daemon(std::move(*config));
     if (const int failed = daemon.start(); failed != 0)
         return failed;
