@@ -19,6 +19,7 @@
 
 #include <QApplication>
 #include <QDesktopServices>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMetaEnum>
@@ -264,6 +265,10 @@ QByteArray Application::statusJson() const
     status.insert(u"trayAvailable"_s, QSystemTrayIcon::isSystemTrayAvailable());
     status.insert(u"trayVisible"_s, m_tray->systemTrayIcon()->isVisible());
     status.insert(u"unread"_s, m_model->unreadCount());
+    QJsonArray unreadIds; // ascending; for the end-to-end test to compare ids, not counts
+    for (NotificationId id : m_model->unreadIds())
+        unreadIds.append(double(id));
+    status.insert(u"unreadIds"_s, unreadIds);
     status.insert(u"badge"_s, m_tray->shownUnread());
     status.insert(u"listed"_s, m_model->totalCount());
     status.insert(u"notifier"_s, m_notifier->backendName());

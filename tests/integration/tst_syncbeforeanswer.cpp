@@ -1,8 +1,11 @@
-// Every 201 for a persistent notification and every 200 for an acknowledgement leaves the
-// daemon only after its data reached the disk: herald-syncd runs with the herald-syncwatch
-// interposer (tests/fixtures/syncwatch), which logs, in order, the writes to the SQLite files,
-// the fsync/fdatasync calls on them and the HTTP answers sent. A crash test cannot see this:
-// SIGKILL keeps the kernel's page cache, so a daemon that never syncs passes it.
+// Every 201 for a persistent notification leaves the daemon only after a write holding its
+// row reached the disk, and every 200 for an acknowledgement only after some write made
+// after the request arrived reached the disk (the receipt's row carries no text the
+// interposer can recognise, so that it is the receipt's own write is not checked).
+// herald-syncd runs with the herald-syncwatch interposer (tests/fixtures/syncwatch), which
+// logs, in order, the writes to the SQLite files, the fsync/fdatasync calls on them and the
+// HTTP answers sent. A crash test cannot see this: SIGKILL keeps the kernel's page cache, so a
+// daemon that never syncs passes it.
 //
 // Caught mutations (tests/mutation/mutations.json): `PRAGMA synchronous = OFF` and `= NORMAL`
 // (WAL commits without a sync), which tst_durability's SIGKILL tests do not notice.
@@ -179,6 +182,8 @@ void TestSyncBeforeAnswer::every201FollowsTheSyncOfItsRows()
                             .arg(unsafe.mid(0, 3).join(u", "_s))));
 }
 
+// Each 200 follows a synced write made after its request was read; whose write it was is not
+// known (see the top of the file).
 void TestSyncBeforeAnswer::everyAck200FollowsTheSyncOfItsReceipt()
 {
     QList<qint64> ids;
