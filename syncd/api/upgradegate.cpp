@@ -1,29 +1,32 @@
 #include "upgradegate.h"
 
-#include "auth/authenticator.h"
 #include "http/httpmessage.h"
+#include "http/requestlimits.h"
 
 namespace herald::syncd {
 
-UpgradeGate::UpgradeGate(Authenticator *authenticator, QObject *parent)
-    : QObject(parent), m_authenticator(authenticator)
+UpgradeGate::UpgradeGate(RequestLimits *limits, QObject *parent) : QObject(parent), m_limits(limits)
 {
 }
 
 void UpgradeGate::check(const HttpRequest &request, HttpHandler::UpgradeDecision decide)
 {
-    const QString token = request.bearerToken();
-    if (token.isEmpty() || m_authenticator->noAuth()) {
-        decide(std::nullopt);
-        return;
-    }
-    m_authenticator->authenticate(
-        token, this, [decide = std::move(decide)](std::optional<Principal> principal) {
-            if (principal)
+    m_limits->authenticate(
+        request, this, [decide = std::move(decide)](const RequestLimits::Outcome &outcome) {
+            using Kind = RequestLimits::Outcome::Kind;
+            switch (outcome.kind) {
+            case Kind::Accepted:
+            case Kind::NoToken: // `register` must carry one
                 decide(std::nullopt);
-            else
+                return;
+            case Kind::Invalid:
                 decide(HttpResponse::error({ErrorCode::Unauthorized,
                                             QStringLiteral("token: not valid for the WebSocket")}));
+                return;
+            case Kind::Refused:
+                decide(*outcome.refusal);
+                return;
+            }
         });
 }
 

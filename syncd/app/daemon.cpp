@@ -15,6 +15,7 @@
 #include "core/storenotificationrepository.h"
 #include "core/tokenrevocationwatcher.h"
 #include "http/httpserver.h"
+#include "http/requestlimits.h"
 #include "http/router.h"
 #include "relay/relay.h"
 #include "store/databaselock.h"
@@ -46,9 +47,9 @@ namespace {
 const QString ClientUpgradePath = QStringLiteral("/api/v1/ws");
 const QString PeerUpgradePath = QStringLiteral("/api/v1/peer");
 
-// Every WebSocket is a descriptor: take the hard limit, and keep some for the database,
-// REST clients and peers.
-int connectionCapFromDescriptorLimit()
+// Every connection is a descriptor: take the hard limit, and keep some for the database,
+// peers and refused connections; HTTP and WebSockets share the rest (Daemon::start).
+int descriptorBudget()
 {
     constexpr rlim_t Reserve = 256;
     rlimit limit{};
@@ -81,10 +82,23 @@ Daemon::~Daemon()
 
 int Daemon::start()
 {
-    if (m_config.maxConnections == 0) {
-        m_config.maxConnections = connectionCapFromDescriptorLimit();
-        qCInfo(lcApp) << "holding up to" << m_config.maxConnections << "WebSockets";
-    }
+    // HTTP gets a share of its own (a sixteenth, 64 to 1024) and WebSockets the rest, so that
+    // neither can take the other's descriptors.
+    const int budget = descriptorBudget();
+    TrafficLimits &traffic = m_config.traffic;
+    if (traffic.httpConnections == 0)
+        traffic.httpConnections = std::clamp(budget / 16, 64, 1024);
+    if (m_config.maxConnections == 0)
+        m_config.maxConnections = std::max(64, budget - traffic.httpConnections);
+    qCInfo(lcApp).noquote() << QStringLiteral("holding up to %1 WebSockets and %2 HTTP connections "
+                                              "(%3 descriptors for connections)")
+                                   .arg(m_config.maxConnections)
+                                   .arg(traffic.httpConnections)
+                                   .arg(budget);
+    if (m_config.maxConnections + traffic.httpConnections > budget)
+        qCWarning(lcApp) << "WebSockets and HTTP connections together may need more descriptors"
+                            " than the process may open: raise its open-file limit";
+    m_metrics.sessionCap.store(m_config.maxConnections);
     if (!m_config.database.contains(u"://"))
         QDir().mkpath(QFileInfo(m_config.database).absolutePath());
     auto lock = DatabaseLock::acquire(m_config.database);
@@ -107,7 +121,7 @@ int Daemon::start()
     qCInfo(lcApp).noquote() << "database" << m_store->databaseName()
                             << QStringLiteral("(synchronous=%1)").arg(m_config.synchronous);
 
-    m_authenticator = new Authenticator(m_store.get(), m_config.noAuth, this);
+    m_authenticator = new Authenticator(m_store.get(), m_config.noAuth, &m_metrics, this);
     if (m_config.noAuth)
         qCWarning(lcApp) << "*** --no-auth: EVERY REQUEST ACTS AS ADMIN. Development only; never"
                             " expose this server. ***";
@@ -179,7 +193,8 @@ void Daemon::buildApi()
         revocations->start();
     }
     m_status = std::make_unique<DaemonStatus>(m_config, m_metrics, *m_hub, *m_relay, *m_store);
-    m_router = new Router(m_authenticator, this);
+    auto *requestLimits = new RequestLimits(m_config.traffic, *m_authenticator, m_metrics, this);
+    m_router = new Router(requestLimits, this);
     m_systemApi = std::make_unique<SystemApi>(*m_status);
     m_catalogApi = std::make_unique<CatalogApi>(*m_catalog, m_config.limits);
     m_notificationsApi = std::make_unique<NotificationsApi>(*m_notifications, m_config.limits);
@@ -188,7 +203,7 @@ void Daemon::buildApi()
     m_catalogApi->addRoutes(*m_router);
     m_notificationsApi->addRoutes(*m_router);
     m_adminApi->addRoutes(*m_router);
-    auto *gate = new UpgradeGate(m_authenticator, this);
+    auto *gate = new UpgradeGate(requestLimits, this);
     m_router->setUpgradeCheck(
         ClientUpgradePath, [gate](const HttpRequest &request, HttpHandler::UpgradeDecision decide) {
             gate->check(request, std::move(decide));
@@ -204,8 +219,10 @@ void Daemon::buildApi()
 
 bool Daemon::listen()
 {
-    HttpServerLimits httpLimits{m_config.maxHeaderBytes, m_config.limits.maxBodyBytes,
-                                m_config.httpIdleTimeoutMs, m_config.httpRequestTimeoutMs};
+    HttpServerLimits httpLimits{
+        m_config.maxHeaderBytes,          m_config.limits.maxBodyBytes,
+        m_config.httpIdleTimeoutMs,       m_config.httpRequestTimeoutMs,
+        m_config.traffic.httpConnections, m_config.traffic.connectionsPerAddress};
     m_http = new HttpServer(
         m_router,
         [this](qintptr descriptor, const HttpRequest &request) {
@@ -214,7 +231,7 @@ bool Daemon::listen()
             else
                 m_hub->adopt(descriptor);
         },
-        httpLimits, this);
+        httpLimits, TrustedProxies(m_config.traffic.trustedProxies), m_metrics, this);
     connect(m_http, &HttpServer::requestTaken, this, [this] { ++m_metrics.httpRequests; });
     if (!m_http->listen(m_config.listenAddress, m_config.listenPort)) {
         qCCritical(lcApp).noquote()

@@ -1,15 +1,25 @@
 #include "authenticator.h"
 
 #include "auth/tokensecret.h"
+#include "metrics/metrics.h"
 #include "store/storethread.h"
 
 #include <QDateTime>
 
 namespace herald::syncd {
 
-Authenticator::Authenticator(StoreThread *store, bool noAuth, QObject *parent)
-    : QObject(parent), m_store(store), m_noAuth(noAuth)
+Authenticator::Authenticator(StoreThread *store, bool noAuth, Metrics *metrics, QObject *parent)
+    : QObject(parent), m_store(store), m_noAuth(noAuth), m_metrics(metrics)
 {
+}
+
+std::optional<Principal> Authenticator::known(const QString &token) const
+{
+    if (m_noAuth)
+        return Principal::admin();
+    if (token.isEmpty())
+        return std::nullopt;
+    return cached(TokenSecret::hash(token));
 }
 
 std::optional<Principal> Authenticator::cached(const QByteArray &hash) const
@@ -36,6 +46,8 @@ void Authenticator::authenticate(const QString &token, QObject *context, Callbac
         callback(*principal);
         return;
     }
+    if (m_metrics)
+        ++m_metrics->authStoreLookups;
     m_store->submit<std::optional<TokenRecord>>(
         [hash](SqlStore &store) { return store.findTokenByHash(hash); }, context,
         [this, hash, callback = std::move(callback)](Result<std::optional<TokenRecord>> found) {

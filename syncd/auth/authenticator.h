@@ -13,6 +13,7 @@
 namespace herald::syncd {
 
 class StoreThread;
+struct Metrics;
 
 // Turns a bearer token into a Principal. Known tokens are cached in memory for a short time so
 // that requests rarely wait for the store; a miss asks the store (tokens made by the command
@@ -24,7 +25,9 @@ class Authenticator : public QObject
 public:
     using Callback = std::function<void(std::optional<Principal>)>;
 
-    Authenticator(StoreThread *store, bool noAuth, QObject *parent = nullptr);
+    // `metrics` (optional, outlives this) counts the store lookups.
+    Authenticator(StoreThread *store, bool noAuth, Metrics *metrics = nullptr,
+                  QObject *parent = nullptr);
 
     bool noAuth() const { return m_noAuth; }
 
@@ -32,6 +35,9 @@ public:
     // store). `context` must be long-lived (see StoreThread::submit). An empty token with
     // auth on yields nullopt.
     void authenticate(const QString &token, QObject *context, Callback callback);
+    // What authenticate() would answer without asking the store: the principal of a known,
+    // unrevoked token (or admin with --no-auth), nullopt for anything else. Any thread.
+    std::optional<Principal> known(const QString &token) const;
     // The token stops working now (called for API revocations at once, for the command
     // line's and other daemons' by core/TokenRevocationWatcher).
     void revoke(qint64 tokenId);
@@ -48,6 +54,7 @@ private:
 
     StoreThread *m_store;
     const bool m_noAuth;
+    Metrics *m_metrics;
     mutable QReadWriteLock m_lock;
     QHash<QByteArray, Entry> m_cache;
     // Ids are never reused (AUTOINCREMENT / BIGSERIAL), so remembering them is safe; revocations

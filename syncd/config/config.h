@@ -3,10 +3,30 @@
 #include "protocol/limits.h"
 
 #include <QHostAddress>
+#include <QList>
+#include <QPair>
 #include <QString>
 #include <QStringList>
 
 namespace herald::syncd {
+
+// Transport policy against floods ([limits] in the INI file; PROTOCOL.md, Limits). A rate of
+// 0 and a cap of 0 mean no limit, except httpConnections, where 0 means "from the descriptor
+// budget" (Daemon::start). Defaults sit far above what one well-behaved client does, the test
+// suite and tests/bench included: they stop floods, not use.
+struct TrafficLimits
+{
+    int httpConnections = 0;         // HTTP connections held at once, sniffing ones included
+    int connectionsPerAddress = 256; // HTTP connections from one address (trusted proxies exempt)
+    int addressRate = 20000;         // requests/s from one client address (REST and upgrades)
+    int addressBurst = 100000;
+    int tokenRate = 2000; // requests/s with one token
+    int tokenBurst = 20000;
+    int authFailures = 20;           // bad tokens an address may send at once...
+    int authFailureWindowMs = 60000; // ...and again as many per this window
+    // Peers whose X-Forwarded-For names the client: address and prefix length.
+    QList<QPair<QHostAddress, int>> trustedProxies;
+};
 
 // Everything herald-syncd can be told, validated. Sources, later ones winning: INI file,
 // environment (HERALD_*), command-line flags. See ConfigLoader.
@@ -21,8 +41,8 @@ struct Config
     bool autoCreateChannels = true;
 
     int workerThreads = 0; // WebSocket event loops; 0: one per core
-    int maxConnections =
-        0; // past this, WebSockets are closed with 1013; 0: what the fd limit allows
+    // Past this, WebSockets are closed with 1013; 0: the descriptor budget less the HTTP share.
+    int maxConnections = 0;
     int maxHeaderBytes = 16 * 1024; // larger request heads get 431
     int registerTimeoutMs = 10000;
     int idleTimeoutMs = 60000;        // a WebSocket silent this long is closed
@@ -32,6 +52,7 @@ struct Config
     qint64 maxPendingBytesPerSession = 4 * 1024 * 1024; // a client this far behind is cut off
 
     Limits limits;
+    TrafficLimits traffic;
 
     QStringList peers;
     QString clusterName;

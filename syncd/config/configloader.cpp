@@ -3,6 +3,7 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QUrl>
@@ -88,6 +89,38 @@ Apply limitSetting(int Limits::*field, int min, int max)
         c.limits.*field = *n;
         return {};
     };
+}
+
+Apply trafficSetting(int TrafficLimits::*field, int min, int max)
+{
+    return [=](Config &c, const QString &v) -> Result<void> {
+        auto n = toInt(v, min, max);
+        if (!n)
+            return tl::unexpected(n.error());
+        c.traffic.*field = *n;
+        return {};
+    };
+}
+
+// "127.0.0.1, 10.0.0.0/8 ::1": addresses or subnets, separated by commas or spaces.
+Result<void> applyTrustedProxies(Config &c, const QString &value)
+{
+    QList<QPair<QHostAddress, int>> subnets;
+    static const QRegularExpression separators(QStringLiteral("[,\\s]+"));
+    for (const QString &item : value.split(separators, Qt::SkipEmptyParts)) {
+        QPair<QHostAddress, int> subnet;
+        if (item.contains(u'/')) {
+            subnet = QHostAddress::parseSubnet(item);
+        } else if (subnet.first.setAddress(item)) {
+            subnet.second = subnet.first.protocol() == QAbstractSocket::IPv4Protocol ? 32 : 128;
+        }
+        if (subnet.first.isNull() || subnet.second < 0)
+            return invalid(
+                QStringLiteral("'%1' is not an IP address or subnet (ADDRESS[/BITS])").arg(item));
+        subnets.append(subnet);
+    }
+    c.traffic.trustedProxies = subnets;
+    return {};
 }
 
 Result<void> applyListen(Config &c, const QString &value)
@@ -186,6 +219,39 @@ const QList<Setting> &settings()
          limitSetting(&Limits::maxIdsPerAck, 1, 100000)},
         {u"limits/resume"_s, u"HERALD_MAX_RESUME"_s, QString(), QString(), QString(),
          limitSetting(&Limits::maxResume, 1, 100000)},
+        {u"limits/httpConnections"_s, u"HERALD_MAX_HTTP_CONNECTIONS"_s, u"max-http-connections"_s,
+         u"N"_s,
+         u"HTTP connections held at once; more are answered 503 (default 0: a sixteenth of the "
+         "descriptor budget, 64 to 1024)"_s,
+         trafficSetting(&TrafficLimits::httpConnections, 0, 1000000)},
+        {u"limits/connectionsPerAddress"_s, u"HERALD_CONNECTIONS_PER_ADDRESS"_s,
+         u"connections-per-address"_s, u"N"_s,
+         u"HTTP connections from one address; more are answered 429 (default 256; 0: no cap)"_s,
+         trafficSetting(&TrafficLimits::connectionsPerAddress, 0, 1000000)},
+        {u"limits/addressRate"_s, u"HERALD_ADDRESS_RATE"_s, u"address-rate"_s, u"PER_S"_s,
+         u"Requests per second from one client address (default 20000; 0: no limit)"_s,
+         trafficSetting(&TrafficLimits::addressRate, 0, 10000000)},
+        {u"limits/addressBurst"_s, u"HERALD_ADDRESS_BURST"_s, u"address-burst"_s, u"N"_s,
+         u"Requests one client address may send at once (default 100000)"_s,
+         trafficSetting(&TrafficLimits::addressBurst, 1, 100000000)},
+        {u"limits/tokenRate"_s, u"HERALD_TOKEN_RATE"_s, u"token-rate"_s, u"PER_S"_s,
+         u"Requests per second with one token (default 2000; 0: no limit)"_s,
+         trafficSetting(&TrafficLimits::tokenRate, 0, 10000000)},
+        {u"limits/tokenBurst"_s, u"HERALD_TOKEN_BURST"_s, u"token-burst"_s, u"N"_s,
+         u"Requests one token may send at once (default 20000)"_s,
+         trafficSetting(&TrafficLimits::tokenBurst, 1, 100000000)},
+        {u"limits/authFailures"_s, u"HERALD_AUTH_FAILURES"_s, u"auth-failures"_s, u"N"_s,
+         u"Bad tokens from one address before it gets 429 without a token lookup (default 20; "
+         "0: no limit)"_s,
+         trafficSetting(&TrafficLimits::authFailures, 0, 1000000)},
+        {u"limits/authFailureWindowMs"_s, u"HERALD_AUTH_FAILURE_WINDOW_MS"_s,
+         u"auth-failure-window-ms"_s, u"MS"_s,
+         u"An address may fail that many times again per this window (default 60000)"_s,
+         trafficSetting(&TrafficLimits::authFailureWindowMs, 100, 86400000)},
+        {u"limits/trustedProxies"_s, u"HERALD_TRUSTED_PROXIES"_s, u"trusted-proxies"_s,
+         u"ADDR[/BITS],..."_s,
+         u"Reverse proxies whose X-Forwarded-For names the client (default: none)"_s,
+         applyTrustedProxies},
         {u"cluster/name"_s, u"HERALD_CLUSTER"_s, u"cluster"_s, u"NAME"_s,
          u"Cluster name for the peer relay"_s,
          [](Config &c, const QString &v) -> Result<void> {
@@ -295,7 +361,12 @@ Result<Config> ConfigLoader::load(const QStringList &arguments, const QProcessEn
                 continue;
             const QString where = iniPath + u" ["_s + s.iniKey.section(u'/', 0, 0) + u"] "_s +
                                   s.iniKey.section(u'/', 1);
-            if (auto r = prefixed(s.apply(config, ini.value(s.iniKey).toString()), where); !r)
+            // QSettings reads "a, b" as a list: a list setting gets it back as written.
+            const QVariant value = ini.value(s.iniKey);
+            const QString text = value.typeId() == QMetaType::QStringList
+                                     ? value.toStringList().join(u',')
+                                     : value.toString();
+            if (auto r = prefixed(s.apply(config, text), where); !r)
                 return tl::unexpected(r.error());
         }
         const QStringList iniPeers = ini.value(u"cluster/peers"_s).toStringList();

@@ -20,8 +20,9 @@ void HttpResponder::send(const HttpResponse &response) const
 }
 
 HttpConnection::HttpConnection(QTcpSocket *socket, HttpHandler *handler, int maxHeaderBytes,
-                               qint64 maxBodyBytes, QObject *parent)
-    : QObject(parent), m_socket(socket), m_handler(handler), m_parser(maxHeaderBytes, maxBodyBytes)
+                               qint64 maxBodyBytes, const TrustedProxies &proxies, QObject *parent)
+    : QObject(parent), m_socket(socket), m_handler(handler), m_proxies(proxies),
+      m_peer(socket->peerAddress()), m_parser(maxHeaderBytes, maxBodyBytes)
 {
     m_socket->setParent(this);
     // Past this, Qt stops reading the socket and the kernel holds the client back.
@@ -140,7 +141,7 @@ void HttpConnection::take(HttpRequest request)
         m_upgradeRefused = true; // the parser takes nothing after it anyway
         return;
     }
-    request.peer = m_socket->peerAddress();
+    request.setPeer(m_peer, m_proxies);
     const quint64 sequence = m_nextSequence++;
     if (!request.keepAlive)
         m_closing = true; // read nothing more; close after this answer

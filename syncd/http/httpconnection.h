@@ -16,6 +16,7 @@ class QTcpSocket;
 namespace herald::syncd {
 
 class HttpConnection;
+class TrustedProxies;
 
 // Answers one request, possibly later (after the store replies). Copyable; safe to use after
 // the connection closed (then it does nothing). Use only on the connection's thread.
@@ -67,8 +68,9 @@ public:
     // Taken in per turn of the event loop; then other connections get theirs.
     static constexpr int RequestsPerTurn = 32;
 
+    // `proxies` (outlives this) say whose X-Forwarded-For names the client.
     HttpConnection(QTcpSocket *socket, HttpHandler *handler, int maxHeaderBytes,
-                   qint64 maxBodyBytes, QObject *parent);
+                   qint64 maxBodyBytes, const TrustedProxies &proxies, QObject *parent);
 
     // True when the connection has been idle or stuck in a request past the limits.
     bool hasTimedOut(qint64 idleTimeoutMs, qint64 requestTimeoutMs) const;
@@ -97,6 +99,8 @@ private:
 
     QTcpSocket *m_socket;
     HttpHandler *m_handler;
+    const TrustedProxies &m_proxies;
+    QHostAddress m_peer;
     RequestParser m_parser;
     bool m_closing = false;
     bool m_finished = false;

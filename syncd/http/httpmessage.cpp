@@ -2,6 +2,10 @@
 
 #include "auth/bearertoken.h"
 #include "codec/jsoncodec.h"
+#include "limits/addresskey.h"
+#include "limits/trustedproxies.h"
+
+#include <algorithm>
 
 namespace herald::syncd {
 
@@ -12,6 +16,23 @@ QByteArray HttpRequest::header(const QByteArray &lowercaseName) const
             return value;
     }
     return {};
+}
+
+QList<QByteArray> HttpRequest::headerValues(const QByteArray &lowercaseName) const
+{
+    QList<QByteArray> values;
+    for (const auto &[name, value] : headers) {
+        if (name == lowercaseName)
+            values.append(value);
+    }
+    return values;
+}
+
+void HttpRequest::setPeer(const QHostAddress &address, const TrustedProxies &proxies)
+{
+    peer = plainAddress(address);
+    client =
+        proxies.contains(peer) ? proxies.clientOf(peer, headerValues("x-forwarded-for")) : peer;
 }
 
 QString HttpRequest::bearerToken() const
@@ -44,6 +65,14 @@ HttpResponse HttpResponse::error(const Error &error)
     if (error.code == ErrorCode::Unauthorized)
         response.headers.append(
             {QByteArray("WWW-Authenticate"), QByteArray("Bearer realm=\"herald\"")});
+    return response;
+}
+
+HttpResponse HttpResponse::retryLater(const Error &error, qint64 retryAfterMs)
+{
+    HttpResponse response = HttpResponse::error(error);
+    const qint64 seconds = std::max<qint64>(1, (retryAfterMs + 999) / 1000);
+    response.headers.append({QByteArray("Retry-After"), QByteArray::number(seconds)});
     return response;
 }
 

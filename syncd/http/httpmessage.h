@@ -12,6 +12,8 @@
 
 namespace herald::syncd {
 
+class TrustedProxies;
+
 struct HttpRequest
 {
     QByteArray method; // "GET", ...
@@ -20,11 +22,15 @@ struct HttpRequest
     QUrlQuery query;
     QList<std::pair<QByteArray, QByteArray>> headers; // names lowercased
     QByteArray body;
-    QHostAddress peer;
+    QHostAddress peer;   // the TCP peer
+    QHostAddress client; // whom limits count: `peer`, or whom a trusted proxy forwards for
     bool keepAlive = true;
     bool upgrade = false;
 
     QByteArray header(const QByteArray &lowercaseName) const;
+    QList<QByteArray> headerValues(const QByteArray &lowercaseName) const; // every one, in order
+    // Sets `peer` and, from it and X-Forwarded-For, `client`.
+    void setPeer(const QHostAddress &address, const TrustedProxies &proxies);
     // The token of "Authorization: Bearer <token>", else the `token` query parameter.
     QString bearerToken() const;
     bool hasJsonContentType() const; // application/json, or no Content-Type at all
@@ -41,6 +47,8 @@ struct HttpResponse
     static HttpResponse json(int status, const QByteArray &compactJson);
     static HttpResponse noContent() { return {204, {}, {}, {}}; }
     static HttpResponse error(const Error &error); // PROTOCOL.md's error body, status by code
+    // error() with `Retry-After` in whole seconds (at least 1), for 429 and 503.
+    static HttpResponse retryLater(const Error &error, qint64 retryAfterMs);
 
     QByteArray serialize(bool keepAlive) const;
 };

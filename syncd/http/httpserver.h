@@ -1,5 +1,8 @@
 #pragma once
 
+#include "limits/connectionslots.h"
+#include "limits/trustedproxies.h"
+
 #include <QHostAddress>
 #include <QObject>
 #include <QSet>
@@ -9,11 +12,12 @@
 
 namespace herald::syncd {
 
+class ConnectionRefuser;
 class HttpConnection;
 class HttpHandler;
 struct HttpRequest;
-
 struct HttpResponse;
+struct Metrics;
 
 struct HttpServerLimits
 {
@@ -21,6 +25,8 @@ struct HttpServerLimits
     qint64 maxBodyBytes = 64 * 1024;
     int idleTimeoutMs = 30000;
     int requestTimeoutMs = 10000;
+    int maxConnections = 0;           // held at once, else 503 (0: no cap)
+    int maxConnectionsPerAddress = 0; // from one address but a trusted proxy, else 429 (0: none)
 };
 
 // The one listening port: accepts TCP connections on the front thread and runs HTTP on them.
@@ -28,6 +34,13 @@ struct HttpServerLimits
 // (UpgradeSniffer) and, once HttpHandler::admitUpgrade agrees, leaves as a bare descriptor
 // through the upgrade sink to a WebSocket worker; so this loop only ever watches REST
 // connections and the listening socket.
+//
+// Connection caps: a connection counts as HTTP from its accept until it closes or leaves as a
+// WebSocket (those count against the workers' SessionQuota instead). Past the node's cap or
+// its address's share a new connection is answered at once, before anything is read (503 or
+// 429, Retry-After, Connection: close) and closed (ConnectionRefuser). A connection whose
+// first request head has not arrived whole within the request timeout is closed then: with
+// 408 if part of it came, without an answer if nothing did.
 class HttpServer : public QObject
 {
     Q_OBJECT
@@ -36,7 +49,7 @@ public:
     // request as sniffed (its path says which endpoint takes it).
     using UpgradeSink = std::function<void(qintptr descriptor, const HttpRequest &request)>;
     HttpServer(HttpHandler *handler, UpgradeSink upgradeSink, HttpServerLimits limits,
-               QObject *parent = nullptr);
+               const TrustedProxies &proxies, Metrics &metrics, QObject *parent = nullptr);
     ~HttpServer() override;
 
     bool listen(const QHostAddress &address, quint16 port);
@@ -48,21 +61,33 @@ public:
     void closeAll();
     int connectionCount() const { return int(m_connections.size()); }
 
+    // Refused connections that linger to let the client read the answer.
+    static constexpr int MaxLingering = 64;
+    static constexpr int LingerMs = 2000;
+
 signals:
     void requestTaken(); // a request went to the handler (for herald_http_requests_total)
 
 private:
     void onDescriptor(qintptr descriptor);
-    void onSniffed(qintptr descriptor, bool upgrade, const HttpRequest &request);
-    void serveHttp(qintptr descriptor);
-    void refuseUpgrade(qintptr descriptor, const HttpResponse &response);
+    void onSniffed(qintptr descriptor, const AddressKey &key, const QHostAddress &peer,
+                   bool upgrade, const HttpRequest &request);
+    void onOverdue(qintptr descriptor, const AddressKey &key);
+    void serveHttp(qintptr descriptor, const AddressKey &key);
+    void release(const AddressKey &key);
     void sweep();
 
     HttpHandler *m_handler;
     UpgradeSink m_upgradeSink;
     HttpServerLimits m_limits;
+    TrustedProxies m_proxies;
+    Metrics &m_metrics;
+    ConnectionSlots m_slots;
+    QByteArray m_serverFull; // the answers past the caps, made once
+    QByteArray m_addressFull;
     class Listener;
     Listener *m_server;
+    ConnectionRefuser *m_refuser;
     QSet<HttpConnection *> m_connections;
     QTimer m_sweepTimer;
 };

@@ -1,17 +1,16 @@
 #include "router.h"
 
-#include "auth/authenticator.h"
+#include "http/requestlimits.h"
 
 namespace herald::syncd {
 
-Router::Router(Authenticator *authenticator, QObject *parent)
-    : QObject(parent), m_authenticator(authenticator)
-{
-}
+Router::Router(RequestLimits *limits, QObject *parent) : QObject(parent), m_limits(limits) {}
 
-void Router::add(const QByteArray &method, const QString &pattern, Access access, Handler handler)
+void Router::add(const QByteArray &method, const QString &pattern, Access access, Handler handler,
+                 TokenIn tokenIn)
 {
-    m_routes.append({method, pattern.split(u'/', Qt::SkipEmptyParts), access, std::move(handler)});
+    m_routes.append(
+        {method, pattern.split(u'/', Qt::SkipEmptyParts), access, std::move(handler), tokenIn});
 }
 
 void Router::setUpgradeCheck(const QString &path, UpgradeCheck check)
@@ -37,6 +36,10 @@ bool Router::match(const Route &route, const QStringList &segments, Params *para
 
 void Router::handleRequest(const HttpRequest &request, const HttpResponder &responder)
 {
+    if (auto refusal = m_limits->admit(request)) {
+        responder.send(*refusal);
+        return;
+    }
     const QStringList segments = request.path.split(u'/', Qt::SkipEmptyParts);
     QList<QByteArray> allowed;
     for (const Route &route : m_routes) {
@@ -46,6 +49,14 @@ void Router::handleRequest(const HttpRequest &request, const HttpResponder &resp
         if (route.method != request.method) {
             allowed.append(route.method);
             continue;
+        }
+        if (route.tokenIn == TokenIn::Header &&
+            request.query.hasQueryItem(QStringLiteral("token"))) {
+            responder.send(HttpResponse::error(Error::badRequest(
+                QStringLiteral("token: not taken from the query string on %1 (it would end up in "
+                               "access logs); send it as the header Authorization: Bearer <token>")
+                    .arg(request.path))));
+            return;
         }
         if (!request.body.isEmpty() && !request.hasJsonContentType()) {
             responder.send(HttpResponse::error(
@@ -74,34 +85,48 @@ void Router::authorizeAndRun(const Route &route, const HttpRequest &request, con
                              const HttpResponder &responder)
 {
     if (route.access == Access::Public ||
-        (route.access == Access::LoopbackOrAdmin && request.peer.isLoopback())) {
+        (route.access == Access::LoopbackOrAdmin && request.client.isLoopback())) {
         route.handler(request, params, Principal{TokenKind::User, {}, {}, 0}, responder);
         return;
     }
     const Handler handler = route.handler;
     const Access access = route.access;
-    m_authenticator->authenticate(
-        request.bearerToken(), this,
-        [handler, access, request, params, responder](std::optional<Principal> principal) {
-            if (!principal) {
+    m_limits->authenticate(
+        request, this,
+        [handler, access, request, params, responder](const RequestLimits::Outcome &outcome) {
+            using Kind = RequestLimits::Outcome::Kind;
+            switch (outcome.kind) {
+            case Kind::NoToken:
                 responder.send(HttpResponse::error(
                     {ErrorCode::Unauthorized,
-                     request.bearerToken().isEmpty()
-                         ? QStringLiteral("Authorization: a bearer token is required")
-                         : QStringLiteral("Authorization: the token is not valid")}));
+                     QStringLiteral("Authorization: a bearer token is required")}));
                 return;
+            case Kind::Invalid:
+                responder.send(
+                    HttpResponse::error({ErrorCode::Unauthorized,
+                                         QStringLiteral("Authorization: the token is not valid")}));
+                return;
+            case Kind::Refused:
+                responder.send(*outcome.refusal);
+                return;
+            case Kind::Accepted:
+                break;
             }
-            if (access == Access::LoopbackOrAdmin && !principal->isAdmin()) {
+            if (access == Access::LoopbackOrAdmin && !outcome.principal.isAdmin()) {
                 responder.send(
                     HttpResponse::error(Error::forbidden(QStringLiteral("token: admin only"))));
                 return;
             }
-            handler(request, params, *principal, responder);
+            handler(request, params, outcome.principal, responder);
         });
 }
 
 void Router::admitUpgrade(const HttpRequest &request, UpgradeDecision decide)
 {
+    if (auto refusal = m_limits->admit(request)) {
+        decide(std::move(refusal));
+        return;
+    }
     auto check = m_upgradeChecks.constFind(request.path);
     if (check != m_upgradeChecks.cend() && request.method == "GET") {
         (*check)(request, std::move(decide));

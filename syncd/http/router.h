@@ -10,11 +10,13 @@
 
 namespace herald::syncd {
 
-class Authenticator;
+class RequestLimits;
 
 // Maps "METHOD /path/{param}" to handlers, answers 404 and 405 (with Allow) itself, checks
 // the content type of bodies (415) and authenticates before a handler runs (401). Handlers
-// decide authorisation (403) from the Principal they get. Lives on the front thread.
+// decide authorisation (403) from the Principal they get. Every request and upgrade first
+// spends one of its address's requests, and an authenticated one one of its token's
+// (RequestLimits: 429). Lives on the front thread.
 class Router : public QObject, public HttpHandler
 {
     Q_OBJECT
@@ -28,12 +30,22 @@ public:
     {
         Public,          // no token needed; the handler gets an admin-less user principal
         Authenticated,   // a valid token (any kind), else 401
-        LoopbackOrAdmin, // anyone from 127.0.0.0/8 or ::1, else an admin token
+        LoopbackOrAdmin, // a client on 127.0.0.0/8 or ::1 (HttpRequest::client), else an admin
+                         // token
+    };
+    // Where a route takes its token from. A token in a URL ends up in access logs and
+    // browser histories: only routes that cannot send headers (the WebSocket upgrade, feed
+    // readers) take `?token=`; the others refuse a request that carries one (400).
+    enum class TokenIn
+    {
+        Header,
+        HeaderOrQuery,
     };
 
-    Router(Authenticator *authenticator, QObject *parent = nullptr);
+    Router(RequestLimits *limits, QObject *parent = nullptr);
 
-    void add(const QByteArray &method, const QString &pattern, Access access, Handler handler);
+    void add(const QByteArray &method, const QString &pattern, Access access, Handler handler,
+             TokenIn tokenIn = TokenIn::Header);
     // Upgrades to `path` are decided by `check` (one per path); upgrades to paths without a
     // check are refused with 404.
     void setUpgradeCheck(const QString &path, UpgradeCheck check);
@@ -48,12 +60,13 @@ private:
         QStringList segments; // "{name}" segments capture
         Access access;
         Handler handler;
+        TokenIn tokenIn;
     };
     static bool match(const Route &route, const QStringList &segments, Params *params);
     void authorizeAndRun(const Route &route, const HttpRequest &request, const Params &params,
                          const HttpResponder &responder);
 
-    Authenticator *m_authenticator;
+    RequestLimits *m_limits;
     QList<Route> m_routes;
     QHash<QString, UpgradeCheck> m_upgradeChecks; // by path
 };

@@ -20,16 +20,18 @@ UpgradeSniffer::UpgradeSniffer(qintptr descriptor, int maxHeadBytes, int timeout
 {
     m_age.start();
     connect(m_notifier, &QSocketNotifier::activated, this, &UpgradeSniffer::onReadable);
-    // A client that sends nothing at all goes to HttpConnection, whose sweep closes it.
-    QTimer::singleShot(timeoutMs, this, [this] { finish(false, {}); });
+    QTimer::singleShot(timeoutMs, this, &UpgradeSniffer::expire);
 }
 
 void UpgradeSniffer::onReadable()
 {
+    if (m_done)
+        return;
     QByteArray peeked(m_maxHeadBytes + 1, Qt::Uninitialized);
     const ssize_t n =
         ::recv(int(m_descriptor), peeked.data(), size_t(peeked.size()), MSG_PEEK | MSG_DONTWAIT);
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+        m_done = true;
         m_notifier->setEnabled(false);
         ::close(int(m_descriptor));
         emit closed();
@@ -41,14 +43,18 @@ void UpgradeSniffer::onReadable()
     peeked.truncate(n);
     const qsizetype headEnd = peeked.indexOf("\r\n\r\n");
     if (headEnd < 0) {
-        if (n > m_maxHeadBytes || m_age.elapsed() > m_timeoutMs) {
-            finish(false, {}); // HttpConnection answers 431 or 408
+        if (n > m_maxHeadBytes) {
+            finish(false, {}); // HttpConnection answers 431
+            return;
+        }
+        if (m_age.elapsed() > m_timeoutMs) {
+            expire();
             return;
         }
         // The data stays unread, so the notifier would fire again at once: look again a little
         // later instead of spinning until the rest of the head arrives.
         m_notifier->setEnabled(false);
-        QTimer::singleShot(5, this, [this] { m_notifier->setEnabled(true); });
+        QTimer::singleShot(5, this, [this] { m_notifier->setEnabled(!m_done); });
         return;
     }
     RequestParser parser(m_maxHeadBytes, 0);
@@ -63,8 +69,21 @@ void UpgradeSniffer::onReadable()
     finish(false, {});
 }
 
+void UpgradeSniffer::expire()
+{
+    if (m_done)
+        return;
+    m_done = true;
+    m_notifier->setEnabled(false);
+    emit overdue(m_descriptor);
+    deleteLater();
+}
+
 void UpgradeSniffer::finish(bool upgrade, const HttpRequest &request)
 {
+    if (m_done)
+        return;
+    m_done = true;
     m_notifier->setEnabled(false);
     emit sniffed(m_descriptor, upgrade, request);
     deleteLater();

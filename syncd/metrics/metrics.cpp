@@ -1,5 +1,8 @@
 #include "metrics.h"
 
+#include <initializer_list>
+#include <utility>
+
 namespace herald::syncd {
 
 namespace {
@@ -10,6 +13,18 @@ void sample(QByteArray &out, const char *name, const char *type, const char *hel
     out.append(name).append(' ').append(type).append('\n');
     out.append(name).append('{').append(labels).append("} ");
     out.append(QByteArray::number(value, 'g', 17)).append('\n');
+}
+// One metric with a sample per value of one label.
+void labelled(QByteArray &out, const char *name, const char *type, const char *help,
+              const QByteArray &labels, const char *label,
+              std::initializer_list<std::pair<const char *, double>> values)
+{
+    out.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ");
+    out.append(name).append(' ').append(type).append('\n');
+    for (const auto &[value, number] : values) {
+        out.append(name).append('{').append(labels).append(',').append(label).append("=\"");
+        out.append(value).append("\"} ").append(QByteArray::number(number, 'g', 17)).append('\n');
+    }
 }
 } // namespace
 
@@ -59,6 +74,30 @@ QByteArray Metrics::render(int node, qint64 sessionsOpen) const
            double(relayGaps.load()), labels);
     sample(out, "herald_relay_links_lost_total", "counter", "Peer links that ended",
            double(relayLinksLost.load()), labels);
+    sample(out, "herald_http_connections_open", "gauge",
+           "HTTP connections held (a connection counts as HTTP until it is upgraded)",
+           double(httpConnectionsOpen.load()), labels);
+    sample(out, "herald_http_connections_max", "gauge", "HTTP connections held at most",
+           double(httpConnectionCap.load()), labels);
+    sample(out, "herald_sessions_max", "gauge", "WebSocket sessions held at most",
+           double(sessionCap.load()), labels);
+    labelled(out, "herald_http_connections_refused_total", "counter",
+             "Connections answered at once and closed: the node's (503) or the address's (429) "
+             "connection cap was reached",
+             labels, "reason",
+             {{"server_full", double(httpRefusedServerFull.load())},
+              {"address_full", double(httpRefusedAddressFull.load())}});
+    labelled(out, "herald_rate_limited_total", "counter",
+             "Requests and upgrades answered 429 by a rate limit", labels, "limit",
+             {{"address", double(rateLimitedAddress.load())},
+              {"token", double(rateLimitedToken.load())},
+              {"auth_failures", double(rateLimitedAuthFailures.load())}});
+    sample(out, "herald_auth_failures_total", "counter",
+           "Requests and upgrades with a token that was looked up and is not valid",
+           double(authFailures.load()), labels);
+    sample(out, "herald_auth_store_lookups_total", "counter",
+           "Tokens looked up in the store (not in the cache)", double(authStoreLookups.load()),
+           labels);
     return out;
 }
 

@@ -27,6 +27,18 @@ struct Metrics
     std::atomic<quint64> relayGaps{0};
     std::atomic<quint64> relayLinksLost{0};
 
+    // Limits (PROTOCOL.md, Limits); the front thread writes them.
+    std::atomic<qint64> httpConnectionsOpen{0}; // gauge: sniffing and served
+    std::atomic<qint64> httpConnectionCap{0};   // gauge: [limits] httpConnections
+    std::atomic<qint64> sessionCap{0};          // gauge: [server] maxConnections
+    std::atomic<quint64> httpRefusedServerFull{0};
+    std::atomic<quint64> httpRefusedAddressFull{0};
+    std::atomic<quint64> rateLimitedAddress{0};
+    std::atomic<quint64> rateLimitedToken{0};
+    std::atomic<quint64> rateLimitedAuthFailures{0};
+    std::atomic<quint64> authFailures{0};     // tokens refused after a lookup
+    std::atomic<quint64> authStoreLookups{0}; // tokens looked up in the store (cache misses)
+
     // `node` labels every sample; gauges owned elsewhere come in as arguments.
     QByteArray render(int node, qint64 sessionsOpen) const;
 };

@@ -28,10 +28,13 @@ ALLOWED = {
     "syncd/config": SHARED,
     "syncd/metrics": SHARED,
     "syncd/net": SHARED,
-    # HTTP authenticates before a handler runs (Router): auth sits below it.
-    "syncd/http": SHARED | {"syncd/auth"},
+    # Transport limits: token buckets, connection caps, trusted proxies; no I/O, no protocol.
+    "syncd/limits": SHARED | {"syncd/config"},
+    # HTTP authenticates before a handler runs (Router) and applies the limits: auth and
+    # limits sit below it.
+    "syncd/http": SHARED | {"syncd/auth", "syncd/limits", "syncd/config", "syncd/metrics"},
     "syncd/store": SHARED | {"syncd/config"},
-    "syncd/auth": SHARED | {"syncd/store"},
+    "syncd/auth": SHARED | {"syncd/store", "syncd/metrics"},
     "syncd/core": SHARED | {"syncd/config", "syncd/metrics", "syncd/store", "syncd/auth"},
     "syncd/ws": SHARED | {"syncd/config", "syncd/metrics", "syncd/auth", "syncd/core", "syncd/net"},
     "syncd/relay": SHARED | {"syncd/config", "syncd/metrics", "syncd/store", "syncd/core",
@@ -40,8 +43,8 @@ ALLOWED = {
                            "syncd/http"},
     # The composition root and the command line see everything of the daemon.
     "syncd/app": SHARED | {"syncd/" + p for p in
-                           ("config", "metrics", "net", "http", "store", "auth", "core", "ws",
-                            "relay", "api")},
+                           ("config", "metrics", "net", "http", "limits", "store", "auth", "core",
+                            "ws", "relay", "api")},
     "syncd/main.cpp": {"syncd/app"},
 }
 

@@ -7,6 +7,7 @@
 #include "api/notificationsapi.h"
 #include "auth/authenticator.h"
 #include "core/notificationservice.h"
+#include "http/requestlimits.h"
 #include "metrics/metrics.h"
 
 #include <QTest>
@@ -22,7 +23,8 @@ class TestNotificationsApi : public QObject
     struct Rig : CoreRig
     {
         Authenticator authenticator{nullptr, true};
-        Router router{&authenticator};
+        RequestLimits limits{config.traffic, authenticator, metrics};
+        Router router{&limits};
         NotificationsApi api{service, config.limits};
 
         Rig() { api.addRoutes(router); }
@@ -32,7 +34,7 @@ class TestNotificationsApi : public QObject
             request.method = method;
             request.path = path;
             request.body = body;
-            request.peer = QHostAddress::LocalHost;
+            request.peer = request.client = QHostAddress::LocalHost;
             router.handleRequest(request, HttpResponder());
         }
     };

@@ -83,6 +83,15 @@ private slots:
             << words("--peer ws://127.0.0.1:9000") << QStringLiteral("--cluster-secret");
         QTest::newRow("peer timeout too short")
             << words("--peer-timeout-ms 10") << QStringLiteral("--peer-timeout-ms");
+        QTest::newRow("trusted proxy not an address")
+            << words("--trusted-proxies 10.0.0.1,proxy.local")
+            << QStringLiteral("'proxy.local' is not an IP address");
+        QTest::newRow("trusted subnet too wide")
+            << words("--trusted-proxies 10.0.0.0/33") << QStringLiteral("--trusted-proxies");
+        QTest::newRow("negative rate")
+            << words("--token-rate -1") << QStringLiteral("--token-rate");
+        QTest::newRow("burst of nothing")
+            << words("--address-burst 0") << QStringLiteral("--address-burst");
     }
 
     void readsAClusterFromTheIniFile()
@@ -101,6 +110,39 @@ private slots:
         QCOMPARE(config->clusterSecret, QStringLiteral("s3cret"));
         QCOMPARE(config->peers.size(), 2);
         QCOMPARE(config->peerTimeoutMs, 5000);
+    }
+
+    void limitsDefaultHighAndComeFromEverySource()
+    {
+        auto defaults = ConfigLoader::load({}, QProcessEnvironment());
+        QVERIFY(defaults);
+        QCOMPARE(defaults->traffic.httpConnections, 0); // from the descriptor budget
+        QCOMPARE(defaults->traffic.connectionsPerAddress, 256);
+        QCOMPARE(defaults->traffic.tokenRate, 2000);
+        QCOMPARE(defaults->traffic.authFailures, 20);
+        QVERIFY(defaults->traffic.trustedProxies.isEmpty());
+
+        QTemporaryDir dir;
+        const QString ini = dir.filePath(QStringLiteral("limits.ini"));
+        QFile file(ini);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("[limits]\ntrustedProxies=127.0.0.1, 10.0.0.0/8 ::1\nhttpConnections=300\n"
+                   "authFailures=5\n");
+        file.close();
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("HERALD_AUTH_FAILURES"), QStringLiteral("7"));
+        auto config = ConfigLoader::load(
+            {QStringLiteral("--config"), ini, QStringLiteral("--token-rate"), QStringLiteral("0")},
+            env);
+        QVERIFY2(config, qPrintable(config ? QString() : config.error().message));
+        const auto &proxies = config->traffic.trustedProxies;
+        QCOMPARE(proxies.size(), 3);
+        QCOMPARE(proxies[0], qMakePair(QHostAddress(QStringLiteral("127.0.0.1")), 32));
+        QCOMPARE(proxies[1], qMakePair(QHostAddress(QStringLiteral("10.0.0.0")), 8));
+        QCOMPARE(proxies[2], qMakePair(QHostAddress(QStringLiteral("::1")), 128));
+        QCOMPARE(config->traffic.httpConnections, 300);
+        QCOMPARE(config->traffic.authFailures, 7); // env beats INI
+        QCOMPARE(config->traffic.tokenRate, 0);    // off
     }
 
     void rejectsBadValues()
