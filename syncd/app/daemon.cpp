@@ -82,6 +82,8 @@ Daemon::~Daemon()
 
 int Daemon::start()
 {
+    for (const QString &warning : std::as_const(m_config.warnings))
+        qCWarning(lcApp).noquote() << warning;
     // HTTP gets a share of its own (a sixteenth, 64 to 1024) and WebSockets the rest, so that
     // neither can take the other's descriptors.
     const int budget = descriptorBudget();

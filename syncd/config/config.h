@@ -32,6 +32,7 @@ struct TrafficLimits
 // environment (HERALD_*), command-line flags. See ConfigLoader.
 struct Config
 {
+    QStringList warnings; // about the configuration itself, logged at start
     QHostAddress listenAddress = QHostAddress::LocalHost;
     quint16 listenPort = 8080;
     QString database;

@@ -2,6 +2,7 @@
 
 #include <QCommandLineParser>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QSettings>
@@ -147,6 +148,18 @@ Result<void> applyListen(Config &c, const QString &value)
     return {};
 }
 
+// A secret kept in a file (or a systemd credential): its first line, trimmed.
+Result<QString> readSecretFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return fail(ErrorCode::BadRequest, u"cannot read '%1': %2"_s.arg(path, file.errorString()));
+    const QString secret = QString::fromUtf8(file.read(4096)).section(u'\n', 0, 0).trimmed();
+    if (secret.isEmpty())
+        return fail(ErrorCode::BadRequest, u"'%1' is empty"_s.arg(path));
+    return secret;
+}
+
 const QList<Setting> &settings()
 {
     static const QList<Setting> all = {
@@ -262,9 +275,21 @@ const QList<Setting> &settings()
          u"A peer link silent this long is dropped and dialled again (default 15000)"_s,
          intSetting(&Config::peerTimeoutMs, 2000, 600000)},
         {u"cluster/secret"_s, u"HERALD_CLUSTER_SECRET"_s, u"cluster-secret"_s, u"SECRET"_s,
-         u"Shared secret of the cluster's peers"_s,
+         u"Shared secret of the cluster's peers (prefer --cluster-secret-file: a command line "
+         "is visible to every local user)"_s,
          [](Config &c, const QString &v) -> Result<void> {
              c.clusterSecret = v;
+             return {};
+         }},
+        {u"cluster/secretFile"_s, u"HERALD_CLUSTER_SECRET_FILE"_s, u"cluster-secret-file"_s,
+         u"FILE"_s,
+         u"File holding the cluster secret (default: $CREDENTIALS_DIRECTORY/cluster-secret "
+         "when systemd passes one)"_s,
+         [](Config &c, const QString &v) -> Result<void> {
+             auto secret = readSecretFile(v.trimmed());
+             if (!secret)
+                 return tl::unexpected(secret.error());
+             c.clusterSecret = *secret;
              return {};
          }},
     };
@@ -391,12 +416,29 @@ Result<Config> ConfigLoader::load(const QStringList &arguments, const QProcessEn
     }
     if (parser.isSet(noAuthOption))
         config.noAuth = true;
+    for (const auto &[option, setting] : flagOptions) {
+        if (setting->flag == u"cluster-secret"_s && parser.isSet(option))
+            config.warnings << u"--cluster-secret puts the secret on the command line, where "
+                               "every local user can read it: use --cluster-secret-file, "
+                               "HERALD_CLUSTER_SECRET or a systemd credential"_s;
+    }
+    // systemd's LoadCredential=cluster-secret:/path hands it over without it touching disk.
+    const QString credentials = env.value(u"CREDENTIALS_DIRECTORY"_s);
+    if (config.clusterSecret.isEmpty() && !credentials.isEmpty()
+        && QFileInfo::exists(credentials + u"/cluster-secret"_s)) {
+        auto secret = readSecretFile(credentials + u"/cluster-secret"_s);
+        if (!secret)
+            return fail(ErrorCode::BadRequest,
+                        u"CREDENTIALS_DIRECTORY: "_s + secret.error().message);
+        config.clusterSecret = *secret;
+    }
     if (auto r = prefixed(applyPeers(config, parser.values(peerOption)), u"--peer"_s); !r)
         return tl::unexpected(r.error());
     if (!config.peers.isEmpty() && config.clusterSecret.isEmpty())
         return fail(ErrorCode::BadRequest,
-                    u"--peer: peers need the cluster's shared secret (--cluster-secret, "
-                    "HERALD_CLUSTER_SECRET or [cluster] secret)"_s);
+                    u"--peer: peers need the cluster's shared secret (--cluster-secret-file, "
+                    "HERALD_CLUSTER_SECRET, [cluster] secret or the systemd credential "
+                    "cluster-secret)"_s);
     return config;
 }
 

@@ -1,4 +1,5 @@
-// TLS through the shipped reverse-proxy setup: a real nginx with packaging/nginx/
+// TLS through the shipped reverse-proxy setup, with the cluster secret passed as a file and as
+// a systemd credential: a real nginx with packaging/nginx/
 // herald-syncd.conf (see NginxProxy) in front of node 1. A client publishes over https:// and
 // receives over wss://; node 2 links to node 1 with the peer relay over wss:// through the same
 // proxy, trusting the test's CA through SSL_CERT_FILE as any OpenSSL program does; nginx
@@ -54,8 +55,14 @@ private:
 
 void TestTlsProxy::initTestCase()
 {
-    const QStringList cluster{u"--no-auth"_s, u"--cluster"_s, u"tls"_s, u"--cluster-secret"_s,
-                              Secret, u"--peer-timeout-ms"_s, u"3000"_s};
+    // The secret as operators should pass it: a systemd credential for node 1, a file for
+    // node 2; never on a command line.
+    QFile secret(m_node1.tempPath() + u"/cluster-secret"_s);
+    QVERIFY(secret.open(QIODevice::WriteOnly) && secret.write(Secret.toUtf8() + '\n') > 0);
+    secret.close();
+    const QStringList cluster{u"--no-auth"_s, u"--cluster"_s, u"tls"_s, u"--peer-timeout-ms"_s,
+                              u"3000"_s};
+    m_node1.setEnvironmentVariable(u"CREDENTIALS_DIRECTORY"_s, m_node1.tempPath());
     QVERIFY2(m_node1.start(cluster + QStringList{u"--node-id"_s, u"1"_s}),
              qPrintable(m_node1.errorString()));
     QVERIFY2(m_nginx.start(m_node1.port()), qPrintable(m_nginx.errorString()));
@@ -67,7 +74,8 @@ void TestTlsProxy::initTestCase()
     // Node 2 the way an operator would: the CA in OpenSSL's trust file.
     m_node2.setEnvironmentVariable(u"SSL_CERT_FILE"_s, m_nginx.caFile());
     QVERIFY2(m_node2.start(cluster
-                           + QStringList{u"--node-id"_s, u"2"_s, u"--peer"_s,
+                           + QStringList{u"--node-id"_s, u"2"_s, u"--cluster-secret-file"_s,
+                                         secret.fileName(), u"--peer"_s,
                                          u"wss://127.0.0.1:%1"_s.arg(m_nginx.port())}),
              qPrintable(m_node2.errorString()));
 
@@ -114,6 +122,9 @@ void TestTlsProxy::relayLinkRunsThroughTheProxy()
             return listing.ok && listing.find(fromNode1).has_value();
         },
         15000));
+    // Neither node's command line nor log shows the secret.
+    QVERIFY(!m_node1.log().contains(Secret.toUtf8()));
+    QVERIFY(!m_node2.log().contains(Secret.toUtf8()));
 }
 
 void TestTlsProxy::proxyRefusesWhatTheDaemonWould()

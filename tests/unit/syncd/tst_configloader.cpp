@@ -112,6 +112,53 @@ private slots:
         QCOMPARE(config->peerTimeoutMs, 5000);
     }
 
+    void clusterSecretComesFromAFileOrASystemdCredential()
+    {
+        QTemporaryDir dir;
+        const auto write = [&dir](const char *name, const QByteArray &text) {
+            QFile file(dir.filePath(QString::fromLatin1(name)));
+            if (file.open(QIODevice::WriteOnly))
+                file.write(text);
+            return file.fileName();
+        };
+        const QString secretFile = write("secret", "  from-a-file \nsecond line ignored\n");
+        auto fromFile = ConfigLoader::load({QStringLiteral("--cluster-secret-file"), secretFile},
+                                           QProcessEnvironment());
+        QVERIFY2(fromFile, qPrintable(fromFile ? QString() : fromFile.error().message));
+        QCOMPARE(fromFile->clusterSecret, QStringLiteral("from-a-file"));
+        QVERIFY(fromFile->warnings.isEmpty());
+
+        QProcessEnvironment systemd;
+        write("cluster-secret", "from-systemd\n");
+        systemd.insert(QStringLiteral("CREDENTIALS_DIRECTORY"), dir.path());
+        auto fromCredential = ConfigLoader::load({}, systemd);
+        QVERIFY(fromCredential);
+        QCOMPARE(fromCredential->clusterSecret, QStringLiteral("from-systemd"));
+        // An explicit setting wins over the credential.
+        systemd.insert(QStringLiteral("HERALD_CLUSTER_SECRET_FILE"), secretFile);
+        QCOMPARE(ConfigLoader::load({}, systemd)->clusterSecret, QStringLiteral("from-a-file"));
+
+        // On the command line it still works, with a warning that never repeats the secret.
+        auto onCommandLine = ConfigLoader::load({QStringLiteral("--cluster-secret"),
+                                                 QStringLiteral("visible-to-ps")},
+                                                QProcessEnvironment());
+        QVERIFY(onCommandLine);
+        QCOMPARE(onCommandLine->warnings.size(), 1);
+        QVERIFY(onCommandLine->warnings.first().contains(QStringLiteral("--cluster-secret-file")));
+        QVERIFY(!onCommandLine->warnings.first().contains(QStringLiteral("visible-to-ps")));
+
+        auto empty = ConfigLoader::load(
+            {QStringLiteral("--cluster-secret-file"), write("empty", "\n")}, QProcessEnvironment());
+        QVERIFY(!empty);
+        QVERIFY2(empty.error().message.startsWith(QStringLiteral("--cluster-secret-file: '")),
+                 qPrintable(empty.error().message));
+        auto missing = ConfigLoader::load(
+            {QStringLiteral("--cluster-secret-file"), dir.filePath(QStringLiteral("nope"))},
+            QProcessEnvironment());
+        QVERIFY(!missing);
+        QVERIFY(missing.error().message.contains(QStringLiteral("cannot read")));
+    }
+
     void limitsDefaultHighAndComeFromEverySource()
     {
         auto defaults = ConfigLoader::load({}, QProcessEnvironment());
