@@ -11,8 +11,9 @@ RequestParser *self(http_parser *p)
 }
 } // namespace
 
-RequestParser::RequestParser(int maxHeaderBytes, qint64 maxBodyBytes)
-    : m_maxHeaderBytes(maxHeaderBytes), m_maxBodyBytes(maxBodyBytes)
+RequestParser::RequestParser(int maxHeaderBytes, qint64 maxBodyBytes, int maxHeaderLines)
+    : m_maxHeaderBytes(maxHeaderBytes), m_maxBodyBytes(maxBodyBytes),
+      m_maxHeaderLines(maxHeaderLines)
 {
     http_parser_init(&m_parser, HTTP_REQUEST);
     m_parser.data = this;
@@ -28,22 +29,42 @@ RequestParser::RequestParser(int maxHeaderBytes, qint64 maxBodyBytes)
 
 void RequestParser::feed(const char *data, qsizetype size)
 {
-    if (m_failure || m_upgrade || size == 0)
-        return;
-    const size_t parsed = http_parser_execute(&m_parser, &m_settings, data, size_t(size));
-    if (m_failure)
-        return;
-    if (m_parser.upgrade) {
-        m_upgrade = true;
-        return;
-    }
-    if (parsed != size_t(size) || HTTP_PARSER_ERRNO(&m_parser) != HPE_OK) {
+    // One run of http_parser per stretch between pauses: a run that starts in a head holds
+    // only head bytes, up to the pause where the head ends (its last byte, the final LF, is
+    // still unparsed then and counted here).
+    while (size > 0 && !m_failure && !m_upgrade) {
+        const bool headRun = m_inHead;
+        m_runStart = data;
+        m_headBegan = false;
+        m_headEnded = false;
+        const size_t parsed = http_parser_execute(&m_parser, &m_settings, data, size_t(size));
+        if (m_failure)
+            return;
+        if (headRun)
+            m_headBytes += qint64(parsed) + (m_headEnded ? 1 : 0);
+        else if (m_headBegan)
+            m_headBytes = 1; // the pause comes right after the request line's first byte
+        if (!checkHeadTotal(m_headBytes))
+            return;
         const auto err = HTTP_PARSER_ERRNO(&m_parser);
-        if (err == HPE_HEADER_OVERFLOW)
-            failWith(431, QStringLiteral("request head too large"));
-        else
-            failWith(400, QStringLiteral("malformed HTTP request: %1")
-                              .arg(QString::fromLatin1(http_errno_description(err))));
+        if (err == HPE_PAUSED) {
+            http_parser_pause(&m_parser, 0);
+            data += parsed;
+            size -= qsizetype(parsed);
+            continue;
+        }
+        if (m_parser.upgrade) {
+            m_upgrade = true;
+            return;
+        }
+        if (parsed != size_t(size) || err != HPE_OK) {
+            if (err == HPE_HEADER_OVERFLOW)
+                failWith(431, QStringLiteral("request head too large"));
+            else
+                failWith(400, QStringLiteral("malformed HTTP request: %1")
+                                  .arg(QString::fromLatin1(http_errno_description(err))));
+        }
+        return;
     }
 }
 
@@ -55,14 +76,21 @@ void RequestParser::failWith(int status, const QString &message)
     }
 }
 
-bool RequestParser::countHeadBytes(size_t length)
+bool RequestParser::checkHeadTotal(qint64 headBytes)
 {
-    m_headBytes += qint64(length);
-    if (m_headBytes > m_maxHeaderBytes) {
+    if (headBytes > m_maxHeaderBytes) {
         failWith(431, QStringLiteral("request head larger than %1 bytes").arg(m_maxHeaderBytes));
         return false;
     }
     return true;
+}
+
+bool RequestParser::checkHead(const char *end, size_t length)
+{
+    if (m_inHead)
+        return checkHeadTotal(m_headBytes + qint64(end - m_runStart));
+    m_headBytes += qint64(length); // chunked trailers: names and values
+    return checkHeadTotal(m_headBytes);
 }
 
 int RequestParser::onMessageBegin(http_parser *p)
@@ -73,13 +101,16 @@ int RequestParser::onMessageBegin(http_parser *p)
     s->m_lastWasValue = false;
     s->m_headBytes = 0;
     s->m_inMessage = true;
+    s->m_inHead = true;
+    s->m_headBegan = true;
+    http_parser_pause(p, 1);
     return 0;
 }
 
 int RequestParser::onUrl(http_parser *p, const char *at, size_t length)
 {
     RequestParser *s = self(p);
-    if (!s->countHeadBytes(length))
+    if (!s->checkHead(at + length, length))
         return 1;
     s->m_current.target.append(at, qsizetype(length));
     return 0;
@@ -88,9 +119,13 @@ int RequestParser::onUrl(http_parser *p, const char *at, size_t length)
 int RequestParser::onHeaderField(http_parser *p, const char *at, size_t length)
 {
     RequestParser *s = self(p);
-    if (!s->countHeadBytes(length))
+    if (!s->checkHead(at + length, length))
         return 1;
     if (s->m_lastWasValue || s->m_current.headers.isEmpty()) {
+        if (s->m_current.headers.size() >= s->m_maxHeaderLines) {
+            s->failWith(431, QStringLiteral("more than %1 header lines").arg(s->m_maxHeaderLines));
+            return 1;
+        }
         s->m_current.headers.append({QByteArray(), QByteArray()});
         s->m_lastWasValue = false;
     }
@@ -101,7 +136,7 @@ int RequestParser::onHeaderField(http_parser *p, const char *at, size_t length)
 int RequestParser::onHeaderValue(http_parser *p, const char *at, size_t length)
 {
     RequestParser *s = self(p);
-    if (!s->countHeadBytes(length))
+    if (!s->checkHead(at + length, length))
         return 1;
     if (s->m_current.headers.isEmpty())
         return 1;
@@ -113,6 +148,10 @@ int RequestParser::onHeaderValue(http_parser *p, const char *at, size_t length)
 int RequestParser::onHeadersComplete(http_parser *p)
 {
     RequestParser *s = self(p);
+    s->m_inHead = false;
+    s->m_headEnded = true;
+    // feed() counts the whole head and checks it before anything else is parsed.
+    http_parser_pause(p, 1);
     HttpRequest &r = s->m_current;
     r.method = http_method_str(http_method(p->method));
     r.keepAlive = http_should_keep_alive(p) != 0;

@@ -22,6 +22,8 @@ public:
     WebSocketTakeover(int handshakeTimeoutMs, QObject *parent = nullptr);
 
     void adopt(qintptr descriptor);
+    // Connections adopted whose handshake has not completed yet.
+    int pendingHandshakes() const { return int(m_handshaking.size()); }
 
 Q_SIGNALS:
     // The receiver takes `socket` over (it is parented to nothing); `tcp` belongs to `socket`.

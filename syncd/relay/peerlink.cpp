@@ -50,10 +50,30 @@ void PeerLink::close(int code, const QString &reason)
 {
     if (m_state == State::Closed)
         return;
-    qCInfo(lcRelay).noquote() << "link" << m_name << "to node" << m_peerNode << "closed:" << reason;
+    qCInfo(lcRelay).noquote() << "link" << m_name << "to node" << m_peerNode
+                              << u"closed (%1):"_qs.arg(code) << reason;
     m_state = State::Closed;
     Q_EMIT closeRequested(code, reason);
     Q_EMIT closed(m_id);
+}
+
+void PeerLink::batchToStore()
+{
+    if (++m_batchesAtStore == MaxBatchesAtStore)
+        Q_EMIT pauseRequested();
+}
+
+void PeerLink::batchStored()
+{
+    if (m_batchesAtStore-- == MaxBatchesAtStore) {
+        m_lastHeard.restart(); // the peer was not heard because it was not listened to
+        Q_EMIT resumeRequested();
+    }
+}
+
+void PeerLink::onPipeOverrun(qint64 unsentBytes)
+{
+    close(1013, u"peer does not read: %1 bytes unsent; resync later"_qs.arg(unsentBytes));
 }
 
 void PeerLink::onPipeClosed()
@@ -104,6 +124,7 @@ void PeerLink::onHello(const PeerHello &hello)
         return;
     }
     m_peerNode = hello.node;
+    Q_EMIT admitted();
     if (m_direction == Direction::Inbound)
         sendHello();
     // Until the peer says what it holds, records that come are kept for it.

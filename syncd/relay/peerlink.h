@@ -13,8 +13,12 @@ class StoreThread;
 // One connection to another node, on the relay's thread: the hello, then serving what the
 // peer lacks from the store in batches (the next batch only once the peer says it took in
 // the last), then live records as this node takes them in. What the peer has not confirmed
-// is bounded; past the bound the link is dropped, and the next connection resyncs it from
-// the store. The socket itself is a PeerPipe, reached through this object's signals.
+// is bounded, and so is what it has not read (PeerPipe::MaxUnsentBytes); past either bound
+// the link is dropped with 1013, and the next connection resyncs it from the store
+// (transient notifications the peer missed meanwhile are not resent). What the peer sends is
+// bounded too: while MaxBatchesAtStore of its record batches wait at the store, the link
+// reads nothing more from it. The socket itself is a PeerPipe, reached through this
+// object's signals.
 class PeerLink : public QObject
 {
     Q_OBJECT
@@ -34,6 +38,7 @@ public:
 
     static constexpr int SyncBatchRecords = 500;
     static constexpr qint64 MaxUnconfirmedRecords = 50'000;
+    static constexpr int MaxBatchesAtStore = 4;
 
     PeerLink(int id, Direction direction, QString name, Relay &relay, StoreThread &store);
 
@@ -47,7 +52,9 @@ public:
     qint64 unconfirmed() const;
     qint64 behindSinceMs() const { return m_behindSinceMs; }
     qint64 queued() const { return m_queue.size(); }
-    qint64 silentForMs() const { return m_lastHeard.elapsed(); }
+    // Not counted while the link does not read (its batches are at the store).
+    qint64 silentForMs() const { return readingPaused() ? 0 : m_lastHeard.elapsed(); }
+    bool readingPaused() const { return m_batchesAtStore >= MaxBatchesAtStore; }
     qint64 ageMs() const { return m_age.elapsed(); }
 
     void sendHello(); // outbound links speak first
@@ -59,13 +66,20 @@ public:
     // Asks the peer to send again from `have` (after a gap).
     void sendSync(const HaveVector &have);
     void close(int code, const QString &reason);
+    // A batch of records from the peer went to the store / came back from it (Relay).
+    void batchToStore();
+    void batchStored();
 
     void onFrame(const QString &frame);
     void onPipeClosed();
+    void onPipeOverrun(qint64 unsentBytes);
 
 Q_SIGNALS:
     void sendRequested(const QString &frame);
     void closeRequested(int code, const QString &reason);
+    void admitted(); // the peer's peerHello was accepted
+    void pauseRequested();
+    void resumeRequested();
     void closed(int linkId);
 
 private:
@@ -94,6 +108,7 @@ private:
     bool m_awaitingConfirmation = false;
     quint64 m_syncGeneration = 0; // a new sync request makes older batches void
     qint64 m_behindSinceMs = 0;
+    int m_batchesAtStore = 0;
     QElapsedTimer m_lastHeard;
     QElapsedTimer m_age;
 };

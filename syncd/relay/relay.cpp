@@ -94,7 +94,7 @@ void Relay::startLinks()
 {
     m_acceptor = new WebSocketTakeover(PeerDialer::HandshakeTimeoutMs, this);
     connect(m_acceptor, &WebSocketTakeover::upgraded, this,
-            [this](QWebSocket *socket, QTcpSocket *) { onInboundSocket(socket); });
+            [this](QWebSocket *socket, QTcpSocket *tcp) { onInboundSocket(socket, tcp); });
     m_ticker = new QTimer(this);
     m_ticker->setInterval(TickMs);
     connect(m_ticker, &QTimer::timeout, this, &Relay::tick);
@@ -102,7 +102,7 @@ void Relay::startLinks()
     for (const QString &peer : m_config.peers) {
         auto *dialer = new PeerDialer(QUrl(peer), this);
         connect(dialer, &PeerDialer::connected, this, [this, dialer](QWebSocket *socket) {
-            auto *pipe = new PeerPipe(socket, this);
+            auto *pipe = new PeerPipe(socket, nullptr, this);
             PeerLink *link = addLink(int(PeerLink::Direction::Outbound), dialer->url().toString());
             link->setProperty("dialer", QVariant::fromValue<QObject *>(dialer));
             connectPipe(link, pipe);
@@ -142,6 +142,10 @@ void Relay::connectPipe(PeerLink *link, PeerPipe *pipe)
 {
     connect(link, &PeerLink::sendRequested, pipe, &PeerPipe::send);
     connect(link, &PeerLink::closeRequested, pipe, &PeerPipe::close);
+    connect(link, &PeerLink::admitted, pipe, &PeerPipe::admit);
+    connect(link, &PeerLink::pauseRequested, pipe, &PeerPipe::pauseReading);
+    connect(link, &PeerLink::resumeRequested, pipe, &PeerPipe::resumeReading);
+    connect(pipe, &PeerPipe::overrun, link, &PeerLink::onPipeOverrun);
     connect(pipe, &PeerPipe::frameReceived, link, &PeerLink::onFrame);
     connect(pipe, &PeerPipe::closed, link, &PeerLink::onPipeClosed);
 }
@@ -149,19 +153,42 @@ void Relay::connectPipe(PeerLink *link, PeerPipe *pipe)
 void Relay::adoptInbound(qintptr descriptor)
 {
     QMetaObject::invokeMethod(
-        this,
-        [this, descriptor] {
-            if (m_acceptor)
-                m_acceptor->adopt(descriptor);
-            else
-                ::close(int(descriptor)); // not started (or stopped): no links now
-        },
-        Qt::QueuedConnection);
+        this, [this, descriptor] { onInboundConnection(descriptor); }, Qt::QueuedConnection);
 }
 
-void Relay::onInboundSocket(QWebSocket *socket)
+void Relay::onInboundConnection(qintptr descriptor)
 {
-    auto *pipe = new PeerPipe(socket, this);
+    if (!m_acceptor) {
+        ::close(int(descriptor)); // not started (or stopped): no links now
+        return;
+    }
+    // Anyone can open these; only the secret makes a peer. Room for a newcomer is made by
+    // the oldest link still without a peerHello, so that flooding the slots does not keep a
+    // real peer (whose hello follows its handshake at once) out.
+    PeerLink *oldest = nullptr;
+    int waiting = m_acceptor->pendingHandshakes();
+    for (PeerLink *link : std::as_const(m_links)) {
+        if (link->direction() != PeerLink::Direction::Inbound ||
+            link->state() != PeerLink::State::Hello)
+            continue;
+        ++waiting;
+        if (!oldest || link->ageMs() > oldest->ageMs())
+            oldest = link;
+    }
+    if (waiting >= MaxUnauthenticatedInbound) {
+        if (!oldest) {
+            qCDebug(lcRelay) << "peer connection refused:" << waiting << "handshakes pending";
+            ::close(int(descriptor));
+            return;
+        }
+        oldest->close(1008, u"too many peer links without peerHello"_s);
+    }
+    m_acceptor->adopt(descriptor);
+}
+
+void Relay::onInboundSocket(QWebSocket *socket, QTcpSocket *tcp)
+{
+    auto *pipe = new PeerPipe(socket, tcp, this);
     PeerLink *link = addLink(int(PeerLink::Direction::Inbound), pipe->peerName());
     connectPipe(link, pipe);
 }
@@ -233,23 +260,22 @@ void Relay::receiveRecords(PeerLink &link, QList<RelayRecord> records)
     }
     const qsizetype expected = fresh.size();
     QPointer<PeerLink> from(&link);
+    link.batchToStore();
     m_store.submit<QList<AcceptedRecord>>(
         [fresh = std::move(fresh), source = link.id()](SqlStore &store) {
             return store.applyRelayRecords(fresh, source);
         },
         this,
         [this, from, expected](Result<QList<AcceptedRecord>> accepted) {
-            if (!accepted) {
+            if (!accepted)
                 onApplyFailed(accepted.error());
-                return;
-            }
-            if (accepted->size() != expected) {
+            else if (accepted->size() != expected)
                 onApplyFailed(Error::internal(u"relay: the store holds fewer records than "
                                               "this node counted"_s));
-                return;
-            }
-            if (from)
+            else if (from)
                 from->sendHave(m_held);
+            if (from)
+                from->batchStored(); // may read on at once: after the answer above
         });
 }
 

@@ -14,6 +14,7 @@
 #include <memory>
 #include <vector>
 
+class QTcpSocket;
 class QWebSocket;
 
 namespace herald::syncd {
@@ -52,6 +53,10 @@ class Relay : public QObject, public PeerOutlet
 {
     Q_OBJECT
 public:
+    // Inbound connections held before their peerHello is accepted (handshakes included); a
+    // new one past this closes the oldest link still waiting for its peerHello.
+    static constexpr int MaxUnauthenticatedInbound = 16;
+
     Relay(const Config &config, StoreThread &store, FanOut &fanOut, Metrics &metrics);
     ~Relay() override;
 
@@ -89,7 +94,8 @@ Q_SIGNALS:
 
 private:
     void startLinks();
-    void onInboundSocket(QWebSocket *socket);
+    void onInboundConnection(qintptr descriptor);
+    void onInboundSocket(QWebSocket *socket, QTcpSocket *tcp);
     PeerLink *addLink(int direction, const QString &name);
     void connectPipe(PeerLink *link, PeerPipe *pipe);
     void onCommitted(const QList<AcceptedRecord> &records);
