@@ -34,8 +34,8 @@ Result<void> checkText(const QJsonValue &value, const QString &path, const QStri
         const QJsonObject object = value.toObject();
         for (auto it = object.begin(); it != object.end(); ++it) {
             if (auto r = checkString(it.key(), here); !r)
-                return fail(r.error().code, r.error().message.replace(u": contains"_s,
-                                                                      u": a key contains"_s));
+                return fail(r.error().code,
+                            r.error().message.replace(u": contains"_s, u": a key contains"_s));
             if (auto r = checkText(it.value(), fieldPath(path, it.key()), what); !r)
                 return r;
         }
@@ -57,8 +57,8 @@ Result<QJsonDocument> parseDocument(const QByteArray &text, const QString &what,
         return failField(
             what, u"invalid JSON (%1 at offset %2)"_s.arg(error.errorString()).arg(error.offset));
     }
-    const QJsonValue root = document.isArray() ? QJsonValue(document.array())
-                                               : QJsonValue(document.object());
+    const QJsonValue root =
+        document.isArray() ? QJsonValue(document.array()) : QJsonValue(document.object());
     if (auto clean = checkText(root, QString(), what); !clean)
         return tl::unexpected(clean.error());
     return document;

@@ -132,8 +132,8 @@ int tokenCommand(const QStringList &arguments)
             return report(deleted.error());
         if (!*deleted)
             return report(Error::notFound(QStringLiteral("id: no token %1").arg(id)));
-        out() << "revoked token " << id
-              << " (a running daemon closes its sessions within a second)" << Qt::endl;
+        out() << "revoked token " << id << " (a running daemon closes its sessions within a second)"
+              << Qt::endl;
         return 0;
     }
     return usage(QStringLiteral("token: expected create, list or revoke"));
@@ -159,8 +159,9 @@ int catalogCommand(const QStringList &arguments)
     const QString action = positional.value(0);
     const bool deleting = noun == u"user" && action == u"delete";
     if ((action != u"create" && !deleting) || positional.size() != 2)
-        return usage(noun + (noun == u"user" ? QStringLiteral(": expected 'create NAME' or 'delete NAME'")
-                                            : QStringLiteral(": expected 'create NAME'")));
+        return usage(noun + (noun == u"user"
+                                 ? QStringLiteral(": expected 'create NAME' or 'delete NAME'")
+                                 : QStringLiteral(": expected 'create NAME'")));
     const QString name = positional.value(1);
     const Validator validator;
     if (auto valid = validator.checkName(name, QStringLiteral("name")); !valid)

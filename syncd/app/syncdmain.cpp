@@ -1,7 +1,7 @@
 #include "syncdmain.h"
 
-#include "app/cli.h"
 #include "app/applog.h"
+#include "app/cli.h"
 #include "app/daemon.h"
 #include "app/tlstrust.h"
 #include "config-herald.h"

@@ -424,8 +424,8 @@ Result<Config> ConfigLoader::load(const QStringList &arguments, const QProcessEn
     }
     // systemd's LoadCredential=cluster-secret:/path hands it over without it touching disk.
     const QString credentials = env.value(u"CREDENTIALS_DIRECTORY"_s);
-    if (config.clusterSecret.isEmpty() && !credentials.isEmpty()
-        && QFileInfo::exists(credentials + u"/cluster-secret"_s)) {
+    if (config.clusterSecret.isEmpty() && !credentials.isEmpty() &&
+        QFileInfo::exists(credentials + u"/cluster-secret"_s)) {
         auto secret = readSecretFile(credentials + u"/cluster-secret"_s);
         if (!secret)
             return fail(ErrorCode::BadRequest,

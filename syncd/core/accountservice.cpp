@@ -87,8 +87,7 @@ void AccountService::revokeToken(const Principal &principal, qint64 id, Reply<bo
         });
 }
 
-void AccountService::deleteUser(const Principal &principal, const QString &user,
-                                Reply<bool> done)
+void AccountService::deleteUser(const Principal &principal, const QString &user, Reply<bool> done)
 {
     if (auto allowed = checkAdmin(principal); !allowed)
         return done(tl::unexpected(allowed.error()));

@@ -83,10 +83,10 @@ void NotificationService::publish(QList<Notification> notifications, bool batch,
             return batch ? QStringLiteral("[%1].").arg(i) + name : name;
         };
         if (!principal.mayUseApplication(n.application)) {
-            return done(fail(ErrorCode::Forbidden,
-                             path("application")
-                                 + QStringLiteral(": this token publishes only to '%1'")
-                                       .arg(principal.application)));
+            return done(
+                fail(ErrorCode::Forbidden,
+                     path("application") + QStringLiteral(": this token publishes only to '%1'")
+                                               .arg(principal.application)));
         }
         // Stored, it would be purged unseen; the producer most likely has a clock or unit wrong.
         if (n.expiresAt && *n.expiresAt <= now) {

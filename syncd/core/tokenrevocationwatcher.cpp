@@ -39,12 +39,13 @@ void TokenRevocationWatcher::poll()
         [since = now - WindowMs, purgeBefore = purge ? now - KeepRowsMs : 0](SqlStore &store) {
             if (purgeBefore != 0) {
                 if (auto purged = store.purgeRevocations(purgeBefore); !purged)
-                    qCWarning(lcCore) << "purging old token revocations failed:"
-                                      << purged.error().message;
+                    qCWarning(lcCore)
+                        << "purging old token revocations failed:" << purged.error().message;
             }
             return store.revocationsSince(since);
         },
-        this, [this, now](Result<QList<TokenRevocation>> found) {
+        this,
+        [this, now](Result<QList<TokenRevocation>> found) {
             m_polling = false;
             if (!found) {
                 qCWarning(lcCore) << "reading token revocations failed:" << found.error().message;

@@ -24,8 +24,7 @@ public:
     static constexpr qint64 WindowMs = 60'000;
     static constexpr qint64 KeepRowsMs = 3'600'000;
 
-    TokenRevocationWatcher(StoreThread &store, AccountService &accounts,
-                           QObject *parent = nullptr);
+    TokenRevocationWatcher(StoreThread &store, AccountService &accounts, QObject *parent = nullptr);
 
     void start();
 

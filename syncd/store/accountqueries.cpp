@@ -119,9 +119,9 @@ Result<QList<qint64>> AccountQueries::deleteUser(const QString &name)
 
 Result<void> AccountQueries::recordRevocation(qint64 tokenId)
 {
-    auto query = m_connection.run(
-        u"INSERT INTO token_revocations (token_id, revoked_at_ms) VALUES (?, ?)"_s,
-        {tokenId, msOrNow({})});
+    auto query =
+        m_connection.run(u"INSERT INTO token_revocations (token_id, revoked_at_ms) VALUES (?, ?)"_s,
+                         {tokenId, msOrNow({})});
     if (!query)
         return tl::unexpected(query.error());
     return {};

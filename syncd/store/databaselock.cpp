@@ -20,12 +20,12 @@ Result<std::unique_ptr<QLockFile>> DatabaseLock::acquire(const QString &database
         if (lock->getLockInfo(&pid, &host, &program)) {
             return fail(ErrorCode::Unavailable,
                         u"database: %1 is in use by %2 (pid %3 on %4); one daemon per SQLite "
-                        "file (use PostgreSQL to share a database between nodes)"_s
-                            .arg(database, program, QString::number(pid), host));
+                        "file (use PostgreSQL to share a database between nodes)"_s.arg(
+                            database, program, QString::number(pid), host));
         }
-        return fail(ErrorCode::Unavailable,
-                    u"database: %1 is locked by another process (%2.lock)"_s.arg(database,
-                                                                                 database));
+        return fail(
+            ErrorCode::Unavailable,
+            u"database: %1 is locked by another process (%2.lock)"_s.arg(database, database));
     }
     return fail(ErrorCode::Unavailable,
                 u"database: cannot create the lock file %1.lock (permissions?)"_s.arg(database));

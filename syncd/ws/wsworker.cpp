@@ -210,8 +210,8 @@ int WsWorker::closeTokenSessions(const QSet<qint64> &tokenIds)
 {
     QList<ClientSession *> revoked;
     for (const auto &session : m_sessions.sessions()) {
-        if (session->tokenId != 0 && tokenIds.contains(session->tokenId)
-            && session->stage != ClientSession::Stage::Closing)
+        if (session->tokenId != 0 && tokenIds.contains(session->tokenId) &&
+            session->stage != ClientSession::Stage::Closing)
             revoked.append(session.get());
     }
     for (ClientSession *session : std::as_const(revoked))

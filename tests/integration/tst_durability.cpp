@@ -150,9 +150,9 @@ void TestDurability::sigkillRightAfterAck200LosesNothing()
     QVERIFY(!ids.contains(0));
     const QList<qint64> acked = {ids.at(0), ids.at(2), ids.at(5)};
     for (const qint64 id : acked) {
-        const HttpResponse ack = m_http.post(
-            u"/api/v1/acks"_s,
-            QJsonObject{{"ids"_L1, QJsonArray{double(id)}}, {"user"_L1, "alice"_L1}});
+        const HttpResponse ack =
+            m_http.post(u"/api/v1/acks"_s,
+                        QJsonObject{{"ids"_L1, QJsonArray{double(id)}}, {"user"_L1, "alice"_L1}});
         QVERIFY2(ack.status == 200, ack.describe());
     }
     // No pause after the last 200: its receipt must already be committed.

@@ -68,8 +68,8 @@ void TestRevocation::cleanup()
 
 QPair<qint64, QString> TestRevocation::userToken(const QString &user)
 {
-    const HttpResponse made = m_admin.post(u"/api/v1/tokens"_s,
-                                           QJsonObject{{"kind"_L1, "user"_L1}, {"user"_L1, user}});
+    const HttpResponse made =
+        m_admin.post(u"/api/v1/tokens"_s, QJsonObject{{"kind"_L1, "user"_L1}, {"user"_L1, user}});
     if (made.status != 201) {
         qWarning("token for %s: %s", qPrintable(user), made.describe().constData());
         return {};
@@ -81,8 +81,8 @@ QPair<qint64, QString> TestRevocation::userToken(const QString &user)
 std::unique_ptr<WsClient> TestRevocation::session(const QString &token, const QString &user)
 {
     auto ws = std::make_unique<WsClient>();
-    if (!ws->open(m_syncd.wsUrl(), token)
-        || !ws->registerSession(WsClient::registerFrame(user, App, {u"orders"_s}))) {
+    if (!ws->open(m_syncd.wsUrl(), token) ||
+        !ws->registerSession(WsClient::registerFrame(user, App, {u"orders"_s}))) {
         qWarning("session: %s", ws->describe().constData());
         return nullptr;
     }
@@ -208,8 +208,8 @@ void TestRevocation::cliUserDeleteClosesSessionsWithinASecond()
     QVERIFY(id > 0);
     auto ws = session(token);
     QVERIFY(ws);
-    const CliResult deleted = m_syncd.cli(
-        {u"user"_s, u"delete"_s, u"--database"_s, m_syncd.databasePath(), u"dave"_s});
+    const CliResult deleted =
+        m_syncd.cli({u"user"_s, u"delete"_s, u"--database"_s, m_syncd.databasePath(), u"dave"_s});
     QVERIFY2(deleted.exitCode == 0, deleted.err.constData());
     QVERIFY2(deleted.out.contains("1 token(s)"), deleted.out.constData());
     QElapsedTimer clock;
@@ -217,8 +217,8 @@ void TestRevocation::cliUserDeleteClosesSessionsWithinASecond()
     const qint64 closedMs = msUntilPolicyClose(*ws, clock);
     QVERIFY2(closedMs >= 0 && closedMs < WithinMs, qPrintable(u"%1 ms"_s.arg(closedMs)));
     QCOMPARE(restStatus(token), 401);
-    const CliResult again = m_syncd.cli(
-        {u"user"_s, u"delete"_s, u"--database"_s, m_syncd.databasePath(), u"dave"_s});
+    const CliResult again =
+        m_syncd.cli({u"user"_s, u"delete"_s, u"--database"_s, m_syncd.databasePath(), u"dave"_s});
     QCOMPARE(again.exitCode, 1);
     QVERIFY2(again.err.contains("no user 'dave'"), again.err.constData());
 }

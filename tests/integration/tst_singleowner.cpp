@@ -57,8 +57,8 @@ void TestSingleOwner::secondDaemonOnTheSameFileExitsNamingTheHolder()
 
 void TestSingleOwner::commandLineWorksNextToTheDaemon()
 {
-    const CliResult made = m_syncd.cli(
-        {u"user"_s, u"create"_s, u"--database"_s, m_syncd.databasePath(), u"erin"_s});
+    const CliResult made =
+        m_syncd.cli({u"user"_s, u"create"_s, u"--database"_s, m_syncd.databasePath(), u"erin"_s});
     QVERIFY2(made.exitCode == 0, made.err.constData());
     QVERIFY(!m_syncd.createToken(u"admin"_s).isEmpty());
 }

@@ -91,8 +91,8 @@ bool syncedBetween(const QList<SyncEvent> &events, const QString &path, qint64 a
 bool writtenAndSyncedBetween(const QList<SyncEvent> &events, qint64 afterSeq, qint64 beforeSeq)
 {
     return std::any_of(events.begin(), events.end(), [&](const SyncEvent &w) {
-        return w.kind == 'W' && w.seq > afterSeq && w.seq < beforeSeq
-               && syncedBetween(events, w.path, w.seq, beforeSeq);
+        return w.kind == 'W' && w.seq > afterSeq && w.seq < beforeSeq &&
+               syncedBetween(events, w.path, w.seq, beforeSeq);
     });
 }
 
@@ -168,8 +168,8 @@ void TestSyncBeforeAnswer::every201FollowsTheSyncOfItsRows()
         // Its row may be written several times (each commit rewrites the page); one of those
         // writes must be synced before the answer.
         const bool durable = std::any_of(log.begin(), answer, [&](const SyncEvent &w) {
-            return w.kind == 'W' && w.probes.contains(probe)
-                   && syncedBetween(log, w.path, w.seq, answer->seq);
+            return w.kind == 'W' && w.probes.contains(probe) &&
+                   syncedBetween(log, w.path, w.seq, answer->seq);
         });
         if (!durable)
             unsafe.append(u"probe %1 (201 at #%2)"_s.arg(probe).arg(answer->seq));
@@ -194,9 +194,9 @@ void TestSyncBeforeAnswer::everyAck200FollowsTheSyncOfItsReceipt()
     QVERIFY2(!before.isEmpty(), "the interposer logged nothing");
     const qint64 acksStart = before.constLast().seq;
     for (const qint64 id : std::as_const(ids)) {
-        const HttpResponse ack = m_http.post(
-            u"/api/v1/acks"_s,
-            QJsonObject{{"ids"_L1, QJsonArray{double(id)}}, {"user"_L1, "alice"_L1}});
+        const HttpResponse ack =
+            m_http.post(u"/api/v1/acks"_s,
+                        QJsonObject{{"ids"_L1, QJsonArray{double(id)}}, {"user"_L1, "alice"_L1}});
         QVERIFY2(ack.status == 200, ack.describe());
     }
 

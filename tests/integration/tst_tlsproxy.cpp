@@ -73,10 +73,9 @@ void TestTlsProxy::initTestCase()
     QSslConfiguration::setDefaultConfiguration(tls);
     // Node 2 the way an operator would: the CA in OpenSSL's trust file.
     m_node2.setEnvironmentVariable(u"SSL_CERT_FILE"_s, m_nginx.caFile());
-    QVERIFY2(m_node2.start(cluster
-                           + QStringList{u"--node-id"_s, u"2"_s, u"--cluster-secret-file"_s,
-                                         secret.fileName(), u"--peer"_s,
-                                         u"wss://127.0.0.1:%1"_s.arg(m_nginx.port())}),
+    QVERIFY2(m_node2.start(cluster + QStringList{u"--node-id"_s, u"2"_s, u"--cluster-secret-file"_s,
+                                                 secret.fileName(), u"--peer"_s,
+                                                 u"wss://127.0.0.1:%1"_s.arg(m_nginx.port())}),
              qPrintable(m_node2.errorString()));
 
     m_https.setBaseUrl(proxied({}));
@@ -130,16 +129,16 @@ void TestTlsProxy::relayLinkRunsThroughTheProxy()
 void TestTlsProxy::proxyRefusesWhatTheDaemonWould()
 {
     // A body just over the daemon's 64 KiB is refused at the proxy with the same status.
-    const QByteArray big = R"({"application":"shop","channel":"orders","message":")"
-                           + QByteArray(65 * 1024, 'x') + R"("})";
+    const QByteArray big = R"({"application":"shop","channel":"orders","message":")" +
+                           QByteArray(65 * 1024, 'x') + R"("})";
     const HttpResponse viaProxy = m_https.request("POST", u"/api/v1/notifications"_s, big);
     const HttpResponse direct =
         HttpClient(m_node1.httpUrl()).request("POST", u"/api/v1/notifications"_s, big);
     QCOMPARE(direct.status, 413);
     QCOMPARE(viaProxy.status, 413);
     // One within the limit passes through.
-    const QByteArray fits = R"({"application":"shop","channel":"orders","message":")"
-                            + QByteArray(3000, 'y') + R"("})";
+    const QByteArray fits =
+        R"({"application":"shop","channel":"orders","message":")" + QByteArray(3000, 'y') + R"("})";
     QCOMPARE(m_https.request("POST", u"/api/v1/notifications"_s, fits).status, 201);
 }
 

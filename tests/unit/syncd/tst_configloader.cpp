@@ -139,9 +139,9 @@ private slots:
         QCOMPARE(ConfigLoader::load({}, systemd)->clusterSecret, QStringLiteral("from-a-file"));
 
         // On the command line it still works, with a warning that never repeats the secret.
-        auto onCommandLine = ConfigLoader::load({QStringLiteral("--cluster-secret"),
-                                                 QStringLiteral("visible-to-ps")},
-                                                QProcessEnvironment());
+        auto onCommandLine = ConfigLoader::load(
+            {QStringLiteral("--cluster-secret"), QStringLiteral("visible-to-ps")},
+            QProcessEnvironment());
         QVERIFY(onCommandLine);
         QCOMPARE(onCommandLine->warnings.size(), 1);
         QVERIFY(onCommandLine->warnings.first().contains(QStringLiteral("--cluster-secret-file")));
