@@ -164,9 +164,15 @@ QByteArray encodeFrame(const NotificationMessage &m)
         .toJson();
 }
 
-QByteArray encodeFrame(const BacklogDoneMessage &)
+QByteArray encodeFrame(const BacklogDoneMessage &m)
 {
-    return typeOnly(u"backlogDone");
+    if (!m.truncated && m.missed == 0)
+        return typeOnly(u"backlogDone");
+    return OrderedObject()
+        .addString(u"type", u"backlogDone")
+        .addBool(u"truncated", m.truncated)
+        .addInteger(u"missed", m.missed)
+        .toJson();
 }
 
 QByteArray encodeFrame(const AcknowledgedMessage &m)
@@ -392,8 +398,17 @@ Result<ServerMessage> JsonCodec::decodeServerMessage(const QByteArray &frame) co
             return tl::unexpected(n.error());
         return NotificationMessage{*n};
     }
-    if (*type == "backlogDone"_L1)
-        return BacklogDoneMessage{};
+    if (*type == "backlogDone"_L1) {
+        FieldReader r(*object);
+        BacklogDoneMessage m;
+        m.truncated = r.boolean(u"truncated"_s, false);
+        m.missed = r.integer(u"missed"_s).value_or(0);
+        if (!r.ok())
+            return r.unexpected();
+        if (m.missed < 0)
+            return fail(ErrorCode::BadRequest, u"missed: must not be negative"_s);
+        return m;
+    }
     if (*type == "acknowledged"_L1 || *type == "deleted"_L1) {
         auto ids = readIdsField(*object);
         if (!ids)

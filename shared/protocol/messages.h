@@ -60,8 +60,13 @@ struct NotificationMessage
     friend bool operator==(const NotificationMessage &, const NotificationMessage &) = default;
 };
 
+// After the backlog. `truncated`: the session missed more than one backlog carries (it got
+// the newest of them); `missed` says how many in all, and the client fetches the older ones
+// through REST (GET /api/v1/notifications).
 struct BacklogDoneMessage
 {
+    bool truncated = false;
+    qint64 missed = 0;
     friend bool operator==(const BacklogDoneMessage &, const BacklogDoneMessage &) = default;
 };
 

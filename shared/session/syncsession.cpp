@@ -31,8 +31,15 @@ SyncSession::SyncSession(SyncSessionConfig config, QObject *parent)
     : QObject(parent), m_config(std::move(config)),
       m_failover(m_config.servers, milliseconds(m_config.backoffMinMs),
                  milliseconds(m_config.backoffMaxMs)),
-      m_cursor(m_config.recentIdsCapacity)
+      m_cursor(m_config.recentIdsCapacity), m_pager(new MissedPager(this))
 {
+    connect(m_pager, &MissedPager::fetched, this, [this](const QList<Notification> &missed) {
+        for (const Notification &n : missed) {
+            if (m_cursor.admit(n.id))
+                Q_EMIT notificationReceived(n, true);
+        }
+    });
+    connect(m_pager, &MissedPager::finished, this, &SyncSession::onMissedFinished);
     m_reconnectTimer.setSingleShot(true);
     m_registerTimer.setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this, &SyncSession::connectToServer);
@@ -155,6 +162,9 @@ void SyncSession::onSocketConnected()
     message.subscriptions = m_config.subscriptions;
     message.fetchLast = m_config.fetchLast;
     message.lastNotificationId = m_cursor.resumePoint();
+    m_resumedFrom = m_cursor.lastId();
+    m_backlogOldest = 0;
+    m_backlogNewest = 0;
     sendMessage(message);
 }
 
@@ -233,21 +243,55 @@ void SyncSession::handle(const NotificationMessage &message)
         return;
     }
     const bool fromBacklog = m_state == State::Backlog;
-    if (m_cursor.advanceTo(n.id))
+    if (fromBacklog) {
+        // The resume point moves when the backlog is complete (see the class comment).
+        m_backlogNewest = std::max(m_backlogNewest, n.id);
+        if (!m_pager->isRunning())
+            m_backlogOldest = m_backlogOldest ? std::min(m_backlogOldest, n.id) : n.id;
+    } else if (m_cursor.advanceTo(n.id)) {
         Q_EMIT lastNotificationIdChanged(n.id);
+    }
     Q_EMIT notificationReceived(n, fromBacklog);
 }
 
-void SyncSession::handle(const BacklogDoneMessage &)
+void SyncSession::handle(const BacklogDoneMessage &message)
 {
-    if (m_state != State::Backlog) {
+    if (m_state != State::Backlog || m_pager->isRunning()) {
         qCWarning(lcSession) << "ignoring backlogDone in state" << m_state;
         return;
     }
+    if (message.truncated && m_resumedFrom > 0 && m_backlogOldest > 0) {
+        qCInfo(lcSession) << "missed" << message.missed << "notifications; fetching those older"
+                          << "than" << m_backlogOldest << "through REST";
+        m_pager->start({currentServer(), m_config.token, m_config.user, m_config.subscriptions,
+                        m_resumedFrom, m_backlogOldest});
+        return;
+    }
+    finishBacklog();
+}
+
+void SyncSession::onMissedFinished(const QString &error)
+{
+    if (m_state != State::Backlog)
+        return;
+    if (!error.isEmpty()) {
+        // The resume point has not moved: the next session resumes from the same place.
+        connectionLost(AbnormalClosure, error, ConnectionLoss::Normal);
+        return;
+    }
+    finishBacklog();
+}
+
+void SyncSession::finishBacklog()
+{
     // Only a session that got this far counts as working; a server that accepts and drops
     // us at once keeps backing off.
     m_failover.connectionWorked();
+    if (m_cursor.advanceTo(m_backlogNewest))
+        Q_EMIT lastNotificationIdChanged(m_backlogNewest);
     setState(State::Live);
+    if (m_state != State::Live)
+        return;
     Q_EMIT backlogDone();
 }
 
@@ -308,6 +352,7 @@ void SyncSession::releaseSocket()
 {
     if (!m_socket)
         return;
+    m_pager->abort();
     QWebSocket *socket = std::exchange(m_socket, nullptr);
     socket->disconnect(this);
     socket->abort();

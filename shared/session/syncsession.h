@@ -5,6 +5,7 @@
 #include "protocol/messages.h"
 #include "session/ackqueue.h"
 #include "session/connectionloss.h"
+#include "session/missedpager.h"
 #include "session/resumecursor.h"
 #include "session/serverfailover.h"
 #include "util/backoff.h"
@@ -41,6 +42,13 @@ struct SyncSessionConfig
 // backlog and then live notifications, acknowledges, and reconnects with backoff and resume
 // (lastNotificationId) when the connection is lost, dropping notifications it has already
 // emitted. Used by the tray client and the tests.
+//
+// Resuming: the register carries the highest id received (lastNotificationId). While a
+// backlog arrives that resume point stays where it was, so a connection lost in the middle of
+// it resumes from the same place again. When the server says it sent only the newest of what
+// was missed (`backlogDone` with `truncated`), MissedPager fetches the rest through REST
+// before backlogDone() is emitted; if that fails, the session reconnects and resumes again.
+// A resume thus never skips a notification.
 //
 // Reconnecting: exponential backoff with full jitter (Backoff), reset once a session reaches
 // Live. A server that is overloaded (close 1013; an `unavailable` or `rate_limited` error frame
@@ -123,6 +131,7 @@ Q_SIGNALS:
     // A notification not seen before (duplicates by id are dropped). fromBacklog: it came
     // between `registered` and `backlogDone` (it was created while this device was away).
     void notificationReceived(const herald::Notification &notification, bool fromBacklog);
+    // The backlog is complete (with what was fetched through REST after a truncated one).
     void backlogDone();
     // The user acknowledged these, from this or another session.
     void acknowledged(const QList<herald::NotificationId> &ids);
@@ -155,6 +164,8 @@ private:
     void handle(const DeletedMessage &message);
     void handle(const PongMessage &message);
     void handle(const ErrorMessage &message);
+    void onMissedFinished(const QString &error);
+    void finishBacklog();
 
     void connectionLost(int closeCode, const QString &reason, ConnectionLoss loss);
     void releaseSocket();
@@ -174,6 +185,10 @@ private:
     State m_state = State::Disconnected;
     QString m_sessionId;
     QString m_lastServerError; // code of the last error frame on this connection
+    MissedPager *m_pager;
+    NotificationId m_resumedFrom = 0;   // lastNotificationId of this connection's register
+    NotificationId m_backlogOldest = 0; // the oldest notification of this backlog
+    NotificationId m_backlogNewest = 0; // the resume point once the backlog is complete
 };
 
 } // namespace herald

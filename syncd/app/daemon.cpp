@@ -11,6 +11,7 @@
 #include "auth/authenticator.h"
 #include "core/accountservice.h"
 #include "core/catalogservice.h"
+#include "core/expirysweeper.h"
 #include "core/notificationservice.h"
 #include "core/storenotificationrepository.h"
 #include "core/tokenrevocationwatcher.h"
@@ -138,11 +139,7 @@ int Daemon::start()
     buildApi();
     if (!listen())
         return 1;
-    // Expired notifications leave the store once a minute; queries already leave them out.
-    auto *purge = new QTimer(this);
-    purge->setInterval(60000);
-    connect(purge, &QTimer::timeout, m_notifications, &NotificationService::purgeExpired);
-    purge->start();
+    (new ExpirySweeper(*m_notifications, this))->start();
     m_signals = new UnixSignalWatcher(this);
     connect(m_signals, &UnixSignalWatcher::terminationRequested, this, &Daemon::shutDown);
     return 0;
@@ -189,7 +186,7 @@ void Daemon::startRelay()
 void Daemon::buildApi()
 {
     m_catalog = new CatalogService(*m_store, m_knownChannels, this);
-    m_accounts = new AccountService(*m_store, *m_authenticator, *m_hub, this);
+    m_accounts = new AccountService(*m_store, *m_authenticator, *m_hub, *m_relay, this);
     if (!m_config.noAuth) {
         auto *revocations = new TokenRevocationWatcher(*m_store, *m_accounts, this);
         revocations->start();

@@ -2,13 +2,15 @@
 
 #include "auth/authenticator.h"
 #include "core/fanout.h"
+#include "core/peeroutlet.h"
 #include "store/storethread.h"
 
 namespace herald::syncd {
 
 AccountService::AccountService(StoreThread &store, Authenticator &authenticator, FanOut &fanOut,
-                               QObject *parent)
-    : QObject(parent), m_store(store), m_authenticator(authenticator), m_fanOut(fanOut)
+                               PeerOutlet &peers, QObject *parent)
+    : QObject(parent), m_store(store), m_authenticator(authenticator), m_fanOut(fanOut),
+      m_peers(peers)
 {
 }
 
@@ -44,6 +46,8 @@ void AccountService::dropUser(const Principal &principal, const QString &user, R
 {
     if (auto allowed = checkAdmin(principal); !allowed)
         return done(tl::unexpected(allowed.error()));
+    if (m_peers.isClustered())
+        m_peers.relayDrop(user);
     m_fanOut.dropUser(user, this, [done = std::move(done)](int closed) { done(closed); });
 }
 
@@ -98,6 +102,8 @@ void AccountService::deleteUser(const Principal &principal, const QString &user,
                 return done(tl::unexpected(revoked.error()));
             applyRevocations(QSet<qint64>(revoked->begin(), revoked->end()));
             // Sessions that named the user with an admin token (or --no-auth) go too.
+            if (m_peers.isClustered())
+                m_peers.relayDrop(user);
             m_fanOut.dropUser(user, this, [done](int) { done(true); });
         });
 }

@@ -13,6 +13,7 @@ namespace herald::syncd {
 
 class Authenticator;
 class FanOut;
+class PeerOutlet;
 class StoreThread;
 
 // Users, tokens, and dropping a user's sessions: administration, admin only. Lives on the
@@ -22,13 +23,14 @@ class AccountService : public QObject
     Q_OBJECT
 public:
     AccountService(StoreThread &store, Authenticator &authenticator, FanOut &fanOut,
-                   QObject *parent = nullptr);
+                   PeerOutlet &peers, QObject *parent = nullptr);
 
     static Result<void> checkAdmin(const Principal &principal);
 
     void createUser(const Principal &principal, const QString &name, Reply<bool> done);
     void users(const Principal &principal, Reply<QStringList> done);
-    // Closes every session of `user` on this node; the answer is how many.
+    // Closes every session of `user`, on this node and on every peer in reach; the answer is
+    // how many closed on this node.
     void dropUser(const Principal &principal, const QString &user, Reply<int> done);
     // Deletes the user with their tokens and read state; their tokens stop working and their
     // sessions close (1008) at once. NotFound when there is no such user.
@@ -48,6 +50,7 @@ private:
     StoreThread &m_store;
     Authenticator &m_authenticator;
     FanOut &m_fanOut;
+    PeerOutlet &m_peers;
 };
 
 } // namespace herald::syncd

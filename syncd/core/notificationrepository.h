@@ -31,8 +31,7 @@ public:
     virtual void insert(const QList<Notification> &notifications, QObject *context,
                         Reply<QList<Notification>> done) = 0;
     virtual void list(const ListQuery &query, QObject *context, Reply<NotificationPage> done) = 0;
-    virtual void backlog(const BacklogQuery &query, QObject *context,
-                         Reply<QList<Notification>> done) = 0;
+    virtual void backlog(const BacklogQuery &query, QObject *context, Reply<Backlog> done) = 0;
     // Records `user`'s receipts; the answer holds the ids that exist, are visible to the user
     // and were not acknowledged before.
     virtual void acknowledge(const QString &user, const QList<NotificationId> &ids,
@@ -42,9 +41,9 @@ public:
     // deleted notification, NotFound when there is none.
     virtual void remove(NotificationId id, DeleteCheck check, QObject *context,
                         Reply<Notification> done) = 0;
-    // Deletes what expired at `now`; the answer is their ids.
-    virtual void purgeExpired(const QDateTime &now, QObject *context,
-                              Reply<QList<NotificationId>> done) = 0;
+    // Deletes up to `limit` of what expired at `now` (SqlStore::purgeExpired).
+    virtual void purgeExpired(const QDateTime &now, int limit, QObject *context,
+                              Reply<ExpiredPurge> done) = 0;
 };
 
 } // namespace herald::syncd

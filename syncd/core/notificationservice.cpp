@@ -119,13 +119,20 @@ void NotificationService::onStored(const QList<Notification> &stored,
 {
     m_fanOut.publish(stored);
     QList<Notification> transient;
+    std::optional<qint64> earliestExpiry;
     for (const Notification &n : stored) {
+        if (n.persistent && n.expiresAt) {
+            const qint64 ms = n.expiresAt->toMSecsSinceEpoch();
+            earliestExpiry = std::min(earliestExpiry.value_or(ms), ms);
+        }
         ++m_metrics.notificationsPublished;
         if (!n.persistent) {
             ++m_metrics.notificationsTransient;
             transient.append(n);
         }
     }
+    if (earliestExpiry)
+        Q_EMIT expiryStored(*earliestExpiry);
     // Persistent ones reach the peers from the store's relay log.
     if (!transient.isEmpty() && m_peers.isClustered())
         m_peers.relayTransient(transient);
@@ -177,15 +184,16 @@ void NotificationService::acknowledge(const QString &user, const QList<Notificat
 }
 
 void NotificationService::backlog(const QString &user, const RegisterMessage &message,
-                                  QObject *context, Reply<QList<Notification>> done)
+                                  QObject *context, Reply<Backlog> done)
 {
     if (message.fetchLast <= 0)
-        return done(QList<Notification>{});
+        return done(Backlog{});
     BacklogQuery query{user, message.subscriptions, message.fetchLast, message.lastNotificationId,
                        utcNow()};
     if (message.lastNotificationId) {
         // Resuming: everything missed (up to maxResume), not just the last fetchLast.
         query.limit = std::max(query.limit, m_config.limits.maxResume);
+        query.countUpTo = MissedCountCap;
         // In a cluster, from a little before the id: a notification relayed from another node
         // can arrive after newer ones made here. The client drops the repeats by id.
         constexpr qint64 RelayLagMarginMs = 10'000;
@@ -198,15 +206,17 @@ void NotificationService::backlog(const QString &user, const RegisterMessage &me
     m_repository.backlog(query, context, std::move(done));
 }
 
-void NotificationService::purgeExpired()
+void NotificationService::purgeExpired(int limit, QObject *context, Reply<ExpiredPurge> done)
 {
-    m_repository.purgeExpired(utcNow(), this, [](Result<QList<NotificationId>> purged) {
-        if (!purged)
-            qCWarning(lcCore).noquote()
-                << "purging expired notifications failed:" << purged.error().message;
-        else if (!purged->isEmpty())
-            qCInfo(lcCore) << "removed" << purged->size() << "expired notifications";
-    });
+    m_repository.purgeExpired(utcNow(), limit, context,
+                              [this, done = std::move(done)](Result<ExpiredPurge> purged) {
+                                  if (purged) {
+                                      for (const Notification &n : std::as_const(purged->removed))
+                                          m_fanOut.deleted(n);
+                                      m_metrics.notificationsExpired += purged->removed.size();
+                                  }
+                                  done(std::move(purged));
+                              });
 }
 
 } // namespace herald::syncd

@@ -21,7 +21,7 @@ struct Metrics;
 // who may publish, read, acknowledge and delete; ids, times and the order in which sessions
 // see notifications; what reaches the store, the sessions and the peers, and when.
 //
-// Threads: publish() and purgeExpired() on the service's own thread (the front thread), where
+// Threads: publish() on the service's own thread (the front thread), where
 // the ordering counter and KnownChannels live. Everything else is callable from any thread
 // and answers in the thread of the `context` passed.
 class NotificationService : public QObject
@@ -76,12 +76,22 @@ public:
 
     // What a registering session of `user` gets before live notifications: the newest
     // `fetchLast` unread ones of its subscriptions, or, when it resumes from
-    // `lastNotificationId`, everything it missed (up to Limits::maxResume).
+    // `lastNotificationId`, what it missed: the newest Limits::maxResume of it, with how much
+    // it missed in all (up to MissedCountCap) so that the client fetches the rest.
     void backlog(const QString &user, const RegisterMessage &message, QObject *context,
-                 Reply<QList<Notification>> done);
+                 Reply<Backlog> done);
+    // A resume counts what it missed no further (the count costs a walk over the rows).
+    static constexpr qint64 MissedCountCap = 100'000;
 
-    // Removes expired notifications from the store (queries already leave them out).
-    void purgeExpired();
+    // Removes up to `limit` expired notifications from the store and tells the sessions that
+    // could see each one (`deleted`), as a producer's delete would: queries already leave
+    // expired ones out, this makes clients take them away too. Each node purges its own store
+    // (expiry needs no relay record: every node reaches the same time).
+    void purgeExpired(int limit, QObject *context, Reply<ExpiredPurge> done);
+
+Q_SIGNALS:
+    // A persistent notification just stored expires at `ms` (the earliest of one publish).
+    void expiryStored(qint64 ms);
 
 private:
     void onStored(const QList<Notification> &stored, Reply<QList<Notification>> done);

@@ -3,6 +3,7 @@
 #include "model/notification.h"
 
 #include <QList>
+#include <QString>
 
 namespace herald::syncd {
 
@@ -18,6 +19,9 @@ public:
     virtual bool isClustered() const = 0;
     // Transient notifications published on this node, for every peer.
     virtual void relayTransient(const QList<Notification> &notifications) = 0;
+    // Closes `user`'s sessions on every node this one reaches now (live only, like transient
+    // notifications: a node out of reach keeps them; they re-register there).
+    virtual void relayDrop(const QString &user) = 0;
 };
 
 } // namespace herald::syncd

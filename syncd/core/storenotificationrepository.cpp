@@ -25,10 +25,25 @@ void StoreNotificationRepository::list(const ListQuery &query, QObject *context,
 }
 
 void StoreNotificationRepository::backlog(const BacklogQuery &query, QObject *context,
-                                          Reply<QList<Notification>> done)
+                                          Reply<Backlog> done)
 {
-    m_store.submit<QList<Notification>>([query](SqlStore &store) { return store.backlog(query); },
-                                        context, std::move(done));
+    m_store.submit<Backlog>(
+        [query](SqlStore &store) -> Result<Backlog> {
+            auto found = store.backlog(query);
+            if (!found)
+                return tl::unexpected(found.error());
+            Backlog backlog{std::move(*found), 0};
+            backlog.matching = backlog.notifications.size();
+            // Counted only when the limit was reached: then more may match.
+            if (query.countUpTo > 0 && backlog.matching >= query.limit) {
+                auto matching = store.countBacklog(query, query.countUpTo);
+                if (!matching)
+                    return tl::unexpected(matching.error());
+                backlog.matching = std::max(backlog.matching, *matching);
+            }
+            return backlog;
+        },
+        context, std::move(done));
 }
 
 void StoreNotificationRepository::acknowledge(const QString &user, const QList<NotificationId> &ids,
@@ -59,11 +74,12 @@ void StoreNotificationRepository::remove(NotificationId id, DeleteCheck check, Q
         context, std::move(done));
 }
 
-void StoreNotificationRepository::purgeExpired(const QDateTime &now, QObject *context,
-                                               Reply<QList<NotificationId>> done)
+void StoreNotificationRepository::purgeExpired(const QDateTime &now, int limit, QObject *context,
+                                               Reply<ExpiredPurge> done)
 {
-    m_store.submit<QList<NotificationId>>(
-        [now](SqlStore &store) { return store.purgeExpired(now); }, context, std::move(done));
+    m_store.submit<ExpiredPurge>(
+        [now, limit](SqlStore &store) { return store.purgeExpired(now, limit); }, context,
+        std::move(done));
 }
 
 } // namespace herald::syncd

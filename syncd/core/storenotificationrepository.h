@@ -16,14 +16,13 @@ public:
     void insert(const QList<Notification> &notifications, QObject *context,
                 Reply<QList<Notification>> done) override;
     void list(const ListQuery &query, QObject *context, Reply<NotificationPage> done) override;
-    void backlog(const BacklogQuery &query, QObject *context,
-                 Reply<QList<Notification>> done) override;
+    void backlog(const BacklogQuery &query, QObject *context, Reply<Backlog> done) override;
     void acknowledge(const QString &user, const QList<NotificationId> &ids, const QDateTime &at,
                      QObject *context, Reply<QList<NotificationId>> done) override;
     void remove(NotificationId id, DeleteCheck check, QObject *context,
                 Reply<Notification> done) override;
-    void purgeExpired(const QDateTime &now, QObject *context,
-                      Reply<QList<NotificationId>> done) override;
+    void purgeExpired(const QDateTime &now, int limit, QObject *context,
+                      Reply<ExpiredPurge> done) override;
 
 private:
     StoreThread &m_store;

@@ -44,6 +44,9 @@ QByteArray Metrics::render(int node, qint64 sessionsOpen) const
            double(deliveries.load()), labels);
     sample(out, "herald_acknowledgements_total", "counter", "Receipts stored",
            double(acknowledgements.load()), labels);
+    sample(out, "herald_notifications_expired_total", "counter",
+           "Notifications removed at their expiry (sessions told)",
+           double(notificationsExpired.load()), labels);
     sample(out, "herald_sessions_opened_total", "counter", "WebSocket sessions opened",
            double(sessionsOpened.load()), labels);
     sample(out, "herald_sessions_open", "gauge", "WebSocket sessions open now",

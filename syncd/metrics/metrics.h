@@ -15,6 +15,7 @@ struct Metrics
     std::atomic<quint64> notificationsTransient{0};
     std::atomic<quint64> deliveries{0};
     std::atomic<quint64> acknowledgements{0};
+    std::atomic<quint64> notificationsExpired{0}; // removed at expiry, sessions told
     std::atomic<quint64> sessionsOpened{0};
     std::atomic<quint64> sessionsRejectedOverCapacity{0};
     std::atomic<quint64> sessionsDroppedSlow{0};

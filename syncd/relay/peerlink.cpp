@@ -114,6 +114,8 @@ void PeerLink::onFrame(const QString &frame)
         m_relay.receiveRecords(*this, std::move(records->records));
     else if (auto *transient = std::get_if<PeerTransient>(&*message))
         m_relay.receiveTransient(*this, std::move(transient->notifications));
+    else if (auto *drop = std::get_if<PeerDrop>(&*message))
+        m_relay.receiveDrop(*this, *drop);
 }
 
 void PeerLink::onHello(const PeerHello &hello)
@@ -245,6 +247,12 @@ void PeerLink::forwardTransient(const QList<Notification> &notifications)
 {
     if (m_state == State::Syncing || m_state == State::Live)
         send(PeerTransient{notifications});
+}
+
+void PeerLink::forwardDrop(const PeerDrop &drop)
+{
+    if (m_state == State::Syncing || m_state == State::Live)
+        send(drop);
 }
 
 void PeerLink::sendRecords(QList<RelayRecord> records)

@@ -14,6 +14,8 @@ using json::FieldReader;
 
 namespace {
 
+constexpr qint64 MaxSafeDropId = (qint64(1) << 53) - 1; // exact in every JSON reader
+
 QJsonObject haveToJson(const HaveVector &have)
 {
     QJsonObject object;
@@ -113,6 +115,8 @@ QByteArray PeerCodec::encode(const PeerMessage &message)
                 for (const RelayRecord &record : m.records)
                     records.append(recordToJson(record));
                 return compact({{u"type"_s, u"records"_s}, {u"records"_s, records}});
+            } else if constexpr (std::is_same_v<T, PeerDrop>) {
+                return compact({{u"type"_s, u"drop"_s}, {u"id"_s, m.id}, {u"user"_s, m.user}});
             } else {
                 QJsonArray notifications;
                 for (const Notification &n : m.notifications)
@@ -170,6 +174,14 @@ Result<PeerMessage> PeerCodec::decode(const QByteArray &frame)
                 transient.notifications.append(std::move(*n));
         }
         message = transient;
+    } else if (type == u"drop"_s) {
+        PeerDrop drop;
+        r.require(u"id"_s);
+        drop.id = r.integer(u"id"_s).value_or(0);
+        if (r.ok() && (drop.id <= 0 || drop.id > MaxSafeDropId))
+            r.fail(r.path(u"id"_s), u"must be between 1 and 2^53-1"_s);
+        drop.user = r.requiredString(u"user"_s);
+        message = drop;
     } else if (r.ok()) {
         r.fail(r.path(u"type"_s), u"'%1' is not a peer message"_s.arg(type));
     }

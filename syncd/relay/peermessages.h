@@ -43,7 +43,17 @@ struct PeerTransient
     QList<Notification> notifications;
 };
 
-using PeerMessage = std::variant<PeerHello, PeerSync, PeerHave, PeerRecords, PeerTransient>;
+// POST /api/v1/users/{user}/drop (and deleting a user) made on some node: close the user's
+// sessions. Flooded live like transients; `id` (random, below 2^53) lets a node that hears it
+// twice act once.
+struct PeerDrop
+{
+    qint64 id = 0;
+    QString user;
+};
+
+using PeerMessage =
+    std::variant<PeerHello, PeerSync, PeerHave, PeerRecords, PeerTransient, PeerDrop>;
 
 class PeerCodec
 {

@@ -12,6 +12,7 @@
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QPointer>
+#include <QRandomGenerator>
 #include <QWebSocket>
 
 #include <unistd.h>
@@ -314,6 +315,34 @@ void Relay::relayTransient(const QList<Notification> &notifications)
                 link->forwardTransient(notifications);
         },
         Qt::QueuedConnection);
+}
+
+void Relay::relayDrop(const QString &user)
+{
+    if (!enabled())
+        return;
+    const PeerDrop drop{qint64(QRandomGenerator::global()->bounded((quint64(1) << 53) - 1)) + 1,
+                        user};
+    QMetaObject::invokeMethod(
+        this,
+        [this, drop] {
+            m_dropsSeen.insert(drop.id);
+            for (PeerLink *link : std::as_const(m_links))
+                link->forwardDrop(drop);
+        },
+        Qt::QueuedConnection);
+}
+
+void Relay::receiveDrop(PeerLink &link, const PeerDrop &drop)
+{
+    if (!m_dropsSeen.insert(drop.id))
+        return;
+    qCInfo(lcRelay).noquote() << "closing the sessions of" << drop.user << "as a peer asked";
+    m_fanOut.dropUser(drop.user, this, [](int) {});
+    for (PeerLink *other : std::as_const(m_links)) {
+        if (other != &link)
+            other->forwardDrop(drop);
+    }
 }
 
 void Relay::countSent(qsizetype records)

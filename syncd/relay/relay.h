@@ -77,6 +77,7 @@ public:
     // PeerOutlet
     bool isClustered() const override { return enabled(); }
     void relayTransient(const QList<Notification> &notifications) override;
+    void relayDrop(const QString &user) override;
 
     QList<PeerStatus> status() const;
 
@@ -86,6 +87,7 @@ public:
     HaveVector held() const { return m_held; }
     void receiveRecords(PeerLink &link, QList<RelayRecord> records);
     void receiveTransient(PeerLink &link, QList<Notification> notifications);
+    void receiveDrop(PeerLink &link, const PeerDrop &drop);
     void countSent(qsizetype records);
 
 Q_SIGNALS:
@@ -115,6 +117,7 @@ private:
     QHash<int, PeerLink *> m_links;
     std::vector<PeerDialer *> m_dialers;
     RecentIds m_transientSeen{50'000};
+    RecentIds m_dropsSeen{1'000};
     int m_nextLinkId = 1;
     mutable QMutex m_statusMutex;
     QList<PeerStatus> m_status;

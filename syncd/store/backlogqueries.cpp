@@ -168,6 +168,38 @@ Result<QList<Notification>> BacklogQueries::backlog(const BacklogQuery &query, i
     }
 }
 
+Result<qint64> BacklogQueries::countMatching(const BacklogQuery &query, qint64 cap)
+{
+    auto channelIds = subscribedChannels(query.subscriptions);
+    if (!channelIds)
+        return tl::unexpected(channelIds.error());
+    qint64 count = 0;
+    for (qsizetype first = 0; first < channelIds->size() && count < cap; first += ArmsPerQuery) {
+        const QList<qint64> chunk = channelIds->mid(first, ArmsPerQuery);
+        QStringList marks(chunk.size(), u"?"_s);
+        // The (channel_id, id) index walks each channel from afterId on; the LIMIT bounds the
+        // cost of a client that was away for a very long time.
+        const QString sql = u"SELECT COUNT(*) FROM (SELECT n.id FROM notifications n WHERE "
+                            "n.channel_id IN ("_s +
+                            marks.join(u',') + u")"_s +
+                            (query.afterId ? u" AND n.id > ?"_s : QString()) + u" AND "_s +
+                            NotExpired + u" AND "_s + VisibleTo + u" AND NOT "_s + AcknowledgedBy +
+                            u" LIMIT ?) AS matching"_s;
+        QVariantList values;
+        for (qint64 channel : chunk)
+            values.append(channel);
+        if (query.afterId)
+            values.append(*query.afterId);
+        values << nowMs(query.now) << query.user << query.user << (cap - count);
+        auto rows = m_connection.run(sql, values);
+        if (!rows)
+            return tl::unexpected(rows.error());
+        if (rows->next())
+            count += rows->value(0).toLongLong();
+    }
+    return std::min(count, cap);
+}
+
 Result<QList<Notification>>
 BacklogQueries::visibleUnacknowledged(const QList<qint64> &channelIds, const BacklogQuery &query,
                                       int scan, std::optional<NotificationId> atLeast)

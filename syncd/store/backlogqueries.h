@@ -21,6 +21,9 @@ public:
     explicit BacklogQueries(SqlConnection &connection) : m_connection(connection) {}
 
     Result<QList<Notification>> backlog(const BacklogQuery &query, int scanLimit);
+    // How many notifications the backlog's conditions match (after query.afterId, ignoring
+    // query.limit), counting no further than `cap`.
+    Result<qint64> countMatching(const BacklogQuery &query, qint64 cap);
 
 private:
     Result<QList<qint64>> subscribedChannels(const QList<Subscription> &subscriptions);

@@ -183,29 +183,48 @@ Result<qint64> NotificationQueries::count()
     return query->next() ? query->value(0).toLongLong() : 0;
 }
 
-Result<QList<NotificationId>> NotificationQueries::purgeExpired(const QDateTime &now)
+Result<ExpiredPurge> NotificationQueries::purgeExpired(const QDateTime &now, int limit)
 {
-    QList<NotificationId> ids;
+    ExpiredPurge purge;
     auto done = m_connection.atomically([&]() -> Result<void> {
-        const qint64 ms = nowMs(now);
-        auto expired = m_connection.run(
-            u"SELECT id FROM notifications WHERE expires_at_ms <= ? ORDER BY id"_s, {ms});
+        purge = {};
+        // One more than the round takes, to know whether another round is due. The partial
+        // index on expires_at_ms serves the order and both bounds.
+        auto expired =
+            m_connection.run(u"SELECT "_s + Columns + u" FROM notifications n"_s + Joins +
+                                 u" WHERE n.expires_at_ms <= ?"
+                                 u" ORDER BY n.expires_at_ms, n.id LIMIT ?"_s,
+                             {nowMs(now), limit + 1});
         if (!expired)
             return tl::unexpected(expired.error());
-        while (expired->next())
-            ids.append(expired->value(0).toLongLong());
+        while (expired->next()) {
+            if (purge.removed.size() == limit) {
+                purge.more = true;
+                break;
+            }
+            purge.removed.append(fromRow(*expired));
+        }
         expired->finish();
-        if (ids.isEmpty())
+        for (const Notification &notification : std::as_const(purge.removed)) {
+            // Recipients and receipts follow by ON DELETE CASCADE.
+            auto removed =
+                m_connection.run(u"DELETE FROM notifications WHERE id = ?"_s, {notification.id});
+            if (!removed)
+                return tl::unexpected(removed.error());
+        }
+        if (purge.more)
             return {};
-        auto removed =
-            m_connection.run(u"DELETE FROM notifications WHERE expires_at_ms <= ?"_s, {ms});
-        if (!removed)
-            return tl::unexpected(removed.error());
+        auto next = m_connection.run(u"SELECT MIN(expires_at_ms) FROM notifications"
+                                     u" WHERE expires_at_ms IS NOT NULL"_s);
+        if (!next)
+            return tl::unexpected(next.error());
+        if (next->next() && !next->value(0).isNull())
+            purge.nextExpiryMs = next->value(0).toLongLong();
         return {};
     });
     if (!done)
         return tl::unexpected(done.error());
-    return ids;
+    return purge;
 }
 
 } // namespace herald::syncd

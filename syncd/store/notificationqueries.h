@@ -29,7 +29,7 @@ public:
     Result<bool> remove(NotificationId id);
     Result<NotificationPage> list(const ListQuery &query);
     Result<qint64> count();
-    Result<QList<NotificationId>> purgeExpired(const QDateTime &now);
+    Result<ExpiredPurge> purgeExpired(const QDateTime &now, int limit);
 
 private:
     Result<void> insertAll(QList<Notification> &notifications, bool autoCreateChannels);

@@ -160,6 +160,11 @@ Result<QList<Notification>> SqlStore::backlog(const BacklogQuery &query)
     return finished(m_backlog.backlog(query, m_options.backlogScanLimit));
 }
 
+Result<qint64> SqlStore::countBacklog(const BacklogQuery &query, qint64 cap)
+{
+    return finished(m_backlog.countMatching(query, cap));
+}
+
 Result<NotificationPage> SqlStore::list(const ListQuery &query)
 {
     return finished(m_notifications.list(query));
@@ -170,9 +175,9 @@ Result<qint64> SqlStore::countNotifications()
     return finished(m_notifications.count());
 }
 
-Result<QList<NotificationId>> SqlStore::purgeExpired(const QDateTime &now)
+Result<ExpiredPurge> SqlStore::purgeExpired(const QDateTime &now, int limit)
 {
-    return finished(m_notifications.purgeExpired(now));
+    return finished(m_notifications.purgeExpired(now, limit));
 }
 
 Result<QList<NotificationId>>

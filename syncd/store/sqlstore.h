@@ -88,11 +88,15 @@ public:
     // of the subscribed channels, so a user who acknowledged all of them gets nothing older,
     // and the cost stays bounded however many rows are stored.
     Result<QList<Notification>> backlog(const BacklogQuery &query);
+    // How many the backlog would hold without its limit, up to `cap` (a resume that missed
+    // more than one backlog carries says how many).
+    Result<qint64> countBacklog(const BacklogQuery &query, qint64 cap);
     // See ListQuery: newest first, each with the user's acknowledged flag.
     Result<NotificationPage> list(const ListQuery &query);
     Result<qint64> countNotifications();
-    // Removes notifications whose expiresAt has passed; returns their ids.
-    Result<QList<NotificationId>> purgeExpired(const QDateTime &now);
+    // Removes up to `limit` notifications whose expiresAt has passed (expiresAt <= now), the
+    // earliest expired first, in one transaction.
+    Result<ExpiredPurge> purgeExpired(const QDateTime &now, int limit = 500);
 
     // --- receipts: idempotent. Returns the ids among `ids` that exist, are persistent and are
     // visible to `user` (all of them now acknowledged), in the order given; others are ignored.

@@ -51,6 +51,30 @@ struct BacklogQuery
     int limit = 10;
     std::optional<NotificationId> afterId;
     QDateTime now; // expired notifications (expiresAt <= now) are left out
+    // Above 0: also count everything that matches (ignoring `limit`), up to this many, when
+    // the limit was reached (a resume says how much it missed).
+    qint64 countUpTo = 0;
+};
+
+// A register's backlog: `notifications` oldest first; `matching` counts everything the
+// query matched (only when BacklogQuery::countUpTo asked for it and the limit was reached;
+// otherwise the number of notifications).
+struct Backlog
+{
+    QList<Notification> notifications;
+    qint64 matching = 0;
+
+    bool truncated() const { return matching > notifications.size(); }
+};
+
+// One round of removing expired notifications: what went (with where it was, so that the
+// sessions that could see it are told), whether more expired ones wait for the next round, and
+// when the next one still stored expires.
+struct ExpiredPurge
+{
+    QList<Notification> removed; // in expiry order
+    bool more = false;
+    std::optional<qint64> nextExpiryMs; // of what remains; none when nothing expires
 };
 
 // GET /api/v1/notifications: newest first, visible to `user`; `beforeId` is the cursor.

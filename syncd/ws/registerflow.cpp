@@ -72,7 +72,7 @@ void RegisterFlow::loadBacklog(ClientSession &session, const RegisterMessage &me
 {
     const quint64 id = session.id;
     m_deps.notifications.backlog(
-        session.user, message, m_deps.context, [this, id](Result<QList<Notification>> backlog) {
+        session.user, message, m_deps.context, [this, id](Result<Backlog> backlog) {
             if (!backlog) {
                 qCWarning(lcWs) << "backlog query failed:" << backlog.error().message;
                 if (auto s = m_deps.sessions.find(id)) {
@@ -86,21 +86,24 @@ void RegisterFlow::loadBacklog(ClientSession &session, const RegisterMessage &me
         });
 }
 
-void RegisterFlow::finishBacklog(quint64 sessionId, const QList<Notification> &backlog)
+void RegisterFlow::finishBacklog(quint64 sessionId, const Backlog &backlog)
 {
     auto session = m_deps.sessions.find(sessionId);
     if (!session || session->stage != ClientSession::Stage::LoadingBacklog)
         return;
     FrameWriter &writer = m_deps.writer;
     writer.beginBatch(); // the backlog, backlogDone and what was held back in one write
-    for (const Notification &n : backlog) {
+    for (const Notification &n : backlog.notifications) {
         session->backlogIds.insert(n.id);
         const NotificationMessage message{n};
         writer.sendText(*session, session->hermes ? HermesCodec::encode(message)
                                                   : JsonCodec::encode(message));
     }
+    // Hermes has no backlogDone: its clients get the newest Limits::maxResume, as Hermes did.
     if (!session->hermes)
-        writer.sendText(*session, JsonCodec::encode(BacklogDoneMessage{}));
+        writer.sendText(*session,
+                        JsonCodec::encode(BacklogDoneMessage{
+                            backlog.truncated(), backlog.truncated() ? backlog.matching : 0}));
     session->stage = ClientSession::Stage::Live;
     const QList<OutgoingPtr> held = std::exchange(session->heldBack, {});
     for (const OutgoingPtr &outgoing : held)

@@ -23,6 +23,7 @@ class FrameWriter;
 class NotificationService;
 class SessionIndex;
 struct Metrics;
+struct Backlog; // the core's (NotificationService::backlog)
 
 // A session's way from its register frame to live delivery: authenticate the token, decide
 // whom the session acts for, subscribe it, answer `registered`, send the backlog and
@@ -68,7 +69,7 @@ private:
     void complete(quint64 sessionId, const RegisterMessage &message,
                   const std::optional<Principal> &principal);
     void loadBacklog(ClientSession &session, const RegisterMessage &message);
-    void finishBacklog(quint64 sessionId, const QList<Notification> &backlog);
+    void finishBacklog(quint64 sessionId, const Backlog &backlog);
 
     const int m_workerIndex;
     const int m_nodeId;

@@ -438,6 +438,17 @@ void TestCluster::lineRelaysThroughTheMiddleOnce()
     QCOMPARE(arrivalOrder(*first, storedFromLast), storedFromLast);
     QCOMPARE(arrivalOrder(*first, transientFromLast), transientFromLast);
     QVERIFY(waitForConvergence(78)); // 50 + 25 persistent + 3 sentinels
+
+    // Dropping a user on one end closes their sessions on every node, through the middle;
+    // another user's stay. Mutation caught: a drop that is not forwarded by node 1.
+    auto bob = client(2, u"bob"_s, u"alerts"_s);
+    QVERIFY(bob);
+    const HttpResponse dropped = http(0).post(u"/api/v1/users/alice/drop"_s, QJsonObject{});
+    QVERIFY2(dropped.status == 200, dropped.describe());
+    QVERIFY2(first->waitForClosed(5000), first->describe());
+    QVERIFY2(last->waitForClosed(5000), last->describe());
+    QCOMPARE(last->closeCode(), 1008);
+    QVERIFY(bob->isConnected());
 }
 
 void TestCluster::recipientsStayPrivateAcrossNodes()

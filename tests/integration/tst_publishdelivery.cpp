@@ -42,6 +42,7 @@ private slots:
     void backlogHoldsNotificationsForTheirRecipientsOnly();
     void batchPublishStoresAndDeliversAll();
     void batchPublishIsAllOrNothing();
+    void expiredNotificationIsTakenFromSessionsAtItsExpiry();
 
 private:
     std::unique_ptr<WsClient> session(const QString &user, const QString &channel,
@@ -67,8 +68,9 @@ void TestPublishDelivery::initTestCase()
         m_http.put(u"/api/v1/applications/"_s + App,
                    QJsonObject{{"title"_L1, "Shop"_L1}, {"eventTypes"_L1, eventTypes}});
     QVERIFY2(app.status == 201, app.describe());
-    for (const QString &channel : {u"live"_s, u"backlog"_s, u"resume"_s, u"acked"_s, u"transient"_s,
-                                   u"private"_s, u"addressed"_s, u"batch"_s, u"batchbad"_s})
+    for (const QString &channel :
+         {u"live"_s, u"backlog"_s, u"resume"_s, u"acked"_s, u"transient"_s, u"private"_s,
+          u"addressed"_s, u"batch"_s, u"batchbad"_s, u"expiring"_s})
         QVERIFY(createChannel(m_http, App, channel));
     QVERIFY(createUser(m_http, u"alice"_s));
     QVERIFY(createUser(m_http, u"bob"_s));
@@ -335,6 +337,46 @@ void TestPublishDelivery::batchPublishIsAllOrNothing()
     const Listing listing = listAll(m_http, u"user=alice&application=shop&channel=batchbad"_s);
     QVERIFY2(listing.ok, listing.error);
     QCOMPARE(listing.ids(), QList<qint64>{marker});
+}
+
+void TestPublishDelivery::expiredNotificationIsTakenFromSessionsAtItsExpiry()
+{
+    auto alice = session(u"alice"_s, u"expiring"_s);
+    QVERIFY(alice);
+    alice->clearFrames();
+    // Expiry to the millisecond: the daemon runs on this machine's clock.
+    const QDateTime expiresAt = QDateTime::currentDateTimeUtc().addMSecs(1500);
+    const HttpResponse created =
+        m_http.post(u"/api/v1/notifications"_s,
+                    QJsonObject{{"application"_L1, App},
+                                {"channel"_L1, "expiring"_L1},
+                                {"title"_L1, "Flash sale ends soon"_L1},
+                                {"expiresAt"_L1, expiresAt.toString(Qt::ISODateWithMs)}});
+    QVERIFY2(created.status == 201, created.describe());
+    const qint64 id = created.object().value("id"_L1).toInteger();
+    const qint64 kept = publish(m_http, App, u"expiring"_s, u"stays"_s);
+    QVERIFY2(alice->waitForNotificationId(kept), alice->describe());
+
+    const auto deleted = alice->waitForType(u"deleted"_s, 5000);
+    const qint64 heardAtMs = QDateTime::currentMSecsSinceEpoch();
+    QVERIFY2(deleted, alice->describe());
+    QCOMPARE(deleted->value("ids"_L1).toArray(), QJsonArray{id});
+    // Not before its time, and not a purge interval after it (the daemon wakes at the expiry).
+    QVERIFY2(heardAtMs >= expiresAt.toMSecsSinceEpoch(), qPrintable(QString::number(heardAtMs)));
+    QVERIFY2(heardAtMs - expiresAt.toMSecsSinceEpoch() < 1500,
+             qPrintable(u"%1 ms late"_s.arg(heardAtMs - expiresAt.toMSecsSinceEpoch())));
+    QCOMPARE(alice->framesOfType(u"deleted"_s).size(), 1); // the other one stays
+
+    const HttpResponse listed =
+        m_http.get(u"/api/v1/notifications?user=alice&application=shop&channel=expiring"_s);
+    QVERIFY2(listed.status == 200, listed.describe());
+    const QJsonArray items = listed.object().value("notifications"_L1).toArray();
+    QCOMPARE(items.size(), 1);
+    QCOMPARE(items.first().toObject().value("id"_L1).toInteger(), kept);
+    const HttpResponse metrics = m_http.get(u"/metrics"_s);
+    const QRegularExpression expiredOne(u"\\nherald_notifications_expired_total\\{[^}]*\\} 1\\n"_s);
+    QVERIFY2(expiredOne.match(QString::fromUtf8(metrics.body)).hasMatch(),
+             metrics.body.constData());
 }
 
 QTEST_GUILESS_MAIN(TestPublishDelivery)

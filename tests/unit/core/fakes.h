@@ -9,6 +9,7 @@
 #include <QList>
 #include <QObject>
 
+#include <algorithm>
 #include <deque>
 #include <functional>
 
@@ -21,6 +22,7 @@ class FakeRepository final : public NotificationRepository
 public:
     int inserts = 0;
     QList<Notification> stored;
+    int purgeRounds = 0;
     QList<NotificationId> acknowledgeAnswer; // what acknowledge() reports as newly read
     std::optional<Error> failNext;
     BacklogQuery lastBacklog;
@@ -58,10 +60,10 @@ public:
     {
         later([done] { done(NotificationPage{}); });
     }
-    void backlog(const BacklogQuery &query, QObject *, Reply<QList<Notification>> done) override
+    void backlog(const BacklogQuery &query, QObject *, Reply<Backlog> done) override
     {
         lastBacklog = query;
-        later([done] { done(QList<Notification>{}); });
+        later([done] { done(Backlog{}); });
     }
     void acknowledge(const QString &, const QList<NotificationId> &, const QDateTime &, QObject *,
                      Reply<QList<NotificationId>> done) override
@@ -85,9 +87,34 @@ public:
             done(fail(ErrorCode::NotFound, QStringLiteral("id: no notification %1").arg(id)));
         });
     }
-    void purgeExpired(const QDateTime &, QObject *, Reply<QList<NotificationId>> done) override
+    // Removes what expired at `now`, the earliest first, `limit` at most.
+    void purgeExpired(const QDateTime &now, int limit, QObject *, Reply<ExpiredPurge> done) override
     {
-        later([done] { done(QList<NotificationId>{}); });
+        ++purgeRounds;
+        later([this, now, limit, done] {
+            QList<Notification> expiring;
+            for (const Notification &n : std::as_const(stored)) {
+                if (n.expiresAt)
+                    expiring.append(n);
+            }
+            std::stable_sort(expiring.begin(), expiring.end(), [](const auto &a, const auto &b) {
+                return *a.expiresAt < *b.expiresAt;
+            });
+            ExpiredPurge purge;
+            for (const Notification &n : std::as_const(expiring)) {
+                if (*n.expiresAt > now) {
+                    purge.nextExpiryMs = n.expiresAt->toMSecsSinceEpoch();
+                    break;
+                }
+                if (purge.removed.size() == limit) {
+                    purge.more = true;
+                    break;
+                }
+                purge.removed.append(n);
+                stored.removeIf([&n](const Notification &s) { return s.id == n.id; });
+            }
+            done(purge);
+        });
     }
 
 private:
@@ -133,8 +160,10 @@ class FakePeers final : public PeerOutlet
 public:
     bool clustered = false;
     QList<NotificationId> relayed;
+    QStringList drops;
 
     bool isClustered() const override { return clustered; }
+    void relayDrop(const QString &user) override { drops.append(user); }
     void relayTransient(const QList<Notification> &notifications) override
     {
         for (const Notification &n : notifications)

@@ -3,9 +3,13 @@
 // that record what reached them.
 #include "fakes.h"
 
+#include "core/expirysweeper.h"
 #include "core/notificationservice.h"
 #include "metrics/metrics.h"
 
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace herald;
@@ -54,6 +58,53 @@ class TestNotificationService : public QObject
     };
 
 private Q_SLOTS:
+    void expiredNotificationsAreTakenFromTheSessions()
+    {
+        Rig rig;
+        QSignalSpy expiries(&rig.service, &NotificationService::expiryStored);
+        const QDateTime soon = QDateTime::currentDateTimeUtc().addMSecs(40);
+        Notification expiring = note("ops", "deploys");
+        expiring.expiresAt = soon;
+        Notification later = note("ops", "deploys");
+        later.expiresAt = soon.addSecs(3600);
+        Notification transient = note("ops", "deploys", false);
+        transient.expiresAt = soon.addMSecs(-20); // never stored: nothing to purge
+        rig.publish({later, expiring, note("ops", "deploys"), transient}, producer("ops"), true);
+        rig.repository.flush();
+        QCOMPARE(expiries.size(), 1);
+        QCOMPARE(expiries.first().first().toLongLong(), soon.toMSecsSinceEpoch());
+        const NotificationId expiringId = rig.repository.stored[1].id;
+
+        QTest::qWait(60);
+        std::optional<Result<ExpiredPurge>> purged;
+        rig.service.purgeExpired(10, nullptr, [&](Result<ExpiredPurge> r) { purged = r; });
+        rig.repository.flush();
+        QVERIFY(purged && purged->has_value());
+        QCOMPARE(rig.fanOut.deletions, QList<NotificationId>{expiringId});
+        QCOMPARE((*purged)->nextExpiryMs, later.expiresAt->toMSecsSinceEpoch());
+        QCOMPARE(rig.metrics.notificationsExpired.load(), 1u);
+    }
+
+    void sweeperWakesAtTheEarliestExpiryItHearsOf()
+    {
+        Rig rig;
+        ExpirySweeper sweeper(rig.service);
+        sweeper.start();
+        // The first round finds nothing: the next one is MaxSleepMs away.
+        QTRY_COMPARE((rig.repository.flush(), rig.repository.purgeRounds), 1);
+        Notification expiring = note("ops", "deploys");
+        expiring.expiresAt = QDateTime::currentDateTimeUtc().addMSecs(150);
+        rig.publish({expiring}, producer("ops"));
+        rig.repository.flush();
+        QElapsedTimer waited;
+        waited.start();
+        // Well before MaxSleepMs: the publish told the sweeper when to wake.
+        QTRY_VERIFY_WITH_TIMEOUT((rig.repository.flush(), !rig.fanOut.deletions.isEmpty()),
+                                 ExpirySweeper::MaxSleepMs / 2);
+        QVERIFY2(waited.elapsed() >= 100, "not before the expiry");
+        QVERIFY(rig.repository.stored.isEmpty());
+    }
+
     void stampsIdsTimeAndNode()
     {
         Rig rig;
@@ -267,6 +318,7 @@ private Q_SLOTS:
         QCOMPARE(rig.repository.lastBacklog.user, QStringLiteral("alice"));
         QCOMPARE(rig.repository.lastBacklog.limit, 7);
         QVERIFY(!rig.repository.lastBacklog.afterId);
+        QCOMPARE(rig.repository.lastBacklog.countUpTo, 0); // fetchLast is all it asked for
     }
 
     void resumeFetchesEverythingMissed_data()
@@ -286,6 +338,8 @@ private Q_SLOTS:
         message.lastNotificationId = last;
         rig.service.backlog(QStringLiteral("alice"), message, nullptr, [](auto) {});
         QCOMPARE(rig.repository.lastBacklog.limit, rig.config.limits.maxResume);
+        // And how much was missed beyond that, for `backlogDone`.
+        QCOMPARE(rig.repository.lastBacklog.countUpTo, NotificationService::MissedCountCap);
         QVERIFY(rig.repository.lastBacklog.afterId);
         if (!clustered) {
             QCOMPARE(*rig.repository.lastBacklog.afterId, last);
@@ -302,7 +356,7 @@ private Q_SLOTS:
         Rig rig;
         bool answered = false;
         rig.service.backlog(QStringLiteral("alice"), RegisterMessage{}, nullptr,
-                            [&](Result<QList<Notification>> r) { answered = r && r->isEmpty(); });
+                            [&](Result<Backlog> r) { answered = r && r->notifications.isEmpty(); });
         QVERIFY(answered);
         QCOMPARE(rig.repository.pending(), 0);
     }

@@ -51,6 +51,7 @@ private slots:
     void acknowledgeIgnoresUnknownAndInvisible();
     void deletingNotificationRemovesReceipts();
     void purgeExpiredRemovesOnlyExpired();
+    void purgeExpiredGoesInRoundsEarliestFirst();
 
 private:
     QList<NotificationId> backlogIds(const QString &user, int limit,
@@ -643,13 +644,53 @@ void TestSqlStoreNotifications::purgeExpiredRemovesOnlyExpired()
     insert({old, exact, future, notification(4, u"app"_s, u"alerts"_s)});
     auto purged = m_store->purgeExpired(baseTime());
     STORE_VERIFY(purged);
-    QCOMPARE(*purged, (QList<NotificationId>{1, 2}));
+    QCOMPARE(purged->removed.size(), 2);
+    QCOMPARE(purged->removed[0].id, 1);
+    QCOMPARE(purged->removed[1].id, 2);
+    // Where each was, so that the sessions that could see it are told.
+    QCOMPARE(purged->removed[0].application, u"app"_s);
+    QCOMPARE(purged->removed[0].channel, u"alerts"_s);
+    QVERIFY(!purged->more);
+    QCOMPARE(purged->nextExpiryMs, future.expiresAt->toMSecsSinceEpoch());
     auto count = m_store->countNotifications();
     STORE_VERIFY(count);
     QCOMPARE(*count, 2);
     auto none = m_store->purgeExpired(baseTime());
     STORE_VERIFY(none);
-    QVERIFY(none->isEmpty());
+    QVERIFY(none->removed.isEmpty());
+    QCOMPARE(none->nextExpiryMs, future.expiresAt->toMSecsSinceEpoch());
+}
+
+void TestSqlStoreNotifications::purgeExpiredGoesInRoundsEarliestFirst()
+{
+    addCatalog();
+    QList<Notification> all;
+    for (int i = 1; i <= 5; ++i) {
+        Notification n =
+            notification(i, u"app"_s, u"alerts"_s, i == 3 ? QStringList{u"bob"_s} : QStringList{});
+        n.expiresAt = baseTime().addSecs(-i); // 5 expired first
+        all.append(n);
+    }
+    insert(all);
+    auto first = m_store->purgeExpired(baseTime(), 2);
+    STORE_VERIFY(first);
+    QCOMPARE(first->removed.size(), 2);
+    QCOMPARE(first->removed[0].id, 5);
+    QCOMPARE(first->removed[1].id, 4);
+    QVERIFY(first->more);
+    auto second = m_store->purgeExpired(baseTime(), 2);
+    STORE_VERIFY(second);
+    QCOMPARE(second->removed[0].id, 3);
+    QCOMPARE(second->removed[0].recipients, QStringList{u"bob"_s});
+    QVERIFY(second->more);
+    auto last = m_store->purgeExpired(baseTime(), 2);
+    STORE_VERIFY(last);
+    QCOMPARE(last->removed.size(), 1);
+    QVERIFY(!last->more);
+    QVERIFY(!last->nextExpiryMs);
+    auto count = m_store->countNotifications();
+    STORE_VERIFY(count);
+    QCOMPARE(*count, 0);
 }
 
 QTEST_GUILESS_MAIN(TestSqlStoreNotifications)
