@@ -79,6 +79,7 @@ Daemon::~Daemon()
     stopThreads();
     if (m_store)
         m_store->stopAndDrain();
+    delete m_relay;
 }
 
 int Daemon::start()
@@ -178,7 +179,6 @@ void Daemon::startWorkers()
 void Daemon::startRelay()
 {
     m_relay->moveToThread(&m_relayThread);
-    connect(&m_relayThread, &QThread::finished, m_relay, &QObject::deleteLater);
     m_relayThread.start();
     QMetaObject::invokeMethod(m_relay, &Relay::start, Qt::QueuedConnection);
 }
@@ -253,8 +253,16 @@ void Daemon::stopThreads()
         // Peers get 1001 and resync later from what was committed. Posted after everything
         // already queued for the relay, then the thread ends.
         QMetaObject::invokeMethod(m_relay, &Relay::stop, Qt::QueuedConnection);
+        // The core keeps asking the relay (isClustered) while answers of work committed during
+        // the shutdown arrive: it comes back to this thread and lives until the daemon ends.
+        QThread *home = thread();
         QMetaObject::invokeMethod(
-            m_relay, [] { QThread::currentThread()->quit(); }, Qt::QueuedConnection);
+            m_relay,
+            [relay = m_relay, home] {
+                relay->moveToThread(home);
+                QThread::currentThread()->quit();
+            },
+            Qt::QueuedConnection);
         m_relayThread.wait();
     }
     if (m_workerThreads.empty())

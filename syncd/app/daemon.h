@@ -64,7 +64,7 @@ private:
     std::vector<std::unique_ptr<QThread>> m_workerThreads;
     std::unique_ptr<Hub> m_hub;
     QThread m_relayThread;
-    Relay *m_relay = nullptr; // lives on m_relayThread, deleted when it ends
+    Relay *m_relay = nullptr; // lives on m_relayThread until it ends, then here; deleted last
     std::unique_ptr<NotificationRepository> m_repository;
     NotificationService *m_notifications = nullptr;
     CatalogService *m_catalog = nullptr;

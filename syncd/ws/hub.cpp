@@ -15,6 +15,7 @@ Hub::Hub(const SessionQuota &quota) : m_quota(quota) {}
 
 void Hub::stop()
 {
+    m_stopped = true;
     for (WsWorker *worker : m_workers) {
         QMetaObject::invokeMethod(
             worker,
@@ -25,6 +26,8 @@ void Hub::stop()
 
 template <typename F> void Hub::onWorkersWithChannel(const QString &channelKey, F &&call)
 {
+    if (m_stopped)
+        return;
     for (WsWorker *worker : m_workers) {
         if (worker->channelInterest().contains(channelKey))
             worker->mailbox().post([worker, call] { call(worker); });
@@ -33,6 +36,8 @@ template <typename F> void Hub::onWorkersWithChannel(const QString &channelKey, 
 
 template <typename F> void Hub::onWorkersWithUser(const QString &user, F &&call)
 {
+    if (m_stopped)
+        return;
     for (WsWorker *worker : m_workers) {
         if (worker->userInterest().contains(user))
             worker->mailbox().post([worker, call] { call(worker); });
@@ -41,7 +46,7 @@ template <typename F> void Hub::onWorkersWithUser(const QString &user, F &&call)
 
 void Hub::adopt(qintptr descriptor)
 {
-    if (m_workers.empty()) {
+    if (m_workers.empty() || m_stopped) {
         ::close(int(descriptor));
         return;
     }
@@ -88,7 +93,7 @@ void Hub::dropUser(const QString &user, QObject *context, std::function<void(int
         std::function<void(int)> done;
     };
     auto tally = std::make_shared<Tally>(Tally{int(m_workers.size()), 0, std::move(done)});
-    if (m_workers.empty())
+    if (m_workers.empty() || m_stopped)
         return tally->done(0);
     QPointer<QObject> answerTo(context);
     for (WsWorker *worker : m_workers) {
@@ -113,6 +118,8 @@ void Hub::dropUser(const QString &user, QObject *context, std::function<void(int
 
 void Hub::closeTokenSessions(const QSet<qint64> &tokenIds)
 {
+    if (m_stopped)
+        return;
     // A token's sessions may be on any worker: revocations are rare, so ask them all.
     for (WsWorker *worker : m_workers) {
         QMetaObject::invokeMethod(

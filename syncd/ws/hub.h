@@ -29,7 +29,9 @@ public:
 
     // Takes over a connection whose first request, still unread, is a WebSocket upgrade.
     void adopt(qintptr descriptor);
-    // Asks every worker to close its sessions with 1001 and end its thread.
+    // Asks every worker to close its sessions with 1001 and end its thread. From then on every
+    // other call does nothing (the workers go away with their threads; answers of work still
+    // committed during shutdown must not reach them).
     void stop();
 
     void publish(const QList<Notification> &notifications) override;
@@ -48,6 +50,7 @@ private:
     std::vector<WsWorker *> m_workers;
     const SessionQuota &m_quota;
     std::atomic<quint32> m_nextWorker{0};
+    std::atomic<bool> m_stopped{false};
 };
 
 } // namespace herald::syncd

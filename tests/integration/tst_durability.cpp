@@ -5,6 +5,7 @@
 #include "apihelpers.h"
 #include "httpclient.h"
 #include "syncdprocess.h"
+#include "wait.h"
 #include "wsclient.h"
 
 #include <QJsonArray>
@@ -30,6 +31,7 @@ private slots:
 
     void notificationsAndReceiptsSurviveSigterm();
     void sigtermClosesSessionsWithGoingAway();
+    void sigtermUnderPublishLoadExitsCleanly();
     void sigkillRightAfter201LosesNothing();
     void sigkillRightAfterAck200LosesNothing();
 
@@ -104,6 +106,30 @@ void TestDurability::sigtermClosesSessionsWithGoingAway()
     QVERIFY2(ws.waitForClosed(), ws.describe());
     QCOMPARE(ws.closeCode(), 1001);
     QVERIFY(restart());
+}
+
+void TestDurability::sigtermUnderPublishLoadExitsCleanly()
+{
+    // Publishes keep arriving while the daemon shuts down: answers of work committed during
+    // the shutdown, and transient publishes that skip the store, must not reach the WebSocket
+    // workers, which are gone by then (a crash in Hub::publish before the fix).
+    for (int round = 0; round < 4; ++round) {
+        WsClient ws;
+        QVERIFY2(ws.connectAs(m_syncd.wsUrl(), u"alice"_s, App, {u"bye"_s}), ws.describe());
+        int exitCode = -2;
+        QTimer::singleShot(150, this, [&] { exitCode = m_syncd.terminate(); });
+        publishConcurrently(m_http, 3000, 8, [](int i) {
+            QJsonObject body = notificationBody(App, u"bye"_s, u"load %1"_s.arg(i));
+            body.insert("persistent"_L1, i % 4 == 0);
+            return body;
+        });
+        QVERIFY(waitUntil([&] { return exitCode != -2; }, 30000));
+        QVERIFY2(
+            exitCode == 0,
+            qPrintable(u"round %1: exit %2 (%3)"_s.arg(round).arg(exitCode).arg(
+                m_syncd.lastExitStatus() == QProcess::CrashExit ? u"crashed"_s : u"no crash"_s)));
+        QVERIFY(restart());
+    }
 }
 
 void TestDurability::sigkillRightAfter201LosesNothing()
