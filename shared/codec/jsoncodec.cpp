@@ -148,12 +148,14 @@ QByteArray withIds(QStringView type, const QList<NotificationId> &ids)
 
 QByteArray encodeFrame(const RegisteredMessage &m)
 {
-    return OrderedObject()
-        .addString(u"type", u"registered")
+    OrderedObject o;
+    o.addString(u"type", u"registered")
         .addString(u"sessionId", m.sessionId)
-        .addInteger(u"node", m.node)
-        .addString(u"serverTime", toRfc3339(m.serverTime))
-        .toJson();
+        .addInteger(u"node", m.node);
+    // Left out when unknown, as decoding allows: an empty string would not read back.
+    if (m.serverTime.isValid())
+        o.addString(u"serverTime", toRfc3339(m.serverTime));
+    return o.toJson();
 }
 
 QByteArray encodeFrame(const NotificationMessage &m)

@@ -228,7 +228,7 @@ bool Daemon::listen()
             if (request.path == PeerUpgradePath)
                 m_relay->adoptInbound(descriptor);
             else
-                m_hub->adopt(descriptor);
+                m_hub->adopt(descriptor, {request.method, request.headers}, request.bearerToken());
         },
         httpLimits, TrustedProxies(m_config.traffic.trustedProxies), m_metrics, this);
     connect(m_http, &HttpServer::requestTaken, this, [this] { ++m_metrics.httpRequests; });

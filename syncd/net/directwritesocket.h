@@ -8,7 +8,8 @@ namespace herald::syncd {
 // does not take. QAbstractSocket buffers every write and keeps its 32 KiB write block for the
 // life of the socket after the first frame: most of what an idle WebSocket session costs
 // (heaptrack: 98 MB for 3,000 idle sessions). Its Unbuffered mode only applies to sockets it
-// connects itself, not to adopted descriptors. Used on the worker threads for sessions.
+// connects itself, not to adopted descriptors. Used for the peer links WebSocketTakeover adopts
+// (client sessions are RawWebSockets).
 class DirectWriteSocket : public QTcpSocket
 {
     Q_OBJECT

@@ -34,7 +34,8 @@ void readHave(FieldReader &r, HaveVector &have)
         const double seq = it.value().toDouble(-1);
         if (!isNumber || origin < 0 || origin > 63)
             r.fail(r.path(u"have"_s), u"'%1' is not a node id (0-63)"_s.arg(it.key()));
-        else if (!it.value().isDouble() || seq < 0 || seq != qint64(seq))
+        // In range before the cast: converting a double past qint64 is undefined.
+        else if (!it.value().isDouble() || seq < 0 || seq >= 0x1p63 || seq != qint64(seq))
             r.fail(r.path(u"have"_s) + u'.' + it.key(), u"must be a sequence number"_s);
         else
             have.insert(origin, qint64(seq));
@@ -60,9 +61,11 @@ RelayRecord readRecord(FieldReader &r, const JsonCodec &codec)
     RelayRecord record;
     for (const QString &key : {u"origin"_s, u"seq"_s, u"kind"_s, u"id"_s, u"time"_s})
         r.require(key);
-    record.origin = int(r.integer(u"origin"_s).value_or(0));
-    if (r.ok() && (record.origin < 0 || record.origin > 63))
+    // Checked before narrowing to int, which would wrap a large number into 0-63.
+    const qint64 origin = r.integer(u"origin"_s).value_or(0);
+    if (r.ok() && (origin < 0 || origin > 63))
         r.fail(r.path(u"origin"_s), u"must be a node id (0-63)"_s);
+    record.origin = int(origin);
     record.seq = r.integer(u"seq"_s).value_or(0);
     if (r.ok() && record.seq < 1)
         r.fail(r.path(u"seq"_s), u"must be 1 or more"_s);
@@ -141,9 +144,10 @@ Result<PeerMessage> PeerCodec::decode(const QByteArray &frame)
     if (type == u"peerHello"_s) {
         PeerHello hello;
         r.require(u"node"_s);
-        hello.node = int(r.integer(u"node"_s).value_or(-1));
-        if (r.ok() && (hello.node < 0 || hello.node > 63))
+        const qint64 node = r.integer(u"node"_s).value_or(-1);
+        if (r.ok() && (node < 0 || node > 63))
             r.fail(r.path(u"node"_s), u"must be a node id (0-63)"_s);
+        hello.node = int(node);
         hello.cluster = r.string(u"cluster"_s);
         hello.secret = r.requiredString(u"secret"_s);
         message = hello;

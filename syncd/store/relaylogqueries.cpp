@@ -15,29 +15,6 @@ const QString KeepEarliestReceipt =
 
 } // namespace
 
-QString relayKindName(RelayRecord::Kind kind)
-{
-    switch (kind) {
-    case RelayRecord::Kind::Notification:
-        return u"notification"_s;
-    case RelayRecord::Kind::Receipt:
-        return u"receipt"_s;
-    case RelayRecord::Kind::Deleted:
-        return u"deleted"_s;
-    }
-    return {};
-}
-
-std::optional<RelayRecord::Kind> relayKindFromName(const QString &name)
-{
-    for (auto kind : {RelayRecord::Kind::Notification, RelayRecord::Kind::Receipt,
-                      RelayRecord::Kind::Deleted}) {
-        if (relayKindName(kind) == name)
-            return kind;
-    }
-    return std::nullopt;
-}
-
 Result<qint64> RelayLogQueries::highestSeq(int origin)
 {
     auto query = m_connection.run(u"SELECT COALESCE(MAX(seq), 0) FROM relay_log WHERE origin = ?"_s,

@@ -2,6 +2,7 @@
 
 #include "auth/principal.h"
 #include "model/notification.h"
+#include "net/rawwebsocket.h"
 #include "ws/outgoing.h"
 
 #include <QByteArray>
@@ -10,8 +11,7 @@
 #include <QSet>
 #include <QString>
 
-class QTcpSocket;
-class QWebSocket;
+#include <memory>
 
 namespace herald::syncd {
 
@@ -31,10 +31,9 @@ struct ClientSession
     };
 
     quint64 id = 0;
-    QWebSocket *socket = nullptr; // owned by the worker (deleted with deleteLater)
-    // The connection under `socket`: data frames, framed once per message, are written here
-    // as they are (QWebSocket only sends control frames). Owned by `socket`.
-    QTcpSocket *tcp = nullptr;
+    std::unique_ptr<RawWebSocket> connection; // null only in tests
+    QString upgradeToken;     // the upgrade request's token, kept until `register` comes
+    bool holdsQuota = false;  // counted in SessionQuota (not when turned away at capacity)
     QList<QByteArray> unsent; // frames of the current batch, written together
     bool flushQueued = false;
     Stage stage = Stage::AwaitingRegister;

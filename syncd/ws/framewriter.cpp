@@ -5,9 +5,6 @@
 #include "ws/sessionindex.h"
 #include "ws/wslog.h"
 
-#include <QTcpSocket>
-#include <QWebSocket>
-
 namespace herald::syncd {
 
 FrameWriter::FrameWriter(Sink &sink, const SessionIndex &sessions, qint64 maxPendingBytes,
@@ -75,53 +72,42 @@ void FrameWriter::writeQueued(ClientSession &session)
         m_sink.abort(session);
         return;
     }
-    if (frames.size() == 1) {
-        m_sink.write(session, frames.first());
-        return;
-    }
-    qsizetype size = 0;
-    for (const QByteArray &frame : frames)
-        size += frame.size();
-    QByteArray joined;
-    joined.reserve(size);
-    for (const QByteArray &frame : frames)
-        joined.append(frame);
-    m_sink.write(session, joined);
+    m_sink.write(session, frames);
 }
 
-qint64 FrameWriter::SocketSink::pendingBytes(const ClientSession &session) const
+qint64 FrameWriter::ConnectionSink::pendingBytes(const ClientSession &session) const
 {
-    return session.tcp ? session.tcp->bytesToWrite() : 0;
+    return session.connection ? session.connection->pendingBytes() : 0;
 }
 
-void FrameWriter::SocketSink::write(ClientSession &session, const QByteArray &frames)
+void FrameWriter::ConnectionSink::write(ClientSession &session, const QList<QByteArray> &frames)
 {
-    if (session.tcp)
-        session.tcp->write(frames);
+    if (session.connection)
+        session.connection->write(frames);
 }
 
-void FrameWriter::SocketSink::close(ClientSession &session, int code, const QString &reason)
+void FrameWriter::ConnectionSink::close(ClientSession &session, int code, const QString &reason)
 {
-    if (session.socket)
-        session.socket->close(QWebSocketProtocol::CloseCode(code), reason);
+    if (session.connection)
+        session.connection->close(code, reason.toUtf8());
 }
 
-void FrameWriter::SocketSink::ping(ClientSession &session)
+void FrameWriter::ConnectionSink::ping(ClientSession &session)
 {
-    if (session.socket)
-        session.socket->ping();
+    if (session.connection)
+        session.connection->ping();
 }
 
-void FrameWriter::SocketSink::abort(ClientSession &session)
+void FrameWriter::ConnectionSink::abort(ClientSession &session)
 {
-    if (session.socket)
-        session.socket->abort();
+    if (session.connection)
+        session.connection->abort();
 }
 
-void FrameWriter::SocketSink::pushOut(ClientSession &session)
+void FrameWriter::ConnectionSink::pushOut(ClientSession &session)
 {
-    if (session.socket)
-        session.socket->flush();
+    if (session.connection)
+        session.connection->flush();
 }
 
 } // namespace herald::syncd

@@ -13,19 +13,18 @@ struct Metrics;
 
 // Everything a worker writes to its sessions goes through here.
 //
-// Two writers share each connection: data frames (everything the protocol says) are framed
-// once per message (see Outgoing) and written straight to the TCP socket under the
-// QWebSocket, while QWebSocket itself writes its control frames (close, ping) to that same
-// socket. Neither knows what the other has pending, so the rule lives here, and only here:
-// a control frame goes out after every data frame queued before it (the queued frames are
-// written first), and no data frame follows a close frame (the session is Closing from then
-// on). Nothing else may call close() or ping() on a session's QWebSocket.
+// Data frames (everything the protocol says) are framed once per message (see Outgoing) and
+// may wait in a batch; control frames (close, ping) are made by the session's connection and
+// go out at once. The rule that keeps them in order lives here, and only here: a control
+// frame goes out after every data frame queued before it (the queued frames are written
+// first), and no data frame follows a close frame (the session is Closing from then on).
+// Nothing else may close or ping a session's connection.
 //
 // Batching: between beginBatch() and the matching endBatch() (the worker's mailbox wraps each
 // wakeup in one), a session's data frames are queued and written together at the end, one
 // write per session per wakeup. Outside a batch every frame is written at once.
 //
-// Slow readers: before each write, a session whose socket still holds more than
+// Slow readers: before each write, a session whose connection still holds more than
 // `maxPendingBytes` unsent bytes is cut off (aborted, counted in Metrics::sessionsDroppedSlow)
 // instead of writing more: the daemon never holds unbounded data for a client that does not
 // read. The client resumes with lastNotificationId when it reconnects.
@@ -34,7 +33,8 @@ struct Metrics;
 class FrameWriter
 {
 public:
-    // Where the bytes go: the session's sockets in the daemon (SocketSink), a recorder in tests.
+    // Where the bytes go: the session's connection in the daemon (ConnectionSink), a recorder
+    // in tests.
     class Sink
     {
     public:
@@ -42,22 +42,21 @@ public:
         // Bytes written to the connection that the kernel has not taken yet.
         virtual qint64 pendingBytes(const ClientSession &session) const = 0;
         // Data frames, complete and in order, straight to the connection.
-        virtual void write(ClientSession &session, const QByteArray &frames) = 0;
-        // QWebSocket's control frames, and dropping the connection without a close handshake.
+        virtual void write(ClientSession &session, const QList<QByteArray> &frames) = 0;
+        // The connection's control frames, and dropping it without a close handshake.
         virtual void close(ClientSession &session, int code, const QString &reason) = 0;
         virtual void ping(ClientSession &session) = 0;
         virtual void abort(ClientSession &session) = 0;
-        // Hands whatever QWebSocket still buffers to the kernel now.
+        // Hands whatever the connection still holds unsent to the kernel now.
         virtual void pushOut(ClientSession &session) = 0;
     };
 
-    // The daemon's sink: ClientSession::tcp for data, ClientSession::socket for the rest.
-    // Sessions without them are skipped.
-    class SocketSink final : public Sink
+    // The daemon's sink: ClientSession::connection. Sessions without one are skipped.
+    class ConnectionSink final : public Sink
     {
     public:
         qint64 pendingBytes(const ClientSession &session) const override;
-        void write(ClientSession &session, const QByteArray &frames) override;
+        void write(ClientSession &session, const QList<QByteArray> &frames) override;
         void close(ClientSession &session, int code, const QString &reason) override;
         void ping(ClientSession &session) override;
         void abort(ClientSession &session) override;
@@ -80,8 +79,8 @@ public:
     void close(ClientSession &session, int code, const QString &reason);
     // Writes the session's queued frames, then a ping.
     void ping(ClientSession &session);
-    // Pushes out what the session's QWebSocket still buffers (close frames before the thread
-    // ends).
+    // Pushes out what the session's connection still holds unsent (close frames before the
+    // thread ends).
     void pushOut(ClientSession &session) { m_sink.pushOut(session); }
 
 private:

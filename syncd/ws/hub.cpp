@@ -44,17 +44,18 @@ template <typename F> void Hub::onWorkersWithUser(const QString &user, F &&call)
     }
 }
 
-void Hub::adopt(qintptr descriptor)
+void Hub::adopt(qintptr descriptor, const WebSocketUpgradeRequest &upgrade, const QString &token)
 {
     if (m_workers.empty() || m_stopped) {
         ::close(int(descriptor));
         return;
     }
     // Round robin keeps the shares even without asking the workers how busy they are. The
-    // worker makes the socket itself, on its own thread.
+    // worker completes the handshake itself, on its own thread.
     WsWorker *worker = m_workers[m_nextWorker.fetch_add(1) % m_workers.size()];
     QMetaObject::invokeMethod(
-        worker, [worker, descriptor] { worker->adopt(descriptor); }, Qt::QueuedConnection);
+        worker, [worker, descriptor, upgrade, token] { worker->adopt(descriptor, upgrade, token); },
+        Qt::QueuedConnection);
 }
 
 void Hub::publish(const QList<Notification> &notifications)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/fanout.h"
+#include "net/websockethandshake.h"
 #include "ws/outgoing.h"
 
 #include <QList>
@@ -27,8 +28,10 @@ public:
     // Composition only, before any other call: the workers, already on their threads.
     void addWorker(WsWorker *worker) { m_workers.push_back(worker); }
 
-    // Takes over a connection whose first request, still unread, is a WebSocket upgrade.
-    void adopt(qintptr descriptor);
+    // Takes over a connection whose first request, still unread, is a WebSocket upgrade the
+    // front admitted: `upgrade` is what it parsed of the request, `token` the request's token
+    // (Authorization or ?token=), empty without one.
+    void adopt(qintptr descriptor, const WebSocketUpgradeRequest &upgrade, const QString &token);
     // Asks every worker to close its sessions with 1001 and end its thread. From then on every
     // other call does nothing (the workers go away with their threads; answers of work still
     // committed during shutdown must not reach them).

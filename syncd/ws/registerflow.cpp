@@ -1,7 +1,6 @@
 #include "registerflow.h"
 
 #include "auth/authenticator.h"
-#include "auth/bearertoken.h"
 #include "codec/hermescodec.h"
 #include "codec/jsoncodec.h"
 #include "core/notificationservice.h"
@@ -11,8 +10,6 @@
 #include "ws/sessionindex.h"
 #include "ws/wslog.h"
 
-#include <QNetworkRequest>
-#include <QUrlQuery>
 #include <QUuid>
 
 namespace herald::syncd {
@@ -23,12 +20,9 @@ RegisterFlow::RegisterFlow(int workerIndex, int nodeId, Dependencies dependencie
 }
 
 void RegisterFlow::start(ClientSession &session, const RegisterMessage &message,
-                         const QNetworkRequest &upgradeRequest)
+                         const QString &upgradeToken)
 {
-    QString token = message.token;
-    if (token.isEmpty())
-        token =
-            bearerToken(upgradeRequest.rawHeader("Authorization"), QUrlQuery(upgradeRequest.url()));
+    const QString token = message.token.isEmpty() ? upgradeToken : message.token;
     session.stage = ClientSession::Stage::Authenticating;
     const quint64 id = session.id;
     m_deps.authenticator.authenticate(token, m_deps.context,

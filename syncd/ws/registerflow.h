@@ -13,7 +13,6 @@
 #include <functional>
 #include <optional>
 
-class QNetworkRequest;
 class QObject;
 
 namespace herald::syncd {
@@ -57,9 +56,9 @@ public:
     RegisterFlow(int workerIndex, int nodeId, Dependencies dependencies);
 
     // Takes `message`, the session's first frame (session.hermes already says which wire it
-    // speaks). Its token, else the one of the upgrade request (header or query), is checked.
-    void start(ClientSession &session, const RegisterMessage &message,
-               const QNetworkRequest &upgradeRequest);
+    // speaks). Its token, else `upgradeToken` (the upgrade request's, header or query), is
+    // checked.
+    void start(ClientSession &session, const RegisterMessage &message, const QString &upgradeToken);
 
     // A live message for a session that follows it: held back while the backlog loads,
     // dropped if the backlog carried it, ignored unless registered; sent otherwise.

@@ -2,22 +2,35 @@
 
 #include "core/notificationservice.h"
 #include "metrics/metrics.h"
-#include "net/websockettakeover.h"
 #include "ws/sessionquota.h"
 #include "ws/wslog.h"
 
 #include <QJsonDocument>
-#include <QTcpSocket>
 #include <QThread>
-#include <QWebSocket>
+
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace herald::syncd {
+
+namespace {
+// A peer that does not answer our close frame, or does not end the connection after the
+// close frames crossed, is cut off after this long.
+constexpr int CloseHandshakeTimeoutMs = 5000;
+
+// Answers a refused handshake and drops the connection: the answer is short and the socket
+// new, so the kernel takes it whole.
+void refuseHandshake(int descriptor, const QByteArray &answer)
+{
+    ::send(descriptor, answer.constData(), size_t(answer.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+    ::close(descriptor);
+}
+} // namespace
 
 WsWorker::WsWorker(int index, Dependencies dependencies)
     : m_deps(dependencies), m_json(dependencies.config->limits),
       m_hermes(dependencies.config->limits),
-      m_takeover(new WebSocketTakeover(dependencies.config->registerTimeoutMs, this)),
-      m_writer(m_sockets, m_sessions, dependencies.config->maxPendingBytesPerSession,
+      m_writer(m_connections, m_sessions, dependencies.config->maxPendingBytesPerSession,
                *dependencies.metrics),
       m_register(
           index, dependencies.config->nodeId,
@@ -28,7 +41,6 @@ WsWorker::WsWorker(int index, Dependencies dependencies)
                closeSession(session, code, reason);
            }})
 {
-    connect(m_takeover, &WebSocketTakeover::upgraded, this, &WsWorker::onUpgraded);
     m_mailbox.setBatchHooks([this] { m_writer.beginBatch(); }, [this] { m_writer.endBatch(); });
     m_sweepTimer.setParent(this); // moves to the worker's thread with it
     m_sweepTimer.setInterval(1000);
@@ -41,65 +53,62 @@ WsWorker::WsWorker(int index, Dependencies dependencies)
 WsWorker::~WsWorker()
 {
     for (const auto &session : m_sessions.sessions()) {
-        if (session->socket) {
-            session->socket->disconnect(this);
-            session->socket->abort();
-            delete session->socket;
-        }
-        m_deps.quota->release();
+        session->connection.reset(); // closes the descriptor; nothing is told any more
+        if (session->holdsQuota)
+            m_deps.quota->release();
     }
 }
 
-void WsWorker::adopt(qintptr descriptor)
+void WsWorker::adopt(qintptr descriptor, const WebSocketUpgradeRequest &upgrade,
+                     const QString &token)
 {
-    m_takeover->adopt(descriptor);
-}
-
-void WsWorker::onUpgraded(QWebSocket *socket, QTcpSocket *tcp)
-{
-    socket->setParent(this);
-    socket->setMaxAllowedIncomingMessageSize(quint64(m_deps.config->limits.maxBodyBytes));
-    socket->setMaxAllowedIncomingFrameSize(quint64(m_deps.config->limits.maxBodyBytes));
-    if (!m_deps.quota->reserve()) {
-        ++m_deps.metrics->sessionsRejectedOverCapacity;
-        // Qt clients cannot read close code 1013 (QWebSocket turns it into 1002), so the
-        // error frame before it is what tells them to back off.
-        socket->sendTextMessage(QString::fromUtf8(JsonCodec::encode(
-            ErrorMessage{errorCodeName(ErrorCode::Unavailable),
-                         QStringLiteral("server at capacity, try again later")})));
-        socket->close(QWebSocketProtocol::CloseCode(CloseCode::TryAgainLater),
-                      QStringLiteral("server at capacity, try again later"));
-        connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+    const int fd = int(descriptor);
+    // The front saw the whole head (at most its head limit) before handing the connection over.
+    const QByteArray head = WebSocketHandshake::takeHead(fd, m_deps.config->maxHeaderBytes + 1);
+    if (head.isEmpty()) {
+        ::close(fd);
         return;
     }
-    ++m_deps.metrics->sessionsOpened;
+    const WebSocketHandshake::Answer answer =
+        WebSocketHandshake::answer(head.left(head.indexOf("\r\n")), upgrade);
+    if (!answer.accepted) {
+        qCDebug(lcWs) << "handshake refused";
+        refuseHandshake(fd, answer.bytes);
+        return;
+    }
     auto session = m_sessions.create();
-    session->socket = socket;
-    session->tcp = tcp;
+    RawWebSocket::Listener &listener = *this;
+    session->connection = std::make_unique<RawWebSocket>(
+        fd, session->id, listener, m_deps.config->limits.maxBodyBytes, CloseHandshakeTimeoutMs);
+    session->connection->write(answer.bytes);
     session->connectedAt.start();
     session->lastHeardMs = nowMs();
-    const quint64 id = session->id;
-    connect(socket, &QWebSocket::textMessageReceived, this,
-            [this, id](const QString &frame) { onFrame(id, frame); });
-    connect(socket, &QWebSocket::binaryMessageReceived, this, [this, id](const QByteArray &) {
-        if (auto s = m_sessions.find(id))
-            closeSession(*s, CloseCode::UnsupportedData,
-                         QStringLiteral("binary frames are not part of the protocol"));
-    });
-    connect(socket, &QWebSocket::pong, this, [this, id] {
-        if (auto s = m_sessions.find(id))
-            s->lastHeardMs = nowMs();
-    });
-    connect(socket, &QWebSocket::disconnected, this, [this, id] { onClosed(id); });
+    if (!m_deps.quota->reserve()) {
+        turnAway(*session);
+        return;
+    }
+    session->holdsQuota = true;
+    session->upgradeToken = token;
+    ++m_deps.metrics->sessionsOpened;
 }
 
-void WsWorker::onFrame(quint64 sessionId, const QString &frameText)
+void WsWorker::turnAway(ClientSession &session)
+{
+    ++m_deps.metrics->sessionsRejectedOverCapacity;
+    // Qt clients cannot read close code 1013 (QWebSocket turns it into 1002), so the error
+    // frame before it is what tells them to back off.
+    const QString why = QStringLiteral("server at capacity, try again later");
+    m_writer.sendText(session,
+                      JsonCodec::encode(ErrorMessage{errorCodeName(ErrorCode::Unavailable), why}));
+    m_writer.close(session, CloseCode::TryAgainLater, why);
+}
+
+void WsWorker::textReceived(quint64 sessionId, const QByteArray &frame)
 {
     auto session = m_sessions.find(sessionId);
     if (!session || session->stage == ClientSession::Stage::Closing)
         return;
     session->lastHeardMs = nowMs();
-    const QByteArray frame = frameText.toUtf8();
 
     if (session->stage == ClientSession::Stage::AwaitingRegister) {
         const bool hermes = HermesCodec::isHermesRegister(frame);
@@ -118,7 +127,7 @@ void WsWorker::onFrame(quint64 sessionId, const QString &frameText)
             return;
         }
         session->hermes = hermes;
-        m_register.start(*session, *reg, session->socket->request());
+        m_register.start(*session, *reg, std::exchange(session->upgradeToken, QString()));
         return;
     }
     if (session->stage == ClientSession::Stage::Authenticating)
@@ -142,6 +151,19 @@ void WsWorker::onFrame(quint64 sessionId, const QString &frameText)
     } else {
         sendError(*session, Error::badRequest(QStringLiteral("type: already registered")));
     }
+}
+
+void WsWorker::binaryReceived(quint64 sessionId)
+{
+    if (auto session = m_sessions.find(sessionId))
+        closeSession(*session, CloseCode::UnsupportedData,
+                     QStringLiteral("binary frames are not part of the protocol"));
+}
+
+void WsWorker::heard(quint64 sessionId)
+{
+    if (auto session = m_sessions.find(sessionId))
+        session->lastHeardMs = nowMs();
 }
 
 void WsWorker::handleAck(ClientSession &session, const QList<NotificationId> &ids)
@@ -179,23 +201,18 @@ void WsWorker::sendError(ClientSession &session, const Error &error)
 
 void WsWorker::closeSession(ClientSession &session, int code, const QString &reason)
 {
-    if (session.stage == ClientSession::Stage::Closing || !session.socket)
+    if (session.stage == ClientSession::Stage::Closing)
         return;
     m_sessions.unfollow(session);
-    session.lastHeardMs = nowMs(); // the sweep aborts it if the close handshake stalls
     m_writer.close(session, code, reason);
 }
 
-void WsWorker::onClosed(quint64 sessionId)
+void WsWorker::closed(quint64 sessionId)
 {
+    // The connection ends here, with its session (from the event loop: see RawWebSocket).
     auto session = m_sessions.remove(sessionId);
-    if (!session)
-        return;
-    session->socket->disconnect(this);
-    session->socket->deleteLater();
-    session->socket = nullptr;
-    session->stage = ClientSession::Stage::Closing;
-    m_deps.quota->release();
+    if (session && session->holdsQuota)
+        m_deps.quota->release();
 }
 
 int WsWorker::dropUser(const QString &user)
@@ -237,12 +254,8 @@ void WsWorker::sweep()
     const Config &c = *m_deps.config;
     QList<std::shared_ptr<ClientSession>> expired;
     for (const auto &session : m_sessions.sessions()) {
-        if (session->stage == ClientSession::Stage::Closing) {
-            // A peer that never answers our close frame is cut off.
-            if (session->socket && now - session->lastHeardMs > 5000)
-                session->socket->abort();
-            continue;
-        }
+        if (session->stage == ClientSession::Stage::Closing)
+            continue; // its connection bounds the close handshake itself
         if (!session->isRegistered() && session->connectedAt.elapsed() > c.registerTimeoutMs) {
             expired.append(session);
         } else if (now - session->lastHeardMs > c.idleTimeoutMs) {

@@ -3,6 +3,8 @@
 #include "codec/hermescodec.h"
 #include "codec/jsoncodec.h"
 #include "config/config.h"
+#include "net/rawwebsocket.h"
+#include "net/websockethandshake.h"
 #include "ws/clientsession.h"
 #include "ws/framewriter.h"
 #include "ws/interestset.h"
@@ -16,13 +18,9 @@
 #include <QSet>
 #include <QTimer>
 
-class QTcpSocket;
-class QWebSocket;
-
 namespace herald::syncd {
 
 class Authenticator;
-class WebSocketTakeover;
 class NotificationService;
 class SessionQuota;
 struct Metrics;
@@ -32,10 +30,11 @@ struct Metrics;
 // open. Messages from other threads arrive as queued calls (see Hub). Timeouts and pings come from
 // one sweep per second, not from a timer per session.
 //
-// The worker takes connections over, completes their handshake and dispatches their frames;
-// its parts do the rest: SessionIndex (who is here and what they follow), RegisterFlow (from
-// register to live), FrameWriter (every byte written, and in what order).
-class WsWorker : public QObject
+// The worker takes connections over, completes their handshake and dispatches their messages;
+// its parts do the rest: RawWebSocket (one per session: the framing and the socket),
+// SessionIndex (who is here and what they follow), RegisterFlow (from register to live),
+// FrameWriter (every byte written, and in what order).
+class WsWorker : public QObject, private RawWebSocket::Listener
 {
     Q_OBJECT
 public:
@@ -51,7 +50,9 @@ public:
     ~WsWorker() override;
 
     // All of these run on the worker's thread (call them through Hub).
-    void adopt(qintptr descriptor); // a connection whose unread first request is an upgrade
+    // A connection whose first request, still unread, is an upgrade the front admitted:
+    // `upgrade` is what the front parsed of it, `token` its token (header or query), if any.
+    void adopt(qintptr descriptor, const WebSocketUpgradeRequest &upgrade, const QString &token);
     void deliver(const OutgoingPtr &outgoing); // to subscribers of its channel
     void deliverToUser(const QString &user, const OutgoingPtr &outgoing);
     int dropUser(const QString &user);
@@ -67,9 +68,13 @@ public:
     WorkerMailbox &mailbox() { return m_mailbox; }
 
 private:
-    void onUpgraded(QWebSocket *socket, QTcpSocket *tcp);
-    void onFrame(quint64 sessionId, const QString &frame);
-    void onClosed(quint64 sessionId);
+    // RawWebSocket::Listener
+    void textReceived(quint64 sessionId, const QByteArray &frame) override;
+    void binaryReceived(quint64 sessionId) override;
+    void heard(quint64 sessionId) override;
+    void closed(quint64 sessionId) override;
+
+    void turnAway(ClientSession &session);
     void handleAck(ClientSession &session, const QList<NotificationId> &ids);
     void sendError(ClientSession &session, const Error &error);
     void closeSession(ClientSession &session, int code, const QString &reason);
@@ -79,9 +84,8 @@ private:
     Dependencies m_deps;
     JsonCodec m_json;
     HermesCodec m_hermes;
-    WebSocketTakeover *m_takeover;
     SessionIndex m_sessions;
-    FrameWriter::SocketSink m_sockets;
+    FrameWriter::ConnectionSink m_connections;
     FrameWriter m_writer;
     RegisterFlow m_register;
     WorkerMailbox m_mailbox{this};

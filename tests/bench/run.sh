@@ -23,7 +23,8 @@
 #   --trivial-server PATH, --syncd PATH, --sqlite-ceiling PATH, --store-fill PATH,
 #   --syncd-arg ARG (repeatable, passed to herald-syncd), --out-dir DIR, --no-install,
 #   --threads T (load generator subscriber threads).
-# Everything listens on and talks to 127.0.0.0/8 only.
+# Everything listens on and talks to 127.0.0.0/8 only. The soak (herald-syncd for ten minutes
+# under mixed load, a kill -9 and revocations; memory, descriptors, loss) is soak.sh.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -67,7 +68,7 @@ while [[ $# -gt 0 ]]; do
     --perf) PERF=1 ;;
     --perf-dwarf) PERF=1; PERF_DWARF=1 ;;
     --threads) THREADS="$2"; shift ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     S*) SCENARIOS="${SCENARIOS:+$SCENARIOS,}$1" ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac

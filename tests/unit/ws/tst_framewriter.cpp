@@ -43,9 +43,9 @@ public:
     {
         return pending.value(session.id);
     }
-    void write(ClientSession &session, const QByteArray &frames) override
+    void write(ClientSession &session, const QList<QByteArray> &frames) override
     {
-        record(session, QStringLiteral("write ") + texts(frames));
+        record(session, QStringLiteral("write ") + texts(frames.join()));
     }
     void close(ClientSession &session, int code, const QString &reason) override
     {

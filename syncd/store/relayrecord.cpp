@@ -1,0 +1,30 @@
+#include "store/relayrecord.h"
+
+using namespace Qt::StringLiterals;
+
+namespace herald::syncd {
+
+QString relayKindName(RelayRecord::Kind kind)
+{
+    switch (kind) {
+    case RelayRecord::Kind::Notification:
+        return u"notification"_s;
+    case RelayRecord::Kind::Receipt:
+        return u"receipt"_s;
+    case RelayRecord::Kind::Deleted:
+        return u"deleted"_s;
+    }
+    return {};
+}
+
+std::optional<RelayRecord::Kind> relayKindFromName(const QString &name)
+{
+    for (auto kind : {RelayRecord::Kind::Notification, RelayRecord::Kind::Receipt,
+                      RelayRecord::Kind::Deleted}) {
+        if (relayKindName(kind) == name)
+            return kind;
+    }
+    return std::nullopt;
+}
+
+} // namespace herald::syncd
