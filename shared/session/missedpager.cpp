@@ -104,7 +104,6 @@ void MissedPager::onPage()
     }
     const QJsonObject page = QJsonDocument::fromJson(reply->readAll()).object();
     QList<Notification> kept;
-    NotificationId oldest = 0;
     bool reachedResumePoint = false;
     for (const QJsonValue &item : page.value(QLatin1String("notifications")).toArray()) {
         auto n = m_codec.parseNotification(item.toObject());
@@ -114,7 +113,6 @@ void MissedPager::onPage()
             qCWarning(lcPager).noquote() << why;
             return Q_EMIT finished(why);
         }
-        oldest = n->id;
         if (n->id <= m_request.resumedFrom) {
             reachedResumePoint = true;
             break;
@@ -129,8 +127,7 @@ void MissedPager::onPage()
         Q_EMIT fetched(kept);
     if (fetch != m_fetch) // a receiver aborted, or started another fetch
         return;
-    if (reachedResumePoint || next <= 0 || oldest == 0 ||
-        NotificationId(next) <= m_request.resumedFrom)
+    if (reachedResumePoint || next <= 0 || NotificationId(next) <= m_request.resumedFrom)
         return Q_EMIT finished(QString());
     requestPage(NotificationId(next));
 }

@@ -246,8 +246,8 @@ void SyncSession::handle(const NotificationMessage &message)
     if (fromBacklog) {
         // The resume point moves when the backlog is complete (see the class comment).
         m_backlogNewest = std::max(m_backlogNewest, n.id);
-        if (!m_pager->isRunning())
-            m_backlogOldest = m_backlogOldest ? std::min(m_backlogOldest, n.id) : n.id;
+        // Live ones that come while the pager runs are newer: they never lower it.
+        m_backlogOldest = m_backlogOldest ? std::min(m_backlogOldest, n.id) : n.id;
     } else if (m_cursor.advanceTo(n.id)) {
         Q_EMIT lastNotificationIdChanged(n.id);
     }

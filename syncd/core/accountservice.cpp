@@ -46,8 +46,7 @@ void AccountService::dropUser(const Principal &principal, const QString &user, R
 {
     if (auto allowed = checkAdmin(principal); !allowed)
         return done(tl::unexpected(allowed.error()));
-    if (m_peers.isClustered())
-        m_peers.relayDrop(user);
+    m_peers.relayDrop(user);
     m_fanOut.dropUser(user, this, [done = std::move(done)](int closed) { done(closed); });
 }
 
@@ -102,8 +101,7 @@ void AccountService::deleteUser(const Principal &principal, const QString &user,
                 return done(tl::unexpected(revoked.error()));
             applyRevocations(QSet<qint64>(revoked->begin(), revoked->end()));
             // Sessions that named the user with an admin token (or --no-auth) go too.
-            if (m_peers.isClustered())
-                m_peers.relayDrop(user);
+            m_peers.relayDrop(user);
             m_fanOut.dropUser(user, this, [done](int) { done(true); });
         });
 }

@@ -19,8 +19,8 @@ public:
     virtual bool isClustered() const = 0;
     // Transient notifications published on this node, for every peer.
     virtual void relayTransient(const QList<Notification> &notifications) = 0;
-    // Closes `user`'s sessions on every node this one reaches now (live only, like transient
-    // notifications: a node out of reach keeps them; they re-register there).
+    // Closes `user`'s sessions on every node this one reaches now, if it has peers (live only, like
+    // transient notifications: a node out of reach keeps them; they re-register there).
     virtual void relayDrop(const QString &user) = 0;
 };
 

@@ -205,10 +205,16 @@ Result<ExpiredPurge> NotificationQueries::purgeExpired(const QDateTime &now, int
             purge.removed.append(fromRow(*expired));
         }
         expired->finish();
-        for (const Notification &notification : std::as_const(purge.removed)) {
-            // Recipients and receipts follow by ON DELETE CASCADE.
-            auto removed =
-                m_connection.run(u"DELETE FROM notifications WHERE id = ?"_s, {notification.id});
+        if (!purge.removed.isEmpty()) {
+            // Exactly the rows read (not "what has expired now": another node sharing the
+            // database may add some meanwhile, whose sessions would not be told). Recipients
+            // and receipts follow by ON DELETE CASCADE.
+            QVariantList ids;
+            for (const Notification &notification : std::as_const(purge.removed))
+                ids.append(notification.id);
+            const QStringList marks(ids.size(), u"?"_s);
+            auto removed = m_connection.run(
+                u"DELETE FROM notifications WHERE id IN ("_s + marks.join(u',') + u")"_s, ids);
             if (!removed)
                 return tl::unexpected(removed.error());
         }
