@@ -3,6 +3,7 @@
 #include "app/applog.h"
 #include "app/cli.h"
 #include "app/daemon.h"
+#include "app/memorypolicy.h"
 #include "app/tlstrust.h"
 #include "config-herald.h"
 #include "config/configloader.h"
@@ -17,6 +18,7 @@ namespace herald::syncd {
 
 int syncdMain(int argc, char *argv[])
 {
+    MemoryPolicy::apply();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("herald-syncd"));
     QCoreApplication::setApplicationVersion(QStringLiteral(HERALD_VERSION));
