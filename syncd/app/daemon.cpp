@@ -18,6 +18,8 @@
 #include "http/httpserver.h"
 #include "http/requestlimits.h"
 #include "http/router.h"
+#include "limits/addresskey.h"
+#include "limits/failedauthlimiter.h"
 #include "relay/relay.h"
 #include "store/databaselock.h"
 #include "store/storethread.h"
@@ -129,7 +131,10 @@ int Daemon::start()
     if (m_config.noAuth)
         qCWarning(lcApp) << "*** --no-auth: EVERY REQUEST ACTS AS ADMIN. Development only; never"
                             " expose this server. ***";
-    m_sessionQuota = std::make_unique<SessionQuota>(m_config.maxConnections);
+    m_sessionQuota = std::make_unique<SessionQuota>(m_config.maxConnections,
+                                                    m_config.traffic.webSocketsPerAddress);
+    m_authFailures = std::make_unique<FailedAuthLimiter>(m_config.traffic.authFailures,
+                                                         m_config.traffic.authFailureWindowMs);
     m_repository = std::make_unique<StoreNotificationRepository>(*m_store);
     m_hub = std::make_unique<Hub>(*m_sessionQuota);
     m_relay = new Relay(m_config, *m_store, *m_hub, m_metrics);
@@ -164,8 +169,8 @@ void Daemon::startWorkers()
         if (useEpoll)
             thread->setEventDispatcher(new EpollEventDispatcher);
 #endif
-        auto *worker = new WsWorker(
-            i, {&m_config, m_notifications, m_authenticator, &m_metrics, m_sessionQuota.get()});
+        auto *worker = new WsWorker(i, {&m_config, m_notifications, m_authenticator, &m_metrics,
+                                        m_sessionQuota.get(), m_authFailures.get()});
         worker->moveToThread(thread.get());
         connect(thread.get(), &QThread::finished, worker, &QObject::deleteLater);
         m_hub->addWorker(worker);
@@ -192,7 +197,8 @@ void Daemon::buildApi()
         revocations->start();
     }
     m_status = std::make_unique<DaemonStatus>(m_config, m_metrics, *m_hub, *m_relay, *m_store);
-    auto *requestLimits = new RequestLimits(m_config.traffic, *m_authenticator, m_metrics, this);
+    auto *requestLimits =
+        new RequestLimits(m_config.traffic, *m_authenticator, *m_authFailures, m_metrics, this);
     m_router = new Router(requestLimits, this);
     m_systemApi = std::make_unique<SystemApi>(*m_status);
     m_catalogApi = std::make_unique<CatalogApi>(*m_catalog, m_config.limits);
@@ -228,7 +234,8 @@ bool Daemon::listen()
             if (request.path == PeerUpgradePath)
                 m_relay->adoptInbound(descriptor);
             else
-                m_hub->adopt(descriptor, {request.method, request.headers}, request.bearerToken());
+                m_hub->adopt(descriptor, {request.method, request.headers}, request.bearerToken(),
+                             {AddressKey::of(request.client), request.clientCappable});
         },
         httpLimits, TrustedProxies(m_config.traffic.trustedProxies), m_metrics, this);
     connect(m_http, &HttpServer::requestTaken, this, [this] { ++m_metrics.httpRequests; });

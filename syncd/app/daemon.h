@@ -27,6 +27,7 @@ class NotificationsApi;
 class Relay;
 class Router;
 class SessionQuota;
+class FailedAuthLimiter;
 class StoreThread;
 class SystemApi;
 class UnixSignalWatcher;
@@ -61,6 +62,7 @@ private:
     std::unique_ptr<StoreThread> m_store;
     Authenticator *m_authenticator = nullptr;
     std::unique_ptr<SessionQuota> m_sessionQuota;
+    std::unique_ptr<FailedAuthLimiter> m_authFailures; // REST, upgrades and register frames
     std::vector<std::unique_ptr<QThread>> m_workerThreads;
     std::unique_ptr<Hub> m_hub;
     QThread m_relayThread;

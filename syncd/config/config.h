@@ -18,6 +18,7 @@ struct TrafficLimits
 {
     int httpConnections = 0;         // HTTP connections held at once, sniffing ones included
     int connectionsPerAddress = 256; // HTTP connections from one address (trusted proxies exempt)
+    int webSocketsPerAddress = 1024; // WebSocket sessions from one client address
     int addressRate = 20000;         // requests/s from one client address (REST and upgrades)
     int addressBurst = 100000;
     int tokenRate = 2000; // requests/s with one token

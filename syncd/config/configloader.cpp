@@ -241,6 +241,11 @@ const QList<Setting> &settings()
          u"connections-per-address"_s, u"N"_s,
          u"HTTP connections from one address; more are answered 429 (default 256; 0: no cap)"_s,
          trafficSetting(&TrafficLimits::connectionsPerAddress, 0, 1000000)},
+        {u"limits/webSocketsPerAddress"_s, u"HERALD_WEBSOCKETS_PER_ADDRESS"_s,
+         u"websockets-per-address"_s, u"N"_s,
+         u"WebSocket sessions from one client address; more are closed with 1013 (default "
+         "1024; 0: no cap)"_s,
+         trafficSetting(&TrafficLimits::webSocketsPerAddress, 0, 1000000)},
         {u"limits/addressRate"_s, u"HERALD_ADDRESS_RATE"_s, u"address-rate"_s, u"PER_S"_s,
          u"Requests per second from one client address (default 20000; 0: no limit)"_s,
          trafficSetting(&TrafficLimits::addressRate, 0, 10000000)},

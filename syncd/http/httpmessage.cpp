@@ -33,6 +33,7 @@ void HttpRequest::setPeer(const QHostAddress &address, const TrustedProxies &pro
     peer = plainAddress(address);
     client =
         proxies.contains(peer) ? proxies.clientOf(peer, headerValues("x-forwarded-for")) : peer;
+    clientCappable = !proxies.contains(client);
 }
 
 QString HttpRequest::bearerToken() const

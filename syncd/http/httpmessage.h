@@ -24,12 +24,15 @@ struct HttpRequest
     QByteArray body;
     QHostAddress peer;   // the TCP peer
     QHostAddress client; // whom limits count: `peer`, or whom a trusted proxy forwards for
+    // False when `client` is a trusted proxy that named nobody: it speaks for many clients,
+    // so caps per address do not apply to it.
+    bool clientCappable = true;
     bool keepAlive = true;
     bool upgrade = false;
 
     QByteArray header(const QByteArray &lowercaseName) const;
     QList<QByteArray> headerValues(const QByteArray &lowercaseName) const; // every one, in order
-    // Sets `peer` and, from it and X-Forwarded-For, `client`.
+    // Sets `peer` and, from it and X-Forwarded-For, `client` and `clientCappable`.
     void setPeer(const QHostAddress &address, const TrustedProxies &proxies);
     // The token of "Authorization: Bearer <token>", else the `token` query parameter.
     QString bearerToken() const;

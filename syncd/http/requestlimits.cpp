@@ -2,6 +2,7 @@
 
 #include "auth/authenticator.h"
 #include "config/config.h"
+#include "limits/failedauthlimiter.h"
 #include "metrics/metrics.h"
 
 namespace herald::syncd {
@@ -14,15 +15,10 @@ BucketRate rate(int perSecond, int burst)
 } // namespace
 
 RequestLimits::RequestLimits(const TrafficLimits &limits, Authenticator &authenticator,
-                             Metrics &metrics, QObject *parent)
-    : QObject(parent), m_authenticator(authenticator), m_metrics(metrics),
+                             FailedAuthLimiter &failures, Metrics &metrics, QObject *parent)
+    : QObject(parent), m_authenticator(authenticator), m_failures(failures), m_metrics(metrics),
       m_addresses(rate(limits.addressRate, limits.addressBurst)),
-      m_tokens(rate(limits.tokenRate, limits.tokenBurst)),
-      // authFailures at once, then as many again per window.
-      m_failures(limits.authFailures > 0
-                     ? BucketRate{limits.authFailures * 1000.0 / limits.authFailureWindowMs,
-                                  double(limits.authFailures)}
-                     : BucketRate{})
+      m_tokens(rate(limits.tokenRate, limits.tokenBurst))
 {
     m_clock.start();
 }
@@ -52,7 +48,7 @@ void RequestLimits::authenticate(const HttpRequest &request, QObject *context, C
         return;
     }
     const AddressKey address = AddressKey::of(request.client);
-    if (const auto blocked = m_failures.peek(address, nowMs()); !blocked.allowed) {
+    if (const auto blocked = m_failures.check(address); !blocked.allowed) {
         ++m_metrics.rateLimitedAuthFailures;
         callback({Outcome::Kind::Refused,
                   {},
@@ -70,7 +66,7 @@ void RequestLimits::authenticate(const HttpRequest &request, QObject *context, C
                 return;
             }
             ++m_metrics.authFailures;
-            m_failures.take(address, nowMs());
+            m_failures.failed(address);
             callback({Outcome::Kind::Invalid, {}, std::nullopt});
         });
 }

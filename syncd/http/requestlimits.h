@@ -14,20 +14,22 @@
 namespace herald::syncd {
 
 class Authenticator;
+class FailedAuthLimiter;
 struct Metrics;
 struct TrafficLimits;
 
 // The request limits of PROTOCOL.md (Limits), for REST requests (Router) and WebSocket
 // upgrades (UpgradeGate) alike: a rate per client address, a rate per token, and the
-// failed-auth limiter, which stops token lookups for an address that keeps sending bad
-// tokens. Token buckets, counted by HttpRequest::client (so by the real client behind a
-// trusted proxy). Lives on the front thread and is called only there: no locks.
+// failed-auth limiter (shared with the WebSocket workers' `register` frames), which stops
+// token lookups for an address that keeps sending bad tokens. Token buckets, counted by
+// HttpRequest::client (so by the real client behind a trusted proxy). Lives on the front
+// thread and is called only there.
 class RequestLimits : public QObject
 {
     Q_OBJECT
 public:
-    RequestLimits(const TrafficLimits &limits, Authenticator &authenticator, Metrics &metrics,
-                  QObject *parent = nullptr);
+    RequestLimits(const TrafficLimits &limits, Authenticator &authenticator,
+                  FailedAuthLimiter &failures, Metrics &metrics, QObject *parent = nullptr);
 
     // Spends one of the client address's requests: nullopt to go on, else the 429 to answer.
     std::optional<HttpResponse> admit(const HttpRequest &request);
@@ -58,11 +60,11 @@ private:
     void accepted(const Principal &principal, const Callback &callback);
 
     Authenticator &m_authenticator;
+    FailedAuthLimiter &m_failures;
     Metrics &m_metrics;
     QElapsedTimer m_clock;
     KeyedBuckets<AddressKey> m_addresses;
     KeyedBuckets<qint64> m_tokens; // by token id
-    KeyedBuckets<AddressKey> m_failures;
 };
 
 } // namespace herald::syncd

@@ -54,6 +54,9 @@ QByteArray Metrics::render(int node, qint64 sessionsOpen) const
     sample(out, "herald_sessions_rejected_total", "counter",
            "WebSockets closed with 1013 because the connection cap was reached",
            double(sessionsRejectedOverCapacity.load()), labels);
+    sample(out, "herald_sessions_rejected_address_full_total", "counter",
+           "WebSockets closed with 1013 because their address held its share of sessions",
+           double(sessionsRejectedAddressFull.load()), labels);
     sample(out, "herald_sessions_dropped_slow_total", "counter",
            "Sessions cut off because they did not read their frames",
            double(sessionsDroppedSlow.load()), labels);
@@ -91,12 +94,13 @@ QByteArray Metrics::render(int node, qint64 sessionsOpen) const
              {{"server_full", double(httpRefusedServerFull.load())},
               {"address_full", double(httpRefusedAddressFull.load())}});
     labelled(out, "herald_rate_limited_total", "counter",
-             "Requests and upgrades answered 429 by a rate limit", labels, "limit",
+             "Requests and upgrades answered 429, register frames closed 1013, by a rate limit",
+             labels, "limit",
              {{"address", double(rateLimitedAddress.load())},
               {"token", double(rateLimitedToken.load())},
               {"auth_failures", double(rateLimitedAuthFailures.load())}});
     sample(out, "herald_auth_failures_total", "counter",
-           "Requests and upgrades with a token that was looked up and is not valid",
+           "Requests, upgrades and register frames with a token looked up and not valid",
            double(authFailures.load()), labels);
     sample(out, "herald_auth_store_lookups_total", "counter",
            "Tokens looked up in the store (not in the cache)", double(authStoreLookups.load()),

@@ -18,6 +18,7 @@ struct Metrics
     std::atomic<quint64> notificationsExpired{0}; // removed at expiry, sessions told
     std::atomic<quint64> sessionsOpened{0};
     std::atomic<quint64> sessionsRejectedOverCapacity{0};
+    std::atomic<quint64> sessionsRejectedAddressFull{0}; // webSocketsPerAddress reached
     std::atomic<quint64> sessionsDroppedSlow{0};
     std::atomic<quint64> storeBatches{0};
     std::atomic<quint64> storeOperations{0};

@@ -4,6 +4,7 @@
 #include "model/notification.h"
 #include "net/rawwebsocket.h"
 #include "ws/outgoing.h"
+#include "ws/sessionquota.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>
@@ -33,6 +34,7 @@ struct ClientSession
     quint64 id = 0;
     std::unique_ptr<RawWebSocket> connection; // null only in tests
     QString upgradeToken;     // the upgrade request's token, kept until `register` comes
+    SessionOrigin origin;     // whose share of SessionQuota it takes
     bool holdsQuota = false;  // counted in SessionQuota (not when turned away at capacity)
     QList<QByteArray> unsent; // frames of the current batch, written together
     bool flushQueued = false;

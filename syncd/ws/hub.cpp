@@ -44,7 +44,8 @@ template <typename F> void Hub::onWorkersWithUser(const QString &user, F &&call)
     }
 }
 
-void Hub::adopt(qintptr descriptor, const WebSocketUpgradeRequest &upgrade, const QString &token)
+void Hub::adopt(qintptr descriptor, const WebSocketUpgradeRequest &upgrade, const QString &token,
+                const SessionOrigin &origin)
 {
     if (m_workers.empty() || m_stopped) {
         ::close(int(descriptor));
@@ -54,7 +55,10 @@ void Hub::adopt(qintptr descriptor, const WebSocketUpgradeRequest &upgrade, cons
     // worker completes the handshake itself, on its own thread.
     WsWorker *worker = m_workers[m_nextWorker.fetch_add(1) % m_workers.size()];
     QMetaObject::invokeMethod(
-        worker, [worker, descriptor, upgrade, token] { worker->adopt(descriptor, upgrade, token); },
+        worker,
+        [worker, descriptor, upgrade, token, origin] {
+            worker->adopt(descriptor, upgrade, token, origin);
+        },
         Qt::QueuedConnection);
 }
 

@@ -3,6 +3,7 @@
 #include "core/fanout.h"
 #include "net/websockethandshake.h"
 #include "ws/outgoing.h"
+#include "ws/sessionquota.h"
 
 #include <QList>
 #include <QObject>
@@ -12,7 +13,6 @@
 
 namespace herald::syncd {
 
-class SessionQuota;
 class WsWorker;
 
 // Where notifications, receipts and deletes fan out to the WebSocket sessions (the core's
@@ -30,8 +30,9 @@ public:
 
     // Takes over a connection whose first request, still unread, is a WebSocket upgrade the
     // front admitted: `upgrade` is what it parsed of the request, `token` the request's token
-    // (Authorization or ?token=), empty without one.
-    void adopt(qintptr descriptor, const WebSocketUpgradeRequest &upgrade, const QString &token);
+    // (Authorization or ?token=), empty without one; `origin` its client, for the caps.
+    void adopt(qintptr descriptor, const WebSocketUpgradeRequest &upgrade, const QString &token,
+               const SessionOrigin &origin);
     // Asks every worker to close its sessions with 1001 and end its thread. From then on every
     // other call does nothing (the workers go away with their threads; answers of work still
     // committed during shutdown must not reach them).

@@ -4,6 +4,7 @@
 #include "codec/hermescodec.h"
 #include "codec/jsoncodec.h"
 #include "core/notificationservice.h"
+#include "limits/failedauthlimiter.h"
 #include "metrics/metrics.h"
 #include "model/timestamps.h"
 #include "ws/framewriter.h"
@@ -11,6 +12,8 @@
 #include "ws/wslog.h"
 
 #include <QUuid>
+
+#include <algorithm>
 
 namespace herald::syncd {
 
@@ -23,12 +26,39 @@ void RegisterFlow::start(ClientSession &session, const RegisterMessage &message,
                          const QString &upgradeToken)
 {
     const QString token = message.token.isEmpty() ? upgradeToken : message.token;
+    if (!mayLookUp(session, token))
+        return;
     session.stage = ClientSession::Stage::Authenticating;
     const quint64 id = session.id;
-    m_deps.authenticator.authenticate(token, m_deps.context,
-                                      [this, id, message](std::optional<Principal> principal) {
-                                          complete(id, message, principal);
-                                      });
+    const AddressKey address = session.origin.address;
+    const bool counts = !token.isEmpty(); // a missing token is no failed guess
+    m_deps.authenticator.authenticate(
+        token, m_deps.context,
+        [this, id, message, address, counts](std::optional<Principal> principal) {
+            if (!principal && counts) {
+                ++m_deps.metrics.authFailures;
+                m_deps.authFailures.failed(address);
+            }
+            complete(id, message, principal);
+        });
+}
+
+bool RegisterFlow::mayLookUp(ClientSession &session, const QString &token)
+{
+    // Otherwise `register` frames would let an address go on guessing tokens in the store
+    // after REST and upgrades refuse it.
+    if (token.isEmpty() || m_deps.authenticator.known(token))
+        return true;
+    const auto blocked = m_deps.authFailures.check(session.origin.address);
+    if (blocked.allowed)
+        return true;
+    ++m_deps.metrics.rateLimitedAuthFailures;
+    const qint64 seconds = std::max<qint64>(1, (blocked.retryAfterMs + 999) / 1000);
+    const QString why =
+        QStringLiteral("token: too many invalid tokens from your address, try again in %1 s")
+            .arg(seconds);
+    m_deps.refuse(session, {ErrorCode::RateLimited, why}, CloseCode::TryAgainLater, why);
+    return false;
 }
 
 void RegisterFlow::complete(quint64 sessionId, const RegisterMessage &message,

@@ -18,6 +18,7 @@ class QObject;
 namespace herald::syncd {
 
 class Authenticator;
+class FailedAuthLimiter;
 class FrameWriter;
 class NotificationService;
 class SessionIndex;
@@ -45,6 +46,7 @@ public:
     struct Dependencies
     {
         Authenticator &authenticator;
+        FailedAuthLimiter &authFailures; // shared with REST: bad tokens per client address
         NotificationService &notifications;
         SessionIndex &sessions;
         FrameWriter &writer;
@@ -57,7 +59,7 @@ public:
 
     // Takes `message`, the session's first frame (session.hermes already says which wire it
     // speaks). Its token, else `upgradeToken` (the upgrade request's, header or query), is
-    // checked.
+    // checked; an unknown token only while the session's address has failures left.
     void start(ClientSession &session, const RegisterMessage &message, const QString &upgradeToken);
 
     // A live message for a session that follows it: held back while the backlog loads,
@@ -65,6 +67,7 @@ public:
     void deliver(ClientSession &session, const OutgoingPtr &outgoing);
 
 private:
+    bool mayLookUp(ClientSession &session, const QString &token);
     void complete(quint64 sessionId, const RegisterMessage &message,
                   const std::optional<Principal> &principal);
     void loadBacklog(ClientSession &session, const RegisterMessage &message);

@@ -34,8 +34,8 @@ WsWorker::WsWorker(int index, Dependencies dependencies)
                *dependencies.metrics),
       m_register(
           index, dependencies.config->nodeId,
-          {*dependencies.authenticator, *dependencies.notifications, m_sessions, m_writer,
-           *dependencies.metrics, this,
+          {*dependencies.authenticator, *dependencies.authFailures, *dependencies.notifications,
+           m_sessions, m_writer, *dependencies.metrics, this,
            [this](ClientSession &session, const Error &error, int code, const QString &reason) {
                sendError(session, error);
                closeSession(session, code, reason);
@@ -55,12 +55,12 @@ WsWorker::~WsWorker()
     for (const auto &session : m_sessions.sessions()) {
         session->connection.reset(); // closes the descriptor; nothing is told any more
         if (session->holdsQuota)
-            m_deps.quota->release();
+            m_deps.quota->release(session->origin);
     }
 }
 
 void WsWorker::adopt(qintptr descriptor, const WebSocketUpgradeRequest &upgrade,
-                     const QString &token)
+                     const QString &token, const SessionOrigin &origin)
 {
     const int fd = int(descriptor);
     // The front saw the whole head (at most its head limit) before handing the connection over.
@@ -83,8 +83,10 @@ void WsWorker::adopt(qintptr descriptor, const WebSocketUpgradeRequest &upgrade,
     session->connection->write(answer.bytes);
     session->connectedAt.start();
     session->lastHeardMs = nowMs();
-    if (!m_deps.quota->reserve()) {
-        turnAway(*session);
+    session->origin = origin;
+    if (const auto verdict = m_deps.quota->reserve(origin);
+        verdict != ConnectionSlots::Verdict::Admitted) {
+        turnAway(*session, verdict);
         return;
     }
     session->holdsQuota = true;
@@ -92,14 +94,19 @@ void WsWorker::adopt(qintptr descriptor, const WebSocketUpgradeRequest &upgrade,
     ++m_deps.metrics->sessionsOpened;
 }
 
-void WsWorker::turnAway(ClientSession &session)
+void WsWorker::turnAway(ClientSession &session, ConnectionSlots::Verdict verdict)
 {
-    ++m_deps.metrics->sessionsRejectedOverCapacity;
+    const bool addressFull = verdict == ConnectionSlots::Verdict::AddressFull;
+    ++(addressFull ? m_deps.metrics->sessionsRejectedAddressFull
+                   : m_deps.metrics->sessionsRejectedOverCapacity);
+    const ErrorCode code = addressFull ? ErrorCode::RateLimited : ErrorCode::Unavailable;
+    const QString why =
+        addressFull ? QStringLiteral("more than %1 WebSockets from your address, try again later")
+                          .arg(m_deps.quota->perAddressCap())
+                    : QStringLiteral("server at capacity, try again later");
     // Qt clients cannot read close code 1013 (QWebSocket turns it into 1002), so the error
     // frame before it is what tells them to back off.
-    const QString why = QStringLiteral("server at capacity, try again later");
-    m_writer.sendText(session,
-                      JsonCodec::encode(ErrorMessage{errorCodeName(ErrorCode::Unavailable), why}));
+    m_writer.sendText(session, JsonCodec::encode(ErrorMessage{errorCodeName(code), why}));
     m_writer.close(session, CloseCode::TryAgainLater, why);
 }
 
@@ -212,7 +219,7 @@ void WsWorker::closed(quint64 sessionId)
     // The connection ends here, with its session (from the event loop: see RawWebSocket).
     auto session = m_sessions.remove(sessionId);
     if (session && session->holdsQuota)
-        m_deps.quota->release();
+        m_deps.quota->release(session->origin);
 }
 
 int WsWorker::dropUser(const QString &user)

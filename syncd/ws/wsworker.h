@@ -23,6 +23,8 @@ namespace herald::syncd {
 class Authenticator;
 class NotificationService;
 class SessionQuota;
+class FailedAuthLimiter;
+struct SessionOrigin;
 struct Metrics;
 
 // One event loop's share of the WebSocket sessions. Each worker lives on its own thread and
@@ -45,14 +47,17 @@ public:
         Authenticator *authenticator;
         Metrics *metrics;
         SessionQuota *quota;
+        FailedAuthLimiter *authFailures; // counts bad tokens of `register` frames
     };
     WsWorker(int index, Dependencies dependencies);
     ~WsWorker() override;
 
     // All of these run on the worker's thread (call them through Hub).
     // A connection whose first request, still unread, is an upgrade the front admitted:
-    // `upgrade` is what the front parsed of it, `token` its token (header or query), if any.
-    void adopt(qintptr descriptor, const WebSocketUpgradeRequest &upgrade, const QString &token);
+    // `upgrade` is what the front parsed of it, `token` its token (header or query), if any,
+    // `origin` whose share of the session caps it takes.
+    void adopt(qintptr descriptor, const WebSocketUpgradeRequest &upgrade, const QString &token,
+               const SessionOrigin &origin);
     void deliver(const OutgoingPtr &outgoing); // to subscribers of its channel
     void deliverToUser(const QString &user, const OutgoingPtr &outgoing);
     int dropUser(const QString &user);
@@ -74,7 +79,7 @@ private:
     void heard(quint64 sessionId) override;
     void closed(quint64 sessionId) override;
 
-    void turnAway(ClientSession &session);
+    void turnAway(ClientSession &session, ConnectionSlots::Verdict verdict);
     void handleAck(ClientSession &session, const QList<NotificationId> &ids);
     void sendError(ClientSession &session, const Error &error);
     void closeSession(ClientSession &session, int code, const QString &reason);

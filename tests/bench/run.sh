@@ -116,7 +116,7 @@ if [[ $INSTALL == 1 ]]; then
   command -v mosquitto >/dev/null || [[ -x /usr/sbin/mosquitto ]] || missing+=(mosquitto)
   if [[ ${#missing[@]} -gt 0 ]]; then
     log "installing ${missing[*]}"
-    $SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
 fi
 NATS_BIN="$(command -v nats-server || echo /usr/sbin/nats-server)"
@@ -175,6 +175,7 @@ wait_port() { # $1 port
 }
 
 start_server() { # $1 target
+  # Every client of the generator comes from 127.0.0.1: the per-address WebSocket cap is off.
   local target="$1" logf="$WORK/$1.log"
   : > "$logf"
   case "$target" in
@@ -182,7 +183,7 @@ start_server() { # $1 target
       SERVER_DB="$WORK/herald.db"
       rm -f "$SERVER_DB" "$SERVER_DB-wal" "$SERVER_DB-shm"
       [[ -n $DB_TEMPLATE ]] && cp "$DB_TEMPLATE" "$SERVER_DB"
-      "$SYNCD" --listen 127.0.0.1:0 --database "$SERVER_DB" --no-auth \
+      "$SYNCD" --listen 127.0.0.1:0 --database "$SERVER_DB" --no-auth --websockets-per-address 0 \
         ${SYNCD_ARGS[@]+"${SYNCD_ARGS[@]}"} ${EXTRA_SYNCD[@]+"${EXTRA_SYNCD[@]}"} \
         2>"$logf" >/dev/null &
       SERVER_PID=$!
@@ -240,7 +241,7 @@ start_cluster() { # $1 mesh|line
     logf="$WORK/node$n.log"; db="$WORK/node$n.db"
     : > "$logf"
     rm -f "$db" "$db-wal" "$db-shm"
-    "$SYNCD" --listen 127.0.0.1:0 --database "$db" --no-auth --node-id "$n" \
+    "$SYNCD" --listen 127.0.0.1:0 --database "$db" --no-auth --node-id "$n" --websockets-per-address 0 \
       --cluster bench --cluster-secret bench-secret ${peers[@]+"${peers[@]}"} \
       ${SYNCD_ARGS[@]+"${SYNCD_ARGS[@]}"} 2>"$logf" >/dev/null &
     NODE_PIDS+=($!)

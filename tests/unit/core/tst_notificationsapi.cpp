@@ -8,6 +8,7 @@
 #include "auth/authenticator.h"
 #include "core/notificationservice.h"
 #include "http/requestlimits.h"
+#include "limits/failedauthlimiter.h"
 #include "metrics/metrics.h"
 
 #include <QTest>
@@ -23,7 +24,9 @@ class TestNotificationsApi : public QObject
     struct Rig : CoreRig
     {
         Authenticator authenticator{nullptr, true};
-        RequestLimits limits{config.traffic, authenticator, metrics};
+        FailedAuthLimiter authFailures{config.traffic.authFailures,
+                                       config.traffic.authFailureWindowMs};
+        RequestLimits limits{config.traffic, authenticator, authFailures, metrics};
         Router router{&limits};
         NotificationsApi api{service, config.limits};
 
