@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QEvent>
+#include <QScopedValueRollback>
 #include <QSocketNotifier>
 #include <QTimerEvent>
 #include <QVarLengthArray>
@@ -52,16 +53,23 @@ QByteArrayView fitCloseReason(QByteArrayView reason)
 } // namespace
 
 // The connection's socket notifiers. It handles their activations and the close timer itself
-// rather than through signal connections (which cost memory per connection), and outlives the
-// connection a little: deleted later, since the connection may end inside one of its events.
+// rather than through signal connections (which cost memory per connection).
 class RawWebSocket::Watch final : public QSocketNotifier
 {
 public:
     Watch(int fd, Type type, RawWebSocket *owner) : QSocketNotifier(fd, type), m_owner(owner) {}
 
-    // The connection is gone: nothing that is still queued for this object reaches it.
+    // The connection is gone: nothing that is still queued for this object reaches it. Deleted
+    // at once, unless the connection ends inside one of this object's own events (the owner
+    // deletes it from closed()): then when that event returns. Not always later: a connection
+    // destroyed with its worker, after the thread's loop has ended, would leave a deferred
+    // delete that no loop runs any more.
     void detach()
     {
+        if (!m_handlingEvent) {
+            delete this;
+            return;
+        }
         m_owner = nullptr;
         setEnabled(false);
         deleteLater();
@@ -71,26 +79,30 @@ protected:
     bool event(QEvent *event) override
     {
         if (event->type() == QEvent::SockAct || event->type() == QEvent::SockClose) {
+            const QScopedValueRollback<bool> handling(m_handlingEvent, true);
             if (m_owner)
                 type() == Read ? m_owner->onReadable() : m_owner->onWritable();
             return true;
         }
         if (event->type() == ClosedEvent) {
+            const QScopedValueRollback<bool> handling(m_handlingEvent, true);
             if (m_owner)
                 m_owner->onClosedEvent();
             return true;
         }
-        return QSocketNotifier::event(event);
+        return QSocketNotifier::event(event); // a deferred delete ends here
     }
 
     void timerEvent(QTimerEvent *) override
     {
+        const QScopedValueRollback<bool> handling(m_handlingEvent, true);
         if (m_owner)
             m_owner->onCloseTimeout();
     }
 
 private:
     RawWebSocket *m_owner;
+    bool m_handlingEvent = false;
 };
 
 RawWebSocket::RawWebSocket(int descriptor, quint64 id, Listener &listener, qint64 maxMessageBytes,

@@ -6,6 +6,7 @@
 // QWebSocket that speaks the peer protocol (to check what the node holds and sends).
 #include "apihelpers.h"
 #include "httpclient.h"
+#include "sanitizerbuild.h"
 #include "syncdprocess.h"
 #include "wait.h"
 
@@ -300,7 +301,8 @@ void TestRelayLimits::unauthenticatedPeerCannotMakeTheNodeBuffer()
           qint64(clock.elapsed()));
     // The hello timeout (10 s) would close them too; the frame limit does so at once.
     QVERIFY2(allClosed, "the node kept connections with a huge frame before any peerHello");
-    QVERIFY2(m_maxRssKiB - baseline < 32 * 1024, "the node buffered unauthenticated frames");
+    HERALD_VERIFY_RSS_BOUND(m_maxRssKiB - baseline < 32 * 1024,
+                            "the node buffered unauthenticated frames");
 }
 
 // 40 connections upgrade and send nothing. Until the fix the node held all of them until the
@@ -398,7 +400,8 @@ void TestRelayLimits::peerThatDoesNotReadIsCutOffAndResyncs()
           m_maxRssKiB, qint64(total) * body.size() / MiB);
     QVERIFY2(cutOff, "the node kept writing to a peer that does not read");
     QVERIFY(m_node->log().contains("(1013)"));
-    QVERIFY2(m_maxRssKiB - baseline < 48 * 1024, "the node buffered for a peer that does not read");
+    HERALD_VERIFY_RSS_BOUND(m_maxRssKiB - baseline < 48 * 1024,
+                            "the node buffered for a peer that does not read");
     QVERIFY(waitUntil([&] { return !peerStates().contains(u"live"_s); }, 5000));
     heartbeat.stop();
     QVERIFY(publishPersistent());
@@ -464,7 +467,8 @@ void TestRelayLimits::recordBatchesAtTheStoreAreBounded()
     qInfo("RSS %lld KiB before, at most %lld KiB while %d records came in %d frames", baseline,
           m_maxRssKiB, Frames * PerFrame, Frames);
     QVERIFY2(all, qPrintable(u"the node holds %1 records of the peer"_s.arg(peer.nodeHas(PeerId))));
-    QVERIFY2(m_maxRssKiB - baseline < 64 * 1024, "the node read far ahead of its store");
+    HERALD_VERIFY_RSS_BOUND(m_maxRssKiB - baseline < 64 * 1024,
+                            "the node read far ahead of its store");
 }
 
 QTEST_GUILESS_MAIN(TestRelayLimits)

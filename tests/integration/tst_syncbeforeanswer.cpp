@@ -123,7 +123,11 @@ void TestSyncBeforeAnswer::initTestCase()
     QVERIFY2(QFile::exists(interposer),
              qPrintable(u"HERALD_SYNCWATCH_LIB (%1) must name herald-syncwatch"_s.arg(interposer)));
     m_logFile = m_syncd.tempPath() + u"/syncwatch.log"_s;
-    m_syncd.setEnvironmentVariable(u"LD_PRELOAD"_s, interposer);
+    // In a sanitizer build the runtime must be the first library loaded (ASan refuses to
+    // start otherwise); ctest names it in HERALD_SANITIZER_RUNTIME (cmake/Sanitizers.cmake).
+    const QString runtime = qEnvironmentVariable("HERALD_SANITIZER_RUNTIME");
+    m_syncd.setEnvironmentVariable(u"LD_PRELOAD"_s,
+                                   runtime.isEmpty() ? interposer : runtime + u':' + interposer);
     m_syncd.setEnvironmentVariable(u"HERALD_SYNCWATCH_LOG"_s, m_logFile);
     m_syncd.setEnvironmentVariable(u"HERALD_SYNCWATCH_PREFIX"_s, m_syncd.databasePath());
     QVERIFY2(m_syncd.start({u"--no-auth"_s}), qPrintable(m_syncd.errorString()));

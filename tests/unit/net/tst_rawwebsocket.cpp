@@ -5,6 +5,7 @@
 
 #include <QElapsedTimer>
 #include <QTest>
+#include <QThread>
 
 #include <cerrno>
 
@@ -304,6 +305,36 @@ private slots:
         QVERIFY(p.peer->ended());
         QTest::qWait(20);
         QVERIFY(p.listener.events.isEmpty());
+    }
+
+    // A WebSocket worker's connections are destroyed with the worker, after its thread's event
+    // loop has ended, where nothing runs a deferred delete any more: the connection's notifiers
+    // and close timer must go with it (under ASan, LeakSanitizer finds what is left).
+    void destroyedAfterItsThreadsLoopEndedLeavesNothing()
+    {
+        struct Owner : QObject
+        {
+            std::unique_ptr<RawWebSocket> connection;
+        };
+        int fds[2];
+        QCOMPARE(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+        Peer peer(fds[1]);
+        Recorder listener;
+        QThread thread;
+        auto *owner = new Owner;
+        owner->moveToThread(&thread);
+        connect(&thread, &QThread::finished, owner, &QObject::deleteLater);
+        QMetaObject::invokeMethod(owner, [&, owner, fd = fds[0]] {
+            owner->connection =
+                std::make_unique<RawWebSocket>(fd, 7, listener, Limit, CloseTimeoutMs);
+            owner->connection->close(1001, "going away"); // starts the close timer too
+            QThread::currentThread()->quit();
+        });
+        thread.start();
+        QVERIFY(thread.wait(5000));
+        QVERIFY(peer.read(0).startsWith(serverFrame(0x8, closePayload(1001, "going away"))));
+        QVERIFY(peer.ended());
+        QVERIFY(listener.events.isEmpty());
     }
 };
 

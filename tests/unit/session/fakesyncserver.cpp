@@ -61,6 +61,7 @@ void FakeSyncServer::close(int i, int code)
 void FakeSyncServer::accept()
 {
     while (QWebSocket *socket = m_server.nextPendingConnection()) {
+        socket->setParent(&m_server); // handed over with no parent
         const int index = connectionCount();
         auto connection = std::make_unique<FakeConnection>();
         connection->socket = socket;
