@@ -18,6 +18,22 @@ using namespace Qt::StringLiterals;
 
 namespace herald::test {
 
+SyncdProcess *StartedDaemons::start(const QStringList &args)
+{
+    m_daemons.push_back(std::make_unique<SyncdProcess>());
+    if (m_daemons.back()->start(args))
+        return m_daemons.back().get();
+    qWarning("%s", qPrintable(m_daemons.back()->errorString()));
+    return nullptr;
+}
+
+void StartedDaemons::clear()
+{
+    for (const auto &daemon : m_daemons)
+        daemon->dumpLogIfFailed();
+    m_daemons.clear();
+}
+
 QByteArray get(const QByteArray &pathAndQuery, const QByteArray &headers)
 {
     return "GET " + pathAndQuery + " HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n";

@@ -15,6 +15,19 @@
 
 namespace herald::test {
 
+// The daemons one test function starts, each with its own limits: kept until clear() (a
+// test's cleanup), which first shows the logs of a failed test.
+class StartedDaemons
+{
+public:
+    // A daemon started with `args`; nullptr (and a warning) if it did not start.
+    SyncdProcess *start(const QStringList &args);
+    void clear();
+
+private:
+    std::vector<std::unique_ptr<SyncdProcess>> m_daemons;
+};
+
 inline const QString Loopback = QStringLiteral("127.0.0.1");
 
 // "GET <pathAndQuery> HTTP/1.1" with Host and `headers` (each ending in \r\n).

@@ -41,27 +41,15 @@ private slots:
     void queryTokenRefusedOnRestTakenOnUpgrade();
 
 private:
-    // A daemon started with `args` that lives until cleanup(); nullptr if it did not start.
-    SyncdProcess *start(const QStringList &args);
+    SyncdProcess *start(const QStringList &args) { return m_daemons.start(args); }
     QString tokenFor(SyncdProcess &syncd, const QString &user);
 
-    std::vector<std::unique_ptr<SyncdProcess>> m_daemons;
+    StartedDaemons m_daemons;
 };
 
 void TestLimits::cleanup()
 {
-    for (const auto &daemon : m_daemons)
-        daemon->dumpLogIfFailed();
     m_daemons.clear();
-}
-
-SyncdProcess *TestLimits::start(const QStringList &args)
-{
-    m_daemons.push_back(std::make_unique<SyncdProcess>());
-    if (m_daemons.back()->start(args))
-        return m_daemons.back().get();
-    qWarning("%s", qPrintable(m_daemons.back()->errorString()));
-    return nullptr;
 }
 
 // A user token for `user` (created with the user), from the command line.

@@ -44,25 +44,14 @@ private slots:
     void registerTokensSpendTheFailedAuthBudget();
 
 private:
-    SyncdProcess *start(const QStringList &args);
+    SyncdProcess *start(const QStringList &args) { return m_daemons.start(args); }
 
-    std::vector<std::unique_ptr<SyncdProcess>> m_daemons;
+    StartedDaemons m_daemons;
 };
 
 void TestSessionLimits::cleanup()
 {
-    for (const auto &daemon : m_daemons)
-        daemon->dumpLogIfFailed();
     m_daemons.clear();
-}
-
-SyncdProcess *TestSessionLimits::start(const QStringList &args)
-{
-    m_daemons.push_back(std::make_unique<SyncdProcess>());
-    if (m_daemons.back()->start(args))
-        return m_daemons.back().get();
-    qWarning("%s", qPrintable(m_daemons.back()->errorString()));
-    return nullptr;
 }
 
 // Mutation: SessionQuota::reserve passes `false` for origin.capped -> the third session
