@@ -187,6 +187,21 @@ QByteArray encodeFrame(const DeletedMessage &m)
     return withIds(u"deleted", m.ids);
 }
 
+QByteArray encodeFrame(const UnseenMessage &m)
+{
+    return OrderedObject().addString(u"type", u"unseen").addInteger(u"count", m.count).toJson();
+}
+
+QByteArray encodeFrame(const SeenMessage &m)
+{
+    return OrderedObject().addString(u"type", u"seen").addInteger(u"upTo", m.upTo).toJson();
+}
+
+QByteArray encodeFrame(const ClearedMessage &m)
+{
+    return OrderedObject().addString(u"type", u"cleared").addInteger(u"upTo", m.upTo).toJson();
+}
+
 QByteArray encodeFrame(const PongMessage &)
 {
     return typeOnly(u"pong");
@@ -418,6 +433,26 @@ Result<ServerMessage> JsonCodec::decodeServerMessage(const QByteArray &frame) co
         if (*type == "deleted"_L1)
             return DeletedMessage{*ids};
         return AcknowledgedMessage{*ids};
+    }
+    if (*type == "unseen"_L1) {
+        FieldReader r(*object);
+        r.require(u"count"_s);
+        const qint64 count = r.integer(u"count"_s).value_or(0);
+        if (!r.ok())
+            return r.unexpected();
+        if (count < 0)
+            return fail(ErrorCode::BadRequest, u"count: must not be negative"_s);
+        return UnseenMessage{count};
+    }
+    if (*type == "seen"_L1 || *type == "cleared"_L1) {
+        FieldReader r(*object);
+        r.require(u"upTo"_s);
+        const auto upTo = r.id(u"upTo"_s);
+        if (!r.ok())
+            return r.unexpected();
+        if (*type == "seen"_L1)
+            return SeenMessage{upTo.value_or(0)};
+        return ClearedMessage{upTo.value_or(0)};
     }
     if (*type == "pong"_L1)
         return PongMessage{};

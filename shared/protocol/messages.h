@@ -82,6 +82,26 @@ struct DeletedMessage
     friend bool operator==(const DeletedMessage &, const DeletedMessage &) = default;
 };
 
+// Inbox (1.1): the user's unseen count changed; the seen cursor moved (every id up to
+// `upTo` is seen, on whichever device); the user deleted everything up to `upTo`.
+struct UnseenMessage
+{
+    qint64 count = 0;
+    friend bool operator==(const UnseenMessage &, const UnseenMessage &) = default;
+};
+
+struct SeenMessage
+{
+    NotificationId upTo = 0;
+    friend bool operator==(const SeenMessage &, const SeenMessage &) = default;
+};
+
+struct ClearedMessage
+{
+    NotificationId upTo = 0;
+    friend bool operator==(const ClearedMessage &, const ClearedMessage &) = default;
+};
+
 struct PongMessage
 {
     friend bool operator==(const PongMessage &, const PongMessage &) = default;
@@ -94,8 +114,10 @@ struct ErrorMessage
     friend bool operator==(const ErrorMessage &, const ErrorMessage &) = default;
 };
 
-using ServerMessage = std::variant<RegisteredMessage, NotificationMessage, BacklogDoneMessage,
-                                   AcknowledgedMessage, DeletedMessage, PongMessage, ErrorMessage>;
+using ServerMessage =
+    std::variant<RegisteredMessage, NotificationMessage, BacklogDoneMessage, AcknowledgedMessage,
+                 DeletedMessage, PongMessage, ErrorMessage, UnseenMessage, SeenMessage,
+                 ClearedMessage>;
 
 // WebSocket close codes of PROTOCOL.md.
 namespace CloseCode {

@@ -136,6 +136,11 @@ Q_SIGNALS:
     // The user acknowledged these, from this or another session.
     void acknowledged(const QList<herald::NotificationId> &ids);
     void deleted(const QList<herald::NotificationId> &ids);
+    // Inbox (1.1): the user's unseen count (from the server, the same on every device), the
+    // seen cursor moved to `upTo`, everything up to `upTo` deleted for this user.
+    void unseenChanged(qint64 count);
+    void seenMoved(herald::NotificationId upTo);
+    void inboxCleared(herald::NotificationId upTo);
     void pongReceived();
     void serverErrorReceived(const QString &code, const QString &message);
     // The connection or the attempt ended. closeCode is the WebSocket close code as Qt reports
@@ -162,6 +167,9 @@ private:
     void handle(const BacklogDoneMessage &message);
     void handle(const AcknowledgedMessage &message);
     void handle(const DeletedMessage &message);
+    void handle(const UnseenMessage &message);
+    void handle(const SeenMessage &message);
+    void handle(const ClearedMessage &message);
     void handle(const PongMessage &message);
     void handle(const ErrorMessage &message);
     void onMissedFinished(const QString &error);

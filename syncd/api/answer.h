@@ -3,6 +3,8 @@
 #include "core/reply.h"
 #include "http/httpconnection.h"
 
+#include <type_traits>
+
 namespace herald::syncd {
 
 // Turns a core Reply into an HTTP answer: errors through their one status mapping, values
@@ -12,6 +14,8 @@ template <typename T, typename OnValue> Reply<T> answer(HttpResponder responder,
     return [responder = std::move(responder), onValue = std::move(onValue)](Result<T> result) {
         if (!result)
             responder.send(HttpResponse::error(result.error()));
+        else if constexpr (std::is_void_v<T>)
+            onValue();
         else
             onValue(std::move(*result));
     };

@@ -2,6 +2,7 @@
 
 #include "api/adminapi.h"
 #include "api/catalogapi.h"
+#include "api/inboxapi.h"
 #include "api/notificationsapi.h"
 #include "api/systemapi.h"
 #include "api/upgradegate.h"
@@ -12,6 +13,9 @@
 #include "core/accountservice.h"
 #include "core/catalogservice.h"
 #include "core/expirysweeper.h"
+#include "core/inboxfanout.h"
+#include "core/inboxservice.h"
+#include "core/unseentracker.h"
 #include "core/notificationservice.h"
 #include "core/storenotificationrepository.h"
 #include "core/tokenrevocationwatcher.h"
@@ -137,9 +141,12 @@ int Daemon::start()
                                                          m_config.traffic.authFailureWindowMs);
     m_repository = std::make_unique<StoreNotificationRepository>(*m_store);
     m_hub = std::make_unique<Hub>(*m_sessionQuota);
-    m_relay = new Relay(m_config, *m_store, *m_hub, m_metrics);
+    m_unseen = new UnseenTracker(m_config, *m_store, *m_hub, this);
+    m_fanOut = std::make_unique<InboxFanOut>(*m_hub, *m_unseen);
+    m_relay = new Relay(m_config, *m_store, *m_fanOut, m_metrics);
     m_notifications = new NotificationService(
-        {m_config, *m_repository, *m_hub, *m_relay, m_metrics, m_knownChannels}, this);
+        {m_config, *m_repository, *m_fanOut, *m_relay, m_metrics, m_knownChannels}, this);
+    m_inbox = new InboxService({m_config, *m_store, *m_fanOut, *m_unseen}, this);
     startWorkers();
     startRelay();
     buildApi();
@@ -169,8 +176,9 @@ void Daemon::startWorkers()
         if (useEpoll)
             thread->setEventDispatcher(new EpollEventDispatcher);
 #endif
-        auto *worker = new WsWorker(i, {&m_config, m_notifications, m_authenticator, &m_metrics,
-                                        m_sessionQuota.get(), m_authFailures.get()});
+        auto *worker =
+            new WsWorker(i, {&m_config, m_notifications, m_inbox, m_authenticator, &m_metrics,
+                             m_sessionQuota.get(), m_authFailures.get()});
         worker->moveToThread(thread.get());
         connect(thread.get(), &QThread::finished, worker, &QObject::deleteLater);
         m_hub->addWorker(worker);
@@ -204,10 +212,12 @@ void Daemon::buildApi()
     m_catalogApi = std::make_unique<CatalogApi>(*m_catalog, m_config.limits);
     m_notificationsApi = std::make_unique<NotificationsApi>(*m_notifications, m_config.limits);
     m_adminApi = std::make_unique<AdminApi>(*m_accounts, m_config.limits);
+    m_inboxApi = std::make_unique<InboxApi>(*m_inbox, m_config.limits);
     m_systemApi->addRoutes(*m_router);
     m_catalogApi->addRoutes(*m_router);
     m_notificationsApi->addRoutes(*m_router);
     m_adminApi->addRoutes(*m_router);
+    m_inboxApi->addRoutes(*m_router);
     auto *gate = new UpgradeGate(requestLimits, this);
     m_router->setUpgradeCheck(
         ClientUpgradePath, [gate](const HttpRequest &request, HttpHandler::UpgradeDecision decide) {

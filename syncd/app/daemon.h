@@ -21,6 +21,10 @@ class CatalogService;
 class DaemonStatus;
 class HttpServer;
 class Hub;
+class InboxApi;
+class InboxFanOut;
+class InboxService;
+class UnseenTracker;
 class NotificationRepository;
 class NotificationService;
 class NotificationsApi;
@@ -65,10 +69,13 @@ private:
     std::unique_ptr<FailedAuthLimiter> m_authFailures; // REST, upgrades and register frames
     std::vector<std::unique_ptr<QThread>> m_workerThreads;
     std::unique_ptr<Hub> m_hub;
+    UnseenTracker *m_unseen = nullptr;
+    std::unique_ptr<InboxFanOut> m_fanOut; // the hub, as the core and the relay see it
     QThread m_relayThread;
     Relay *m_relay = nullptr; // lives on m_relayThread until it ends, then here; deleted last
     std::unique_ptr<NotificationRepository> m_repository;
     NotificationService *m_notifications = nullptr;
+    InboxService *m_inbox = nullptr;
     CatalogService *m_catalog = nullptr;
     AccountService *m_accounts = nullptr;
     std::unique_ptr<DaemonStatus> m_status;
@@ -77,6 +84,7 @@ private:
     std::unique_ptr<CatalogApi> m_catalogApi;
     std::unique_ptr<NotificationsApi> m_notificationsApi;
     std::unique_ptr<AdminApi> m_adminApi;
+    std::unique_ptr<InboxApi> m_inboxApi;
     HttpServer *m_http = nullptr;
     UnixSignalWatcher *m_signals = nullptr;
     bool m_stopping = false;

@@ -41,6 +41,7 @@ struct Config
     bool noAuth = false;
     QString synchronous = QStringLiteral("FULL");
     bool autoCreateChannels = true;
+    int inboxCap = 1000; // each user's inbox keeps its newest this many
 
     int workerThreads = 0; // WebSocket event loops; 0: one per core
     // Past this, WebSockets are closed with 1013; 0: the descriptor budget less the HTTP share.

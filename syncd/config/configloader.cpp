@@ -197,6 +197,9 @@ const QList<Setting> &settings()
          u"WebSockets held at most; more are closed with 1013 (default 0: the open-file "
          "limit less a reserve for the database and REST)"_s,
          intSetting(&Config::maxConnections, 0, 1000000)},
+        {u"inbox/cap"_s, u"HERALD_INBOX_CAP"_s, u"inbox-cap"_s, u"N"_s,
+         u"Notifications each user's inbox keeps, newest first (default 1000)"_s,
+         intSetting(&Config::inboxCap, 1, 100000)},
         {u"timeouts/registerMs"_s, u"HERALD_REGISTER_TIMEOUT_MS"_s, u"register-timeout-ms"_s,
          u"MS"_s, u"Time a new WebSocket has to register (default 10000)"_s,
          intSetting(&Config::registerTimeoutMs, 100, 3600000)},

@@ -31,6 +31,16 @@ public:
     virtual void dropUser(const QString &user, QObject *context, std::function<void(int)> done) = 0;
     // Closes every session opened with one of these tokens (1008, "token revoked").
     virtual void closeTokenSessions(const QSet<qint64> &tokenIds) = 0;
+
+    // Inbox changes, to every session of `user`: these ids left the user's inbox (`deleted`);
+    // everything up to `upTo` did (`cleared`); the seen cursor moved (`seen`); the unseen
+    // count is now `count` (`unseen`).
+    virtual void hidden(const QString &user, const QList<NotificationId> &ids) = 0;
+    virtual void cleared(const QString &user, NotificationId upTo) = 0;
+    virtual void seen(const QString &user, NotificationId upTo) = 0;
+    virtual void unseen(const QString &user, qint64 count) = 0;
+    // Whether `user` has a registered session on this node now (any thread).
+    virtual bool hasSessions(const QString &user) const = 0;
 };
 
 } // namespace herald::syncd

@@ -73,12 +73,14 @@ RelayRecord readRecord(FieldReader &r, const JsonCodec &codec)
     if (auto known = relayKindFromName(kind))
         record.kind = *known;
     else if (r.ok())
-        r.fail(r.path(u"kind"_s), u"'%1' is not notification, receipt or deleted"_s.arg(kind));
+        r.fail(r.path(u"kind"_s),
+               u"'%1' is not notification, receipt, deleted, seen, hidden or cleared"_s.arg(kind));
     record.notificationId = r.id(u"id"_s).value_or(0);
     record.timeMs = r.integer(u"time"_s).value_or(0);
     record.user = r.string(u"user"_s);
-    if (r.ok() && record.kind == RelayRecord::Kind::Receipt && record.user.isEmpty())
-        r.fail(r.path(u"user"_s), u"a receipt needs its user"_s);
+    if (r.ok() && (record.kind == RelayRecord::Kind::Receipt || record.isInboxChange()) &&
+        record.user.isEmpty())
+        r.fail(r.path(u"user"_s), u"a %1 record needs its user"_s.arg(kind));
     if (r.ok() && r.has(u"notification"_s)) {
         auto body = codec.parseNotification(r.object(u"notification"_s));
         if (!body)

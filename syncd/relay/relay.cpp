@@ -225,6 +225,15 @@ void Relay::onCommitted(const QList<AcceptedRecord> &records)
             if (accepted.effect)
                 m_fanOut.deleted(*accepted.effect);
             break;
+        case RelayRecord::Kind::Seen:
+            m_fanOut.seen(record.user, record.notificationId);
+            break;
+        case RelayRecord::Kind::Hidden:
+            m_fanOut.hidden(record.user, {record.notificationId});
+            break;
+        case RelayRecord::Kind::Cleared:
+            m_fanOut.cleared(record.user, record.notificationId);
+            break;
         }
     }
     if (!shown.isEmpty())

@@ -156,6 +156,12 @@ Result<QList<AcceptedRecord>> RelayLogQueries::apply(const QList<RelayRecord> &r
                     taken.effect = std::move(*removed);
                     break;
                 }
+                case RelayRecord::Kind::Seen:
+                case RelayRecord::Kind::Hidden:
+                case RelayRecord::Kind::Cleared:
+                    if (auto applied = applyInboxChange(record); !applied)
+                        return applied;
+                    break;
                 }
             }
             // Kept with the record: the next node may need the body too.
@@ -239,6 +245,27 @@ Result<void> RelayLogQueries::applyReceipt(const RelayRecord &record)
         {record.user, record.timeMs, record.notificationId});
     if (!query)
         return tl::unexpected(query.error());
+    return {};
+}
+
+Result<void> RelayLogQueries::applyInboxChange(const RelayRecord &record)
+{
+    Result<bool> applied = false;
+    switch (record.kind) {
+    case RelayRecord::Kind::Seen:
+        applied = m_inbox.advanceSeen(record.user, record.notificationId);
+        break;
+    case RelayRecord::Kind::Hidden:
+        applied = m_inbox.hide(record.user, record.notificationId);
+        break;
+    case RelayRecord::Kind::Cleared:
+        applied = m_inbox.advanceCleared(record.user, record.notificationId);
+        break;
+    default:
+        break;
+    }
+    if (!applied)
+        return tl::unexpected(applied.error());
     return {};
 }
 

@@ -2,6 +2,7 @@
 
 #include "protocol/error.h"
 #include "store/catalogqueries.h"
+#include "store/inboxqueries.h"
 #include "store/notificationqueries.h"
 #include "store/relayrecord.h"
 #include "store/sqlconnection.h"
@@ -18,9 +19,9 @@ class RelayLogQueries
 {
 public:
     RelayLogQueries(SqlConnection &connection, CatalogQueries &catalog,
-                    NotificationQueries &notifications, int nodeId)
+                    NotificationQueries &notifications, InboxQueries &inbox, int nodeId)
         : m_connection(connection), m_catalog(catalog), m_notifications(notifications),
-          m_nodeId(nodeId)
+          m_inbox(inbox), m_nodeId(nodeId)
     {
     }
 
@@ -40,7 +41,8 @@ public:
     // is skipped, with the rest of that origin's records in the call. The store then holds:
     // a notification when its record is here and no delete record for it is; a receipt when
     // its record and its notification are here (the earliest time of all its records), so the
-    // order records come in never matters.
+    // order records come in never matters. Inbox changes only ever move a cursor up or add a
+    // deletion, so they converge in any order too.
     Result<QList<AcceptedRecord>> apply(const QList<RelayRecord> &records, int source);
 
 private:
@@ -49,12 +51,14 @@ private:
     Result<std::optional<Notification>> applyNotification(const RelayRecord &record);
     Result<void> applyReceipt(const RelayRecord &record);
     Result<std::optional<Notification>> applyDelete(const RelayRecord &record);
+    Result<void> applyInboxChange(const RelayRecord &record);
     Result<bool> hasDeleteRecord(NotificationId id);
     Result<void> ensureApplication(const QString &name);
 
     SqlConnection &m_connection;
     CatalogQueries &m_catalog;
     NotificationQueries &m_notifications;
+    InboxQueries &m_inbox;
     const int m_nodeId;
 };
 

@@ -13,6 +13,12 @@ QString relayKindName(RelayRecord::Kind kind)
         return u"receipt"_s;
     case RelayRecord::Kind::Deleted:
         return u"deleted"_s;
+    case RelayRecord::Kind::Seen:
+        return u"seen"_s;
+    case RelayRecord::Kind::Hidden:
+        return u"hidden"_s;
+    case RelayRecord::Kind::Cleared:
+        return u"cleared"_s;
     }
     return {};
 }
@@ -20,7 +26,8 @@ QString relayKindName(RelayRecord::Kind kind)
 std::optional<RelayRecord::Kind> relayKindFromName(const QString &name)
 {
     for (auto kind : {RelayRecord::Kind::Notification, RelayRecord::Kind::Receipt,
-                      RelayRecord::Kind::Deleted}) {
+                      RelayRecord::Kind::Deleted, RelayRecord::Kind::Seen, RelayRecord::Kind::Hidden,
+                      RelayRecord::Kind::Cleared}) {
         if (relayKindName(kind) == name)
             return kind;
     }

@@ -23,14 +23,24 @@ struct RelayRecord
     {
         Notification, // stored; the body travels with it while the notification exists
         Receipt,      // `user` acknowledged it at `timeMs`
-        Deleted
+        Deleted,
+        // Inbox changes of `user` (schema 4): the seen cursor or the cleared floor moved up to
+        // notificationId, or the user deleted notificationId from their own inbox.
+        Seen,
+        Hidden,
+        Cleared
     };
+
+    bool isInboxChange() const
+    {
+        return kind == Kind::Seen || kind == Kind::Hidden || kind == Kind::Cleared;
+    }
 
     int origin = 0;
     qint64 seq = 0;
     Kind kind = Kind::Notification;
     NotificationId notificationId = 0;
-    QString user; // receipts
+    QString user; // receipts and inbox changes
     qint64 timeMs = 0;
     // Notification records: the body, absent when it is gone at the sender (deleted or
     // expired, and the receiver gets or has the delete). Deleted records: the notification

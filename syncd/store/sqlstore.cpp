@@ -33,8 +33,8 @@ Result<std::unique_ptr<SqlStore>> SqlStore::open(const QString &database,
 SqlStore::SqlStore(std::unique_ptr<SqlConnection> connection, StoreOptions options)
     : m_connection(std::move(connection)), m_options(std::move(options)), m_catalog(*m_connection),
       m_notifications(*m_connection, m_catalog), m_backlog(*m_connection),
-      m_receipts(*m_connection), m_accounts(*m_connection),
-      m_relayLog(*m_connection, m_catalog, m_notifications, m_options.nodeId)
+      m_receipts(*m_connection), m_accounts(*m_connection), m_inbox(*m_connection),
+      m_relayLog(*m_connection, m_catalog, m_notifications, m_inbox, m_options.nodeId)
 {
 }
 
@@ -209,6 +209,49 @@ SqlStore::acknowledge(const QString &user, const QList<NotificationId> &ids, con
 Result<QList<Receipt>> SqlStore::receipts(const QString &user)
 {
     return finished(m_receipts.receipts(user));
+}
+
+namespace {
+
+// One inbox change and its relay record, in one transaction.
+template <typename Change>
+Result<bool> changeInbox(SqlConnection &connection, RelayLogQueries &relay, RelayRecord::Kind kind,
+                         const QString &user, NotificationId id, Change change)
+{
+    bool changed = false;
+    auto done = connection.atomically([&]() -> Result<void> {
+        auto result = change();
+        if (!result)
+            return tl::unexpected(result.error());
+        changed = *result;
+        if (!changed)
+            return {};
+        return relay.recordLocal(kind, id, user, QDateTime::currentMSecsSinceEpoch(),
+                                 std::nullopt);
+    });
+    if (!done)
+        return tl::unexpected(done.error());
+    return changed;
+}
+
+} // namespace
+
+Result<bool> SqlStore::markInboxSeen(const QString &user, NotificationId upTo)
+{
+    return finished(changeInbox(*m_connection, m_relayLog, RelayRecord::Kind::Seen, user, upTo,
+                                [&] { return m_inbox.advanceSeen(user, upTo); }));
+}
+
+Result<bool> SqlStore::hideInInbox(const QString &user, NotificationId id)
+{
+    return finished(changeInbox(*m_connection, m_relayLog, RelayRecord::Kind::Hidden, user, id,
+                                [&] { return m_inbox.hide(user, id); }));
+}
+
+Result<bool> SqlStore::clearInbox(const QString &user, NotificationId upTo)
+{
+    return finished(changeInbox(*m_connection, m_relayLog, RelayRecord::Kind::Cleared, user, upTo,
+                                [&] { return m_inbox.advanceCleared(user, upTo); }));
 }
 
 void SqlStore::setRelaySink(RecordJournal::Sink sink)

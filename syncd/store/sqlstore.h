@@ -8,6 +8,7 @@
 #include "store/backlogqueries.h"
 #include "store/catalogqueries.h"
 #include "store/dialect.h"
+#include "store/inboxqueries.h"
 #include "store/notificationqueries.h"
 #include "store/receiptqueries.h"
 #include "store/relaylogqueries.h"
@@ -113,6 +114,14 @@ public:
     Result<QList<RelayRecord>> relayRecordsAfter(const HaveVector &have, int limit);
     Result<QList<AcceptedRecord>> applyRelayRecords(const QList<RelayRecord> &records, int source);
 
+    // --- inboxes (see InboxQueries): reads and a user's own settings through `work`. The
+    // three changes other nodes must learn of become relay records of this node with them;
+    // each is true when it changed something.
+    template <typename F> auto inbox(F &&work) { return finished(work(m_inbox)); }
+    Result<bool> markInboxSeen(const QString &user, NotificationId upTo);
+    Result<bool> hideInInbox(const QString &user, NotificationId id);
+    Result<bool> clearInbox(const QString &user, NotificationId upTo);
+
     // --- users and tokens
     Result<void> createUser(const QString &name); // Conflict when it exists
     Result<bool> userExists(const QString &name);
@@ -148,6 +157,7 @@ private:
     BacklogQueries m_backlog;
     ReceiptQueries m_receipts;
     AccountQueries m_accounts;
+    InboxQueries m_inbox;
     RelayLogQueries m_relayLog;
 };
 

@@ -72,13 +72,48 @@ void Hub::publish(const QList<Notification> &notifications)
     }
 }
 
+void Hub::toUser(const QString &user, ServerMessage message)
+{
+    auto outgoing = std::make_shared<const Outgoing>(std::move(message), QString(), QStringList{user});
+    onWorkersWithUser(user, [user, outgoing](WsWorker *w) { w->deliverToUser(user, outgoing); });
+}
+
 void Hub::acknowledged(const QString &user, const QList<NotificationId> &ids)
 {
-    if (ids.isEmpty())
-        return;
-    auto outgoing =
-        std::make_shared<const Outgoing>(AcknowledgedMessage{ids}, QString(), QStringList{user});
-    onWorkersWithUser(user, [user, outgoing](WsWorker *w) { w->deliverToUser(user, outgoing); });
+    if (!ids.isEmpty())
+        toUser(user, AcknowledgedMessage{ids});
+}
+
+void Hub::hidden(const QString &user, const QList<NotificationId> &ids)
+{
+    if (!ids.isEmpty())
+        toUser(user, DeletedMessage{ids});
+}
+
+void Hub::cleared(const QString &user, NotificationId upTo)
+{
+    toUser(user, ClearedMessage{upTo});
+}
+
+void Hub::seen(const QString &user, NotificationId upTo)
+{
+    toUser(user, SeenMessage{upTo});
+}
+
+void Hub::unseen(const QString &user, qint64 count)
+{
+    toUser(user, UnseenMessage{count});
+}
+
+bool Hub::hasSessions(const QString &user) const
+{
+    if (m_stopped)
+        return false;
+    for (WsWorker *worker : m_workers) {
+        if (worker->userInterest().contains(user))
+            return true;
+    }
+    return false;
 }
 
 void Hub::deleted(const Notification &n)

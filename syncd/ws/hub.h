@@ -43,6 +43,11 @@ public:
     void deleted(const Notification &notification) override;
     void dropUser(const QString &user, QObject *context, std::function<void(int)> done) override;
     void closeTokenSessions(const QSet<qint64> &tokenIds) override;
+    void hidden(const QString &user, const QList<NotificationId> &ids) override;
+    void cleared(const QString &user, NotificationId upTo) override;
+    void seen(const QString &user, NotificationId upTo) override;
+    void unseen(const QString &user, qint64 count) override;
+    bool hasSessions(const QString &user) const override;
 
     qint64 sessionCount() const;
 
@@ -50,6 +55,7 @@ private:
     // Posts `call` to the workers that have sessions for `channelKey` (or `user`).
     template <typename F> void onWorkersWithChannel(const QString &channelKey, F &&call);
     template <typename F> void onWorkersWithUser(const QString &user, F &&call);
+    void toUser(const QString &user, ServerMessage message);
 
     std::vector<WsWorker *> m_workers;
     const SessionQuota &m_quota;

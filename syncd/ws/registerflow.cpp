@@ -3,6 +3,7 @@
 #include "auth/authenticator.h"
 #include "codec/hermescodec.h"
 #include "codec/jsoncodec.h"
+#include "core/inboxservice.h"
 #include "core/notificationservice.h"
 #include "limits/failedauthlimiter.h"
 #include "metrics/metrics.h"
@@ -81,6 +82,7 @@ void RegisterFlow::complete(quint64 sessionId, const RegisterMessage &message,
             channelKeys.insert(channelKey(sub.application, channel));
     }
     m_deps.sessions.follow(*session, *user, channelKeys);
+    m_deps.inbox.sessionRegistered(*user, message.subscriptions);
     session->stage = ClientSession::Stage::LoadingBacklog;
     qCDebug(lcWs) << "worker" << m_workerIndex << "registered" << *user << message.clientId
                   << session->channelKeys.size() << "channels";

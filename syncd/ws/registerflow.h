@@ -20,6 +20,7 @@ namespace herald::syncd {
 class Authenticator;
 class FailedAuthLimiter;
 class FrameWriter;
+class InboxService;
 class NotificationService;
 class SessionIndex;
 struct Metrics;
@@ -48,6 +49,7 @@ public:
         Authenticator &authenticator;
         FailedAuthLimiter &authFailures; // shared with REST: bad tokens per client address
         NotificationService &notifications;
+        InboxService &inbox; // learns what the user follows, and sends the unseen count
         SessionIndex &sessions;
         FrameWriter &writer;
         Metrics &metrics;

@@ -35,7 +35,7 @@ WsWorker::WsWorker(int index, Dependencies dependencies)
       m_register(
           index, dependencies.config->nodeId,
           {*dependencies.authenticator, *dependencies.authFailures, *dependencies.notifications,
-           m_sessions, m_writer, *dependencies.metrics, this,
+           *dependencies.inbox, m_sessions, m_writer, *dependencies.metrics, this,
            [this](ClientSession &session, const Error &error, int code, const QString &reason) {
                sendError(session, error);
                closeSession(session, code, reason);

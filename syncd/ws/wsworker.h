@@ -21,6 +21,7 @@
 namespace herald::syncd {
 
 class Authenticator;
+class InboxService;
 class NotificationService;
 class SessionQuota;
 class FailedAuthLimiter;
@@ -44,6 +45,7 @@ public:
     {
         const Config *config;
         NotificationService *notifications;
+        InboxService *inbox;
         Authenticator *authenticator;
         Metrics *metrics;
         SessionQuota *quota;

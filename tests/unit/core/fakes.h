@@ -153,6 +153,19 @@ public:
     {
         closedTokens.append(tokenIds);
     }
+    QList<QPair<QString, QList<NotificationId>>> hides;
+    QList<QPair<QString, NotificationId>> clears;
+    QList<QPair<QString, NotificationId>> seenMoves;
+    QList<QPair<QString, qint64>> unseenCounts;
+    QSet<QString> connectedUsers;
+    void hidden(const QString &user, const QList<NotificationId> &ids) override
+    {
+        hides.append({user, ids});
+    }
+    void cleared(const QString &user, NotificationId upTo) override { clears.append({user, upTo}); }
+    void seen(const QString &user, NotificationId upTo) override { seenMoves.append({user, upTo}); }
+    void unseen(const QString &user, qint64 count) override { unseenCounts.append({user, count}); }
+    bool hasSessions(const QString &user) const override { return connectedUsers.contains(user); }
 };
 
 class FakePeers final : public PeerOutlet

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "core/fanout.h"
+#include "core/unseentracker.h"
+
+namespace herald::syncd {
+
+// The FanOut the core and the relay talk to: passes everything on to the sessions (the hub)
+// and tells the UnseenTracker what may have changed someone's unseen count, so that every
+// path a notification or an inbox change takes (publish, relay, delete, expiry) counts.
+class InboxFanOut final : public FanOut
+{
+public:
+    InboxFanOut(FanOut &sessions, UnseenTracker &unseen) : m_sessions(sessions), m_unseen(unseen) {}
+
+    void publish(const QList<Notification> &notifications) override
+    {
+        m_sessions.publish(notifications);
+        m_unseen.noteNotifications(notifications);
+    }
+    void acknowledged(const QString &user, const QList<NotificationId> &ids) override
+    {
+        m_sessions.acknowledged(user, ids); // reading does not change what is unseen
+    }
+    void deleted(const Notification &notification) override
+    {
+        m_sessions.deleted(notification);
+        m_unseen.noteNotifications({notification});
+    }
+    void dropUser(const QString &user, QObject *context, std::function<void(int)> done) override
+    {
+        m_sessions.dropUser(user, context, std::move(done));
+    }
+    void closeTokenSessions(const QSet<qint64> &tokenIds) override
+    {
+        m_sessions.closeTokenSessions(tokenIds);
+    }
+    void hidden(const QString &user, const QList<NotificationId> &ids) override
+    {
+        m_sessions.hidden(user, ids);
+        m_unseen.noteUser(user);
+    }
+    void cleared(const QString &user, NotificationId upTo) override
+    {
+        m_sessions.cleared(user, upTo);
+        m_unseen.noteUser(user);
+    }
+    void seen(const QString &user, NotificationId upTo) override
+    {
+        m_sessions.seen(user, upTo);
+        m_unseen.noteUser(user);
+    }
+    void unseen(const QString &user, qint64 count) override { m_sessions.unseen(user, count); }
+    bool hasSessions(const QString &user) const override { return m_sessions.hasSessions(user); }
+
+private:
+    FanOut &m_sessions;
+    UnseenTracker &m_unseen;
+};
+
+} // namespace herald::syncd

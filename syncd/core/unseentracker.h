@@ -1,0 +1,60 @@
+#pragma once
+
+#include "model/notification.h"
+
+#include <QHash>
+#include <QMutex>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+namespace herald::syncd {
+
+class FanOut;
+class StoreThread;
+struct Config;
+
+// Keeps every session's unseen count true: collects what may have changed a user's count
+// (a notification arrived in or left followed channels, the user read, deleted or cleared),
+// and at most every DebounceMs counts again, in one store operation, for the users who have
+// sessions on this node, then sends `unseen` to those whose count is not what they last got.
+// Users without sessions cost nothing: nobody is counted for them.
+//
+// Threads: the note functions from any thread; the rest on the tracker's thread.
+class UnseenTracker : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int DebounceMs = 250;
+    // Counted per round at most; the rest wait for the next round.
+    static constexpr int UsersPerRound = 500;
+
+    UnseenTracker(const Config &config, StoreThread &store, FanOut &sessions,
+                  QObject *parent = nullptr);
+
+    // Persistent notifications that were stored, relayed in or deleted.
+    void noteNotifications(const QList<Notification> &notifications);
+    // `user`'s own inbox changed; `resend`: send the count even if unchanged (a new session).
+    void noteUser(const QString &user, bool resend = false);
+
+private:
+    void schedule();
+    void countNow();
+    void onCounted(const QHash<QString, qint64> &counts, const QSet<QString> &resend);
+
+    const Config &m_config;
+    StoreThread &m_store;
+    FanOut &m_sessions;
+    QTimer m_timer;
+
+    QMutex m_mutex; // guards the pending sets and m_scheduled
+    QSet<QString> m_channels; // "application\x1fchannel"
+    QSet<QString> m_users;
+    QSet<QString> m_resend;
+    bool m_scheduled = false;
+
+    bool m_counting = false;           // a round is at the store
+    QHash<QString, qint64> m_lastSent; // by user, while they have sessions
+};
+
+} // namespace herald::syncd
