@@ -48,7 +48,8 @@ QJsonObject JsonCodec::toJson(const Application &application)
     }
     return QJsonObject{{u"name"_s, application.name},
                        {u"title"_s, application.title},
-                       {u"eventTypes"_s, eventTypes}};
+                       {u"eventTypes"_s, eventTypes},
+                       {u"acceptUnknownEvents"_s, application.acceptUnknownEvents}};
 }
 
 QJsonObject JsonCodec::toJson(const Channel &channel)
@@ -78,6 +79,8 @@ Result<Application> JsonCodec::parseApplication(const QByteArray &body, const QS
         });
         application.eventTypes.append(type);
     });
+    // A PUT replaces the registration, so leaving the key out means false (enforced).
+    application.acceptUnknownEvents = r.boolean(u"acceptUnknownEvents"_s, false);
     if (!r.ok())
         return r.unexpected();
     if (auto valid = m_validator.checkApplication(application); !valid)

@@ -26,6 +26,8 @@ struct Application
     QString name;
     QString title;
     QList<EventType> eventTypes;
+    // Publishes with a code or level outside eventTypes are taken as they come (no 400).
+    bool acceptUnknownEvents = false;
     friend bool operator==(const Application &, const Application &) = default;
 };
 

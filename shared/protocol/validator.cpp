@@ -49,7 +49,7 @@ bool isNameChar(QChar c)
 }
 
 // Links that a desktop notification may open: web pages and mail, never file: or javascript:.
-Result<void> checkUrl(const QString &text, qsizetype maxChars, const QString &path)
+Result<void> checkLinkUrl(const QString &text, qsizetype maxChars, const QString &path)
 {
     if (auto r = checkLength(text, maxChars, path); !r)
         return r;
@@ -87,6 +87,11 @@ Result<void> Validator::checkName(const QString &name, const QString &field) con
     return {};
 }
 
+Result<void> Validator::checkUrl(const QString &url, const QString &field) const
+{
+    return checkLinkUrl(url, m_limits.maxUrlChars, field);
+}
+
 Result<void> Validator::checkNotification(const Notification &n, const QString &path) const
 {
     const auto at = [&path](const QString &field) { return fieldPath(path, field); };
@@ -119,7 +124,7 @@ Result<void> Validator::checkNotification(const Notification &n, const QString &
     }
 
     if (!n.url.isEmpty()) {
-        if (auto r = checkUrl(n.url, m_limits.maxUrlChars, at(u"url"_s)); !r)
+        if (auto r = checkUrl(n.url, at(u"url"_s)); !r)
             return r;
     }
 
@@ -140,9 +145,7 @@ Result<void> Validator::checkNotification(const Notification &n, const QString &
             !r)
             return r;
         if (!action.url.isEmpty()) {
-            if (auto r =
-                    checkUrl(action.url, m_limits.maxUrlChars, fieldPath(actionPath, u"url"_s));
-                !r)
+            if (auto r = checkUrl(action.url, fieldPath(actionPath, u"url"_s)); !r)
                 return r;
         }
     }

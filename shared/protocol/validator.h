@@ -22,6 +22,9 @@ public:
     static bool isValidId(NotificationId id) { return id > 0 && id < (qint64(1) << 53); }
 
     Result<void> checkName(const QString &name, const QString &field) const;
+    // A link a notification may carry (`url`, action urls): http, https or mailto, within
+    // the URL length limit.
+    Result<void> checkUrl(const QString &url, const QString &field) const;
     // A notification as a producer submits it (id, time and node are the server's business).
     Result<void> checkNotification(const Notification &n, const QString &path = {}) const;
     Result<void> checkIds(const QList<NotificationId> &ids, const QString &field) const;

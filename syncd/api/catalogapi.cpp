@@ -32,7 +32,9 @@ void CatalogApi::addRoutes(Router &router)
     router.add("PUT", QStringLiteral("/api/v1/applications/{app}"), A,
                [this, app](const HttpRequest &request, const P &params, const Principal &principal,
                            const HttpResponder &responder) {
-                   if (auto allowed = CatalogService::checkMayRegister(principal); !allowed)
+                   if (auto allowed =
+                           CatalogService::checkMayRegister(principal, params.value(app));
+                       !allowed)
                        return sendError(responder, allowed.error());
                    auto parsed = m_json.parseApplication(request.body, params.value(app));
                    if (!parsed)

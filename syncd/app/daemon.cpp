@@ -1,9 +1,11 @@
 #include "daemon.h"
 
 #include "api/adminapi.h"
+#include "api/alertmanagerapi.h"
 #include "api/catalogapi.h"
 #include "api/inboxapi.h"
 #include "api/notificationsapi.h"
+#include "api/plaintextpublishapi.h"
 #include "api/systemapi.h"
 #include "api/upgradegate.h"
 #include "app/applog.h"
@@ -145,7 +147,8 @@ int Daemon::start()
     m_fanOut = std::make_unique<InboxFanOut>(*m_hub, *m_unseen);
     m_relay = new Relay(m_config, *m_store, *m_fanOut, m_metrics);
     m_notifications = new NotificationService(
-        {m_config, *m_repository, *m_fanOut, *m_relay, m_metrics, m_knownChannels}, this);
+        {m_config, *m_repository, *m_fanOut, *m_relay, m_metrics, m_knownChannels, m_eventCatalog},
+        this);
     m_inbox = new InboxService({m_config, *m_store, *m_fanOut, *m_unseen}, this);
     startWorkers();
     startRelay();
@@ -198,7 +201,8 @@ void Daemon::startRelay()
 
 void Daemon::buildApi()
 {
-    m_catalog = new CatalogService(*m_store, m_knownChannels, this);
+    m_catalog = new CatalogService(*m_store, m_knownChannels, m_eventCatalog, this);
+    m_catalog->start();
     m_accounts = new AccountService(*m_store, *m_authenticator, *m_hub, *m_relay, this);
     if (!m_config.noAuth) {
         auto *revocations = new TokenRevocationWatcher(*m_store, *m_accounts, this);
@@ -211,11 +215,16 @@ void Daemon::buildApi()
     m_systemApi = std::make_unique<SystemApi>(*m_status);
     m_catalogApi = std::make_unique<CatalogApi>(*m_catalog, m_config.limits);
     m_notificationsApi = std::make_unique<NotificationsApi>(*m_notifications, m_config.limits);
+    m_plainTextPublishApi =
+        std::make_unique<PlainTextPublishApi>(*m_notifications, m_config.limits);
+    m_alertmanagerApi = std::make_unique<AlertmanagerApi>(*m_notifications, m_config.limits);
     m_adminApi = std::make_unique<AdminApi>(*m_accounts, m_config.limits);
     m_inboxApi = std::make_unique<InboxApi>(*m_inbox, m_config.limits);
     m_systemApi->addRoutes(*m_router);
     m_catalogApi->addRoutes(*m_router);
     m_notificationsApi->addRoutes(*m_router);
+    m_plainTextPublishApi->addRoutes(*m_router);
+    m_alertmanagerApi->addRoutes(*m_router);
     m_adminApi->addRoutes(*m_router);
     m_inboxApi->addRoutes(*m_router);
     auto *gate = new UpgradeGate(requestLimits, this);

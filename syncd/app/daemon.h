@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/config.h"
+#include "core/eventcatalog.h"
 #include "core/knownchannels.h"
 #include "metrics/metrics.h"
 
@@ -28,6 +29,8 @@ class UnseenTracker;
 class NotificationRepository;
 class NotificationService;
 class NotificationsApi;
+class PlainTextPublishApi;
+class AlertmanagerApi;
 class Relay;
 class Router;
 class SessionQuota;
@@ -62,6 +65,7 @@ private:
     Config m_config;
     Metrics m_metrics;
     KnownChannels m_knownChannels;
+    EventCatalog m_eventCatalog;
     std::unique_ptr<QLockFile> m_databaseLock; // held while the daemon runs (SQLite only)
     std::unique_ptr<StoreThread> m_store;
     Authenticator *m_authenticator = nullptr;
@@ -83,6 +87,8 @@ private:
     std::unique_ptr<SystemApi> m_systemApi;
     std::unique_ptr<CatalogApi> m_catalogApi;
     std::unique_ptr<NotificationsApi> m_notificationsApi;
+    std::unique_ptr<PlainTextPublishApi> m_plainTextPublishApi;
+    std::unique_ptr<AlertmanagerApi> m_alertmanagerApi;
     std::unique_ptr<AdminApi> m_adminApi;
     std::unique_ptr<InboxApi> m_inboxApi;
     HttpServer *m_http = nullptr;

@@ -1,8 +1,12 @@
 #include "core/catalogservice.h"
 
+#include "core/corelog.h"
+#include "core/eventcatalog.h"
 #include "core/knownchannels.h"
 #include "protocol/validator.h"
 #include "store/storethread.h"
+
+#include <QTimer>
 
 namespace herald::syncd {
 
@@ -13,9 +17,50 @@ Error noApplication(const QString &name)
 }
 } // namespace
 
-CatalogService::CatalogService(StoreThread &store, KnownChannels &knownChannels, QObject *parent)
-    : QObject(parent), m_store(store), m_knownChannels(knownChannels)
+CatalogService::CatalogService(StoreThread &store, KnownChannels &knownChannels,
+                               EventCatalog &eventTypes, QObject *parent)
+    : QObject(parent), m_store(store), m_knownChannels(knownChannels), m_eventTypes(eventTypes)
 {
+}
+
+void CatalogService::start()
+{
+    reloadEventTypes();
+    auto *timer = new QTimer(this);
+    connect(timer, &QTimer::timeout, this, &CatalogService::reloadEventTypes);
+    timer->start(ReloadMs);
+}
+
+void CatalogService::reloadEventTypes()
+{
+    if (m_reloading)
+        return;
+    m_reloading = true;
+    // Compiled on the store thread; the front only swaps the table. The store answers in
+    // submission order, so a reload never undoes a later change made through this service.
+    m_store.submit<QHash<QString, EventTypeRules>>(
+        [](SqlStore &store) -> Result<QHash<QString, EventTypeRules>> {
+            auto all = store.applications();
+            if (!all)
+                return tl::unexpected(all.error());
+            QHash<QString, EventTypeRules> rules;
+            rules.reserve(all->size());
+            for (const Application &application : std::as_const(*all))
+                rules.insert(application.name, EventTypeRules(application));
+            return rules;
+        },
+        this,
+        [this](Result<QHash<QString, EventTypeRules>> rules) {
+            m_reloading = false;
+            if (!rules) {
+                if (!std::exchange(m_reloadFailing, true)) // once per outage, not every second
+                    qCWarning(lcCore).noquote()
+                        << "cannot read the applications' event types:" << rules.error().message;
+                return m_eventTypes.loadFailed(rules.error());
+            }
+            m_reloadFailing = false;
+            m_eventTypes.replaceAll(std::move(*rules));
+        });
 }
 
 Result<void> CatalogService::checkAccess(const Principal &principal, const QString &name,
@@ -29,17 +74,19 @@ Result<void> CatalogService::checkAccess(const Principal &principal, const QStri
     return {};
 }
 
-Result<void> CatalogService::checkMayRegister(const Principal &principal)
+Result<void> CatalogService::checkMayRegister(const Principal &principal, const QString &name)
 {
-    if (!principal.isAdmin())
-        return fail(ErrorCode::Forbidden, QStringLiteral("token: admin only"));
-    return {};
+    if (principal.kind == TokenKind::User)
+        return fail(ErrorCode::Forbidden, QStringLiteral("token: user tokens cannot register "
+                                                         "applications"));
+    // The same rule as using it: admins any, a producer only its own.
+    return checkAccess(principal, name);
 }
 
 void CatalogService::saveApplication(const Principal &principal, const Application &application,
                                      Reply<std::pair<Application, bool>> done)
 {
-    if (auto allowed = checkMayRegister(principal); !allowed)
+    if (auto allowed = checkMayRegister(principal, application.name); !allowed)
         return done(tl::unexpected(allowed.error()));
     m_store.submit<std::pair<Application, bool>>(
         [application](SqlStore &store) -> Result<std::pair<Application, bool>> {
@@ -51,7 +98,12 @@ void CatalogService::saveApplication(const Principal &principal, const Applicati
                 return tl::unexpected(saved.error());
             return std::pair{*saved, !existing->has_value()};
         },
-        this, std::move(done));
+        this,
+        [this, done = std::move(done)](Result<std::pair<Application, bool>> saved) {
+            if (saved)
+                m_eventTypes.remember(saved->first);
+            done(std::move(saved));
+        });
 }
 
 void CatalogService::applications(const Principal &principal, Reply<QList<Application>> done)
@@ -103,6 +155,8 @@ void CatalogService::removeApplication(const Principal &principal, const QString
         this,
         [this, name, done = std::move(done)](Result<bool> deleted) {
             m_knownChannels.forgetApplication(name);
+            if (deleted)
+                m_eventTypes.forget(name);
             done(std::move(deleted));
         });
 }

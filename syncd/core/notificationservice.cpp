@@ -15,7 +15,8 @@ namespace herald::syncd {
 NotificationService::NotificationService(Dependencies dependencies, QObject *parent)
     : QObject(parent), m_config(dependencies.config), m_repository(dependencies.repository),
       m_fanOut(dependencies.fanOut), m_peers(dependencies.peers), m_metrics(dependencies.metrics),
-      m_knownChannels(dependencies.knownChannels), m_ids(dependencies.config.nodeId)
+      m_knownChannels(dependencies.knownChannels), m_eventTypes(dependencies.eventTypes),
+      m_ids(dependencies.config.nodeId)
 {
 }
 
@@ -75,6 +76,17 @@ void NotificationService::publish(QList<Notification> notifications, bool batch,
 {
     if (auto allowed = checkMayPublish(principal); !allowed)
         return done(tl::unexpected(allowed.error()));
+    // Event types are checked in memory; only a publish that comes before the catalog's first
+    // load waits for it (the callbacks run in arrival order, so ids keep that order).
+    if (!m_eventTypes.isLoaded()) {
+        return m_eventTypes.whenLoaded([this, notifications = std::move(notifications), batch,
+                                        principal,
+                                        done = std::move(done)](Result<void> loaded) mutable {
+            if (!loaded)
+                return done(tl::unexpected(loaded.error()));
+            publish(std::move(notifications), batch, principal, std::move(done));
+        });
+    }
     const QDateTime now = utcNow();
     for (qsizetype i = 0; i < notifications.size(); ++i) {
         Notification &n = notifications[i];
@@ -93,6 +105,8 @@ void NotificationService::publish(QList<Notification> notifications, bool batch,
             return done(fail(ErrorCode::BadRequest,
                              path("expiresAt") + QStringLiteral(": is in the past")));
         }
+        if (auto known = m_eventTypes.rules(n.application).check(n, batch ? i : -1); !known)
+            return done(tl::unexpected(known.error()));
         n.id = m_ids.next();
         n.time = now;
         n.node = m_config.nodeId;

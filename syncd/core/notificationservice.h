@@ -2,6 +2,7 @@
 
 #include "auth/principal.h"
 #include "config/config.h"
+#include "core/eventcatalog.h"
 #include "core/knownchannels.h"
 #include "core/reply.h"
 #include "model/idgenerator.h"
@@ -36,6 +37,7 @@ public:
         PeerOutlet &peers;
         Metrics &metrics;
         KnownChannels &knownChannels;
+        EventCatalog &eventTypes;
     };
     explicit NotificationService(Dependencies dependencies, QObject *parent = nullptr);
 
@@ -53,7 +55,8 @@ public:
     static Result<QString> sessionUser(const std::optional<Principal> &principal,
                                        const RegisterMessage &message, bool hermes);
 
-    // Checks the principal's rights over every notification, stamps id, time and node, stores
+    // Checks the principal's rights over every notification and its code and level against the
+    // application's event types (EventTypeRules), stamps id, time and node, stores
     // the persistent ones (answering only after their commit), then hands them to the
     // sessions and the transient ones to the peers. `batch` only shapes error paths
     // ("[2].application"). Sessions see notifications in id order: a transient publish skips
@@ -102,6 +105,7 @@ private:
     PeerOutlet &m_peers;
     Metrics &m_metrics;
     KnownChannels &m_knownChannels;
+    EventCatalog &m_eventTypes;
     IdGenerator m_ids;
     int m_publishesAtStore = 0; // publishes waiting for the store (see publish())
 };

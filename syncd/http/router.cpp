@@ -7,10 +7,10 @@ namespace herald::syncd {
 Router::Router(RequestLimits *limits, QObject *parent) : QObject(parent), m_limits(limits) {}
 
 void Router::add(const QByteArray &method, const QString &pattern, Access access, Handler handler,
-                 TokenIn tokenIn)
+                 TokenIn tokenIn, Body body)
 {
-    m_routes.append(
-        {method, pattern.split(u'/', Qt::SkipEmptyParts), access, std::move(handler), tokenIn});
+    m_routes.append({method, pattern.split(u'/', Qt::SkipEmptyParts), access, std::move(handler),
+                     tokenIn, body});
 }
 
 void Router::setUpgradeCheck(const QString &path, UpgradeCheck check)
@@ -58,7 +58,7 @@ void Router::handleRequest(const HttpRequest &request, const HttpResponder &resp
                     .arg(request.path))));
             return;
         }
-        if (!request.body.isEmpty() && !request.hasJsonContentType()) {
+        if (route.body == Body::Json && !request.body.isEmpty() && !request.hasJsonContentType()) {
             responder.send(HttpResponse::error(
                 {ErrorCode::UnsupportedMediaType,
                  QStringLiteral("Content-Type: expected application/json, got %1")

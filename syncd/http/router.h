@@ -41,11 +41,18 @@ public:
         Header,
         HeaderOrQuery,
     };
+    // What a route's body may be. Json routes refuse any other declared type with 415 before
+    // the handler runs; a route that takes Any (plain-text publish) checks the type itself.
+    enum class Body
+    {
+        Json,
+        Any,
+    };
 
     Router(RequestLimits *limits, QObject *parent = nullptr);
 
     void add(const QByteArray &method, const QString &pattern, Access access, Handler handler,
-             TokenIn tokenIn = TokenIn::Header);
+             TokenIn tokenIn = TokenIn::Header, Body body = Body::Json);
     // Upgrades to `path` are decided by `check` (one per path); upgrades to paths without a
     // check are refused with 404.
     void setUpgradeCheck(const QString &path, UpgradeCheck check);
@@ -61,6 +68,7 @@ private:
         Access access;
         Handler handler;
         TokenIn tokenIn;
+        Body body;
     };
     static bool match(const Route &route, const QStringList &segments, Params *params);
     void authorizeAndRun(const Route &route, const HttpRequest &request, const Params &params,

@@ -43,12 +43,13 @@ QList<EventType> eventTypesFromJson(const QString &text)
     return eventTypes;
 }
 
-const QString ApplicationColumns = u"id, name, title, event_types"_s;
+const QString ApplicationColumns = u"id, name, title, event_types, accept_unknown_events"_s;
 
 Application applicationFrom(const QSqlQuery &query)
 {
     return Application{query.value(0).toLongLong(), query.value(1).toString(),
-                       query.value(2).toString(), eventTypesFromJson(query.value(3).toString())};
+                       query.value(2).toString(), eventTypesFromJson(query.value(3).toString()),
+                       query.value(4).toInt() != 0};
 }
 
 } // namespace
@@ -57,10 +58,12 @@ Result<Application> CatalogQueries::upsertApplication(const Application &applica
 {
     // The name identifies the application and never changes; the rest is replaced.
     auto query = m_connection.run(
-        u"INSERT INTO applications (name, title, event_types) VALUES (?, ?, ?) "
-        "ON CONFLICT (name) DO UPDATE SET title = excluded.title, "
-        "event_types = excluded.event_types RETURNING id"_s,
-        {application.name, application.title, eventTypesToJson(application.eventTypes)});
+        u"INSERT INTO applications (name, title, event_types, accept_unknown_events) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET title = excluded.title, "
+        "event_types = excluded.event_types, "
+        "accept_unknown_events = excluded.accept_unknown_events RETURNING id"_s,
+        {application.name, application.title, eventTypesToJson(application.eventTypes),
+         application.acceptUnknownEvents ? 1 : 0});
     if (!query)
         return tl::unexpected(query.error());
     if (!query->next())

@@ -28,7 +28,8 @@ struct Endpoint
     QByteArray method;
     QString path; // placeholders: see resolve()
     QByteArray body;
-    QList<int> expected; // per principal
+    QList<int> expected;    // per principal
+    QByteArray contentType; // of the body; empty: application/json
 };
 
 QByteArray upgradeRequest(quint16 port, const QString &pathAndQuery, const QByteArray &extra = {})
@@ -149,6 +150,7 @@ void TestAuthMatrix::restEndpoint_data()
     QTest::addColumn<QByteArray>("method");
     QTest::addColumn<QString>("path");
     QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QByteArray>("contentType");
     QTest::addColumn<QString>("principal");
     QTest::addColumn<int>("expected");
 
@@ -158,10 +160,16 @@ void TestAuthMatrix::restEndpoint_data()
     const QList<Endpoint> endpoints = {
         {"healthz", "GET", u"/healthz"_s, {}, {Ok, Ok, Ok, Ok, Ok, Ok}},
         {"metrics", "GET", u"/metrics"_s, {}, {Ok, Ok, Ok, Ok, Ok, Ok}}, // loopback
+        // A producer registers its own application (self-registration), no other.
         {"putApplication",
          "PUT",
          u"/api/v1/applications/shop"_s,
          R"({"title":"Shop","eventTypes":[]})",
+         {U, Ok, Ok, F, F, F}},
+        {"putNewApplication",
+         "PUT",
+         u"/api/v1/applications/{fresh}"_s,
+         R"({"title":"New","eventTypes":[]})",
          {U, Ok, F, F, F, F}},
         // Users read the catalog to choose what to follow; producers see their own application.
         {"listApplications", "GET", u"/api/v1/applications"_s, {}, {U, Ok, Ok, Ok, Ok, Ok}},
@@ -196,6 +204,17 @@ void TestAuthMatrix::restEndpoint_data()
          u"/api/notifications"_s,
          R"({"applicationName":"shop","channelName":"orders","code":"c","message":"m","persistent":true})",
          {U, Ok, Ok, F, F, F}},
+        {"publishPlainText",
+         "POST",
+         u"/api/v1/publish/shop/orders"_s,
+         "Backup done",
+         {U, Ok, Ok, F, F, F},
+         "text/plain"},
+        {"alertmanagerWebhook",
+         "POST",
+         u"/api/v1/integrations/alertmanager/shop?channel=orders"_s,
+         R"({"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"A"}}]})",
+         {U, Ok, Ok, F, F, F}},
         {"deleteNotification",
          "DELETE",
          u"/api/v1/notifications/{freshId}"_s,
@@ -219,8 +238,8 @@ void TestAuthMatrix::restEndpoint_data()
     for (const Endpoint &endpoint : endpoints) {
         for (int i = 0; i < Principals.size(); ++i) {
             QTest::addRow("%s/%s", endpoint.name, qPrintable(Principals.at(i)))
-                << endpoint.method << endpoint.path << endpoint.body << Principals.at(i)
-                << endpoint.expected.at(i);
+                << endpoint.method << endpoint.path << endpoint.body << endpoint.contentType
+                << Principals.at(i) << endpoint.expected.at(i);
         }
     }
 }
@@ -230,6 +249,7 @@ void TestAuthMatrix::restEndpoint()
     QFETCH(QByteArray, method);
     QFETCH(QString, path);
     QFETCH(QByteArray, body);
+    QFETCH(QByteArray, contentType);
     QFETCH(QString, principal);
     QFETCH(int, expected);
 
@@ -237,7 +257,10 @@ void TestAuthMatrix::restEndpoint()
     QVERIFY(resolve(principal, &path, &body, &token));
     HttpClient client(m_syncd.httpUrl());
     client.setToken(token);
-    const HttpResponse response = client.request(method, path, body);
+    Headers headers;
+    if (!contentType.isEmpty())
+        headers.append({"Content-Type", contentType});
+    const HttpResponse response = client.request(method, path, body, headers);
     const QByteArray what =
         method + ' ' + path.toUtf8() + " as " + principal.toUtf8() + " -> " + response.describe();
     if (expected == Ok) {

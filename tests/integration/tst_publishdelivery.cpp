@@ -58,15 +58,17 @@ void TestPublishDelivery::initTestCase()
     QVERIFY2(m_syncd.start({u"--no-auth"_s}), qPrintable(m_syncd.errorString()));
     m_http.setBaseUrl(m_syncd.httpUrl());
     // The application declares the event type and level that the full-shape test publishes
-    // with, as a real producer's would. Nothing here checks that the daemon validates `code`
-    // or `level` against them: only that both are stored and delivered as given.
+    // with, as a real producer's would. The other tests publish without a code, so the
+    // application takes unknown events (tst_eventtypes checks the enforcement); here only that
+    // code and level are stored and delivered as given.
     const QJsonArray eventTypes{QJsonObject{
         {"id"_L1, "order"_L1},
         {"title"_L1, "Order"_L1},
         {"levels"_L1, QJsonArray{QJsonObject{{"id"_L1, "info"_L1}, {"title"_L1, "Info"_L1}}}}}};
     const HttpResponse app =
-        m_http.put(u"/api/v1/applications/"_s + App,
-                   QJsonObject{{"title"_L1, "Shop"_L1}, {"eventTypes"_L1, eventTypes}});
+        m_http.put(u"/api/v1/applications/"_s + App, QJsonObject{{"title"_L1, "Shop"_L1},
+                                                                 {"eventTypes"_L1, eventTypes},
+                                                                 {"acceptUnknownEvents"_L1, true}});
     QVERIFY2(app.status == 201, app.describe());
     for (const QString &channel :
          {u"live"_s, u"backlog"_s, u"resume"_s, u"acked"_s, u"transient"_s, u"private"_s,

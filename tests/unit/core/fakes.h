@@ -190,12 +190,17 @@ struct CoreRig
     Config config;
     Metrics metrics;
     KnownChannels known;
+    EventCatalog eventTypes;
     FakeRepository repository;
     FakeFanOut fanOut;
     FakePeers peers;
-    NotificationService service{{config, repository, fanOut, peers, metrics, known}};
+    NotificationService service{{config, repository, fanOut, peers, metrics, known, eventTypes}};
 
-    CoreRig() { config.nodeId = 5; }
+    CoreRig()
+    {
+        config.nodeId = 5;
+        eventTypes.replaceAll({}); // loaded, and no application registers event types
+    }
 };
 
 } // namespace herald::syncd::testing
