@@ -11,6 +11,7 @@ packages=(
   sqlite3 libsqlite3-dev postgresql curl python3-websockets nginx openssl
   qt6-svg-dev qtkeychain-qt6-dev qt6-l10n-tools qt6-tools-dev qt6-translations-l10n
   dunst xvfb xauth trayer gnome-keyring dbus x11-utils xdotool imagemagick desktop-file-utils appstream
+  libsystemd-dev systemd dpkg-dev lintian groff-base man-db bash-completion flatpak-builder
 )
 
 missing=()

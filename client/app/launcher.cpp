@@ -52,7 +52,7 @@ int launch(QApplication &app)
     QApplication::setOrganizationName(u"herald"_s);
     QApplication::setApplicationDisplayName(u"Herald"_s);
     QApplication::setApplicationVersion(QStringLiteral(HERALD_VERSION));
-    QApplication::setDesktopFileName(u"herald"_s);
+    QApplication::setDesktopFileName(u"org.herald.Herald"_s); // the app id everywhere
     QApplication::setQuitOnLastWindowClosed(false);
     QApplication::setWindowIcon(QIcon(u":/icons/herald.svg"_s));
     installTranslators(app);

@@ -4,6 +4,7 @@
 #include "app/cli.h"
 #include "app/daemon.h"
 #include "app/memorypolicy.h"
+#include "app/readinessnotifier.h"
 #include "app/tlstrust.h"
 #include "config-herald.h"
 #include "config/configloader.h"
@@ -58,6 +59,7 @@ int syncdMain(int argc, char *argv[])
     Daemon daemon(std::move(*config));
     if (const int failed = daemon.start(); failed != 0)
         return failed;
+    ReadinessNotifier::ready(); // start() returns once the daemon listens
     return app.exec();
 }
 
