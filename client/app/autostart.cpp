@@ -79,7 +79,7 @@ bool Autostart::setEnabled(bool enabled)
                           u"Exec="_s +
                           execValue(m_command) +
                           u"\n"
-                          u"Icon=herald\n"
+                          u"Icon=org.herald.Herald\n"
                           u"Terminal=false\n"
                           u"X-GNOME-Autostart-enabled=true\n"_s;
     file.write(entry.toUtf8());

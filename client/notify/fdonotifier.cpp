@@ -120,7 +120,7 @@ QVariantMap FdoNotifier::hintsFor(const Popup &popup)
 {
     QVariantMap hints;
     hints.insert(u"urgency"_s, QVariant::fromValue(urgencyOf(popup.priority)));
-    hints.insert(u"desktop-entry"_s, u"herald"_s);
+    hints.insert(u"desktop-entry"_s, u"org.herald.Herald"_s);
     hints.insert(u"category"_s, u"im.received"_s);
     // Lets tests (and scripts watching the bus) match popups to notifications.
     hints.insert(u"x-herald-ids"_s, idList(popup.ids));
@@ -151,7 +151,7 @@ void FdoNotifier::send(const Popup &popup)
     QDBusMessage message = call(u"Notify"_s);
     message << QGuiApplication::applicationDisplayName() // app_name
             << uint(0)                                   // replaces_id
-            << u"herald"_s                               // app_icon
+            << u"org.herald.Herald"_s                              // app_icon
             << popup.title // the summary is plain text in every server
             << notificationBody(popup.body, markup) << actionsFor(popup, m_capabilities)
             << hintsFor(popup) << timeoutMs;

@@ -306,21 +306,6 @@ void SyncSession::handle(const DeletedMessage &message)
     Q_EMIT deleted(message.ids);
 }
 
-void SyncSession::handle(const UnseenMessage &message)
-{
-    Q_EMIT unseenChanged(message.count);
-}
-
-void SyncSession::handle(const SeenMessage &message)
-{
-    Q_EMIT seenMoved(message.upTo);
-}
-
-void SyncSession::handle(const ClearedMessage &message)
-{
-    Q_EMIT inboxCleared(message.upTo);
-}
-
 void SyncSession::handle(const PongMessage &)
 {
     Q_EMIT pongReceived();

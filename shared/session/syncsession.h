@@ -167,9 +167,9 @@ private:
     void handle(const BacklogDoneMessage &message);
     void handle(const AcknowledgedMessage &message);
     void handle(const DeletedMessage &message);
-    void handle(const UnseenMessage &message);
-    void handle(const SeenMessage &message);
-    void handle(const ClearedMessage &message);
+    void handle(const UnseenMessage &message) { Q_EMIT unseenChanged(message.count); }
+    void handle(const SeenMessage &message) { Q_EMIT seenMoved(message.upTo); }
+    void handle(const ClearedMessage &message) { Q_EMIT inboxCleared(message.upTo); }
     void handle(const PongMessage &message);
     void handle(const ErrorMessage &message);
     void onMissedFinished(const QString &error);

@@ -33,9 +33,9 @@ QJsonObject itemToJson(const InboxItem &item)
         QJsonArray ids;
         for (NotificationId id : item.ids)
             ids.append(id);
-        object.insert(u"rollup"_s, QJsonObject{{u"count"_s, item.ids.size()},
-                                               {u"ids"_s, ids},
-                                               {u"rule"_s, item.rule}});
+        object.insert(
+            u"rollup"_s,
+            QJsonObject{{u"count"_s, item.ids.size()}, {u"ids"_s, ids}, {u"rule"_s, item.rule}});
     }
     return object;
 }
@@ -141,8 +141,8 @@ void InboxApi::list(const HttpRequest &request, const Principal &principal,
         bool ok = false;
         page.limit = q.queryItemValue(u"limit"_s).toInt(&ok);
         if (!ok || page.limit < 1 || page.limit > m_limits.maxListLimit)
-            return sendError(responder, Error::badRequest(
-                                            u"limit: must be 1 to %1"_s.arg(m_limits.maxListLimit)));
+            return sendError(responder, Error::badRequest(u"limit: must be 1 to %1"_s.arg(
+                                            m_limits.maxListLimit)));
     }
     const QByteArray rangeHeader = request.header("range");
     const bool ranged = !rangeHeader.isEmpty();
@@ -156,22 +156,22 @@ void InboxApi::list(const HttpRequest &request, const Principal &principal,
             page.limit = *range->max;
     }
     const int limit = page.limit;
-    m_service.list(page, &m_service,
-                   answer<InboxService::Page>(responder, [responder, ranged,
-                                                          limit](InboxService::Page result) {
-                       QJsonArray items;
-                       for (const InboxItem &item : std::as_const(result.items))
-                           items.append(itemToJson(item));
-                       QJsonObject body{{u"notifications"_s, items}};
-                       if (result.next)
-                           body.insert(u"next"_s, *result.next);
-                       HttpResponse response =
-                           HttpResponse::json(ranged && result.next ? 206 : 200, QJsonDocument(body));
-                       if (result.next)
-                           response.headers.append(
-                               {"next-range", InboxRange::next(*result.next, limit)});
-                       responder.send(response);
-                   }));
+    m_service.list(
+        page, &m_service,
+        answer<InboxService::Page>(
+            responder, [responder, ranged, limit](InboxService::Page result) {
+                QJsonArray items;
+                for (const InboxItem &item : std::as_const(result.items))
+                    items.append(itemToJson(item));
+                QJsonObject body{{u"notifications"_s, items}};
+                if (result.next)
+                    body.insert(u"next"_s, *result.next);
+                HttpResponse response =
+                    HttpResponse::json(ranged && result.next ? 206 : 200, QJsonDocument(body));
+                if (result.next)
+                    response.headers.append({"next-range", InboxRange::next(*result.next, limit)});
+                responder.send(response);
+            }));
 }
 
 void InboxApi::counts(const HttpRequest &request, const Principal &principal,
@@ -181,10 +181,10 @@ void InboxApi::counts(const HttpRequest &request, const Principal &principal,
     if (!user)
         return sendError(responder, user.error());
     m_service.counts(*user, &m_service, answer<InboxCounts>(responder, [responder](InboxCounts c) {
-                         responder.send(HttpResponse::json(
-                             200, QJsonDocument(QJsonObject{{u"unseen"_s, c.unseen},
-                                                            {u"unacknowledged"_s, c.unacknowledged}})));
-                     }));
+        responder.send(HttpResponse::json(
+            200, QJsonDocument(QJsonObject{{u"unseen"_s, c.unseen},
+                                           {u"unacknowledged"_s, c.unacknowledged}})));
+    }));
 }
 
 void InboxApi::hide(const HttpRequest &request, const QString &idText, const Principal &principal,
@@ -198,8 +198,9 @@ void InboxApi::hide(const HttpRequest &request, const QString &idText, const Pri
     if (!ok || !Validator::isValidId(id))
         return sendError(responder,
                          Error::badRequest(u"id: '%1' is not a notification id"_s.arg(idText)));
-    m_service.hide(*user, id, &m_service,
-                   answer<void>(responder, [responder] { responder.send(HttpResponse::noContent()); }));
+    m_service.hide(*user, id, &m_service, answer<void>(responder, [responder] {
+        responder.send(HttpResponse::noContent());
+    }));
 }
 
 void InboxApi::clear(const HttpRequest &request, const Principal &principal,
@@ -209,8 +210,8 @@ void InboxApi::clear(const HttpRequest &request, const Principal &principal,
     if (!user)
         return sendError(responder, user.error());
     m_service.clear(*user, &m_service, answer<void>(responder, [responder] {
-                        responder.send(HttpResponse::noContent());
-                    }));
+        responder.send(HttpResponse::noContent());
+    }));
 }
 
 void InboxApi::follows(const HttpRequest &request, const Principal &principal,
@@ -219,12 +220,12 @@ void InboxApi::follows(const HttpRequest &request, const Principal &principal,
     auto user = userOf(request, principal);
     if (!user)
         return sendError(responder, user.error());
-    m_service.follows(*user, &m_service,
-                      answer<QList<Subscription>>(responder, [responder](QList<Subscription> f) {
-                          responder.send(HttpResponse::json(
-                              200, QJsonDocument(QJsonObject{
-                                       {u"subscriptions"_s, followsToJson(f)}})));
-                      }));
+    m_service.follows(
+        *user, &m_service,
+        answer<QList<Subscription>>(responder, [responder](QList<Subscription> f) {
+            responder.send(HttpResponse::json(
+                200, QJsonDocument(QJsonObject{{u"subscriptions"_s, followsToJson(f)}})));
+        }));
 }
 
 void InboxApi::replaceFollows(const HttpRequest &request, const Principal &principal,
@@ -236,12 +237,11 @@ void InboxApi::replaceFollows(const HttpRequest &request, const Principal &princ
     auto follows = parseFollows(request.body);
     if (!follows)
         return sendError(responder, follows.error());
-    m_service.replaceFollows(*user, *follows, &m_service,
-                             answer<void>(responder, [responder, follows = *follows] {
-                                 responder.send(HttpResponse::json(
-                                     200, QJsonDocument(QJsonObject{
-                                              {u"subscriptions"_s, followsToJson(follows)}})));
-                             }));
+    m_service.replaceFollows(
+        *user, *follows, &m_service, answer<void>(responder, [responder, follows = *follows] {
+            responder.send(HttpResponse::json(
+                200, QJsonDocument(QJsonObject{{u"subscriptions"_s, followsToJson(follows)}})));
+        }));
 }
 
 void InboxApi::rules(const HttpRequest &request, const Principal &principal,
@@ -286,7 +286,8 @@ void InboxApi::putRule(const HttpRequest &request, const QString &name, const Pr
         return sendError(responder, rule.error());
     m_service.putRule(*user, *rule, &m_service,
                       answer<bool>(responder, [responder, json = rule->toJson()](bool created) {
-                          responder.send(HttpResponse::json(created ? 201 : 200, QJsonDocument(json)));
+                          responder.send(
+                              HttpResponse::json(created ? 201 : 200, QJsonDocument(json)));
                       }));
 }
 
@@ -297,8 +298,8 @@ void InboxApi::deleteRule(const HttpRequest &request, const QString &name,
     if (!user)
         return sendError(responder, user.error());
     m_service.deleteRule(*user, name, &m_service, answer<void>(responder, [responder] {
-                             responder.send(HttpResponse::noContent());
-                         }));
+        responder.send(HttpResponse::noContent());
+    }));
 }
 
 } // namespace herald::syncd

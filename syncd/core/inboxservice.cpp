@@ -60,19 +60,20 @@ void InboxService::list(const PageRequest &request, QObject *context, Reply<Page
             auto rules = storedRules(store, request.user);
             if (!rules)
                 return tl::unexpected(rules.error());
-            const QList<InboxItem> items = RollupFolder::fold(window->entries, *rules);
+            const NotificationId newest =
+                window->entries.isEmpty() ? 0 : window->entries.first().notification.id;
+            QList<InboxItem> items = RollupFolder::fold(std::move(window->entries), *rules);
             WithEffect<Page> result;
-            for (const InboxItem &item : items) {
+            for (InboxItem &item : items) {
                 if (request.beforeId && item.id() >= *request.beforeId)
                     continue;
                 if (result.value.items.size() == request.limit) {
                     result.value.next = result.value.items.last().id();
                     break;
                 }
-                result.value.items.append(item);
+                result.value.items.append(std::move(item));
             }
-            if (!request.beforeId && !window->entries.isEmpty()) {
-                const NotificationId newest = window->entries.first().notification.id;
+            if (!request.beforeId && newest > 0) {
                 auto moved = store.markInboxSeen(request.user, newest);
                 if (!moved)
                     return tl::unexpected(moved.error());
@@ -104,14 +105,28 @@ void InboxService::counts(const QString &user, QObject *context, Reply<InboxCoun
 
 void InboxService::hide(const QString &user, NotificationId id, QObject *context, Reply<void> done)
 {
-    m_store.submit<bool>([user, id](SqlStore &store) { return store.hideInInbox(user, id); },
-                         context, [fanOut = &m_fanOut, user, id, done](Result<bool> hidden) {
-                             if (!hidden)
-                                 return done(tl::unexpected(hidden.error()));
-                             if (*hidden)
-                                 fanOut->hidden(user, {id});
-                             done({});
-                         });
+    const int cap = m_config.inboxCap;
+    m_store.submit<bool>(
+        [user, id, cap](SqlStore &store) -> Result<bool> {
+            // Sessions hear only of what was in the inbox. The row is kept all the same: the
+            // notification may be on its way here from another node.
+            auto inbox = store.inbox(
+                [&](InboxQueries &queries) { return queries.windowIds(user, cap, QDateTime()); });
+            if (!inbox)
+                return tl::unexpected(inbox.error());
+            auto hidden = store.hideInInbox(user, id);
+            if (!hidden)
+                return hidden;
+            return *hidden && inbox->contains(id);
+        },
+        context,
+        [fanOut = &m_fanOut, user, id, done](Result<bool> hidden) {
+            if (!hidden)
+                return done(tl::unexpected(hidden.error()));
+            if (*hidden)
+                fanOut->hidden(user, {id});
+            done({});
+        });
 }
 
 void InboxService::clear(const QString &user, QObject *context, Reply<void> done)
@@ -143,8 +158,7 @@ void InboxService::clear(const QString &user, QObject *context, Reply<void> done
         });
 }
 
-void InboxService::follows(const QString &user, QObject *context,
-                           Reply<QList<Subscription>> done)
+void InboxService::follows(const QString &user, QObject *context, Reply<QList<Subscription>> done)
 {
     m_store.submit<QList<Subscription>>(
         [user](SqlStore &store) {
@@ -161,7 +175,8 @@ void InboxService::replaceFollows(const QString &user, const QList<Subscription>
             return store.inbox(
                 [&](InboxQueries &inbox) { return inbox.replaceFollows(user, subscriptions); });
         },
-        context, [unseen = &m_unseen, user, done](Result<void> replaced) {
+        context,
+        [unseen = &m_unseen, user, done](Result<void> replaced) {
             if (replaced)
                 unseen->noteUser(user);
             done(replaced);
@@ -170,16 +185,27 @@ void InboxService::replaceFollows(const QString &user, const QList<Subscription>
 
 void InboxService::sessionRegistered(const QString &user, const QList<Subscription> &subscriptions)
 {
-    m_store.submit<void>(
+    m_store.submit<bool>(
         [user, subscriptions](SqlStore &store) {
-            return store.inbox(
-                [&](InboxQueries &inbox) { return inbox.follow(user, subscriptions); });
+            return store.inbox([&](InboxQueries &inbox) -> Result<bool> {
+                auto before = inbox.follows(user);
+                if (!before)
+                    return tl::unexpected(before.error());
+                if (auto followed = inbox.follow(user, subscriptions); !followed)
+                    return tl::unexpected(followed.error());
+                auto after = inbox.follows(user);
+                if (!after)
+                    return tl::unexpected(after.error());
+                return *after != *before;
+            });
         },
-        this, [unseen = &m_unseen, user](Result<void> followed) {
-            if (!followed)
+        this,
+        [unseen = &m_unseen, user](Result<bool> grew) {
+            if (!grew)
                 qCWarning(lcCore) << "could not record what" << user
-                                  << "follows:" << followed.error().message;
-            unseen->noteUser(user, true);
+                                  << "follows:" << grew.error().message;
+            else if (*grew) // history of the new channels may count as unseen
+                unseen->noteUser(user);
         });
 }
 
@@ -194,8 +220,9 @@ void InboxService::putRule(const QString &user, const RollupRule &rule, QObject 
                 auto existing = inbox.rules(user);
                 if (!existing)
                     return tl::unexpected(existing.error());
-                const bool known = std::any_of(existing->cbegin(), existing->cend(),
-                                               [&](const StoredRule &r) { return r.name == rule.name; });
+                const bool known =
+                    std::any_of(existing->cbegin(), existing->cend(),
+                                [&](const StoredRule &r) { return r.name == rule.name; });
                 if (!known && existing->size() >= RollupRule::MaxRulesPerUser)
                     return fail(ErrorCode::Conflict,
                                 u"name: a user has at most %1 rollup rules"_s.arg(

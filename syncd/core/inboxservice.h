@@ -63,7 +63,7 @@ public:
     void replaceFollows(const QString &user, const QList<Subscription> &subscriptions,
                         QObject *context, Reply<void> done);
     // A session of `user` registered with these subscriptions: they join what the user
-    // follows, and the session gets the user's unseen count.
+    // follows (and the user's sessions hear of a count that grew with them).
     void sessionRegistered(const QString &user, const QList<Subscription> &subscriptions);
 
     // Rollup rules. putRule answers whether the rule is new; at most

@@ -6,16 +6,25 @@
 
 namespace herald::syncd {
 
-QList<InboxItem> RollupFolder::fold(const QList<InboxEntry> &newestFirst, QList<RollupRule> rules)
+QList<InboxItem> RollupFolder::fold(QList<InboxEntry> newestFirst, QList<RollupRule> rules)
 {
     std::sort(rules.begin(), rules.end(),
               [](const RollupRule &a, const RollupRule &b) { return a.name < b.name; });
-    QList<InboxItem> items;
-    items.reserve(newestFirst.size());
-    QList<qint64> firstTimeMs; // per item: when its oldest member was made
-    QHash<QString, qsizetype> open; // group key -> its item
-    for (auto it = newestFirst.crbegin(); it != newestFirst.crend(); ++it) {
-        const InboxEntry &entry = *it;
+    // Items are built as indexes into newestFirst first and take their face at the end, moved:
+    // a member joining a group must not copy a whole notification.
+    struct Group
+    {
+        qsizetype face;
+        QList<NotificationId> ids;
+        bool acknowledged;
+        const RollupRule *rule;
+        qint64 firstTimeMs;
+    };
+    QList<Group> groups;
+    groups.reserve(newestFirst.size());
+    QHash<QString, qsizetype> open; // group key -> its group
+    for (qsizetype i = newestFirst.size() - 1; i >= 0; --i) {
+        const InboxEntry &entry = newestFirst.at(i);
         const Notification &n = entry.notification;
         const qint64 timeMs = n.time.toMSecsSinceEpoch();
         const auto rule = std::find_if(rules.cbegin(), rules.cend(),
@@ -24,22 +33,27 @@ QList<InboxItem> RollupFolder::fold(const QList<InboxEntry> &newestFirst, QList<
             const QString key = rule->name + QChar(0x1f) + rule->groupValue(n) + QChar(0x1f) +
                                 (entry.seen ? u'1' : u'0');
             const qsizetype index = open.value(key, -1);
-            if (index >= 0 && items[index].ids.size() < rule->maxSize &&
-                timeMs - firstTimeMs[index] <= rule->maxDurationMs) {
-                InboxItem &item = items[index];
-                item.newest = entry;
-                item.ids.prepend(n.id);
-                item.acknowledged = item.acknowledged && entry.acknowledged;
+            if (index >= 0 && groups[index].ids.size() < rule->maxSize &&
+                timeMs - groups[index].firstTimeMs <= rule->maxDurationMs) {
+                Group &group = groups[index];
+                group.face = i;
+                group.ids.prepend(n.id);
+                group.acknowledged = group.acknowledged && entry.acknowledged;
                 continue;
             }
-            open.insert(key, items.size());
+            open.insert(key, groups.size());
         }
-        items.append(InboxItem{entry, {n.id}, entry.acknowledged,
-                               rule != rules.cend() ? rule->name : QString()});
-        firstTimeMs.append(timeMs);
+        groups.append(
+            Group{i, {n.id}, entry.acknowledged, rule != rules.cend() ? &*rule : nullptr, timeMs});
     }
-    std::sort(items.begin(), items.end(),
-              [](const InboxItem &a, const InboxItem &b) { return a.id() > b.id(); });
+    // Faces are distinct entries, so a face's index orders the items newest first.
+    std::sort(groups.begin(), groups.end(),
+              [](const Group &a, const Group &b) { return a.face < b.face; });
+    QList<InboxItem> items;
+    items.reserve(groups.size());
+    for (Group &group : groups)
+        items.append(InboxItem{std::move(newestFirst[group.face]), std::move(group.ids),
+                               group.acknowledged, group.rule ? group.rule->name : QString()});
     return items;
 }
 

@@ -30,7 +30,7 @@ class RollupFolder
 public:
     // `newestFirst`: the inbox entries as InboxQueries::window gives them. The items come out
     // newest first (by their newest member).
-    static QList<InboxItem> fold(const QList<InboxEntry> &newestFirst, QList<RollupRule> rules);
+    static QList<InboxItem> fold(QList<InboxEntry> newestFirst, QList<RollupRule> rules);
 };
 
 } // namespace herald::syncd

@@ -24,8 +24,10 @@ std::optional<qint64> parseDuration(const QString &text)
         return std::nullopt;
     const qint64 amount = match.captured(1).toLongLong();
     const QChar unit = match.captured(2).at(0);
-    const qint64 unitMs = unit == u's' ? 1000 : unit == u'm' ? 60'000 : unit == u'h' ? 3'600'000
-                                                                                      : 86'400'000;
+    const qint64 unitMs = unit == u's'   ? 1000
+                          : unit == u'm' ? 60'000
+                          : unit == u'h' ? 3'600'000
+                                         : 86'400'000;
     return amount * unitMs;
 }
 
@@ -64,7 +66,8 @@ Result<RollupRule> RollupRule::fromJson(const QString &name, const QJsonObject &
         return fail(ErrorCode::BadRequest,
                     u"matchOn: must be tags.<key>, code, channel, level, priority or title"_s);
     if (!size || *size < MinSize || *size > MaxSize)
-        return fail(ErrorCode::BadRequest, u"maxSize: must be %1 to %2"_s.arg(MinSize).arg(MaxSize));
+        return fail(ErrorCode::BadRequest,
+                    u"maxSize: must be %1 to %2"_s.arg(MinSize).arg(MaxSize));
     rule.maxSize = int(*size);
     const auto ms = parseDuration(duration);
     if (!ms || *ms > MaxDurationMs)

@@ -34,12 +34,10 @@ void UnseenTracker::noteNotifications(const QList<Notification> &notifications)
     schedule();
 }
 
-void UnseenTracker::noteUser(const QString &user, bool resend)
+void UnseenTracker::noteUser(const QString &user)
 {
     QMutexLocker lock(&m_mutex);
     m_users.insert(user);
-    if (resend)
-        m_resend.insert(user);
     lock.unlock();
     schedule();
 }
@@ -63,12 +61,11 @@ void UnseenTracker::schedule()
 
 void UnseenTracker::countNow()
 {
-    QSet<QString> channels, users, resend;
+    QSet<QString> channels, users;
     {
         QMutexLocker lock(&m_mutex);
         channels = std::exchange(m_channels, {});
         users = std::exchange(m_users, {});
-        resend = std::exchange(m_resend, {});
         m_scheduled = false;
     }
     // Who no longer has a session here is no longer sent anything.
@@ -80,7 +77,8 @@ void UnseenTracker::countNow()
     FanOut *sessions = &m_sessions;
     auto leftOver = std::make_shared<QSet<QString>>();
     m_store.submit<QHash<QString, qint64>>(
-        [channels, users, cap, sessions, leftOver](SqlStore &store) -> Result<QHash<QString, qint64>> {
+        [channels, users, cap, sessions,
+         leftOver](SqlStore &store) -> Result<QHash<QString, qint64>> {
             QSet<QString> affected = users;
             for (const QString &key : channels) {
                 const qsizetype split = key.indexOf(KeySeparator);
@@ -109,14 +107,14 @@ void UnseenTracker::countNow()
             return counts;
         },
         this,
-        [this, resend, leftOver](Result<QHash<QString, qint64>> counts) {
+        [this, users, leftOver](Result<QHash<QString, qint64>> counts) {
             m_counting = false;
             if (!counts) {
                 qCWarning(lcCore) << "unseen counts failed:" << counts.error().message;
-                for (const QString &user : resend)
-                    noteUser(user, true); // a new session still needs its count
+                QMutexLocker lock(&m_mutex);
+                m_users.unite(users); // their sessions still need the new count
             } else {
-                onCounted(*counts, resend);
+                onCounted(*counts);
             }
             if (!leftOver->isEmpty()) {
                 QMutexLocker lock(&m_mutex);
@@ -128,11 +126,11 @@ void UnseenTracker::countNow()
         });
 }
 
-void UnseenTracker::onCounted(const QHash<QString, qint64> &counts, const QSet<QString> &resend)
+void UnseenTracker::onCounted(const QHash<QString, qint64> &counts)
 {
     for (auto it = counts.cbegin(); it != counts.cend(); ++it) {
         const auto last = m_lastSent.constFind(it.key());
-        if (last != m_lastSent.cend() && *last == it.value() && !resend.contains(it.key()))
+        if (last != m_lastSent.cend() && *last == it.value())
             continue;
         m_lastSent.insert(it.key(), it.value());
         m_sessions.unseen(it.key(), it.value());

@@ -18,6 +18,8 @@ struct Config;
 // (a notification arrived in or left followed channels, the user read, deleted or cleared),
 // and at most every DebounceMs counts again, in one store operation, for the users who have
 // sessions on this node, then sends `unseen` to those whose count is not what they last got.
+// A new session is not sent its count unasked (the contract sends `unseen` on a change only,
+// so a session's frames stay predictable); clients read GET /api/v1/inbox/count.
 // Users without sessions cost nothing: nobody is counted for them.
 //
 // Threads: the note functions from any thread; the rest on the tracker's thread.
@@ -34,23 +36,22 @@ public:
 
     // Persistent notifications that were stored, relayed in or deleted.
     void noteNotifications(const QList<Notification> &notifications);
-    // `user`'s own inbox changed; `resend`: send the count even if unchanged (a new session).
-    void noteUser(const QString &user, bool resend = false);
+    // `user`'s own inbox changed (read, deleted, cleared, followed more).
+    void noteUser(const QString &user);
 
 private:
     void schedule();
     void countNow();
-    void onCounted(const QHash<QString, qint64> &counts, const QSet<QString> &resend);
+    void onCounted(const QHash<QString, qint64> &counts);
 
     const Config &m_config;
     StoreThread &m_store;
     FanOut &m_sessions;
     QTimer m_timer;
 
-    QMutex m_mutex; // guards the pending sets and m_scheduled
+    QMutex m_mutex;           // guards the pending sets and m_scheduled
     QSet<QString> m_channels; // "application\x1fchannel"
     QSet<QString> m_users;
-    QSet<QString> m_resend;
     bool m_scheduled = false;
 
     bool m_counting = false;           // a round is at the store

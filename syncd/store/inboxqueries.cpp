@@ -11,8 +11,8 @@ using namespace Qt::StringLiterals;
 namespace herald::syncd {
 
 using NotificationRows::AcknowledgedBy;
-using NotificationRows::Columns;
 using NotificationRows::ColumnCount;
+using NotificationRows::Columns;
 using NotificationRows::fromRow;
 using NotificationRows::Joins;
 using NotificationRows::NotExpired;
@@ -47,11 +47,16 @@ QString eligibleIdsSql(qsizetype channels, bool addressed)
     return arms.join(u" UNION "_s) + u" ORDER BY id DESC LIMIT ?"_s;
 }
 
-const QString RowsByIdSql = [] {
-    QStringList marks(IdsPerRead, u"?"_s);
-    return u"SELECT "_s + Columns + u", "_s + AcknowledgedBy + u" FROM notifications n"_s +
-           Joins + u" WHERE n.id IN ("_s + marks.join(u',') + u")"_s;
-}();
+// Built on first use: the column lists it joins are globals of another translation unit.
+const QString &rowsByIdSql()
+{
+    static const QString sql = []() -> QString { // a QString, not a builder of temporaries
+        QStringList marks(IdsPerRead, u"?"_s);
+        return u"SELECT "_s + Columns + u", "_s + AcknowledgedBy + u" FROM notifications n"_s +
+               Joins + u" WHERE n.id IN ("_s + marks.join(u',') + u")"_s;
+    }();
+    return sql;
+}
 
 } // namespace
 
@@ -64,10 +69,12 @@ Result<void> InboxQueries::follow(const QString &user, const QList<Subscription>
         return tl::unexpected(insert.error());
     return m_connection.atomically([&]() -> Result<void> {
         for (const Subscription &subscription : subscriptions) {
-            const QStringList channels =
-                subscription.channels.isEmpty() ? QStringList{QString(u""_s)} : subscription.channels;
+            const QStringList channels = subscription.channels.isEmpty()
+                                             ? QStringList{QString(u""_s)}
+                                             : subscription.channels;
             for (const QString &channel : channels)
-                if (auto done = m_connection.exec(*insert, {user, subscription.application, channel});
+                if (auto done =
+                        m_connection.exec(*insert, {user, subscription.application, channel});
                     !done)
                     return done;
         }
@@ -140,8 +147,7 @@ Result<bool> InboxQueries::advance(const QString &column, const QString &user, N
     auto before = state(user);
     if (!before)
         return tl::unexpected(before.error());
-    const NotificationId current =
-        column == u"seen_id" ? before->seenId : before->clearedId;
+    const NotificationId current = column == u"seen_id" ? before->seenId : before->clearedId;
     if (id <= current)
         return false;
     auto query = m_connection.run(
@@ -174,6 +180,13 @@ Result<bool> InboxQueries::advanceCleared(const QString &user, NotificationId id
 
 Result<bool> InboxQueries::hide(const QString &user, NotificationId id)
 {
+    // Under the cleared floor it is deleted already, and a row there would outlive the purge
+    // (a relayed delete may come after the floor that covers it).
+    auto current = state(user);
+    if (!current)
+        return tl::unexpected(current.error());
+    if (id <= current->clearedId)
+        return false;
     auto insert = m_connection.run(
         m_connection.dialect().insertOrIgnore(u"inbox_hidden"_s, u"user_name, notification_id"_s,
                                               u"?, ?"_s, u"user_name, notification_id"_s),
@@ -185,11 +198,16 @@ Result<bool> InboxQueries::hide(const QString &user, NotificationId id)
 
 Result<QList<qint64>> InboxQueries::followedChannels(const QString &user)
 {
+    // Two arms, so that a named follow is one lookup in the (application_id, name) index
+    // rather than a walk over every channel of a large application.
     auto query = m_connection.run(
-        u"SELECT DISTINCT c.id FROM inbox_follows f JOIN applications a ON a.name = "
-        "f.application JOIN channels c ON c.application_id = a.id WHERE f.user_name = ? AND "
-        "(f.channel = '' OR f.channel = c.name) ORDER BY c.id"_s,
-        {user});
+        u"SELECT c.id FROM inbox_follows f JOIN applications a ON a.name = f.application "
+        "JOIN channels c ON c.application_id = a.id AND c.name = f.channel "
+        "WHERE f.user_name = ? AND f.channel <> '' UNION "
+        "SELECT c.id FROM inbox_follows f JOIN applications a ON a.name = f.application "
+        "JOIN channels c ON c.application_id = a.id WHERE f.user_name = ? AND f.channel = '' "
+        "ORDER BY 1"_s,
+        {user, user});
     if (!query)
         return tl::unexpected(query.error());
     QList<qint64> ids;
@@ -268,15 +286,15 @@ Result<InboxWindow> InboxQueries::window(const QString &user, int cap, const QDa
     auto ids = windowIds(user, cap, now);
     if (!ids)
         return tl::unexpected(ids.error());
-    auto read = m_connection.prepare(RowsByIdSql);
+    auto read = m_connection.prepare(rowsByIdSql());
     if (!read)
         return tl::unexpected(read.error());
     QHash<NotificationId, InboxEntry> byId;
     for (qsizetype first = 0; first < ids->size(); first += IdsPerRead) {
-        QVariantList values;
+        // AcknowledgedBy's user comes first in the statement, then the ids.
+        QVariantList values{user};
         for (qsizetype i = first; i < first + IdsPerRead; ++i)
             values.append(i < ids->size() ? ids->at(i) : NotificationId(0));
-        values.append(user);
         if (auto done = m_connection.exec(*read, values); !done)
             return tl::unexpected(done.error());
         while (read->next()) {
@@ -390,10 +408,9 @@ Result<bool> InboxQueries::deleteRule(const QString &user, const QString &name)
 
 Result<void> InboxQueries::forget(const QString &user)
 {
-    for (const QString table :
+    for (const QString &table :
          {u"inbox_follows"_s, u"inbox_state"_s, u"inbox_hidden"_s, u"inbox_rules"_s}) {
-        auto query =
-            m_connection.run(u"DELETE FROM %1 WHERE user_name = ?"_s.arg(table), {user});
+        auto query = m_connection.run(u"DELETE FROM %1 WHERE user_name = ?"_s.arg(table), {user});
         if (!query)
             return tl::unexpected(query.error());
     }

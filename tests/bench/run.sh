@@ -79,14 +79,14 @@ if [[ $SMOKE == 1 ]]; then
   RUNS=1
   INSTALL=0
   WRITE_DOC=0
-  SCENARIOS="${SCENARIOS:-S1,S1p,S2,S3,S4,S5,S6}"
+  SCENARIOS="${SCENARIOS:-S1,S1p,S2,S3,S4,S5,S6,S7}"
 elif [[ $QUICK == 1 ]]; then
   RUNS="${RUNS:-1}"
   WRITE_DOC="${WRITE_DOC:-0}"
 fi
 RUNS="${RUNS:-3}"
 WRITE_DOC="${WRITE_DOC:-1}"
-SCENARIOS="${SCENARIOS:-S1,S1p,S2,S2c,S3,S4,S5,S6}"
+SCENARIOS="${SCENARIOS:-S1,S1p,S2,S2c,S3,S4,S5,S6,S7}"
 OUT_DIR="${OUT_DIR:-$BUILD_DIR/bench}"
 mkdir -p "$OUT_DIR"
 RESULTS="$OUT_DIR/results.jsonl"
@@ -344,6 +344,7 @@ scenario_args() {
       S4)  echo "--mode ingest --publishers 4 --persistent --messages 1000000 --duration 1" ;;
       S5)  echo "--mode idle --subscribers 100 --fetch-last 10 --expect-backlog 10 --hold 0" ;;
       S6-*) echo "--mode fanout --subscribers 30 --messages 50 --rate 50" ;;
+      S7)  echo "--mode channels --subscribers 100 --messages 100000000 --publishers 4 --duration 3 --app s7load" ;;
     esac
     return
   fi
@@ -362,6 +363,8 @@ scenario_args() {
     S4sql)     echo "sqlite" ;;
     # 50 subscribers per node, 20 notifications/s for 20 s (10 s with --quick).
     S6-*)      echo "--mode fanout --subscribers 150 --messages $((duration * 40)) --rate 20" ;;
+    # S2's load for the probe's whole run (it starts a second later and reads for `duration`).
+    S7)        echo "--mode channels --subscribers 5000 --messages 100000000 --publishers 4 --duration $((duration + 3)) --app s7load" ;;
   esac
 }
 
@@ -370,7 +373,7 @@ scenario_args() {
 scenario_targets() {
   case "$1" in
     S3|S3-max) echo "herald nats mqtt" ;;
-    S4|S4n|S5|S6-*) echo "herald" ;;
+    S4|S4n|S5|S6-*|S7) echo "herald" ;;
     S4sql)     echo "sqlite" ;;
     *)         echo "herald nats mqtt trivial" ;;
   esac
@@ -450,6 +453,29 @@ r["hops"] = [0, 1, 1] if sys.argv[2] == "mesh" else [0, 1, 2]; print(json.dumps(
   [[ $rc == 0 ]]
 }
 
+# One run of S7: S2's publishers in the background, and the inbox probe (tests/bench/
+# inboxprobe.py) reading one user's first page meanwhile; one JSON line: the generator's,
+# with the probe's fields added.
+run_s7() { # $1 run
+  local run="$1" seconds=10 probe load rc=0
+  [[ $QUICK == 1 ]] && seconds=5
+  [[ $SMOKE == 1 ]] && seconds=1
+  start_server herald
+  # shellcheck disable=SC2046
+  "$LOADGEN" $(scenario_args S7) --proto herald --port "$SERVER_PORT" --server-pid "$SERVER_PID" \
+    --threads "$THREADS" --label "S7/herald/$run" >"$WORK/s7-load.json" 2>"$WORK/loadgen.err" &
+  load=$!
+  sleep 1
+  probe="$("$PY" "$ROOT/tests/bench/inboxprobe.py" --port "$SERVER_PORT" --duration "$seconds" \
+           --label "S7/herald/$run")" || rc=$?
+  wait "$load" || rc=$?
+  stop_server
+  [[ $rc == 0 && -n $probe ]] || { log "S7/herald/$run failed ($rc)"; cat "$WORK/loadgen.err" >&2; return 1; }
+  "$PY" -c 'import json,sys
+r = json.loads(sys.argv[2]); r.update(json.loads(sys.argv[1])); print(json.dumps(r))' \
+    "$probe" "$(cat "$WORK/s7-load.json")" >> "$RESULTS"
+}
+
 failures=0
 for scenario in $(expand_scenarios); do
   args="$(scenario_args "$scenario")"
@@ -457,9 +483,9 @@ for scenario in $(expand_scenarios); do
   DB_TEMPLATE=""
   EXTRA_SYNCD=()
   [[ $scenario == S4n ]] && EXTRA_SYNCD=(--synchronous NORMAL)
-  if [[ $scenario == S5 && ",$TARGETS," == *",herald,"* ]]; then
-    # Built only where libsqlite3-dev is: without it S5 is skipped, not failed.
-    if [[ ! -x $STOREFILL ]]; then log "skipping S5: no herald-store-fill ($STOREFILL)"; continue; fi
+  if [[ $scenario =~ ^S[57]$ && ",$TARGETS," == *",herald,"* ]]; then
+    # Built only where libsqlite3-dev is: without it S5 and S7 are skipped, not failed.
+    if [[ ! -x $STOREFILL ]]; then log "skipping $scenario: no herald-store-fill ($STOREFILL)"; continue; fi
     prepare_s5_store || { failures=$((failures + 1)); continue; }
   fi
   for target in $(scenario_targets "$scenario"); do
@@ -477,6 +503,10 @@ for scenario in $(expand_scenarios); do
       fi
       if [[ $scenario == S6-* ]]; then
         run_s6 "$scenario" "$run" || failures=$((failures + 1))
+        continue
+      fi
+      if [[ $scenario == S7 ]]; then
+        run_s7 "$run" || failures=$((failures + 1))
         continue
       fi
       start_server "$target"

@@ -52,11 +52,15 @@ METRICS = {
            ("connect_p99_ms", "connect → backlogDone p99 ms", None),
            ("backlog_received", "backlog notifications received", None),
            ("lost", "backlog notifications missing", None)],
+    "S7": [("inbox_p50_ms", "inbox first page p50 ms (1,000 items, 3 rules)", None),
+           ("inbox_p99_ms", "inbox first page p99 ms", None),
+           ("requests", "inbox pages read", None),
+           ("publishes_per_s", "S2 publishes/s alongside", None)],
 }
 INGEST = [("S4", "Herald, synchronous FULL (default)"), ("S4n", "Herald, synchronous NORMAL")]
 CEILING = [("full-1", "FULL, one commit per row"), ("full-100", "FULL, one commit per 100 rows"),
            ("normal-1", "NORMAL, one commit per row"), ("normal-100", "NORMAL, one commit per 100 rows")]
-NO_RATIO = ("lost", "duplicates", "subscribers", "backlog_received")
+NO_RATIO = ("lost", "duplicates", "subscribers", "backlog_received", "requests")
 # S6 variants: (scenario, topology title, notifications)
 RELAY = [("S6-mesh", "full mesh", "transient"), ("S6-mesh-p", "full mesh", "persistent"),
          ("S6-line", "line 1-2-3", "transient"), ("S6-line-p", "line 1-2-3", "persistent")]
@@ -300,6 +304,9 @@ def targets_table(gr):
     m = gr.med("S5", "herald", "register_p99_ms")[0]
     if m is not None:
         add("S5: register → backlogDone p99 ≤ 50 ms", f"{fmt(m)} ms", m <= 50)
+    m = gr.med("S7", "herald", "inbox_p99_ms")[0]
+    if m is not None:
+        add("S7: inbox first page p99 ≤ 20 ms under S2 load", f"{fmt(m)} ms", m <= 20)
     for kind in ("transient", "persistent"):
         w = relay_worst(gr, kind)
         if w is not None:

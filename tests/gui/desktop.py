@@ -290,7 +290,7 @@ class Desktop:
                 "ids": [int(x) for x in ids.group(1).split(",") if x] if ids else [],
                 "urgency": int(urgency.group(1)) if urgency else None,
                 "desktop_entry": 'string "desktop-entry"' in block and
-                                 'variant             string "herald"' in block,
+                                 'variant             string "org.herald.Herald"' in block,
             })
         return calls
 

@@ -283,12 +283,14 @@ int main(int argc, char **argv)
             return 2;
         }
         std::thread pt([&pub] { pub.run(); });
-        const long expected = opt.mode == Mode::Fanout     ? long(registered) * opt.messages
-                              : opt.mode == Mode::Channels ? opt.messages
-                                                           : 0;
         // Wait for the publisher to finish, then for deliveries to stop arriving.
         pt.join();
         published = gPublished.load();
+        // With --duration the publisher stops early: what it sent is what is expected.
+        const long sent = opt.duration > 0 ? published : opt.messages;
+        const long expected = opt.mode == Mode::Fanout     ? long(registered) * sent
+                              : opt.mode == Mode::Channels ? sent
+                                                           : 0;
         int64_t lastProgress = nowUs();
         long lastCount = -1;
         while (gReceived.load() < expected) {
@@ -318,6 +320,7 @@ int main(int argc, char **argv)
         t.join();
 
     // Aggregate, in total and per subscribe URL.
+    const long sentAll = opt.duration > 0 ? published : opt.messages;
     std::vector<uint32_t> lat, reg, conn;
     long lost = 0, dups = 0, foreign = 0, received = 0, backlog = 0;
     std::vector<PerUrl> byUrl(subscribeTargets.size());
@@ -337,8 +340,8 @@ int main(int argc, char **argv)
                 continue;
             long expectedHere = perSub;
             if (opt.mode == Mode::Channels)
-                expectedHere = opt.messages / opt.subscribers +
-                               (c->channel < opt.messages % opt.subscribers ? 1 : 0);
+                expectedHere = sentAll / opt.subscribers +
+                               (c->channel < sentAll % opt.subscribers ? 1 : 0);
             // A subscriber that never registered lost everything (it counts as lost, too).
             const long lostHere = std::max(0L, expectedHere - c->distinct);
             lost += lostHere;

@@ -65,7 +65,7 @@ private Q_SLOTS:
         const QVariantMap hints = FdoNotifier::hintsFor(popup);
         QCOMPARE(hints.value(u"urgency"_s).value<uchar>(), uchar(urgency));
         QCOMPARE(hints.value(u"urgency"_s).metaType(), QMetaType::fromType<uchar>()); // D-Bus byte
-        QCOMPARE(hints.value(u"desktop-entry"_s).toString(), u"herald"_s);
+        QCOMPARE(hints.value(u"desktop-entry"_s).toString(), u"org.herald.Herald"_s);
         QCOMPARE(hints.value(u"x-herald-ids"_s).toString(), u"4,5"_s);
     }
 };
