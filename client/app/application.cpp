@@ -3,9 +3,11 @@
 #include "app/accountcontroller.h"
 #include "app/applog.h"
 #include "app/deliverycontroller.h"
+#include "app/inboxcontroller.h"
 #include "credentials/tokenstore.h"
 #include "model/notificationlistmodel.h"
 #include "net/catalogfetcher.h"
+#include "net/inboxrest.h"
 #include "net/networkwatcher.h"
 #include "net/serverprobe.h"
 #include "notify/notifier.h"
@@ -114,9 +116,15 @@ void Application::onSessionReplaced(SyncSession *session)
 {
     // What the list and the popups showed belongs to the old session.
     delete m_delivery;
+    delete m_inbox;
     m_model->clear();
+    m_tray->setUnseen(-1);
     m_delivery =
         new DeliveryController(session, m_model, m_notifier, m_settings->lastSeenId(), this);
+    m_inbox = new InboxController(session, m_model, new InboxRest(m_nam), this);
+    connect(m_inbox, &InboxController::unseenCountChanged, m_tray, &TrayIcon::setUnseen);
+    connect(m_inbox, &InboxController::rulesChanged, m_delivery,
+            &DeliveryController::setRollupRules);
     m_delivery->setPreferences(m_settings->deliveryPreferences());
     m_delivery->setSummaryThreshold(m_settings->summaryThreshold());
     connect(m_delivery, &DeliveryController::lastSeenIdChanged, this,
@@ -191,9 +199,14 @@ void Application::showList(NotificationId select)
         connect(m_list, &ListWindow::markAllReadRequested, this,
                 [this] { m_delivery->markAllRead(); });
         connect(m_list, &ListWindow::openUrlRequested, this, &Application::openUrl);
+        connect(m_list, &ListWindow::deleteRequested, this,
+                [this](const QList<NotificationId> &ids) { m_inbox->remove(ids); });
+        connect(m_list, &ListWindow::deleteAllRequested, this, [this] { m_inbox->removeAll(); });
         m_list->setConnectionText(m_account->connectionText());
     }
     m_list->present();
+    // Reading the first page tells the server the user has seen the inbox, on every device.
+    m_inbox->openList();
     if (select > 0)
         m_list->select(select);
 }
@@ -270,6 +283,8 @@ QByteArray Application::statusJson() const
         unreadIds.append(double(id));
     status.insert(u"unreadIds"_s, unreadIds);
     status.insert(u"badge"_s, m_tray->shownUnread());
+    status.insert(u"unseen"_s, double(m_inbox->unseenCount())); // the server's; -1: not known
+    status.insert(u"rollupRules"_s, int(m_inbox->rules().size()));
     status.insert(u"listed"_s, m_model->totalCount());
     status.insert(u"notifier"_s, m_notifier->backendName());
     status.insert(u"popups"_s, m_delivery->popupCount());

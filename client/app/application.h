@@ -22,6 +22,7 @@ class AccountController;
 class CatalogFetcher;
 class ClientSettings;
 class DeliveryController;
+class InboxController;
 class ListWindow;
 class NetworkWatcher;
 class NotificationListModel;
@@ -71,6 +72,7 @@ private:
     Notifier *m_notifier;
     AccountController *m_account;
     DeliveryController *m_delivery = nullptr;
+    InboxController *m_inbox = nullptr;
     QPointer<ListWindow> m_list;
     QPointer<SetupDialog> m_setup;
     QPointer<SettingsDialog> m_settingsDialog;

@@ -19,6 +19,12 @@ DeliveryController::DeliveryController(SyncSession *session, NotificationListMod
     connect(m_session, &SyncSession::backlogDone, this, &DeliveryController::onBacklogDone);
     connect(m_session, &SyncSession::acknowledged, this, &DeliveryController::onAcknowledged);
     connect(m_session, &SyncSession::deleted, this, &DeliveryController::onDeleted);
+    connect(m_session, &SyncSession::inboxCleared, this, &DeliveryController::onCleared);
+    connect(&m_bursts, &RollupBurst::ready, this,
+            [this](const PopupGroup &group, const QString &rule) {
+                ++m_popupCount;
+                m_notifier->show(Popup::forRollup(group, rule));
+            });
     connect(m_notifier, &Notifier::markReadRequested, this, &DeliveryController::markRead);
 }
 
@@ -37,6 +43,7 @@ void DeliveryController::markRead(const QList<NotificationId> &ids)
     m_model->markRead(ids);
     m_notifier->withdraw(ids);
     m_summarizer.remove(ids);
+    m_bursts.remove(ids);
 }
 
 void DeliveryController::markAllRead()
@@ -61,7 +68,7 @@ void DeliveryController::onNotification(const Notification &notification, bool f
         return;
     if (fromBacklog)
         m_summarizer.add(notification);
-    else
+    else if (!m_bursts.offer(notification))
         pop(PopupGroup{notification.application, notification.channel, {notification}, false});
 }
 
@@ -77,6 +84,7 @@ void DeliveryController::onAcknowledged(const QList<NotificationId> &ids)
     m_model->markRead(ids);
     m_notifier->withdraw(ids);
     m_summarizer.remove(ids);
+    m_bursts.remove(ids);
 }
 
 void DeliveryController::onDeleted(const QList<NotificationId> &ids)
@@ -84,6 +92,13 @@ void DeliveryController::onDeleted(const QList<NotificationId> &ids)
     m_model->remove(ids);
     m_notifier->withdraw(ids);
     m_summarizer.remove(ids);
+    m_bursts.remove(ids);
+}
+
+void DeliveryController::onCleared(NotificationId upTo)
+{
+    qCInfo(lcApp) << "inbox cleared up to" << upTo;
+    onDeleted(m_model->idsUpTo(upTo));
 }
 
 void DeliveryController::pop(const PopupGroup &group)

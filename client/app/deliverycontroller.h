@@ -3,6 +3,7 @@
 #include "model/backlogsummarizer.h"
 #include "model/deliverypreferences.h"
 #include "model/notification.h"
+#include "model/rollupburst.h"
 
 #include <QDateTime>
 #include <QObject>
@@ -20,7 +21,9 @@ class Notifier;
 
 // Decides what happens to each notification the session delivers: into the list (unless the
 // channel is off), a popup (unless the channel is list-only, do-not-disturb is on, or this
-// client showed it before a restart), and after a reconnect one summary per flooded channel.
+// client showed it before a restart), after a reconnect one summary per flooded channel, and
+// one popup for a live burst that one of the user's rollup rules folds (RollupBurst). Removes
+// what the user deleted from the inbox on any device (`deleted`, `cleared`).
 // Sends "mark as read" from anywhere to the server and closes popups for notifications read
 // elsewhere. Owns none of its collaborators. GUI thread only.
 class DeliveryController : public QObject
@@ -38,6 +41,9 @@ public:
     DeliveryPreferences preferences() const { return m_preferences; }
     void setPreferences(const DeliveryPreferences &preferences);
     void setSummaryThreshold(int threshold) { m_summarizer.setThreshold(threshold); }
+    // The user's rollup rules (GET /api/v1/inbox/rules): bursts they fold pop up once.
+    void setRollupRules(const QList<RollupRule> &rules) { m_bursts.setRules(rules); }
+    RollupBurst *bursts() { return &m_bursts; }
     // For tests.
     void setClock(Clock clock) { m_clock = std::move(clock); }
 
@@ -58,6 +64,7 @@ private:
     void onBacklogDone();
     void onAcknowledged(const QList<NotificationId> &ids);
     void onDeleted(const QList<NotificationId> &ids);
+    void onCleared(NotificationId upTo);
     void pop(const PopupGroup &group);
 
     SyncSession *m_session;
@@ -67,6 +74,7 @@ private:
     NotificationId m_lastSeenId;
     DeliveryPreferences m_preferences;
     BacklogSummarizer m_summarizer;
+    RollupBurst m_bursts;
     Clock m_clock;
     int m_popupCount = 0;
 };

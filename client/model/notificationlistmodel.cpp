@@ -2,22 +2,13 @@
 
 #include "model/modellog.h"
 
-#include <QFont>
-#include <QLocale>
+#include <QSet>
 
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
 
 namespace herald::client {
-
-namespace {
-QString firstLine(const QString &text)
-{
-    const qsizetype newline = text.indexOf(u'\n');
-    return newline < 0 ? text : text.left(newline) + u" …"_s;
-}
-} // namespace
 
 NotificationListModel::NotificationListModel(QObject *parent) : QAbstractItemModel(parent) {}
 
@@ -29,24 +20,10 @@ bool NotificationListModel::add(const Notification &notification, bool unread)
         qCDebug(lcModel) << "already listed:" << notification.id;
         return false;
     }
-    const int g = findOrInsertGroup(notification.application, notification.channel);
-    Group *group = m_groups[std::size_t(g)].get();
-    // Newest first; ids grow with creation time.
-    const auto pos = std::find_if(group->items.cbegin(), group->items.cend(), [&](const Item &i) {
-        return i.notification.id < notification.id;
-    });
-    const int row = int(pos - group->items.cbegin());
-    beginInsertRows(index(g, 0), row, row);
-    group->items.insert(row, Item{notification, unread});
-    m_where.insert(notification.id, group);
-    endInsertRows();
-    if (unread) {
-        ++group->unread;
-        ++m_unreadCount;
-        const QModelIndex groupIndex = index(g, 0);
-        Q_EMIT dataChanged(groupIndex, index(g, ColumnCount - 1));
+    const int before = m_unreadCount;
+    insertItem(groupFor(notification), Item{notification, unread});
+    if (m_unreadCount != before)
         Q_EMIT unreadCountChanged(m_unreadCount);
-    }
     enforceCapacity();
     return true;
 }
@@ -54,36 +31,45 @@ bool NotificationListModel::add(const Notification &notification, bool unread)
 void NotificationListModel::markRead(const QList<NotificationId> &ids)
 {
     const int before = m_unreadCount;
-    for (NotificationId id : ids) {
-        Group *group = m_where.value(id);
-        if (!group)
-            continue;
-        const int g = groupRow(group);
-        for (int row = 0; row < group->items.size(); ++row) {
-            if (group->items[row].notification.id == id) {
-                setUnread(g, row, false);
-                break;
-            }
-        }
-    }
+    setRead(ids);
     if (m_unreadCount != before)
         Q_EMIT unreadCountChanged(m_unreadCount);
+}
+
+void NotificationListModel::setRead(const QList<NotificationId> &ids)
+{
+    for (NotificationId id : ids) {
+        Group *group = m_where.value(id);
+        if (group)
+            setUnread(groupRow(group), rowOf(group, id), false);
+    }
+    // A rollup is read once every member is, also those without a row here.
+    const QSet<NotificationId> read(ids.cbegin(), ids.cend());
+    for (std::size_t g = 0; g < m_groups.size(); ++g) {
+        Group *group = m_groups[g].get();
+        if (!group->isRollup() || group->acknowledged)
+            continue;
+        if (std::all_of(group->memberIds.cbegin(), group->memberIds.cend(),
+                        [&](NotificationId id) { return read.contains(id); })) {
+            group->acknowledged = true;
+            emitGroupChanged(int(g));
+        }
+    }
 }
 
 void NotificationListModel::remove(const QList<NotificationId> &ids)
 {
     const int before = m_unreadCount;
     for (NotificationId id : ids) {
-        Group *group = m_where.value(id);
-        if (!group)
-            continue;
-        const int g = groupRow(group);
-        for (int row = 0; row < group->items.size(); ++row) {
-            if (group->items[row].notification.id == id) {
-                removeFromGroup(g, row);
-                break;
+        if (const NotificationId rollup = m_rollupOf.take(id)) {
+            for (const auto &group : m_groups) {
+                if (group->rollupId == rollup)
+                    group->memberIds.removeOne(id);
             }
         }
+        Group *group = m_where.value(id);
+        if (group)
+            removeFromGroup(groupRow(group), rowOf(group, id));
     }
     if (m_unreadCount != before)
         Q_EMIT unreadCountChanged(m_unreadCount);
@@ -94,6 +80,7 @@ void NotificationListModel::clear()
     beginResetModel();
     m_groups.clear();
     m_where.clear();
+    m_rollupOf.clear();
     const bool hadUnread = m_unreadCount > 0;
     m_unreadCount = 0;
     endResetModel();
@@ -101,28 +88,60 @@ void NotificationListModel::clear()
         Q_EMIT unreadCountChanged(0);
 }
 
+void NotificationListModel::applyInboxItem(const InboxItem &item)
+{
+    const int before = m_unreadCount;
+    const Notification &newest = item.notification;
+    const QList<NotificationId> ids = item.ids();
+    const NotificationId rollupId = item.isRollup() ? newest.id : 0;
+    for (NotificationId id : ids) {
+        // Leaves its old rollup; a rollup that has none of its members left goes.
+        if (const NotificationId old = m_rollupOf.take(id); old && old != rollupId) {
+            for (const auto &group : m_groups) {
+                if (group->rollupId == old)
+                    group->memberIds.removeOne(id);
+            }
+        }
+        if (rollupId)
+            m_rollupOf.insert(id, rollupId);
+    }
+    Group *target =
+        m_groups[std::size_t(findOrInsertGroup(newest.application, newest.channel, rollupId))]
+            .get();
+    if (rollupId) {
+        target->rule = item.rule;
+        target->memberIds = item.memberIds;
+        target->newestTitle =
+            newest.title.isEmpty() ? newest.message.section(u'\n', 0, 0) : newest.title;
+        target->acknowledged = item.acknowledged;
+    }
+    // The target only gains rows here, so it stays; the groups the rows leave may go.
+    for (NotificationId id : ids)
+        moveTo(id, groupRow(target));
+    if (!m_where.contains(newest.id))
+        insertItem(groupRow(target), Item{newest, !item.acknowledged});
+    else if (!item.isRollup())
+        setUnread(groupRow(target), rowOf(target, newest.id), !item.acknowledged);
+    if (item.acknowledged)
+        setRead(ids);
+    emitGroupChanged(groupRow(target));
+    if (m_unreadCount != before)
+        Q_EMIT unreadCountChanged(m_unreadCount);
+    enforceCapacity();
+}
+
 std::optional<Notification> NotificationListModel::notification(NotificationId id) const
 {
     const Group *group = m_where.value(id);
     if (!group)
         return std::nullopt;
-    for (const Item &item : group->items) {
-        if (item.notification.id == id)
-            return item.notification;
-    }
-    return std::nullopt;
+    return group->items.at(rowOf(group, id)).notification;
 }
 
 bool NotificationListModel::isUnread(NotificationId id) const
 {
     const Group *group = m_where.value(id);
-    if (!group)
-        return false;
-    for (const Item &item : group->items) {
-        if (item.notification.id == id)
-            return item.unread;
-    }
-    return false;
+    return group && group->items.at(rowOf(group, id)).unread;
 }
 
 QList<NotificationId> NotificationListModel::unreadIds() const
@@ -133,6 +152,17 @@ QList<NotificationId> NotificationListModel::unreadIds() const
             if (item.unread)
                 ids.append(item.notification.id);
         }
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+QList<NotificationId> NotificationListModel::idsUpTo(NotificationId upTo) const
+{
+    QList<NotificationId> ids;
+    for (auto it = m_where.cbegin(); it != m_where.cend(); ++it) {
+        if (upTo == 0 || it.key() <= upTo)
+            ids.append(it.key());
     }
     std::sort(ids.begin(), ids.end());
     return ids;
@@ -159,12 +189,7 @@ QModelIndex NotificationListModel::indexOf(NotificationId id, int column) const
     const Group *group = m_where.value(id);
     if (!group)
         return {};
-    const int g = groupRow(group);
-    for (int row = 0; row < group->items.size(); ++row) {
-        if (group->items[row].notification.id == id)
-            return index(row, column, index(g, 0));
-    }
-    return {};
+    return index(rowOf(group, id), column, index(groupRow(group), 0));
 }
 
 void NotificationListModel::setCapacity(int capacity)
@@ -216,87 +241,9 @@ QVariant NotificationListModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid())
         return {};
-    if (const Group *group = groupOf(index)) {
-        const Item &item = group->items.at(index.row());
-        const Notification &n = item.notification;
-        switch (role) {
-        case Qt::DisplayRole:
-            switch (index.column()) {
-            case TitleColumn:
-                return n.title.isEmpty() ? firstLine(n.message) : n.title;
-            case MessageColumn:
-                return firstLine(n.message);
-            case TimeColumn:
-                return QLocale().toString(n.time.toLocalTime(), QLocale::ShortFormat);
-            }
-            return {};
-        case Qt::ToolTipRole:
-            return n.message.toHtmlEscaped();
-        case Qt::FontRole:
-            if (item.unread) {
-                QFont font;
-                font.setBold(true);
-                return font;
-            }
-            return {};
-        case IdRole:
-            return n.id;
-        case UnreadRole:
-            return item.unread;
-        case UrlRole:
-            return n.url;
-        case ApplicationRole:
-            return n.application;
-        case ChannelRole:
-            return n.channel;
-        case CopyTextRole: {
-            QStringList parts;
-            if (!n.title.isEmpty())
-                parts << n.title;
-            if (!n.message.isEmpty())
-                parts << n.message;
-            if (!n.url.isEmpty())
-                parts << n.url;
-            return parts.join(u'\n');
-        }
-        case IsGroupRole:
-            return false;
-        case TimeRole:
-            return n.time;
-        }
-        return {};
-    }
-    const Group *group = m_groups[std::size_t(index.row())].get();
-    switch (role) {
-    case Qt::DisplayRole:
-        if (index.column() == TitleColumn) {
-            const QString name = group->application + u" / "_s + group->channel;
-            return group->unread > 0 ? u"%1 (%2)"_s.arg(name).arg(group->unread) : name;
-        }
-        return {};
-    case Qt::FontRole:
-        if (group->unread > 0) {
-            QFont font;
-            font.setBold(true);
-            return font;
-        }
-        return {};
-    case IdRole:
-        return qint64(0);
-    case UnreadRole:
-        return group->unread > 0;
-    case ApplicationRole:
-        return group->application;
-    case ChannelRole:
-        return group->channel;
-    case IsGroupRole:
-        return true;
-    case UnreadCountRole:
-        return group->unread;
-    case TimeRole:
-        return group->items.isEmpty() ? QDateTime() : group->items.first().notification.time;
-    }
-    return {};
+    if (const Group *group = groupOf(index))
+        return group->items.at(index.row()).data(index.column(), role);
+    return m_groups[std::size_t(index.row())]->data(index.column(), role);
 }
 
 QVariant NotificationListModel::headerData(int section, Qt::Orientation orientation, int role) const
@@ -326,6 +273,8 @@ QHash<int, QByteArray> NotificationListModel::roleNames() const
     names.insert(IsGroupRole, "isGroup");
     names.insert(UnreadCountRole, "unreadCount");
     names.insert(TimeRole, "time");
+    names.insert(IsRollupRole, "isRollup");
+    names.insert(MemberIdsRole, "memberIds");
     return names;
 }
 
@@ -343,36 +292,79 @@ int NotificationListModel::groupRow(const Group *group) const
     return -1;
 }
 
-int NotificationListModel::findOrInsertGroup(const QString &application, const QString &channel)
+int NotificationListModel::rowOf(const Group *group, NotificationId id) const
 {
-    const auto key = std::pair(application, channel);
-    const auto pos = std::lower_bound(m_groups.begin(), m_groups.end(), key,
-                                      [](const std::unique_ptr<Group> &g, const auto &k) {
-                                          return std::pair(g->application, g->channel) < k;
-                                      });
+    for (int row = 0; row < group->items.size(); ++row) {
+        if (group->items[row].notification.id == id)
+            return row;
+    }
+    return -1;
+}
+
+int NotificationListModel::findOrInsertGroup(const QString &application, const QString &channel,
+                                             NotificationId rollupId)
+{
+    const auto key = std::tuple(application, channel, rollupId);
+    const auto pos = std::lower_bound(
+        m_groups.begin(), m_groups.end(), key, [](const std::unique_ptr<Group> &g, const auto &k) {
+            return std::tuple(g->application, g->channel, g->rollupId) < k;
+        });
     const int row = int(pos - m_groups.begin());
-    if (pos != m_groups.end() && (*pos)->application == application && (*pos)->channel == channel)
+    if (pos != m_groups.end() &&
+        std::tuple((*pos)->application, (*pos)->channel, (*pos)->rollupId) == key)
         return row;
     beginInsertRows({}, row, row);
     auto group = std::make_unique<Group>();
     group->application = application;
     group->channel = channel;
+    group->rollupId = rollupId;
     m_groups.insert(pos, std::move(group));
     endInsertRows();
     return row;
 }
 
-void NotificationListModel::removeFromGroup(int groupIndex, int row)
+int NotificationListModel::groupFor(const Notification &notification)
+{
+    if (const NotificationId rollup = m_rollupOf.value(notification.id)) {
+        for (std::size_t g = 0; g < m_groups.size(); ++g) {
+            if (m_groups[g]->rollupId == rollup)
+                return int(g);
+        }
+    }
+    return findOrInsertGroup(notification.application, notification.channel);
+}
+
+void NotificationListModel::insertItem(int groupIndex, const Item &item)
+{
+    Group *group = m_groups[std::size_t(groupIndex)].get();
+    // Newest first; ids grow with creation time.
+    const auto pos = std::find_if(group->items.cbegin(), group->items.cend(), [&](const Item &i) {
+        return i.notification.id < item.notification.id;
+    });
+    const int row = int(pos - group->items.cbegin());
+    beginInsertRows(index(groupIndex, 0), row, row);
+    group->items.insert(row, item);
+    m_where.insert(item.notification.id, group);
+    endInsertRows();
+    if (item.unread) {
+        ++group->unread;
+        ++m_unreadCount;
+        emitGroupChanged(groupIndex);
+    }
+}
+
+NotificationListModel::Item NotificationListModel::removeFromGroup(int groupIndex, int row)
 {
     Group *group = m_groups[std::size_t(groupIndex)].get();
     if (group->items.size() == 1) {
         beginRemoveRows({}, groupIndex, groupIndex);
-        m_where.remove(group->items.first().notification.id);
-        if (group->items.first().unread)
+        const Item item = group->items.first();
+        m_where.remove(item.notification.id);
+        if (item.unread)
             --m_unreadCount;
         m_groups.erase(m_groups.begin() + groupIndex);
         endRemoveRows();
-        return;
+        return item;
     }
     beginRemoveRows(index(groupIndex, 0), row, row);
     const Item item = group->items.takeAt(row);
@@ -382,7 +374,18 @@ void NotificationListModel::removeFromGroup(int groupIndex, int row)
         --m_unreadCount;
     }
     endRemoveRows();
-    Q_EMIT dataChanged(index(groupIndex, 0), index(groupIndex, ColumnCount - 1));
+    emitGroupChanged(groupIndex);
+    return item;
+}
+
+void NotificationListModel::moveTo(NotificationId id, int groupIndex)
+{
+    const Group *target = m_groups[std::size_t(groupIndex)].get();
+    Group *group = m_where.value(id);
+    if (!group || group == target)
+        return;
+    const Item item = removeFromGroup(groupRow(group), rowOf(group, id));
+    insertItem(groupRow(target), item);
 }
 
 void NotificationListModel::setUnread(int groupIndex, int row, bool unread)
@@ -396,7 +399,13 @@ void NotificationListModel::setUnread(int groupIndex, int row, bool unread)
     m_unreadCount += unread ? 1 : -1;
     const QModelIndex parent = index(groupIndex, 0);
     Q_EMIT dataChanged(index(row, 0, parent), index(row, ColumnCount - 1, parent));
-    Q_EMIT dataChanged(parent, index(groupIndex, ColumnCount - 1));
+    emitGroupChanged(groupIndex);
+}
+
+void NotificationListModel::emitGroupChanged(int groupIndex)
+{
+    if (groupIndex >= 0)
+        Q_EMIT dataChanged(index(groupIndex, 0), index(groupIndex, ColumnCount - 1));
 }
 
 void NotificationListModel::enforceCapacity()

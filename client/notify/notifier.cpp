@@ -1,5 +1,7 @@
 #include "notifier.h"
 
+#include "model/rolluprule.h"
+
 #include <QCoreApplication>
 
 #include <algorithm>
@@ -48,6 +50,19 @@ Popup Popup::forGroup(const PopupGroup &group)
         lines << QCoreApplication::translate("herald::client::Popup", "… and %n more", nullptr,
                                              count - int(lines.size()));
     popup.body = lines.join(u'\n');
+    return popup;
+}
+
+Popup Popup::forRollup(const PopupGroup &group, const QString &rule)
+{
+    Popup popup = forGroup(group);
+    if (group.notifications.size() < 2)
+        return popup;
+    const Notification &newest = group.notifications.last();
+    popup.channel = newest.channel;
+    popup.title =
+        rollupTitle(int(group.notifications.size()), rule, newest.channel,
+                    newest.title.isEmpty() ? newest.message.section(u'\n', 0, 0) : newest.title);
     return popup;
 }
 

@@ -25,6 +25,8 @@ struct Popup
     static Popup forNotification(const Notification &notification);
     // "12 new in ops" with the latest titles as the body.
     static Popup forGroup(const PopupGroup &group);
+    // A burst that the rollup rule `rule` folds: "5 deploys in api, latest: v2.3 is live".
+    static Popup forRollup(const PopupGroup &group, const QString &rule);
 };
 
 // Shows popups on the desktop and reports what the user did with them. One backend per file

@@ -11,6 +11,8 @@
 #include <QSystemTrayIcon>
 #include <QTimer>
 
+#include <climits>
+
 using namespace Qt::StringLiterals;
 
 namespace herald::client {
@@ -65,6 +67,14 @@ void TrayIcon::setDoNotDisturbUntil(const QDateTime &until)
     scheduleRefresh();
 }
 
+void TrayIcon::setUnseen(qint64 count)
+{
+    if (count == m_unseen)
+        return;
+    m_unseen = count;
+    scheduleRefresh();
+}
+
 QString TrayIcon::stateName() const
 {
     return TrayIconRenderer::stateName(m_state, m_shownUnread);
@@ -84,16 +94,18 @@ void TrayIcon::scheduleRefresh()
 
 void TrayIcon::refresh()
 {
-    const int unread = m_model->unreadCount();
+    const int unread =
+        m_unseen >= 0 ? int(std::min<qint64>(m_unseen, INT_MAX)) : m_model->unreadCount();
     m_tray->setIcon(TrayIconRenderer::icon(m_state, unread));
     QString tip = u"Herald"_s;
     if (!m_detail.isEmpty())
         tip += u" — "_s + m_detail;
     if (unread > 0)
-        tip += u"\n"_s + tr("%n unread", nullptr, unread);
+        tip += u"\n"_s +
+               (m_unseen >= 0 ? tr("%n new", nullptr, unread) : tr("%n unread", nullptr, unread));
     m_tray->setToolTip(tip);
     if (unread != m_shownUnread) {
-        qCInfo(lcTray) << "unread count" << unread << "state"
+        qCInfo(lcTray) << "badge" << unread << (m_unseen >= 0 ? "unseen" : "unread") << "state"
                        << TrayIconRenderer::stateName(m_state, unread);
         m_shownUnread = unread;
     }

@@ -15,7 +15,7 @@ namespace herald::client {
 class NotificationListModel;
 
 // The tray icon and its menu, outside any window (like qBittorrent's DesktopIntegration): the
-// icon shows the connection state, do-not-disturb and the unread count; the menu lists the
+// icon shows the connection state, do-not-disturb and the badge (setUnseen); the menu lists the
 // latest unread notifications and the client's commands. It only reports what the user chose;
 // the composition root acts on it. GUI thread only.
 class TrayIcon : public QObject
@@ -36,6 +36,10 @@ public:
     void setState(TrayState state, const QString &detail);
     // Invalid: off.
     void setDoNotDisturbUntil(const QDateTime &until);
+    // The badge: the server's unseen count for the user, the same on every device; -1 (not
+    // known: before the server answered, or a server without an inbox) shows the unread
+    // notifications of this client's list instead.
+    void setUnseen(qint64 count);
     QString stateName() const;
     int shownUnread() const { return m_shownUnread; }
 
@@ -61,6 +65,7 @@ private:
     QString m_detail;
     QDateTime m_dndUntil;
     int m_shownUnread = -1;
+    qint64 m_unseen = -1;
     bool m_refreshPending = false;
 };
 

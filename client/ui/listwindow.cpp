@@ -12,10 +12,13 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QShortcut>
 #include <QTreeView>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -27,7 +30,8 @@ ListWindow::ListWindow(NotificationListModel *model, QWidget *parent)
       m_view(new QTreeView(this)), m_markRead(new QPushButton(tr("Mark as read"), this)),
       m_markAllRead(new QPushButton(tr("Mark all as read"), this)),
       m_open(new QPushButton(tr("Open link"), this)),
-      m_copy(new QPushButton(tr("Copy text"), this)), m_status(new QLabel(this))
+      m_copy(new QPushButton(tr("Copy text"), this)), m_delete(new QPushButton(tr("Delete"), this)),
+      m_deleteAll(new QPushButton(tr("Delete all"), this)), m_status(new QLabel(this))
 {
     setWindowTitle(tr("Herald notifications"));
     setWindowIcon(QIcon(u":/icons/herald.svg"_s));
@@ -49,7 +53,7 @@ ListWindow::ListWindow(NotificationListModel *model, QWidget *parent)
     m_view->header()->setSectionResizeMode(NotificationListModel::TimeColumn,
                                            QHeaderView::ResizeToContents);
     m_view->setColumnWidth(NotificationListModel::TitleColumn, 260);
-    m_view->expandAll();
+    expandChannels({}, 0, m_filter->rowCount() - 1);
 
     auto *top = new QHBoxLayout;
     top->addWidget(m_search, 1);
@@ -59,6 +63,8 @@ ListWindow::ListWindow(NotificationListModel *model, QWidget *parent)
     buttons->addWidget(m_markAllRead);
     buttons->addWidget(m_open);
     buttons->addWidget(m_copy);
+    buttons->addWidget(m_delete);
+    buttons->addWidget(m_deleteAll);
     buttons->addStretch(1);
     buttons->addWidget(m_status);
     auto *layout = new QVBoxLayout(this);
@@ -68,20 +74,14 @@ ListWindow::ListWindow(NotificationListModel *model, QWidget *parent)
 
     connect(m_search, &QLineEdit::textChanged, this, [this](const QString &text) {
         m_filter->setSearchText(text);
-        m_view->expandAll();
+        expandChannels({}, 0, m_filter->rowCount() - 1);
     });
     connect(m_unreadOnly, &QCheckBox::toggled, this, [this](bool on) {
         m_filter->setUnreadOnly(on);
-        m_view->expandAll();
+        expandChannels({}, 0, m_filter->rowCount() - 1);
     });
-    // New groups open expanded.
-    connect(m_filter, &QAbstractItemModel::rowsInserted, this,
-            [this](const QModelIndex &parent, int first, int last) {
-                if (parent.isValid())
-                    return m_view->expand(parent);
-                for (int row = first; row <= last; ++row)
-                    m_view->expand(m_filter->index(row, 0));
-            });
+    // New channel groups open expanded; rollups stay one row until opened.
+    connect(m_filter, &QAbstractItemModel::rowsInserted, this, &ListWindow::expandChannels);
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &ListWindow::updateButtons);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &ListWindow::updateButtons);
@@ -100,6 +100,12 @@ ListWindow::ListWindow(NotificationListModel *model, QWidget *parent)
         Q_EMIT markReadRequested(selectedIds());
     });
     connect(m_copy, &QPushButton::clicked, this, &ListWindow::copySelection);
+    connect(m_delete, &QPushButton::clicked, this,
+            [this] { Q_EMIT deleteRequested(selectedMemberIds()); });
+    m_delete->setShortcut(QKeySequence::Delete);
+    connect(m_deleteAll, &QPushButton::clicked, this, &ListWindow::confirmDeleteAll);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &ListWindow::updateButtons);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &ListWindow::updateButtons);
     auto *copyShortcut = new QShortcut(QKeySequence::Copy, m_view);
     connect(copyShortcut, &QShortcut::activated, this, &ListWindow::copySelection);
     updateButtons();
@@ -135,7 +141,12 @@ QList<NotificationId> ListWindow::selectedIds() const
     QList<NotificationId> ids;
     const QModelIndexList rows = m_view->selectionModel()->selectedRows();
     for (const QModelIndex &row : rows) {
-        if (row.data(NotificationListModel::IsGroupRole).toBool()) {
+        if (row.data(NotificationListModel::IsRollupRole).toBool()) {
+            // A rollup stands for all its members, also those without a row here.
+            if (row.data(NotificationListModel::UnreadRole).toBool())
+                ids << row.data(NotificationListModel::MemberIdsRole)
+                           .value<QList<NotificationId>>();
+        } else if (row.data(NotificationListModel::IsGroupRole).toBool()) {
             // A group row stands for all its unread notifications.
             for (int i = 0; i < m_filter->rowCount(row); ++i) {
                 const QModelIndex child = m_filter->index(i, 0, row);
@@ -147,6 +158,41 @@ QList<NotificationId> ListWindow::selectedIds() const
         }
     }
     return ids;
+}
+
+QList<NotificationId> ListWindow::selectedMemberIds() const
+{
+    QList<NotificationId> ids;
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    for (const QModelIndex &row : rows)
+        ids << row.data(NotificationListModel::MemberIdsRole).value<QList<NotificationId>>();
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+}
+
+void ListWindow::expandChannels(const QModelIndex &parent, int first, int last)
+{
+    if (parent.isValid()) {
+        if (!parent.data(NotificationListModel::IsRollupRole).toBool())
+            m_view->expand(parent);
+        return;
+    }
+    for (int row = first; row <= last; ++row) {
+        const QModelIndex group = m_filter->index(row, 0);
+        if (!group.data(NotificationListModel::IsRollupRole).toBool())
+            m_view->expand(group);
+    }
+}
+
+void ListWindow::confirmDeleteAll()
+{
+    const auto answer =
+        QMessageBox::question(this, tr("Delete all notifications"),
+                              tr("Delete every notification in your inbox, on all your devices?"),
+                              QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer == QMessageBox::Yes)
+        Q_EMIT deleteAllRequested();
 }
 
 QString ListWindow::selectedUrl() const
@@ -163,6 +209,8 @@ void ListWindow::updateButtons()
     const QModelIndex current = m_view->currentIndex();
     m_copy->setEnabled(current.isValid() &&
                        !current.data(NotificationListModel::IsGroupRole).toBool());
+    m_delete->setEnabled(m_view->selectionModel()->hasSelection());
+    m_deleteAll->setEnabled(m_model->totalCount() > 0);
 }
 
 void ListWindow::copySelection()
@@ -188,6 +236,9 @@ void ListWindow::showContextMenu(const QPoint &pos)
         ->setEnabled(m_open->isEnabled());
     menu.addAction(tr("Copy text"), this, &ListWindow::copySelection)
         ->setEnabled(m_copy->isEnabled());
+    menu.addSeparator();
+    menu.addAction(tr("Delete"), this, [this] { m_delete->click(); })
+        ->setEnabled(m_delete->isEnabled());
     menu.exec(m_view->viewport()->mapToGlobal(pos));
 }
 

@@ -17,8 +17,9 @@ class NotificationFilterModel;
 class NotificationListModel;
 
 // The notification list: a tree view over the model (grouped by application and channel,
-// unread bold) with search, "unread only", mark read, open link and copy text. It owns no
-// connection; what the user asks for goes out as signals.
+// unread bold; a rollup is one row, collapsed, its members under it) with search, "unread
+// only", mark read, open link, copy text, delete and delete all. It owns no connection; what
+// the user asks for goes out as signals.
 class ListWindow : public QWidget
 {
     Q_OBJECT
@@ -37,9 +38,17 @@ Q_SIGNALS:
     void markReadRequested(const QList<herald::NotificationId> &ids);
     void markAllReadRequested();
     void openUrlRequested(const QUrl &url);
+    // Delete from the inbox on every device: a rollup's row stands for all its members.
+    void deleteRequested(const QList<herald::NotificationId> &ids);
+    // The user confirmed "Delete all".
+    void deleteAllRequested();
 
 private:
     QList<NotificationId> selectedIds() const;
+    // Every id the selected rows stand for, read or not.
+    QList<NotificationId> selectedMemberIds() const;
+    void expandChannels(const QModelIndex &parent, int first, int last);
+    void confirmDeleteAll();
     QString selectedUrl() const;
     void updateButtons();
     void copySelection();
@@ -54,6 +63,8 @@ private:
     QPushButton *m_markAllRead;
     QPushButton *m_open;
     QPushButton *m_copy;
+    QPushButton *m_delete;
+    QPushButton *m_deleteAll;
     QLabel *m_status;
 };
 

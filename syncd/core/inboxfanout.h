@@ -20,7 +20,8 @@ public:
     }
     void acknowledged(const QString &user, const QList<NotificationId> &ids) override
     {
-        m_sessions.acknowledged(user, ids); // reading does not change what is unseen
+        m_sessions.acknowledged(user, ids);
+        m_unseen.noteUser(user); // what the user read is no longer unseen
     }
     void deleted(const Notification &notification) override
     {

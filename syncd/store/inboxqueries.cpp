@@ -327,8 +327,12 @@ Result<qint64> InboxQueries::unseen(const QString &user, int cap, const QDateTim
     auto hidden = hiddenFrom(user, ids->last());
     if (!hidden)
         return tl::unexpected(hidden.error());
-    return std::count_if(ids->cbegin(), ids->cend(),
-                         [&](NotificationId id) { return !hidden->contains(id); });
+    auto acknowledged = acknowledgedFrom(user, ids->last());
+    if (!acknowledged)
+        return tl::unexpected(acknowledged.error());
+    return std::count_if(ids->cbegin(), ids->cend(), [&](NotificationId id) {
+        return !hidden->contains(id) && !acknowledged->contains(id);
+    });
 }
 
 Result<InboxCounts> InboxQueries::counts(const QString &user, int cap, const QDateTime &now)
@@ -342,19 +346,29 @@ Result<InboxCounts> InboxQueries::counts(const QString &user, int cap, const QDa
     InboxCounts counts;
     if (ids->isEmpty())
         return counts;
+    auto acknowledged = acknowledgedFrom(user, ids->last());
+    if (!acknowledged)
+        return tl::unexpected(acknowledged.error());
+    for (NotificationId id : *ids) {
+        const bool read = acknowledged->contains(id);
+        counts.unseen += id > current->seenId && !read ? 1 : 0;
+        counts.unacknowledged += read ? 0 : 1;
+    }
+    return counts;
+}
+
+Result<QSet<NotificationId>> InboxQueries::acknowledgedFrom(const QString &user,
+                                                            NotificationId lowest)
+{
     auto receipts = m_connection.run(u"SELECT notification_id FROM receipts WHERE user_name = ? "
                                      "AND notification_id >= ?"_s,
-                                     {user, ids->last()});
+                                     {user, lowest});
     if (!receipts)
         return tl::unexpected(receipts.error());
     QSet<NotificationId> acknowledged;
     while (receipts->next())
         acknowledged.insert(receipts->value(0).toLongLong());
-    for (NotificationId id : *ids) {
-        counts.unseen += id > current->seenId ? 1 : 0;
-        counts.unacknowledged += acknowledged.contains(id) ? 0 : 1;
-    }
-    return counts;
+    return acknowledged;
 }
 
 Result<bool> InboxQueries::putRule(const QString &user, const StoredRule &rule)

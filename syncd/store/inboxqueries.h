@@ -40,6 +40,8 @@ public:
     Result<InboxWindow> window(const QString &user, int cap, const QDateTime &now);
     // The ids of the window, newest first (cheaper than window() when bodies are not needed).
     Result<QList<NotificationId>> windowIds(const QString &user, int cap, const QDateTime &now);
+    // Unseen: in the window, above the seen cursor and not acknowledged by the user (what a
+    // person read is seen, wherever they read it).
     Result<qint64> unseen(const QString &user, int cap, const QDateTime &now);
     Result<InboxCounts> counts(const QString &user, int cap, const QDateTime &now);
 
@@ -58,6 +60,7 @@ private:
     Result<QList<NotificationId>> eligibleIds(const QString &user, NotificationId floor, int cap,
                                               const QDateTime &now);
     Result<QSet<NotificationId>> hiddenFrom(const QString &user, NotificationId lowest);
+    Result<QSet<NotificationId>> acknowledgedFrom(const QString &user, NotificationId lowest);
     Result<bool> advance(const QString &column, const QString &user, NotificationId id);
 
     SqlConnection &m_connection;

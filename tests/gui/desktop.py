@@ -231,21 +231,26 @@ class Desktop:
         return {n["id"]: n for n in body["notifications"]}
 
     # --- the client ------------------------------------------------------------------------
-    def herald_env(self):
+    # Several clients may run: each name other than "herald" gets a settings directory of its
+    # own (so its own single-instance socket), as a second device of the user would.
+    def herald_env(self, name="herald"):
         env = dict(self.env)
         env["QT_LOGGING_RULES"] = "herald.*.info=true"
+        if name != "herald":
+            env["XDG_CONFIG_HOME"] = os.path.join(self.tmp, "config-" + name)
+            os.makedirs(env["XDG_CONFIG_HOME"], mode=0o700, exist_ok=True)
         return env
 
-    def start_herald(self, args=(), stdin_text=None):
+    def start_herald(self, args=(), stdin_text=None, name="herald"):
         stdin = subprocess.PIPE if stdin_text is not None else subprocess.DEVNULL
-        proc = self.spawn("herald", [self.herald, *args], stdin=stdin, env=self.herald_env())
+        proc = self.spawn(name, [self.herald, *args], stdin=stdin, env=self.herald_env(name))
         if stdin_text is not None:
             proc.stdin.write(stdin_text.encode())
             proc.stdin.close()
         return proc
 
-    def status(self):
-        out = subprocess.run([self.herald, "--status"], env=self.herald_env(),
+    def status(self, name="herald"):
+        out = subprocess.run([self.herald, "--status"], env=self.herald_env(name),
                              capture_output=True, text=True, timeout=10)
         if out.returncode != 0:
             return None
@@ -254,18 +259,19 @@ class Desktop:
         except (ValueError, IndexError):
             return None
 
-    def wait_status(self, what, predicate, timeout=20):
+    def wait_status(self, what, predicate, timeout=20, name="herald"):
         def check():
-            s = self.status()
+            s = self.status(name)
             return s if s and predicate(s) else None
         try:
             return wait_for(what, check, timeout)
         except Failure as e:
-            raise Failure(f"{e}; status {self.status()}; herald log:\n{self.log('herald')[-3000:]}")
+            raise Failure(f"{e}; status {self.status(name)}; {name} log:\n"
+                          f"{self.log(name)[-3000:]}")
 
-    def herald_command(self, *args):
-        return subprocess.run([self.herald, *args], env=self.herald_env(), capture_output=True,
-                              text=True, timeout=15)
+    def herald_command(self, *args, name="herald"):
+        return subprocess.run([self.herald, *args], env=self.herald_env(name),
+                              capture_output=True, text=True, timeout=15)
 
     # --- notifications on the bus ----------------------------------------------------------
     def notify_calls(self):

@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <limits>
 #include <map>
 #include <memory>
 #include <set>
@@ -182,6 +183,7 @@ private slots:
     void cleanup();
 
     void meshRelaysNotificationsAcksAndDeletes();
+    void inboxChangesReachTheUsersSessionsOnEveryNode();
     void lineRelaysThroughTheMiddleOnce();
     void recipientsStayPrivateAcrossNodes();
     void wrongSecretIsRefused();
@@ -397,6 +399,75 @@ void TestCluster::meshRelaysNotificationsAcksAndDeletes()
     const StoreContent content = readStore(m_nodes[0].syncd->databasePath());
     QCOMPARE(content.receipts.size(), size_t(1));
     QVERIFY(content.receipts.count({u"alice"_s, ids.at(0)}));
+}
+
+// The inbox's own changes (a delete, reading the first page, delete all) travel as relay
+// records: alice's sessions on the other nodes hear of each, her inbox is the same on every
+// node, and bob, who follows the same channel, keeps everything.
+void TestCluster::inboxChangesReachTheUsersSessionsOnEveryNode()
+{
+    QVERIFY(startCluster(Mesh, {u"--no-auth"_s}));
+    std::vector<std::unique_ptr<WsClient>> alice;
+    for (int i = 0; i < 3; ++i) {
+        alice.push_back(client(i, u"alice"_s, u"alerts"_s));
+        QVERIFY(alice.back());
+    }
+    auto bob = client(2, u"bob"_s, u"alerts"_s);
+    QVERIFY(bob);
+    QList<qint64> ids;
+    for (int i = 0; i < 3; ++i)
+        ids.append(publish(http(0), App, u"alerts"_s, u"inbox %1"_s.arg(i)));
+    QVERIFY(!ids.contains(0));
+    for (auto &ws : alice)
+        QVERIFY2(ws->waitForNotifications(3), ws->describe());
+    QVERIFY2(bob->waitForNotifications(3), bob->describe());
+    auto inboxIds = [this](int node, const QString &user) {
+        QList<qint64> listed;
+        const HttpResponse page =
+            http(node).get(u"/api/v1/inbox?user=%1&limit=100&after=%2"_s.arg(user).arg(
+                std::numeric_limits<qint64>::max() >> 11)); // a cursor: the seen one stays put
+        for (const QJsonValue &item : page.object().value("notifications"_L1).toArray())
+            listed.append(qint64(item.toObject().value("id"_L1).toDouble()));
+        return listed;
+    };
+
+    // Deleted on node 1: alice's sessions on nodes 0 and 2 hear of it, bob's does not.
+    const HttpResponse hidden = http(1).del(u"/api/v1/inbox/%1?user=alice"_s.arg(ids.at(0)));
+    QVERIFY2(hidden.status == 204, hidden.describe());
+    for (int i : {0, 2}) {
+        const auto gone = alice[i]->waitForType(u"deleted"_s);
+        QVERIFY2(gone, alice[i]->describe());
+        QCOMPARE(gone->value("ids"_L1).toArray(), idArray({ids.at(0)}));
+    }
+    const QList<qint64> rest{ids.at(2), ids.at(1)};
+    for (int i = 0; i < 3; ++i)
+        QVERIFY(waitUntil([&] { return inboxIds(i, u"alice"_s) == rest; }, 10000));
+    QCOMPARE(inboxIds(2, u"bob"_s), (QList<qint64>{ids.at(2), ids.at(1), ids.at(0)}));
+
+    // The first page read on node 0 moves the seen cursor for the sessions on nodes 1 and 2.
+    const HttpResponse first = http(0).get(u"/api/v1/inbox?user=alice"_s);
+    QVERIFY2(first.status == 200, first.describe());
+    for (int i : {1, 2}) {
+        const auto seen = alice[i]->waitForType(u"seen"_s);
+        QVERIFY2(seen, alice[i]->describe());
+        QCOMPARE(qint64(seen->value("upTo"_L1).toDouble()), ids.at(2));
+    }
+    const HttpResponse count = http(2).get(u"/api/v1/inbox/count?user=alice"_s);
+    QCOMPARE(count.object().value("unseen"_L1).toInt(), 0);
+
+    // Delete all on node 2: the sessions on nodes 0 and 1 hear of it; bob keeps his three.
+    const HttpResponse cleared = http(2).del(u"/api/v1/inbox?user=alice"_s);
+    QVERIFY2(cleared.status == 204, cleared.describe());
+    for (int i : {0, 1}) {
+        const auto all = alice[i]->waitForType(u"cleared"_s);
+        QVERIFY2(all, alice[i]->describe());
+        QCOMPARE(qint64(all->value("upTo"_L1).toDouble()), ids.at(2));
+    }
+    for (int i = 0; i < 3; ++i)
+        QVERIFY(waitUntil([&] { return inboxIds(i, u"alice"_s).isEmpty(); }, 10000));
+    QCOMPARE(inboxIds(2, u"bob"_s).size(), 3);
+    QVERIFY(bob->framesOfType(u"deleted"_s).isEmpty());
+    QVERIFY(bob->framesOfType(u"cleared"_s).isEmpty());
 }
 
 void TestCluster::lineRelaysThroughTheMiddleOnce()
