@@ -14,7 +14,9 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 
 stage_suite() {
   "$root/scripts/build.sh" -DHERALD_REQUIRE_ALL_TESTS=ON
-  (cd "$root/build" && ctest --output-on-failure --timeout 600 "$@")
+  # Two at a time: most tests wait on processes and sockets, not on the CPU; every one of them
+  # takes free ports, its own temporary directories and its own X display.
+  (cd "$root/build" && ctest --output-on-failure --timeout 600 --parallel 2 "$@")
 }
 
 stage_fuzz() {
