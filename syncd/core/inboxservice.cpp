@@ -187,17 +187,8 @@ void InboxService::sessionRegistered(const QString &user, const QList<Subscripti
 {
     m_store.submit<bool>(
         [user, subscriptions](SqlStore &store) {
-            return store.inbox([&](InboxQueries &inbox) -> Result<bool> {
-                auto before = inbox.follows(user);
-                if (!before)
-                    return tl::unexpected(before.error());
-                if (auto followed = inbox.follow(user, subscriptions); !followed)
-                    return tl::unexpected(followed.error());
-                auto after = inbox.follows(user);
-                if (!after)
-                    return tl::unexpected(after.error());
-                return *after != *before;
-            });
+            return store.inbox(
+                [&](InboxQueries &inbox) { return inbox.follow(user, subscriptions); });
         },
         this,
         [unseen = &m_unseen, user](Result<bool> grew) {

@@ -60,26 +60,34 @@ const QString &rowsByIdSql()
 
 } // namespace
 
-Result<void> InboxQueries::follow(const QString &user, const QList<Subscription> &subscriptions)
+Result<bool> InboxQueries::follow(const QString &user, const QList<Subscription> &subscriptions)
 {
     auto insert = m_connection.prepare(m_connection.dialect().insertOrIgnore(
         u"inbox_follows"_s, u"user_name, application, channel"_s, u"?, ?, ?"_s,
         u"user_name, application, channel"_s));
     if (!insert)
         return tl::unexpected(insert.error());
-    return m_connection.atomically([&]() -> Result<void> {
+    // Every register calls this: each follow is one indexed insert that may be ignored, never
+    // a read of everything the user follows (one user may hold thousands of sessions).
+    bool added = false;
+    auto done = m_connection.atomically([&]() -> Result<void> {
         for (const Subscription &subscription : subscriptions) {
             const QStringList channels = subscription.channels.isEmpty()
                                              ? QStringList{QString(u""_s)}
                                              : subscription.channels;
-            for (const QString &channel : channels)
+            for (const QString &channel : channels) {
                 if (auto done =
                         m_connection.exec(*insert, {user, subscription.application, channel});
                     !done)
                     return done;
+                added = added || insert->numRowsAffected() > 0;
+            }
         }
         return {};
     });
+    if (!done)
+        return tl::unexpected(done.error());
+    return added;
 }
 
 Result<void> InboxQueries::replaceFollows(const QString &user,
@@ -90,7 +98,9 @@ Result<void> InboxQueries::replaceFollows(const QString &user,
                 m_connection.run(u"DELETE FROM inbox_follows WHERE user_name = ?"_s, {user});
             !cleared)
             return tl::unexpected(cleared.error());
-        return follow(user, subscriptions);
+        if (auto followed = follow(user, subscriptions); !followed)
+            return tl::unexpected(followed.error());
+        return {};
     });
 }
 

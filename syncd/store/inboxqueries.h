@@ -23,8 +23,9 @@ class InboxQueries
 public:
     explicit InboxQueries(SqlConnection &connection) : m_connection(connection) {}
 
-    // Adds follows (a subscription without channels follows the whole application).
-    Result<void> follow(const QString &user, const QList<Subscription> &subscriptions);
+    // Adds follows (a subscription without channels follows the whole application); true when
+    // one of them is new.
+    Result<bool> follow(const QString &user, const QList<Subscription> &subscriptions);
     Result<void> replaceFollows(const QString &user, const QList<Subscription> &subscriptions);
     Result<QList<Subscription>> follows(const QString &user);
     // The users following `application`/`channel` (by name or by the whole application).
