@@ -12,6 +12,7 @@ packages=(
   qt6-svg-dev qtkeychain-qt6-dev qt6-l10n-tools qt6-tools-dev qt6-translations-l10n
   dunst xvfb xauth trayer gnome-keyring dbus x11-utils xdotool imagemagick desktop-file-utils appstream
   libsystemd-dev systemd dpkg-dev lintian groff-base man-db bash-completion flatpak-builder
+  wixl msitools binutils-mingw-w64-x86-64 wine wine64
 )
 
 missing=()
