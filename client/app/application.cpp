@@ -95,6 +95,11 @@ void Application::start()
     setDoNotDisturb(prefs.doNotDisturbUntil());
     updateTrayState();
     m_account->start(m_commandLine);
+    // Launched to be seen (the menu entry runs --show) or on a desktop without a tray (GNOME
+    // without AppIndicator): the list is then the one window a person can reach.
+    if (m_commandLine.action == CommandLine::Action::Show ||
+        !QSystemTrayIcon::isSystemTrayAvailable())
+        showList();
 }
 
 QByteArray Application::handleCommand(const QString &command)

@@ -20,30 +20,6 @@ std::optional<RollupRule> RollupRule::fromJson(const QJsonObject &object)
     return rule;
 }
 
-bool RollupRule::matches(const Notification &n) const
-{
-    return n.application == application && (channel.isEmpty() || n.channel == channel) &&
-           (code.isEmpty() || n.code == code);
-}
-
-QString RollupRule::groupValue(const Notification &n) const
-{
-    // The server's RollupRule::groupValue, field for field.
-    if (matchOn.isEmpty())
-        return {};
-    if (matchOn.startsWith(u"tags."_s))
-        return n.tags.value(matchOn.mid(5));
-    if (matchOn == u"code")
-        return n.code;
-    if (matchOn == u"channel")
-        return n.channel;
-    if (matchOn == u"level")
-        return n.level;
-    if (matchOn == u"priority")
-        return priorityName(n.priority);
-    return n.title;
-}
-
 QString rollupTitle(int count, const QString &rule, const QString &channel,
                     const QString &newestTitle)
 {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/notification.h"
+#include "model/rollupmatch.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -13,21 +14,13 @@ namespace herald::client {
 // `application` (and `channel`, `code` when given) that share the value `matchOn` names fold
 // into one inbox item of at most `maxSize`. The server folds the inbox; the client uses the
 // same rule to show one popup for a burst. A plain value type.
-struct RollupRule
+struct RollupRule : RollupMatch
 {
     QString name;
-    QString application;
-    QString channel; // empty: any
-    QString code;    // empty: any
-    QString matchOn; // "tags.<key>", "code", "channel", "level", "priority", "title"; empty: all
     int maxSize = 10;
 
     // A rule object of the server; nothing when it lacks a name or an application.
     static std::optional<RollupRule> fromJson(const QJsonObject &object);
-
-    bool matches(const Notification &notification) const;
-    // The value notifications must share to fold together.
-    QString groupValue(const Notification &notification) const;
 };
 
 // The one line a rollup shows in the list and its popup: "5 deploys in api, latest: v2.3 is

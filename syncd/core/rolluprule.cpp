@@ -93,27 +93,4 @@ QJsonObject RollupRule::toJson() const
     return object;
 }
 
-bool RollupRule::matches(const Notification &n) const
-{
-    return n.application == application && (channel.isEmpty() || n.channel == channel) &&
-           (code.isEmpty() || n.code == code);
-}
-
-QString RollupRule::groupValue(const Notification &n) const
-{
-    if (matchOn.isEmpty())
-        return {};
-    if (matchOn.startsWith(u"tags."_s))
-        return n.tags.value(matchOn.mid(5));
-    if (matchOn == u"code")
-        return n.code;
-    if (matchOn == u"channel")
-        return n.channel;
-    if (matchOn == u"level")
-        return n.level;
-    if (matchOn == u"priority")
-        return priorityName(n.priority);
-    return n.title;
-}
-
 } // namespace herald::syncd

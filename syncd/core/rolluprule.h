@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/notification.h"
+#include "model/rollupmatch.h"
 #include "protocol/error.h"
 
 #include <QJsonObject>
@@ -11,14 +12,9 @@ namespace herald::syncd {
 // One of a user's rollup rules (PUT /api/v1/inbox/rules/{name}): notifications of
 // `application` (and `channel`, `code` when given) that share the value `matchOn` names and
 // come within `maxDuration` of a group's first fold into one inbox item of at most `maxSize`.
-struct RollupRule
+struct RollupRule : RollupMatch
 {
     QString name;
-    QString application;
-    QString channel; // empty: any
-    QString code;    // empty: any
-    // "tags.<key>", "code", "channel", "level", "priority" or "title"; empty: all alike.
-    QString matchOn;
     int maxSize = 10;
     qint64 maxDurationMs = 3600 * 1000;
     QString maxDurationText = QStringLiteral("1h"); // as given, to answer with
@@ -28,10 +24,6 @@ struct RollupRule
     // Reads and checks a rule body; errors name the field ("maxSize: must be 2 to 1000").
     static Result<RollupRule> fromJson(const QString &name, const QJsonObject &body);
     QJsonObject toJson() const; // with its name
-
-    bool matches(const Notification &notification) const;
-    // The value notifications must share to fold together.
-    QString groupValue(const Notification &notification) const;
 };
 
 } // namespace herald::syncd

@@ -218,6 +218,15 @@ def main():
         check("list opened: badge cleared", s["unseen"] == 0 and s["tray"] == "connected", s)
         r = d.herald_command("--quit")
         d.procs["herald"].wait(15)
+        wait_for("the list window gone with it", lambda: not list_window_viewable(d))
+        # Launched from the menu (--show) with no instance running: it starts and shows its
+        # list at once, so a desktop without a tray still shows the user something.
+        d.start_herald(["--show"])
+        wait_for("a first start with --show shows its list window",
+                 lambda: list_window_viewable(d), timeout=15)
+        print("PASS a first start with --show showed its list window", flush=True)
+        d.herald_command("--quit")
+        d.procs["herald"].wait(15)
         print(f"gui suite took {time.monotonic() - started:.1f}s", flush=True)
         return 0
     except Failure as e:
