@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Finds Node.js http_parser as packaged by Debian (libhttp-parser-dev): no CMake or
 # pkg-config file ships with it, so look for the header and library directly.
 find_path(HttpParser_INCLUDE_DIR http_parser.h)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # HERALD_FUZZ: libFuzzer targets (tests/fuzz) for the parsers and codecs that a network peer
 # reaches. libFuzzer comes with Clang's compiler-rt, so this needs Clang (Debian: clang and
 # libclang-rt-dev of the same version).

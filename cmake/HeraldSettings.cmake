@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # One INTERFACE target that every Herald target links: language level, warnings, Qt defines.
 set(CMAKE_AUTOMOC ON)
 set(CMAKE_AUTORCC ON)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # libsystemd for the daemon's readiness (sd_notify, systemd's Type=notify). Optional: without it
 # the service file is generated with Type=exec, which systemd calls started once the process runs.
 find_package(PkgConfig QUIET)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # herald_add_test(<name> SOURCES ... LIBS ... LABELS ...): one QTest executable per test.
 function(herald_add_test name)
   cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The Windows build of the client (the daemon is Linux-only): compiler flags for MSVC, and for
 # herald.exe a GUI-subsystem executable with its icon and VERSIONINFO, installed with the Qt
 # runtime it needs (component client), from which packaging/windows/build-msi.sh makes the MSI.

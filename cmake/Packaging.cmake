@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Debian packages from one build: `cpack -G DEB` in the build directory makes herald-syncd
 # (install component server) and herald (component client), each with a -dbgsym package of its
 # debug information and stripped binaries (docs/PACKAGING.md; tst_deb builds, lints, installs

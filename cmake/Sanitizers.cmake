@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # HERALD_SANITIZE: builds every Herald target with GCC's or Clang's sanitizers, so that the
 # test suites find memory errors, undefined behaviour and data races. A comma-separated list:
 #   address,undefined   ASan, LeakSanitizer and UBSan (one build, the usual pair)

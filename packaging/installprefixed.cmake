@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Run at install time (install(CODE) in packaging/CMakeLists.txt): the files that name install
 # paths follow the prefix given then (`cmake --install --prefix`, cpack's /usr), not the one the
 # build was configured with, so that one build gives a correct package and a correct local install.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Configures and builds Herald into build/ (Release with debug info, Ninja, ccache if present).
 # Usage: scripts/build.sh [extra cmake -D options]
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Sets up, builds and starts herald-syncd on its embedded SQLite database with a demo
 # application, channel, user and tokens, then prints how to publish and how to watch. When a
 # display is present, the tray client starts too, following the demo channel as alice.

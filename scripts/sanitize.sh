@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds Herald with sanitizers and runs tests under them (tests/README.md, "Sanitizers").
 # Usage: scripts/sanitize.sh [address,undefined|thread] [ctest options, e.g. -R '^tst_acks$']
 #   address,undefined (the default): ASan, LeakSanitizer and UBSan, into build-asan/

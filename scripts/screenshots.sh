@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Takes the screenshots of the tray client (setup dialog, tray menu, list window) on a virtual
 # desktop (Xvfb, dunst, trayer, gnome-keyring, a private D-Bus session) against a throwaway
 # herald-syncd, into docs/screenshots/*.png.

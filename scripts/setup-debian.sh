@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs what building and testing Herald needs on Debian 12, if it is missing.
 # Usage: scripts/setup-debian.sh
 set -euo pipefail

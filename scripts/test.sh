@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Sets up, builds and runs every test, in stages (one function each, run in this order):
 #   suite     every ctest label of the normal build (unit, integration, postgresql, gui,
 #             architecture, bench), none of them allowed to drop out for a missing tool

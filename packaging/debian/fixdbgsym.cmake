@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # CPACK_POST_BUILD_SCRIPTS of cmake/Packaging.cmake. CPack 3.25 writes the md5sums of its
 # -dbgsym packages with the absolute staging path and gives them no copyright (lintian errors:
 # md5sums-lists-nonexistent-file, no-copyright-file). Each is rebuilt here the way dh_strip makes

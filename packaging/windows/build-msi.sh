@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the Windows installer of the Herald client, herald-VERSION-x64.msi, with wixl
 # (msitools) from herald.wxs and an install tree of the client.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Writes herald.rc (icon and VERSIONINFO of herald.exe) from herald.rc.in. One script for both
 # users: client/CMakeLists.txt runs it on Windows as a build step, build-msi.sh for the stand-in
 # herald.exe it builds on Linux (so that both use the same resource file).

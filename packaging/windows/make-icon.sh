@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Makes resources/icons/herald.ico, the Windows icon of herald.exe, its Start-menu shortcut and
 # its entry in "Installed apps", from resources/icons/herald.svg. The .ico is committed, so a
 # Windows build needs neither tool; run this after changing the SVG and commit both.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // JsonCodec's catalog shapes: applications and channels, on the REST API.
 #include "jsoncodec.h"
 

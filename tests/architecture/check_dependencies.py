@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Checks that the parts of Herald depend on each other only as docs/ARCHITECTURE.md says.
 
 Every `#include "folder/file.h"` in syncd/, client/ and shared/ is resolved the way the

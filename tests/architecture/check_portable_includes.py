@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Keeps shared/ and client/ buildable on Windows: none of their files includes a POSIX- or
 Linux-only header (<unistd.h>, <sys/...>, <poll.h>, epoll, sockets, systemd, ...) unless the
 include sits in a branch for Unix only: `#ifdef Q_OS_UNIX` / `Q_OS_LINUX` / `__linux__` /

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Keeps source files small enough to read: none over 500 lines, and the classes that grew
 too big once (and were split) under 400. A file that needs more is a sign to split it.
 

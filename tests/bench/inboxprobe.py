@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """S7's probe: the first page of one user's inbox, read again and again while herald-syncd
 is under other load (run.sh starts S2's publishers next to it).
 

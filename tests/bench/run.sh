@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Herald benchmark harness: one command runs every scenario against herald-syncd and, with
 # the same load generator, against the references (nats-server and mosquitto over their
 # WebSocket listeners) and herald-trivial-server (the generator's own ceiling).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Herald soak: herald-syncd (embedded SQLite, auth on, 127.0.0.1) under mixed load for a
 # bounded time, with faults on the way, then a verdict (docs/RELIABILITY.md, "Soak").
 #

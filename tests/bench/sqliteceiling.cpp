@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // herald-sqlite-ceiling: what SQLite itself commits per second on this disk, beside S4
 // (durable ingest). Plain sqlite3 C API, one thread, the settings herald-syncd uses (WAL,
 // foreign keys on) and, with --schema, its real schema, so that the only thing left out is

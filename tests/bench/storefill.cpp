@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // herald-store-fill: fills a stopped herald-syncd's SQLite database directly (S5 needs a
 // million stored notifications; publishing them through the API would take longer than the
 // measurement), and counts what a database holds (S4 checks every 201 against the rows).

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Summarises herald-loadgen and herald-sqlite-ceiling JSON lines (labels
 "SCENARIO/TARGET/RUN"): medians of the runs with their spread, the ratios to the
 references, the issue's targets, and a smoke verdict.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // herald-trivial-server: the smallest server that speaks enough of Herald's protocol for
 // herald-loadgen (PUT application/channel, POST /api/v1/notifications, WebSocket register on
 // /api/v1/ws, notification frames). One thread, epoll, a notification encoded once, one

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Minimal RFC 6455 framing shared by herald-loadgen and herald-trivial-server.
 // No Qt, no allocation beyond the caller's buffers.
 #pragma once

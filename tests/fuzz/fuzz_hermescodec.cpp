@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // HermesCodec on what a network peer sends: the WebSocket frames of a Hermes client
 // (`register {...}`, `ack {...}`, `ping`), the Hermes producer body of POST
 // /api/notifications, and the NewNotification frames a Hermes-style client reads. The first

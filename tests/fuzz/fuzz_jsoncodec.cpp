@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // JsonCodec on what a network peer sends: the REST bodies the daemon parses (publish,
 // application, channel, ack; every other body goes through parseObjectBody as the ack does),
 // the WebSocket frames of a client, and the server frames a client reads. The first byte

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // PeerCodec::decode on the frames another node sends over a peer link (PROTOCOL.md, Peer
 // relay): peerHello, sync, have, records, transient and drop. The input is the frame.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RequestParser, herald-syncd's HTTP/1.1 front, on bytes as a client sends them. The input
 // starts with four control bytes, then the bytes of the connection:
 //   [0] the largest piece to feed at once (0: all in one piece), [1] seeds the piece sizes,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // WebSocketFrameReader, herald-syncd's RFC 6455 framing, on bytes as a client sends them
 // after the upgrade. The input starts with four control bytes, then the bytes of the
 // connection:

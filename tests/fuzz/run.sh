@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Runs one fuzz target for a bounded time on a copy of its seed corpus, as the ctest test of
 # that target. Fails on any finding (crash, leak, UBSan report, timeout, out of memory) and
 # when fewer inputs than MIN_RUNS were executed, since a short run proves little.

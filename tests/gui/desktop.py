@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A throwaway desktop for end-to-end tests and screenshots of the tray client.
 
 Starts, under a temporary HOME: Xvfb on a free display, gnome-keyring (secrets, unlocked),

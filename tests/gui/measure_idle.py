@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Measures the tray client's idle cost: connected, 10 notifications listed, no activity.
 After WARMUP seconds idle it reads VmRSS and the CPU time used over WINDOW seconds.
 Usage: dbus-run-session -- /usr/bin/python3 measure_idle.py HERALD_SYNCD HERALD [WARMUP WINDOW]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Takes the README's screenshots under Xvfb: the setup dialog, the tray menu (with a dunst
 popup beside it) and the list window. Usage (see scripts/screenshots.sh):
 dbus-run-session -- /usr/bin/python3 screenshots.py HERALD_SYNCD HERALD OUTDIR

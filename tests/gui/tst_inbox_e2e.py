@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """End to end: the inbox on two devices of one user, on a real (virtual) desktop.
 
 Two tray clients of alice (each with its own settings, as on two machines) against one real

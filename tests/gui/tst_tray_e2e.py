@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """End to end: the tray client on a real (virtual) desktop against a real herald-syncd.
 
 Usage: dbus-run-session -- /usr/bin/python3 tst_tray_e2e.py HERALD_SYNCD HERALD

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // One user's view of herald-syncd's inbox (PROTOCOL.md "Inbox") for tst_inbox: REST calls

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // Probes for the limits tests (tst_limits, tst_sessionlimits): requests over fresh plain

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Acknowledgements: per user, fanned out to every session of that user (and only that user),
 // over WebSocket and REST, and durable across a daemon restart.
 #include "apihelpers.h"

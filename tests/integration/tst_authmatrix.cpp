@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Who may do what: every REST endpoint against every kind of caller, and the WebSocket's
 // token checks. Tokens come from the CLI (`herald-syncd token create`); no --no-auth here.
 #include "apihelpers.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Malformed input: every bad request gets PROTOCOL.md's status and error code, with the field
 // named in the message where one field is at fault (malformed HTTP: the status only), and
 // changes nothing; bad WebSocket frames close the session with the protocol's code, and so

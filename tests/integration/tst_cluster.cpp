@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The peer relay between real herald-syncd processes: three nodes on loopback, each behind a
 // fault-injecting proxy that its peers dial through, in a mesh and in a line. Notifications
 // reach every node's clients once, each origin's persistent ones in the order it made them;

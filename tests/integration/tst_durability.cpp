@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Durability: what got a 201 (persistent notifications) or a 200 (acks) is committed, whether
 // the daemon stops with SIGTERM or dies with SIGKILL. SIGKILL keeps the kernel's page cache, so
 // these tests cannot see a missing fsync: tst_syncbeforeanswer orders the syncs against the

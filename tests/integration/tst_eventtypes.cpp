@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Event types enforced at publish, against a real herald-syncd with real tokens: producers
 // register their own application (and no other), publishes outside the registration are
 // refused naming the field on every publish route and store nothing, acceptUnknownEvents opts

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Hermes compatibility: a client written for the original Hermes (register/ack text commands,
 // PascalCase frames, the producer body on /api/notifications) works end to end.
 #include "apihelpers.h"

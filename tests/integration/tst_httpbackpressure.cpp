@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Back-pressure on HTTP: a client that pipelines without reading can make the daemon neither
 // buffer nor work without bound, nor starve other clients, and its work stops when it leaves;
 // a client that pipelines and reads slowly gets every answer, right and in order.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Each user's inbox (PROTOCOL.md "Inbox"): unseen counts pushed to every session of the user,
 // the seen cursor, per-user deletes, Range paging, the cap, rollup rules, and that one user's
 // token never reaches another's inbox. Against a real herald-syncd with tokens (no --no-auth),

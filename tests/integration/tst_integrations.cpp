@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Integrations in, against a real herald-syncd with real tokens: the ntfy-style plain-text
 // publish (POST /api/v1/publish/{app}/{channel}) as curl sends it, and Prometheus
 // Alertmanager's webhook (POST /api/v1/integrations/alertmanager/{app}) with the body its

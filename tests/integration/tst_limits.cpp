@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Limits against floods (PROTOCOL.md, Limits), each against a real daemon with low limits:
 // connection caps answered at once and their descriptors freed, the failed-auth limiter that
 // stops token lookups, rates per token and per address with Retry-After, X-Forwarded-For

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Publishing and delivery: live frames, the register backlog, acknowledgements, transient
 // notifications, recipients and batches, against a real herald-syncd started with --no-auth.
 #include "apihelpers.h"

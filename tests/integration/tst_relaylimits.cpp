@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The peer relay's back-pressure, against a real herald-syncd with a cluster secret: what an
 // unauthenticated connection to /api/v1/peer can make the node buffer, how many such
 // connections it holds, what it keeps for a peer that stops reading, and how many of a peer's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Resume that never drops: a session that missed more than one backlog carries gets the newest
 // of them, `backlogDone` says `truncated` and how many it `missed`, and SyncSession fetches the
 // rest through REST, so every missed notification is shown once. Against a real herald-syncd

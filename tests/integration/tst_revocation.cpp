@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Revocation that bites: revoking a token (API or command line) or deleting its user stops
 // REST requests with it and closes the WebSocket sessions opened with it (1008) within a
 // second; other tokens' sessions stay. The daemon runs with auth on.

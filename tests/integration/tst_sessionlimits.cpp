@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The limits that apply after a WebSocket upgrade (PROTOCOL.md, Limits), against a real
 // daemon: the share of sessions one client address may hold (counted by the real client
 // behind a trusted proxy), and the failed-auth budget, which `register` frames spend together

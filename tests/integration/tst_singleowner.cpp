@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One daemon per SQLite file: a second herald-syncd on the same file exits 1 and names the
 // holder, while the command line keeps working next to the running daemon; a lock left by a
 // daemon killed with SIGKILL does not keep the next one out.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Load: a WebSocket client that stops reading must not slow anyone else down, and a quick
 // (informational) measurement of publish and delivery rates.
 #include "apihelpers.h"

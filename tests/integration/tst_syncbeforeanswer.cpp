@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every 201 for a persistent notification leaves the daemon only after a write holding its
 // row reached the disk, and every 200 for an acknowledgement only after some write made
 // after the request arrived reached the disk (the receipt's row carries no text the

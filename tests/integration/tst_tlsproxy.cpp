@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TLS through the shipped reverse-proxy setup, with the cluster secret passed as a file and as
 // a systemd credential: a real nginx with packaging/nginx/
 // herald-syncd.conf (see NginxProxy) in front of node 1. A client publishes over https:// and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The client WebSocket's RFC 6455 framing against implementations other than the daemon's:
 // Python's `websockets` library and raw sockets (wsframing.py: fragmentation, pings, unmasked
 // frames, bad UTF-8, oversize messages, bad close codes, both directions of the close

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """RFC 6455 framing of herald-syncd's client WebSocket, seen from independent clients.
 
 Usage: wsframing.py PORT CASE      (herald-syncd on 127.0.0.1:PORT, started with --no-auth,

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Mutation check: do the tests notice when a guarded behaviour is broken?
 
 Each entry of mutations.json names one small source change (find -> replace in one file)

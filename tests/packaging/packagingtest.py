@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """What the packaging tests share: checks that report every failure, a staged install of the
 build (`cmake --install --component` into a temporary root, as a package build does), and a
 herald-syncd started on a free loopback port. Standard library only (/usr/bin/python3).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The Debian packages as `cpack -G DEB` makes them from this build: herald-syncd and herald
 with their -dbgsym packages, the dependencies dpkg-shlibdeps cannot see (Qt's SQLite driver,
 the PostgreSQL one recommended), stripped binaries whose debug information is in the -dbgsym

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The packages of tst_deb installed for real (dpkg -i, as root or through sudo -n): the
 postinst creates the herald user and /var/lib/herald and gives the configuration to root and
 the herald group; the installed unit passes `systemd-analyze verify` with the installed man

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The Flatpak manifest, offline (no runtime, no network: nothing is built or downloaded). It
 parses (`flatpak-builder --show-manifest`), names the app id, the KDE 6 runtime and the least
 permissions the client needs, pins every fetched source to a commit, builds Herald from this

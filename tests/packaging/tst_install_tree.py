@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The install tree of each component, as `cmake --install --component` stages it: exactly the
 files each package must hold (no more, no fewer), the configuration readable by its owner and
 group only, a service file that names the installed binary and configuration for the prefix

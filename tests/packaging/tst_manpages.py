@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Man pages and completions that match the programs: every page formats without a groff
 warning; every option that `herald-syncd --help` (and each command's --help) and
 `herald --help` print is in the page and the bash completion; every INI key and environment

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The Windows installer of the client, built on Linux from a STAND-IN tree: the MSI that
 packaging/windows/build-msi.sh makes with wixl is checked table by table with msiinfo, and
 installed, upgraded, refused as a downgrade and uninstalled with Wine's msiexec in a throwaway

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """systemd readiness (Type=notify): herald-syncd started as systemd starts it, with
 NOTIFY_SOCKET naming a datagram socket this test holds, sends READY=1 exactly once, and only
 when it listens: at that moment its log already says where, and a connection to that port is

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The installed systemd files, checked by systemd's own tools on a staged install:
 `systemd-analyze verify` clean, including the man pages the unit's Documentation= names (found
 in the staged tree; with no man pages at all the same check must fail, so it is known to look);

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """One version everywhere: project(Herald VERSION) in CMakeLists.txt is the only place it is
 written for the binaries; this checks that what reaches users says the same. herald-syncd
 --version and /healthz (the daemon started with the shipped configuration), herald --version,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One connection to the server, subscriber or publisher, and where it is in its life.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // herald-loadgen: a load generator for herald-syncd and, with the same code paths, for the
 // reference brokers (nats-server and mosquitto over their WebSocket listeners).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Command line of herald-loadgen: what to measure, against which server, how hard.
 #pragma once
 

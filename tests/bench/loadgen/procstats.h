@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // CPU time and memory of the server under test (from /proc) and of the generator itself.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Wire text of the three protocols (herald, nats, mqtt) and of the message marker that
 // carries the publish time and sequence number end to end.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The producer: --publishers connections publishing --messages (at --rate, or as fast as
 // the server takes them), each stamped with its publish time and sequence number.
 #pragma once

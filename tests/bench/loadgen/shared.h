@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // State shared by the subscriber threads, the publisher and main: the clock, the server
 // address and the counters the final report is built from.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A subscriber thread: its own epoll set driving many WebSocket connections (connect,
 // upgrade, register, then record every delivered message). The publisher reuses it for
 // the nats / mqtt WebSocket plumbing.

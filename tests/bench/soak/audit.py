@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The daemon's own account at the end: every user's listing, read page by page."""
 from httpclient import HttpClient
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The herald-syncd process under soak: start, SIGKILL, restart on the same database, SIGTERM.
 
 Clients wait on `ready` before they connect, so that the soak can count the daemon's

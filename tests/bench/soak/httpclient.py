@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A keep-alive HTTP/1.1 client on asyncio streams, just enough for herald-syncd's REST.
 
 The soak needs to know exactly whether a request got an answer (a publish without one is

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Holds a finished soak to its promises: one check per promise, and the numbers behind it."""
 import statistics
 

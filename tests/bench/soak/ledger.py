@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """What the daemon answered 201 to: the ground truth every delivery and listing is held to."""
 import dataclasses
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Reads counters from the daemon's /metrics (Prometheus text)."""
 from httpclient import HttpClient, HttpError
 

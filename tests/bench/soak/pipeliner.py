@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A REST client that pipelines requests without reading a single answer, then leaves (a close
 or a reset), again and again. The daemon must stop reading it (flow control) rather than hold
 its answers, and start nothing more for it once it is gone. It connects from its own loopback

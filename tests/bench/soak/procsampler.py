@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Once a second: the daemon's RSS (/proc/PID/status VmRSS), its open descriptors
 (/proc/PID/fd) and how long /healthz takes to answer. Every sample goes to a JSON-lines
 file; the soak reads the points it judges from here."""

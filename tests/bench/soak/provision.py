@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The catalog, users and tokens of a soak, made the way an operator would: the first admin
 token with the command line, everything else through the REST API with it."""
 import dataclasses

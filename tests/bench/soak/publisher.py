@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Producers: publish at a steady pace, record every 201, retry what got no answer."""
 import asyncio
 

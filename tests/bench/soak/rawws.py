@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A WebSocket client done by hand on a plain socket, for the reader that stops reading: the
 websockets library reads eagerly into its own buffers, which would hide the stall from the
 daemon."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Tokens revoked mid-way, under load: one through the API, one with the command line. Their
 sessions must close with 1008 within a second, their REST calls answer 401 (also after the
 daemon's restart), and a third token of the same user keeps its session.

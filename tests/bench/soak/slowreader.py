@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A WebSocket client that registers on the bulk channel and then stops reading. The daemon
 must cut it off (its `herald_sessions_dropped_slow_total` grows, the connection ends) instead
 of keeping what it cannot send; then the reader comes back and stalls again."""

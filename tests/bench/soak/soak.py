@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """herald-syncd under a bounded soak: publishers, subscribers that come and go, a reader that
 stops reading, a REST client that pipelines without reading, two token revocations and one
 SIGKILL with a restart on the same database, all at once; then a verdict. See

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A WebSocket client that comes and goes: registers with `lastNotificationId`, receives,
 acknowledges some, disconnects at random (a close or a dropped connection), reconnects and
 resumes. It keeps every id it saw, so that the end can hold it to the ledger.

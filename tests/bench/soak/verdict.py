@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The end of a soak: one JSON line per check, then a short summary for people."""
 import json
 

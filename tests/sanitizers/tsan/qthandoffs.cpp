@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Queued calls and the end of a QThread, told to TSan (tests/README.md, "Sanitizers").
 //
 // A queued call (QMetaObject::invokeMethod to an object of another thread) crosses threads

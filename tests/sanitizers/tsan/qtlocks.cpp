@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // QWaitCondition, QReadWriteLock and QSemaphore, told to TSan (tests/README.md, "Sanitizers").
 //
 // QMutex needs nothing: its lock and unlock are inline and annotated for TSan (qtsan_impl.h).

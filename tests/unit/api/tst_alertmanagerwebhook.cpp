@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // AlertmanagerWebhook: Alertmanager's webhook body (version 4) read as one notification per
 // alert, with the mapping of PROTOCOL.md (title, message, severity, channel, tags, url) and
 // field-named refusals of bodies of the wrong shape.

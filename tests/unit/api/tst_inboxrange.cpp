@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // InboxRange: the Range header of GET /api/v1/inbox and the Next-Range it answers with.
 #include "api/inboxrange.h"
 

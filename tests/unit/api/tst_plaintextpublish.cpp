@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // PlainTextPublish: the ntfy-style publish read from headers and a text body, its mappings
 // (priority, tags, persistence) and the errors that name the header or the body.
 #include "api/plaintextpublish.h"

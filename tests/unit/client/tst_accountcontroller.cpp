@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // AccountController with a keychain that lives in memory: when the user is asked, what the
 // keychain state says, which session is current. The sessions point at a closed port; they try
 // to connect and retry, which is all these tests need of them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // CatalogFetcher against a tiny in-test HTTP responder (QTcpServer), and the setup dialog's
 // channel list built from it.
 #include "net/catalogfetcher.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // CatalogFetcher and the setup dialog against the real herald-syncd, with a user token.
 #include "net/catalogfetcher.h"
 #include "net/serverprobe.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "app/deliverycontroller.h"
 #include "model/notificationlistmodel.h"
 #include "notify/notifier.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The inbox through the real path: two devices of one user, each the tray's parts wired the
 // way Application wires them (SyncSession, list model, tray icon, DeliveryController with the
 // balloon notifier, InboxController with its REST client), against a real herald-syncd on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // NotificationListModel with the server's inbox in it: rollups as one row with their members
 // under it, acknowledging and deleting them, and what the list window does with those rows.
 #include "model/notificationfiltermodel.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // InboxRest's reading of the server's answers (PROTOCOL.md "Inbox") and its URLs.
 #include "net/inboxrest.h"
 

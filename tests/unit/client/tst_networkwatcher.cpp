@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // NetworkWatcher: which reachability changes report the network returning or lost.
 #include "net/networkwatcher.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // NetworkWatcher wired to a SyncSession the way the tray wires it, against the real
 // herald-syncd: a returning network reconnects at once instead of after the backoff.
 #include "net/networkwatcher.h"

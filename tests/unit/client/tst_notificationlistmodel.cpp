@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "model/notificationfiltermodel.h"
 #include "model/notificationlistmodel.h"
 #include "testdata.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RollupBurst: a burst that one of the user's rollup rules folds pops up once.
 #include "model/rollupburst.h"
 #include "notify/notifier.h"

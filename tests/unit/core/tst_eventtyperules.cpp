@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // EventTypeRules and EventCatalog: which codes and levels a registration lets through, the
 // errors that name the field, the order of levels, and the catalog the publish path reads.
 #include "core/eventcatalog.h"

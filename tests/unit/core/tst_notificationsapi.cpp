@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The REST adapter over the core, without sockets: requests go through the real Router (with
 // --no-auth, so every request acts as admin) into NotificationsApi and on to the real
 // NotificationService over an in-memory repository. What the core then tells the sessions is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // NotificationService without sockets or a database: an in-memory repository that answers
 // when told (as the store thread answers after its commit), and a fan-out and relay outlet
 // that record what reached them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // NotificationService::publish against the applications' event types: refused publishes name
 // the field and reach neither the store nor the sessions, batches are all or nothing, and a
 // publish that comes before the catalog's first load waits for it in order.

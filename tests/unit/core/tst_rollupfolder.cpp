@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RollupFolder against a model: random inboxes and rules fold exactly as a plain, slow
 // re-statement of the rule (the contract in rollupfolder.h) folds them, plus the cases a
 // person reads in the documentation (seen and unseen apart, maxSize, maxDuration, which rule

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RollupRule: what a rule body may say, the errors that name the field, the defaults, and the
 // value notifications must share to fold.
 #include "core/rolluprule.h"

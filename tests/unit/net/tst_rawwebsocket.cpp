@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RawWebSocket over one end of a socket pair, the test playing the client on the other end:
 // what reaches the listener, what is written and kept, the close handshake from either side,
 // its time bound, and that nothing is written after a close frame.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // WebSocketFrameReader against RFC 6455 §5 (framing), §7.4 (close codes) and §8.1 (UTF-8):
 // every rule, with the input split in every way a socket might split it.
 #include "net/websocketframereader.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The opening handshake (RFC 6455 §4.2): the checks of §4.2.1, the accept key, and that
 // taking the head off the socket leaves the frames behind it.
 #include "net/websockethandshake.h"

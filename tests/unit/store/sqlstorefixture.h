@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // The setup shared by the SqlStore tests (tst_sqlstoreconnection, tst_sqlstorecatalog,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The application options of schema version 5 (acceptUnknownEvents): stored and read back, and
 // the migration that keeps applications registered before it taking every event.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Each user's inbox (InboxQueries through SqlStore::inbox): follows, the window and its cap,
 // the seen cursor, the cleared floor, deletions, rollup rules, forget; the three changes
 // SqlStore relays (seen, hidden, cleared) and a peer that takes them in.

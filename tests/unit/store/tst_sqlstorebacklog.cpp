@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The backlog's cost is bounded by the scan limit, not by the size of the table: counted in
 // SQLite virtual machine steps on the store's own connection (deterministic for a given
 // SQLite and data), never in milliseconds, and with the query plan of every statement the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SqlStore: the catalog (applications and channels), users and tokens.
 
 #include "sqlstorefixture.h"

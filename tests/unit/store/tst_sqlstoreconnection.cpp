@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SqlStore: opening a database (URLs, options, errors, passwords) and keeping it: reopening,
 // reconnecting after the server dropped the connection, transactions and savepoints.
 // The PostgreSQL-only functions skip on SQLite.

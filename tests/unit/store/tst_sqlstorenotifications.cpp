@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SqlStore: notifications: insert, backlog, list, acknowledge, delete and expiry.
 
 #include "sqlstorefixture.h"

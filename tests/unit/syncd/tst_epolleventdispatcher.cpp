@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // EpollEventDispatcher on a real QThread: posted events, timers, sockets and event loops, as
 // the WebSocket workers use them.
 #include "net/epolleventdispatcher.h"

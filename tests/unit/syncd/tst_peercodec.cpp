@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The peer relay's frames (PROTOCOL.md, "Peer relay"): each kind reads back as written, and
 // malformed frames are refused naming the field.
 #include "relay/peermessages.h"
