@@ -45,7 +45,8 @@ template <typename T> struct WithEffect
 
 InboxService::InboxService(Dependencies dependencies, QObject *parent)
     : QObject(parent), m_config(dependencies.config), m_store(dependencies.store),
-      m_fanOut(dependencies.fanOut), m_unseen(dependencies.unseen)
+      m_fanOut(dependencies.fanOut), m_unseen(dependencies.unseen),
+      m_follows(dependencies.store, dependencies.unseen, this)
 {
 }
 
@@ -186,19 +187,7 @@ void InboxService::replaceFollows(const QString &user, const QList<Subscription>
 
 void InboxService::sessionRegistered(const QString &user, const QList<Subscription> &subscriptions)
 {
-    m_store.submit<bool>(
-        [user, subscriptions](SqlStore &store) {
-            return store.inbox(
-                [&](InboxQueries &inbox) { return inbox.follow(user, subscriptions); });
-        },
-        this,
-        [unseen = &m_unseen, user](Result<bool> grew) {
-            if (!grew)
-                qCWarning(lcCore) << "could not record what" << user
-                                  << "follows:" << grew.error().message;
-            else if (*grew) // history of the new channels may count as unseen
-                unseen->noteUser(user);
-        });
+    m_follows.record(user, subscriptions);
 }
 
 void InboxService::putRule(const QString &user, const RollupRule &rule, QObject *context,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "core/followrecorder.h"
 #include "core/reply.h"
 #include "core/rollupfolder.h"
 #include "core/rolluprule.h"
@@ -64,7 +65,7 @@ public:
     void replaceFollows(const QString &user, const QList<Subscription> &subscriptions,
                         QObject *context, Reply<void> done);
     // A session of `user` registered with these subscriptions: they join what the user
-    // follows (and the user's sessions hear of a count that grew with them).
+    // follows within FollowRecorder::FlushMs (and the user's sessions hear of a count that grew).
     void sessionRegistered(const QString &user, const QList<Subscription> &subscriptions);
 
     // Rollup rules. putRule answers whether the rule is new; at most
@@ -79,6 +80,7 @@ private:
     StoreThread &m_store;
     FanOut &m_fanOut;
     UnseenTracker &m_unseen;
+    FollowRecorder m_follows;
 };
 
 } // namespace herald::syncd

@@ -48,6 +48,27 @@ QString eligibleIdsSql(qsizetype channels, bool addressed)
     return arms.join(u" UNION "_s) + u" ORDER BY id DESC LIMIT ?"_s;
 }
 
+// The channels `user` follows, as a subquery: named follows through the (application_id,
+// name) index, whole-application follows through the application's channels. Binds: user, user.
+const QString FollowedChannelIds =
+    u"SELECT c.id FROM inbox_follows f JOIN applications a ON a.name = f.application "
+    "JOIN channels c ON c.application_id = a.id AND c.name = f.channel "
+    "WHERE f.user_name = ? AND f.channel <> '' UNION "
+    "SELECT c.id FROM inbox_follows f JOIN applications a ON a.name = f.application "
+    "JOIN channels c ON c.application_id = a.id WHERE f.user_name = ? AND f.channel = ''"_s;
+
+// The newest `cap` ids of many followed channels at once: the primary key walked backwards,
+// each row kept when its channel is followed (the unary plus keeps SQLite from walking the
+// channel index instead and sorting everything). Costs about cap rows when the followed
+// channels carry much of the traffic, which is when there are many of them.
+// Binds: user, user, floor, now, user, cap.
+QString followedScanSql()
+{
+    return u"SELECT n.id FROM notifications n WHERE +n.channel_id IN ("_s + FollowedChannelIds +
+           u") AND n.id > ? AND "_s + NotExpired + u" AND "_s + VisibleTo +
+           u" ORDER BY n.id DESC LIMIT ?"_s;
+}
+
 // Built on first use: the column lists it joins are globals of another translation unit.
 const QString &rowsByIdSql()
 {
@@ -211,14 +232,7 @@ Result<QList<qint64>> InboxQueries::followedChannels(const QString &user)
 {
     // Two arms, so that a named follow is one lookup in the (application_id, name) index
     // rather than a walk over every channel of a large application.
-    auto query = m_connection.run(
-        u"SELECT c.id FROM inbox_follows f JOIN applications a ON a.name = f.application "
-        "JOIN channels c ON c.application_id = a.id AND c.name = f.channel "
-        "WHERE f.user_name = ? AND f.channel <> '' UNION "
-        "SELECT c.id FROM inbox_follows f JOIN applications a ON a.name = f.application "
-        "JOIN channels c ON c.application_id = a.id WHERE f.user_name = ? AND f.channel = '' "
-        "ORDER BY 1"_s,
-        {user, user});
+    auto query = m_connection.run(FollowedChannelIds + u" ORDER BY 1"_s, {user, user});
     if (!query)
         return tl::unexpected(query.error());
     QList<qint64> ids;
@@ -235,6 +249,16 @@ Result<QList<NotificationId>> InboxQueries::eligibleIds(const QString &user, Not
         return tl::unexpected(channels.error());
     const qint64 nowValue = nowMs(now);
     QList<NotificationId> ids;
+    // One arm per channel costs up to `cap` rows each: past one statement's worth of arms,
+    // one walk of the newest notifications over all followed channels is cheaper.
+    if (channels->size() > ArmsPerQuery) {
+        auto scan = m_connection.run(followedScanSql(), {user, user, floor, nowValue, user, cap});
+        if (!scan)
+            return tl::unexpected(scan.error());
+        while (scan->next())
+            ids.append(scan->value(0).toLongLong());
+        channels->clear(); // the loop below then reads the addressed arm alone
+    }
     // The addressed arm goes with the first chunk; a user who follows nothing still has it.
     for (qsizetype first = 0; first == 0 || first < channels->size(); first += ArmsPerQuery) {
         const QList<qint64> chunk = channels->mid(first, ArmsPerQuery);
