@@ -152,7 +152,7 @@ void FdoNotifier::send(const Popup &popup)
     QDBusMessage message = call(u"Notify"_s);
     message << QGuiApplication::applicationDisplayName() // app_name
             << uint(0)                                   // replaces_id
-            << u"org.herald.Herald"_s                              // app_icon
+            << u"org.herald.Herald"_s                    // app_icon
             << popup.title // the summary is plain text in every server
             << notificationBody(popup.body, markup) << actionsFor(popup, m_capabilities)
             << hintsFor(popup) << timeoutMs;
