@@ -159,6 +159,22 @@
         <source>Search</source>
         <translation>Suchen</translation>
     </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Delete all</source>
+        <translation>Alle löschen</translation>
+    </message>
+    <message>
+        <source>Delete all notifications</source>
+        <translation>Alle Benachrichtigungen löschen</translation>
+    </message>
+    <message>
+        <source>Delete every notification in your inbox, on all your devices?</source>
+        <translation>Alle Benachrichtigungen im Posteingang löschen, auf allen Ihren Geräten?</translation>
+    </message>
 </context>
 <context>
     <name>herald::client::NotificationListModel</name>
@@ -190,6 +206,13 @@
             <numerusform>… und %n weitere</numerusform>
             <numerusform>… und %n weitere</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::RollupRule</name>
+    <message>
+        <source>%1 %2 in %3, latest: %4</source>
+        <translation>%1 %2 in %3, zuletzt: %4</translation>
     </message>
 </context>
 <context>
@@ -409,6 +432,13 @@
     <message>
         <source>Quit</source>
         <translation>Beenden</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new</source>
+        <translation>
+            <numerusform>%n neu</numerusform>
+            <numerusform>%n neu</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

@@ -159,6 +159,22 @@
         <source>Search</source>
         <translation>Rechercher</translation>
     </message>
+    <message>
+        <source>Delete</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message>
+        <source>Delete all</source>
+        <translation>Tout supprimer</translation>
+    </message>
+    <message>
+        <source>Delete all notifications</source>
+        <translation>Supprimer toutes les notifications</translation>
+    </message>
+    <message>
+        <source>Delete every notification in your inbox, on all your devices?</source>
+        <translation>Supprimer toutes les notifications de votre boîte de réception, sur tous vos appareils ?</translation>
+    </message>
 </context>
 <context>
     <name>herald::client::NotificationListModel</name>
@@ -190,6 +206,13 @@
             <numerusform>… et %n autre</numerusform>
             <numerusform>… et %n autres</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::RollupRule</name>
+    <message>
+        <source>%1 %2 in %3, latest: %4</source>
+        <translation>%1 %2 dans %3, dernier : %4</translation>
     </message>
 </context>
 <context>
@@ -409,6 +432,13 @@
     <message>
         <source>Quit</source>
         <translation>Quitter</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new</source>
+        <translation>
+            <numerusform>%n nouvelle</numerusform>
+            <numerusform>%n nouvelles</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

@@ -159,6 +159,22 @@
         <source>Search</source>
         <translation>Поиск</translation>
     </message>
+    <message>
+        <source>Delete</source>
+        <translation>Удалить</translation>
+    </message>
+    <message>
+        <source>Delete all</source>
+        <translation>Удалить все</translation>
+    </message>
+    <message>
+        <source>Delete all notifications</source>
+        <translation>Удалить все уведомления</translation>
+    </message>
+    <message>
+        <source>Delete every notification in your inbox, on all your devices?</source>
+        <translation>Удалить все уведомления из входящих на всех ваших устройствах?</translation>
+    </message>
 </context>
 <context>
     <name>herald::client::NotificationListModel</name>
@@ -192,6 +208,13 @@
             <numerusform>… и ещё %n</numerusform>
             <numerusform>… и ещё %n</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::RollupRule</name>
+    <message>
+        <source>%1 %2 in %3, latest: %4</source>
+        <translation>%1 %2 в %3, последнее: %4</translation>
     </message>
 </context>
 <context>
@@ -412,6 +435,14 @@
     <message>
         <source>Quit</source>
         <translation>Выход</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new</source>
+        <translation>
+            <numerusform>%n новое</numerusform>
+            <numerusform>%n новых</numerusform>
+            <numerusform>%n новых</numerusform>
+        </translation>
     </message>
 </context>
 </TS>
