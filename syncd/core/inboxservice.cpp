@@ -5,6 +5,7 @@
 #include "core/corelog.h"
 #include "core/fanout.h"
 #include "core/unseentracker.h"
+#include "model/idgenerator.h"
 #include "store/storethread.h"
 
 #include <QJsonDocument>
@@ -35,6 +36,10 @@ Result<QList<RollupRule>> storedRules(SqlStore &store, const QString &user)
 }
 
 // A store answer and, when the change went through, what sessions must be told.
+// How long a notification may take to reach this node from another; a delete of an id not
+// (yet) in the inbox is kept for ids this recent only.
+constexpr qint64 MaxRelayLagMs = 10 * 60 * 1000;
+
 template <typename T> struct WithEffect
 {
     T value;
@@ -110,12 +115,16 @@ void InboxService::hide(const QString &user, NotificationId id, QObject *context
     const int cap = m_config.inboxCap;
     m_store.submit<bool>(
         [user, id, cap](SqlStore &store) -> Result<bool> {
-            // Sessions hear only of what was in the inbox. The row is kept all the same: the
-            // notification may be on its way here from another node.
+            // Sessions hear only of what was in the inbox. A recent id not in it is kept all
+            // the same (the notification may be on its way here from another node); older
+            // ones and ids from the future are not, so made-up ids cannot pile up.
             auto inbox = store.inbox(
                 [&](InboxQueries &queries) { return queries.windowIds(user, cap, QDateTime()); });
             if (!inbox)
                 return tl::unexpected(inbox.error());
+            const qint64 ageMs = IdGenerator::timeOf(id).msecsTo(QDateTime::currentDateTimeUtc());
+            if (!inbox->contains(id) && (ageMs > MaxRelayLagMs || ageMs < -MaxRelayLagMs))
+                return false;
             auto hidden = store.hideInInbox(user, id);
             if (!hidden)
                 return hidden;
