@@ -6,6 +6,8 @@
 #include "core/fanout.h"
 #include "store/storethread.h"
 
+#include <algorithm>
+
 namespace herald::syncd {
 
 namespace {
@@ -23,10 +25,14 @@ UnseenTracker::UnseenTracker(const Config &config, StoreThread &store, FanOut &s
 
 void UnseenTracker::noteNotifications(const QList<Notification> &notifications)
 {
+    // On the publish path: transient ones are never in an inbox, and cost no lock.
+    if (std::none_of(notifications.cbegin(), notifications.cend(),
+                     [](const Notification &n) { return n.persistent; }))
+        return;
     QMutexLocker lock(&m_mutex);
     for (const Notification &n : notifications) {
         if (!n.persistent)
-            continue; // transient ones are never in an inbox
+            continue;
         m_channels.insert(n.application + KeySeparator + n.channel);
         for (const QString &user : n.recipients)
             m_users.insert(user);

@@ -6,28 +6,24 @@
 #include "core/followrecorder.h"
 #include "core/unseentracker.h"
 #include "fakes.h"
-#include "store/storethread.h"
+#include "storethreadfixture.h"
 
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
 using namespace herald;
 using namespace herald::syncd;
 using herald::syncd::testing::FakeFanOut;
+using herald::syncd::testing::StoreThreadFixture;
 
-class TestFollowRecorder : public QObject
+class TestFollowRecorder : public StoreThreadFixture
 {
     Q_OBJECT
 private Q_SLOTS:
     void init()
     {
-        m_dir = std::make_unique<QTemporaryDir>();
-        QVERIFY(m_dir->isValid());
-        auto thread = StoreThread::start(m_dir->filePath(u"herald.db"_s), StoreOptions{});
-        QVERIFY2(thread, thread ? "" : qPrintable(thread.error().message));
-        m_store = std::move(*thread);
+        QVERIFY(startStore());
         // Two stored notifications in ops/alerts, so that following it makes them unseen.
         QList<Notification> stored;
         for (NotificationId id : {NotificationId(1) << 22, NotificationId(2) << 22}) {
@@ -51,11 +47,7 @@ private Q_SLOTS:
             return true;
         }));
     }
-    void cleanup()
-    {
-        m_store.reset();
-        m_dir.reset();
-    }
+    void cleanup() { stopStore(); }
 
     void registersAreRecordedAndAGrowingUserIsRecounted()
     {
@@ -81,18 +73,6 @@ private Q_SLOTS:
     }
 
 private:
-    template <typename T> bool runOnStore(std::function<Result<T>(SqlStore &)> work)
-    {
-        bool ok = false;
-        bool done = false;
-        m_store->submit<T>(std::move(work), this, [&](Result<T> result) {
-            ok = bool(result);
-            if (!result)
-                qWarning() << result.error().message;
-            done = true;
-        });
-        return QTest::qWaitFor([&] { return done; }, 5000) && ok;
-    }
     QList<Subscription> follows(const QString &user)
     {
         QList<Subscription> result;
@@ -105,9 +85,6 @@ private:
         });
         return result;
     }
-
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<StoreThread> m_store;
 };
 
 QTEST_GUILESS_MAIN(TestFollowRecorder)

@@ -7,33 +7,22 @@
 #include "core/unseentracker.h"
 #include "fakes.h"
 #include "model/idgenerator.h"
-#include "store/storethread.h"
+#include "storethreadfixture.h"
 
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
 using namespace herald;
 using namespace herald::syncd;
 using herald::syncd::testing::FakeFanOut;
+using herald::syncd::testing::StoreThreadFixture;
 
-class TestInboxService : public QObject
+class TestInboxService : public StoreThreadFixture
 {
     Q_OBJECT
 private Q_SLOTS:
-    void init()
-    {
-        m_dir = std::make_unique<QTemporaryDir>();
-        QVERIFY(m_dir->isValid());
-        auto thread = StoreThread::start(m_dir->filePath(u"herald.db"_s), StoreOptions{});
-        QVERIFY2(thread, thread ? "" : qPrintable(thread.error().message));
-        m_store = std::move(*thread);
-    }
-    void cleanup()
-    {
-        m_store.reset();
-        m_dir.reset();
-    }
+    void init() { QVERIFY(startStore()); }
+    void cleanup() { stopStore(); }
 
     void deletesOutsideTheInboxAreKeptOnlyForRecentIds_data()
     {
@@ -72,10 +61,6 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(newAgain.has_value(), 5000);
         QCOMPARE(!*newAgain, kept);
     }
-
-private:
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<StoreThread> m_store;
 };
 
 QTEST_GUILESS_MAIN(TestInboxService)
