@@ -115,10 +115,9 @@ struct ErrorMessage
     friend bool operator==(const ErrorMessage &, const ErrorMessage &) = default;
 };
 
-using ServerMessage =
-    std::variant<RegisteredMessage, NotificationMessage, BacklogDoneMessage, AcknowledgedMessage,
-                 DeletedMessage, PongMessage, ErrorMessage, UnseenMessage, SeenMessage,
-                 ClearedMessage>;
+using ServerMessage = std::variant<RegisteredMessage, NotificationMessage, BacklogDoneMessage,
+                                   AcknowledgedMessage, DeletedMessage, PongMessage, ErrorMessage,
+                                   UnseenMessage, SeenMessage, ClearedMessage>;
 
 // WebSocket close codes of PROTOCOL.md.
 namespace CloseCode {

@@ -18,10 +18,10 @@
 #include "core/expirysweeper.h"
 #include "core/inboxfanout.h"
 #include "core/inboxservice.h"
-#include "core/unseentracker.h"
 #include "core/notificationservice.h"
 #include "core/storenotificationrepository.h"
 #include "core/tokenrevocationwatcher.h"
+#include "core/unseentracker.h"
 #include "http/httpserver.h"
 #include "http/requestlimits.h"
 #include "http/router.h"
@@ -180,9 +180,8 @@ void Daemon::startWorkers()
         if (useEpoll)
             thread->setEventDispatcher(new EpollEventDispatcher);
 #endif
-        auto *worker =
-            new WsWorker(i, {&m_config, m_notifications, m_inbox, m_authenticator, &m_metrics,
-                             m_sessionQuota.get(), m_authFailures.get()});
+        auto *worker = new WsWorker(i, {&m_config, m_notifications, m_inbox, m_authenticator,
+                                        &m_metrics, m_sessionQuota.get(), m_authFailures.get()});
         worker->moveToThread(thread.get());
         connect(thread.get(), &QThread::finished, worker, &QObject::deleteLater);
         m_hub->addWorker(worker);

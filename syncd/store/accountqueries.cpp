@@ -109,13 +109,12 @@ Result<QList<qint64>> AccountQueries::deleteUser(const QString &name)
         revoked.append(token.id);
     }
     // Read state goes with the user; notifications addressed to them stay for the others.
-    const QStringList statements = {
-        u"DELETE FROM receipts WHERE user_name = ?"_s,
-        u"DELETE FROM inbox_follows WHERE user_name = ?"_s,
-        u"DELETE FROM inbox_state WHERE user_name = ?"_s,
-        u"DELETE FROM inbox_hidden WHERE user_name = ?"_s,
-        u"DELETE FROM inbox_rules WHERE user_name = ?"_s,
-        u"DELETE FROM users WHERE name = ?"_s};
+    const QStringList statements = {u"DELETE FROM receipts WHERE user_name = ?"_s,
+                                    u"DELETE FROM inbox_follows WHERE user_name = ?"_s,
+                                    u"DELETE FROM inbox_state WHERE user_name = ?"_s,
+                                    u"DELETE FROM inbox_hidden WHERE user_name = ?"_s,
+                                    u"DELETE FROM inbox_rules WHERE user_name = ?"_s,
+                                    u"DELETE FROM users WHERE name = ?"_s};
     for (const QString &statement : statements) {
         if (auto done = m_connection.run(statement, {name}); !done)
             return tl::unexpected(done.error());

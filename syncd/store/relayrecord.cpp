@@ -26,9 +26,9 @@ QString relayKindName(RelayRecord::Kind kind)
 
 std::optional<RelayRecord::Kind> relayKindFromName(const QString &name)
 {
-    for (auto kind : {RelayRecord::Kind::Notification, RelayRecord::Kind::Receipt,
-                      RelayRecord::Kind::Deleted, RelayRecord::Kind::Seen, RelayRecord::Kind::Hidden,
-                      RelayRecord::Kind::Cleared}) {
+    for (auto kind :
+         {RelayRecord::Kind::Notification, RelayRecord::Kind::Receipt, RelayRecord::Kind::Deleted,
+          RelayRecord::Kind::Seen, RelayRecord::Kind::Hidden, RelayRecord::Kind::Cleared}) {
         if (relayKindName(kind) == name)
             return kind;
     }

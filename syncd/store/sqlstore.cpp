@@ -227,8 +227,7 @@ Result<bool> changeInbox(SqlConnection &connection, RelayLogQueries &relay, Rela
         changed = *result;
         if (!changed)
             return {};
-        return relay.recordLocal(kind, id, user, QDateTime::currentMSecsSinceEpoch(),
-                                 std::nullopt);
+        return relay.recordLocal(kind, id, user, QDateTime::currentMSecsSinceEpoch(), std::nullopt);
     });
     if (!done)
         return tl::unexpected(done.error());

@@ -75,7 +75,8 @@ void Hub::publish(const QList<Notification> &notifications)
 
 void Hub::toUser(const QString &user, ServerMessage message)
 {
-    auto outgoing = std::make_shared<const Outgoing>(std::move(message), QString(), QStringList{user});
+    auto outgoing =
+        std::make_shared<const Outgoing>(std::move(message), QString(), QStringList{user});
     onWorkersWithUser(user, [user, outgoing](WsWorker *w) { w->deliverToUser(user, outgoing); });
 }
 

@@ -341,8 +341,8 @@ int main(int argc, char **argv)
                 continue;
             long expectedHere = perSub;
             if (opt.mode == Mode::Channels)
-                expectedHere = sentAll / opt.subscribers +
-                               (c->channel < sentAll % opt.subscribers ? 1 : 0);
+                expectedHere =
+                    sentAll / opt.subscribers + (c->channel < sentAll % opt.subscribers ? 1 : 0);
             // A subscriber that never registered lost everything (it counts as lost, too).
             const long lostHere = std::max(0L, expectedHere - c->distinct);
             lost += lostHere;
