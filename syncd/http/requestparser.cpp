@@ -54,7 +54,9 @@ void RequestParser::feed(const char *data, qsizetype size)
             size -= qsizetype(parsed);
             continue;
         }
-        if (m_parser.upgrade) {
+        // http_parser sets `upgrade` at the end of the head, but reads a body first when the
+        // request has one: the upgrade begins only once the whole request is in.
+        if (m_parser.upgrade && !m_inMessage) {
             m_upgrade = true;
             return;
         }

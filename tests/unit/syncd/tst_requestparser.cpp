@@ -237,6 +237,30 @@ private slots:
         QVERIFY(r.upgrade);
         QCOMPARE(r.path, QStringLiteral("/api/v1/ws"));
     }
+
+    // http_parser marks the upgrade at the end of the head but reads a body first: the
+    // upgrade begins after the whole request, however the bytes arrive.
+    void upgradesOnlyAfterTheBody_data()
+    {
+        QTest::addColumn<int>("chunk");
+        for (int chunk : {0, 1, 3, 7, 50})
+            QTest::addRow("%d", chunk) << chunk;
+    }
+
+    void upgradesOnlyAfterTheBody()
+    {
+        QFETCH(int, chunk);
+        RequestParser parser(16 * 1024, 64 * 1024);
+        feedAll(&parser,
+                "POST /api/v1/acks HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\n"
+                "Connection: Upgrade\r\nTransfer-Encoding: chunked\r\n\r\n"
+                "7\r\n{\"ids\":\r\n5\r\n[1,2]\r\n1\r\n}\r\n0\r\n\r\n",
+                chunk);
+        QCOMPARE(parser.failureStatus(), 0);
+        QVERIFY(parser.upgradeRequested());
+        QVERIFY(parser.hasRequest());
+        QCOMPARE(parser.takeRequest().body, QByteArray("{\"ids\":[1,2]}"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRequestParser)
