@@ -8,7 +8,7 @@ packages=(
   cmake ninja-build g++ ccache pkg-config clang libclang-rt-dev
   qt6-base-dev qt6-websockets-dev qt6-httpserver-dev
   libqt6sql6-sqlite libqt6sql6-psql
-  libexpected-dev libhttp-parser-dev
+  libexpected-dev libhttp-parser-dev libcurl4-openssl-dev
   sqlite3 libsqlite3-dev postgresql curl python3-websockets nginx openssl
   qt6-svg-dev qtkeychain-qt6-dev qt6-l10n-tools qt6-tools-dev qt6-translations-l10n
   dunst xvfb xauth trayer gnome-keyring dbus x11-utils xdotool imagemagick desktop-file-utils appstream

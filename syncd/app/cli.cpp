@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli.h"
 
+#include "app/restcall.h"
+#include "app/routingcli.h"
 #include "auth/tokenissuer.h"
 #include "codec/jsoncodec.h"
 #include "config/configloader.h"
@@ -240,30 +242,18 @@ int publishCommand(const QStringList &arguments)
     const QString token = parser.isSet(QStringLiteral("token"))
                               ? parser.value(QStringLiteral("token"))
                               : qEnvironmentVariable("HERALD_TOKEN");
-    QNetworkAccessManager network;
-    QNetworkRequest request(
-        QUrl(parser.value(QStringLiteral("server")) + QStringLiteral("/api/v1/notifications")));
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-    if (!token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
-    request.setTransferTimeout(15000);
-    QNetworkReply *reply =
-        network.post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QByteArray answer = reply->readAll();
-    if (status == 201) {
-        out() << answer << Qt::endl;
+    const RestCall::Answer answer = RestCall{parser.value(QStringLiteral("server")), token}.send(
+        "POST", QStringLiteral("/api/v1/notifications"),
+        QJsonDocument(body).toJson(QJsonDocument::Compact));
+    if (answer.status == 201) {
+        out() << answer.body << Qt::endl;
         return 0;
     }
-    if (status == 0) {
-        err() << "herald-syncd: cannot reach " << request.url().toString() << ": "
-              << reply->errorString() << Qt::endl;
+    if (answer.status == 0) {
+        err() << "herald-syncd: " << answer.error << Qt::endl;
         return 1;
     }
-    err() << "herald-syncd: HTTP " << status << ": " << answer << Qt::endl;
+    err() << "herald-syncd: HTTP " << answer.status << ": " << answer.body << Qt::endl;
     return 1;
 }
 
@@ -338,9 +328,10 @@ int watchCommand(const QStringList &arguments)
 
 bool Cli::isSubcommand(const QString &word)
 {
-    static const QStringList words{QStringLiteral("publish"), QStringLiteral("token"),
-                                   QStringLiteral("user"),    QStringLiteral("app"),
-                                   QStringLiteral("channel"), QStringLiteral("watch")};
+    static const QStringList words{QStringLiteral("publish"),  QStringLiteral("token"),
+                                   QStringLiteral("user"),     QStringLiteral("app"),
+                                   QStringLiteral("channel"),  QStringLiteral("watch"),
+                                   QStringLiteral("endpoint"), QStringLiteral("behavior")};
     return words.contains(word);
 }
 
@@ -353,6 +344,8 @@ int Cli::run(const QStringList &arguments)
         return tokenCommand(arguments);
     if (command == u"watch")
         return watchCommand(arguments);
+    if (command == u"endpoint" || command == u"behavior")
+        return RoutingCli::run(arguments);
     return catalogCommand(arguments);
 }
 

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "daemon.h"
 
+#include "config-herald.h"
+
 #include "api/adminapi.h"
 #include "api/alertmanagerapi.h"
 #include "api/catalogapi.h"
+#include "api/endpointsapi.h"
 #include "api/inboxapi.h"
 #include "api/notificationsapi.h"
 #include "api/plaintextpublishapi.h"
@@ -11,10 +14,12 @@
 #include "api/upgradegate.h"
 #include "app/applog.h"
 #include "app/daemonstatus.h"
+#include "app/outboxhost.h"
 #include "app/unixsignalwatcher.h"
 #include "auth/authenticator.h"
 #include "core/accountservice.h"
 #include "core/catalogservice.h"
+#include "core/endpointservice.h"
 #include "core/expirysweeper.h"
 #include "core/inboxfanout.h"
 #include "core/inboxservice.h"
@@ -88,6 +93,7 @@ Daemon::~Daemon()
     stopThreads();
     if (m_store)
         m_store->stopAndDrain();
+    m_outbox.reset(); // after the store's last answers
     delete m_relay;
 }
 
@@ -147,13 +153,15 @@ int Daemon::start()
     m_unseen = new UnseenTracker(m_config, *m_store, *m_hub, this);
     m_fanOut = std::make_unique<InboxFanOut>(*m_hub, *m_unseen);
     m_relay = new Relay(m_config, *m_store, *m_fanOut, m_metrics);
-    m_notifications = new NotificationService(
-        {m_config, *m_repository, *m_fanOut, *m_relay, m_metrics, m_knownChannels, m_eventCatalog},
-        this);
+    m_notifications =
+        new NotificationService({m_config, *m_repository, *m_fanOut, *m_relay, m_metrics,
+                                 m_knownChannels, m_eventCatalog, m_routing},
+                                this);
     m_inbox = new InboxService({m_config, *m_store, *m_fanOut, *m_unseen}, this);
     startWorkers();
     startRelay();
     buildApi();
+    startOutbox();
     if (!listen())
         return 1;
     (new ExpirySweeper(*m_notifications, this))->start();
@@ -208,7 +216,8 @@ void Daemon::buildApi()
         auto *revocations = new TokenRevocationWatcher(*m_store, *m_accounts, this);
         revocations->start();
     }
-    m_status = std::make_unique<DaemonStatus>(m_config, m_metrics, *m_hub, *m_relay, *m_store);
+    m_status = std::make_unique<DaemonStatus>(m_config, m_metrics, m_deliveryMetrics, *m_hub,
+                                              *m_relay, *m_store);
     auto *requestLimits =
         new RequestLimits(m_config.traffic, *m_authenticator, *m_authFailures, m_metrics, this);
     m_router = new Router(requestLimits, this);
@@ -227,6 +236,11 @@ void Daemon::buildApi()
     m_alertmanagerApi->addRoutes(*m_router);
     m_adminApi->addRoutes(*m_router);
     m_inboxApi->addRoutes(*m_router);
+    m_endpoints =
+        new EndpointService(m_config.endpoints, m_config.nodeId, *m_store, m_routing, this);
+    m_endpoints->start();
+    m_endpointsApi = std::make_unique<EndpointsApi>(*m_endpoints);
+    m_endpointsApi->addRoutes(*m_router);
     auto *gate = new UpgradeGate(requestLimits, this);
     m_router->setUpgradeCheck(
         ClientUpgradePath, [gate](const HttpRequest &request, HttpHandler::UpgradeDecision decide) {
@@ -273,8 +287,22 @@ bool Daemon::listen()
     return true;
 }
 
+void Daemon::startOutbox()
+{
+    m_outbox = std::make_unique<OutboxHost>(m_config.endpoints, m_config.nodeId, *m_store,
+                                            m_deliveryMetrics,
+                                            QByteArrayLiteral("herald-syncd/" HERALD_VERSION));
+    OutboxHost *outbox = m_outbox.get();
+    connect(m_notifications, &NotificationService::deliveriesAdded, this,
+            [outbox] { outbox->wake(); });
+    connect(m_endpoints, &EndpointService::deliveriesAdded, this, [outbox] { outbox->wake(); });
+    outbox->start();
+}
+
 void Daemon::stopThreads()
 {
+    if (m_outbox)
+        m_outbox->stop(); // its answers from the store are not waited for
     if (m_relayThread.isRunning()) {
         // Peers get 1001 and resync later from what was committed. Posted after everything
         // already queued for the relay, then the thread ends.

@@ -4,6 +4,8 @@
 #include "config/config.h"
 #include "core/eventcatalog.h"
 #include "core/knownchannels.h"
+#include "core/routingtable.h"
+#include "metrics/deliverymetrics.h"
 #include "metrics/metrics.h"
 
 #include <QLockFile>
@@ -21,6 +23,9 @@ class Authenticator;
 class CatalogApi;
 class CatalogService;
 class DaemonStatus;
+class EndpointService;
+class EndpointsApi;
+class OutboxHost;
 class HttpServer;
 class Hub;
 class InboxApi;
@@ -59,6 +64,7 @@ private:
     void startWorkers();
     void startRelay();
     void buildApi();
+    void startOutbox();
     bool listen();
     void shutDown(int signalNumber);
     void stopThreads();
@@ -67,6 +73,8 @@ private:
     Metrics m_metrics;
     KnownChannels m_knownChannels;
     EventCatalog m_eventCatalog;
+    RoutingTable m_routing;
+    DeliveryMetrics m_deliveryMetrics;
     std::unique_ptr<QLockFile> m_databaseLock; // held while the daemon runs (SQLite only)
     std::unique_ptr<StoreThread> m_store;
     Authenticator *m_authenticator = nullptr;
@@ -92,6 +100,9 @@ private:
     std::unique_ptr<AlertmanagerApi> m_alertmanagerApi;
     std::unique_ptr<AdminApi> m_adminApi;
     std::unique_ptr<InboxApi> m_inboxApi;
+    EndpointService *m_endpoints = nullptr;
+    std::unique_ptr<EndpointsApi> m_endpointsApi;
+    std::unique_ptr<OutboxHost> m_outbox; // stopped before the store drains
     HttpServer *m_http = nullptr;
     UnixSignalWatcher *m_signals = nullptr;
     bool m_stopping = false;

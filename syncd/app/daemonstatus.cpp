@@ -3,6 +3,7 @@
 
 #include "config-herald.h"
 #include "config/config.h"
+#include "metrics/deliverymetrics.h"
 #include "metrics/metrics.h"
 #include "relay/peermetrics.h"
 #include "relay/relay.h"
@@ -25,7 +26,8 @@ QByteArray DaemonStatus::metrics() const
     m_metrics.storeBatches.store(m_store.batchesCommitted());
     m_metrics.storeOperations.store(m_store.operationsCommitted());
     return m_metrics.render(m_config.nodeId, m_hub.sessionCount()) +
-           renderPeerMetrics(m_config.nodeId, m_relay.status());
+           renderPeerMetrics(m_config.nodeId, m_relay.status()) +
+           m_deliveries.render(m_config.nodeId);
 }
 
 } // namespace herald::syncd

@@ -5,6 +5,8 @@
 
 namespace herald::syncd {
 
+class DeliveryMetrics;
+
 class Hub;
 class Relay;
 class StoreThread;
@@ -16,9 +18,10 @@ struct Metrics;
 class DaemonStatus final : public NodeStatus
 {
 public:
-    DaemonStatus(const Config &config, Metrics &metrics, const Hub &hub, const Relay &relay,
-                 const StoreThread &store)
-        : m_config(config), m_metrics(metrics), m_hub(hub), m_relay(relay), m_store(store)
+    DaemonStatus(const Config &config, Metrics &metrics, const DeliveryMetrics &deliveries,
+                 const Hub &hub, const Relay &relay, const StoreThread &store)
+        : m_config(config), m_metrics(metrics), m_deliveries(deliveries), m_hub(hub),
+          m_relay(relay), m_store(store)
     {
     }
 
@@ -28,6 +31,7 @@ public:
 private:
     const Config &m_config;
     Metrics &m_metrics;
+    const DeliveryMetrics &m_deliveries;
     const Hub &m_hub;
     const Relay &m_relay;
     const StoreThread &m_store;

@@ -30,6 +30,26 @@ struct TrafficLimits
     QList<QPair<QHostAddress, int>> trustedProxies;
 };
 
+// Routing to endpoints ([endpoints] in the INI file; PROTOCOL.md, Routing to endpoints).
+struct EndpointSettings
+{
+    // Endpoints on loopback, link-local and private networks are refused unless this is set:
+    // a literal address at PUT, a name on the address it resolves to at connect time.
+    bool allowPrivateNetworks = false;
+    QString caFile;               // HTTPS is always verified; this adds a CA bundle to trust
+    int timeoutMs = 10000;        // one attempt, connect to last byte
+    int maxConcurrent = 64;       // deliveries in flight, all endpoints together
+    int maxPerEndpoint = 8;       // deliveries in flight to one endpoint
+    int retryInitialMs = 1000;    // the first retry; each later one waits twice as long...
+    int retryMaxMs = 600000;      // ...up to this
+    qint64 retryForMs = 86400000; // a job still failing after this has failed for good
+    int disableAfter = 20;        // failed deliveries in a row that disable an endpoint
+    int keepFinishedDays = 7;     // the delivery log keeps finished jobs this long
+    // Nodes sharing one database take over the pending jobs of a node silent this long
+    // (0: never; each node then says it is alive a sixth of this often).
+    int takeoverAfterMs = 60000;
+};
+
 // Everything herald-syncd can be told, validated. Sources, later ones winning: INI file,
 // environment (HERALD_*), command-line flags. See ConfigLoader.
 struct Config
@@ -61,6 +81,7 @@ struct Config
     QStringList peers;
     QString clusterName;
     QString clusterSecret;
+    EndpointSettings endpoints;
     int peerTimeoutMs = 15000; // a peer link silent this long is dropped (peers speak every second)
 };
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "configloader.h"
 
+#include "config/settingtable.h"
+
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFile>
@@ -16,20 +18,7 @@ namespace herald::syncd {
 
 using namespace Qt::StringLiterals;
 
-namespace {
-
-using Apply = std::function<Result<void>(Config &, const QString &)>;
-
-// One setting: where it is found in each source, and how it is applied.
-struct Setting
-{
-    QString iniKey; // "section/key"
-    QString envVar;
-    QString flag; // long option name without dashes
-    QString valueName;
-    QString help;
-    Apply apply;
-};
+namespace settingtable {
 
 Result<void> invalid(const QString &what)
 {
@@ -81,6 +70,12 @@ Apply boolSetting(bool Config::*field)
         return {};
     };
 }
+
+} // namespace settingtable
+
+namespace {
+
+using namespace settingtable;
 
 Apply limitSetting(int Limits::*field, int min, int max)
 {
@@ -163,145 +158,147 @@ Result<QString> readSecretFile(const QString &path)
 
 const QList<Setting> &settings()
 {
-    static const QList<Setting> all = {
-        {u"server/listen"_s, u"HERALD_LISTEN"_s, u"listen"_s, u"ADDR:PORT"_s,
-         u"Address and port for REST and WebSocket (default 127.0.0.1:8080; port 0 picks one)"_s,
-         applyListen},
-        {u"server/database"_s, u"HERALD_DATABASE"_s, u"database"_s, u"PATH"_s,
-         u"SQLite file (created if missing)"_s,
-         [](Config &c, const QString &v) -> Result<void> {
-             if (v.trimmed().isEmpty())
-                 return invalid(u"must not be empty"_s);
-             c.database = v.trimmed();
-             return {};
-         }},
-        {u"server/nodeId"_s, u"HERALD_NODE_ID"_s, u"node-id"_s, u"N"_s,
-         u"This node's id, 0-63, unique in a cluster (default 0)"_s,
-         intSetting(&Config::nodeId, 0, 63)},
-        {u"server/noAuth"_s, u"HERALD_NO_AUTH"_s, QString(), QString(), QString(),
-         boolSetting(&Config::noAuth)},
-        {u"store/synchronous"_s, u"HERALD_SYNCHRONOUS"_s, u"synchronous"_s, u"FULL|NORMAL"_s,
-         u"SQLite durability: FULL survives power cuts (default), NORMAL only crashes"_s,
-         [](Config &c, const QString &v) -> Result<void> {
-             const QString s = v.trimmed().toUpper();
-             if (s != u"FULL" && s != u"NORMAL")
-                 return invalid(QStringLiteral("must be FULL or NORMAL, not '%1'").arg(v));
-             c.synchronous = s;
-             return {};
-         }},
-        {u"store/autoCreateChannels"_s, u"HERALD_AUTO_CREATE_CHANNELS"_s, QString(), QString(),
-         QString(), boolSetting(&Config::autoCreateChannels)},
-        {u"server/workerThreads"_s, u"HERALD_WORKER_THREADS"_s, u"worker-threads"_s, u"N"_s,
-         u"WebSocket event loops (default: one per core)"_s,
-         intSetting(&Config::workerThreads, 0, 256)},
-        {u"server/maxConnections"_s, u"HERALD_MAX_CONNECTIONS"_s, u"max-connections"_s, u"N"_s,
-         u"WebSockets held at most; more are closed with 1013 (default 0: the open-file "
-         "limit less a reserve for the database and REST)"_s,
-         intSetting(&Config::maxConnections, 0, 1000000)},
-        {u"inbox/cap"_s, u"HERALD_INBOX_CAP"_s, u"inbox-cap"_s, u"N"_s,
-         u"Notifications each user's inbox keeps, newest first (default 1000)"_s,
-         intSetting(&Config::inboxCap, 1, 100000)},
-        {u"timeouts/registerMs"_s, u"HERALD_REGISTER_TIMEOUT_MS"_s, u"register-timeout-ms"_s,
-         u"MS"_s, u"Time a new WebSocket has to register (default 10000)"_s,
-         intSetting(&Config::registerTimeoutMs, 100, 3600000)},
-        {u"timeouts/idleMs"_s, u"HERALD_IDLE_TIMEOUT_MS"_s, u"idle-timeout-ms"_s, u"MS"_s,
-         u"A silent WebSocket is closed after this (default 60000)"_s,
-         intSetting(&Config::idleTimeoutMs, 1000, 86400000)},
-        {u"timeouts/pingMs"_s, u"HERALD_PING_INTERVAL_MS"_s, u"ping-interval-ms"_s, u"MS"_s,
-         u"Quiet WebSockets are pinged this often (default 25000)"_s,
-         intSetting(&Config::pingIntervalMs, 500, 86400000)},
-        {u"timeouts/httpIdleMs"_s, u"HERALD_HTTP_IDLE_TIMEOUT_MS"_s, u"http-idle-timeout-ms"_s,
-         u"MS"_s, u"Idle keep-alive HTTP connections are closed after this (default 30000)"_s,
-         intSetting(&Config::httpIdleTimeoutMs, 100, 86400000)},
-        {u"timeouts/httpRequestMs"_s, u"HERALD_HTTP_REQUEST_TIMEOUT_MS"_s,
-         u"http-request-timeout-ms"_s, u"MS"_s,
-         u"A request must arrive whole within this (default 10000)"_s,
-         intSetting(&Config::httpRequestTimeoutMs, 100, 3600000)},
-        {u"limits/bodyBytes"_s, u"HERALD_MAX_BODY_BYTES"_s, u"max-body-bytes"_s, u"N"_s,
-         u"Largest request body (default 65536)"_s,
-         [](Config &c, const QString &v) -> Result<void> {
-             auto n = toInt(v, 1024, 64 * 1024 * 1024);
-             if (!n)
-                 return tl::unexpected(n.error());
-             c.limits.maxBodyBytes = *n;
-             return {};
-         }},
-        {u"limits/messageBytes"_s, u"HERALD_MAX_MESSAGE_BYTES"_s, QString(), QString(), QString(),
-         limitSetting(&Limits::maxMessageBytes, 16, 1024 * 1024)},
-        {u"limits/titleChars"_s, u"HERALD_MAX_TITLE_CHARS"_s, QString(), QString(), QString(),
-         limitSetting(&Limits::maxTitleChars, 1, 65536)},
-        {u"limits/tags"_s, u"HERALD_MAX_TAGS"_s, QString(), QString(), QString(),
-         limitSetting(&Limits::maxTags, 0, 1024)},
-        {u"limits/idsPerAck"_s, u"HERALD_MAX_IDS_PER_ACK"_s, QString(), QString(), QString(),
-         limitSetting(&Limits::maxIdsPerAck, 1, 100000)},
-        {u"limits/resume"_s, u"HERALD_MAX_RESUME"_s, QString(), QString(), QString(),
-         limitSetting(&Limits::maxResume, 1, 100000)},
-        {u"limits/httpConnections"_s, u"HERALD_MAX_HTTP_CONNECTIONS"_s, u"max-http-connections"_s,
-         u"N"_s,
-         u"HTTP connections held at once; more are answered 503 (default 0: a sixteenth of the "
-         "descriptor budget, 64 to 1024)"_s,
-         trafficSetting(&TrafficLimits::httpConnections, 0, 1000000)},
-        {u"limits/connectionsPerAddress"_s, u"HERALD_CONNECTIONS_PER_ADDRESS"_s,
-         u"connections-per-address"_s, u"N"_s,
-         u"HTTP connections from one address; more are answered 429 (default 256; 0: no cap)"_s,
-         trafficSetting(&TrafficLimits::connectionsPerAddress, 0, 1000000)},
-        {u"limits/webSocketsPerAddress"_s, u"HERALD_WEBSOCKETS_PER_ADDRESS"_s,
-         u"websockets-per-address"_s, u"N"_s,
-         u"WebSocket sessions from one client address; more are closed with 1013 (default "
-         "1024; 0: no cap)"_s,
-         trafficSetting(&TrafficLimits::webSocketsPerAddress, 0, 1000000)},
-        {u"limits/addressRate"_s, u"HERALD_ADDRESS_RATE"_s, u"address-rate"_s, u"PER_S"_s,
-         u"Requests per second from one client address (default 20000; 0: no limit)"_s,
-         trafficSetting(&TrafficLimits::addressRate, 0, 10000000)},
-        {u"limits/addressBurst"_s, u"HERALD_ADDRESS_BURST"_s, u"address-burst"_s, u"N"_s,
-         u"Requests one client address may send at once (default 100000)"_s,
-         trafficSetting(&TrafficLimits::addressBurst, 1, 100000000)},
-        {u"limits/tokenRate"_s, u"HERALD_TOKEN_RATE"_s, u"token-rate"_s, u"PER_S"_s,
-         u"Requests per second with one token (default 2000; 0: no limit)"_s,
-         trafficSetting(&TrafficLimits::tokenRate, 0, 10000000)},
-        {u"limits/tokenBurst"_s, u"HERALD_TOKEN_BURST"_s, u"token-burst"_s, u"N"_s,
-         u"Requests one token may send at once (default 20000)"_s,
-         trafficSetting(&TrafficLimits::tokenBurst, 1, 100000000)},
-        {u"limits/authFailures"_s, u"HERALD_AUTH_FAILURES"_s, u"auth-failures"_s, u"N"_s,
-         u"Bad tokens from one address before it gets 429 without a token lookup (default 20; "
-         "0: no limit)"_s,
-         trafficSetting(&TrafficLimits::authFailures, 0, 1000000)},
-        {u"limits/authFailureWindowMs"_s, u"HERALD_AUTH_FAILURE_WINDOW_MS"_s,
-         u"auth-failure-window-ms"_s, u"MS"_s,
-         u"An address may fail that many times again per this window (default 60000)"_s,
-         trafficSetting(&TrafficLimits::authFailureWindowMs, 100, 86400000)},
-        {u"limits/trustedProxies"_s, u"HERALD_TRUSTED_PROXIES"_s, u"trusted-proxies"_s,
-         u"ADDR[/BITS],..."_s,
-         u"Reverse proxies whose X-Forwarded-For names the client (default: none)"_s,
-         applyTrustedProxies},
-        {u"cluster/name"_s, u"HERALD_CLUSTER"_s, u"cluster"_s, u"NAME"_s,
-         u"Cluster name for the peer relay"_s,
-         [](Config &c, const QString &v) -> Result<void> {
-             c.clusterName = v.trimmed();
-             return {};
-         }},
-        {u"cluster/peerTimeoutMs"_s, u"HERALD_PEER_TIMEOUT_MS"_s, u"peer-timeout-ms"_s, u"MS"_s,
-         u"A peer link silent this long is dropped and dialled again (default 15000)"_s,
-         intSetting(&Config::peerTimeoutMs, 2000, 600000)},
-        {u"cluster/secret"_s, u"HERALD_CLUSTER_SECRET"_s, u"cluster-secret"_s, u"SECRET"_s,
-         u"Shared secret of the cluster's peers (prefer --cluster-secret-file: a command line "
-         "is visible to every local user)"_s,
-         [](Config &c, const QString &v) -> Result<void> {
-             c.clusterSecret = v;
-             return {};
-         }},
-        {u"cluster/secretFile"_s, u"HERALD_CLUSTER_SECRET_FILE"_s, u"cluster-secret-file"_s,
-         u"FILE"_s,
-         u"File holding the cluster secret (default: $CREDENTIALS_DIRECTORY/cluster-secret "
-         "when systemd passes one)"_s,
-         [](Config &c, const QString &v) -> Result<void> {
-             auto secret = readSecretFile(v.trimmed());
-             if (!secret)
-                 return tl::unexpected(secret.error());
-             c.clusterSecret = *secret;
-             return {};
-         }},
-    };
+    static const QList<Setting> all =
+        QList<Setting>{
+            {u"server/listen"_s, u"HERALD_LISTEN"_s, u"listen"_s, u"ADDR:PORT"_s,
+             u"Address and port for REST and WebSocket (default 127.0.0.1:8080; port 0 picks one)"_s,
+             applyListen},
+            {u"server/database"_s, u"HERALD_DATABASE"_s, u"database"_s, u"PATH"_s,
+             u"SQLite file (created if missing)"_s,
+             [](Config &c, const QString &v) -> Result<void> {
+                 if (v.trimmed().isEmpty())
+                     return invalid(u"must not be empty"_s);
+                 c.database = v.trimmed();
+                 return {};
+             }},
+            {u"server/nodeId"_s, u"HERALD_NODE_ID"_s, u"node-id"_s, u"N"_s,
+             u"This node's id, 0-63, unique in a cluster (default 0)"_s,
+             intSetting(&Config::nodeId, 0, 63)},
+            {u"server/noAuth"_s, u"HERALD_NO_AUTH"_s, QString(), QString(), QString(),
+             boolSetting(&Config::noAuth)},
+            {u"store/synchronous"_s, u"HERALD_SYNCHRONOUS"_s, u"synchronous"_s, u"FULL|NORMAL"_s,
+             u"SQLite durability: FULL survives power cuts (default), NORMAL only crashes"_s,
+             [](Config &c, const QString &v) -> Result<void> {
+                 const QString s = v.trimmed().toUpper();
+                 if (s != u"FULL" && s != u"NORMAL")
+                     return invalid(QStringLiteral("must be FULL or NORMAL, not '%1'").arg(v));
+                 c.synchronous = s;
+                 return {};
+             }},
+            {u"store/autoCreateChannels"_s, u"HERALD_AUTO_CREATE_CHANNELS"_s, QString(), QString(),
+             QString(), boolSetting(&Config::autoCreateChannels)},
+            {u"server/workerThreads"_s, u"HERALD_WORKER_THREADS"_s, u"worker-threads"_s, u"N"_s,
+             u"WebSocket event loops (default: one per core)"_s,
+             intSetting(&Config::workerThreads, 0, 256)},
+            {u"server/maxConnections"_s, u"HERALD_MAX_CONNECTIONS"_s, u"max-connections"_s, u"N"_s,
+             u"WebSockets held at most; more are closed with 1013 (default 0: the open-file "
+             "limit less a reserve for the database and REST)"_s,
+             intSetting(&Config::maxConnections, 0, 1000000)},
+            {u"inbox/cap"_s, u"HERALD_INBOX_CAP"_s, u"inbox-cap"_s, u"N"_s,
+             u"Notifications each user's inbox keeps, newest first (default 1000)"_s,
+             intSetting(&Config::inboxCap, 1, 100000)},
+            {u"timeouts/registerMs"_s, u"HERALD_REGISTER_TIMEOUT_MS"_s, u"register-timeout-ms"_s,
+             u"MS"_s, u"Time a new WebSocket has to register (default 10000)"_s,
+             intSetting(&Config::registerTimeoutMs, 100, 3600000)},
+            {u"timeouts/idleMs"_s, u"HERALD_IDLE_TIMEOUT_MS"_s, u"idle-timeout-ms"_s, u"MS"_s,
+             u"A silent WebSocket is closed after this (default 60000)"_s,
+             intSetting(&Config::idleTimeoutMs, 1000, 86400000)},
+            {u"timeouts/pingMs"_s, u"HERALD_PING_INTERVAL_MS"_s, u"ping-interval-ms"_s, u"MS"_s,
+             u"Quiet WebSockets are pinged this often (default 25000)"_s,
+             intSetting(&Config::pingIntervalMs, 500, 86400000)},
+            {u"timeouts/httpIdleMs"_s, u"HERALD_HTTP_IDLE_TIMEOUT_MS"_s, u"http-idle-timeout-ms"_s,
+             u"MS"_s, u"Idle keep-alive HTTP connections are closed after this (default 30000)"_s,
+             intSetting(&Config::httpIdleTimeoutMs, 100, 86400000)},
+            {u"timeouts/httpRequestMs"_s, u"HERALD_HTTP_REQUEST_TIMEOUT_MS"_s,
+             u"http-request-timeout-ms"_s, u"MS"_s,
+             u"A request must arrive whole within this (default 10000)"_s,
+             intSetting(&Config::httpRequestTimeoutMs, 100, 3600000)},
+            {u"limits/bodyBytes"_s, u"HERALD_MAX_BODY_BYTES"_s, u"max-body-bytes"_s, u"N"_s,
+             u"Largest request body (default 65536)"_s,
+             [](Config &c, const QString &v) -> Result<void> {
+                 auto n = toInt(v, 1024, 64 * 1024 * 1024);
+                 if (!n)
+                     return tl::unexpected(n.error());
+                 c.limits.maxBodyBytes = *n;
+                 return {};
+             }},
+            {u"limits/messageBytes"_s, u"HERALD_MAX_MESSAGE_BYTES"_s, QString(), QString(),
+             QString(), limitSetting(&Limits::maxMessageBytes, 16, 1024 * 1024)},
+            {u"limits/titleChars"_s, u"HERALD_MAX_TITLE_CHARS"_s, QString(), QString(), QString(),
+             limitSetting(&Limits::maxTitleChars, 1, 65536)},
+            {u"limits/tags"_s, u"HERALD_MAX_TAGS"_s, QString(), QString(), QString(),
+             limitSetting(&Limits::maxTags, 0, 1024)},
+            {u"limits/idsPerAck"_s, u"HERALD_MAX_IDS_PER_ACK"_s, QString(), QString(), QString(),
+             limitSetting(&Limits::maxIdsPerAck, 1, 100000)},
+            {u"limits/resume"_s, u"HERALD_MAX_RESUME"_s, QString(), QString(), QString(),
+             limitSetting(&Limits::maxResume, 1, 100000)},
+            {u"limits/httpConnections"_s, u"HERALD_MAX_HTTP_CONNECTIONS"_s,
+             u"max-http-connections"_s, u"N"_s,
+             u"HTTP connections held at once; more are answered 503 (default 0: a sixteenth of the "
+             "descriptor budget, 64 to 1024)"_s,
+             trafficSetting(&TrafficLimits::httpConnections, 0, 1000000)},
+            {u"limits/connectionsPerAddress"_s, u"HERALD_CONNECTIONS_PER_ADDRESS"_s,
+             u"connections-per-address"_s, u"N"_s,
+             u"HTTP connections from one address; more are answered 429 (default 256; 0: no cap)"_s,
+             trafficSetting(&TrafficLimits::connectionsPerAddress, 0, 1000000)},
+            {u"limits/webSocketsPerAddress"_s, u"HERALD_WEBSOCKETS_PER_ADDRESS"_s,
+             u"websockets-per-address"_s, u"N"_s,
+             u"WebSocket sessions from one client address; more are closed with 1013 (default "
+             "1024; 0: no cap)"_s,
+             trafficSetting(&TrafficLimits::webSocketsPerAddress, 0, 1000000)},
+            {u"limits/addressRate"_s, u"HERALD_ADDRESS_RATE"_s, u"address-rate"_s, u"PER_S"_s,
+             u"Requests per second from one client address (default 20000; 0: no limit)"_s,
+             trafficSetting(&TrafficLimits::addressRate, 0, 10000000)},
+            {u"limits/addressBurst"_s, u"HERALD_ADDRESS_BURST"_s, u"address-burst"_s, u"N"_s,
+             u"Requests one client address may send at once (default 100000)"_s,
+             trafficSetting(&TrafficLimits::addressBurst, 1, 100000000)},
+            {u"limits/tokenRate"_s, u"HERALD_TOKEN_RATE"_s, u"token-rate"_s, u"PER_S"_s,
+             u"Requests per second with one token (default 2000; 0: no limit)"_s,
+             trafficSetting(&TrafficLimits::tokenRate, 0, 10000000)},
+            {u"limits/tokenBurst"_s, u"HERALD_TOKEN_BURST"_s, u"token-burst"_s, u"N"_s,
+             u"Requests one token may send at once (default 20000)"_s,
+             trafficSetting(&TrafficLimits::tokenBurst, 1, 100000000)},
+            {u"limits/authFailures"_s, u"HERALD_AUTH_FAILURES"_s, u"auth-failures"_s, u"N"_s,
+             u"Bad tokens from one address before it gets 429 without a token lookup (default 20; "
+             "0: no limit)"_s,
+             trafficSetting(&TrafficLimits::authFailures, 0, 1000000)},
+            {u"limits/authFailureWindowMs"_s, u"HERALD_AUTH_FAILURE_WINDOW_MS"_s,
+             u"auth-failure-window-ms"_s, u"MS"_s,
+             u"An address may fail that many times again per this window (default 60000)"_s,
+             trafficSetting(&TrafficLimits::authFailureWindowMs, 100, 86400000)},
+            {u"limits/trustedProxies"_s, u"HERALD_TRUSTED_PROXIES"_s, u"trusted-proxies"_s,
+             u"ADDR[/BITS],..."_s,
+             u"Reverse proxies whose X-Forwarded-For names the client (default: none)"_s,
+             applyTrustedProxies},
+            {u"cluster/name"_s, u"HERALD_CLUSTER"_s, u"cluster"_s, u"NAME"_s,
+             u"Cluster name for the peer relay"_s,
+             [](Config &c, const QString &v) -> Result<void> {
+                 c.clusterName = v.trimmed();
+                 return {};
+             }},
+            {u"cluster/peerTimeoutMs"_s, u"HERALD_PEER_TIMEOUT_MS"_s, u"peer-timeout-ms"_s, u"MS"_s,
+             u"A peer link silent this long is dropped and dialled again (default 15000)"_s,
+             intSetting(&Config::peerTimeoutMs, 2000, 600000)},
+            {u"cluster/secret"_s, u"HERALD_CLUSTER_SECRET"_s, u"cluster-secret"_s, u"SECRET"_s,
+             u"Shared secret of the cluster's peers (prefer --cluster-secret-file: a command line "
+             "is visible to every local user)"_s,
+             [](Config &c, const QString &v) -> Result<void> {
+                 c.clusterSecret = v;
+                 return {};
+             }},
+            {u"cluster/secretFile"_s, u"HERALD_CLUSTER_SECRET_FILE"_s, u"cluster-secret-file"_s,
+             u"FILE"_s,
+             u"File holding the cluster secret (default: $CREDENTIALS_DIRECTORY/cluster-secret "
+             "when systemd passes one)"_s,
+             [](Config &c, const QString &v) -> Result<void> {
+                 auto secret = readSecretFile(v.trimmed());
+                 if (!secret)
+                     return tl::unexpected(secret.error());
+                 c.clusterSecret = *secret;
+                 return {};
+             }},
+        } +
+        endpointSettings();
     return all;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/reply.h"
+#include "store/endpointtypes.h"
 #include "store/storetypes.h"
 
 #include <QDateTime>
@@ -28,9 +29,10 @@ public:
 
     // Stores the persistent notifications and resolves every notification's application and
     // channel row ids (creating the channel where the configuration allows). The answer is the
-    // notifications with their row ids filled in.
-    virtual void insert(const QList<Notification> &notifications, QObject *context,
-                        Reply<QList<Notification>> done) = 0;
+    // notifications with their row ids filled in. `jobs` (the outbox's deliveries of these
+    // notifications) are stored in the same transaction: all or nothing.
+    virtual void insert(const QList<Notification> &notifications, const QList<DeliveryJob> &jobs,
+                        QObject *context, Reply<QList<Notification>> done) = 0;
     virtual void list(const ListQuery &query, QObject *context, Reply<NotificationPage> done) = 0;
     virtual void backlog(const BacklogQuery &query, QObject *context, Reply<Backlog> done) = 0;
     // Records `user`'s receipts; the answer holds the ids that exist, are visible to the user

@@ -5,6 +5,7 @@
 #include "core/fanout.h"
 #include "core/notificationrepository.h"
 #include "core/peeroutlet.h"
+#include "core/routingtable.h"
 #include "metrics/metrics.h"
 #include "model/timestamps.h"
 #include "protocol/validator.h"
@@ -17,7 +18,7 @@ NotificationService::NotificationService(Dependencies dependencies, QObject *par
     : QObject(parent), m_config(dependencies.config), m_repository(dependencies.repository),
       m_fanOut(dependencies.fanOut), m_peers(dependencies.peers), m_metrics(dependencies.metrics),
       m_knownChannels(dependencies.knownChannels), m_eventTypes(dependencies.eventTypes),
-      m_ids(dependencies.config.nodeId)
+      m_routing(dependencies.routing), m_ids(dependencies.config.nodeId)
 {
 }
 
@@ -112,18 +113,25 @@ void NotificationService::publish(QList<Notification> notifications, bool batch,
         n.time = now;
         n.node = m_config.nodeId;
     }
+    // Routed ones leave jobs in the outbox, committed with them (transient ones too).
+    const QList<DeliveryJob> jobs =
+        m_routing.jobsFor(notifications, m_eventTypes, m_config.nodeId, now.toMSecsSinceEpoch());
     // Nothing to store or look up: straight to the sessions. Only while no publish waits for
     // the store, so that sessions still get notifications in id order.
     const bool allTransient = std::none_of(notifications.cbegin(), notifications.cend(),
                                            [](const Notification &n) { return n.persistent; });
-    if (allTransient && m_publishesAtStore == 0 && m_knownChannels.fill(notifications))
+    if (allTransient && jobs.isEmpty() && m_publishesAtStore == 0 &&
+        m_knownChannels.fill(notifications))
         return onStored(notifications, std::move(done));
     ++m_publishesAtStore;
-    m_repository.insert(notifications, this,
-                        [this, done = std::move(done)](Result<QList<Notification>> stored) {
+    m_repository.insert(notifications, jobs, this,
+                        [this, routed = !jobs.isEmpty(),
+                         done = std::move(done)](Result<QList<Notification>> stored) {
                             --m_publishesAtStore;
                             if (!stored)
                                 return done(std::move(stored));
+                            if (routed)
+                                Q_EMIT deliveriesAdded();
                             m_knownChannels.remember(*stored);
                             onStored(*stored, done);
                         });

@@ -17,6 +17,7 @@ namespace herald::syncd {
 class FanOut;
 class NotificationRepository;
 class PeerOutlet;
+class RoutingTable;
 struct Metrics;
 
 // The rules of notifications, in one place for every adapter (REST, WebSocket, Hermes):
@@ -39,6 +40,7 @@ public:
         Metrics &metrics;
         KnownChannels &knownChannels;
         EventCatalog &eventTypes;
+        const RoutingTable &routing;
     };
     explicit NotificationService(Dependencies dependencies, QObject *parent = nullptr);
 
@@ -96,6 +98,8 @@ public:
 Q_SIGNALS:
     // A persistent notification just stored expires at `ms` (the earliest of one publish).
     void expiryStored(qint64 ms);
+    // Jobs for endpoints were just committed to the outbox.
+    void deliveriesAdded();
 
 private:
     void onStored(const QList<Notification> &stored, Reply<QList<Notification>> done);
@@ -107,6 +111,7 @@ private:
     Metrics &m_metrics;
     KnownChannels &m_knownChannels;
     EventCatalog &m_eventTypes;
+    const RoutingTable &m_routing;
     IdGenerator m_ids;
     int m_publishesAtStore = 0; // publishes waiting for the store (see publish())
 };

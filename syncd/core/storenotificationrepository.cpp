@@ -5,14 +5,21 @@
 
 namespace herald::syncd {
 
-void StoreNotificationRepository::insert(const QList<Notification> &notifications, QObject *context,
+void StoreNotificationRepository::insert(const QList<Notification> &notifications,
+                                         const QList<DeliveryJob> &jobs, QObject *context,
                                          Reply<QList<Notification>> done)
 {
     m_store.submit<QList<Notification>>(
-        [notifications](SqlStore &store) -> Result<QList<Notification>> {
+        [notifications, jobs](SqlStore &store) -> Result<QList<Notification>> {
             QList<Notification> stored = notifications; // filled in by the store
             if (auto inserted = store.insertNotifications(stored); !inserted)
                 return tl::unexpected(inserted.error());
+            // The same operation, so the same savepoint and commit as the notifications.
+            if (!jobs.isEmpty()) {
+                if (auto added = store.outbox([&](OutboxQueries &q) { return q.add(jobs); });
+                    !added)
+                    return tl::unexpected(added.error());
+            }
             return stored;
         },
         context, std::move(done));

@@ -14,8 +14,8 @@ class StoreNotificationRepository final : public NotificationRepository
 public:
     explicit StoreNotificationRepository(StoreThread &store) : m_store(store) {}
 
-    void insert(const QList<Notification> &notifications, QObject *context,
-                Reply<QList<Notification>> done) override;
+    void insert(const QList<Notification> &notifications, const QList<DeliveryJob> &jobs,
+                QObject *context, Reply<QList<Notification>> done) override;
     void list(const ListQuery &query, QObject *context, Reply<NotificationPage> done) override;
     void backlog(const BacklogQuery &query, QObject *context, Reply<Backlog> done) override;
     void acknowledge(const QString &user, const QList<NotificationId> &ids, const QDateTime &at,

@@ -35,6 +35,7 @@ SqlStore::SqlStore(std::unique_ptr<SqlConnection> connection, StoreOptions optio
     : m_connection(std::move(connection)), m_options(std::move(options)), m_catalog(*m_connection),
       m_notifications(*m_connection, m_catalog), m_backlog(*m_connection),
       m_receipts(*m_connection), m_accounts(*m_connection), m_inbox(*m_connection),
+      m_endpoints(*m_connection), m_outbox(*m_connection),
       m_relayLog(*m_connection, m_catalog, m_notifications, m_inbox, m_options.nodeId)
 {
 }
@@ -93,7 +94,17 @@ Result<QList<Application>> SqlStore::applications()
 
 Result<bool> SqlStore::deleteApplication(const QString &name)
 {
-    return finished(m_catalog.deleteApplication(name));
+    bool deleted = false;
+    auto done = m_connection->atomically([&]() -> Result<void> {
+        auto removed = m_catalog.deleteApplication(name);
+        if (!removed)
+            return tl::unexpected(removed.error());
+        deleted = *removed;
+        return m_endpoints.removeBehaviorsOf(name);
+    });
+    if (!done)
+        return finished(Result<bool>(tl::unexpected(done.error())));
+    return finished(Result<bool>(deleted));
 }
 
 Result<Channel> SqlStore::upsertChannel(const Channel &channel)

@@ -9,8 +9,10 @@
 #include "store/backlogqueries.h"
 #include "store/catalogqueries.h"
 #include "store/dialect.h"
+#include "store/endpointqueries.h"
 #include "store/inboxqueries.h"
 #include "store/notificationqueries.h"
+#include "store/outboxqueries.h"
 #include "store/receiptqueries.h"
 #include "store/relaylogqueries.h"
 #include "store/sqlconnection.h"
@@ -72,7 +74,8 @@ public:
     Result<Application> upsertApplication(const Application &application); // fills rowId
     Result<std::optional<Application>> findApplication(const QString &name);
     Result<QList<Application>> applications();
-    Result<bool> deleteApplication(const QString &name); // with its channels and notifications
+    // With its channels, notifications and behaviour groups.
+    Result<bool> deleteApplication(const QString &name);
     // The application must exist (NotFound naming "application" otherwise).
     Result<Channel> upsertChannel(const Channel &channel);
     Result<std::optional<Channel>> findChannel(const QString &application, const QString &name);
@@ -123,6 +126,11 @@ public:
     Result<bool> hideInInbox(const QString &user, NotificationId id);
     Result<bool> clearInbox(const QString &user, NotificationId upTo);
 
+    // --- routing to endpoints (see EndpointQueries) and the outbox of deliveries (see
+    // OutboxQueries; jobs are added in the operation that stores their notifications).
+    template <typename F> auto endpoints(F &&work) { return finished(work(m_endpoints)); }
+    template <typename F> auto outbox(F &&work) { return finished(work(m_outbox)); }
+
     // --- users and tokens
     Result<void> createUser(const QString &name); // Conflict when it exists
     Result<bool> userExists(const QString &name);
@@ -159,6 +167,8 @@ private:
     ReceiptQueries m_receipts;
     AccountQueries m_accounts;
     InboxQueries m_inbox;
+    EndpointQueries m_endpoints;
+    OutboxQueries m_outbox;
     RelayLogQueries m_relayLog;
 };
 

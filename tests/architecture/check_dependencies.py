@@ -36,7 +36,13 @@ ALLOWED = {
     "syncd/http": SHARED | {"syncd/auth", "syncd/limits", "syncd/config", "syncd/metrics"},
     "syncd/store": SHARED | {"syncd/config"},
     "syncd/auth": SHARED | {"syncd/store", "syncd/metrics"},
-    "syncd/core": SHARED | {"syncd/config", "syncd/metrics", "syncd/store", "syncd/auth"},
+    "syncd/core": SHARED | {"syncd/config", "syncd/metrics", "syncd/store", "syncd/auth",
+                            "syncd/delivery"},
+    # Webhook delivery beside the core: address policy, signatures, retries, the libcurl
+    # sender and the outbox's dispatcher. The core uses its pure rules (where a webhook may go,
+    # how it is signed); it never uses the core. Never an adapter (api, ws, relay, http) nor
+    # the daemon's own sockets (net).
+    "syncd/delivery": SHARED | {"syncd/config", "syncd/metrics", "syncd/store"},
     "syncd/ws": SHARED | {"syncd/config", "syncd/metrics", "syncd/auth", "syncd/core", "syncd/net",
                           "syncd/limits"},
     "syncd/relay": SHARED | {"syncd/config", "syncd/metrics", "syncd/store", "syncd/core",
@@ -46,7 +52,7 @@ ALLOWED = {
     # The composition root and the command line see everything of the daemon.
     "syncd/app": SHARED | {"syncd/" + p for p in
                            ("config", "metrics", "net", "http", "limits", "store", "auth", "core",
-                            "ws", "relay", "api")},
+                            "delivery", "ws", "relay", "api")},
     "syncd/main.cpp": {"syncd/app"},
 }
 

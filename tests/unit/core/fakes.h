@@ -5,6 +5,7 @@
 #include "core/notificationrepository.h"
 #include "core/notificationservice.h"
 #include "core/peeroutlet.h"
+#include "core/routingtable.h"
 #include "metrics/metrics.h"
 
 #include <QList>
@@ -23,6 +24,7 @@ class FakeRepository final : public NotificationRepository
 public:
     int inserts = 0;
     QList<Notification> stored;
+    QList<DeliveryJob> insertedJobs;
     int purgeRounds = 0;
     QList<NotificationId> acknowledgeAnswer; // what acknowledge() reports as newly read
     std::optional<Error> failNext;
@@ -38,10 +40,11 @@ public:
         }
     }
 
-    void insert(const QList<Notification> &notifications, QObject *,
+    void insert(const QList<Notification> &notifications, const QList<DeliveryJob> &jobs, QObject *,
                 Reply<QList<Notification>> done) override
     {
         ++inserts;
+        insertedJobs += jobs;
         QList<Notification> filled = notifications;
         for (Notification &n : filled) {
             n.applicationId = 1;
@@ -192,10 +195,12 @@ struct CoreRig
     Metrics metrics;
     KnownChannels known;
     EventCatalog eventTypes;
+    RoutingTable routing;
     FakeRepository repository;
     FakeFanOut fanOut;
     FakePeers peers;
-    NotificationService service{{config, repository, fanOut, peers, metrics, known, eventTypes}};
+    NotificationService service{
+        {config, repository, fanOut, peers, metrics, known, eventTypes, routing}};
 
     CoreRig()
     {

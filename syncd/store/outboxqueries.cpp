@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "store/outboxqueries.h"
+
+using namespace Qt::StringLiterals;
+
+namespace herald::syncd {
+
+QString deliveryStatusName(DeliveryStatus status)
+{
+    switch (status) {
+    case DeliveryStatus::Pending:
+        return u"pending"_s;
+    case DeliveryStatus::Done:
+        return u"done"_s;
+    case DeliveryStatus::Failed:
+        return u"failed"_s;
+    }
+    return {};
+}
+
+bool parseDeliveryStatus(const QString &name, DeliveryStatus *status)
+{
+    for (DeliveryStatus s :
+         {DeliveryStatus::Pending, DeliveryStatus::Done, DeliveryStatus::Failed}) {
+        if (name == deliveryStatusName(s)) {
+            *status = s;
+            return true;
+        }
+    }
+    return false;
+}
+
+namespace {
+
+const QString JobColumns =
+    u"d.id, d.endpoint, d.notification_id, d.payload, d.node, d.status, d.attempts, "
+    "d.created_ms, d.next_attempt_ms, d.last_attempt_ms, d.last_status, d.last_error"_s;
+
+DeliveryJob jobFromRow(const QSqlQuery &q)
+{
+    DeliveryJob job;
+    job.id = q.value(0).toString();
+    job.endpoint = q.value(1).toString();
+    job.notificationId = q.value(2).toLongLong();
+    job.payload = q.value(3).toString().toUtf8();
+    job.node = q.value(4).toInt();
+    parseDeliveryStatus(q.value(5).toString(), &job.status);
+    job.attempts = q.value(6).toInt();
+    job.createdMs = q.value(7).toLongLong();
+    job.nextAttemptMs = q.value(8).toLongLong();
+    job.lastAttemptMs = q.value(9).toLongLong();
+    job.lastStatus = q.value(10).toInt();
+    job.lastError = q.value(11).toString();
+    return job;
+}
+
+} // namespace
+
+Result<void> OutboxQueries::add(const QList<DeliveryJob> &jobs)
+{
+    auto insert = m_connection.prepare(
+        u"INSERT INTO deliveries (id, endpoint, notification_id, payload, node, status, "
+        "attempts, created_ms, next_attempt_ms) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)"_s);
+    if (!insert)
+        return tl::unexpected(insert.error());
+    for (const DeliveryJob &job : jobs) {
+        auto added = m_connection.exec(*insert, {job.id, job.endpoint, job.notificationId,
+                                                 QString::fromUtf8(job.payload), job.node,
+                                                 job.createdMs, job.nextAttemptMs});
+        if (!added)
+            return added;
+    }
+    return {};
+}
+
+Result<QList<DeliveryJob>> OutboxQueries::due(int node, qint64 nowMs, int limit,
+                                              const QSet<QString> &inFlight)
+{
+    // The due index is walked from the earliest; those in flight are skipped here rather than
+    // bound (there may be thousands).
+    auto query = m_connection.run(
+        u"SELECT "_s + JobColumns +
+            u" FROM deliveries d JOIN endpoints e ON e.name = d.endpoint AND e.enabled = 1 "
+            "WHERE d.status = 'pending' AND d.node = ? AND d.next_attempt_ms <= ? "
+            "ORDER BY d.next_attempt_ms LIMIT ?"_s,
+        {node, nowMs, qint64(limit) + inFlight.size()});
+    if (!query)
+        return tl::unexpected(query.error());
+    QList<DeliveryJob> jobs;
+    while (query->next() && jobs.size() < limit) {
+        if (!inFlight.contains(query->value(0).toString()))
+            jobs.append(jobFromRow(*query));
+    }
+    return jobs;
+}
+
+Result<std::optional<qint64>> OutboxQueries::nextDue(int node, qint64 nowMs)
+{
+    auto query = m_connection.run(
+        u"SELECT MIN(d.next_attempt_ms) FROM deliveries d JOIN endpoints e "
+        "ON e.name = d.endpoint AND e.enabled = 1 WHERE d.status = 'pending' AND d.node = ? "
+        "AND d.next_attempt_ms > ?"_s,
+        {node, nowMs});
+    if (!query)
+        return tl::unexpected(query.error());
+    if (!query->next() || query->value(0).isNull())
+        return std::optional<qint64>();
+    return std::optional<qint64>(query->value(0).toLongLong());
+}
+
+Result<void> OutboxQueries::record(const DeliveryOutcome &outcome)
+{
+    // Only a pending job moves: a job finished meanwhile (or removed with its endpoint) stays
+    // as it is.
+    auto query = m_connection.run(
+        u"UPDATE deliveries SET status = ?, attempts = attempts + 1, last_attempt_ms = ?, "
+        "next_attempt_ms = ?, last_status = ?, last_error = ? "
+        "WHERE id = ? AND status = 'pending'"_s,
+        {deliveryStatusName(outcome.status), outcome.attemptMs,
+         outcome.status == DeliveryStatus::Pending ? outcome.nextAttemptMs : outcome.attemptMs,
+         outcome.httpStatus, outcome.error, outcome.id});
+    if (!query)
+        return tl::unexpected(query.error());
+    return {};
+}
+
+Result<QList<DeliveryJob>> OutboxQueries::list(const QString &endpoint,
+                                               std::optional<DeliveryStatus> status, int limit)
+{
+    auto query = status ? m_connection.run(u"SELECT "_s + JobColumns +
+                                               u" FROM deliveries d WHERE d.endpoint = ? AND "
+                                               "d.status = ? ORDER BY d.created_ms DESC, d.id "
+                                               "LIMIT ?"_s,
+                                           {endpoint, deliveryStatusName(*status), limit})
+                        : m_connection.run(u"SELECT "_s + JobColumns +
+                                               u" FROM deliveries d WHERE d.endpoint = ? "
+                                               "ORDER BY d.created_ms DESC, d.id LIMIT ?"_s,
+                                           {endpoint, limit});
+    if (!query)
+        return tl::unexpected(query.error());
+    QList<DeliveryJob> jobs;
+    while (query->next())
+        jobs.append(jobFromRow(*query));
+    return jobs;
+}
+
+Result<std::optional<DeliveryJob>> OutboxQueries::find(const QString &id)
+{
+    auto query =
+        m_connection.run(u"SELECT "_s + JobColumns + u" FROM deliveries d WHERE d.id = ?"_s, {id});
+    if (!query)
+        return tl::unexpected(query.error());
+    if (!query->next())
+        return std::optional<DeliveryJob>();
+    return std::optional<DeliveryJob>(jobFromRow(*query));
+}
+
+Result<QHash<QString, DeliveryCounts>> OutboxQueries::counts()
+{
+    auto query = m_connection.run(
+        u"SELECT endpoint, status, COUNT(*) FROM deliveries GROUP BY endpoint, status"_s);
+    if (!query)
+        return tl::unexpected(query.error());
+    QHash<QString, DeliveryCounts> counts;
+    while (query->next()) {
+        DeliveryCounts &c = counts[query->value(0).toString()];
+        DeliveryStatus status = DeliveryStatus::Pending;
+        parseDeliveryStatus(query->value(1).toString(), &status);
+        const qint64 n = query->value(2).toLongLong();
+        (status == DeliveryStatus::Pending ? c.pending
+         : status == DeliveryStatus::Done  ? c.done
+                                           : c.failed) = n;
+    }
+    return counts;
+}
+
+Result<int> OutboxQueries::heartbeatAndTakeOver(int node, qint64 nowMs, qint64 silentSinceMs)
+{
+    auto alive = m_connection.run(u"INSERT INTO outbox_nodes (node, alive_ms) VALUES (?, ?) "
+                                  "ON CONFLICT (node) DO UPDATE SET alive_ms = excluded.alive_ms"_s,
+                                  {node, nowMs});
+    if (!alive)
+        return tl::unexpected(alive.error());
+    auto taken = m_connection.run(
+        u"UPDATE deliveries SET node = ? WHERE status = 'pending' AND node <> ? AND ("
+        "node IN (SELECT node FROM outbox_nodes WHERE alive_ms < ?) OR "
+        "(node NOT IN (SELECT node FROM outbox_nodes) AND created_ms < ?))"_s,
+        {node, node, silentSinceMs, silentSinceMs});
+    if (!taken)
+        return tl::unexpected(taken.error());
+    return taken->numRowsAffected();
+}
+
+Result<int> OutboxQueries::purgeFinished(qint64 beforeMs, int limit)
+{
+    auto query = m_connection.run(
+        u"DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE status <> "
+        "'pending' AND last_attempt_ms < ? LIMIT ?)"_s,
+        {beforeMs, limit});
+    if (!query)
+        return tl::unexpected(query.error());
+    return query->numRowsAffected();
+}
+
+} // namespace herald::syncd

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "protocol/error.h"
+#include "store/endpointtypes.h"
+#include "store/sqlconnection.h"
+
+#include <QHash>
+#include <QList>
+#include <QSet>
+
+#include <optional>
+
+namespace herald::syncd {
+
+// Table `deliveries` (schema 6): the outbox of webhook jobs. Jobs are added in the
+// transaction that stores their notifications; the dispatcher takes the due ones and records
+// each attempt. Works on a connection it does not own, on that connection's thread.
+class OutboxQueries
+{
+public:
+    explicit OutboxQueries(SqlConnection &connection) : m_connection(connection) {}
+
+    Result<void> add(const QList<DeliveryJob> &jobs);
+    // Up to `limit` pending jobs of `node` due at `nowMs`, earliest first, leaving out those
+    // `inFlight` and those of disabled endpoints.
+    Result<QList<DeliveryJob>> due(int node, qint64 nowMs, int limit,
+                                   const QSet<QString> &inFlight);
+    // When the next pending job of `node` on an enabled endpoint is due after `nowMs`;
+    // nullopt: none.
+    Result<std::optional<qint64>> nextDue(int node, qint64 nowMs);
+    Result<void> record(const DeliveryOutcome &outcome);
+    // An endpoint's jobs, newest first, optionally in one state only.
+    Result<QList<DeliveryJob>> list(const QString &endpoint, std::optional<DeliveryStatus> status,
+                                    int limit);
+    Result<std::optional<DeliveryJob>> find(const QString &id);
+    Result<QHash<QString, DeliveryCounts>> counts(); // by endpoint
+    // Nodes sharing the database: `node` says it is alive at `nowMs`; then it takes the pending
+    // jobs of every other node silent since before `silentSinceMs` (a node that never said
+    // anything counts as silent for its jobs made before then). How many jobs it took. Two
+    // nodes taking over at once never both get a job: the jobs move in one UPDATE.
+    Result<int> heartbeatAndTakeOver(int node, qint64 nowMs, qint64 silentSinceMs);
+
+    // Removes finished jobs (done or failed) last tried before `beforeMs`; how many.
+    Result<int> purgeFinished(qint64 beforeMs, int limit);
+
+private:
+    SqlConnection &m_connection;
+};
+
+} // namespace herald::syncd

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: Apache-2.0
+// Routing to endpoints in the store (schema 6): endpoints and behaviour groups
+// (EndpointQueries), and the outbox (OutboxQueries): what is due and for whom, what an attempt
+// records, the run of failures that disables an endpoint, the delivery log, and that a job
+// commits or rolls back with the notification it belongs to.
+#include "sqlstorefixture.h"
+
+using namespace Qt::StringLiterals;
+using namespace herald;
+using namespace herald::syncd;
+using namespace herald::syncd::test;
+
+namespace {
+
+template <typename T> T must(Result<T> result, const char *expression, const char *file, int line)
+{
+    if (result)
+        return std::move(*result);
+    QTest::qFail(qPrintable(QLatin1StringView(expression) + u": "_s + result.error().message), file,
+                 line);
+    return T();
+}
+#define MUST(result) must((result), #result, __FILE__, __LINE__)
+#define ENDPOINTS(...) MUST(m_store->endpoints([&](EndpointQueries &q) { return q.__VA_ARGS__; }))
+#define OUTBOX(...) MUST(m_store->outbox([&](OutboxQueries &q) { return q.__VA_ARGS__; }))
+#define OUTBOX_OK(...)                                                                             \
+    STORE_VERIFY(m_store->outbox([&](OutboxQueries &q) { return q.__VA_ARGS__; }))
+
+EndpointRecord webhook(const QString &name)
+{
+    EndpointRecord e;
+    e.name = name;
+    e.kind = u"webhook"_s;
+    e.url = u"https://hooks.example.org/"_s + name;
+    e.secret = u"whsec_0123456789abcdef"_s;
+    e.updatedMs = 1000;
+    return e;
+}
+
+DeliveryJob job(const QString &id, const QString &endpoint, qint64 dueMs, int node = 0)
+{
+    DeliveryJob j;
+    j.id = id;
+    j.endpoint = endpoint;
+    j.notificationId = 42;
+    j.payload = R"({"id":42,"title":"t"})";
+    j.node = node;
+    j.createdMs = 100;
+    j.nextAttemptMs = dueMs;
+    return j;
+}
+
+QStringList jobIds(const QList<DeliveryJob> &jobs)
+{
+    QStringList ids;
+    for (const DeliveryJob &j : jobs)
+        ids.append(j.id);
+    return ids;
+}
+
+DeliveryOutcome outcome(const QString &id, const QString &endpoint, DeliveryStatus status,
+                        qint64 atMs, qint64 nextMs = 0)
+{
+    DeliveryOutcome o;
+    o.id = id;
+    o.endpoint = endpoint;
+    o.status = status;
+    o.attemptMs = atMs;
+    o.nextAttemptMs = nextMs;
+    o.httpStatus = status == DeliveryStatus::Done ? 200 : 500;
+    o.error = status == DeliveryStatus::Done ? QString() : u"HTTP 500"_s;
+    o.endpointFailed = status != DeliveryStatus::Done;
+    return o;
+}
+
+} // namespace
+
+class TestOutboxQueries : public QObject, public SqlStoreFixture
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { startBackend(); }
+    void init() { openFreshStore(); }
+    void cleanup() { closeStore(); }
+
+    void endpointsArePutFoundListedAndRemoved()
+    {
+        QCOMPARE(ENDPOINTS(put(webhook(u"b"_s))), true);
+        QCOMPARE(ENDPOINTS(put(webhook(u"a"_s))), true);
+        EndpointRecord changed = webhook(u"a"_s);
+        changed.url = u"https://other.example.org/"_s;
+        QCOMPARE(ENDPOINTS(put(changed)), false); // replaced, not new
+        const auto found = ENDPOINTS(find(u"a"_s));
+        QVERIFY(found.has_value());
+        QCOMPARE(found->url, changed.url);
+        QCOMPARE(found->secret, changed.secret);
+        QVERIFY(found->enabled);
+        const auto all = ENDPOINTS(all());
+        QCOMPARE(all.size(), 2);
+        QCOMPARE(all[0].name, u"a"_s); // by name
+        QCOMPARE(ENDPOINTS(remove(u"a"_s)), true);
+        QCOMPARE(ENDPOINTS(remove(u"a"_s)), false);
+        QVERIFY(!ENDPOINTS(find(u"a"_s)).has_value());
+    }
+
+    void failuresInARowDisableAndEnableForgetsThem()
+    {
+        ENDPOINTS(put(webhook(u"hook"_s)));
+        for (int i = 1; i < 3; ++i)
+            QCOMPARE(ENDPOINTS(recordAttempt(u"hook"_s, true, 3, u"why"_s, 5000)), false);
+        ENDPOINTS(recordAttempt(u"hook"_s, false, 3, u"why"_s, 5000)); // a success resets
+        QCOMPARE(ENDPOINTS(find(u"hook"_s))->failuresInRow, 0);
+        QCOMPARE(ENDPOINTS(recordAttempt(u"hook"_s, true, 3, u"why"_s, 5000)), false);
+        QCOMPARE(ENDPOINTS(recordAttempt(u"hook"_s, true, 3, u"why"_s, 5000)), false);
+        QCOMPARE(ENDPOINTS(recordAttempt(u"hook"_s, true, 3, u"last: HTTP 500"_s, 6000)), true);
+        auto off = ENDPOINTS(find(u"hook"_s));
+        QVERIFY(!off->enabled);
+        QCOMPARE(off->disabledReason, u"last: HTTP 500"_s);
+        QCOMPARE(off->failuresInRow, 3);
+        // Disabled once: later failures do not disable it again.
+        QCOMPARE(ENDPOINTS(recordAttempt(u"hook"_s, true, 3, u"x"_s, 7000)), false);
+        // A PUT that does not say enabled keeps it disabled; enable() brings it back.
+        EndpointRecord again = webhook(u"hook"_s);
+        again.enabled = false;
+        ENDPOINTS(put(again));
+        QVERIFY(!ENDPOINTS(find(u"hook"_s))->enabled);
+        QCOMPARE(ENDPOINTS(enable(u"hook"_s)), true);
+        off = ENDPOINTS(find(u"hook"_s));
+        QVERIFY(off->enabled);
+        QCOMPARE(off->failuresInRow, 0);
+        QVERIFY(off->disabledReason.isEmpty());
+        QCOMPARE(ENDPOINTS(enable(u"nope"_s)), false);
+    }
+
+    void behaviorsArePerApplicationAndGoWithIt()
+    {
+        addCatalog();
+        const BehaviorRecord errors{
+            u"app"_s, u"errors"_s, uR"({"minLevel":"error"})"_s, {u"hook"_s, u"chat"_s}};
+        QCOMPARE(ENDPOINTS(putBehavior(errors)), true);
+        QCOMPARE(ENDPOINTS(putBehavior(errors)), false);
+        ENDPOINTS(putBehavior(BehaviorRecord{u"other"_s, u"all"_s, u"{}"_s, {u"hook"_s}}));
+        const auto found = ENDPOINTS(behavior(u"app"_s, u"errors"_s));
+        QVERIFY(found.has_value());
+        QCOMPARE(found->endpoints, (QStringList{u"hook"_s, u"chat"_s}));
+        QCOMPARE(found->matchJson, errors.matchJson);
+        QCOMPARE(ENDPOINTS(behaviors()).size(), 2);
+        QCOMPARE(ENDPOINTS(behaviors(u"app"_s)).size(), 1);
+        STORE_VERIFY(m_store->deleteApplication(u"app"_s));
+        QCOMPARE(ENDPOINTS(behaviors()).size(), 1);
+        QCOMPARE(ENDPOINTS(removeBehavior(u"other"_s, u"all"_s)), true);
+        QCOMPARE(ENDPOINTS(removeBehavior(u"other"_s, u"all"_s)), false);
+    }
+
+    void dueJobsAreThisNodesEarliestFirstOnEnabledEndpoints()
+    {
+        ENDPOINTS(put(webhook(u"a"_s)));
+        ENDPOINTS(put(webhook(u"b"_s)));
+        OUTBOX_OK(add({job(u"late"_s, u"a"_s, 300), job(u"early"_s, u"a"_s, 100),
+                       job(u"future"_s, u"a"_s, 9000), job(u"node1"_s, u"a"_s, 50, 1),
+                       job(u"onb"_s, u"b"_s, 200)}));
+        QCOMPARE(jobIds(OUTBOX(due(0, 1000, 10, {}))),
+                 (QStringList{u"early"_s, u"onb"_s, u"late"_s}));
+        QCOMPARE(jobIds(OUTBOX(due(0, 1000, 2, {}))), (QStringList{u"early"_s, u"onb"_s}));
+        // In flight: left out, and the limit still fills.
+        QCOMPARE(jobIds(OUTBOX(due(0, 1000, 2, {u"early"_s}))), (QStringList{u"onb"_s, u"late"_s}));
+        QCOMPARE(OUTBOX(nextDue(0, 1000)), std::optional<qint64>(9000));
+        QCOMPARE(jobIds(OUTBOX(due(1, 1000, 10, {}))), (QStringList{u"node1"_s}));
+        // A disabled endpoint's jobs wait.
+        for (int i = 0; i < 2; ++i)
+            ENDPOINTS(recordAttempt(u"b"_s, true, 2, u"off"_s, 500));
+        QCOMPARE(jobIds(OUTBOX(due(0, 1000, 10, {}))), (QStringList{u"early"_s, u"late"_s}));
+        ENDPOINTS(enable(u"b"_s));
+        QCOMPARE(OUTBOX(due(0, 1000, 10, {})).size(), 3);
+    }
+
+    void attemptsAreRecordedOnPendingJobsOnly()
+    {
+        ENDPOINTS(put(webhook(u"a"_s)));
+        OUTBOX_OK(add({job(u"j1"_s, u"a"_s, 100), job(u"j2"_s, u"a"_s, 100)}));
+        OUTBOX_OK(record(outcome(u"j1"_s, u"a"_s, DeliveryStatus::Pending, 150, 2150)));
+        auto j1 = OUTBOX(find(u"j1"_s));
+        QCOMPARE(j1->status, DeliveryStatus::Pending);
+        QCOMPARE(j1->attempts, 1);
+        QCOMPARE(j1->nextAttemptMs, 2150);
+        QCOMPARE(j1->lastStatus, 500);
+        QCOMPARE(j1->lastError, u"HTTP 500"_s);
+        QCOMPARE(jobIds(OUTBOX(due(0, 1000, 10, {}))), (QStringList{u"j2"_s}));
+        OUTBOX_OK(record(outcome(u"j1"_s, u"a"_s, DeliveryStatus::Done, 2200)));
+        OUTBOX_OK(record(outcome(u"j1"_s, u"a"_s, DeliveryStatus::Failed, 2300))); // too late
+        j1 = OUTBOX(find(u"j1"_s));
+        QCOMPARE(j1->status, DeliveryStatus::Done);
+        QCOMPARE(j1->attempts, 2);
+        QCOMPARE(j1->lastAttemptMs, 2200);
+        const auto counts = OUTBOX(counts());
+        QCOMPARE(counts.value(u"a"_s).done, 1);
+        QCOMPARE(counts.value(u"a"_s).pending, 1);
+    }
+
+    void theLogListsNewestFirstByStatus()
+    {
+        ENDPOINTS(put(webhook(u"a"_s)));
+        DeliveryJob older = job(u"older"_s, u"a"_s, 100);
+        DeliveryJob newer = job(u"newer"_s, u"a"_s, 100);
+        newer.createdMs = 200;
+        OUTBOX_OK(add({older, newer, job(u"elsewhere"_s, u"b"_s, 100)}));
+        OUTBOX_OK(record(outcome(u"older"_s, u"a"_s, DeliveryStatus::Failed, 300)));
+        QCOMPARE(jobIds(OUTBOX(list(u"a"_s, std::nullopt, 10))),
+                 (QStringList{u"newer"_s, u"older"_s}));
+        QCOMPARE(jobIds(OUTBOX(list(u"a"_s, DeliveryStatus::Failed, 10))),
+                 (QStringList{u"older"_s}));
+        QCOMPARE(jobIds(OUTBOX(list(u"a"_s, DeliveryStatus::Pending, 10))),
+                 (QStringList{u"newer"_s}));
+        QCOMPARE(OUTBOX(list(u"a"_s, std::nullopt, 1)).size(), 1);
+        // Finished jobs older than the cut go; pending ones stay whatever their age.
+        QCOMPARE(OUTBOX(purgeFinished(1000, 100)), 1);
+        QCOMPARE(jobIds(OUTBOX(list(u"a"_s, std::nullopt, 10))), (QStringList{u"newer"_s}));
+    }
+
+    void removingAnEndpointRemovesItsPendingJobs()
+    {
+        ENDPOINTS(put(webhook(u"a"_s)));
+        OUTBOX_OK(add({job(u"pending"_s, u"a"_s, 100), job(u"done"_s, u"a"_s, 100)}));
+        OUTBOX_OK(record(outcome(u"done"_s, u"a"_s, DeliveryStatus::Done, 150)));
+        QCOMPARE(ENDPOINTS(remove(u"a"_s)), true);
+        QVERIFY(!OUTBOX(find(u"pending"_s)).has_value());
+        QVERIFY(OUTBOX(find(u"done"_s)).has_value()); // the log keeps what happened
+    }
+
+    void aSilentNodesPendingJobsAreTakenOverOnce()
+    {
+        ENDPOINTS(put(webhook(u"a"_s)));
+        OUTBOX_OK(add({job(u"n1-pending"_s, u"a"_s, 100, 1), job(u"n1-done"_s, u"a"_s, 100, 1),
+                       job(u"n2"_s, u"a"_s, 100, 2), job(u"n9"_s, u"a"_s, 100, 9)}));
+        OUTBOX_OK(record(outcome(u"n1-done"_s, u"a"_s, DeliveryStatus::Done, 150)));
+        // Nodes 1 and 2 are alive at 1000; node 9 never said anything (its job is from 100).
+        QCOMPARE(OUTBOX(heartbeatAndTakeOver(1, 1000, 50)), 0);
+        QCOMPARE(OUTBOX(heartbeatAndTakeOver(2, 1000, 50)), 0);
+        QCOMPARE(OUTBOX(heartbeatAndTakeOver(3, 1000, 500)), 1); // node 9's job only
+        QCOMPARE(jobIds(OUTBOX(due(3, 2000, 10, {}))), (QStringList{u"n9"_s}));
+        // Node 1 falls silent; node 3 takes its pending job, node 2 then finds nothing left.
+        QCOMPARE(OUTBOX(heartbeatAndTakeOver(2, 6000, 50)), 0); // alive; nothing silent before 50
+        QCOMPARE(OUTBOX(heartbeatAndTakeOver(3, 9000, 5000)), 1);
+        QCOMPARE(OUTBOX(heartbeatAndTakeOver(2, 9001, 5000)), 0);
+        QStringList taken = jobIds(OUTBOX(due(3, 9000, 10, {})));
+        taken.sort(); // both were due at 100
+        QCOMPARE(taken, (QStringList{u"n1-pending"_s, u"n9"_s}));
+        QCOMPARE(OUTBOX(find(u"n1-done"_s))->node, 1); // finished jobs stay where they were
+        QVERIFY(OUTBOX(due(1, 9000, 10, {})).isEmpty());
+    }
+
+    void aJobCommitsAndRollsBackWithItsNotification()
+    {
+        addCatalog();
+        ENDPOINTS(put(webhook(u"a"_s)));
+        STORE_VERIFY(m_store->begin());
+        STORE_VERIFY(m_store->savepoint(u"publish"_s));
+        insert({notification(1, u"app"_s, u"alerts"_s)});
+        OUTBOX_OK(add({job(u"kept"_s, u"a"_s, 100)}));
+        STORE_VERIFY(m_store->releaseSavepoint(u"publish"_s));
+        STORE_VERIFY(m_store->savepoint(u"failed"_s));
+        insert({notification(2, u"app"_s, u"alerts"_s)});
+        OUTBOX_OK(add({job(u"dropped"_s, u"a"_s, 100)}));
+        m_store->rollbackToSavepoint(u"failed"_s);
+        STORE_VERIFY(m_store->commit());
+        QVERIFY(OUTBOX(find(u"kept"_s)).has_value());
+        QVERIFY(!OUTBOX(find(u"dropped"_s)).has_value());
+        QVERIFY(MUST(m_store->findNotification(1)).has_value());
+        QVERIFY(!MUST(m_store->findNotification(2)).has_value());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestOutboxQueries)
+#include "tst_outboxqueries.moc"
