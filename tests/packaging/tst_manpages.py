@@ -14,7 +14,8 @@ import sys
 
 from packagingtest import Checks, run
 
-SUBCOMMANDS = ["token", "user", "publish", "watch"]  # app and channel share user's options
+SUBCOMMANDS = ["token", "user", "publish", "watch", "endpoint", "behavior"]  # app and channel
+# share user's options
 COMPLETE = r'''
 source /usr/share/bash-completion/bash_completion
 source "$1"; function=$2; COMP_LINE=$3; COMP_POINT=${#COMP_LINE}
@@ -60,8 +61,9 @@ def main(source, syncd, client=None):
         t.check(f"herald-syncd.1 documents {option}", re.search(re.escape(option) + r"\b", page))
         t.check(f"herald-syncd completion knows {option}", option in script)
 
-    loader = open(os.path.join(source, "syncd", "config", "configloader.cpp"),
-                  encoding="utf-8").read()
+    config_dir = os.path.join(source, "syncd", "config")
+    loader = "".join(open(os.path.join(config_dir, name), encoding="utf-8").read()
+                     for name in sorted(os.listdir(config_dir)) if name.endswith(".cpp"))
     keys = set(re.findall(r'u"([a-z]+/[A-Za-z]+)"_s', loader))
     variables = set(re.findall(r'u"(HERALD_[A-Z_]+|CREDENTIALS_DIRECTORY)"_s', loader))
     t.check("config loader: keys and variables found", len(keys) > 20 and len(variables) > 20,
