@@ -27,6 +27,7 @@
 #include "core/storenotificationrepository.h"
 #include "core/tokenrevocationwatcher.h"
 #include "core/unseentracker.h"
+#include "delivery/outboxdispatcher.h"
 #include "http/httpserver.h"
 #include "http/requestlimits.h"
 #include "http/router.h"
@@ -296,6 +297,9 @@ void Daemon::startOutbox()
     connect(m_notifications, &NotificationService::deliveriesAdded, this,
             [outbox] { outbox->wake(); });
     connect(m_endpoints, &EndpointService::deliveriesAdded, this, [outbox] { outbox->wake(); });
+    // Routed no more from this moment, not from the next reload on.
+    connect(outbox->dispatcher(), &OutboxDispatcher::endpointDisabled, this,
+            [this](const QString &endpoint) { m_routing.setEndpointEnabled(endpoint, false); });
     outbox->start();
 }
 

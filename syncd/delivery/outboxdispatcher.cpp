@@ -18,9 +18,6 @@ namespace herald::syncd {
 
 namespace {
 
-// Jobs taken from the store at once: enough to keep every slot of the sender busy until the
-// next claim, few enough that a crash repeats little.
-constexpr int ClaimBatch = 500;
 // Attempts are recorded in batches, one store operation each, at least this often.
 constexpr int FlushMs = 20;
 // With nothing due, the store is asked again after at most this long (jobs added by other
@@ -124,35 +121,45 @@ void OutboxDispatcher::claim()
         m_claimAgain = true;
         return;
     }
-    // The sender queues without bound: hand it no more than it can start soon.
-    const int room = std::min(ClaimBatch, 2 * m_settings.maxConcurrent - inFlight());
+    // Only what can start at once is handed to the sender, at most maxPerEndpoint per
+    // endpoint: nothing waits there that the dispatcher could no longer hold back (an endpoint
+    // disabled meanwhile gets only the attempts already on the wire), and a backlog for one
+    // endpoint never delays the others.
+    const int room = m_settings.maxConcurrent - m_sending;
     if (room <= 0)
         return; // a finished attempt claims again
     m_claiming = true;
     m_store.submit<Claim>(
-        [node = m_nodeId, room, inFlight = m_inFlightIds](SqlStore &store) -> Result<Claim> {
+        [node = m_nodeId, room, perEndpoint = m_settings.maxPerEndpoint, busy = m_sendingTo,
+         inFlight = m_inFlightIds](SqlStore &store) -> Result<Claim> {
             Claim claim;
             const qint64 now = nowMs();
-            auto jobs =
-                store.outbox([&](OutboxQueries &q) { return q.due(node, now, room, inFlight); });
-            if (!jobs)
-                return tl::unexpected(jobs.error());
-            claim.jobs = std::move(*jobs);
-            claim.full = claim.jobs.size() >= room;
-            for (const DeliveryJob &job : std::as_const(claim.jobs)) {
-                if (claim.endpoints.contains(job.endpoint))
+            auto endpoints = store.endpoints([](EndpointQueries &q) { return q.all(); });
+            if (!endpoints)
+                return tl::unexpected(endpoints.error());
+            int left = room;
+            for (const EndpointRecord &endpoint : std::as_const(*endpoints)) {
+                if (!endpoint.enabled)
                     continue;
-                auto endpoint =
-                    store.endpoints([&](EndpointQueries &q) { return q.find(job.endpoint); });
-                if (!endpoint)
-                    return tl::unexpected(endpoint.error());
-                if (endpoint->has_value())
-                    claim.endpoints.insert(job.endpoint, **endpoint);
+                const int take = std::min(left, perEndpoint - busy.value(endpoint.name));
+                if (take > 0) {
+                    auto jobs = store.outbox([&](OutboxQueries &q) {
+                        return q.due(node, endpoint.name, now, take, inFlight);
+                    });
+                    if (!jobs)
+                        return tl::unexpected(jobs.error());
+                    left -= int(jobs->size());
+                    claim.jobs += *jobs;
+                    if (!jobs->isEmpty())
+                        claim.endpoints.insert(endpoint.name, endpoint);
+                }
+                auto next = store.outbox(
+                    [&](OutboxQueries &q) { return q.nextDue(node, endpoint.name, now); });
+                if (!next)
+                    return tl::unexpected(next.error());
+                if (*next)
+                    claim.nextDueMs = std::min(claim.nextDueMs.value_or(**next), **next);
             }
-            auto next = store.outbox([&](OutboxQueries &q) { return q.nextDue(node, now); });
-            if (!next)
-                return tl::unexpected(next.error());
-            claim.nextDueMs = *next;
             return claim;
         },
         this,
@@ -175,16 +182,19 @@ void OutboxDispatcher::onClaimed(Claim claim)
     for (const DeliveryJob &job : std::as_const(claim.jobs)) {
         const auto endpoint = claim.endpoints.constFind(job.endpoint);
         if (endpoint == claim.endpoints.cend())
-            continue; // removed meanwhile, with its pending jobs
+            continue;
         SendRequest request = DeliveryRequest::build(job, *endpoint, job.attempts + 1, now / 1000,
                                                      m_settings.timeoutMs);
         request.tag = m_nextTag++;
         m_inFlight.insert(request.tag, Sending{job, now});
         m_inFlightIds.insert(job.id);
+        ++m_sending;
+        ++m_sendingTo[job.endpoint];
         m_sender->send(std::move(request));
     }
-    // A full batch may have left due jobs behind; otherwise sleep until the next one is due.
-    if (std::exchange(m_claimAgain, false) || claim.full) {
+    // Due jobs left behind for want of room are claimed when attempts finish; later ones when
+    // they fall due.
+    if (std::exchange(m_claimAgain, false)) {
         QMetaObject::invokeMethod(this, &OutboxDispatcher::claim, Qt::QueuedConnection);
         return;
     }
@@ -253,7 +263,11 @@ void OutboxDispatcher::onFinished(const SendResult &result)
             outcome.id, outcome.endpoint, QString::number(found->job.attempts + 1), outcome.error,
             outcome.status == DeliveryStatus::Pending ? u" (will retry)"_s : u""_s);
     m_outcomes.append(outcome);
+    --m_sending;
+    if (--m_sendingTo[outcome.endpoint] <= 0)
+        m_sendingTo.remove(outcome.endpoint);
     m_inFlight.erase(found);
+    claim(); // its slot is free (the job itself stays out until its attempt is recorded)
     if (!m_flushing && !m_flushTimer.isActive())
         m_flushTimer.start();
 }

@@ -50,8 +50,8 @@ public:
     // dispatcher's thread, before it ends.
     void stopSending();
 
-    // Jobs handed to the sender and not recorded yet.
-    int inFlight() const { return int(m_inFlight.size()); }
+    // Jobs handed to the sender and not finished yet.
+    int inFlight() const { return m_sending; }
 
 Q_SIGNALS:
     // An endpoint just reached its run of failures and was disabled.
@@ -63,7 +63,6 @@ private:
         QList<DeliveryJob> jobs;
         QHash<QString, EndpointRecord> endpoints; // of those jobs
         std::optional<qint64> nextDueMs;          // the earliest job due later, if any
-        bool full = false;                        // as many jobs as asked for
     };
     struct Sending
     {
@@ -90,8 +89,10 @@ private:
     std::unique_ptr<HttpSender> m_sender;
     quint64 m_nextTag = 1;
     QHash<quint64, Sending> m_inFlight; // by tag
-    QSet<QString> m_inFlightIds;
-    QList<DeliveryOutcome> m_outcomes; // recorded by the next flush
+    QSet<QString> m_inFlightIds;        // sent, until their attempt is recorded
+    int m_sending = 0;                  // handed to the sender, not finished
+    QHash<QString, int> m_sendingTo;    // the same, per endpoint
+    QList<DeliveryOutcome> m_outcomes;  // recorded by the next flush
     bool m_claiming = false;
     bool m_claimAgain = false;
     bool m_flushing = false;

@@ -73,17 +73,16 @@ Result<void> OutboxQueries::add(const QList<DeliveryJob> &jobs)
     return {};
 }
 
-Result<QList<DeliveryJob>> OutboxQueries::due(int node, qint64 nowMs, int limit,
-                                              const QSet<QString> &inFlight)
+Result<QList<DeliveryJob>> OutboxQueries::due(int node, const QString &endpoint, qint64 nowMs,
+                                              int limit, const QSet<QString> &inFlight)
 {
     // The due index is walked from the earliest; those in flight are skipped here rather than
-    // bound (there may be thousands).
-    auto query = m_connection.run(
-        u"SELECT "_s + JobColumns +
-            u" FROM deliveries d JOIN endpoints e ON e.name = d.endpoint AND e.enabled = 1 "
-            "WHERE d.status = 'pending' AND d.node = ? AND d.next_attempt_ms <= ? "
-            "ORDER BY d.next_attempt_ms LIMIT ?"_s,
-        {node, nowMs, qint64(limit) + inFlight.size()});
+    // bound (there may be many).
+    auto query = m_connection.run(u"SELECT "_s + JobColumns +
+                                      u" FROM deliveries d WHERE d.status = 'pending' AND "
+                                      "d.node = ? AND d.endpoint = ? AND d.next_attempt_ms <= ? "
+                                      "ORDER BY d.next_attempt_ms LIMIT ?"_s,
+                                  {node, endpoint, nowMs, qint64(limit) + inFlight.size()});
     if (!query)
         return tl::unexpected(query.error());
     QList<DeliveryJob> jobs;
@@ -94,13 +93,13 @@ Result<QList<DeliveryJob>> OutboxQueries::due(int node, qint64 nowMs, int limit,
     return jobs;
 }
 
-Result<std::optional<qint64>> OutboxQueries::nextDue(int node, qint64 nowMs)
+Result<std::optional<qint64>> OutboxQueries::nextDue(int node, const QString &endpoint,
+                                                     qint64 nowMs)
 {
     auto query = m_connection.run(
-        u"SELECT MIN(d.next_attempt_ms) FROM deliveries d JOIN endpoints e "
-        "ON e.name = d.endpoint AND e.enabled = 1 WHERE d.status = 'pending' AND d.node = ? "
-        "AND d.next_attempt_ms > ?"_s,
-        {node, nowMs});
+        u"SELECT MIN(next_attempt_ms) FROM deliveries WHERE status = 'pending' AND node = ? "
+        "AND endpoint = ? AND next_attempt_ms > ?"_s,
+        {node, endpoint, nowMs});
     if (!query)
         return tl::unexpected(query.error());
     if (!query->next() || query->value(0).isNull())

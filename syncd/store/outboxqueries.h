@@ -22,13 +22,12 @@ public:
     explicit OutboxQueries(SqlConnection &connection) : m_connection(connection) {}
 
     Result<void> add(const QList<DeliveryJob> &jobs);
-    // Up to `limit` pending jobs of `node` due at `nowMs`, earliest first, leaving out those
-    // `inFlight` and those of disabled endpoints.
-    Result<QList<DeliveryJob>> due(int node, qint64 nowMs, int limit,
+    // Up to `limit` pending jobs of `node` for `endpoint` due at `nowMs`, earliest first,
+    // leaving out those `inFlight`.
+    Result<QList<DeliveryJob>> due(int node, const QString &endpoint, qint64 nowMs, int limit,
                                    const QSet<QString> &inFlight);
-    // When the next pending job of `node` on an enabled endpoint is due after `nowMs`;
-    // nullopt: none.
-    Result<std::optional<qint64>> nextDue(int node, qint64 nowMs);
+    // When the next pending job of `node` for `endpoint` is due after `nowMs`; nullopt: none.
+    Result<std::optional<qint64>> nextDue(int node, const QString &endpoint, qint64 nowMs);
     Result<void> record(const DeliveryOutcome &outcome);
     // An endpoint's jobs, newest first, optionally in one state only.
     Result<QList<DeliveryJob>> list(const QString &endpoint, std::optional<DeliveryStatus> status,

@@ -5,7 +5,7 @@
 # WebSocket listeners) and herald-trivial-server (the generator's own ceiling).
 #
 #   tests/bench/run.sh [SCENARIO...]   full run of the scenarios named (default: all of S1
-#                                      S1p S2 S2c S3 S4 S5 S6): medians of 3, JSON lines in
+#                                      S1p S2 S2c S3 S4 S5 S6 S7 S8): medians of 3, JSON lines in
 #                                      build/bench/results.jsonl, the table in
 #                                      docs/PERFORMANCE.md (between the markers)
 #   tests/bench/run.sh --quick S3 S4   one run each, shorter holds; leaves the doc alone
@@ -17,13 +17,16 @@
 #   as many as a process may open) S4 (durable ingest, herald at synchronous FULL and
 #   NORMAL, and SQLite's own ceiling) S5 (register storm against 1,000,000 stored) S6 (relay
 #   added latency: three herald-syncd nodes in a full mesh and in a line, transient and
-#   persistent; Herald alone).
+#   persistent; Herald alone) S7 (inbox first page under S2's load) S8 (webhook fan-out: 5
+#   webhook endpoints on a local receiver, tests/bench/webhooksink.py, and one behaviour group
+#   routing the load's application to all 5; the outbox's drain of 10,000 persistent
+#   notifications, and S2's load with and without the routing, each part on a fresh daemon).
 # Options: --runs N, --scenarios S1,S2,..., --targets herald,nats,mqtt,trivial, --quick,
-#   --doc, --no-doc, --perf (perf record -g of herald-syncd during S4 and S5; --perf-dwarf:
-#   with DWARF call graphs, which this build's missing frame pointers need), --loadgen PATH,
-#   --trivial-server PATH, --syncd PATH, --sqlite-ceiling PATH, --store-fill PATH,
-#   --syncd-arg ARG (repeatable, passed to herald-syncd), --out-dir DIR, --no-install,
-#   --threads T (load generator subscriber threads).
+#   --doc, --no-doc, --perf (perf record -g of herald-syncd during S4, S5 and S8's drain;
+#   --perf-dwarf: with DWARF call graphs, which this build's missing frame pointers need),
+#   --loadgen PATH, --trivial-server PATH, --syncd PATH, --sqlite-ceiling PATH,
+#   --store-fill PATH, --syncd-arg ARG (repeatable, passed to herald-syncd), --out-dir DIR,
+#   --no-install, --threads T (load generator subscriber threads).
 # Everything listens on and talks to 127.0.0.0/8 only. The soak (herald-syncd for ten minutes
 # under mixed load, a kill -9 and revocations; memory, descriptors, loss) is soak.sh.
 set -euo pipefail
@@ -69,7 +72,7 @@ while [[ $# -gt 0 ]]; do
     --perf) PERF=1 ;;
     --perf-dwarf) PERF=1; PERF_DWARF=1 ;;
     --threads) THREADS="$2"; shift ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
     S*) SCENARIOS="${SCENARIOS:+$SCENARIOS,}$1" ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -87,7 +90,7 @@ elif [[ $QUICK == 1 ]]; then
 fi
 RUNS="${RUNS:-3}"
 WRITE_DOC="${WRITE_DOC:-1}"
-SCENARIOS="${SCENARIOS:-S1,S1p,S2,S2c,S3,S4,S5,S6,S7}"
+SCENARIOS="${SCENARIOS:-S1,S1p,S2,S2c,S3,S4,S5,S6,S7,S8}"
 OUT_DIR="${OUT_DIR:-$BUILD_DIR/bench}"
 mkdir -p "$OUT_DIR"
 RESULTS="$OUT_DIR/results.jsonl"
@@ -139,10 +142,13 @@ EXTRA_SYNCD=()     # herald: scenario's own flags
 PERF_PID=""
 NODE_PIDS=()       # S6: the cluster's nodes, node 1 first
 NODE_PORTS=()
+SINK_PID=""        # S8: the webhook receiver
+SINK_PORT=""
 cleanup() {
   stop_perf
   stop_server
   stop_cluster
+  stop_sink
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -346,6 +352,8 @@ scenario_args() {
       S5)  echo "--mode idle --subscribers 100 --fetch-last 10 --expect-backlog 10 --hold 0" ;;
       S6-*) echo "--mode fanout --subscribers 30 --messages 50 --rate 50" ;;
       S7)  echo "--mode channels --subscribers 100 --messages 100000000 --publishers 4 --duration 3 --app s7load" ;;
+      S8)  scenario_args S2 ;;
+      S8-drain) echo "--mode ingest --publishers 4 --persistent --messages 500" ;;
     esac
     return
   fi
@@ -366,6 +374,10 @@ scenario_args() {
     S6-*)      echo "--mode fanout --subscribers 150 --messages $((duration * 40)) --rate 20" ;;
     # S2's load for the probe's whole run (it starts a second later and reads for `duration`).
     S7)        echo "--mode channels --subscribers 5000 --messages 100000000 --publishers 4 --duration $((duration + 3)) --app s7load" ;;
+    # S8: S2's load (publish cost with and without routing), and 10,000 persistent
+    # notifications from S4's 16 producers for the outbox's drain.
+    S8)        scenario_args S2 ;;
+    S8-drain)  echo "--mode ingest --publishers 16 --persistent --messages 10000" ;;
   esac
 }
 
@@ -374,7 +386,7 @@ scenario_args() {
 scenario_targets() {
   case "$1" in
     S3|S3-max) echo "herald nats mqtt" ;;
-    S4|S4n|S5|S6-*|S7) echo "herald" ;;
+    S4|S4n|S5|S6-*|S7|S8) echo "herald" ;;
     S4sql)     echo "sqlite" ;;
     *)         echo "herald nats mqtt trivial" ;;
   esac
@@ -477,6 +489,106 @@ r = json.loads(sys.argv[2]); r.update(json.loads(sys.argv[1])); print(json.dumps
     "$probe" "$(cat "$WORK/s7-load.json")" >> "$RESULTS"
 }
 
+# S8: the webhook receiver (tests/bench/webhooksink.py, one process, every endpoint a path
+# of it), until stop_sink.
+start_sink() {
+  local logf="$WORK/sink.log"
+  : > "$logf"
+  "$PY" "$ROOT/tests/bench/webhooksink.py" serve --no-stdin >"$logf" 2>&1 &
+  SINK_PID=$!
+  SINK_PORT="$(wait_listening "$logf")"
+}
+
+stop_sink() {
+  if [[ -n $SINK_PID ]]; then
+    kill -TERM "$SINK_PID" 2>/dev/null || true
+    wait "$SINK_PID" 2>/dev/null || true
+    SINK_PID=""
+  fi
+}
+
+# S8's daemons may send to loopback receivers; all of them, routed or not, alike.
+start_s8_server() {
+  HERALD_ENDPOINTS_ALLOW_PRIVATE_NETWORKS=true start_server herald
+}
+
+# Adds to a JSON line what S8 records of every part: the daemon's warnings (its log, the
+# --no-auth banner aside) and whether the part routed to endpoints.
+s8_line() { # $1 JSON line $2 endpoints (0: none)
+  local warnings
+  warnings="$(grep -v -E '^[^ ]+ (info|debug) ' "$WORK/herald.log" | grep -v -e '--no-auth' || true)"
+  [[ -n $warnings ]] && { log "herald-syncd's warnings:"; head -n 5 <<<"$warnings" >&2; }
+  "$PY" -c 'import json,sys
+r = json.loads(sys.argv[1]); r["endpoints"] = int(sys.argv[2])
+r["daemon_warnings"] = len([l for l in sys.argv[3].splitlines() if l.strip()])
+print(json.dumps(r))' "$1" "$2" "$warnings"
+}
+
+# One run of S8, one JSON line per part, each part on a fresh daemon:
+#   S8-s2-plain    S2's load, no endpoints
+#   S8-s2-routed   S2's load, the application routed to 5 webhooks (its 5 x 20,000 deliveries
+#                  waited for afterwards: webhook_*)
+#   S8-ingest-plain  10,000 persistent publishes, no endpoints (the drain's publish reference)
+#   S8-drain       the same publishes routed to 5 webhooks: from starting the generator until
+#                  the receiver saw all 50,000 deliveries and none is pending
+# The two S2 parts swap order from run to run, so that drift does not favour one.
+run_s8() { # $1 run
+  local run="$1" rc=0 line part order
+  local helper="$ROOT/tests/bench/webhooksink.py"
+  start_sink || return 1
+  order="plain routed"
+  [[ $((run % 2)) == 0 ]] && order="routed plain"
+  for part in $order; do
+    start_s8_server
+    if [[ $part == routed ]]; then
+      "$PY" "$helper" route --herald "$SERVER_PORT" --sink "$SINK_PORT" || { stop_server; stop_sink; return 1; }
+    fi
+    line=""
+    # shellcheck disable=SC2046
+    "$LOADGEN" $(scenario_args S8) --proto herald --port "$SERVER_PORT" --server-pid "$SERVER_PID" \
+      --threads "$THREADS" --label "S8-s2-$part/herald/$run" >"$WORK/s8-load.json" \
+      2>"$WORK/loadgen.err" || rc=$?
+    tail -n 1 "$WORK/loadgen.err" >&2
+    if [[ $part == routed && -s $WORK/s8-load.json ]]; then
+      line="$("$PY" "$helper" wait --herald "$SERVER_PORT" --sink "$SINK_PORT" \
+              --loadgen-json "$WORK/s8-load.json")" || rc=$?
+    elif [[ -s $WORK/s8-load.json ]]; then
+      line="$(tail -n 1 "$WORK/s8-load.json")"
+    fi
+    stop_server
+    [[ -n $line ]] && s8_line "$line" "$([[ $part == routed ]] && echo 5 || echo 0)" >> "$RESULTS"
+  done
+  # The drain, after its publish reference.
+  start_s8_server
+  line="$("$LOADGEN" $(scenario_args S8-drain) --proto herald --port "$SERVER_PORT" \
+          --server-pid "$SERVER_PID" --label "S8-ingest-plain/herald/$run" 2>"$WORK/loadgen.err")" || rc=$?
+  tail -n 1 "$WORK/loadgen.err" >&2
+  stop_server
+  [[ -n $line ]] && s8_line "$line" 0 >> "$RESULTS"
+  start_s8_server
+  "$PY" "$helper" route --herald "$SERVER_PORT" --sink "$SINK_PORT" || { stop_server; stop_sink; return 1; }
+  [[ $PERF == 1 && $run == 1 ]] && start_perf S8-drain
+  # shellcheck disable=SC2046
+  line="$("$PY" "$helper" drain --herald "$SERVER_PORT" --sink "$SINK_PORT" --pid "$SERVER_PID" -- \
+          "$LOADGEN" $(scenario_args S8-drain) --proto herald --port "$SERVER_PORT" \
+          --server-pid "$SERVER_PID" --label "S8-drain/herald/$run" 2>"$WORK/loadgen.err")" || rc=$?
+  [[ $PERF == 1 && $run == 1 ]] && stop_perf S8-drain
+  tail -n 1 "$WORK/loadgen.err" >&2
+  stop_server
+  stop_sink
+  [[ -n $line ]] && s8_line "$line" 5 >> "$RESULTS"
+  if [[ -n $line ]]; then
+    "$PY" -c 'import json,sys
+r = json.loads(sys.argv[1]); r.setdefault("server_cpu_s", -1)
+print(("{label}: {webhook_unique:,} of {webhook_expected:,} deliveries in {drain_s:.2f} s "
+       "({deliveries_per_s:,}/s; publishing {publish_phase_s:.2f} s at {publishes_per_s:,.0f}/s, "
+       "then {webhook_tail_s:.2f} s), {webhook_sink_connections} connections, duplicates "
+       "{webhook_duplicates}, pending {webhook_pending}, failed {webhook_failed}; server cpu "
+       "{server_cpu_s} s").format(**r), file=sys.stderr)' "$line"
+  fi
+  [[ $rc == 0 ]] || { log "S8/herald/$run failed ($rc)"; cat "$WORK/loadgen.err" >&2; return 1; }
+}
+
 failures=0
 for scenario in $(expand_scenarios); do
   args="$(scenario_args "$scenario")"
@@ -508,6 +620,10 @@ for scenario in $(expand_scenarios); do
       fi
       if [[ $scenario == S7 ]]; then
         run_s7 "$run" || failures=$((failures + 1))
+        continue
+      fi
+      if [[ $scenario == S8 ]]; then
+        run_s8 "$run" || failures=$((failures + 1))
         continue
       fi
       start_server "$target"

@@ -11,7 +11,8 @@ results.jsonl replace the same groups there, and the tables are made from the me
 With --doc the tables replace what is between the markers <!-- bench:begin --> and
 <!-- bench:end --> (the rest of the page is kept).
 Exits 1 when a run of results.jsonl lost or duplicated deliveries, failed publishes, or a
-subscriber did not register (S3-max excepted: it measures how many are held).
+subscriber did not register (S3-max excepted: it measures how many are held); S8's runs also
+when a webhook delivery was lost, duplicated or failed, or the outbox did not drain.
 """
 import argparse
 import datetime
@@ -66,6 +67,13 @@ NO_RATIO = ("lost", "duplicates", "subscribers", "backlog_received", "requests")
 RELAY = [("S6-mesh", "full mesh", "transient"), ("S6-mesh-p", "full mesh", "persistent"),
          ("S6-line", "line 1-2-3", "transient"), ("S6-line-p", "line 1-2-3", "persistent")]
 RELAY_TARGET_MS = 5
+# S8: webhook fan-out. (scenario, what was published, routed to endpoints?)
+WEBHOOK_PUBLISH = [("S8-s2-plain", "S2's load (transient), no endpoints"),
+                   ("S8-s2-routed", "S2's load (transient), routed to 5 webhooks"),
+                   ("S8-ingest-plain", "{n:,} persistent ({p} producers), no endpoints"),
+                   ("S8-drain", "{n:,} persistent ({p} producers), routed to 5 webhooks")]
+WEBHOOK_RATIO_TARGET = 0.9
+WEBHOOK_DRAIN_TARGET = 5000
 
 
 def fmt(v):
@@ -120,9 +128,12 @@ def verdict(rows):
             problems.append(f"{r['registered']}/{r['subscribers']} registered")
         if r["mode"] == "idle" and scenario != "S3-max" and r["held"] < r["subscribers"]:
             problems.append(f"{r['held']}/{r['subscribers']} held")
-        for k in ("lost", "duplicates", "publish_errors"):
+        for k in ("lost", "duplicates", "publish_errors", "webhook_lost", "webhook_duplicates",
+                  "webhook_failed", "webhook_missing_id"):
             if r.get(k):
                 problems.append(f"{k} {r[k]}")
+        if r.get("webhook_drained") is False:
+            problems.append(f"outbox not drained ({r.get('webhook_pending')} pending)")
         if r["mode"] == "ingest" and r.get("published", 0) == 0:
             problems.append("nothing published")
         if problems:
@@ -258,6 +269,60 @@ def relay_worst(gr, kind):
     return worst
 
 
+def paired_ratios(gr, num, den, field):
+    """Per run number, num's field ÷ den's (the runs of S8 pair a routed and a plain daemon)."""
+    a = {split_label(r["label"])[2]: r.get(field) for r in gr.g.get((num, "herald"), [])}
+    b = {split_label(r["label"])[2]: r.get(field) for r in gr.g.get((den, "herald"), [])}
+    return [a[k] / b[k] for k in a if k in b and a[k] is not None and b[k]]
+
+
+def webhook_tables(gr):
+    if not any(gr.has(s, "herald") for s, _ in WEBHOOK_PUBLISH):
+        return []
+    out = ["| S8 publishes | publishes/s (201s) | delivered end to end: p50 ms | p99 ms "
+           "| webhook deliveries made | lost (WebSocket / webhook) "
+           "| duplicates (WebSocket / webhook) | server CPU s |", "|---|---|---|---|---|---|---|---|"]
+    for scenario, title in WEBHOOK_PUBLISH:
+        rs = gr.g.get((scenario, "herald"))
+        if not rs:
+            continue
+        streamed = rs[0].get("mode") != "ingest"  # WebSocket subscribers received it
+        routed = "webhook_unique" in rs[0]
+
+        def c(field, shown=True):
+            return gr.cell(scenario, "herald", field) if shown else "–"
+        title = title.format(n=rs[0]["messages"], p=rs[0]["publishers"])
+        out.append(f"| {title} | {c('publishes_per_s')} | {c('p50_ms', streamed)} "
+                   f"| {c('p99_ms', streamed)} | {c('webhook_unique', routed)} "
+                   f"| {c('lost', streamed)} / {c('webhook_lost', routed)} "
+                   f"| {c('duplicates', streamed)} / {c('webhook_duplicates', routed)} "
+                   f"| {c('server_cpu_s')} |")
+    for num, den, title in (("S8-s2-routed", "S8-s2-plain", "S2's load"),
+                            ("S8-drain", "S8-ingest-plain", "persistent publishes")):
+        ratios = paired_ratios(gr, num, den, "publishes_per_s")
+        if ratios:
+            m, lo, hi = statistics.median(ratios), min(ratios), max(ratios)
+            text = f"{m:.0%}" if len(ratios) == 1 else f"{m:.0%} ({lo:.0%}–{hi:.0%})"
+            out.append(f"| {title}: routed ÷ no endpoints, same run | {text} "
+                       "| – | – | – | – | – | – |")
+    if gr.has("S8-drain", "herald"):
+        def d(field):
+            return gr.cell("S8-drain", "herald", field)
+        r0 = gr.g[("S8-drain", "herald")][0]
+        out += ["", f"| S8 outbox drain ({r0['messages']:,} × {r0.get('endpoints', 5)} webhooks) "
+                "| deliveries/s | publishing starts → "
+                "all delivered, none pending: s | publishing s | then, until drained: s "
+                "| at the receiver, first to last delivery: deliveries/s "
+                "| connections the sender opened | requests beyond one per delivery |",
+                "|---|---|---|---|---|---|---|---|"]
+        extra = spread([r["webhook_requests"] - r["webhook_unique"]
+                        for r in gr.g[("S8-drain", "herald")] if "webhook_requests" in r])
+        out.append(f"| herald-syncd, one receiver process | {d('deliveries_per_s')} "
+                   f"| {d('drain_s')} | {d('publish_phase_s')} | {d('webhook_tail_s')} "
+                   f"| {d('webhook_sink_per_s')} | {d('webhook_sink_connections')} | {extra} |")
+    return out
+
+
 def ingest_table(gr):
     if not any(gr.has(s) for s, _ in INGEST) and not gr.has("S4sql"):
         return []
@@ -308,6 +373,16 @@ def targets_table(gr):
     m = gr.med("S7", "herald", "inbox_p99_ms")[0]
     if m is not None:
         add("S7: inbox first page p99 ≤ 20 ms under S2 load", f"{fmt(m)} ms", m <= 20)
+    ratios = paired_ratios(gr, "S8-s2-routed", "S8-s2-plain", "publishes_per_s")
+    if ratios:
+        m = statistics.median(ratios)
+        add(f"S8: S2 publishes/s with 5 webhook endpoints ≥ {WEBHOOK_RATIO_TARGET:.0%} of without "
+            "(same run)", f"{m:.0%}", m >= WEBHOOK_RATIO_TARGET)
+    m = gr.med("S8-drain", "herald", "deliveries_per_s")[0]
+    if m is not None:
+        add(f"S8: outbox drained at ≥ {WEBHOOK_DRAIN_TARGET:,} deliveries/s (10,000 notifications "
+            "× 5 webhooks)",
+            f"{m:,.0f}/s", m >= WEBHOOK_DRAIN_TARGET)
     for kind in ("transient", "persistent"):
         w = relay_worst(gr, kind)
         if w is not None:
@@ -373,6 +448,13 @@ def main():
                          "subscribers on each node; added = the node's figure minus node 1's in the "
                          "same run; behind node 1 = per message, the node's first delivery minus "
                          "node 1's first delivery):", ""] + relay)
+    webhooks = webhook_tables(gr)
+    if webhooks:
+        sections.append(["Webhook fan-out (S8: 5 webhook endpoints, all on one local receiver "
+                         "(tests/bench/webhooksink.py), one behaviour group routing the load's "
+                         "application to all 5; every line a fresh daemon of the same build, "
+                         "all in the same run; the routed lines' webhook deliveries waited for "
+                         "after the load):", ""] + webhooks)
     goals = targets_table(gr)
     if goals:
         sections.append(["Targets of the benchmark issue:", ""] + goals)

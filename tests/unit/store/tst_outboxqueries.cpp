@@ -153,26 +153,24 @@ private slots:
         QCOMPARE(ENDPOINTS(removeBehavior(u"other"_s, u"all"_s)), false);
     }
 
-    void dueJobsAreThisNodesEarliestFirstOnEnabledEndpoints()
+    void dueJobsAreThisNodesPerEndpointEarliestFirst()
     {
         ENDPOINTS(put(webhook(u"a"_s)));
         ENDPOINTS(put(webhook(u"b"_s)));
         OUTBOX_OK(add({job(u"late"_s, u"a"_s, 300), job(u"early"_s, u"a"_s, 100),
                        job(u"future"_s, u"a"_s, 9000), job(u"node1"_s, u"a"_s, 50, 1),
-                       job(u"onb"_s, u"b"_s, 200)}));
-        QCOMPARE(jobIds(OUTBOX(due(0, 1000, 10, {}))),
-                 (QStringList{u"early"_s, u"onb"_s, u"late"_s}));
-        QCOMPARE(jobIds(OUTBOX(due(0, 1000, 2, {}))), (QStringList{u"early"_s, u"onb"_s}));
+                       job(u"onb"_s, u"b"_s, 200), job(u"onb-later"_s, u"b"_s, 7000)}));
+        QCOMPARE(jobIds(OUTBOX(due(0, u"a"_s, 1000, 10, {}))),
+                 (QStringList{u"early"_s, u"late"_s}));
+        QCOMPARE(jobIds(OUTBOX(due(0, u"a"_s, 1000, 1, {}))), (QStringList{u"early"_s}));
         // In flight: left out, and the limit still fills.
-        QCOMPARE(jobIds(OUTBOX(due(0, 1000, 2, {u"early"_s}))), (QStringList{u"onb"_s, u"late"_s}));
-        QCOMPARE(OUTBOX(nextDue(0, 1000)), std::optional<qint64>(9000));
-        QCOMPARE(jobIds(OUTBOX(due(1, 1000, 10, {}))), (QStringList{u"node1"_s}));
-        // A disabled endpoint's jobs wait.
-        for (int i = 0; i < 2; ++i)
-            ENDPOINTS(recordAttempt(u"b"_s, true, 2, u"off"_s, 500));
-        QCOMPARE(jobIds(OUTBOX(due(0, 1000, 10, {}))), (QStringList{u"early"_s, u"late"_s}));
-        ENDPOINTS(enable(u"b"_s));
-        QCOMPARE(OUTBOX(due(0, 1000, 10, {})).size(), 3);
+        QCOMPARE(jobIds(OUTBOX(due(0, u"a"_s, 1000, 1, {u"early"_s}))), (QStringList{u"late"_s}));
+        QCOMPARE(jobIds(OUTBOX(due(0, u"b"_s, 1000, 10, {}))), (QStringList{u"onb"_s}));
+        QCOMPARE(OUTBOX(nextDue(0, u"a"_s, 1000)), std::optional<qint64>(9000));
+        QCOMPARE(OUTBOX(nextDue(0, u"b"_s, 1000)), std::optional<qint64>(7000));
+        QCOMPARE(OUTBOX(nextDue(0, u"b"_s, 8000)), std::optional<qint64>());
+        QCOMPARE(jobIds(OUTBOX(due(1, u"a"_s, 1000, 10, {}))), (QStringList{u"node1"_s}));
+        QVERIFY(OUTBOX(due(1, u"b"_s, 1000, 10, {})).isEmpty());
     }
 
     void attemptsAreRecordedOnPendingJobsOnly()
@@ -186,7 +184,7 @@ private slots:
         QCOMPARE(j1->nextAttemptMs, 2150);
         QCOMPARE(j1->lastStatus, 500);
         QCOMPARE(j1->lastError, u"HTTP 500"_s);
-        QCOMPARE(jobIds(OUTBOX(due(0, 1000, 10, {}))), (QStringList{u"j2"_s}));
+        QCOMPARE(jobIds(OUTBOX(due(0, u"a"_s, 1000, 10, {}))), (QStringList{u"j2"_s}));
         OUTBOX_OK(record(outcome(u"j1"_s, u"a"_s, DeliveryStatus::Done, 2200)));
         OUTBOX_OK(record(outcome(u"j1"_s, u"a"_s, DeliveryStatus::Failed, 2300))); // too late
         j1 = OUTBOX(find(u"j1"_s));
@@ -238,16 +236,16 @@ private slots:
         QCOMPARE(OUTBOX(heartbeatAndTakeOver(1, 1000, 50)), 0);
         QCOMPARE(OUTBOX(heartbeatAndTakeOver(2, 1000, 50)), 0);
         QCOMPARE(OUTBOX(heartbeatAndTakeOver(3, 1000, 500)), 1); // node 9's job only
-        QCOMPARE(jobIds(OUTBOX(due(3, 2000, 10, {}))), (QStringList{u"n9"_s}));
+        QCOMPARE(jobIds(OUTBOX(due(3, u"a"_s, 2000, 10, {}))), (QStringList{u"n9"_s}));
         // Node 1 falls silent; node 3 takes its pending job, node 2 then finds nothing left.
         QCOMPARE(OUTBOX(heartbeatAndTakeOver(2, 6000, 50)), 0); // alive; nothing silent before 50
         QCOMPARE(OUTBOX(heartbeatAndTakeOver(3, 9000, 5000)), 1);
         QCOMPARE(OUTBOX(heartbeatAndTakeOver(2, 9001, 5000)), 0);
-        QStringList taken = jobIds(OUTBOX(due(3, 9000, 10, {})));
+        QStringList taken = jobIds(OUTBOX(due(3, u"a"_s, 9000, 10, {})));
         taken.sort(); // both were due at 100
         QCOMPARE(taken, (QStringList{u"n1-pending"_s, u"n9"_s}));
         QCOMPARE(OUTBOX(find(u"n1-done"_s))->node, 1); // finished jobs stay where they were
-        QVERIFY(OUTBOX(due(1, 9000, 10, {})).isEmpty());
+        QVERIFY(OUTBOX(due(1, u"a"_s, 9000, 10, {})).isEmpty());
     }
 
     void aJobCommitsAndRollsBackWithItsNotification()

@@ -43,8 +43,9 @@ CREATE TABLE deliveries (
     last_status INTEGER NOT NULL DEFAULT 0,
     last_error TEXT NOT NULL DEFAULT ''
 );
--- The dispatcher's question: which pending jobs of this node are due.
-CREATE INDEX deliveries_due ON deliveries (node, next_attempt_ms) WHERE status = 'pending';
+-- The dispatcher's question, per endpoint: which pending jobs of this node are due.
+CREATE INDEX deliveries_due ON deliveries (node, endpoint, next_attempt_ms)
+    WHERE status = 'pending';
 -- An endpoint's delivery log, newest first.
 CREATE INDEX deliveries_endpoint ON deliveries (endpoint, status, created_ms);
 -- What the log forgets first: finished jobs, by when they were last tried.
