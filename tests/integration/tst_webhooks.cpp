@@ -8,6 +8,7 @@
 #include "httpclient.h"
 #include "syncdprocess.h"
 #include "wait.h"
+#include "webhookreceiver.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -21,51 +22,6 @@ using namespace herald::test;
 namespace {
 const QString App = u"deploys"_s;
 
-// webhookreceiver.py in a child process. Its stdin stays open: it exits when the test does.
-class Receiver
-{
-public:
-    ~Receiver()
-    {
-        m_process.kill();
-        m_process.waitForFinished(5000);
-    }
-    bool start()
-    {
-        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_process.start(u"/usr/bin/python3"_s, {qEnvironmentVariable("HERALD_SOURCE_DIR") +
-                                                u"/tests/integration/webhookreceiver.py"_s});
-        if (!waitUntil([&] { return m_process.canReadLine(); }, 15000))
-            return false;
-        m_port = m_process.readLine().trimmed().toUShort();
-        m_control.setBaseUrl(QUrl(u"http://127.0.0.1:%1"_s.arg(m_port)));
-        return m_port != 0;
-    }
-    quint16 port() const { return m_port; }
-    QString url(const QString &hook) const
-    {
-        return u"http://127.0.0.1:%1/hook/%2"_s.arg(m_port).arg(hook);
-    }
-    bool configure(const QString &hook, const QJsonObject &config)
-    {
-        return m_control.put(u"/control/"_s + hook, config).status == 204;
-    }
-    QJsonObject state(const QString &hook) { return m_control.get(u"/control/"_s + hook).object(); }
-    int requests(const QString &hook) { return state(hook).value("requests"_L1).toInt(-1); }
-    // The notifications the hook answered with 200 at least once.
-    QSet<qint64> delivered(const QString &hook)
-    {
-        QSet<qint64> ids;
-        for (const QJsonValue &id : state(hook).value("delivered"_L1).toArray())
-            ids.insert(id.toInteger());
-        return ids;
-    }
-
-private:
-    QProcess m_process;
-    HttpClient m_control;
-    quint16 m_port = 0;
-};
 } // namespace
 
 class TestWebhooks : public QObject
@@ -101,7 +57,7 @@ private:
 
     SyncdProcess m_syncd;
     HttpClient m_admin;
-    Receiver m_receiver;
+    WebhookReceiver m_receiver;
 };
 
 void TestWebhooks::initTestCase()
