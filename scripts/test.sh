@@ -33,12 +33,14 @@ stage_fuzz() {
 # (HERALD_TEST_SYNCD) that reach the most of it: every thread and hand-off of a publish and an
 # acknowledgement (publishdelivery, acks), hostile HTTP and WebSocket input (badinput,
 # wsframing), shutdown under load and restarts (durability), sessions closed from other
-# threads (revocation), resumes (resume) and the inbox's queries, folds and frames (inbox).
+# threads (revocation), resumes (resume), the inbox's queries, folds and frames (inbox), and
+# the outbox's thread, libcurl transfers and a kill with deliveries in flight (webhooks,
+# webhookdurability).
 # Within CI's budget (tests/README.md, "Sanitizers"): building the instrumented daemon is most of the stage, so it builds nothing
 # else, and UBSan leaves out its vptr, null and alignment checks, which double the compile
 # time (ASan reports a null dereference itself; scripts/sanitize.sh runs them all).
 sanitize_tests=(tst_publishdelivery tst_acks tst_badinput tst_wsframing tst_durability
-                tst_revocation tst_resume tst_inbox)
+                tst_revocation tst_resume tst_inbox tst_webhooks tst_webhookdurability)
 stage_sanitize() {
   local dir="$root/build-asan-ci" names
   cmake -S "$root" -B "$dir" -G Ninja -DHERALD_SANITIZE=address,undefined \
