@@ -203,6 +203,12 @@ QByteArray encodeFrame(const ClearedMessage &m)
     return OrderedObject().addString(u"type", u"cleared").addInteger(u"upTo", m.upTo).toJson();
 }
 
+QByteArray encodeFrame(const PreferencesMessage &m)
+{
+    return QJsonDocument(QJsonObject{{u"type"_s, u"preferences"_s}, {u"data"_s, m.data}})
+        .toJson(QJsonDocument::Compact);
+}
+
 QByteArray encodeFrame(const PongMessage &)
 {
     return typeOnly(u"pong");
@@ -454,6 +460,12 @@ Result<ServerMessage> JsonCodec::decodeServerMessage(const QByteArray &frame) co
         if (*type == "seen"_L1)
             return SeenMessage{upTo.value_or(0)};
         return ClearedMessage{upTo.value_or(0)};
+    }
+    if (*type == "preferences"_L1) {
+        const QJsonValue data = object->value(u"data");
+        if (!data.isObject())
+            return fail(ErrorCode::BadRequest, u"data: must be an object"_s);
+        return PreferencesMessage{data.toObject()};
     }
     if (*type == "pong"_L1)
         return PongMessage{};

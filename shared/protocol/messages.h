@@ -3,6 +3,7 @@
 
 #include "model/notification.h"
 
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -103,6 +104,14 @@ struct ClearedMessage
     friend bool operator==(const ClearedMessage &, const ClearedMessage &) = default;
 };
 
+// Delivery policy (1.1): the user's preferences changed (PUT /api/v1/preferences), as GET
+// answers them.
+struct PreferencesMessage
+{
+    QJsonObject data;
+    friend bool operator==(const PreferencesMessage &, const PreferencesMessage &) = default;
+};
+
 struct PongMessage
 {
     friend bool operator==(const PongMessage &, const PongMessage &) = default;
@@ -117,7 +126,7 @@ struct ErrorMessage
 
 using ServerMessage = std::variant<RegisteredMessage, NotificationMessage, BacklogDoneMessage,
                                    AcknowledgedMessage, DeletedMessage, PongMessage, ErrorMessage,
-                                   UnseenMessage, SeenMessage, ClearedMessage>;
+                                   UnseenMessage, SeenMessage, ClearedMessage, PreferencesMessage>;
 
 // WebSocket close codes of PROTOCOL.md.
 namespace CloseCode {

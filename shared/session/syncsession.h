@@ -142,6 +142,8 @@ Q_SIGNALS:
     void unseenChanged(qint64 count);
     void seenMoved(herald::NotificationId upTo);
     void inboxCleared(herald::NotificationId upTo);
+    // The user's delivery preferences changed (on any device), as GET /api/v1/preferences.
+    void preferencesChanged(const QJsonObject &preferences);
     void pongReceived();
     void serverErrorReceived(const QString &code, const QString &message);
     // The connection or the attempt ended. closeCode is the WebSocket close code as Qt reports
@@ -171,6 +173,7 @@ private:
     void handle(const UnseenMessage &message) { Q_EMIT unseenChanged(message.count); }
     void handle(const SeenMessage &message) { Q_EMIT seenMoved(message.upTo); }
     void handle(const ClearedMessage &message) { Q_EMIT inboxCleared(message.upTo); }
+    void handle(const PreferencesMessage &message) { Q_EMIT preferencesChanged(message.data); }
     void handle(const PongMessage &message);
     void handle(const ErrorMessage &message);
     void onMissedFinished(const QString &error);

@@ -30,9 +30,13 @@ QJsonObject endpointToJson(const EndpointRecord &e, bool withSecret)
 {
     QJsonObject object{{u"name"_s, e.name},
                        {u"kind"_s, e.kind},
-                       {u"url"_s, e.url},
                        {u"enabled"_s, e.enabled},
                        {u"failuresInRow"_s, e.failuresInRow}};
+    // An email endpoint has recipients instead of a URL (its server is [smtp] url).
+    if (e.kind == u"email")
+        object.insert(u"to"_s, QJsonArray::fromStringList(e.recipients));
+    else
+        object.insert(u"url"_s, e.url);
     if (!e.disabledReason.isEmpty() && !e.enabled)
         object.insert(u"disabledReason"_s, e.disabledReason);
     if (e.kind == u"webhook")

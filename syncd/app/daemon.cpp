@@ -10,6 +10,7 @@
 #include "api/inboxapi.h"
 #include "api/notificationsapi.h"
 #include "api/plaintextpublishapi.h"
+#include "api/preferencesapi.h"
 #include "api/systemapi.h"
 #include "api/upgradegate.h"
 #include "app/applog.h"
@@ -24,6 +25,7 @@
 #include "core/inboxfanout.h"
 #include "core/inboxservice.h"
 #include "core/notificationservice.h"
+#include "core/preferenceservice.h"
 #include "core/storenotificationrepository.h"
 #include "core/tokenrevocationwatcher.h"
 #include "core/unseentracker.h"
@@ -237,11 +239,14 @@ void Daemon::buildApi()
     m_alertmanagerApi->addRoutes(*m_router);
     m_adminApi->addRoutes(*m_router);
     m_inboxApi->addRoutes(*m_router);
-    m_endpoints =
-        new EndpointService(m_config.endpoints, m_config.nodeId, *m_store, m_routing, this);
+    m_endpoints = new EndpointService(m_config.endpoints, m_config.smtp, m_config.nodeId, *m_store,
+                                      m_routing, this);
     m_endpoints->start();
     m_endpointsApi = std::make_unique<EndpointsApi>(*m_endpoints);
     m_endpointsApi->addRoutes(*m_router);
+    m_preferencesApi =
+        std::make_unique<PreferencesApi>(*new PreferenceService(*m_store, *m_fanOut, this));
+    m_preferencesApi->addRoutes(*m_router);
     auto *gate = new UpgradeGate(requestLimits, this);
     m_router->setUpgradeCheck(
         ClientUpgradePath, [gate](const HttpRequest &request, HttpHandler::UpgradeDecision decide) {
@@ -290,8 +295,8 @@ bool Daemon::listen()
 
 void Daemon::startOutbox()
 {
-    m_outbox = std::make_unique<OutboxHost>(m_config.endpoints, m_config.nodeId, *m_store,
-                                            m_deliveryMetrics,
+    m_outbox = std::make_unique<OutboxHost>(m_config.endpoints, m_config.smtp, m_config.nodeId,
+                                            *m_store, m_deliveryMetrics,
                                             QByteArrayLiteral("herald-syncd/" HERALD_VERSION));
     OutboxHost *outbox = m_outbox.get();
     connect(m_notifications, &NotificationService::deliveriesAdded, this,

@@ -25,6 +25,7 @@ class CatalogService;
 class DaemonStatus;
 class EndpointService;
 class EndpointsApi;
+class PreferencesApi;
 class OutboxHost;
 class HttpServer;
 class Hub;
@@ -102,6 +103,7 @@ private:
     std::unique_ptr<InboxApi> m_inboxApi;
     EndpointService *m_endpoints = nullptr;
     std::unique_ptr<EndpointsApi> m_endpointsApi;
+    std::unique_ptr<PreferencesApi> m_preferencesApi;
     std::unique_ptr<OutboxHost> m_outbox; // stopped before the store drains
     HttpServer *m_http = nullptr;
     UnixSignalWatcher *m_signals = nullptr;

@@ -5,9 +5,10 @@
 
 namespace herald::syncd {
 
-OutboxHost::OutboxHost(const EndpointSettings &settings, int nodeId, StoreThread &store,
-                       DeliveryMetrics &metrics, const QByteArray &userAgent)
-    : m_dispatcher(std::make_unique<OutboxDispatcher>(settings, nodeId, store, metrics, userAgent))
+OutboxHost::OutboxHost(const EndpointSettings &settings, const SmtpSettings &smtp, int nodeId,
+                       StoreThread &store, DeliveryMetrics &metrics, const QByteArray &userAgent)
+    : m_dispatcher(
+          std::make_unique<OutboxDispatcher>(settings, smtp, nodeId, store, metrics, userAgent))
 {
     m_thread.setObjectName(QStringLiteral("outbox"));
 }

@@ -9,6 +9,7 @@
 namespace herald::syncd {
 
 struct EndpointSettings;
+struct SmtpSettings;
 class DeliveryMetrics;
 class OutboxDispatcher;
 class StoreThread;
@@ -19,8 +20,8 @@ class StoreThread;
 class OutboxHost
 {
 public:
-    OutboxHost(const EndpointSettings &settings, int nodeId, StoreThread &store,
-               DeliveryMetrics &metrics, const QByteArray &userAgent);
+    OutboxHost(const EndpointSettings &settings, const SmtpSettings &smtp, int nodeId,
+               StoreThread &store, DeliveryMetrics &metrics, const QByteArray &userAgent);
     ~OutboxHost();
 
     void start();

@@ -67,10 +67,12 @@ int endpointCommand(const QStringList &arguments)
         u"herald-syncd endpoint list\n"
         "herald-syncd endpoint show|delete|enable|test NAME\n"
         "herald-syncd endpoint put NAME --kind webhook|slack --url URL [--secret S] [--disabled]\n"
+        "herald-syncd endpoint put NAME --kind email --to ADDRESS [--to ADDRESS ...]\n"
         "herald-syncd endpoint deliveries NAME [--status pending|done|failed] [--limit N]"_s);
     addConnectionOptions(parser);
-    parser.addOption({u"kind"_s, u"webhook or slack"_s, u"KIND"_s});
-    parser.addOption({u"url"_s, u"Where deliveries are POSTed"_s, u"URL"_s});
+    parser.addOption({u"kind"_s, u"webhook, slack or email"_s, u"KIND"_s});
+    parser.addOption({u"url"_s, u"Where deliveries are POSTed (webhook, slack)"_s, u"URL"_s});
+    parser.addOption({u"to"_s, u"A recipient of an email endpoint (repeatable)"_s, u"ADDRESS"_s});
     parser.addOption({u"secret"_s,
                       u"Signing secret (default: the one it has, or a new one, shown once)"_s,
                       u"SECRET"_s});
@@ -106,7 +108,11 @@ int endpointCommand(const QStringList &arguments)
         return show(call.send("GET", path + u"/deliveries"_s + filter));
     }
     if (action == u"put") {
-        QJsonObject body{{u"kind"_s, parser.value(u"kind"_s)}, {u"url"_s, parser.value(u"url"_s)}};
+        QJsonObject body{{u"kind"_s, parser.value(u"kind"_s)}};
+        if (parser.isSet(u"url"_s))
+            body.insert(u"url"_s, parser.value(u"url"_s));
+        if (parser.isSet(u"to"_s))
+            body.insert(u"to"_s, QJsonArray::fromStringList(parser.values(u"to"_s)));
         if (parser.isSet(u"secret"_s))
             body.insert(u"secret"_s, parser.value(u"secret"_s));
         if (parser.isSet(u"disabled"_s))

@@ -50,6 +50,21 @@ struct EndpointSettings
     int takeoverAfterMs = 60000;
 };
 
+// The SMTP server that carries email endpoints ([smtp] in the INI file; PROTOCOL.md, Routing
+// to endpoints). The operator's own relay: AddressPolicy does not apply to it.
+struct SmtpSettings
+{
+    QString url;           // smtp://host:port or smtps://host:port; empty: no SMTP
+    QString from;          // envelope sender and From: address
+    QString user;          // empty: no AUTH
+    QString password;      // read from passwordFile at load; never logged nor shown
+    bool starttls = true;  // smtp://: STARTTLS or fail (false: plain text); smtps:// is TLS
+    int timeoutMs = 30000; // one attempt, connect to the server's last reply
+
+    // Whether email endpoints can be delivered at all.
+    bool isConfigured() const { return !url.isEmpty() && !from.isEmpty(); }
+};
+
 // Everything herald-syncd can be told, validated. Sources, later ones winning: INI file,
 // environment (HERALD_*), command-line flags. See ConfigLoader.
 struct Config
@@ -82,6 +97,7 @@ struct Config
     QString clusterName;
     QString clusterSecret;
     EndpointSettings endpoints;
+    SmtpSettings smtp;
     int peerTimeoutMs = 15000; // a peer link silent this long is dropped (peers speak every second)
 };
 

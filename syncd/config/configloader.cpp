@@ -298,7 +298,7 @@ const QList<Setting> &settings()
                  return {};
              }},
         } +
-        endpointSettings();
+        endpointSettings() + smtpSettings();
     return all;
 }
 

@@ -33,5 +33,7 @@ Apply boolSetting(bool Config::*field);
 
 // [endpoints] (endpointsettings.cpp).
 QList<Setting> endpointSettings();
+// [smtp] (smtpsettings.cpp).
+QList<Setting> smtpSettings();
 
 } // namespace herald::syncd::settingtable

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/endpointservice.h"
 
+#include "config/mailaddress.h"
 #include "core/corelog.h"
 #include "core/routingtable.h"
 #include "delivery/addresspolicy.h"
@@ -22,6 +23,7 @@ namespace {
 
 constexpr int MinSecretChars = 16;
 constexpr int MaxSecretChars = 256;
+constexpr int MaxRecipients = 32;
 
 Error noEndpoint(const QString &name)
 {
@@ -45,9 +47,11 @@ QByteArray testPayload(const QString &endpoint, qint64 nowMs)
 
 } // namespace
 
-EndpointService::EndpointService(const EndpointSettings &settings, int nodeId, StoreThread &store,
-                                 RoutingTable &routing, QObject *parent)
-    : QObject(parent), m_settings(settings), m_nodeId(nodeId), m_store(store), m_routing(routing)
+EndpointService::EndpointService(const EndpointSettings &settings, const SmtpSettings &smtp,
+                                 int nodeId, StoreThread &store, RoutingTable &routing,
+                                 QObject *parent)
+    : QObject(parent), m_settings(settings), m_smtpConfigured(smtp.isConfigured()),
+      m_nodeId(nodeId), m_store(store), m_routing(routing)
 {
 }
 
@@ -136,19 +140,32 @@ Result<EndpointRecord> EndpointService::readEndpoint(const QString &name,
     EndpointRecord e;
     e.name = name;
     e.kind = body.value(u"kind").toString();
-    if (e.kind == u"email")
-        return fail(ErrorCode::BadRequest,
-                    u"kind: email endpoints need the SMTP agent, which this herald-syncd does "
-                    "not have yet; use webhook or slack"_s);
-    if (e.kind != u"webhook" && e.kind != u"slack")
-        return fail(ErrorCode::BadRequest, u"kind: required, webhook or slack"_s);
-    if (!body.value(u"url").isString())
-        return fail(ErrorCode::BadRequest, u"url: required, an http:// or https:// URL"_s);
-    auto url = AddressPolicy::checkEndpointUrl(body.value(u"url").toString(),
-                                               m_settings.allowPrivateNetworks);
-    if (!url)
-        return tl::unexpected(url.error());
-    e.url = url->toString(QUrl::FullyEncoded);
+    if (e.kind == u"email") {
+        // Refused up front: an endpoint that could only fail is no use to anyone.
+        if (!m_smtpConfigured)
+            return fail(ErrorCode::BadRequest,
+                        u"kind: email endpoints need [smtp] url and from in the daemon's "
+                        "configuration"_s);
+        if (body.contains(u"url"))
+            return fail(ErrorCode::BadRequest,
+                        u"url: email endpoints have none; mail goes through [smtp] url"_s);
+        auto to = MailAddress::readList(body.value(u"to"), u"to"_s, MaxRecipients);
+        if (!to)
+            return tl::unexpected(to.error());
+        e.recipients = *to;
+    } else if (e.kind == u"webhook" || e.kind == u"slack") {
+        if (!body.value(u"url").isString())
+            return fail(ErrorCode::BadRequest, u"url: required, an http:// or https:// URL"_s);
+        auto url = AddressPolicy::checkEndpointUrl(body.value(u"url").toString(),
+                                                   m_settings.allowPrivateNetworks);
+        if (!url)
+            return tl::unexpected(url.error());
+        e.url = url->toString(QUrl::FullyEncoded);
+        if (body.contains(u"to"))
+            return fail(ErrorCode::BadRequest, u"to: only email endpoints have recipients"_s);
+    } else {
+        return fail(ErrorCode::BadRequest, u"kind: required, webhook, slack or email"_s);
+    }
     const QJsonValue secret = body.value(u"secret");
     if (!secret.isUndefined() && !secret.isNull()) {
         if (e.kind != u"webhook")
@@ -159,8 +176,6 @@ Result<EndpointRecord> EndpointService::readEndpoint(const QString &name,
                         u"secret: %1 to %2 characters"_s.arg(MinSecretChars).arg(MaxSecretChars));
         e.secret = text;
     }
-    if (body.contains(u"to"))
-        return fail(ErrorCode::BadRequest, u"to: only email endpoints have recipients"_s);
     const QJsonValue enabled = body.value(u"enabled");
     if (!enabled.isUndefined() && !enabled.isBool())
         return fail(ErrorCode::BadRequest, u"enabled: true or false"_s);

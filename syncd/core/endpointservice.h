@@ -25,8 +25,9 @@ class EndpointService : public QObject
 {
     Q_OBJECT
 public:
-    EndpointService(const EndpointSettings &settings, int nodeId, StoreThread &store,
-                    RoutingTable &routing, QObject *parent = nullptr);
+    // Email endpoints are refused unless `smtp` is configured.
+    EndpointService(const EndpointSettings &settings, const SmtpSettings &smtp, int nodeId,
+                    StoreThread &store, RoutingTable &routing, QObject *parent = nullptr);
     void start(); // the first load now, then every ReloadMs
     static constexpr int ReloadMs = 1000;
 
@@ -81,6 +82,7 @@ private:
     void reload();
 
     const EndpointSettings &m_settings;
+    const bool m_smtpConfigured;
     const int m_nodeId;
     StoreThread &m_store;
     RoutingTable &m_routing;

@@ -3,6 +3,7 @@
 
 #include "model/notification.h"
 
+#include <QJsonObject>
 #include <QList>
 #include <QSet>
 #include <QString>
@@ -40,6 +41,8 @@ public:
     virtual void cleared(const QString &user, NotificationId upTo) = 0;
     virtual void seen(const QString &user, NotificationId upTo) = 0;
     virtual void unseen(const QString &user, qint64 count) = 0;
+    // To every session of `user`: their delivery preferences are now `preferences`.
+    virtual void preferences(const QString &user, const QJsonObject &preferences) = 0;
     // Whether `user` has a registered session on this node now (any thread).
     virtual bool hasSessions(const QString &user) const = 0;
 };

@@ -53,6 +53,10 @@ public:
         m_unseen.noteUser(user);
     }
     void unseen(const QString &user, qint64 count) override { m_sessions.unseen(user, count); }
+    void preferences(const QString &user, const QJsonObject &preferences) override
+    {
+        m_sessions.preferences(user, preferences);
+    }
     bool hasSessions(const QString &user) const override { return m_sessions.hasSessions(user); }
 
 private:

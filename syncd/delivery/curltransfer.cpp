@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cstring>
 
 using namespace Qt::StringLiterals;
 
@@ -54,6 +55,8 @@ SendFailure failureOf(CURLcode code)
     case CURLE_NOT_BUILT_IN:
     case CURLE_UNKNOWN_OPTION:
         return SendFailure::Invalid;
+    case CURLE_USE_SSL_FAILED: // STARTTLS required and not offered: a configuration problem
+        return SendFailure::Tls;
     default:
         // Resolving, connecting, a reset, a TLS handshake cut short, a reply that is not
         // HTTP: the receiver or the way to it may be back later.
@@ -66,18 +69,32 @@ bool isHeaderSafe(const QByteArray &text)
     return !text.contains('\r') && !text.contains('\n');
 }
 
+// An SMTP reply line as the delivery log shows it: printable, and not a page long.
+QString replyText(const QByteArray &line)
+{
+    QByteArray text = line.trimmed().left(300);
+    std::replace_if(
+        text.begin(), text.end(), [](char c) { return c < 0x20 || c == 0x7f; }, ' ');
+    return QString::fromUtf8(text);
+}
+
 } // namespace
 
 CurlTransfer::CurlTransfer(SendRequest request, const SenderOptions &options)
     : m_request(std::move(request)), m_easy(curl_easy_init()),
-      m_allowPrivateNetworks(options.allowPrivateNetworks),
+      // The SMTP server is the operator's own configuration, not a URL an admin typed through
+      // the API: a relay on localhost:25 or the private network is the normal case.
+      m_allowPrivateNetworks(options.allowPrivateNetworks || m_request.mail.has_value()),
       m_maxResponseBytes(std::max<qint64>(options.maxResponseBytes, 0))
 {
     m_clock.start();
     if (!m_easy)
         return;
-    buildHeaders();
+    if (!m_request.mail)
+        buildHeaders();
     setOptions(options);
+    if (m_request.mail)
+        setMailOptions();
     prepare(m_request.url);
 }
 
@@ -86,6 +103,7 @@ CurlTransfer::~CurlTransfer()
     if (m_easy)
         curl_easy_cleanup(m_easy);
     curl_slist_free_all(m_headers);
+    curl_slist_free_all(m_recipients);
 }
 
 void CurlTransfer::buildHeaders()
@@ -126,11 +144,13 @@ void CurlTransfer::setOptions(const SenderOptions &options)
     }
     if (!options.userAgent.isEmpty())
         curl_easy_setopt(m_easy, CURLOPT_USERAGENT, options.userAgent.constData());
-    curl_easy_setopt(m_easy, CURLOPT_HTTPHEADER, m_headers);
-    curl_easy_setopt(m_easy, CURLOPT_POST, 1L);
-    // Not copied by libcurl: m_request lives as long as the handle.
-    curl_easy_setopt(m_easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(m_request.body.size()));
-    curl_easy_setopt(m_easy, CURLOPT_POSTFIELDS, m_request.body.constData());
+    if (!m_request.mail) {
+        curl_easy_setopt(m_easy, CURLOPT_HTTPHEADER, m_headers);
+        curl_easy_setopt(m_easy, CURLOPT_POST, 1L);
+        // Not copied by libcurl: m_request lives as long as the handle.
+        curl_easy_setopt(m_easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(m_request.body.size()));
+        curl_easy_setopt(m_easy, CURLOPT_POSTFIELDS, m_request.body.constData());
+    }
     curl_easy_setopt(m_easy, CURLOPT_WRITEFUNCTION, &CurlTransfer::onBody);
     curl_easy_setopt(m_easy, CURLOPT_WRITEDATA, this);
     curl_easy_setopt(m_easy, CURLOPT_HEADERFUNCTION, &CurlTransfer::onHeader);
@@ -139,6 +159,29 @@ void CurlTransfer::setOptions(const SenderOptions &options)
     // that resolves (or rebinds) to a private address is refused before any packet.
     curl_easy_setopt(m_easy, CURLOPT_OPENSOCKETFUNCTION, &CurlTransfer::onOpenSocket);
     curl_easy_setopt(m_easy, CURLOPT_OPENSOCKETDATA, this);
+}
+
+void CurlTransfer::setMailOptions()
+{
+    const MailEnvelope &mail = *m_request.mail;
+    // Only the mail protocols: the url comes from [smtp], but nothing else may ride on it.
+    curl_easy_setopt(m_easy, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    curl_easy_setopt(m_easy, CURLOPT_MAIL_FROM, QByteArray('<' + mail.from + '>').constData());
+    for (const QByteArray &to : mail.recipients)
+        m_recipients = curl_slist_append(m_recipients, QByteArray('<' + to + '>').constData());
+    curl_easy_setopt(m_easy, CURLOPT_MAIL_RCPT, m_recipients);
+    curl_easy_setopt(m_easy, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(m_easy, CURLOPT_READFUNCTION, &CurlTransfer::onRead);
+    curl_easy_setopt(m_easy, CURLOPT_READDATA, this);
+    curl_easy_setopt(m_easy, CURLOPT_INFILESIZE_LARGE, curl_off_t(m_request.body.size()));
+    // ALL: a server that does not offer STARTTLS fails the send instead of getting the mail
+    // (and the password) in clear text. smtps:// is TLS from the first byte either way.
+    curl_easy_setopt(m_easy, CURLOPT_USE_SSL,
+                     long(mail.requireTls ? CURLUSESSL_ALL : CURLUSESSL_NONE));
+    if (!mail.user.isEmpty()) {
+        curl_easy_setopt(m_easy, CURLOPT_USERNAME, mail.user.toUtf8().constData());
+        curl_easy_setopt(m_easy, CURLOPT_PASSWORD, mail.password.toUtf8().constData());
+    }
 }
 
 void CurlTransfer::prepare(const QUrl &url)
@@ -150,6 +193,8 @@ void CurlTransfer::prepare(const QUrl &url)
     m_location.clear();
     m_refused.clear();
     m_opened = 0;
+    m_sent = 0;
+    m_refusal.clear();
     m_errorText[0] = '\0';
     // Redirects spend the same budget: SendRequest::timeoutMs bounds the whole exchange.
     const qint64 left = std::max<qint64>(m_request.timeoutMs - m_clock.elapsed(), 1);
@@ -167,6 +212,8 @@ int CurlTransfer::answerStatus() const
 
 std::optional<QUrl> CurlTransfer::redirectTarget() const
 {
+    if (m_request.mail) // SMTP has no redirects; its 3xx are steps of the dialogue
+        return std::nullopt;
     const int status = answerStatus();
     if (status < 300 || status > 399 || m_location.isEmpty())
         return std::nullopt;
@@ -204,8 +251,33 @@ std::optional<QUrl> CurlTransfer::followRedirect(CURLcode code)
     return next;
 }
 
+SendResult CurlTransfer::mailResult(CURLcode code) const
+{
+    SendResult result;
+    result.tag = m_request.tag;
+    result.smtpStatus = answerStatus(); // libcurl's last reply code, for SMTP too
+    result.elapsedMs = m_clock.elapsed();
+    if (code == CURLE_OK)
+        return result;
+    result.failure = failureOf(code);
+    result.error = m_errorText[0] ? QString::fromUtf8(m_errorText)
+                                  : QString::fromUtf8(curl_easy_strerror(code));
+    if (m_request.url.isEmpty())
+        result.error = u"no SMTP server: [smtp] url and from are not set on this node"_s;
+    // libcurl stops at the first 4xx or 5xx reply, so the last reply is the refusal (a 454
+    // to STARTTLS included: temporary, whatever libcurl calls it).
+    if (result.smtpStatus >= 400 && result.failure != SendFailure::Timeout) {
+        result.failure = SendFailure::Rejected;
+        if (m_refusal.startsWith(QByteArray::number(result.smtpStatus)))
+            result.error = u"SMTP "_s + replyText(m_refusal);
+    }
+    return result;
+}
+
 SendResult CurlTransfer::result(CURLcode code) const
 {
+    if (m_request.mail)
+        return mailResult(code);
     SendResult result;
     result.tag = m_request.tag;
     result.httpStatus = answerStatus();
@@ -251,11 +323,28 @@ size_t CurlTransfer::onBody(char *data, size_t size, size_t count, void *self)
     return 0;
 }
 
+size_t CurlTransfer::onRead(char *buffer, size_t size, size_t count, void *self)
+{
+    auto *transfer = static_cast<CurlTransfer *>(self);
+    const QByteArray &message = transfer->m_request.body;
+    const qsizetype length =
+        std::min<qsizetype>(qsizetype(size * count), message.size() - transfer->m_sent);
+    std::memcpy(buffer, message.constData() + transfer->m_sent, size_t(length));
+    transfer->m_sent += length;
+    return size_t(length); // 0 at the end: libcurl then sends the final "."
+}
+
 size_t CurlTransfer::onHeader(char *data, size_t size, size_t count, void *self)
 {
     auto *transfer = static_cast<CurlTransfer *>(self);
     const size_t length = size * count;
     const QByteArray line = QByteArray(data, qsizetype(length)).trimmed();
+    if (transfer->m_request.mail) { // libcurl hands SMTP's reply lines to this callback
+        // The refusal, not what came after it (libcurl still says QUIT and gets its 221).
+        if (line.startsWith('4') || line.startsWith('5'))
+            transfer->m_refusal = line;
+        return length;
+    }
     if (line.startsWith("HTTP/")) { // a new answer (an interim one before it, say)
         transfer->m_retryAfter.clear();
         transfer->m_location.clear();

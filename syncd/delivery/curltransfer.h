@@ -16,8 +16,10 @@ namespace herald::syncd {
 // URL an admin typed (no proxy from the environment, no redirects followed by libcurl, no
 // protocol but HTTP(S), verified TLS, every address checked before a socket is opened,
 // response bodies capped), and what came back, as a SendResult. A same-origin 307/308 is
-// followed by preparing the same handle again. Created, run and destroyed on HttpSender's
-// thread; the multi handle it is added to is HttpSender's business.
+// followed by preparing the same handle again. A request with a MailEnvelope is an SMTP send
+// instead (SMTP(S) only, STARTTLS required unless turned off, the server's reply code and text
+// in the result). Created, run and destroyed on HttpSender's thread; the multi handle it is
+// added to is HttpSender's business.
 class CurlTransfer
 {
 public:
@@ -45,6 +47,8 @@ public:
 private:
     void prepare(const QUrl &url);
     void setOptions(const SenderOptions &options);
+    void setMailOptions();
+    SendResult mailResult(CURLcode code) const;
     void buildHeaders();
     int answerStatus() const;
     std::optional<QUrl> redirectTarget() const;
@@ -53,11 +57,13 @@ private:
 
     static size_t onBody(char *data, size_t size, size_t count, void *self);
     static size_t onHeader(char *data, size_t size, size_t count, void *self);
+    static size_t onRead(char *buffer, size_t size, size_t count, void *self);
     static curl_socket_t onOpenSocket(void *self, curlsocktype purpose, curl_sockaddr *address);
 
     SendRequest m_request;
     CURL *m_easy = nullptr;
     curl_slist *m_headers = nullptr;
+    curl_slist *m_recipients = nullptr; // mail only
     bool m_allowPrivateNetworks = false;
     qint64 m_maxResponseBytes = 0;
     QElapsedTimer m_clock; // since the first hop started
@@ -71,6 +77,8 @@ private:
     QByteArray m_location;
     QStringList m_refused; // addresses not connected to, by policy
     int m_opened = 0;      // sockets opened
+    qsizetype m_sent = 0;  // mail: bytes of the message handed to libcurl
+    QByteArray m_refusal;  // mail: the server's last 4xx or 5xx reply line
     char m_errorText[CURL_ERROR_SIZE] = {};
 };
 

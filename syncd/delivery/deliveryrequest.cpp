@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "delivery/deliveryrequest.h"
 
+#include "delivery/notificationmail.h"
 #include "delivery/webhooksignature.h"
 
 #include <QJsonDocument>
@@ -22,9 +23,32 @@ QString DeliveryRequest::chatText(const QByteArray &notificationJson)
     return title + u": "_s + message;
 }
 
-SendRequest DeliveryRequest::build(const DeliveryJob &job, const EndpointRecord &endpoint,
-                                   int attempt, qint64 unixSeconds, int timeoutMs)
+SendRequest DeliveryRequest::mail(const DeliveryJob &job, const EndpointRecord &endpoint,
+                                  const SmtpSettings &smtp)
 {
+    SendRequest request;
+    request.endpoint = endpoint.name;
+    request.timeoutMs = smtp.timeoutMs;
+    if (smtp.isConfigured())
+        request.url = QUrl(smtp.url, QUrl::StrictMode);
+    MailEnvelope envelope;
+    envelope.from = smtp.from.toLatin1(); // addresses are ASCII (MailAddress)
+    for (const QString &to : endpoint.recipients)
+        envelope.recipients.append(to.toLatin1());
+    envelope.user = smtp.user;
+    envelope.password = smtp.password;
+    envelope.requireTls = smtp.starttls;
+    request.mail = std::move(envelope);
+    request.body = NotificationMail::compose(job, smtp.from, endpoint.recipients).toBytes();
+    return request;
+}
+
+SendRequest DeliveryRequest::build(const DeliveryJob &job, const EndpointRecord &endpoint,
+                                   int attempt, qint64 unixSeconds, int timeoutMs,
+                                   const SmtpSettings &smtp)
+{
+    if (endpoint.kind == u"email")
+        return mail(job, endpoint, smtp);
     SendRequest request;
     request.endpoint = endpoint.name;
     request.url = QUrl(endpoint.url, QUrl::StrictMode);

@@ -135,7 +135,7 @@ private:
     {
         qCDebug(lcDelivery).nospace()
             << "request " << result.tag << " to " << transfer.request().endpoint << ": "
-            << result.httpStatus << " in " << result.elapsedMs << " ms " << result.error;
+            << result.status() << " in " << result.elapsedMs << " ms " << result.error;
         m_queue.release(transfer.request().endpoint);
         m_deliver(std::move(result));
     }

@@ -42,10 +42,11 @@ QString describe(const SendResult &result)
 
 } // namespace
 
-OutboxDispatcher::OutboxDispatcher(const EndpointSettings &settings, int nodeId, StoreThread &store,
-                                   DeliveryMetrics &metrics, QByteArray userAgent, QObject *parent)
-    : QObject(parent), m_settings(settings), m_nodeId(nodeId), m_store(store), m_metrics(metrics),
-      m_userAgent(std::move(userAgent)),
+OutboxDispatcher::OutboxDispatcher(const EndpointSettings &settings, const SmtpSettings &smtp,
+                                   int nodeId, StoreThread &store, DeliveryMetrics &metrics,
+                                   QByteArray userAgent, QObject *parent)
+    : QObject(parent), m_settings(settings), m_smtp(smtp), m_nodeId(nodeId), m_store(store),
+      m_metrics(metrics), m_userAgent(std::move(userAgent)),
       m_policy(RetryTiming{settings.retryInitialMs, settings.retryMaxMs, settings.retryForMs})
 {
     m_dueTimer.setSingleShot(true);
@@ -184,7 +185,7 @@ void OutboxDispatcher::onClaimed(Claim claim)
         if (endpoint == claim.endpoints.cend())
             continue;
         SendRequest request = DeliveryRequest::build(job, *endpoint, job.attempts + 1, now / 1000,
-                                                     m_settings.timeoutMs);
+                                                     m_settings.timeoutMs, m_smtp);
         request.tag = m_nextTag++;
         m_inFlight.insert(request.tag, Sending{job, now});
         m_inFlightIds.insert(job.id);
@@ -215,7 +216,7 @@ DeliveryOutcome OutboxDispatcher::outcomeOf(const Sending &sending, const SendRe
     outcome.id = sending.job.id;
     outcome.endpoint = sending.job.endpoint;
     outcome.attemptMs = now;
-    outcome.httpStatus = result.httpStatus;
+    outcome.httpStatus = result.status(); // a mail's SMTP reply code
     const int attempt = sending.job.attempts + 1;
     switch (RetryPolicy::classify(result)) {
     case RetryPolicy::Verdict::Done:

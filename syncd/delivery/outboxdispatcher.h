@@ -36,8 +36,10 @@ class OutboxDispatcher : public QObject
 {
     Q_OBJECT
 public:
-    OutboxDispatcher(const EndpointSettings &settings, int nodeId, StoreThread &store,
-                     DeliveryMetrics &metrics, QByteArray userAgent, QObject *parent = nullptr);
+    // `smtp` carries the email endpoints' mail (unconfigured: those deliveries fail).
+    OutboxDispatcher(const EndpointSettings &settings, const SmtpSettings &smtp, int nodeId,
+                     StoreThread &store, DeliveryMetrics &metrics, QByteArray userAgent,
+                     QObject *parent = nullptr);
     ~OutboxDispatcher() override;
 
     // On the dispatcher's thread: makes the sender and takes the first due jobs.
@@ -81,6 +83,7 @@ private:
     void scheduleClaim(qint64 dueMs);
 
     const EndpointSettings m_settings;
+    const SmtpSettings m_smtp;
     const int m_nodeId;
     StoreThread &m_store;
     DeliveryMetrics &m_metrics;

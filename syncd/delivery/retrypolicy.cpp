@@ -89,6 +89,11 @@ RetryPolicy::Verdict RetryPolicy::classify(const SendResult &result)
     // certificate or our CA file): retrying for 24 h would only hide it.
     case SendFailure::Tls:
         return Verdict::Fail;
+    case SendFailure::Rejected:
+        // SMTP's own split (RFC 5321 4.2.1): 4yz is transient ("451 try again later",
+        // greylisting), 5yz permanent ("550 no such mailbox").
+        return result.smtpStatus >= 400 && result.smtpStatus <= 499 ? Verdict::Retry
+                                                                    : Verdict::Fail;
     case SendFailure::None:
     case SendFailure::Network:
     case SendFailure::Timeout:
@@ -96,8 +101,13 @@ RetryPolicy::Verdict RetryPolicy::classify(const SendResult &result)
         break;
     }
     const int status = result.httpStatus;
-    if (status == 0) // no answer: the receiver or the way to it may come back
-        return Verdict::Retry;
+    if (status == 0) {
+        // A mail the server took; otherwise no answer: the receiver or the way to it may come
+        // back (a mail cut off after a 250 to RCPT included).
+        const bool mailTaken = result.failure == SendFailure::None && result.smtpStatus >= 200 &&
+                               result.smtpStatus <= 299;
+        return mailTaken ? Verdict::Done : Verdict::Retry;
+    }
     if (status >= 200 && status <= 299)
         return Verdict::Done;
     if (status == 408 || status == 429 || (status >= 500 && status <= 599))

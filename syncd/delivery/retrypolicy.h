@@ -18,8 +18,8 @@ struct RetryTiming
     qint64 maxAgeMs = 24 * 60 * 60 * 1000; // after this long since the first attempt, give up
 };
 
-// When a webhook delivery is retried (PROTOCOL.md, Routing to endpoints). Pure: no I/O, no
-// clock, no random source of its own; time and randomness are passed in. Any thread.
+// When a delivery (a webhook, a mail) is retried (PROTOCOL.md, Routing to endpoints). Pure: no I/O,
+// no clock, no random source of its own; time and randomness are passed in. Any thread.
 class RetryPolicy
 {
 public:
@@ -37,6 +37,8 @@ public:
     // 2xx: Done. No answer (network errors, timeouts), 408, 429 and 5xx: Retry. Other 4xx,
     // 3xx (a redirect not followed, too many of them), a TLS verification failure, an
     // address refused by policy and a request that cannot be sent: Fail.
+    // A mail: taken with a 2xx reply, Done; a 4xx reply, no reply or a connection lost,
+    // Retry; a 5xx reply, TLS not verified (or STARTTLS required and not offered), Fail.
     static Verdict classify(const SendResult &result);
 
     // How long to wait after failed attempt number `attempt` (1 for the first). The backoff

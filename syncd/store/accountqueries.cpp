@@ -43,6 +43,29 @@ Result<bool> AccountQueries::userExists(const QString &name)
     return query->next();
 }
 
+Result<std::optional<QString>> AccountQueries::preferences(const QString &user)
+{
+    auto query =
+        m_connection.run(u"SELECT preferences FROM user_preferences WHERE user_name = ?"_s, {user});
+    if (!query)
+        return tl::unexpected(query.error());
+    if (!query->next())
+        return std::optional<QString>();
+    return std::optional<QString>(query->value(0).toString());
+}
+
+Result<void> AccountQueries::putPreferences(const QString &user, const QString &json, qint64 nowMs)
+{
+    auto query = m_connection.run(
+        u"INSERT INTO user_preferences (user_name, preferences, updated_ms) VALUES (?, ?, ?) "
+        "ON CONFLICT (user_name) DO UPDATE SET preferences = excluded.preferences, "
+        "updated_ms = excluded.updated_ms"_s,
+        {user, json, nowMs});
+    if (!query)
+        return tl::unexpected(query.error());
+    return {};
+}
+
 Result<QStringList> AccountQueries::users()
 {
     auto query = m_connection.run(u"SELECT name FROM users ORDER BY name"_s);
@@ -114,6 +137,7 @@ Result<QList<qint64>> AccountQueries::deleteUser(const QString &name)
                                     u"DELETE FROM inbox_state WHERE user_name = ?"_s,
                                     u"DELETE FROM inbox_hidden WHERE user_name = ?"_s,
                                     u"DELETE FROM inbox_rules WHERE user_name = ?"_s,
+                                    u"DELETE FROM user_preferences WHERE user_name = ?"_s,
                                     u"DELETE FROM users WHERE name = ?"_s};
     for (const QString &statement : statements) {
         if (auto done = m_connection.run(statement, {name}); !done)

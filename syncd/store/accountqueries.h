@@ -21,6 +21,9 @@ public:
 
     Result<void> createUser(const QString &name);
     Result<bool> userExists(const QString &name);
+    // A user's delivery preferences as stored (JSON); nullopt: none stored (the defaults).
+    Result<std::optional<QString>> preferences(const QString &user);
+    Result<void> putPreferences(const QString &user, const QString &json, qint64 nowMs);
     Result<QStringList> users();
 
     Result<qint64> insertToken(const TokenRecord &token);

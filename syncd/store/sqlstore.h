@@ -134,6 +134,8 @@ public:
     // --- users and tokens
     Result<void> createUser(const QString &name); // Conflict when it exists
     Result<bool> userExists(const QString &name);
+    // A user's delivery preferences (see AccountQueries).
+    template <typename F> auto accounts(F &&work) { return finished(work(m_accounts)); }
     Result<QStringList> users();
     Result<qint64> insertToken(const TokenRecord &token); // returns its id
     Result<std::optional<TokenRecord>> findTokenByHash(const QByteArray &hash);

@@ -107,6 +107,11 @@ void Hub::unseen(const QString &user, qint64 count)
     toUser(user, UnseenMessage{count});
 }
 
+void Hub::preferences(const QString &user, const QJsonObject &preferences)
+{
+    toUser(user, PreferencesMessage{preferences});
+}
+
 bool Hub::hasSessions(const QString &user) const
 {
     if (m_stopped)

@@ -48,6 +48,7 @@ public:
     void cleared(const QString &user, NotificationId upTo) override;
     void seen(const QString &user, NotificationId upTo) override;
     void unseen(const QString &user, qint64 count) override;
+    void preferences(const QString &user, const QJsonObject &preferences) override;
     bool hasSessions(const QString &user) const override;
 
     qint64 sessionCount() const;

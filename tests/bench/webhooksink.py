@@ -14,7 +14,8 @@
       Counts, as one JSON line: "stats" on stdin (the answer on stdout), or GET /stats on the
       same port:
         {"requests", "unique", "duplicates", "missing_id", "bytes", "connections",
-         "first_unique_mono", "last_unique_mono", "max_attempt", "by_path": {path: requests}}
+         "first_unique_mono", "last_unique_mono", "max_attempt", "by_path": {path: requests},
+         "cpu_s": the sink's own CPU time since it started (not reset)}
       *_mono are time.monotonic() (CLOCK_MONOTONIC: comparable between processes of one
       host) of the first and the last request that brought a new Herald-Delivery id.
       "reset" on stdin, or POST /reset, forgets everything counted.
@@ -37,7 +38,10 @@
       webhook_* fields (below) added; "deliveries_per_s" becomes deliveries / drain_s, where
       drain_s runs from starting the generator (its set-up, a few ms, included) to the later
       of the last new delivery at the sink and the first poll that saw nothing pending;
-      "server_cpu_s" is PID's CPU time over that whole span.
+      "server_cpu_s" is PID's CPU time over that whole span; webhook_left_at_publish_end and
+      webhook_after_publish_per_s: the deliveries still to make when the generator ended, and
+      the rate they were made at (the outbox alone, no publishing beside it);
+      webhook_sink_cpu_s: the receiver's own CPU time over the drain.
 
   webhooksink.py wait --herald PORT --sink PORT --loadgen-json FILE [--endpoints 5]
       After a generator run that published to a routed application: the same wait, the
@@ -87,7 +91,8 @@ class Counts:
             "requests": self.requests, "unique": len(self.ids), "duplicates": self.duplicates,
             "missing_id": self.missing_id, "bytes": self.bytes, "connections": self.connections,
             "first_unique_mono": self.first, "last_unique_mono": self.last,
-            "max_attempt": self.max_attempt, "by_path": self.by_path})
+            "max_attempt": self.max_attempt, "by_path": self.by_path,
+            "cpu_s": round(time.process_time(), 3)})
 
 
 COUNTS = Counts()
@@ -357,21 +362,29 @@ def drain(a):
     if not a.command:
         sys.exit("webhooksink: drain needs the load generator's command after --")
     call(a.sink, "POST", "/reset")
+    sink_cpu0 = call(a.sink, "GET", "/stats")["cpu_s"]
     cpu0 = cpu_seconds(a.pid)
     t0 = time.monotonic()
     run = subprocess.run(a.command, stdout=subprocess.PIPE, text=True)
     published_end = time.monotonic()
+    at_publish_end = call(a.sink, "GET", "/stats")["unique"]
     if run.returncode != 0 or not run.stdout.strip():
         sys.exit(f"webhooksink: the load generator failed ({run.returncode})")
     line = json.loads(run.stdout.strip().splitlines()[-1])
     end, fields = wait_drained(a, line["published"] * a.endpoints, t0, published_end)
     cpu1 = cpu_seconds(a.pid)
     line.update(fields)
+    line["webhook_sink_cpu_s"] = round(call(a.sink, "GET", "/stats")["cpu_s"] - sink_cpu0, 3)
     line["notifications"] = line["published"]
     line["endpoints"] = a.endpoints
     line["drain_s"] = round(end - t0, 3)
     line["deliveries_per_s"] = round(fields["webhook_unique"] / (end - t0)) if end > t0 else 0
     line["publish_phase_s"] = round(published_end - t0, 3)
+    # The outbox alone: what was left when the generator ended, and how fast it went then.
+    left = fields["webhook_unique"] - at_publish_end
+    line["webhook_left_at_publish_end"] = left
+    line["webhook_after_publish_per_s"] = (round(left / fields["webhook_tail_s"])
+                                           if left > 0 and fields["webhook_tail_s"] > 0 else 0)
     if cpu0 is not None and cpu1 is not None:
         line["server_cpu_s"] = round(cpu1 - cpu0, 3)
     print(json.dumps(line), flush=True)

@@ -160,6 +160,7 @@ public:
     QList<QPair<QString, QList<NotificationId>>> hides;
     QList<QPair<QString, NotificationId>> clears;
     QList<QPair<QString, NotificationId>> seenMoves;
+    QList<std::pair<QString, QJsonObject>> preferenceFrames;
     QList<QPair<QString, qint64>> unseenCounts;
     QSet<QString> connectedUsers;
     void hidden(const QString &user, const QList<NotificationId> &ids) override
@@ -169,6 +170,10 @@ public:
     void cleared(const QString &user, NotificationId upTo) override { clears.append({user, upTo}); }
     void seen(const QString &user, NotificationId upTo) override { seenMoves.append({user, upTo}); }
     void unseen(const QString &user, qint64 count) override { unseenCounts.append({user, count}); }
+    void preferences(const QString &user, const QJsonObject &preferences) override
+    {
+        preferenceFrames.append({user, preferences});
+    }
     bool hasSessions(const QString &user) const override { return connectedUsers.contains(user); }
 };
 

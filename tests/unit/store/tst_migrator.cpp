@@ -234,7 +234,7 @@ void TestMigrator::freshDatabaseGetsNewestVersion()
                           u"endpoints"_s, u"herald_schema"_s, u"inbox_follows"_s, u"inbox_hidden"_s,
                           u"inbox_rules"_s, u"inbox_state"_s, u"notification_recipients"_s,
                           u"notifications"_s, u"outbox_nodes"_s, u"receipts"_s, u"relay_log"_s,
-                          u"token_revocations"_s, u"tokens"_s, u"users"_s}));
+                          u"token_revocations"_s, u"tokens"_s, u"user_preferences"_s, u"users"_s}));
 }
 
 void TestMigrator::reopeningChangesNothing()
@@ -262,19 +262,19 @@ void TestMigrator::refusesNewerDatabase()
         STORE_VERIFY(store);
         latest = (*store)->schemaVersion();
         QSqlQuery query((*store)->database());
-        QVERIFY(query.exec(u"UPDATE herald_schema SET version = 7"_s));
+        QVERIFY(query.exec(u"UPDATE herald_schema SET version = 99"_s));
     }
     auto store = SqlStore::open(path());
     QVERIFY(!store);
     QCOMPARE(store.error().code, ErrorCode::Unavailable);
     QCOMPARE(store.error().message,
-             u"database schema version 7 is newer than this herald-syncd (knows up to %1); "
+             u"database schema version 99 is newer than this herald-syncd (knows up to %1); "
              "upgrade herald-syncd"_s.arg(latest));
 
     // Refused, not touched.
     auto connection = connect(path());
     QVERIFY(connection);
-    QCOMPARE(storedVersion(*connection), 7);
+    QCOMPARE(storedVersion(*connection), 99);
 }
 
 void TestMigrator::refusesForeignDatabase()
