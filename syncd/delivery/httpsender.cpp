@@ -41,6 +41,9 @@ public:
         : m_options(std::move(options)), m_deliver(std::move(deliver)),
           m_queue(m_options.maxConcurrent, m_options.maxPerEndpoint), m_multi(curl_multi_init())
     {
+        // libcurl keeps 4 idle connections per transfer added: with a handle per request its
+        // cache shrank between claims and closed connections that were about to be reused.
+        curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, long(m_options.maxConcurrent));
         m_thread = std::thread([this] { run(); });
     }
 

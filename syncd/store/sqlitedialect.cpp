@@ -64,8 +64,11 @@ Result<void> SqliteDialect::configure(QSqlDatabase &db, const QString &synchrono
         qCWarning(lcStore) << "database" << m_path << "runs in journal mode" << *mode
                            << "instead of WAL";
 
+    // temp_store: the savepoint of every operation in a group commit keeps a statement
+    // journal; on disk it spilled to a temporary file in every transaction (docs/
+    // PERFORMANCE.md, S8). In memory it lives only as long as the transaction.
     const QStringList statements = {u"PRAGMA synchronous = "_s + level,
-                                    u"PRAGMA foreign_keys = ON"_s};
+                                    u"PRAGMA foreign_keys = ON"_s, u"PRAGMA temp_store = MEMORY"_s};
     for (const QString &statement : statements) {
         if (auto done = queryValue(db, statement); !done)
             return tl::unexpected(done.error());
