@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli.h"
 
+#include "app/preferencescli.h"
 #include "app/restcall.h"
 #include "app/routingcli.h"
 #include "auth/tokenissuer.h"
@@ -328,10 +329,10 @@ int watchCommand(const QStringList &arguments)
 
 bool Cli::isSubcommand(const QString &word)
 {
-    static const QStringList words{QStringLiteral("publish"),  QStringLiteral("token"),
-                                   QStringLiteral("user"),     QStringLiteral("app"),
-                                   QStringLiteral("channel"),  QStringLiteral("watch"),
-                                   QStringLiteral("endpoint"), QStringLiteral("behavior")};
+    static const QStringList words{
+        QStringLiteral("publish"),  QStringLiteral("token"),    QStringLiteral("user"),
+        QStringLiteral("app"),      QStringLiteral("channel"),  QStringLiteral("watch"),
+        QStringLiteral("endpoint"), QStringLiteral("behavior"), QStringLiteral("prefs")};
     return words.contains(word);
 }
 
@@ -346,6 +347,8 @@ int Cli::run(const QStringList &arguments)
         return watchCommand(arguments);
     if (command == u"endpoint" || command == u"behavior")
         return RoutingCli::run(arguments);
+    if (command == u"prefs")
+        return PreferencesCli::run(arguments);
     return catalogCommand(arguments);
 }
 

@@ -8,7 +8,10 @@
 #include "syncdprocess.h"
 #include "wsclient.h"
 
+#include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace Qt::StringLiterals;
@@ -107,6 +110,35 @@ private slots:
         producer.setToken(m_syncd.createToken(u"producer"_s, {u"--app"_s, App}));
         QCOMPARE(producer.get(u"/api/v1/preferences?user=alice"_s).status, 403);
         QCOMPARE(m_admin.get(u"/api/v1/preferences"_s).status, 400); // an admin names the user
+    }
+
+    void operatorsUseTheCommandLine()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath(u"carol.json"_s);
+        QFile out(file);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(R"({"timezone":"Asia/Tokyo","default":{"delivery":"off"}})");
+        out.close();
+        QVERIFY(createUser(m_admin, u"carol"_s));
+        const QStringList server{u"--server"_s, m_syncd.httpUrl().toString(),
+                                 u"--token"_s,  m_admin.token(),
+                                 u"--user"_s,   u"carol"_s};
+        const CliResult set =
+            m_syncd.cli(QStringList{u"prefs"_s, u"set"_s} + server + QStringList{file});
+        QVERIFY2(set.exitCode == 0, set.err.constData());
+        const CliResult got = m_syncd.cli(QStringList{u"prefs"_s, u"get"_s} + server);
+        QCOMPARE(got.exitCode, 0);
+        const QJsonObject shown = QJsonDocument::fromJson(got.out).object();
+        QCOMPARE(shown["timezone"_L1].toString(), u"Asia/Tokyo"_s);
+        QCOMPARE(shown["default"_L1]["delivery"_L1].toString(), u"off"_s);
+        out.open(QIODevice::WriteOnly | QIODevice::Truncate);
+        out.write(R"({"timezone":"Asia/Nowhere"})");
+        out.close();
+        const CliResult bad =
+            m_syncd.cli(QStringList{u"prefs"_s, u"set"_s} + server + QStringList{file});
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY2(bad.err.contains("timezone: "), bad.err.constData());
     }
 
     void preferencesSurviveARestart()

@@ -14,7 +14,7 @@ import sys
 
 from packagingtest import Checks, run
 
-SUBCOMMANDS = ["token", "user", "publish", "watch", "endpoint", "behavior"]  # app and channel
+SUBCOMMANDS = ["token", "user", "publish", "watch", "endpoint", "behavior", "prefs"]  # app and channel
 # share user's options
 COMPLETE = r'''
 source /usr/share/bash-completion/bash_completion
