@@ -126,7 +126,7 @@ void OutboxDispatcher::claim()
     // endpoint: nothing waits there that the dispatcher could no longer hold back (an endpoint
     // disabled meanwhile gets only the attempts already on the wire), and a backlog for one
     // endpoint never delays the others.
-    const int room = m_settings.maxConcurrent - m_sending;
+    const int room = m_settings.maxConcurrent - inFlight();
     if (room <= 0)
         return; // a finished attempt claims again
     m_claiming = true;
@@ -189,7 +189,6 @@ void OutboxDispatcher::onClaimed(Claim claim)
         request.tag = m_nextTag++;
         m_inFlight.insert(request.tag, Sending{job, now});
         m_inFlightIds.insert(job.id);
-        ++m_sending;
         ++m_sendingTo[job.endpoint];
         m_sender->send(std::move(request));
     }
@@ -264,7 +263,6 @@ void OutboxDispatcher::onFinished(const SendResult &result)
             outcome.id, outcome.endpoint, QString::number(found->job.attempts + 1), outcome.error,
             outcome.status == DeliveryStatus::Pending ? u" (will retry)"_s : u""_s);
     m_outcomes.append(outcome);
-    --m_sending;
     if (--m_sendingTo[outcome.endpoint] <= 0)
         m_sendingTo.remove(outcome.endpoint);
     m_inFlight.erase(found);
@@ -334,16 +332,14 @@ void OutboxDispatcher::flushOutcomes()
 
 void OutboxDispatcher::refreshPending()
 {
-    m_store.submit<QHash<QString, DeliveryCounts>>(
-        [](SqlStore &store) { return store.outbox([](OutboxQueries &q) { return q.counts(); }); },
+    m_store.submit<QHash<QString, qint64>>(
+        [](SqlStore &store) {
+            return store.outbox([](OutboxQueries &q) { return q.pendingCounts(); });
+        },
         this,
-        [this](Result<QHash<QString, DeliveryCounts>> counts) {
-            if (!counts)
-                return;
-            QHash<QString, qint64> pending;
-            for (auto it = counts->cbegin(); it != counts->cend(); ++it)
-                pending.insert(it.key(), it->pending);
-            m_metrics.setPending(pending);
+        [this](Result<QHash<QString, qint64>> pending) {
+            if (pending)
+                m_metrics.setPending(*pending);
         });
 }
 

@@ -53,7 +53,7 @@ public:
     void stopSending();
 
     // Jobs handed to the sender and not finished yet.
-    int inFlight() const { return m_sending; }
+    int inFlight() const { return int(m_inFlight.size()); }
 
 Q_SIGNALS:
     // An endpoint just reached its run of failures and was disabled.
@@ -93,8 +93,7 @@ private:
     quint64 m_nextTag = 1;
     QHash<quint64, Sending> m_inFlight; // by tag
     QSet<QString> m_inFlightIds;        // sent, until their attempt is recorded
-    int m_sending = 0;                  // handed to the sender, not finished
-    QHash<QString, int> m_sendingTo;    // the same, per endpoint
+    QHash<QString, int> m_sendingTo;    // in m_inFlight, by endpoint
     QList<DeliveryOutcome> m_outcomes;  // recorded by the next flush
     bool m_claiming = false;
     bool m_claimAgain = false;

@@ -190,6 +190,18 @@ Result<int> OutboxQueries::heartbeatAndTakeOver(int node, qint64 nowMs, qint64 s
     return taken->numRowsAffected();
 }
 
+Result<QHash<QString, qint64>> OutboxQueries::pendingCounts()
+{
+    auto query = m_connection.run(u"SELECT endpoint, COUNT(*) FROM deliveries "
+                                  "WHERE status = 'pending' GROUP BY endpoint"_s);
+    if (!query)
+        return tl::unexpected(query.error());
+    QHash<QString, qint64> pending;
+    while (query->next())
+        pending.insert(query->value(0).toString(), query->value(1).toLongLong());
+    return pending;
+}
+
 Result<int> OutboxQueries::purgeFinished(qint64 beforeMs, int limit)
 {
     auto query = m_connection.run(

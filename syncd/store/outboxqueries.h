@@ -33,7 +33,9 @@ public:
     Result<QList<DeliveryJob>> list(const QString &endpoint, std::optional<DeliveryStatus> status,
                                     int limit);
     Result<std::optional<DeliveryJob>> find(const QString &id);
-    Result<QHash<QString, DeliveryCounts>> counts(); // by endpoint
+    Result<QHash<QString, DeliveryCounts>> counts(); // by endpoint: reads the whole log
+    // Pending jobs by endpoint, from the due index only (the metrics ask every few seconds).
+    Result<QHash<QString, qint64>> pendingCounts();
     // Nodes sharing the database: `node` says it is alive at `nowMs`; then it takes the pending
     // jobs of every other node silent since before `silentSinceMs` (a node that never said
     // anything counts as silent for its jobs made before then). How many jobs it took. Two

@@ -194,6 +194,7 @@ private slots:
         const auto counts = OUTBOX(counts());
         QCOMPARE(counts.value(u"a"_s).done, 1);
         QCOMPARE(counts.value(u"a"_s).pending, 1);
+        QCOMPARE(OUTBOX(pendingCounts()), (QHash<QString, qint64>{{u"a"_s, 1}}));
     }
 
     void theLogListsNewestFirstByStatus()
