@@ -112,6 +112,21 @@ struct PreferencesMessage
     friend bool operator==(const PreferencesMessage &, const PreferencesMessage &) = default;
 };
 
+// Delivery policy (1.1): the notifications a user's rules collected for one period of one
+// schedule, sent once when the period ends. `count` is how many were collected; `items` the
+// newest of them (at most MaxItems), oldest first.
+struct DigestMessage
+{
+    static constexpr int MaxItems = 100;
+
+    QString id;          // the digest's, stable: the same digest never comes with two ids
+    QString period;      // the schedule: "hourly", "daily@08:00", "weekly@mon@08:00"
+    QDateTime periodEnd; // when the period closed
+    qint64 count = 0;
+    QList<Notification> items;
+    friend bool operator==(const DigestMessage &, const DigestMessage &) = default;
+};
+
 struct PongMessage
 {
     friend bool operator==(const PongMessage &, const PongMessage &) = default;
@@ -126,7 +141,8 @@ struct ErrorMessage
 
 using ServerMessage = std::variant<RegisteredMessage, NotificationMessage, BacklogDoneMessage,
                                    AcknowledgedMessage, DeletedMessage, PongMessage, ErrorMessage,
-                                   UnseenMessage, SeenMessage, ClearedMessage, PreferencesMessage>;
+                                   UnseenMessage, SeenMessage, ClearedMessage, PreferencesMessage,
+                                   DigestMessage>;
 
 // WebSocket close codes of PROTOCOL.md.
 namespace CloseCode {

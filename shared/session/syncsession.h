@@ -144,6 +144,8 @@ Q_SIGNALS:
     void inboxCleared(herald::NotificationId upTo);
     // The user's delivery preferences changed (on any device), as GET /api/v1/preferences.
     void preferencesChanged(const QJsonObject &preferences);
+    // A digest the user's preferences collected (once per digest, whichever session gets it).
+    void digestReceived(const herald::DigestMessage &digest);
     void pongReceived();
     void serverErrorReceived(const QString &code, const QString &message);
     // The connection or the attempt ended. closeCode is the WebSocket close code as Qt reports
@@ -174,6 +176,7 @@ private:
     void handle(const SeenMessage &message) { Q_EMIT seenMoved(message.upTo); }
     void handle(const ClearedMessage &message) { Q_EMIT inboxCleared(message.upTo); }
     void handle(const PreferencesMessage &message) { Q_EMIT preferencesChanged(message.data); }
+    void handle(const DigestMessage &message) { Q_EMIT digestReceived(message); }
     void handle(const PongMessage &message);
     void handle(const ErrorMessage &message);
     void onMissedFinished(const QString &error);
