@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "jsoncodec.h"
 
+#include "jsondigest.h"
 #include "jsonfields.h"
 #include "jsontext.h"
 #include "model/idgenerator.h"
@@ -73,40 +74,6 @@ Result<Notification> readNotification(const QJsonObject &object, const QString &
     if (!r.ok())
         return r.unexpected();
     return n;
-}
-
-// {"type":"digest","data":{id, period, periodEnd, count, items}}: every item a full stored
-// notification; `count` never below the items carried.
-Result<ServerMessage> readDigest(const QJsonObject &frame)
-{
-    FieldReader r(frame);
-    r.require(u"data"_s);
-    const QJsonObject data = r.object(u"data"_s);
-    if (!r.ok())
-        return r.unexpected();
-    FieldReader d(data, u"data"_s);
-    DigestMessage m;
-    m.id = d.requiredString(u"id"_s);
-    m.period = d.requiredString(u"period"_s);
-    d.require(u"periodEnd"_s);
-    m.periodEnd = d.time(u"periodEnd"_s).value_or(QDateTime());
-    d.require(u"count"_s);
-    m.count = d.integer(u"count"_s).value_or(0);
-    const QJsonArray items = d.array(u"items"_s);
-    if (!d.ok())
-        return d.unexpected();
-    for (qsizetype i = 0; i < items.size(); ++i) {
-        const QString path = u"data.items[%1]"_s.arg(i);
-        if (!items.at(i).isObject())
-            return fail(ErrorCode::BadRequest, path + u": must be an object"_s);
-        auto n = readNotification(items.at(i).toObject(), path);
-        if (!n)
-            return tl::unexpected(n.error());
-        m.items.append(*n);
-    }
-    if (m.count < m.items.size())
-        return fail(ErrorCode::BadRequest, u"data.count: must not be below the items carried"_s);
-    return m;
 }
 
 QJsonArray toJsonArray(const QStringList &list)
@@ -243,19 +210,7 @@ QByteArray encodeFrame(const PreferencesMessage &m)
         .toJson(QJsonDocument::Compact);
 }
 
-QByteArray encodeFrame(const DigestMessage &m)
-{
-    QJsonArray items;
-    for (const Notification &n : m.items)
-        items.append(JsonCodec::toJson(n));
-    const QJsonObject data{{u"id"_s, m.id},
-                           {u"period"_s, m.period},
-                           {u"periodEnd"_s, toRfc3339(m.periodEnd)},
-                           {u"count"_s, m.count},
-                           {u"items"_s, items}};
-    return QJsonDocument(QJsonObject{{u"type"_s, u"digest"_s}, {u"data"_s, data}})
-        .toJson(QJsonDocument::Compact);
-}
+using json::encodeFrame; // the digest frame (jsondigest.cpp)
 
 QByteArray encodeFrame(const PongMessage &)
 {
@@ -516,7 +471,7 @@ Result<ServerMessage> JsonCodec::decodeServerMessage(const QByteArray &frame) co
         return PreferencesMessage{data.toObject()};
     }
     if (*type == "digest"_L1)
-        return readDigest(*object);
+        return json::decodeDigestFrame(*object, *this);
     if (*type == "pong"_L1)
         return PongMessage{};
     if (*type == "error"_L1) {

@@ -123,6 +123,7 @@ struct DigestMessage
     QString period;      // the schedule: "hourly", "daily@08:00", "weekly@mon@08:00"
     QDateTime periodEnd; // when the period closed
     qint64 count = 0;
+    qint64 channels = 0; // how many channels the `count` came from
     QList<Notification> items;
     friend bool operator==(const DigestMessage &, const DigestMessage &) = default;
 };
@@ -139,10 +140,10 @@ struct ErrorMessage
     friend bool operator==(const ErrorMessage &, const ErrorMessage &) = default;
 };
 
-using ServerMessage = std::variant<RegisteredMessage, NotificationMessage, BacklogDoneMessage,
-                                   AcknowledgedMessage, DeletedMessage, PongMessage, ErrorMessage,
-                                   UnseenMessage, SeenMessage, ClearedMessage, PreferencesMessage,
-                                   DigestMessage>;
+using ServerMessage =
+    std::variant<RegisteredMessage, NotificationMessage, BacklogDoneMessage, AcknowledgedMessage,
+                 DeletedMessage, PongMessage, ErrorMessage, UnseenMessage, SeenMessage,
+                 ClearedMessage, PreferencesMessage, DigestMessage>;
 
 // WebSocket close codes of PROTOCOL.md.
 namespace CloseCode {

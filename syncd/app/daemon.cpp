@@ -6,6 +6,7 @@
 #include "api/adminapi.h"
 #include "api/alertmanagerapi.h"
 #include "api/catalogapi.h"
+#include "api/digestsapi.h"
 #include "api/endpointsapi.h"
 #include "api/inboxapi.h"
 #include "api/notificationsapi.h"
@@ -20,6 +21,7 @@
 #include "auth/authenticator.h"
 #include "core/accountservice.h"
 #include "core/catalogservice.h"
+#include "core/digestscheduler.h"
 #include "core/endpointservice.h"
 #include "core/expirysweeper.h"
 #include "core/inboxfanout.h"
@@ -30,6 +32,7 @@
 #include "core/tokenrevocationwatcher.h"
 #include "core/unseentracker.h"
 #include "delivery/outboxdispatcher.h"
+#include "delivery/usermail.h"
 #include "http/httpserver.h"
 #include "http/requestlimits.h"
 #include "http/router.h"
@@ -153,14 +156,14 @@ int Daemon::start()
                                                          m_config.traffic.authFailureWindowMs);
     m_repository = std::make_unique<StoreNotificationRepository>(*m_store);
     m_hub = std::make_unique<Hub>(*m_sessionQuota);
-    m_unseen = new UnseenTracker(m_config, *m_store, *m_hub, this);
-    m_fanOut = std::make_unique<InboxFanOut>(*m_hub, *m_unseen);
+    m_unseen = new UnseenTracker(m_config, *m_store, *m_hub, m_preferenceBook, this);
+    m_fanOut = std::make_unique<InboxFanOut>(*m_hub, *m_unseen, m_preferenceBook);
     m_relay = new Relay(m_config, *m_store, *m_fanOut, m_metrics);
     m_notifications =
         new NotificationService({m_config, *m_repository, *m_fanOut, *m_relay, m_metrics,
-                                 m_knownChannels, m_eventCatalog, m_routing},
+                                 m_knownChannels, m_eventCatalog, m_routing, m_preferenceBook},
                                 this);
-    m_inbox = new InboxService({m_config, *m_store, *m_fanOut, *m_unseen}, this);
+    m_inbox = new InboxService({m_config, *m_store, *m_fanOut, *m_unseen, m_preferenceBook}, this);
     startWorkers();
     startRelay();
     buildApi();
@@ -244,9 +247,16 @@ void Daemon::buildApi()
     m_endpoints->start();
     m_endpointsApi = std::make_unique<EndpointsApi>(*m_endpoints);
     m_endpointsApi->addRoutes(*m_router);
-    m_preferencesApi =
-        std::make_unique<PreferencesApi>(*new PreferenceService(*m_store, *m_fanOut, this));
+    auto *preferences = new PreferenceService(*m_store, *m_fanOut, m_preferenceBook, this);
+    preferences->start();
+    m_preferencesApi = std::make_unique<PreferencesApi>(*preferences);
     m_preferencesApi->addRoutes(*m_router);
+    m_digests = new DigestScheduler(
+        m_config.nodeId, m_config.endpoints.takeoverAfterMs, *m_store, *m_fanOut, m_preferenceBook,
+        {m_config.smtp.isConfigured(), UserMail::preferencesUrl(m_config)}, this);
+    m_digests->start();
+    m_digestsApi = std::make_unique<DigestsApi>(*m_digests);
+    m_digestsApi->addRoutes(*m_router);
     auto *gate = new UpgradeGate(requestLimits, this);
     m_router->setUpgradeCheck(
         ClientUpgradePath, [gate](const HttpRequest &request, HttpHandler::UpgradeDecision decide) {
@@ -302,6 +312,7 @@ void Daemon::startOutbox()
     connect(m_notifications, &NotificationService::deliveriesAdded, this,
             [outbox] { outbox->wake(); });
     connect(m_endpoints, &EndpointService::deliveriesAdded, this, [outbox] { outbox->wake(); });
+    connect(m_digests, &DigestScheduler::deliveriesAdded, this, [outbox] { outbox->wake(); });
     // Routed no more from this moment, not from the next reload on.
     connect(outbox->dispatcher(), &OutboxDispatcher::endpointDisabled, this,
             [this](const QString &endpoint) { m_routing.setEndpointEnabled(endpoint, false); });

@@ -4,6 +4,7 @@
 #include "config/config.h"
 #include "core/eventcatalog.h"
 #include "core/knownchannels.h"
+#include "core/preferencebook.h"
 #include "core/routingtable.h"
 #include "metrics/deliverymetrics.h"
 #include "metrics/metrics.h"
@@ -26,6 +27,8 @@ class DaemonStatus;
 class EndpointService;
 class EndpointsApi;
 class PreferencesApi;
+class DigestsApi;
+class DigestScheduler;
 class OutboxHost;
 class HttpServer;
 class Hub;
@@ -75,6 +78,7 @@ private:
     KnownChannels m_knownChannels;
     EventCatalog m_eventCatalog;
     RoutingTable m_routing;
+    PreferenceBook m_preferenceBook; // every user's delivery preferences, for every thread
     DeliveryMetrics m_deliveryMetrics;
     std::unique_ptr<QLockFile> m_databaseLock; // held while the daemon runs (SQLite only)
     std::unique_ptr<StoreThread> m_store;
@@ -104,6 +108,8 @@ private:
     EndpointService *m_endpoints = nullptr;
     std::unique_ptr<EndpointsApi> m_endpointsApi;
     std::unique_ptr<PreferencesApi> m_preferencesApi;
+    std::unique_ptr<DigestsApi> m_digestsApi;
+    DigestScheduler *m_digests = nullptr;
     std::unique_ptr<OutboxHost> m_outbox; // stopped before the store drains
     HttpServer *m_http = nullptr;
     UnixSignalWatcher *m_signals = nullptr;

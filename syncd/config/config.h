@@ -60,6 +60,9 @@ struct SmtpSettings
     QString password;      // read from passwordFile at load; never logged nor shown
     bool starttls = true;  // smtp://: STARTTLS or fail (false: plain text); smtps:// is TLS
     int timeoutMs = 30000; // one attempt, connect to the server's last reply
+    // Where users' mails send them to change what they get (List-Unsubscribe); empty: this
+    // daemon's own GET /api/v1/preferences on its listen address.
+    QString preferencesUrl;
 
     // Whether email endpoints can be delivered at all.
     bool isConfigured() const { return !url.isEmpty() && !from.isEmpty(); }

@@ -89,6 +89,18 @@ QList<Setting> smtpSettings()
              c.smtp.starttls = *b;
              return {};
          }},
+        {u"smtp/preferencesUrl"_s, u"HERALD_SMTP_PREFERENCES_URL"_s, QString(), QString(),
+         QString(),
+         [](Config &c, const QString &v) -> Result<void> {
+             const QString text = v.trimmed();
+             const QUrl url(text, QUrl::StrictMode);
+             if (!text.isEmpty() &&
+                 (!url.isValid() || (url.scheme() != u"https" && url.scheme() != u"http") ||
+                  url.host().isEmpty()))
+                 return invalid(u"must be an http:// or https:// URL"_s);
+             c.smtp.preferencesUrl = text;
+             return {};
+         }},
         {u"smtp/timeoutMs"_s, u"HERALD_SMTP_TIMEOUT_MS"_s, QString(), QString(), QString(),
          [](Config &c, const QString &v) -> Result<void> {
              auto n = toInt(v, 100, 600000);

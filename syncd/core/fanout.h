@@ -2,6 +2,7 @@
 #pragma once
 
 #include "model/notification.h"
+#include "protocol/messages.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -43,6 +44,8 @@ public:
     virtual void unseen(const QString &user, qint64 count) = 0;
     // To every session of `user`: their delivery preferences are now `preferences`.
     virtual void preferences(const QString &user, const QJsonObject &preferences) = 0;
+    // To every session of `user`: a digest their preferences collected.
+    virtual void digest(const QString &user, const DigestMessage &digest) = 0;
     // Whether `user` has a registered session on this node now (any thread).
     virtual bool hasSessions(const QString &user) const = 0;
 };

@@ -2,17 +2,22 @@
 #pragma once
 
 #include "core/fanout.h"
+#include "core/preferencebook.h"
 #include "core/unseentracker.h"
 
 namespace herald::syncd {
 
 // The FanOut the core and the relay talk to: passes everything on to the sessions (the hub)
 // and tells the UnseenTracker what may have changed someone's unseen count, so that every
-// path a notification or an inbox change takes (publish, relay, delete, expiry) counts.
+// path a notification or an inbox change takes (publish, relay, delete, expiry) counts; and
+// keeps the PreferenceBook up to date with every preferences change, local or relayed.
 class InboxFanOut final : public FanOut
 {
 public:
-    InboxFanOut(FanOut &sessions, UnseenTracker &unseen) : m_sessions(sessions), m_unseen(unseen) {}
+    InboxFanOut(FanOut &sessions, UnseenTracker &unseen, PreferenceBook &preferences)
+        : m_sessions(sessions), m_unseen(unseen), m_preferences(preferences)
+    {
+    }
 
     void publish(const QList<Notification> &notifications) override
     {
@@ -53,15 +58,23 @@ public:
         m_unseen.noteUser(user);
     }
     void unseen(const QString &user, qint64 count) override { m_sessions.unseen(user, count); }
+    // The book first: sessions take the user's preferences from it when the frame reaches them.
     void preferences(const QString &user, const QJsonObject &preferences) override
     {
+        m_preferences.setFromJson(user, preferences);
         m_sessions.preferences(user, preferences);
+        m_unseen.noteUser(user); // what is `off` is not unseen
+    }
+    void digest(const QString &user, const DigestMessage &digest) override
+    {
+        m_sessions.digest(user, digest);
     }
     bool hasSessions(const QString &user) const override { return m_sessions.hasSessions(user); }
 
 private:
     FanOut &m_sessions;
     UnseenTracker &m_unseen;
+    PreferenceBook &m_preferences;
 };
 
 } // namespace herald::syncd

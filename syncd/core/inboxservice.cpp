@@ -4,6 +4,7 @@
 #include "config/config.h"
 #include "core/corelog.h"
 #include "core/fanout.h"
+#include "core/preferencebook.h"
 #include "core/unseentracker.h"
 #include "model/idgenerator.h"
 #include "store/storethread.h"
@@ -51,6 +52,7 @@ template <typename T> struct WithEffect
 InboxService::InboxService(Dependencies dependencies, QObject *parent)
     : QObject(parent), m_config(dependencies.config), m_store(dependencies.store),
       m_fanOut(dependencies.fanOut), m_unseen(dependencies.unseen),
+      m_preferences(dependencies.preferences),
       m_follows(dependencies.store, dependencies.unseen, this)
 {
 }
@@ -103,9 +105,9 @@ void InboxService::counts(const QString &user, QObject *context, Reply<InboxCoun
 {
     const int cap = m_config.inboxCap;
     m_store.submit<InboxCounts>(
-        [user, cap](SqlStore &store) {
+        [user, cap, off = PreferenceBook::codeFilterOf(m_preferences.of(user))](SqlStore &store) {
             return store.inbox(
-                [&](InboxQueries &inbox) { return inbox.counts(user, cap, QDateTime()); });
+                [&](InboxQueries &inbox) { return inbox.counts(user, cap, QDateTime(), off); });
         },
         context, std::move(done));
 }

@@ -15,6 +15,7 @@
 namespace herald::syncd {
 
 class FanOut;
+class PreferenceBook;
 class StoreThread;
 class UnseenTracker;
 struct Config;
@@ -36,6 +37,7 @@ public:
         StoreThread &store;
         FanOut &fanOut;
         UnseenTracker &unseen;
+        const PreferenceBook &preferences; // `off` ones are not unseen
     };
     explicit InboxService(Dependencies dependencies, QObject *parent = nullptr);
 
@@ -80,6 +82,7 @@ private:
     StoreThread &m_store;
     FanOut &m_fanOut;
     UnseenTracker &m_unseen;
+    const PreferenceBook &m_preferences;
     FollowRecorder m_follows;
 };
 

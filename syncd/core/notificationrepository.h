@@ -2,7 +2,7 @@
 #pragma once
 
 #include "core/reply.h"
-#include "store/endpointtypes.h"
+#include "store/deferredwork.h"
 #include "store/storetypes.h"
 
 #include <QDateTime>
@@ -29,9 +29,9 @@ public:
 
     // Stores the persistent notifications and resolves every notification's application and
     // channel row ids (creating the channel where the configuration allows). The answer is the
-    // notifications with their row ids filled in. `jobs` (the outbox's deliveries of these
-    // notifications) are stored in the same transaction: all or nothing.
-    virtual void insert(const QList<Notification> &notifications, const QList<DeliveryJob> &jobs,
+    // notifications with their row ids filled in. `later` (the outbox's deliveries and the
+    // digests' items of these notifications) is stored in the same transaction: all or nothing.
+    virtual void insert(const QList<Notification> &notifications, const DeferredWork &later,
                         QObject *context, Reply<QList<Notification>> done) = 0;
     virtual void list(const ListQuery &query, QObject *context, Reply<NotificationPage> done) = 0;
     virtual void backlog(const BacklogQuery &query, QObject *context, Reply<Backlog> done) = 0;

@@ -5,7 +5,9 @@
 #include "core/fanout.h"
 #include "core/notificationrepository.h"
 #include "core/peeroutlet.h"
+#include "core/preferencebook.h"
 #include "core/routingtable.h"
+#include "delivery/usermail.h"
 #include "metrics/metrics.h"
 #include "model/timestamps.h"
 #include "protocol/validator.h"
@@ -18,7 +20,12 @@ NotificationService::NotificationService(Dependencies dependencies, QObject *par
     : QObject(parent), m_config(dependencies.config), m_repository(dependencies.repository),
       m_fanOut(dependencies.fanOut), m_peers(dependencies.peers), m_metrics(dependencies.metrics),
       m_knownChannels(dependencies.knownChannels), m_eventTypes(dependencies.eventTypes),
-      m_routing(dependencies.routing), m_ids(dependencies.config.nodeId)
+      m_routing(dependencies.routing), m_preferences(dependencies.preferences),
+      m_digests(dependencies.preferences, dependencies.config.nodeId),
+      m_mails(dependencies.preferences, dependencies.config.nodeId,
+              dependencies.config.smtp.isConfigured(),
+              UserMail::preferencesUrl(dependencies.config)),
+      m_ids(dependencies.config.nodeId)
 {
 }
 
@@ -80,6 +87,12 @@ void NotificationService::publish(QList<Notification> notifications, bool batch,
         return done(tl::unexpected(allowed.error()));
     // Event types are checked in memory; only a publish that comes before the catalog's first
     // load waits for it (the callbacks run in arrival order, so ids keep that order).
+    if (!m_preferences.isLoaded()) { // who digests what; loaded once, at start
+        return m_preferences.whenLoaded([this, notifications = std::move(notifications), batch,
+                                         principal, done = std::move(done)]() mutable {
+            publish(std::move(notifications), batch, principal, std::move(done));
+        });
+    }
     if (!m_eventTypes.isLoaded()) {
         return m_eventTypes.whenLoaded([this, notifications = std::move(notifications), batch,
                                         principal,
@@ -113,19 +126,21 @@ void NotificationService::publish(QList<Notification> notifications, bool batch,
         n.time = now;
         n.node = m_config.nodeId;
     }
-    // Routed ones leave jobs in the outbox, committed with them (transient ones too).
-    const QList<DeliveryJob> jobs =
-        m_routing.jobsFor(notifications, m_eventTypes, m_config.nodeId, now.toMSecsSinceEpoch());
+    // Routed ones leave jobs in the outbox, and digested ones items in the digests' queue,
+    // committed with them (transient ones too).
+    DeferredWork later{
+        m_routing.jobsFor(notifications, m_eventTypes, m_config.nodeId, now.toMSecsSinceEpoch()),
+        m_digests.itemsFor(notifications, now), m_mails.deliveriesFor(notifications, now)};
     // Nothing to store or look up: straight to the sessions. Only while no publish waits for
     // the store, so that sessions still get notifications in id order.
     const bool allTransient = std::none_of(notifications.cbegin(), notifications.cend(),
                                            [](const Notification &n) { return n.persistent; });
-    if (allTransient && jobs.isEmpty() && m_publishesAtStore == 0 &&
+    if (allTransient && later.isEmpty() && m_publishesAtStore == 0 &&
         m_knownChannels.fill(notifications))
         return onStored(notifications, std::move(done));
     ++m_publishesAtStore;
-    m_repository.insert(notifications, jobs, this,
-                        [this, routed = !jobs.isEmpty(),
+    m_repository.insert(notifications, later, this,
+                        [this, routed = !later.jobs.isEmpty() || !later.userDeliveries.isEmpty(),
                          done = std::move(done)](Result<QList<Notification>> stored) {
                             --m_publishesAtStore;
                             if (!stored)
@@ -226,7 +241,18 @@ void NotificationService::backlog(const QString &user, const RegisterMessage &me
                        (RelayLagMarginMs << (IdGenerator::NodeBits + IdGenerator::SequenceBits)));
         }
     }
-    m_repository.backlog(query, context, std::move(done));
+    // `off` ones never come back in a backlog; the preferences are loaded at start, so only a
+    // register in the first moments waits for them.
+    m_preferences.whenLoaded(
+        [this, query = std::move(query), user, context, done = std::move(done)]() mutable {
+            query.codeFilter = PreferenceBook::codeFilterOf(m_preferences.of(user));
+            m_repository.backlog(query, context, std::move(done));
+        });
+}
+
+std::shared_ptr<const Preferences> NotificationService::preferencesOf(const QString &user) const
+{
+    return m_preferences.of(user);
 }
 
 void NotificationService::purgeExpired(int limit, QObject *context, Reply<ExpiredPurge> done)

@@ -3,8 +3,11 @@
 
 #include "auth/principal.h"
 #include "config/config.h"
+#include "core/digestrouter.h"
 #include "core/eventcatalog.h"
 #include "core/knownchannels.h"
+#include "core/mailrouter.h"
+#include "core/preferences.h"
 #include "core/reply.h"
 #include "model/idgenerator.h"
 #include "protocol/messages.h"
@@ -17,6 +20,7 @@ namespace herald::syncd {
 class FanOut;
 class NotificationRepository;
 class PeerOutlet;
+class PreferenceBook;
 class RoutingTable;
 struct Metrics;
 
@@ -41,6 +45,7 @@ public:
         KnownChannels &knownChannels;
         EventCatalog &eventTypes;
         const RoutingTable &routing;
+        PreferenceBook &preferences;
     };
     explicit NotificationService(Dependencies dependencies, QObject *parent = nullptr);
 
@@ -86,6 +91,8 @@ public:
     // it missed in all (up to MissedCountCap) so that the client fetches the rest.
     void backlog(const QString &user, const RegisterMessage &message, QObject *context,
                  Reply<Backlog> done);
+    // `user`'s delivery preferences as the sessions apply them (null: the defaults). Any thread.
+    std::shared_ptr<const Preferences> preferencesOf(const QString &user) const;
     // A resume counts what it missed no further (the count costs a walk over the rows).
     static constexpr qint64 MissedCountCap = 100'000;
 
@@ -112,6 +119,9 @@ private:
     KnownChannels &m_knownChannels;
     EventCatalog &m_eventTypes;
     const RoutingTable &m_routing;
+    PreferenceBook &m_preferences;
+    DigestRouter m_digests;
+    MailRouter m_mails;
     IdGenerator m_ids;
     int m_publishesAtStore = 0; // publishes waiting for the store (see publish())
 };

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/preferences.h"
 
+#include "config/mailaddress.h"
 #include "protocol/validator.h"
 
 #include <QJsonArray>
-#include <QRegularExpression>
 #include <QTimeZone>
 
 using namespace Qt::StringLiterals;
@@ -116,12 +116,6 @@ QJsonObject ruleToJson(const DeliveryRule &rule)
     return object;
 }
 
-bool isPlausibleAddress(const QString &address)
-{
-    static const QRegularExpression addrSpec(u"^[^\\s@<>,;\"]+@[^\\s@<>,;\"]+\\.[^\\s@<>,;\"]+$"_s);
-    return address.size() <= 254 && addrSpec.match(address).hasMatch();
-}
-
 } // namespace
 
 bool DeliveryRule::matches(const Notification &n) const
@@ -158,8 +152,11 @@ Result<Preferences> Preferences::fromJson(const QJsonObject &body)
     const QJsonValue email = body.value(u"email");
     if (!email.isUndefined() && !email.isNull() &&
         !(email.isString() && email.toString().isEmpty())) {
-        if (!email.isString() || !isPlausibleAddress(email.toString()))
+        if (!email.isString())
             return fail(ErrorCode::BadRequest, u"email: not an email address"_s);
+        // What a mail's envelope takes as it is (ASCII, no line breaks): see MailAddress.
+        if (const auto problem = MailAddress::problem(email.toString()))
+            return fail(ErrorCode::BadRequest, u"email: "_s + *problem);
         p.m_email = email.toString();
     }
     const QJsonValue fallback = body.value(u"default");
@@ -218,6 +215,37 @@ const DeliveryRule &Preferences::ruleFor(const Notification &notification) const
             best = &rule;
     }
     return *best;
+}
+
+CodeFilter Preferences::codeFilter(const QString &application, const QString &channel) const
+{
+    Notification probe;
+    probe.application = application;
+    probe.channel = channel;
+    // Codes no rule names share the mode of a notification without a code.
+    const bool offByDefault = ruleFor(probe).mode == DeliveryRule::Mode::Off;
+    QStringList exceptions;
+    for (const DeliveryRule &rule : m_rules) {
+        if (rule.code.isEmpty() || rule.application != application ||
+            exceptions.contains(rule.code))
+            continue;
+        probe.code = rule.code;
+        if ((ruleFor(probe).mode == DeliveryRule::Mode::Off) != offByDefault)
+            exceptions.append(rule.code);
+    }
+    CodeFilter filter;
+    if (offByDefault)
+        filter.keep = exceptions.isEmpty() ? CodeFilter::Keep::None : CodeFilter::Keep::Only;
+    else
+        filter.keep = exceptions.isEmpty() ? CodeFilter::Keep::All : CodeFilter::Keep::AllBut;
+    filter.codes = exceptions;
+    return filter;
+}
+
+bool Preferences::pushesToDesktop(const Notification &notification) const
+{
+    const DeliveryRule &rule = ruleFor(notification);
+    return rule.mode == DeliveryRule::Mode::Immediate && rule.agents.contains(u"desktop"_s);
 }
 
 } // namespace herald::syncd

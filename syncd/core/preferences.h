@@ -4,6 +4,7 @@
 #include "core/digestschedule.h"
 #include "model/notification.h"
 #include "protocol/error.h"
+#include "store/storetypes.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -57,6 +58,11 @@ public:
     const QList<DeliveryRule> &rules() const { return m_rules; }
     // The most specific rule that matches; the default when none does.
     const DeliveryRule &ruleFor(const Notification &notification) const;
+    // Which codes of channel `application`/`channel` are not `off`, for queries that leave
+    // the `off` ones out (backlogs, unseen counts).
+    CodeFilter codeFilter(const QString &application, const QString &channel) const;
+    // Whether the desktop sessions get `notification` as it comes (immediate, desktop agent).
+    bool pushesToDesktop(const Notification &notification) const;
 
 private:
     QString m_timeZone;

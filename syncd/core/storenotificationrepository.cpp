@@ -6,17 +6,29 @@
 namespace herald::syncd {
 
 void StoreNotificationRepository::insert(const QList<Notification> &notifications,
-                                         const QList<DeliveryJob> &jobs, QObject *context,
+                                         const DeferredWork &later, QObject *context,
                                          Reply<QList<Notification>> done)
 {
     m_store.submit<QList<Notification>>(
-        [notifications, jobs](SqlStore &store) -> Result<QList<Notification>> {
+        [notifications, later](SqlStore &store) -> Result<QList<Notification>> {
             QList<Notification> stored = notifications; // filled in by the store
             if (auto inserted = store.insertNotifications(stored); !inserted)
                 return tl::unexpected(inserted.error());
             // The same operation, so the same savepoint and commit as the notifications.
-            if (!jobs.isEmpty()) {
-                if (auto added = store.outbox([&](OutboxQueries &q) { return q.add(jobs); });
+            if (!later.jobs.isEmpty()) {
+                if (auto added = store.outbox([&](OutboxQueries &q) { return q.add(later.jobs); });
+                    !added)
+                    return tl::unexpected(added.error());
+            }
+            if (!later.userDeliveries.isEmpty()) {
+                if (auto added = store.outbox(
+                        [&](OutboxQueries &q) { return q.addForFollowers(later.userDeliveries); });
+                    !added)
+                    return tl::unexpected(added.error());
+            }
+            if (!later.digestItems.isEmpty()) {
+                if (auto added =
+                        store.digests([&](DigestQueries &q) { return q.add(later.digestItems); });
                     !added)
                     return tl::unexpected(added.error());
             }

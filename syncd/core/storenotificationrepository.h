@@ -14,7 +14,7 @@ class StoreNotificationRepository final : public NotificationRepository
 public:
     explicit StoreNotificationRepository(StoreThread &store) : m_store(store) {}
 
-    void insert(const QList<Notification> &notifications, const QList<DeliveryJob> &jobs,
+    void insert(const QList<Notification> &notifications, const DeferredWork &later,
                 QObject *context, Reply<QList<Notification>> done) override;
     void list(const ListQuery &query, QObject *context, Reply<NotificationPage> done) override;
     void backlog(const BacklogQuery &query, QObject *context, Reply<Backlog> done) override;

@@ -4,6 +4,7 @@
 #include "config/config.h"
 #include "core/corelog.h"
 #include "core/fanout.h"
+#include "core/preferencebook.h"
 #include "store/storethread.h"
 
 #include <algorithm>
@@ -15,8 +16,9 @@ const QChar KeySeparator(0x1f);
 }
 
 UnseenTracker::UnseenTracker(const Config &config, StoreThread &store, FanOut &sessions,
-                             QObject *parent)
-    : QObject(parent), m_config(config), m_store(store), m_sessions(sessions)
+                             const PreferenceBook &preferences, QObject *parent)
+    : QObject(parent), m_config(config), m_store(store), m_sessions(sessions),
+      m_preferences(preferences)
 {
     m_timer.setSingleShot(true);
     m_timer.setInterval(DebounceMs);
@@ -82,9 +84,10 @@ void UnseenTracker::countNow()
     m_counting = true;
     const int cap = m_config.inboxCap;
     FanOut *sessions = &m_sessions;
+    const PreferenceBook *preferences = &m_preferences;
     auto leftOver = std::make_shared<QSet<QString>>();
     m_store.submit<QHash<QString, qint64>>(
-        [channels, users, cap, sessions,
+        [channels, users, cap, sessions, preferences,
          leftOver](SqlStore &store) -> Result<QHash<QString, qint64>> {
             QSet<QString> affected = users;
             for (const QString &key : channels) {
@@ -105,8 +108,9 @@ void UnseenTracker::countNow()
                     leftOver->insert(user);
                     continue;
                 }
+                const CodeFilterFor off = PreferenceBook::codeFilterOf(preferences->of(user));
                 auto unseen = store.inbox(
-                    [&](InboxQueries &inbox) { return inbox.unseen(user, cap, QDateTime()); });
+                    [&](InboxQueries &inbox) { return inbox.unseen(user, cap, QDateTime(), off); });
                 if (!unseen)
                     return tl::unexpected(unseen.error());
                 counts.insert(user, *unseen);

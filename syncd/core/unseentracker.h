@@ -11,6 +11,8 @@
 
 namespace herald::syncd {
 
+class PreferenceBook;
+
 class FanOut;
 class StoreThread;
 struct Config;
@@ -32,8 +34,9 @@ public:
     // Counted per round at most; the rest wait for the next round.
     static constexpr int UsersPerRound = 500;
 
+    // `preferences`: what each user set `off` is not unseen.
     UnseenTracker(const Config &config, StoreThread &store, FanOut &sessions,
-                  QObject *parent = nullptr);
+                  const PreferenceBook &preferences, QObject *parent = nullptr);
 
     // Persistent notifications that were stored, relayed in or deleted.
     void noteNotifications(const QList<Notification> &notifications);
@@ -48,6 +51,7 @@ private:
     const Config &m_config;
     StoreThread &m_store;
     FanOut &m_sessions;
+    const PreferenceBook &m_preferences;
     QTimer m_timer;
 
     QMutex m_mutex;           // guards the pending sets and m_scheduled

@@ -2,6 +2,7 @@
 #include "delivery/deliveryrequest.h"
 
 #include "delivery/notificationmail.h"
+#include "delivery/usermail.h"
 #include "delivery/webhooksignature.h"
 
 #include <QJsonDocument>
@@ -49,6 +50,8 @@ SendRequest DeliveryRequest::build(const DeliveryJob &job, const EndpointRecord 
 {
     if (endpoint.kind == u"email")
         return mail(job, endpoint, smtp);
+    if (endpoint.kind == u"usermail")
+        return UserMail::request(job, smtp);
     SendRequest request;
     request.endpoint = endpoint.name;
     request.url = QUrl(endpoint.url, QUrl::StrictMode);

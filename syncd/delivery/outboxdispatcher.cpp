@@ -4,6 +4,7 @@
 #include "delivery/deliverylog.h"
 #include "delivery/deliveryrequest.h"
 #include "delivery/httpsender.h"
+#include "delivery/usermail.h"
 #include "metrics/deliverymetrics.h"
 #include "store/storethread.h"
 
@@ -132,12 +133,15 @@ void OutboxDispatcher::claim()
     m_claiming = true;
     m_store.submit<Claim>(
         [node = m_nodeId, room, perEndpoint = m_settings.maxPerEndpoint, busy = m_sendingTo,
-         inFlight = m_inFlightIds](SqlStore &store) -> Result<Claim> {
+         inFlight = m_inFlightIds,
+         userMail = m_smtp.isConfigured()](SqlStore &store) -> Result<Claim> {
             Claim claim;
             const qint64 now = nowMs();
             auto endpoints = store.endpoints([](EndpointQueries &q) { return q.all(); });
             if (!endpoints)
                 return tl::unexpected(endpoints.error());
+            if (userMail) // users' own mails (their email agent): jobs only exist with [smtp]
+                endpoints->append(UserMail::endpoint());
             int left = room;
             for (const EndpointRecord &endpoint : std::as_const(*endpoints)) {
                 if (!endpoint.enabled)

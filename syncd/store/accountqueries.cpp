@@ -54,6 +54,20 @@ Result<std::optional<QString>> AccountQueries::preferences(const QString &user)
     return std::optional<QString>(query->value(0).toString());
 }
 
+Result<QList<AccountQueries::StoredPreferences>> AccountQueries::preferencesSince(qint64 sinceMs)
+{
+    auto query = m_connection.run(u"SELECT user_name, preferences, updated_ms FROM "
+                                  "user_preferences WHERE updated_ms >= ?"_s,
+                                  {sinceMs});
+    if (!query)
+        return tl::unexpected(query.error());
+    QList<StoredPreferences> changed;
+    while (query->next())
+        changed.append(
+            {query->value(0).toString(), query->value(1).toString(), query->value(2).toLongLong()});
+    return changed;
+}
+
 Result<void> AccountQueries::putPreferences(const QString &user, const QString &json, qint64 nowMs)
 {
     auto query = m_connection.run(

@@ -5,6 +5,7 @@
 #include "store/sqlconnection.h"
 #include "store/storetypes.h"
 
+#include <QHash>
 #include <QList>
 #include <QStringList>
 
@@ -23,6 +24,15 @@ public:
     Result<bool> userExists(const QString &name);
     // A user's delivery preferences as stored (JSON); nullopt: none stored (the defaults).
     Result<std::optional<QString>> preferences(const QString &user);
+    // The preferences stored or changed at `sinceMs` or later (by any node of the database):
+    // user, JSON, when.
+    struct StoredPreferences
+    {
+        QString user;
+        QString json;
+        qint64 updatedMs = 0;
+    };
+    Result<QList<StoredPreferences>> preferencesSince(qint64 sinceMs);
     Result<void> putPreferences(const QString &user, const QString &json, qint64 nowMs);
     Result<QStringList> users();
 

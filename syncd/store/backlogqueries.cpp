@@ -24,28 +24,49 @@ namespace {
 // SQLite allows at most 500 SELECTs in one compound statement; stay well below.
 constexpr qsizetype ArmsPerQuery = 100;
 
+// The condition a channel's CodeFilter puts on `code` (Keep::None never gets here: such
+// channels are left out of the query).
+QString codeCondition(const CodeFilter &filter)
+{
+    if (filter.keep != CodeFilter::Keep::Only && filter.keep != CodeFilter::Keep::AllBut)
+        return {};
+    const QStringList marks(filter.codes.size(), u"?"_s);
+    return (filter.keep == CodeFilter::Keep::Only ? u" AND code IN ("_s : u" AND code NOT IN ("_s) +
+           marks.join(u',') + u')';
+}
+
+void appendCodes(QVariantList &values, const CodeFilter &filter)
+{
+    if (filter.keep == CodeFilter::Keep::Only || filter.keep == CodeFilter::Keep::AllBut) {
+        for (const QString &code : filter.codes)
+            values.append(code);
+    }
+}
+
 // "SELECT id FROM (newest of channel 1) UNION ALL ... ORDER BY id DESC LIMIT ?": each arm
 // walks the (channel_id, id) index backwards and stops after `scan` rows, so the cost is
 // bounded by the scan limit, not by the size of the table. Binds per channel: channel id,
-// [afterId], [minId], scan; then scan.
-QString recentIdsSql(qsizetype channels, bool after, bool atLeast)
+// [codes], [afterId], [minId], scan; then scan.
+QString recentIdsSql(const QList<BacklogChannel> &channels, bool after, bool atLeast)
 {
     QStringList arms;
-    for (qsizetype i = 0; i < channels; ++i) {
+    for (qsizetype i = 0; i < channels.size(); ++i) {
         arms.append(u"SELECT id FROM (SELECT id FROM notifications WHERE channel_id = ?"_s +
-                    (after ? u" AND id > ?"_s : QString()) +
+                    codeCondition(channels.at(i).filter) + (after ? u" AND id > ?"_s : QString()) +
                     (atLeast ? u" AND id >= ?"_s : QString()) +
                     u" ORDER BY id DESC LIMIT ?) AS s%1"_s.arg(i));
     }
     return arms.join(u" UNION ALL "_s) + u" ORDER BY id DESC LIMIT ?"_s;
 }
 
-QVariantList recentIdsValues(const QList<qint64> &channels, std::optional<NotificationId> after,
+QVariantList recentIdsValues(const QList<BacklogChannel> &channels,
+                             std::optional<NotificationId> after,
                              std::optional<NotificationId> atLeast, int scan)
 {
     QVariantList values;
-    for (qint64 channel : channels) {
-        values.append(channel);
+    for (const BacklogChannel &channel : channels) {
+        values.append(channel.id);
+        appendCodes(values, channel.filter);
         if (after)
             values.append(*after);
         if (atLeast)
@@ -58,30 +79,36 @@ QVariantList recentIdsValues(const QList<qint64> &channels, std::optional<Notifi
 
 } // namespace
 
-Result<QList<qint64>> BacklogQueries::subscribedChannels(const QList<Subscription> &subscriptions)
+Result<QList<BacklogChannel>>
+BacklogQueries::subscribedChannels(const QList<Subscription> &subscriptions,
+                                   const CodeFilterFor &codeFilter)
 {
     // Named channels one by one through the (application, name) index: an application may
     // have thousands of channels, and a register names a few.
-    auto all = m_connection.prepare(u"SELECT c.id FROM channels c JOIN applications a "
-                                    "ON a.id = c.application_id WHERE a.name = ?"_s);
+    auto all = m_connection.prepare(u"SELECT c.id, a.name, c.name FROM channels c JOIN "
+                                    "applications a ON a.id = c.application_id WHERE a.name = ?"_s);
     if (!all)
         return tl::unexpected(all.error());
     auto named =
-        m_connection.prepare(u"SELECT c.id FROM channels c JOIN applications a "
+        m_connection.prepare(u"SELECT c.id, a.name, c.name FROM channels c JOIN applications a "
                              "ON a.id = c.application_id WHERE a.name = ? AND c.name = ?"_s);
     if (!named)
         return tl::unexpected(named.error());
-    QList<qint64> ids;
+    QList<BacklogChannel> channels;
     QSet<qint64> seen;
     auto collect = [&](QSqlQuery &query, const QVariantList &values) -> Result<void> {
         if (auto done = m_connection.exec(query, values); !done)
             return done;
         while (query.next()) {
             const qint64 id = query.value(0).toLongLong();
-            if (!seen.contains(id)) {
-                seen.insert(id);
-                ids.append(id);
-            }
+            if (seen.contains(id))
+                continue;
+            seen.insert(id);
+            BacklogChannel channel{id, {}};
+            if (codeFilter)
+                channel.filter = codeFilter(query.value(1).toString(), query.value(2).toString());
+            if (channel.filter.keep != CodeFilter::Keep::None) // all `off`: nothing to read
+                channels.append(channel);
         }
         return {};
     };
@@ -97,17 +124,17 @@ Result<QList<qint64>> BacklogQueries::subscribedChannels(const QList<Subscriptio
                 return tl::unexpected(done.error());
         }
     }
-    return ids;
+    return channels;
 }
 
-Result<QList<NotificationId>> BacklogQueries::newestIds(const QList<qint64> &channelIds,
+Result<QList<NotificationId>> BacklogQueries::newestIds(const QList<BacklogChannel> &channelIds,
                                                         std::optional<NotificationId> afterId,
                                                         int limit)
 {
     QList<NotificationId> ids;
     for (qsizetype first = 0; first < channelIds.size(); first += ArmsPerQuery) {
-        const QList<qint64> chunk = channelIds.mid(first, ArmsPerQuery);
-        auto query = m_connection.run(recentIdsSql(chunk.size(), bool(afterId), false),
+        const QList<BacklogChannel> chunk = channelIds.mid(first, ArmsPerQuery);
+        auto query = m_connection.run(recentIdsSql(chunk, bool(afterId), false),
                                       recentIdsValues(chunk, afterId, std::nullopt, limit));
         if (!query)
             return tl::unexpected(query.error());
@@ -124,7 +151,7 @@ Result<QList<Notification>> BacklogQueries::backlog(const BacklogQuery &query, i
 {
     if (query.limit <= 0 || scanLimit <= 0)
         return QList<Notification>();
-    auto channelIds = subscribedChannels(query.subscriptions);
+    auto channelIds = subscribedChannels(query.subscriptions, query.codeFilter);
     if (!channelIds)
         return tl::unexpected(channelIds.error());
     if (channelIds->isEmpty())
@@ -171,24 +198,26 @@ Result<QList<Notification>> BacklogQueries::backlog(const BacklogQuery &query, i
 
 Result<qint64> BacklogQueries::countMatching(const BacklogQuery &query, qint64 cap)
 {
-    auto channelIds = subscribedChannels(query.subscriptions);
-    if (!channelIds)
-        return tl::unexpected(channelIds.error());
+    auto channels = subscribedChannels(query.subscriptions, query.codeFilter);
+    if (!channels)
+        return tl::unexpected(channels.error());
     qint64 count = 0;
-    for (qsizetype first = 0; first < channelIds->size() && count < cap; first += ArmsPerQuery) {
-        const QList<qint64> chunk = channelIds->mid(first, ArmsPerQuery);
-        QStringList marks(chunk.size(), u"?"_s);
+    for (qsizetype first = 0; first < channels->size() && count < cap; first += ArmsPerQuery) {
+        const QList<BacklogChannel> chunk = channels->mid(first, ArmsPerQuery);
+        QStringList arms;
+        QVariantList values;
+        for (const BacklogChannel &channel : chunk) {
+            arms.append(u"(n.channel_id = ?"_s + codeCondition(channel.filter) + u')');
+            values.append(channel.id);
+            appendCodes(values, channel.filter);
+        }
         // The (channel_id, id) index walks each channel from afterId on; the LIMIT bounds the
         // cost of a client that was away for a very long time.
-        const QString sql = u"SELECT COUNT(*) FROM (SELECT n.id FROM notifications n WHERE "
-                            "n.channel_id IN ("_s +
-                            marks.join(u',') + u")"_s +
+        const QString sql = u"SELECT COUNT(*) FROM (SELECT n.id FROM notifications n WHERE ("_s +
+                            arms.join(u" OR "_s) + u")"_s +
                             (query.afterId ? u" AND n.id > ?"_s : QString()) + u" AND "_s +
                             NotExpired + u" AND "_s + VisibleTo + u" AND NOT "_s + AcknowledgedBy +
                             u" LIMIT ?) AS matching"_s;
-        QVariantList values;
-        for (qint64 channel : chunk)
-            values.append(channel);
         if (query.afterId)
             values.append(*query.afterId);
         values << nowMs(query.now) << query.user << query.user << (cap - count);
@@ -202,14 +231,15 @@ Result<qint64> BacklogQueries::countMatching(const BacklogQuery &query, qint64 c
 }
 
 Result<QList<Notification>>
-BacklogQueries::visibleUnacknowledged(const QList<qint64> &channelIds, const BacklogQuery &query,
-                                      int scan, std::optional<NotificationId> atLeast)
+BacklogQueries::visibleUnacknowledged(const QList<BacklogChannel> &channelIds,
+                                      const BacklogQuery &query, int scan,
+                                      std::optional<NotificationId> atLeast)
 {
     QList<Notification> result;
     for (qsizetype first = 0; first < channelIds.size(); first += ArmsPerQuery) {
-        const QList<qint64> chunk = channelIds.mid(first, ArmsPerQuery);
+        const QList<BacklogChannel> chunk = channelIds.mid(first, ArmsPerQuery);
         const QString sql = u"SELECT "_s + Columns + u" FROM ("_s +
-                            recentIdsSql(chunk.size(), bool(query.afterId), bool(atLeast)) +
+                            recentIdsSql(chunk, bool(query.afterId), bool(atLeast)) +
                             u") AS recent JOIN notifications n ON n.id = recent.id"_s + Joins +
                             u" WHERE "_s + NotExpired + u" AND "_s + VisibleTo + u" AND NOT "_s +
                             AcknowledgedBy + u" ORDER BY n.id DESC LIMIT ?"_s;
@@ -225,25 +255,26 @@ BacklogQueries::visibleUnacknowledged(const QList<qint64> &channelIds, const Bac
 }
 
 Result<std::optional<NotificationId>>
-BacklogQueries::scanCutoff(const QList<qint64> &channelIds, std::optional<NotificationId> afterId,
-                           int scan)
+BacklogQueries::scanCutoff(const QList<BacklogChannel> &channelIds,
+                           std::optional<NotificationId> afterId, int scan)
 {
     // The newest row each channel has beyond its `scan` newest (after afterId): the first
     // one a scan of that size did not look at.
-    auto beyond =
-        m_connection.prepare(u"SELECT id FROM notifications WHERE channel_id = ? AND id > ? "
-                             "ORDER BY id DESC LIMIT 1 OFFSET ?"_s);
-    if (!beyond)
-        return tl::unexpected(beyond.error());
     std::optional<NotificationId> cutoff;
-    for (qint64 channel : channelIds) {
-        if (auto done = m_connection.exec(*beyond, {channel, afterId.value_or(0), scan}); !done)
-            return tl::unexpected(done.error());
+    for (const BacklogChannel &channel : channelIds) {
+        QVariantList values{channel.id};
+        appendCodes(values, channel.filter);
+        values << afterId.value_or(0) << scan;
+        auto beyond = m_connection.run(u"SELECT id FROM notifications WHERE channel_id = ?"_s +
+                                           codeCondition(channel.filter) +
+                                           u" AND id > ? ORDER BY id DESC LIMIT 1 OFFSET ?"_s,
+                                       values);
+        if (!beyond)
+            return tl::unexpected(beyond.error());
         if (beyond->next()) {
             const NotificationId id = beyond->value(0).toLongLong();
             cutoff = std::max(cutoff.value_or(id), id);
         }
-        beyond->finish();
     }
     return cutoff;
 }

@@ -12,6 +12,13 @@
 
 namespace herald::syncd {
 
+// A subscribed channel and which of its codes a backlog reads.
+struct BacklogChannel
+{
+    qint64 id = 0;
+    CodeFilter filter;
+};
+
 // The backlog a register asks for (SqlStore::backlog(); its contract is documented there):
 // finds the subscribed channels, then looks at no more than `scanLimit` of their newest rows,
 // so the cost stays bounded however many rows are stored. Works on a connection it does not
@@ -27,16 +34,19 @@ public:
     Result<qint64> countMatching(const BacklogQuery &query, qint64 cap);
 
 private:
-    Result<QList<qint64>> subscribedChannels(const QList<Subscription> &subscriptions);
-    Result<QList<NotificationId>> newestIds(const QList<qint64> &channelIds,
+    // Channels whose every code is filtered out are left out.
+    Result<QList<BacklogChannel>> subscribedChannels(const QList<Subscription> &subscriptions,
+                                                     const CodeFilterFor &codeFilter);
+    Result<QList<NotificationId>> newestIds(const QList<BacklogChannel> &channelIds,
                                             std::optional<NotificationId> afterId, int limit);
     // The newest `query.limit` visible, unacknowledged, unexpired ones among the newest `scan`
     // rows (after query.afterId, from atLeast on) of each channel; in no particular order.
-    Result<QList<Notification>> visibleUnacknowledged(const QList<qint64> &channelIds,
+    Result<QList<Notification>> visibleUnacknowledged(const QList<BacklogChannel> &channelIds,
                                                       const BacklogQuery &query, int scan,
                                                       std::optional<NotificationId> atLeast);
-    Result<std::optional<NotificationId>>
-    scanCutoff(const QList<qint64> &channelIds, std::optional<NotificationId> afterId, int scan);
+    Result<std::optional<NotificationId>> scanCutoff(const QList<BacklogChannel> &channelIds,
+                                                     std::optional<NotificationId> afterId,
+                                                     int scan);
     static QList<Notification> oldestFirst(QList<Notification> found, int limit);
 
     SqlConnection &m_connection;

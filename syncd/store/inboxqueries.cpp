@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "store/inboxqueries.h"
 
+#include "store/codefiltering.h"
 #include "store/notificationrows.h"
 
 #include <QSet>
@@ -348,7 +349,8 @@ Result<InboxWindow> InboxQueries::window(const QString &user, int cap, const QDa
     return window;
 }
 
-Result<qint64> InboxQueries::unseen(const QString &user, int cap, const QDateTime &now)
+Result<qint64> InboxQueries::unseen(const QString &user, int cap, const QDateTime &now,
+                                    const CodeFilterFor &filter)
 {
     auto current = state(user);
     if (!current)
@@ -365,12 +367,18 @@ Result<qint64> InboxQueries::unseen(const QString &user, int cap, const QDateTim
     auto acknowledged = acknowledgedFrom(user, ids->last());
     if (!acknowledged)
         return tl::unexpected(acknowledged.error());
-    return std::count_if(ids->cbegin(), ids->cend(), [&](NotificationId id) {
-        return !hidden->contains(id) && !acknowledged->contains(id);
-    });
+    ids->removeIf(
+        [&](NotificationId id) { return hidden->contains(id) || acknowledged->contains(id); });
+    if (!filter || ids->isEmpty())
+        return ids->size();
+    auto kept = keptByCodeFilter(m_connection, *ids, filter); // `off` ones are never unseen
+    if (!kept)
+        return tl::unexpected(kept.error());
+    return kept->size();
 }
 
-Result<InboxCounts> InboxQueries::counts(const QString &user, int cap, const QDateTime &now)
+Result<InboxCounts> InboxQueries::counts(const QString &user, int cap, const QDateTime &now,
+                                         const CodeFilterFor &filter)
 {
     auto current = state(user);
     if (!current)
@@ -384,9 +392,17 @@ Result<InboxCounts> InboxQueries::counts(const QString &user, int cap, const QDa
     auto acknowledged = acknowledgedFrom(user, ids->last());
     if (!acknowledged)
         return tl::unexpected(acknowledged.error());
+    std::optional<QSet<NotificationId>> kept; // unset: every one counts
+    if (filter) {
+        auto filtered = keptByCodeFilter(m_connection, *ids, filter);
+        if (!filtered)
+            return tl::unexpected(filtered.error());
+        kept = std::move(*filtered);
+    }
     for (NotificationId id : *ids) {
         const bool read = acknowledged->contains(id);
-        counts.unseen += id > current->seenId && !read ? 1 : 0;
+        const bool off = kept && !kept->contains(id);
+        counts.unseen += id > current->seenId && !read && !off ? 1 : 0;
         counts.unacknowledged += read ? 0 : 1;
     }
     return counts;

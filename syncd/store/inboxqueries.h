@@ -5,6 +5,7 @@
 #include "protocol/messages.h"
 #include "store/inboxtypes.h"
 #include "store/sqlconnection.h"
+#include "store/storetypes.h"
 
 #include <QDateTime>
 #include <QList>
@@ -43,9 +44,11 @@ public:
     // The ids of the window, newest first (cheaper than window() when bodies are not needed).
     Result<QList<NotificationId>> windowIds(const QString &user, int cap, const QDateTime &now);
     // Unseen: in the window, above the seen cursor and not acknowledged by the user (what a
-    // person read is seen, wherever they read it).
-    Result<qint64> unseen(const QString &user, int cap, const QDateTime &now);
-    Result<InboxCounts> counts(const QString &user, int cap, const QDateTime &now);
+    // person read is seen, wherever they read it), and not `off` by the user's `filter`.
+    Result<qint64> unseen(const QString &user, int cap, const QDateTime &now,
+                          const CodeFilterFor &filter = {});
+    Result<InboxCounts> counts(const QString &user, int cap, const QDateTime &now,
+                               const CodeFilterFor &filter = {});
 
     // Rollup rules. putRule: true when the rule is new.
     Result<bool> putRule(const QString &user, const StoredRule &rule);

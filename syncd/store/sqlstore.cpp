@@ -35,7 +35,7 @@ SqlStore::SqlStore(std::unique_ptr<SqlConnection> connection, StoreOptions optio
     : m_connection(std::move(connection)), m_options(std::move(options)), m_catalog(*m_connection),
       m_notifications(*m_connection, m_catalog), m_backlog(*m_connection),
       m_receipts(*m_connection), m_accounts(*m_connection), m_inbox(*m_connection),
-      m_endpoints(*m_connection), m_outbox(*m_connection),
+      m_endpoints(*m_connection), m_outbox(*m_connection), m_digests(*m_connection),
       m_relayLog(*m_connection, m_catalog, m_notifications, m_inbox, m_options.nodeId)
 {
 }

@@ -9,6 +9,7 @@
 #include "store/backlogqueries.h"
 #include "store/catalogqueries.h"
 #include "store/dialect.h"
+#include "store/digestqueries.h"
 #include "store/endpointqueries.h"
 #include "store/inboxqueries.h"
 #include "store/notificationqueries.h"
@@ -130,6 +131,9 @@ public:
     // OutboxQueries; jobs are added in the operation that stores their notifications).
     template <typename F> auto endpoints(F &&work) { return finished(work(m_endpoints)); }
     template <typename F> auto outbox(F &&work) { return finished(work(m_outbox)); }
+    // --- digests (see DigestQueries; items are added in the operation that stores their
+    // notifications)
+    template <typename F> auto digests(F &&work) { return finished(work(m_digests)); }
 
     // --- users and tokens
     Result<void> createUser(const QString &name); // Conflict when it exists
@@ -171,6 +175,7 @@ private:
     InboxQueries m_inbox;
     EndpointQueries m_endpoints;
     OutboxQueries m_outbox;
+    DigestQueries m_digests;
     RelayLogQueries m_relayLog;
 };
 

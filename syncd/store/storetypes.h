@@ -8,6 +8,7 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
 #include <optional>
 
 namespace herald::syncd {
@@ -45,6 +46,39 @@ struct TokenRevocation
 // subscriptions visible to `user`, newer than `afterId` when set, returned oldest first.
 // Unknown applications and channels match nothing; a subscription without channels stands
 // for every channel of its application. An invalid `now` means the current time.
+// Which notifications of one channel a user's query keeps, by code: the user's delivery
+// preferences as the core resolved them for that channel (`off` ones are left out).
+struct CodeFilter
+{
+    enum class Keep
+    {
+        All,
+        None,
+        Only,  // the codes listed
+        AllBut // the codes listed
+    };
+    Keep keep = Keep::All;
+    QStringList codes;
+
+    bool keeps(const QString &code) const
+    {
+        switch (keep) {
+        case Keep::All:
+            return true;
+        case Keep::None:
+            return false;
+        case Keep::Only:
+            return codes.contains(code);
+        case Keep::AllBut:
+            return !codes.contains(code);
+        }
+        return true;
+    }
+    friend bool operator==(const CodeFilter &, const CodeFilter &) = default;
+};
+// Asked once per channel of a query (application, channel); unset: keep everything.
+using CodeFilterFor = std::function<CodeFilter(const QString &, const QString &)>;
+
 struct BacklogQuery
 {
     QString user;
@@ -55,6 +89,7 @@ struct BacklogQuery
     // Above 0: also count everything that matches (ignoring `limit`), up to this many, when
     // the limit was reached (a resume says how much it missed).
     qint64 countUpTo = 0;
+    CodeFilterFor codeFilter; // the user's `off` ones are never part of a backlog
 };
 
 // A register's backlog: `notifications` oldest first; `matching` counts everything the

@@ -17,6 +17,8 @@
 
 namespace herald::syncd {
 
+class Preferences;
+
 // The state of one WebSocket client on a worker: who it is, what it follows, and the live
 // notifications held back while its backlog loads. Plain data, driven on the worker's thread:
 // SessionIndex keeps user and channelKeys, FrameWriter unsent and flushQueued, RegisterFlow
@@ -50,6 +52,9 @@ struct ClientSession
     qint64 lastPingMs = 0;
     QList<OutgoingPtr> heldBack;     // live messages that arrived during the backlog
     QSet<NotificationId> backlogIds; // to drop held-back duplicates of backlog items
+    // The user's delivery preferences (null: the defaults), taken when the backlog is in and
+    // again with every `preferences` frame: what is not pushed to the desktop is not sent.
+    std::shared_ptr<const Preferences> preferences;
 
     bool isRegistered() const { return stage == Stage::LoadingBacklog || stage == Stage::Live; }
 };

@@ -112,6 +112,11 @@ void Hub::preferences(const QString &user, const QJsonObject &preferences)
     toUser(user, PreferencesMessage{preferences});
 }
 
+void Hub::digest(const QString &user, const DigestMessage &digest)
+{
+    toUser(user, digest);
+}
+
 bool Hub::hasSessions(const QString &user) const
 {
     if (m_stopped)

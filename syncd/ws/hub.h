@@ -49,6 +49,7 @@ public:
     void seen(const QString &user, NotificationId upTo) override;
     void unseen(const QString &user, qint64 count) override;
     void preferences(const QString &user, const QJsonObject &preferences) override;
+    void digest(const QString &user, const DigestMessage &digest) override;
     bool hasSessions(const QString &user) const override;
 
     qint64 sessionCount() const;

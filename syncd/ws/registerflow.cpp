@@ -132,6 +132,7 @@ void RegisterFlow::finishBacklog(quint64 sessionId, const Backlog &backlog)
                         JsonCodec::encode(BacklogDoneMessage{
                             backlog.truncated(), backlog.truncated() ? backlog.matching : 0}));
     session->stage = ClientSession::Stage::Live;
+    session->preferences = m_deps.notifications.preferencesOf(session->user);
     const QList<OutgoingPtr> held = std::exchange(session->heldBack, {});
     for (const OutgoingPtr &outgoing : held)
         deliver(*session, outgoing);
@@ -150,7 +151,12 @@ void RegisterFlow::deliver(ClientSession &session, const OutgoingPtr &outgoing)
     if (auto *n = std::get_if<NotificationMessage>(&outgoing->message())) {
         if (session.backlogIds.contains(n->notification.id))
             return;
+        // `off`, in a digest, or to other agents only: not pushed to this desktop.
+        if (session.preferences && !session.preferences->pushesToDesktop(n->notification))
+            return;
         ++m_deps.metrics.deliveries;
+    } else if (std::holds_alternative<PreferencesMessage>(outgoing->message())) {
+        session.preferences = m_deps.notifications.preferencesOf(session.user);
     }
     const QByteArray &frame = session.hermes ? outgoing->hermesFrame() : outgoing->nativeFrame();
     if (!frame.isEmpty())

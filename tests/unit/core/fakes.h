@@ -5,6 +5,7 @@
 #include "core/notificationrepository.h"
 #include "core/notificationservice.h"
 #include "core/peeroutlet.h"
+#include "core/preferencebook.h"
 #include "core/routingtable.h"
 #include "metrics/metrics.h"
 
@@ -25,6 +26,7 @@ public:
     int inserts = 0;
     QList<Notification> stored;
     QList<DeliveryJob> insertedJobs;
+    QList<DigestItem> insertedDigestItems;
     int purgeRounds = 0;
     QList<NotificationId> acknowledgeAnswer; // what acknowledge() reports as newly read
     std::optional<Error> failNext;
@@ -40,11 +42,12 @@ public:
         }
     }
 
-    void insert(const QList<Notification> &notifications, const QList<DeliveryJob> &jobs, QObject *,
+    void insert(const QList<Notification> &notifications, const DeferredWork &deferred, QObject *,
                 Reply<QList<Notification>> done) override
     {
         ++inserts;
-        insertedJobs += jobs;
+        insertedJobs += deferred.jobs;
+        insertedDigestItems += deferred.digestItems;
         QList<Notification> filled = notifications;
         for (Notification &n : filled) {
             n.applicationId = 1;
@@ -161,6 +164,7 @@ public:
     QList<QPair<QString, NotificationId>> clears;
     QList<QPair<QString, NotificationId>> seenMoves;
     QList<std::pair<QString, QJsonObject>> preferenceFrames;
+    QList<std::pair<QString, DigestMessage>> digests;
     QList<QPair<QString, qint64>> unseenCounts;
     QSet<QString> connectedUsers;
     void hidden(const QString &user, const QList<NotificationId> &ids) override
@@ -173,6 +177,10 @@ public:
     void preferences(const QString &user, const QJsonObject &preferences) override
     {
         preferenceFrames.append({user, preferences});
+    }
+    void digest(const QString &user, const DigestMessage &digest) override
+    {
+        digests.append({user, digest});
     }
     bool hasSessions(const QString &user) const override { return connectedUsers.contains(user); }
 };
@@ -201,16 +209,18 @@ struct CoreRig
     KnownChannels known;
     EventCatalog eventTypes;
     RoutingTable routing;
+    PreferenceBook preferences;
     FakeRepository repository;
     FakeFanOut fanOut;
     FakePeers peers;
     NotificationService service{
-        {config, repository, fanOut, peers, metrics, known, eventTypes, routing}};
+        {config, repository, fanOut, peers, metrics, known, eventTypes, routing, preferences}};
 
     CoreRig()
     {
         config.nodeId = 5;
         eventTypes.replaceAll({}); // loaded, and no application registers event types
+        preferences.load({});      // loaded: nobody stored preferences
     }
 };
 

@@ -4,6 +4,7 @@
 // grow costs no recount.
 #include "config/config.h"
 #include "core/followrecorder.h"
+#include "core/preferencebook.h"
 #include "core/unseentracker.h"
 #include "fakes.h"
 #include "storethreadfixture.h"
@@ -54,7 +55,8 @@ private Q_SLOTS:
         FakeFanOut sessions;
         sessions.connectedUsers = {u"alice"_s, u"bob"_s};
         Config config;
-        UnseenTracker unseen(config, *m_store, sessions);
+        PreferenceBook preferences;
+        UnseenTracker unseen(config, *m_store, sessions, preferences);
         FollowRecorder recorder(*m_store, unseen);
         const QList<Subscription> alerts{{u"ops"_s, {u"alerts"_s}}};
         recorder.record(u"alice"_s, alerts);

@@ -4,6 +4,7 @@
 // one or one from the future is not, so that made-up ids cannot pile up as stored deletes.
 #include "config/config.h"
 #include "core/inboxservice.h"
+#include "core/preferencebook.h"
 #include "core/unseentracker.h"
 #include "fakes.h"
 #include "model/idgenerator.h"
@@ -40,8 +41,9 @@ private Q_SLOTS:
         QFETCH(bool, kept);
         FakeFanOut sessions;
         Config config;
-        UnseenTracker unseen(config, *m_store, sessions);
-        InboxService inbox({config, *m_store, sessions, unseen});
+        PreferenceBook preferences;
+        UnseenTracker unseen(config, *m_store, sessions, preferences);
+        InboxService inbox({config, *m_store, sessions, unseen, preferences});
         const NotificationId id =
             IdGenerator::firstIdAt(QDateTime::currentDateTimeUtc().addMSecs(-ageMs));
 

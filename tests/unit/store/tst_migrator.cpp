@@ -229,12 +229,17 @@ void TestMigrator::freshDatabaseGetsNewestVersion()
     QVERIFY(*latest >= 1);
     QCOMPARE((*store)->schemaVersion(), *latest);
     QCOMPARE(storedVersion(*connection), *latest);
-    QCOMPARE(tables(*connection),
-             (QStringList{u"applications"_s, u"behaviors"_s, u"channels"_s, u"deliveries"_s,
-                          u"endpoints"_s, u"herald_schema"_s, u"inbox_follows"_s, u"inbox_hidden"_s,
-                          u"inbox_rules"_s, u"inbox_state"_s, u"notification_recipients"_s,
-                          u"notifications"_s, u"outbox_nodes"_s, u"receipts"_s, u"relay_log"_s,
-                          u"token_revocations"_s, u"tokens"_s, u"user_preferences"_s, u"users"_s}));
+    QCOMPARE(tables(*connection), (QStringList{u"applications"_s,      u"behaviors"_s,
+                                               u"channels"_s,          u"deliveries"_s,
+                                               u"digest_items"_s,      u"digest_runs"_s,
+                                               u"digests"_s,           u"endpoints"_s,
+                                               u"herald_schema"_s,     u"inbox_follows"_s,
+                                               u"inbox_hidden"_s,      u"inbox_rules"_s,
+                                               u"inbox_state"_s,       u"notification_recipients"_s,
+                                               u"notifications"_s,     u"outbox_nodes"_s,
+                                               u"receipts"_s,          u"relay_log"_s,
+                                               u"token_revocations"_s, u"tokens"_s,
+                                               u"user_preferences"_s,  u"users"_s}));
 }
 
 void TestMigrator::reopeningChangesNothing()

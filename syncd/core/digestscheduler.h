@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "auth/principal.h"
+#include "core/reply.h"
+#include "protocol/messages.h"
+
+#include <QObject>
+#include <QTimer>
+
+namespace herald::syncd {
+
+class FanOut;
+class PreferenceBook;
+class StoreThread;
+
+// Sends the digests (PROTOCOL.md, Delivery policy) when their period ends: takes a due
+// digest's items out of the queue, moves it on to its next period and records it, in one
+// transaction; then hands it to the sessions (the desktop agent). A digest overdue after a
+// downtime is sent once, its next period counted from now: no burst.
+//
+// In a cluster on one database each digest belongs to one node; a node silent for longer
+// than the takeover grace (the outbox's heartbeats) has its digests taken over, and the
+// compare-and-set on the due time makes sure one node sends each period, whoever tries.
+//
+// Lives on the front thread; the work runs on the store thread in batches of BatchSize, so
+// memory does not grow with the number of users.
+class DigestScheduler : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int BatchSize = 100;
+    // At most this long between looks (also for digests taken over or made elsewhere): within
+    // half the takeover grace, so a dead node's digest is sent about when the grace ends.
+    static constexpr int MaxPollMs = 30'000;
+
+    struct Sent
+    {
+        QString user;
+        QString agents; // "desktop,email"
+        DigestMessage digest;
+    };
+
+    // The email agent's digests go to the address in the user's preferences, through the
+    // outbox (built-in endpoint @mail), when `mail` says the daemon can send mail.
+    struct Mail
+    {
+        bool enabled = false; // [smtp] configured
+        QString preferencesUrl;
+    };
+
+    DigestScheduler(int nodeId, qint64 takeoverAfterMs, StoreThread &store, FanOut &sessions,
+                    const PreferenceBook &preferences, Mail mail, QObject *parent = nullptr);
+
+    void start();
+    // POST /api/v1/digests/run (admins): the due digests now; `user` narrows to one user,
+    // `force` sends theirs (everyone's without `user`) whether due or not.
+    void run(const Principal &principal, const QString &user, bool force, Reply<QList<Sent>> done);
+
+Q_SIGNALS:
+    // Digests with the email agent left jobs in the outbox.
+    void deliveriesAdded();
+
+private:
+    struct Round
+    {
+        QString user;
+        bool force = false;
+        QList<Sent> sent;
+    };
+    void tick();
+    void runBatches(std::shared_ptr<Round> round, std::function<void(Result<void>)> finished);
+    void deliver(const QList<Sent> &sent);
+    void scheduleNext();
+
+    const int m_nodeId;
+    const qint64 m_takeoverAfterMs;
+    const int m_pollMs;
+    StoreThread &m_store;
+    FanOut &m_sessions;
+    const PreferenceBook &m_preferences;
+    const Mail m_mail;
+    QTimer m_timer;
+    bool m_ticking = false;
+};
+
+} // namespace herald::syncd

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "protocol/error.h"
+#include "store/digesttypes.h"
+#include "store/sqlconnection.h"
+
+#include <QList>
+
+#include <optional>
+
+namespace herald::syncd {
+
+// The digest queue (schema 8): items collected per user and digest, when each digest is due
+// and which node sends it, and what was sent. Works on a connection it does not own, on that
+// connection's thread; every change in the caller's transaction.
+class DigestQueries
+{
+public:
+    explicit DigestQueries(SqlConnection &connection) : m_connection(connection) {}
+
+    // Queues the items the user follows the channel of (others are left out, as the inbox
+    // leaves them out), each at most once per user, and starts the digests they belong to.
+    Result<int> add(const QList<DigestItem> &items);
+    // Digests of nodes not alive since `aliveSinceMs` (outbox_nodes, the nodes' shared
+    // heartbeat) become `node`'s. Returns how many.
+    Result<int> takeOver(int node, qint64 aliveSinceMs);
+    // `node`'s digests due at `nowMs`, the longest overdue first; `user` (when set) narrows
+    // to that user, and `force` takes theirs whether due or not.
+    Result<QList<DueDigest>> due(int node, qint64 nowMs, int limit, const QString &user,
+                                 bool force);
+    // The next time one of `node`'s digests is due.
+    Result<std::optional<qint64>> nextDue(int node);
+    // Moves the digest on to its next period, if it is still `node`'s and still at `dueMs`:
+    // false when another node sent it meanwhile.
+    Result<bool> claim(const DueDigest &digest, int node, qint64 nextDueMs);
+    // Takes the digest's items out of the queue: how many, from how many channels, and the
+    // newest `keep` of them. One statement (DELETE ... RETURNING), so an item queued by
+    // another node meanwhile is either taken or stays for the next period, never lost.
+    Result<CollectedDigest> take(const QString &user, const QString &key, int keep);
+    Result<void> record(const SentDigest &sent);
+    // The newest `limit` digests sent to `user`, newest first.
+    Result<QList<SentDigest>> sentTo(const QString &user, int limit);
+
+private:
+    SqlConnection &m_connection;
+};
+
+} // namespace herald::syncd
