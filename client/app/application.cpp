@@ -5,11 +5,13 @@
 #include "app/applog.h"
 #include "app/deliverycontroller.h"
 #include "app/inboxcontroller.h"
+#include "app/preferencescontroller.h"
 #include "credentials/tokenstore.h"
 #include "model/notificationlistmodel.h"
 #include "net/catalogfetcher.h"
 #include "net/inboxrest.h"
 #include "net/networkwatcher.h"
+#include "net/preferencesrest.h"
 #include "net/serverprobe.h"
 #include "notify/notifier.h"
 #include "notify/notifierfactory.h"
@@ -40,7 +42,8 @@ Application::Application(CommandLine commandLine, std::unique_ptr<ClientSettings
       m_probe(new ServerProbe(m_nam, this)), m_catalog(new CatalogFetcher(m_nam, this)),
       m_model(new NotificationListModel(this)), m_tray(new TrayIcon(m_model, this)),
       m_network(new NetworkWatcher(this)),
-      m_account(new AccountController(m_settings.get(), new TokenStore, m_network, this))
+      m_account(new AccountController(m_settings.get(), new TokenStore, m_network, this)),
+      m_preferences(new PreferencesController(m_settings.get(), new PreferencesRest(m_nam), this))
 {
     const auto environment = NotifierFactory::probe(m_settings->notifierBackend());
     const auto backend = NotifierFactory::choose(environment);
@@ -62,6 +65,11 @@ Application::Application(CommandLine commandLine, std::unique_ptr<ClientSettings
     connect(m_notifier, &Notifier::openUrlRequested, this, &Application::openUrl);
     connect(m_notifier, &Notifier::activated, this,
             [this](const QList<NotificationId> &ids) { showList(ids.value(0)); });
+    connect(m_preferences, &PreferencesController::preferencesChanged, this,
+            [this](const UserPreferences &preferences) {
+                if (m_delivery)
+                    m_delivery->setUserPreferences(preferences);
+            });
     connect(m_model, &NotificationListModel::unreadCountChanged, this,
             &Application::updateTrayState);
 
@@ -92,8 +100,7 @@ Application::~Application()
 void Application::start()
 {
     m_tray->show();
-    const DeliveryPreferences prefs = m_settings->deliveryPreferences();
-    setDoNotDisturb(prefs.doNotDisturbUntil());
+    setDoNotDisturb(m_settings->doNotDisturbUntil());
     updateTrayState();
     m_account->start(m_commandLine);
     // Launched to be seen (the menu entry runs --show) or on a desktop without a tray (GNOME
@@ -101,6 +108,8 @@ void Application::start()
     if (m_commandLine.action == CommandLine::Action::Show ||
         !QSystemTrayIcon::isSystemTrayAvailable())
         showList();
+    if (m_commandLine.action == CommandLine::Action::Settings)
+        openSettings();
 }
 
 QByteArray Application::handleCommand(const QString &command)
@@ -113,6 +122,10 @@ QByteArray Application::handleCommand(const QString &command)
         QTimer::singleShot(0, qApp, &QApplication::quit);
         return "ok";
     }
+    if (command == u"settings"_s) {
+        openSettings();
+        return "ok";
+    }
     if (command == u"status"_s)
         return statusJson();
     return "error: unknown command";
@@ -120,7 +133,8 @@ QByteArray Application::handleCommand(const QString &command)
 
 void Application::onSessionReplaced(SyncSession *session)
 {
-    // What the list and the popups showed belongs to the old session.
+    // What the list, the popups and the settings showed belongs to the old session.
+    delete m_settingsDialog;
     delete m_delivery;
     delete m_inbox;
     m_model->clear();
@@ -131,7 +145,11 @@ void Application::onSessionReplaced(SyncSession *session)
     connect(m_inbox, &InboxController::unseenCountChanged, m_tray, &TrayIcon::setUnseen);
     connect(m_inbox, &InboxController::rulesChanged, m_delivery,
             &DeliveryController::setRollupRules);
-    m_delivery->setPreferences(m_settings->deliveryPreferences());
+    DeliveryPreferences preferences;
+    preferences.setDoNotDisturb(m_settings->doNotDisturbUntil());
+    m_delivery->setPreferences(preferences);
+    m_preferences->setSession(session);
+    m_delivery->setUserPreferences(m_preferences->preferences());
     m_delivery->setSummaryThreshold(m_settings->summaryThreshold());
     connect(m_delivery, &DeliveryController::lastSeenIdChanged, this,
             [this](NotificationId id) { m_settings->setLastSeenId(id); });
@@ -174,26 +192,35 @@ void Application::openSettings()
     SettingsDialog::Values values;
     values.connection = m_account->connectionText();
     values.channels = m_settings->subscriptions();
-    values.preferences = m_settings->deliveryPreferences();
     values.summaryThreshold = m_settings->summaryThreshold();
     values.autostart = m_autostart.isEnabled();
-    m_settingsDialog = new SettingsDialog(values);
+    m_settingsDialog = new SettingsDialog(values, m_preferences);
     m_settingsDialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_settingsDialog, &SettingsDialog::changeServerRequested, this,
             [this] { openSetup({}, false); });
     connect(m_settingsDialog, &QDialog::accepted, this, [this] {
         const SettingsDialog::Values v = m_settingsDialog->values();
-        DeliveryPreferences prefs = v.preferences;
-        prefs.setDoNotDisturb(m_delivery->preferences().doNotDisturbUntil());
-        m_settings->setDeliveryPreferences(prefs);
         m_settings->setSummaryThreshold(v.summaryThreshold);
         m_settings->sync();
-        m_delivery->setPreferences(prefs);
         m_delivery->setSummaryThreshold(v.summaryThreshold);
         if (v.autostart != m_autostart.isEnabled() && !m_autostart.setEnabled(v.autostart))
             qCWarning(lcApp) << "could not change start on login";
     });
+    // The rows: the subscriptions and the rules at once, the server's catalog when it answers.
+    SyncSession *session = m_account->session();
+    if (session->isRegistered()) {
+        auto *catalog = new CatalogFetcher(m_nam, m_settingsDialog);
+        QPointer<SettingsDialog> dialog = m_settingsDialog;
+        connect(catalog, &CatalogFetcher::finished, m_settingsDialog,
+                [dialog](const CatalogFetcher::Result &result) {
+                    if (dialog && result.outcome == CatalogFetcher::Outcome::Ok)
+                        dialog->setCatalog(result.channels);
+                });
+        catalog->fetch(m_settings->serverUrl(), session->config().token);
+    }
     m_settingsDialog->show();
+    m_settingsDialog->raise();
+    m_settingsDialog->activateWindow();
 }
 
 void Application::showList(NotificationId select)
@@ -247,9 +274,7 @@ void Application::setDoNotDisturb(const QDateTime &until)
     const QDateTime effective = until.isValid() && until > now ? until : QDateTime();
     prefs.setDoNotDisturb(effective);
     m_delivery->setPreferences(prefs);
-    DeliveryPreferences stored = m_settings->deliveryPreferences();
-    stored.setDoNotDisturb(effective);
-    m_settings->setDeliveryPreferences(stored);
+    m_settings->setDoNotDisturbUntil(effective);
     m_tray->setDoNotDisturbUntil(effective);
     m_dndTimer.stop();
     if (effective.isValid() && effective != DeliveryPreferences::Forever)
@@ -300,6 +325,16 @@ QByteArray Application::statusJson() const
                   m_delivery->preferences().isDoNotDisturbActive(QDateTime::currentDateTimeUtc()));
     status.insert(u"lastNotificationId"_s, double(m_account->session()->lastNotificationId()));
     status.insert(u"settingsFile"_s, m_settings->fileName());
+    status.insert(
+        u"preferences"_s,
+        QString::fromLatin1(QMetaEnum::fromType<PreferencesController::State>().valueToKey(
+            int(m_preferences->state()))));
+    QJsonArray rules; // "app/channel=delivery", for the end-to-end test
+    for (const PreferenceRule &rule : m_preferences->preferences().rules)
+        rules.append(QString(channelKey(rule.application, rule.channel) + u'=' +
+                             PreferenceRule::deliveryName(rule.delivery)));
+    status.insert(u"preferenceRules"_s, rules);
+    status.insert(u"settingsOpen"_s, !m_settingsDialog.isNull());
     return QJsonDocument(status).toJson(QJsonDocument::Compact);
 }
 

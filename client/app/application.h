@@ -28,6 +28,7 @@ class ListWindow;
 class NetworkWatcher;
 class NotificationListModel;
 class Notifier;
+class PreferencesController;
 class ServerProbe;
 class SettingsDialog;
 class SetupDialog;
@@ -72,6 +73,7 @@ private:
     NetworkWatcher *m_network;
     Notifier *m_notifier;
     AccountController *m_account;
+    PreferencesController *m_preferences;
     DeliveryController *m_delivery = nullptr;
     InboxController *m_inbox = nullptr;
     QPointer<ListWindow> m_list;

@@ -21,6 +21,9 @@ CommandLine CommandLine::parse(const QStringList &args)
         u"show"_s,
         QCoreApplication::translate("herald::client::CommandLine",
                                     "Show the notification list of the running instance."));
+    const QCommandLineOption settings(
+        u"settings"_s, QCoreApplication::translate("herald::client::CommandLine",
+                                                   "Open the settings of the running instance."));
     const QCommandLineOption quit(
         u"quit"_s,
         QCoreApplication::translate("herald::client::CommandLine", "Quit the running instance."));
@@ -47,7 +50,7 @@ CommandLine CommandLine::parse(const QStringList &args)
         QCoreApplication::translate(
             "herald::client::CommandLine",
             "Read the user token from standard input and keep it in the keychain."));
-    parser.addOptions({show, quit, status, server, user, subscribe, tokenStdin});
+    parser.addOptions({show, settings, quit, status, server, user, subscribe, tokenStdin});
     parser.process(args);
 
     CommandLine result;
@@ -57,6 +60,8 @@ CommandLine CommandLine::parse(const QStringList &args)
         result.action = Action::Status;
     else if (parser.isSet(show))
         result.action = Action::Show;
+    else if (parser.isSet(settings))
+        result.action = Action::Settings;
     result.server = parser.value(server);
     result.user = parser.value(user);
     result.subscriptions = parser.values(subscribe);

@@ -11,10 +11,11 @@ struct CommandLine
 {
     enum class Action
     {
-        Run,    // start (or, when running, raise the list window)
-        Show,   // --show: raise the list window of the running instance (start one if none)
-        Quit,   // --quit: ask the running instance to exit
-        Status, // --status: print the running instance's state as JSON (tests, scripts)
+        Run,      // start (or, when running, raise the list window)
+        Show,     // --show: raise the list window of the running instance (start one if none)
+        Settings, // --settings: open the settings of the running instance (start one if none)
+        Quit,     // --quit: ask the running instance to exit
+        Status,   // --status: print the running instance's state as JSON (tests, scripts)
     };
 
     Action action = Action::Run;

@@ -35,6 +35,12 @@ void DeliveryController::setPreferences(const DeliveryPreferences &preferences)
     Q_EMIT preferencesChanged();
 }
 
+void DeliveryController::setUserPreferences(const UserPreferences &preferences)
+{
+    m_preferences.setUser(preferences);
+    Q_EMIT preferencesChanged();
+}
+
 void DeliveryController::markRead(const QList<NotificationId> &ids)
 {
     if (ids.isEmpty())

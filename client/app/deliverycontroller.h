@@ -20,11 +20,12 @@ namespace herald::client {
 class NotificationListModel;
 class Notifier;
 
-// Decides what happens to each notification the session delivers: into the list (unless the
-// channel is off), a popup (unless the channel is list-only, do-not-disturb is on, or this
-// client showed it before a restart), after a reconnect one summary per flooded channel, and
-// one popup for a live burst that one of the user's rollup rules folds (RollupBurst). Removes
-// what the user deleted from the inbox on any device (`deleted`, `cleared`).
+// Decides what happens to each notification the session delivers: into the list (unless its
+// rule in the user's delivery preferences is off), a popup (unless its rule keeps it from the
+// desktop or collects it for a digest, do-not-disturb is on, or this client showed it before a
+// restart), after a reconnect one summary per flooded channel, and one popup for a live burst
+// that one of the user's rollup rules folds (RollupBurst). Removes what the user deleted
+// from the inbox on any device (`deleted`, `cleared`).
 // Sends "mark as read" from anywhere to the server and closes popups for notifications read
 // elsewhere. Owns none of its collaborators. GUI thread only.
 class DeliveryController : public QObject
@@ -41,6 +42,8 @@ public:
 
     DeliveryPreferences preferences() const { return m_preferences; }
     void setPreferences(const DeliveryPreferences &preferences);
+    // The user's delivery preferences changed (on the server); do-not-disturb stays.
+    void setUserPreferences(const UserPreferences &preferences);
     void setSummaryThreshold(int threshold) { m_summarizer.setThreshold(threshold); }
     // The user's rollup rules (GET /api/v1/inbox/rules): bursts they fold pop up once.
     void setRollupRules(const QList<RollupRule> &rules) { m_bursts.setRules(rules); }

@@ -81,7 +81,9 @@ int launch(QApplication &app)
     }
     case CommandLine::Action::Run:
     case CommandLine::Action::Show:
-        if (SingleInstance::send(socket, u"show"_s)) {
+    case CommandLine::Action::Settings: {
+        const bool settingsWanted = commandLine.action == CommandLine::Action::Settings;
+        if (SingleInstance::send(socket, settingsWanted ? u"settings"_s : u"show"_s)) {
             if (commandLine.hasSetup()) {
                 print(stderr,
                       "herald: already running; run herald --quit before setting it up again");
@@ -91,6 +93,7 @@ int launch(QApplication &app)
             return 0;
         }
         break;
+    }
     }
 
     SingleInstance instance(socket);

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "clientsettings.h"
 
+#include "model/deliverypreferences.h"
 #include "settings/settingslog.h"
 
+#include <QJsonDocument>
 #include <QUuid>
 
 #include <algorithm>
@@ -126,45 +128,78 @@ QString ClientSettings::clientId()
     return id;
 }
 
-DeliveryPreferences ClientSettings::deliveryPreferences() const
+QDateTime ClientSettings::doNotDisturbUntil() const
 {
-    DeliveryPreferences prefs;
-    m_settings->beginGroup(u"Delivery"_s);
-    const QStringList keys = m_settings->childKeys();
-    for (const QString &key : keys) {
-        // QSettings cannot hold '/' in a key: channels are stored as app:channel.
-        QString channel = key;
-        channel.replace(u':', u'/');
-        if (auto delivery = deliveryFromName(m_settings->value(key).toString()))
-            prefs.setDelivery(channel, *delivery);
-    }
-    m_settings->endGroup();
     const QVariant dnd = m_settings->value(u"DoNotDisturb/until"_s);
     if (dnd.toString() == u"forever"_s)
-        prefs.setDoNotDisturb(DeliveryPreferences::Forever);
-    else if (dnd.isValid())
-        prefs.setDoNotDisturb(QDateTime::fromString(dnd.toString(), Qt::ISODateWithMs));
-    return prefs;
+        return DeliveryPreferences::Forever;
+    if (dnd.isValid())
+        return QDateTime::fromString(dnd.toString(), Qt::ISODateWithMs);
+    return {};
 }
 
-void ClientSettings::setDeliveryPreferences(const DeliveryPreferences &preferences)
+void ClientSettings::setDoNotDisturbUntil(const QDateTime &until)
 {
-    m_settings->remove(u"Delivery"_s);
-    m_settings->beginGroup(u"Delivery"_s);
-    const auto channels = preferences.channels();
-    for (auto it = channels.begin(); it != channels.end(); ++it) {
-        QString key = it.key();
-        key.replace(u'/', u':');
-        m_settings->setValue(key, deliveryName(it.value()));
-    }
-    m_settings->endGroup();
-    const QDateTime until = preferences.doNotDisturbUntil();
     if (!until.isValid())
         m_settings->remove(u"DoNotDisturb/until"_s);
     else if (until == DeliveryPreferences::Forever)
         m_settings->setValue(u"DoNotDisturb/until"_s, u"forever"_s);
     else
         m_settings->setValue(u"DoNotDisturb/until"_s, until.toUTC().toString(Qt::ISODateWithMs));
+}
+
+QString ClientSettings::preferencesOwner() const
+{
+    return user() + u' ' + serverUrl().toString();
+}
+
+std::optional<ClientSettings::PreferencesCopy> ClientSettings::preferencesCopy() const
+{
+    if (m_settings->value(u"Preferences/owner"_s).toString() != preferencesOwner())
+        return std::nullopt;
+    const QJsonDocument doc =
+        QJsonDocument::fromJson(m_settings->value(u"Preferences/copy"_s).toString().toUtf8());
+    if (!doc.isObject())
+        return std::nullopt;
+    return PreferencesCopy{
+        doc.object(),
+        QDateTime::fromString(m_settings->value(u"Preferences/confirmed"_s).toString(),
+                              Qt::ISODateWithMs)};
+}
+
+void ClientSettings::setPreferencesCopy(const QJsonObject &preferences, const QDateTime &confirmed)
+{
+    m_settings->setValue(u"Preferences/owner"_s, preferencesOwner());
+    m_settings->setValue(
+        u"Preferences/copy"_s,
+        QString::fromUtf8(QJsonDocument(preferences).toJson(QJsonDocument::Compact)));
+    m_settings->setValue(u"Preferences/confirmed"_s, confirmed.toUTC().toString(Qt::ISODateWithMs));
+}
+
+QMap<QString, QString> ClientSettings::legacyDelivery() const
+{
+    QMap<QString, QString> switches;
+    m_settings->beginGroup(u"Delivery"_s);
+    const QStringList keys = m_settings->childKeys();
+    for (const QString &key : keys) {
+        // QSettings cannot hold '/' in a key: channels were stored as app:channel.
+        QString channel = key;
+        channel.replace(u':', u'/');
+        switches.insert(channel, m_settings->value(key).toString());
+    }
+    m_settings->endGroup();
+    return switches;
+}
+
+bool ClientSettings::isLegacyDeliveryMigrated() const
+{
+    return m_settings->value(u"Migrations/deliveryToServer"_s, false).toBool();
+}
+
+void ClientSettings::finishLegacyDeliveryMigration()
+{
+    m_settings->remove(u"Delivery"_s);
+    m_settings->setValue(u"Migrations/deliveryToServer"_s, true);
 }
 
 int ClientSettings::summaryThreshold() const

@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "model/deliverypreferences.h"
 #include "model/notification.h"
 #include "protocol/messages.h"
 
 #include <QDateTime>
+#include <QJsonObject>
+#include <QMap>
 #include <QSettings>
 #include <QString>
 #include <QStringList>
 #include <QUrl>
 
 #include <memory>
+#include <optional>
 
 namespace herald::client {
 
@@ -50,9 +52,28 @@ public:
     // This device's uuid; made and stored on first use.
     QString clientId();
 
-    // Per-channel delivery and do-not-disturb.
-    DeliveryPreferences deliveryPreferences() const;
-    void setDeliveryPreferences(const DeliveryPreferences &preferences);
+    // This device's do-not-disturb: invalid when off; DeliveryPreferences::Forever until
+    // turned off.
+    QDateTime doNotDisturbUntil() const;
+    void setDoNotDisturbUntil(const QDateTime &until);
+
+    // The last copy of the user's delivery preferences read from the server (GET, or the
+    // `preferences` frame), as JSON, and when the server last confirmed it; for offline use.
+    // Nothing when none is stored, or when it was stored for another server or user.
+    struct PreferencesCopy
+    {
+        QJsonObject preferences;
+        QDateTime confirmed; // UTC
+    };
+    std::optional<PreferencesCopy> preferencesCopy() const;
+    void setPreferencesCopy(const QJsonObject &preferences, const QDateTime &confirmed);
+
+    // Herald 0.2's per-device switch per channel ([Delivery] app:channel = list | off) until it
+    // is migrated to the server: "app/channel" -> "popup" | "list" | "off".
+    QMap<QString, QString> legacyDelivery() const;
+    bool isLegacyDeliveryMigrated() const;
+    // Removes the old switches and records that the migration ran, so it never runs again.
+    void finishLegacyDeliveryMigration();
 
     // More backlog notifications than this for one channel become one summary popup.
     int summaryThreshold() const;
@@ -75,6 +96,9 @@ public:
     static QUrl normalizedServerUrl(const QString &text);
 
 private:
+    // Whose preferences a stored copy is: the user on the server.
+    QString preferencesOwner() const;
+
     std::unique_ptr<QSettings> m_settings;
 };
 

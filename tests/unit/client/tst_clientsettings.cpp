@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "settings/clientsettings.h"
 
+#include "model/deliverypreferences.h"
+
 #include <QFile>
+#include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -72,16 +75,15 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString file = dir.filePath(u"herald.ini"_s);
+        const QJsonObject copy{{u"timezone"_s, u"Europe/Berlin"_s}};
+        const QDateTime confirmed(QDate(2026, 12, 3), QTime(9, 30), Qt::UTC);
         {
             ClientSettings settings(file);
             settings.setServerUrl(QUrl(u"http://127.0.0.1:8080"_s));
             settings.setUser(u"alice"_s);
             settings.setSubscriptions({u"demo/alerts"_s});
-            DeliveryPreferences prefs;
-            prefs.setDelivery(u"demo/alerts"_s, Delivery::ListOnly);
-            prefs.setDelivery(u"demo/ops"_s, Delivery::Off);
-            prefs.setDoNotDisturb(DeliveryPreferences::Forever);
-            settings.setDeliveryPreferences(prefs);
+            settings.setDoNotDisturbUntil(DeliveryPreferences::Forever);
+            settings.setPreferencesCopy(copy, confirmed);
             settings.setSummaryThreshold(7);
             settings.setLastSeenId(123456789012345);
             QVERIFY(!settings.clientId().isEmpty());
@@ -89,11 +91,9 @@ private Q_SLOTS:
         }
         ClientSettings settings(file);
         QVERIFY(settings.isConfigured());
-        const DeliveryPreferences prefs = settings.deliveryPreferences();
-        QCOMPARE(prefs.delivery(u"demo"_s, u"alerts"_s), Delivery::ListOnly);
-        QCOMPARE(prefs.delivery(u"demo"_s, u"ops"_s), Delivery::Off);
-        QCOMPARE(prefs.delivery(u"demo"_s, u"other"_s), Delivery::Popup);
-        QCOMPARE(prefs.doNotDisturbUntil(), DeliveryPreferences::Forever);
+        QCOMPARE(settings.doNotDisturbUntil(), DeliveryPreferences::Forever);
+        QCOMPARE(settings.preferencesCopy()->preferences, copy);
+        QCOMPARE(settings.preferencesCopy()->confirmed, confirmed);
         QCOMPARE(settings.summaryThreshold(), 7);
         QCOMPARE(settings.lastSeenId(), 123456789012345);
         const QString id = settings.clientId();
@@ -105,19 +105,54 @@ private Q_SLOTS:
         QVERIFY(!text.contains("token"));
     }
 
+    void thePreferencesCopyIsForItsOwnUserAndServer()
+    {
+        QTemporaryDir dir;
+        ClientSettings settings(dir.filePath(u"herald.ini"_s));
+        settings.setServerUrl(QUrl(u"http://a.example:8080"_s));
+        settings.setUser(u"alice"_s);
+        settings.setPreferencesCopy({{u"timezone"_s, u"UTC"_s}}, QDateTime::currentDateTimeUtc());
+        QVERIFY(settings.preferencesCopy());
+        settings.setUser(u"bob"_s);
+        QVERIFY(!settings.preferencesCopy()); // another user's preferences are not bob's
+        settings.setUser(u"alice"_s);
+        settings.setServerUrl(QUrl(u"http://b.example:8080"_s));
+        QVERIFY(!settings.preferencesCopy());
+    }
+
+    void theOldChannelSwitchesAreReadUntilMigrated()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath(u"herald.ini"_s);
+        {
+            // As Herald 0.2 wrote them.
+            QSettings old(file, QSettings::IniFormat);
+            old.setValue(u"Delivery/demo:alerts"_s, u"list"_s);
+            old.setValue(u"Delivery/demo:ops"_s, u"off"_s);
+            old.setValue(u"DoNotDisturb/until"_s, u"forever"_s);
+        }
+        ClientSettings settings(file);
+        QVERIFY(!settings.isLegacyDeliveryMigrated());
+        const QMap<QString, QString> expected{{u"demo/alerts"_s, u"list"_s},
+                                              {u"demo/ops"_s, u"off"_s}};
+        QCOMPARE(settings.legacyDelivery(), expected);
+        settings.finishLegacyDeliveryMigration();
+        settings.sync();
+        ClientSettings again(file);
+        QVERIFY(again.isLegacyDeliveryMigrated());
+        QVERIFY(again.legacyDelivery().isEmpty());
+        QCOMPARE(again.doNotDisturbUntil(), DeliveryPreferences::Forever); // this device's
+    }
+
     void doNotDisturbUntilATimeRoundTrips()
     {
         QTemporaryDir dir;
         const QString file = dir.filePath(u"herald.ini"_s);
         const QDateTime until = QDateTime::currentDateTimeUtc().addSecs(600);
-        {
-            ClientSettings settings(file);
-            DeliveryPreferences prefs;
-            prefs.setDoNotDisturb(until);
-            settings.setDeliveryPreferences(prefs);
-        }
-        QCOMPARE(ClientSettings(file).deliveryPreferences().doNotDisturbUntil(),
-                 until.addMSecs(-until.time().msec()).addMSecs(until.time().msec()));
+        ClientSettings(file).setDoNotDisturbUntil(until);
+        QCOMPARE(ClientSettings(file).doNotDisturbUntil(), until);
+        ClientSettings(file).setDoNotDisturbUntil({});
+        QVERIFY(!ClientSettings(file).doNotDisturbUntil().isValid());
     }
 };
 

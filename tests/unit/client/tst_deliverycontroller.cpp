@@ -84,19 +84,29 @@ private Q_SLOTS:
         NotificationListModel model;
         FakeNotifier notifier;
         DeliveryController controller(&session, &model, &notifier, 0);
-        DeliveryPreferences prefs;
-        prefs.setDelivery(u"a/quiet"_s, Delivery::ListOnly);
-        prefs.setDelivery(u"a/noise"_s, Delivery::Off);
-        controller.setPreferences(prefs);
+        UserPreferences user;
+        PreferenceRule quiet;
+        quiet.application = u"a"_s;
+        quiet.channel = u"quiet"_s;
+        quiet.agents = {u"email"_s}; // not to the desktop: listed, no popup
+        PreferenceRule noise = quiet;
+        noise.channel = u"noise"_s;
+        noise.delivery = PreferenceRule::Delivery::Off;
+        user.rules = {quiet, noise};
+        controller.setUserPreferences(user);
         Q_EMIT session.notificationReceived(notification(1, u"a"_s, u"quiet"_s), false);
         Q_EMIT session.notificationReceived(notification(2, u"a"_s, u"noise"_s), false);
         QCOMPARE(notifier.shown.size(), 0);
         QCOMPARE(model.totalCount(), 1);
+        DeliveryPreferences prefs = controller.preferences();
         prefs.setDoNotDisturb(DeliveryPreferences::Forever);
         controller.setPreferences(prefs);
         Q_EMIT session.notificationReceived(notification(3, u"a"_s, u"loud"_s), false);
         QCOMPARE(notifier.shown.size(), 0);
         QCOMPARE(model.unreadCount(), 2);
+        // New preferences from the server keep this device's do-not-disturb.
+        controller.setUserPreferences({});
+        QVERIFY(controller.preferences().isDoNotDisturbActive(QDateTime::currentDateTimeUtc()));
     }
 
     void readElsewhereClosesThePopup()
