@@ -63,8 +63,7 @@ Application::Application(CommandLine commandLine, std::unique_ptr<ClientSettings
     connect(m_tray, &TrayIcon::notificationChosen, this, &Application::onNotificationChosen);
     connect(m_tray, &TrayIcon::doNotDisturbRequested, this, &Application::setDoNotDisturb);
     connect(m_notifier, &Notifier::openUrlRequested, this, &Application::openUrl);
-    connect(m_notifier, &Notifier::activated, this,
-            [this](const QList<NotificationId> &ids) { showList(ids.value(0)); });
+    connect(m_notifier, &Notifier::activated, this, &Application::onPopupActivated);
     connect(m_preferences, &PreferencesController::preferencesChanged, this,
             [this](const UserPreferences &preferences) {
                 if (m_delivery)
@@ -242,6 +241,16 @@ void Application::showList(NotificationId select)
     m_inbox->openList();
     if (select > 0)
         m_list->select(select);
+}
+
+void Application::onPopupActivated(const QList<NotificationId> &ids)
+{
+    if (ids.size() < 2) {
+        showList(ids.value(0));
+        return;
+    }
+    showList();
+    m_list->showOnly(ids);
 }
 
 void Application::openUrl(const QUrl &url)

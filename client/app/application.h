@@ -56,6 +56,8 @@ private:
     void openSetup(const QString &message, bool tokenOnly);
     void openSettings();
     void showList(NotificationId select = 0);
+    // A popup that stood for these was clicked: several show alone in the list.
+    void onPopupActivated(const QList<herald::NotificationId> &ids);
     void openUrl(const QUrl &url);
     void onNotificationChosen(NotificationId id);
     void setDoNotDisturb(const QDateTime &until);

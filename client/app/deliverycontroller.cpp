@@ -21,6 +21,7 @@ DeliveryController::DeliveryController(SyncSession *session, NotificationListMod
     connect(m_session, &SyncSession::acknowledged, this, &DeliveryController::onAcknowledged);
     connect(m_session, &SyncSession::deleted, this, &DeliveryController::onDeleted);
     connect(m_session, &SyncSession::inboxCleared, this, &DeliveryController::onCleared);
+    connect(m_session, &SyncSession::digestReceived, this, &DeliveryController::onDigest);
     connect(&m_bursts, &RollupBurst::ready, this,
             [this](const PopupGroup &group, const QString &rule) {
                 ++m_popupCount;
@@ -67,10 +68,7 @@ void DeliveryController::onNotification(const Notification &notification, bool f
         return;
     if (!m_model->add(notification))
         return; // the list has it already: never pop up twice
-    if (notification.id > m_lastSeenId) {
-        m_lastSeenId = notification.id;
-        Q_EMIT lastSeenIdChanged(m_lastSeenId);
-    }
+    noteListed(notification);
     if (!decision.popup || notification.id <= m_seenBeforeStart)
         return;
     if (fromBacklog)
@@ -106,6 +104,36 @@ void DeliveryController::onCleared(NotificationId upTo)
 {
     qCInfo(lcApp) << "inbox cleared up to" << upTo;
     onDeleted(m_model->idsUpTo(upTo));
+}
+
+void DeliveryController::onDigest(const DigestMessage &digest)
+{
+    static constexpr qsizetype Remembered = 32;
+    if (m_digestIds.contains(digest.id))
+        return;
+    m_digestIds.append(digest.id);
+    if (m_digestIds.size() > Remembered)
+        m_digestIds.removeFirst();
+    // Unread notifications that were not pushed live: the list gets them, without a popup each.
+    for (const Notification &notification : digest.items) {
+        if (m_model->add(notification))
+            noteListed(notification);
+    }
+    const bool quiet = m_preferences.isDoNotDisturbActive(m_clock());
+    qCInfo(lcApp) << "digest" << digest.id << digest.period << "of" << digest.count << "with"
+                  << digest.items.size() << "items" << (quiet ? "(do not disturb)" : "");
+    if (digest.items.isEmpty() || quiet)
+        return;
+    ++m_popupCount;
+    m_notifier->show(Popup::forDigest(digest));
+}
+
+void DeliveryController::noteListed(const Notification &notification)
+{
+    if (notification.id <= m_lastSeenId)
+        return;
+    m_lastSeenId = notification.id;
+    Q_EMIT lastSeenIdChanged(m_lastSeenId);
 }
 
 void DeliveryController::pop(const PopupGroup &group)

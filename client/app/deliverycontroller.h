@@ -5,9 +5,11 @@
 #include "model/deliverypreferences.h"
 #include "model/notification.h"
 #include "model/rollupburst.h"
+#include "protocol/messages.h"
 
 #include <QDateTime>
 #include <QObject>
+#include <QStringList>
 
 #include <functional>
 
@@ -24,8 +26,9 @@ class Notifier;
 // rule in the user's delivery preferences is off), a popup (unless its rule keeps it from the
 // desktop or collects it for a digest, do-not-disturb is on, or this client showed it before a
 // restart), after a reconnect one summary per flooded channel, and one popup for a live burst
-// that one of the user's rollup rules folds (RollupBurst). Removes what the user deleted
-// from the inbox on any device (`deleted`, `cleared`).
+// that one of the user's rollup rules folds (RollupBurst). A digest's items go to the list,
+// and the digest pops up once. Removes what the user deleted from the inbox on any device
+// (`deleted`, `cleared`).
 // Sends "mark as read" from anywhere to the server and closes popups for notifications read
 // elsewhere. Owns none of its collaborators. GUI thread only.
 class DeliveryController : public QObject
@@ -69,6 +72,8 @@ private:
     void onAcknowledged(const QList<NotificationId> &ids);
     void onDeleted(const QList<NotificationId> &ids);
     void onCleared(NotificationId upTo);
+    void onDigest(const DigestMessage &digest);
+    void noteListed(const Notification &notification); // lastSeenId follows what is listed
     void pop(const PopupGroup &group);
 
     SyncSession *m_session;
@@ -81,6 +86,7 @@ private:
     RollupBurst m_bursts;
     Clock m_clock;
     int m_popupCount = 0;
+    QStringList m_digestIds; // the latest digests shown: each pops up once
 };
 
 } // namespace herald::client

@@ -33,6 +33,11 @@ void installTranslators(QApplication &app)
     if (qt->load(QLocale(), u"qtbase"_s, u"_"_s,
                  QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         QApplication::installTranslator(qt);
+    // English plural forms ("1 notification", "2 notifications") under every language: the
+    // sources say "%n notification(s)". A translation installed later is asked first.
+    auto *english = new QTranslator(&app);
+    if (english->load(u"herald_en"_s, u":/i18n"_s))
+        QApplication::installTranslator(english);
     auto *herald = new QTranslator(&app);
     if (herald->load(QLocale(), u"herald"_s, u"_"_s, u":/i18n"_s))
         QApplication::installTranslator(herald);

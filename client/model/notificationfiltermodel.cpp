@@ -28,11 +28,23 @@ void NotificationFilterModel::setUnreadOnly(bool unreadOnly)
     invalidateFilter();
 }
 
+void NotificationFilterModel::setIdFilter(const QList<NotificationId> &ids)
+{
+    QSet<NotificationId> set(ids.cbegin(), ids.cend());
+    if (set == m_ids)
+        return;
+    m_ids = std::move(set);
+    invalidateFilter();
+}
+
 bool NotificationFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
     const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
     if (index.data(NotificationListModel::IsGroupRole).toBool())
-        return !m_unreadOnly && m_search.isEmpty() && sourceModel()->rowCount(index) > 0;
+        return !m_unreadOnly && m_search.isEmpty() && m_ids.isEmpty() &&
+               sourceModel()->rowCount(index) > 0;
+    if (!m_ids.isEmpty() && !m_ids.contains(index.data(NotificationListModel::IdRole).toLongLong()))
+        return false;
     if (m_unreadOnly && !index.data(NotificationListModel::UnreadRole).toBool())
         return false;
     if (m_search.isEmpty())

@@ -3,6 +3,7 @@
 
 #include "model/backlogsummarizer.h"
 #include "model/notification.h"
+#include "protocol/messages.h"
 
 #include <QList>
 #include <QObject>
@@ -11,7 +12,7 @@
 
 namespace herald::client {
 
-// One popup: a single notification, or the summary of several of one channel.
+// One popup: a single notification, the summary of several of one channel, or a digest.
 struct Popup
 {
     QList<NotificationId> ids; // what "Mark as read" acknowledges; ascending
@@ -28,7 +29,15 @@ struct Popup
     static Popup forGroup(const PopupGroup &group);
     // A burst that the rollup rule `rule` folds: "5 deploys in api, latest: v2.3 is live".
     static Popup forRollup(const PopupGroup &group, const QString &rule);
+    // A digest: "Daily digest: 14 notifications in 3 channels", the newest titles as the body;
+    // it stands for the digest's items.
+    static Popup forDigest(const DigestMessage &digest);
 };
+
+// "Hourly digest: 1 notification in 1 channel", "Daily digest: 14 notifications in 3
+// channels", "Weekly digest: ..." after the schedule of `period` ("Digest: ..." for one not
+// known); translated, with the plural forms of the language.
+QString digestTitle(const QString &period, qint64 count, int channels);
 
 // Shows popups on the desktop and reports what the user did with them. One backend per file
 // (FdoNotifier, KfNotifier, TrayBalloonNotifier); NotifierFactory picks one at run time.
@@ -55,7 +64,7 @@ Q_SIGNALS:
     void markReadRequested(const QList<herald::NotificationId> &ids);
     // The user chose "Open" on a popup with a url.
     void openUrlRequested(const QUrl &url);
-    // The user clicked the popup itself: show these in the list.
+    // The user clicked the popup itself: show these in the list (several: only these).
     void activated(const QList<herald::NotificationId> &ids);
 };
 

@@ -32,7 +32,8 @@ ListWindow::ListWindow(NotificationListModel *model, QWidget *parent)
       m_markAllRead(new QPushButton(tr("Mark all as read"), this)),
       m_open(new QPushButton(tr("Open link"), this)),
       m_copy(new QPushButton(tr("Copy text"), this)), m_delete(new QPushButton(tr("Delete"), this)),
-      m_deleteAll(new QPushButton(tr("Delete all"), this)), m_status(new QLabel(this))
+      m_deleteAll(new QPushButton(tr("Delete all"), this)), m_status(new QLabel(this)),
+      m_onlyBar(new QWidget(this)), m_onlyText(new QLabel(m_onlyBar))
 {
     setWindowTitle(tr("Herald notifications"));
     setWindowIcon(QIcon(u":/icons/herald.svg"_s));
@@ -68,8 +69,16 @@ ListWindow::ListWindow(NotificationListModel *model, QWidget *parent)
     buttons->addWidget(m_deleteAll);
     buttons->addStretch(1);
     buttons->addWidget(m_status);
+    auto *onlyLayout = new QHBoxLayout(m_onlyBar);
+    onlyLayout->setContentsMargins(0, 0, 0, 0);
+    onlyLayout->addWidget(m_onlyText, 1);
+    auto *showAllButton = new QPushButton(tr("Show all"), m_onlyBar);
+    onlyLayout->addWidget(showAllButton);
+    connect(showAllButton, &QPushButton::clicked, this, &ListWindow::showAll);
+    m_onlyBar->hide();
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
+    layout->addWidget(m_onlyBar);
     layout->addWidget(m_view, 1);
     layout->addLayout(buttons);
 
@@ -122,6 +131,7 @@ void ListWindow::present()
 
 void ListWindow::select(NotificationId id)
 {
+    showAll();
     m_search->clear();
     m_unreadOnly->setChecked(false);
     const QModelIndex index = m_filter->mapFromSource(m_model->indexOf(id));
@@ -130,6 +140,23 @@ void ListWindow::select(NotificationId id)
     m_view->expand(index.parent());
     m_view->setCurrentIndex(index);
     m_view->scrollTo(index);
+}
+
+void ListWindow::showOnly(const QList<NotificationId> &ids)
+{
+    m_search->clear();
+    m_unreadOnly->setChecked(false);
+    m_filter->setIdFilter(ids);
+    m_onlyText->setText(tr("Showing %n notification(s) from a popup.", nullptr, int(ids.size())));
+    m_onlyBar->setVisible(!ids.isEmpty());
+    m_view->expandAll(); // what the popup stood for, rollup members too
+}
+
+void ListWindow::showAll()
+{
+    m_filter->setIdFilter({});
+    m_onlyBar->hide();
+    expandChannels({}, 0, m_filter->rowCount() - 1);
 }
 
 void ListWindow::setConnectionText(const QString &text)

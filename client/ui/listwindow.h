@@ -20,7 +20,8 @@ class NotificationListModel;
 // The notification list: a tree view over the model (grouped by application and channel,
 // unread bold; a rollup is one row, collapsed, its members under it) with search, "unread
 // only", mark read, open link, copy text, delete and delete all. It owns no connection; what
-// the user asks for goes out as signals.
+// the user asks for goes out as signals. A popup that stood for several notifications (a digest)
+// opens it filtered to those, with a bar to show all again.
 class ListWindow : public QWidget
 {
     Q_OBJECT
@@ -33,6 +34,10 @@ public:
     void present();
     // Selects a notification (and shows all, so it is visible).
     void select(NotificationId id);
+    // Shows only these notifications (their groups expanded) until the user asks for all.
+    void showOnly(const QList<herald::NotificationId> &ids);
+    // Ends showOnly().
+    void showAll();
     void setConnectionText(const QString &text);
 
 Q_SIGNALS:
@@ -67,6 +72,8 @@ private:
     QPushButton *m_delete;
     QPushButton *m_deleteAll;
     QLabel *m_status;
+    QWidget *m_onlyBar;
+    QLabel *m_onlyText;
 };
 
 } // namespace herald::client
