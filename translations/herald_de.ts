@@ -113,6 +113,141 @@
         <source>Read the user token from standard input and keep it in the keychain.</source>
         <translation>Das Benutzer-Token von der Standardeingabe lesen und im Schlüsselbund ablegen.</translation>
     </message>
+    <message>
+        <source>Open the settings of the running instance.</source>
+        <translation>Die Einstellungen der laufenden Instanz öffnen.</translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::DeliveryEditor</name>
+    <message>
+        <source>Desktop popups</source>
+        <translation>Desktop-Popups</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <source>Discard my changes</source>
+        <translation>Meine Änderungen verwerfen</translation>
+    </message>
+    <message>
+        <source>For mail and email digests</source>
+        <translation>Für Mails und E-Mail-Zusammenfassungen</translation>
+    </message>
+    <message>
+        <source>Notifications of</source>
+        <translation>Benachrichtigungen von</translation>
+    </message>
+    <message>
+        <source>Reach you</source>
+        <translation>Erreichen dich</translation>
+    </message>
+    <message>
+        <source>Hourly</source>
+        <translation>Stündlich</translation>
+    </message>
+    <message>
+        <source>Daily</source>
+        <translation>Täglich</translation>
+    </message>
+    <message>
+        <source>Weekly</source>
+        <translation>Wöchentlich</translation>
+    </message>
+    <message>
+        <source>Delivery:</source>
+        <translation>Zustellung:</translation>
+    </message>
+    <message>
+        <source>Digest:</source>
+        <translation>Zusammenfassung:</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation>An:</translation>
+    </message>
+    <message>
+        <source>These settings were changed on another device while you were editing them here. Saving replaces that change with what you see.</source>
+        <translation>Diese Einstellungen wurden auf einem anderen Gerät geändert, während du sie hier bearbeitet hast. Speichern ersetzt diese Änderung durch das, was du siehst.</translation>
+    </message>
+    <message>
+        <source>Time zone:</source>
+        <translation>Zeitzone:</translation>
+    </message>
+    <message>
+        <source>Email address:</source>
+        <translation>E-Mail-Adresse:</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>everything else</source>
+        <translation>alles andere</translation>
+    </message>
+    <message>
+        <source>%1 (as %2)</source>
+        <translation>%1 (wie %2)</translation>
+    </message>
+    <message>
+        <source>Same as %1</source>
+        <translation>Wie %1</translation>
+    </message>
+    <message>
+        <source>Immediately</source>
+        <translation>Sofort</translation>
+    </message>
+    <message>
+        <source>In a digest</source>
+        <translation>In einer Zusammenfassung</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Aus</translation>
+    </message>
+    <message>
+        <source>Everything else</source>
+        <translation>Alles andere</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Digest (%1)</source>
+        <translation>Zusammenfassung (%1)</translation>
+    </message>
+    <message>
+        <source>Hourly digest</source>
+        <translation>Stündliche Zusammenfassung</translation>
+    </message>
+    <message>
+        <source>Daily digest at %1</source>
+        <translation>Tägliche Zusammenfassung um %1</translation>
+    </message>
+    <message>
+        <source>Weekly digest, %1 at %2</source>
+        <translation>Wöchentliche Zusammenfassung, %1 um %2</translation>
+    </message>
+    <message>
+        <source>desktop</source>
+        <translation>Desktop</translation>
+    </message>
+    <message>
+        <source>email</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <source>feed</source>
+        <translation>Feed</translation>
+    </message>
+    <message>
+        <source>nowhere</source>
+        <translation>nirgendwohin</translation>
+    </message>
 </context>
 <context>
     <name>herald::client::FdoNotifier</name>
@@ -175,6 +310,17 @@
         <source>Delete every notification in your inbox, on all your devices?</source>
         <translation>Alle Benachrichtigungen im Posteingang löschen, auf allen Ihren Geräten?</translation>
     </message>
+    <message>
+        <source>Show all</source>
+        <translation>Alle anzeigen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Showing %n notification(s) from a popup.</source>
+        <translation>
+            <numerusform>%n Benachrichtigung aus einem Popup wird angezeigt.</numerusform>
+            <numerusform>%n Benachrichtigungen aus einem Popup werden angezeigt.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>herald::client::NotificationListModel</name>
@@ -206,6 +352,55 @@
             <numerusform>… und %n weitere</numerusform>
             <numerusform>… und %n weitere</numerusform>
         </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n notification(s)</source>
+        <translation>
+            <numerusform>%n Benachrichtigung</numerusform>
+            <numerusform>%n Benachrichtigungen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n channel(s)</source>
+        <translation>
+            <numerusform>%n Kanal</numerusform>
+            <numerusform>%n Kanälen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Digest: %1 in %2</source>
+        <translation>Zusammenfassung: %1 in %2</translation>
+    </message>
+    <message>
+        <source>Hourly digest: %1 in %2</source>
+        <translation>Stündliche Zusammenfassung: %1 in %2</translation>
+    </message>
+    <message>
+        <source>Daily digest: %1 in %2</source>
+        <translation>Tägliche Zusammenfassung: %1 in %2</translation>
+    </message>
+    <message>
+        <source>Weekly digest: %1 in %2</source>
+        <translation>Wöchentliche Zusammenfassung: %1 in %2</translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::PreferencesController</name>
+    <message>
+        <source>The server refused these settings: %1</source>
+        <translation>Der Server hat diese Einstellungen abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>Not saved: no answer from the server (%1).</source>
+        <translation>Nicht gespeichert: keine Antwort vom Server (%1).</translation>
+    </message>
+    <message>
+        <source>Not saved: this server keeps no delivery settings.</source>
+        <translation>Nicht gespeichert: Dieser Server speichert keine Zustellungseinstellungen.</translation>
+    </message>
+    <message>
+        <source>Not saved: the server answered HTTP %1: %2</source>
+        <translation>Nicht gespeichert: Der Server antwortete mit HTTP %1: %2</translation>
     </message>
 </context>
 <context>
@@ -285,26 +480,6 @@
         <translation>Server ändern …</translation>
     </message>
     <message>
-        <source>Channel</source>
-        <translation>Kanal</translation>
-    </message>
-    <message>
-        <source>Delivery</source>
-        <translation>Zustellung</translation>
-    </message>
-    <message>
-        <source>Popup</source>
-        <translation>Popup</translation>
-    </message>
-    <message>
-        <source>List only</source>
-        <translation>Nur Liste</translation>
-    </message>
-    <message>
-        <source>Off</source>
-        <translation>Aus</translation>
-    </message>
-    <message>
         <source>Connection:</source>
         <translation>Verbindung:</translation>
     </message>
@@ -313,8 +488,52 @@
         <translation>Nach einer Abwesenheit zusammenfassen, wenn ein Kanal mehr hat als</translation>
     </message>
     <message>
-        <source>How each channel reaches you:</source>
-        <translation>Wie dich jeder Kanal erreicht:</translation>
+        <source>&amp;Save</source>
+        <translation>&amp;Speichern</translation>
+    </message>
+    <message>
+        <source>How notifications reach you</source>
+        <translation>Wie Benachrichtigungen dich erreichen</translation>
+    </message>
+    <message>
+        <source>On this device</source>
+        <translation>Auf diesem Gerät</translation>
+    </message>
+    <message>
+        <source>Not saved: this server does not keep delivery settings.</source>
+        <translation>Nicht gespeichert: Dieser Server speichert keine Zustellungseinstellungen.</translation>
+    </message>
+    <message>
+        <source>Not saved: Herald is offline. Your changes stay here; save again once it is connected.</source>
+        <translation>Nicht gespeichert: Herald ist offline. Deine Änderungen bleiben hier; speichere erneut, sobald es verbunden ist.</translation>
+    </message>
+    <message>
+        <source>Not saved: another save is under way. Try again in a moment.</source>
+        <translation>Nicht gespeichert: Ein anderer Speichervorgang läuft. Versuche es gleich noch einmal.</translation>
+    </message>
+    <message>
+        <source>Updated with a change made on another device.</source>
+        <translation>Mit einer Änderung von einem anderen Gerät aktualisiert.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Wird gespeichert …</translation>
+    </message>
+    <message>
+        <source>Kept on the server: the same on all your devices.</source>
+        <translation>Auf dem Server gespeichert: auf allen deinen Geräten gleich.</translation>
+    </message>
+    <message>
+        <source>This server does not keep delivery settings (it runs an older herald-syncd).</source>
+        <translation>Dieser Server speichert keine Zustellungseinstellungen (er läuft mit einem älteren herald-syncd).</translation>
+    </message>
+    <message>
+        <source>Offline: this is the copy read from the server on %1. Changes can be saved once Herald is connected again.</source>
+        <translation>Offline: Dies ist die Kopie, die am %1 vom Server gelesen wurde. Änderungen können gespeichert werden, sobald Herald wieder verbunden ist.</translation>
+    </message>
+    <message>
+        <source>Offline: Herald has not read these settings from the server yet. Changes can be saved once it is connected.</source>
+        <translation>Offline: Herald hat diese Einstellungen noch nicht vom Server gelesen. Änderungen können gespeichert werden, sobald es verbunden ist.</translation>
     </message>
 </context>
 <context>

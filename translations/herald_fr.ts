@@ -113,6 +113,141 @@
         <source>Read the user token from standard input and keep it in the keychain.</source>
         <translation>Lire le jeton utilisateur sur l’entrée standard et le garder dans le trousseau.</translation>
     </message>
+    <message>
+        <source>Open the settings of the running instance.</source>
+        <translation>Ouvrir les paramètres de l’instance en cours.</translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::DeliveryEditor</name>
+    <message>
+        <source>Desktop popups</source>
+        <translation>Fenêtres surgissantes</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <source>Discard my changes</source>
+        <translation>Abandonner mes modifications</translation>
+    </message>
+    <message>
+        <source>For mail and email digests</source>
+        <translation>Pour les e-mails et les résumés par e-mail</translation>
+    </message>
+    <message>
+        <source>Notifications of</source>
+        <translation>Notifications de</translation>
+    </message>
+    <message>
+        <source>Reach you</source>
+        <translation>Vous parviennent</translation>
+    </message>
+    <message>
+        <source>Hourly</source>
+        <translation>Toutes les heures</translation>
+    </message>
+    <message>
+        <source>Daily</source>
+        <translation>Tous les jours</translation>
+    </message>
+    <message>
+        <source>Weekly</source>
+        <translation>Toutes les semaines</translation>
+    </message>
+    <message>
+        <source>Delivery:</source>
+        <translation>Distribution :</translation>
+    </message>
+    <message>
+        <source>Digest:</source>
+        <translation>Résumé :</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation>Vers :</translation>
+    </message>
+    <message>
+        <source>These settings were changed on another device while you were editing them here. Saving replaces that change with what you see.</source>
+        <translation>Ces paramètres ont été modifiés sur un autre appareil pendant que vous les modifiiez ici. Enregistrer remplace cette modification par ce que vous voyez.</translation>
+    </message>
+    <message>
+        <source>Time zone:</source>
+        <translation>Fuseau horaire :</translation>
+    </message>
+    <message>
+        <source>Email address:</source>
+        <translation>Adresse e-mail :</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1 : %2</translation>
+    </message>
+    <message>
+        <source>everything else</source>
+        <translation>tout le reste</translation>
+    </message>
+    <message>
+        <source>%1 (as %2)</source>
+        <translation>%1 (comme %2)</translation>
+    </message>
+    <message>
+        <source>Same as %1</source>
+        <translation>Comme %1</translation>
+    </message>
+    <message>
+        <source>Immediately</source>
+        <translation>Immédiatement</translation>
+    </message>
+    <message>
+        <source>In a digest</source>
+        <translation>Dans un résumé</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Désactivé</translation>
+    </message>
+    <message>
+        <source>Everything else</source>
+        <translation>Tout le reste</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Digest (%1)</source>
+        <translation>Résumé (%1)</translation>
+    </message>
+    <message>
+        <source>Hourly digest</source>
+        <translation>Résumé horaire</translation>
+    </message>
+    <message>
+        <source>Daily digest at %1</source>
+        <translation>Résumé quotidien à %1</translation>
+    </message>
+    <message>
+        <source>Weekly digest, %1 at %2</source>
+        <translation>Résumé hebdomadaire, le %1 à %2</translation>
+    </message>
+    <message>
+        <source>desktop</source>
+        <translation>bureau</translation>
+    </message>
+    <message>
+        <source>email</source>
+        <translation>e-mail</translation>
+    </message>
+    <message>
+        <source>feed</source>
+        <translation>flux</translation>
+    </message>
+    <message>
+        <source>nowhere</source>
+        <translation>nulle part</translation>
+    </message>
 </context>
 <context>
     <name>herald::client::FdoNotifier</name>
@@ -175,6 +310,17 @@
         <source>Delete every notification in your inbox, on all your devices?</source>
         <translation>Supprimer toutes les notifications de votre boîte de réception, sur tous vos appareils ?</translation>
     </message>
+    <message>
+        <source>Show all</source>
+        <translation>Tout afficher</translation>
+    </message>
+    <message numerus="yes">
+        <source>Showing %n notification(s) from a popup.</source>
+        <translation>
+            <numerusform>%n notification d’une fenêtre surgissante affichée.</numerusform>
+            <numerusform>%n notifications d’une fenêtre surgissante affichées.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>herald::client::NotificationListModel</name>
@@ -206,6 +352,55 @@
             <numerusform>… et %n autre</numerusform>
             <numerusform>… et %n autres</numerusform>
         </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n notification(s)</source>
+        <translation>
+            <numerusform>%n notification</numerusform>
+            <numerusform>%n notifications</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n channel(s)</source>
+        <translation>
+            <numerusform>%n canal</numerusform>
+            <numerusform>%n canaux</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Digest: %1 in %2</source>
+        <translation>Résumé : %1 dans %2</translation>
+    </message>
+    <message>
+        <source>Hourly digest: %1 in %2</source>
+        <translation>Résumé horaire : %1 dans %2</translation>
+    </message>
+    <message>
+        <source>Daily digest: %1 in %2</source>
+        <translation>Résumé quotidien : %1 dans %2</translation>
+    </message>
+    <message>
+        <source>Weekly digest: %1 in %2</source>
+        <translation>Résumé hebdomadaire : %1 dans %2</translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::PreferencesController</name>
+    <message>
+        <source>The server refused these settings: %1</source>
+        <translation>Le serveur a refusé ces paramètres : %1</translation>
+    </message>
+    <message>
+        <source>Not saved: no answer from the server (%1).</source>
+        <translation>Non enregistré : pas de réponse du serveur (%1).</translation>
+    </message>
+    <message>
+        <source>Not saved: this server keeps no delivery settings.</source>
+        <translation>Non enregistré : ce serveur ne conserve pas de paramètres de distribution.</translation>
+    </message>
+    <message>
+        <source>Not saved: the server answered HTTP %1: %2</source>
+        <translation>Non enregistré : le serveur a répondu HTTP %1 : %2</translation>
     </message>
 </context>
 <context>
@@ -285,26 +480,6 @@
         <translation>Changer de serveur…</translation>
     </message>
     <message>
-        <source>Channel</source>
-        <translation>Canal</translation>
-    </message>
-    <message>
-        <source>Delivery</source>
-        <translation>Distribution</translation>
-    </message>
-    <message>
-        <source>Popup</source>
-        <translation>Fenêtre surgissante</translation>
-    </message>
-    <message>
-        <source>List only</source>
-        <translation>Liste seulement</translation>
-    </message>
-    <message>
-        <source>Off</source>
-        <translation>Désactivé</translation>
-    </message>
-    <message>
         <source>Connection:</source>
         <translation>Connexion :</translation>
     </message>
@@ -313,8 +488,52 @@
         <translation>Résumer après une absence quand un canal en a plus de</translation>
     </message>
     <message>
-        <source>How each channel reaches you:</source>
-        <translation>Comment chaque canal vous parvient :</translation>
+        <source>&amp;Save</source>
+        <translation>&amp;Enregistrer</translation>
+    </message>
+    <message>
+        <source>How notifications reach you</source>
+        <translation>Comment les notifications vous parviennent</translation>
+    </message>
+    <message>
+        <source>On this device</source>
+        <translation>Sur cet appareil</translation>
+    </message>
+    <message>
+        <source>Not saved: this server does not keep delivery settings.</source>
+        <translation>Non enregistré : ce serveur ne conserve pas de paramètres de distribution.</translation>
+    </message>
+    <message>
+        <source>Not saved: Herald is offline. Your changes stay here; save again once it is connected.</source>
+        <translation>Non enregistré : Herald est hors ligne. Vos modifications restent ici ; enregistrez de nouveau une fois la connexion rétablie.</translation>
+    </message>
+    <message>
+        <source>Not saved: another save is under way. Try again in a moment.</source>
+        <translation>Non enregistré : un autre enregistrement est en cours. Réessayez dans un instant.</translation>
+    </message>
+    <message>
+        <source>Updated with a change made on another device.</source>
+        <translation>Mis à jour avec une modification faite sur un autre appareil.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Enregistrement…</translation>
+    </message>
+    <message>
+        <source>Kept on the server: the same on all your devices.</source>
+        <translation>Conservés sur le serveur : les mêmes sur tous vos appareils.</translation>
+    </message>
+    <message>
+        <source>This server does not keep delivery settings (it runs an older herald-syncd).</source>
+        <translation>Ce serveur ne conserve pas de paramètres de distribution (il utilise un herald-syncd plus ancien).</translation>
+    </message>
+    <message>
+        <source>Offline: this is the copy read from the server on %1. Changes can be saved once Herald is connected again.</source>
+        <translation>Hors ligne : voici la copie lue sur le serveur le %1. Les modifications pourront être enregistrées une fois Herald reconnecté.</translation>
+    </message>
+    <message>
+        <source>Offline: Herald has not read these settings from the server yet. Changes can be saved once it is connected.</source>
+        <translation>Hors ligne : Herald n’a pas encore lu ces paramètres sur le serveur. Les modifications pourront être enregistrées une fois connecté.</translation>
     </message>
 </context>
 <context>

@@ -113,6 +113,141 @@
         <source>Read the user token from standard input and keep it in the keychain.</source>
         <translation>Прочитать токен пользователя со стандартного ввода и сохранить в связке ключей.</translation>
     </message>
+    <message>
+        <source>Open the settings of the running instance.</source>
+        <translation>Открыть настройки запущенного экземпляра.</translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::DeliveryEditor</name>
+    <message>
+        <source>Desktop popups</source>
+        <translation>Всплывающие окна</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>Эл. почта</translation>
+    </message>
+    <message>
+        <source>Discard my changes</source>
+        <translation>Отменить мои изменения</translation>
+    </message>
+    <message>
+        <source>For mail and email digests</source>
+        <translation>Для писем и сводок по почте</translation>
+    </message>
+    <message>
+        <source>Notifications of</source>
+        <translation>Уведомления от</translation>
+    </message>
+    <message>
+        <source>Reach you</source>
+        <translation>Доставляются</translation>
+    </message>
+    <message>
+        <source>Hourly</source>
+        <translation>Ежечасно</translation>
+    </message>
+    <message>
+        <source>Daily</source>
+        <translation>Ежедневно</translation>
+    </message>
+    <message>
+        <source>Weekly</source>
+        <translation>Еженедельно</translation>
+    </message>
+    <message>
+        <source>Delivery:</source>
+        <translation>Доставка:</translation>
+    </message>
+    <message>
+        <source>Digest:</source>
+        <translation>Сводка:</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation>Куда:</translation>
+    </message>
+    <message>
+        <source>These settings were changed on another device while you were editing them here. Saving replaces that change with what you see.</source>
+        <translation>Эти настройки изменили на другом устройстве, пока вы редактировали их здесь. Сохранение заменит то изменение тем, что вы видите.</translation>
+    </message>
+    <message>
+        <source>Time zone:</source>
+        <translation>Часовой пояс:</translation>
+    </message>
+    <message>
+        <source>Email address:</source>
+        <translation>Адрес эл. почты:</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>everything else</source>
+        <translation>всё остальное</translation>
+    </message>
+    <message>
+        <source>%1 (as %2)</source>
+        <translation>%1 (как %2)</translation>
+    </message>
+    <message>
+        <source>Same as %1</source>
+        <translation>Как %1</translation>
+    </message>
+    <message>
+        <source>Immediately</source>
+        <translation>Сразу</translation>
+    </message>
+    <message>
+        <source>In a digest</source>
+        <translation>В сводке</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Выключено</translation>
+    </message>
+    <message>
+        <source>Everything else</source>
+        <translation>Всё остальное</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Digest (%1)</source>
+        <translation>Сводка (%1)</translation>
+    </message>
+    <message>
+        <source>Hourly digest</source>
+        <translation>Ежечасная сводка</translation>
+    </message>
+    <message>
+        <source>Daily digest at %1</source>
+        <translation>Ежедневная сводка в %1</translation>
+    </message>
+    <message>
+        <source>Weekly digest, %1 at %2</source>
+        <translation>Еженедельная сводка, %1 в %2</translation>
+    </message>
+    <message>
+        <source>desktop</source>
+        <translation>рабочий стол</translation>
+    </message>
+    <message>
+        <source>email</source>
+        <translation>почта</translation>
+    </message>
+    <message>
+        <source>feed</source>
+        <translation>лента</translation>
+    </message>
+    <message>
+        <source>nowhere</source>
+        <translation>никуда</translation>
+    </message>
 </context>
 <context>
     <name>herald::client::FdoNotifier</name>
@@ -175,6 +310,18 @@
         <source>Delete every notification in your inbox, on all your devices?</source>
         <translation>Удалить все уведомления из входящих на всех ваших устройствах?</translation>
     </message>
+    <message>
+        <source>Show all</source>
+        <translation>Показать все</translation>
+    </message>
+    <message numerus="yes">
+        <source>Showing %n notification(s) from a popup.</source>
+        <translation>
+            <numerusform>Показано %n уведомление из всплывающего окна.</numerusform>
+            <numerusform>Показано %n уведомления из всплывающего окна.</numerusform>
+            <numerusform>Показано %n уведомлений из всплывающего окна.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>herald::client::NotificationListModel</name>
@@ -208,6 +355,57 @@
             <numerusform>… и ещё %n</numerusform>
             <numerusform>… и ещё %n</numerusform>
         </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n notification(s)</source>
+        <translation>
+            <numerusform>%n уведомление</numerusform>
+            <numerusform>%n уведомления</numerusform>
+            <numerusform>%n уведомлений</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n channel(s)</source>
+        <translation>
+            <numerusform>%n канале</numerusform>
+            <numerusform>%n каналах</numerusform>
+            <numerusform>%n каналах</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Digest: %1 in %2</source>
+        <translation>Сводка: %1 в %2</translation>
+    </message>
+    <message>
+        <source>Hourly digest: %1 in %2</source>
+        <translation>Ежечасная сводка: %1 в %2</translation>
+    </message>
+    <message>
+        <source>Daily digest: %1 in %2</source>
+        <translation>Ежедневная сводка: %1 в %2</translation>
+    </message>
+    <message>
+        <source>Weekly digest: %1 in %2</source>
+        <translation>Еженедельная сводка: %1 в %2</translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::PreferencesController</name>
+    <message>
+        <source>The server refused these settings: %1</source>
+        <translation>Сервер отклонил эти настройки: %1</translation>
+    </message>
+    <message>
+        <source>Not saved: no answer from the server (%1).</source>
+        <translation>Не сохранено: сервер не ответил (%1).</translation>
+    </message>
+    <message>
+        <source>Not saved: this server keeps no delivery settings.</source>
+        <translation>Не сохранено: этот сервер не хранит настройки доставки.</translation>
+    </message>
+    <message>
+        <source>Not saved: the server answered HTTP %1: %2</source>
+        <translation>Не сохранено: сервер ответил HTTP %1: %2</translation>
     </message>
 </context>
 <context>
@@ -287,26 +485,6 @@
         <translation>Сменить сервер…</translation>
     </message>
     <message>
-        <source>Channel</source>
-        <translation>Канал</translation>
-    </message>
-    <message>
-        <source>Delivery</source>
-        <translation>Доставка</translation>
-    </message>
-    <message>
-        <source>Popup</source>
-        <translation>Всплывающее окно</translation>
-    </message>
-    <message>
-        <source>List only</source>
-        <translation>Только список</translation>
-    </message>
-    <message>
-        <source>Off</source>
-        <translation>Выкл.</translation>
-    </message>
-    <message>
         <source>Connection:</source>
         <translation>Подключение:</translation>
     </message>
@@ -315,8 +493,52 @@
         <translation>После отсутствия показывать сводку, если в канале больше чем</translation>
     </message>
     <message>
-        <source>How each channel reaches you:</source>
-        <translation>Как до вас доходит каждый канал:</translation>
+        <source>&amp;Save</source>
+        <translation>&amp;Сохранить</translation>
+    </message>
+    <message>
+        <source>How notifications reach you</source>
+        <translation>Как до вас доходят уведомления</translation>
+    </message>
+    <message>
+        <source>On this device</source>
+        <translation>На этом устройстве</translation>
+    </message>
+    <message>
+        <source>Not saved: this server does not keep delivery settings.</source>
+        <translation>Не сохранено: этот сервер не хранит настройки доставки.</translation>
+    </message>
+    <message>
+        <source>Not saved: Herald is offline. Your changes stay here; save again once it is connected.</source>
+        <translation>Не сохранено: Herald не в сети. Ваши изменения остаются здесь; сохраните снова, когда появится соединение.</translation>
+    </message>
+    <message>
+        <source>Not saved: another save is under way. Try again in a moment.</source>
+        <translation>Не сохранено: уже идёт другое сохранение. Попробуйте чуть позже.</translation>
+    </message>
+    <message>
+        <source>Updated with a change made on another device.</source>
+        <translation>Обновлено изменением с другого устройства.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Сохранение…</translation>
+    </message>
+    <message>
+        <source>Kept on the server: the same on all your devices.</source>
+        <translation>Хранятся на сервере: одинаковы на всех ваших устройствах.</translation>
+    </message>
+    <message>
+        <source>This server does not keep delivery settings (it runs an older herald-syncd).</source>
+        <translation>Этот сервер не хранит настройки доставки (на нём более старый herald-syncd).</translation>
+    </message>
+    <message>
+        <source>Offline: this is the copy read from the server on %1. Changes can be saved once Herald is connected again.</source>
+        <translation>Не в сети: это копия, полученная с сервера %1. Изменения можно будет сохранить, когда Herald снова подключится.</translation>
+    </message>
+    <message>
+        <source>Offline: Herald has not read these settings from the server yet. Changes can be saved once it is connected.</source>
+        <translation>Не в сети: Herald ещё не получил эти настройки с сервера. Изменения можно будет сохранить после подключения.</translation>
     </message>
 </context>
 <context>
