@@ -128,8 +128,8 @@ void AdminApi::createToken(const HttpRequest &request, const Principal &principa
         return sendError(responder, body.error());
     const auto kind = tokenKindFromName(body->value(QStringLiteral("kind")).toString());
     if (!kind)
-        return sendError(
-            responder, Error::badRequest(QStringLiteral("kind: must be admin, producer or user")));
+        return sendError(responder, Error::badRequest(QStringLiteral(
+                                        "kind: must be admin, producer, user or feed")));
     m_service.issueToken(principal, *kind, body->value(QStringLiteral("application")).toString(),
                          body->value(QStringLiteral("user")).toString(),
                          body->value(QStringLiteral("label")).toString(),

@@ -17,6 +17,13 @@ void UpgradeGate::check(const HttpRequest &request, HttpHandler::UpgradeDecision
             using Kind = RequestLimits::Outcome::Kind;
             switch (outcome.kind) {
             case Kind::Accepted:
+                if (outcome.principal.kind == TokenKind::Feed) {
+                    decide(HttpResponse::error(Error::forbidden(
+                        QStringLiteral("token: a feed token cannot open a WebSocket"))));
+                    return;
+                }
+                decide(std::nullopt);
+                return;
             case Kind::NoToken: // `register` must carry one
                 decide(std::nullopt);
                 return;

@@ -78,19 +78,19 @@ int report(const Error &error)
 int tokenCommand(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("herald-syncd token create --kind admin|producer|user [--app A] [--user U]\n"
-                       "herald-syncd token list\nherald-syncd token revoke ID"));
+    parser.setApplicationDescription(QStringLiteral(
+        "herald-syncd token create --kind admin|producer|user|feed [--app A] [--user U]\n"
+        "herald-syncd token list\nherald-syncd token revoke ID"));
     parser.addHelpOption();
     parser.addOption(databaseOption());
     parser.addOption(
         {QStringLiteral("config"), QStringLiteral("INI file"), QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("kind"), QStringLiteral("admin, producer or user"),
+    parser.addOption({QStringLiteral("kind"), QStringLiteral("admin, producer, user or feed"),
                       QStringLiteral("KIND")});
     parser.addOption({QStringLiteral("app"), QStringLiteral("Application of a producer token"),
                       QStringLiteral("NAME")});
-    parser.addOption(
-        {QStringLiteral("user"), QStringLiteral("User of a user token"), QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("user"), QStringLiteral("User of a user or feed token"),
+                      QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("label"), QStringLiteral("A note to recognise the token by"),
                       QStringLiteral("TEXT")});
     parser.addOption({QStringLiteral("secret"),
@@ -106,7 +106,8 @@ int tokenCommand(const QStringList &arguments)
     if (action == u"create") {
         const auto kind = tokenKindFromName(parser.value(QStringLiteral("kind")));
         if (!kind)
-            return usage(QStringLiteral("token create: --kind must be admin, producer or user"));
+            return usage(
+                QStringLiteral("token create: --kind must be admin, producer, user or feed"));
         auto issued =
             issueToken(**store, *kind, parser.value(QStringLiteral("app")),
                        parser.value(QStringLiteral("user")), parser.value(QStringLiteral("label")),

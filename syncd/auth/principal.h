@@ -12,7 +12,7 @@ struct Principal
 {
     TokenKind kind = TokenKind::User;
     QString application; // producer
-    QString user;        // user
+    QString user;        // user, feed
     qint64 tokenId = 0;
 
     static Principal admin() { return {TokenKind::Admin, {}, {}, 0}; }
@@ -28,11 +28,16 @@ struct Principal
     {
         return kind == TokenKind::User || mayUseApplication(app);
     }
-    bool mayPublish() const { return kind != TokenKind::User; }
+    bool mayPublish() const { return kind == TokenKind::Admin || kind == TokenKind::Producer; }
     // Reading and acknowledging notifications as `name`.
     bool mayActAsUser(const QString &name) const
     {
         return isAdmin() || (kind == TokenKind::User && user == name);
+    }
+    // Reading `name`'s Atom feed: the one thing a feed token may do, for its own user.
+    bool mayReadFeedOf(const QString &name) const
+    {
+        return isAdmin() || ((kind == TokenKind::User || kind == TokenKind::Feed) && user == name);
     }
 };
 

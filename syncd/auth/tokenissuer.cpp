@@ -31,7 +31,7 @@ Result<IssuedToken> issueToken(SqlStore &store, TokenKind kind, const QString &a
             return fail(ErrorCode::NotFound,
                         QStringLiteral("application: no application '%1'").arg(application));
         token.application = application;
-    } else if (kind == TokenKind::User) {
+    } else if (kind == TokenKind::User || kind == TokenKind::Feed) {
         if (auto valid = validator.checkName(user, QStringLiteral("user")); !valid)
             return tl::unexpected(valid.error());
         auto exists = store.userExists(user);

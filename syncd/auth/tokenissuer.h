@@ -10,9 +10,9 @@ namespace herald::syncd {
 
 class SqlStore;
 
-// Makes a new token: checks that its application or user exists, stores its hash, and returns
-// the record and the secret (which exists nowhere else afterwards). Used by the REST API and
-// the command line alike.
+// Makes a new token: checks that its application (producer) or user (user, feed) exists,
+// stores its hash, and returns the record and the secret (which exists nowhere else
+// afterwards). Used by the REST API and the command line alike.
 struct IssuedToken
 {
     TokenRecord record;

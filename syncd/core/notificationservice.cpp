@@ -52,8 +52,8 @@ Result<QString> NotificationService::actingUser(const Principal &principal, cons
             return fail(ErrorCode::BadRequest, QStringLiteral("user: not a valid name"));
         return named;
     }
-    return fail(ErrorCode::Forbidden,
-                QStringLiteral("token: producer tokens cannot read or acknowledge"));
+    return fail(ErrorCode::Forbidden, QStringLiteral("token: %1 tokens cannot read or acknowledge")
+                                          .arg(tokenKindName(principal.kind)));
 }
 
 Result<QString> NotificationService::sessionUser(const std::optional<Principal> &principal,
@@ -65,6 +65,8 @@ Result<QString> NotificationService::sessionUser(const std::optional<Principal> 
     switch (principal->kind) {
     case TokenKind::Producer:
         return refuse(QStringLiteral("token: a producer token cannot receive notifications"));
+    case TokenKind::Feed:
+        return refuse(QStringLiteral("token: a feed token cannot hold a session"));
     case TokenKind::User:
         if (!message.user.isEmpty() && message.user != principal->user && !hermes)
             return refuse(QStringLiteral("user: the token belongs to another user"));

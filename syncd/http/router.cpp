@@ -113,6 +113,11 @@ void Router::authorizeAndRun(const Route &route, const HttpRequest &request, con
             case Kind::Accepted:
                 break;
             }
+            if (outcome.principal.kind == TokenKind::Feed && access != Access::FeedReader) {
+                responder.send(HttpResponse::error(Error::forbidden(
+                    QStringLiteral("token: a feed token reads its user's feed and nothing else"))));
+                return;
+            }
             if (access == Access::LoopbackOrAdmin && !outcome.principal.isAdmin()) {
                 responder.send(
                     HttpResponse::error(Error::forbidden(QStringLiteral("token: admin only"))));

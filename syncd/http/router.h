@@ -15,9 +15,10 @@ class RequestLimits;
 
 // Maps "METHOD /path/{param}" to handlers, answers 404 and 405 (with Allow) itself, checks
 // the content type of bodies (415) and authenticates before a handler runs (401). Handlers
-// decide authorisation (403) from the Principal they get. Every request and upgrade first
-// spends one of its address's requests, and an authenticated one one of its token's
-// (RequestLimits: 429). Lives on the front thread.
+// decide authorisation (403) from the Principal they get, but feed tokens, which may read one
+// route only, are refused (403) here on every route but those that admit them (FeedReader). Every
+// request and upgrade first spends one of its address's requests, and an authenticated one one of
+// its token's (RequestLimits: 429). Lives on the front thread.
 class Router : public QObject, public HttpHandler
 {
     Q_OBJECT
@@ -30,9 +31,10 @@ public:
     enum class Access
     {
         Public,          // no token needed; the handler gets an admin-less user principal
-        Authenticated,   // a valid token (any kind), else 401
+        Authenticated,   // a valid token of any kind but feed, else 401 (a feed token: 403)
         LoopbackOrAdmin, // a client on 127.0.0.0/8 or ::1 (HttpRequest::client), else an admin
                          // token
+        FeedReader,      // a valid token of any kind, feed tokens included: the Atom feed only
     };
     // Where a route takes its token from. A token in a URL ends up in access logs and
     // browser histories: only routes that cannot send headers (the WebSocket upgrade, feed

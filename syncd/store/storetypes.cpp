@@ -12,13 +12,16 @@ QString tokenKindName(TokenKind kind)
         return QStringLiteral("producer");
     case TokenKind::User:
         return QStringLiteral("user");
+    case TokenKind::Feed:
+        return QStringLiteral("feed");
     }
     return QStringLiteral("user");
 }
 
 std::optional<TokenKind> tokenKindFromName(const QString &name)
 {
-    for (TokenKind kind : {TokenKind::Admin, TokenKind::Producer, TokenKind::User}) {
+    for (TokenKind kind :
+         {TokenKind::Admin, TokenKind::Producer, TokenKind::User, TokenKind::Feed}) {
         if (tokenKindName(kind) == name)
             return kind;
     }

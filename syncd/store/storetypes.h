@@ -17,7 +17,8 @@ enum class TokenKind
 {
     Admin,
     Producer,
-    User
+    User,
+    Feed // reads one user's Atom feed and nothing else
 };
 QString tokenKindName(TokenKind kind);
 std::optional<TokenKind> tokenKindFromName(const QString &name);
@@ -29,7 +30,7 @@ struct TokenRecord
     QByteArray hash; // hex SHA-256 of the secret
     TokenKind kind = TokenKind::User;
     QString application; // producer tokens
-    QString user;        // user tokens
+    QString user;        // user and feed tokens
     QString label;
     QDateTime createdAt;
 };

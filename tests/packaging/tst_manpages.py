@@ -89,8 +89,8 @@ def main(source, syncd, client=None):
     t.check("completion: herald-syncd --cluster-s<TAB>",
             got == {"--cluster-secret", "--cluster-secret-file"}, got)
     got = completion(source, "herald-syncd", "_herald_syncd", "herald-syncd token --kind ")
-    t.check("completion: herald-syncd token --kind <TAB>", got == {"admin", "producer", "user"},
-            got)
+    t.check("completion: herald-syncd token --kind <TAB>",
+            got == {"admin", "producer", "user", "feed"}, got)
     got = completion(source, "herald-syncd", "_herald_syncd", "herald-syncd wa")
     t.check("completion: herald-syncd wa<TAB>", got == {"watch"}, got)
 

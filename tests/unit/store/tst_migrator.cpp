@@ -104,6 +104,7 @@ private slots:
     void fixtureSchemaIsVersion1();
     void upgradesVersion1Data();
     void migration2BackfillsRelayLog();
+    void migration9AdmitsFeedTokensAndKeepsIds();
 
 private:
     QString path() const { return m_database; }
@@ -745,6 +746,57 @@ void TestMigrator::migration2BackfillsRelayLog()
         u"5/2 notification 150 '' 1767268803000"_s,
     };
     QCOMPARE(actual, expected);
+}
+
+void TestMigrator::migration9AdmitsFeedTokensAndKeepsIds()
+{
+    auto connection = connect(path());
+    QVERIFY(connection);
+    Migrator migrator(connection->db(), connection->dialect());
+    auto before = migrator.migrate(8);
+    STORE_VERIFY(before);
+    QCOMPARE(*before, 8);
+    auto run = [&](const QString &statement) {
+        QSqlQuery query(connection->db());
+        const bool ok = query.exec(statement);
+        if (!ok)
+            qDebug("%s: %s", qPrintable(statement), qPrintable(query.lastError().text()));
+        return ok;
+    };
+    auto rows = [&] {
+        QSqlQuery query(connection->db());
+        QStringList rows;
+        if (!query.exec(u"SELECT id, hash, kind, user_name, label FROM tokens ORDER BY id"_s))
+            return rows;
+        while (query.next()) {
+            rows.append(u"%1 %2 %3 %4 %5"_s.arg(query.value(0).toLongLong())
+                            .arg(query.value(1).toString(), query.value(2).toString(),
+                                 query.value(3).toString(), query.value(4).toString()));
+        }
+        return rows;
+    };
+    QVERIFY(
+        run(u"INSERT INTO tokens (hash, kind, user_name, created_at_ms) VALUES "
+            "('a1', 'admin', NULL, 1), ('u2', 'user', 'alice', 2), ('u3', 'user', 'bob', 3)"_s));
+    const QStringList made = rows();
+    QCOMPARE(made.size(), 3);
+    const qint64 revokedId = made.last().section(u' ', 0, 0).toLongLong();
+    QVERIFY(run(u"DELETE FROM tokens WHERE id = %1"_s.arg(revokedId)));
+    QVERIFY(!run(u"INSERT INTO tokens (hash, kind, user_name, created_at_ms) "
+                 "VALUES ('f0', 'feed', 'alice', 1)"_s));
+
+    auto upgraded = migrator.migrate(9);
+    STORE_VERIFY(upgraded);
+    QCOMPARE(*upgraded, 9);
+    QVERIFY(run(u"INSERT INTO tokens (hash, kind, user_name, label, created_at_ms) "
+                "VALUES ('f4', 'feed', 'alice', 'reader', 4)"_s));
+    QVERIFY(!run(u"INSERT INTO tokens (hash, kind, created_at_ms) VALUES ('x5', 'reader', 5)"_s));
+    // The rows kept their ids, and the revoked token's id did not come back.
+    const QStringList after = rows();
+    QCOMPARE(after.size(), 3);
+    QCOMPARE(after.mid(0, 2), made.mid(0, 2));
+    QVERIFY2(after.last().section(u' ', 0, 0).toLongLong() > revokedId, qPrintable(after.last()));
+    QCOMPARE(after.last().section(u' ', 1), u"f4 feed alice reader"_s);
 }
 
 QTEST_GUILESS_MAIN(TestMigrator)
