@@ -8,6 +8,7 @@
 #include "api/catalogapi.h"
 #include "api/digestsapi.h"
 #include "api/endpointsapi.h"
+#include "api/feedapi.h"
 #include "api/inboxapi.h"
 #include "api/notificationsapi.h"
 #include "api/plaintextpublishapi.h"
@@ -24,6 +25,7 @@
 #include "core/digestscheduler.h"
 #include "core/endpointservice.h"
 #include "core/expirysweeper.h"
+#include "core/feedservice.h"
 #include "core/inboxfanout.h"
 #include "core/inboxservice.h"
 #include "core/notificationservice.h"
@@ -257,6 +259,8 @@ void Daemon::buildApi()
     m_digests->start();
     m_digestsApi = std::make_unique<DigestsApi>(*m_digests);
     m_digestsApi->addRoutes(*m_router);
+    m_feedApi = std::make_unique<FeedApi>(*new FeedService(m_config, *m_store, this));
+    m_feedApi->addRoutes(*m_router);
     auto *gate = new UpgradeGate(requestLimits, this);
     m_router->setUpgradeCheck(
         ClientUpgradePath, [gate](const HttpRequest &request, HttpHandler::UpgradeDecision decide) {

@@ -29,6 +29,7 @@ class EndpointsApi;
 class PreferencesApi;
 class DigestsApi;
 class DigestScheduler;
+class FeedApi;
 class OutboxHost;
 class HttpServer;
 class Hub;
@@ -110,6 +111,7 @@ private:
     std::unique_ptr<PreferencesApi> m_preferencesApi;
     std::unique_ptr<DigestsApi> m_digestsApi;
     DigestScheduler *m_digests = nullptr;
+    std::unique_ptr<FeedApi> m_feedApi;
     std::unique_ptr<OutboxHost> m_outbox; // stopped before the store drains
     HttpServer *m_http = nullptr;
     UnixSignalWatcher *m_signals = nullptr;

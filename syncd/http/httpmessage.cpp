@@ -83,9 +83,12 @@ QByteArray HttpResponse::serialize(bool keepAlive) const
     QByteArray out;
     out.reserve(160 + body.size());
     out += "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
-    if (!body.isEmpty() || status != 204)
-        out += "Content-Type: " + contentType + "\r\n";
-    out += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+    // A 304 has no body, and a Content-Length there would have to be the 200's (RFC 9110, 8.6).
+    if (status != 304) {
+        if (!body.isEmpty() || status != 204)
+            out += "Content-Type: " + contentType + "\r\n";
+        out += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+    }
     if (!keepAlive)
         out += "Connection: close\r\n";
     for (const auto &[name, value] : headers)
@@ -104,6 +107,8 @@ QByteArray reasonPhrase(int status)
         return "Created";
     case 204:
         return "No Content";
+    case 304:
+        return "Not Modified";
     case 400:
         return "Bad Request";
     case 401:
