@@ -52,11 +52,17 @@ QByteArray ConditionalGet::httpDate(const QDateTime &time)
 
 std::optional<QDateTime> ConditionalGet::parseHttpDate(const QByteArray &text)
 {
+    // The weekday is left out: it says nothing the date does not, and a wrong one (or a
+    // two-digit year read in the wrong century) must not make a date unreadable.
     const QString value = QString::fromLatin1(text.trimmed()).simplified();
-    for (const QString &format : {QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'"),
-                                  QStringLiteral("dddd, dd-MMM-yy hh:mm:ss 'GMT'"),
-                                  QStringLiteral("ddd MMM d hh:mm:ss yyyy")}) {
-        QDateTime time = QLocale::c().toDateTime(value, format);
+    const qsizetype comma = value.indexOf(u',');
+    const QString date = comma >= 0 ? value.mid(comma + 1).trimmed() : value.section(u' ', 1);
+    const QStringList formats =
+        comma >= 0 ? QStringList{QStringLiteral("dd MMM yyyy hh:mm:ss 'GMT'"), // IMF-fixdate
+                                 QStringLiteral("dd-MMM-yy hh:mm:ss 'GMT'")}   // RFC 850
+                   : QStringList{QStringLiteral("MMM d hh:mm:ss yyyy")};       // asctime
+    for (const QString &format : formats) {
+        QDateTime time = QLocale::c().toDateTime(date, format);
         if (!time.isValid())
             continue;
         time.setTimeZone(QTimeZone::utc());
