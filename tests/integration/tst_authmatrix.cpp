@@ -20,8 +20,9 @@ constexpr int Unauthorized = 401;
 constexpr int Forbidden = 403;
 
 // Callers, in the order of the expectation columns below.
-const QStringList Principals = {u"none"_s,          u"admin"_s, u"producerOwn"_s,
-                                u"producerOther"_s, u"user"_s,  u"userOther"_s};
+// "feed" is alice's feed token: it reads her Atom feed and nothing else.
+const QStringList Principals = {u"none"_s, u"admin"_s,     u"producerOwn"_s, u"producerOther"_s,
+                                u"user"_s, u"userOther"_s, u"feed"_s};
 
 struct Endpoint
 {
@@ -91,6 +92,7 @@ void TestAuthMatrix::initTestCase()
     m_tokens[u"producerOther"_s] = m_syncd.createToken(u"producer"_s, {u"--app"_s, u"other"_s});
     m_tokens[u"user"_s] = m_syncd.createToken(u"user"_s, {u"--user"_s, u"alice"_s});
     m_tokens[u"userOther"_s] = m_syncd.createToken(u"user"_s, {u"--user"_s, u"bob"_s});
+    m_tokens[u"feed"_s] = m_syncd.createToken(u"feed"_s, {u"--user"_s, u"alice"_s});
     for (const QString &principal : Principals.mid(1))
         QVERIFY2(!m_tokens.value(principal).isEmpty(), qPrintable(principal));
 }
@@ -157,84 +159,94 @@ void TestAuthMatrix::restEndpoint_data()
 
     const int U = Unauthorized;
     const int F = Forbidden;
-    // Columns: none, admin, producer (own app), producer (other app), user, user (other user).
+    // Columns: none, admin, producer (own app), producer (other app), user, user (other user),
+    // feed (alice's).
     const QList<Endpoint> endpoints = {
-        {"healthz", "GET", u"/healthz"_s, {}, {Ok, Ok, Ok, Ok, Ok, Ok}},
-        {"metrics", "GET", u"/metrics"_s, {}, {Ok, Ok, Ok, Ok, Ok, Ok}}, // loopback
+        {"healthz", "GET", u"/healthz"_s, {}, {Ok, Ok, Ok, Ok, Ok, Ok, Ok}},
+        {"metrics", "GET", u"/metrics"_s, {}, {Ok, Ok, Ok, Ok, Ok, Ok, Ok}}, // loopback
         // A producer registers its own application (self-registration), no other.
         {"putApplication",
          "PUT",
          u"/api/v1/applications/shop"_s,
          R"({"title":"Shop","eventTypes":[]})",
-         {U, Ok, Ok, F, F, F}},
+         {U, Ok, Ok, F, F, F, F}},
         {"putNewApplication",
          "PUT",
          u"/api/v1/applications/{fresh}"_s,
          R"({"title":"New","eventTypes":[]})",
-         {U, Ok, F, F, F, F}},
+         {U, Ok, F, F, F, F, F}},
         // Users read the catalog to choose what to follow; producers see their own application.
-        {"listApplications", "GET", u"/api/v1/applications"_s, {}, {U, Ok, Ok, Ok, Ok, Ok}},
-        {"getApplication", "GET", u"/api/v1/applications/shop"_s, {}, {U, Ok, Ok, F, Ok, Ok}},
+        {"listApplications", "GET", u"/api/v1/applications"_s, {}, {U, Ok, Ok, Ok, Ok, Ok, F}},
+        {"getApplication", "GET", u"/api/v1/applications/shop"_s, {}, {U, Ok, Ok, F, Ok, Ok, F}},
         {"deleteApplication",
          "DELETE",
          u"/api/v1/applications/{freshApp}"_s,
          {},
-         {U, Ok, Ok, F, F, F}},
+         {U, Ok, Ok, F, F, F, F}},
         {"putChannel",
          "PUT",
          u"/api/v1/applications/shop/channels/{fresh}"_s,
          R"({"title":"Fresh","description":"made by the auth matrix"})",
-         {U, Ok, Ok, F, F, F}},
+         {U, Ok, Ok, F, F, F, F}},
         {"listChannels",
          "GET",
          u"/api/v1/applications/shop/channels"_s,
          {},
-         {U, Ok, Ok, F, Ok, Ok}},
+         {U, Ok, Ok, F, Ok, Ok, F}},
         {"publish",
          "POST",
          u"/api/v1/notifications"_s,
          R"({"application":"shop","channel":"orders","title":"T","message":"m"})",
-         {U, Ok, Ok, F, F, F}},
+         {U, Ok, Ok, F, F, F, F}},
         {"publishBatch",
          "POST",
          u"/api/v1/notifications"_s,
          R"([{"application":"shop","channel":"orders","title":"T","message":"m"}])",
-         {U, Ok, Ok, F, F, F}},
+         {U, Ok, Ok, F, F, F, F}},
         {"publishHermes",
          "POST",
          u"/api/notifications"_s,
          R"({"applicationName":"shop","channelName":"orders","code":"c","message":"m","persistent":true})",
-         {U, Ok, Ok, F, F, F}},
+         {U, Ok, Ok, F, F, F, F}},
         {"publishPlainText",
          "POST",
          u"/api/v1/publish/shop/orders"_s,
          "Backup done",
-         {U, Ok, Ok, F, F, F},
+         {U, Ok, Ok, F, F, F, F},
          "text/plain"},
         {"alertmanagerWebhook",
          "POST",
          u"/api/v1/integrations/alertmanager/shop?channel=orders"_s,
          R"({"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"A"}}]})",
-         {U, Ok, Ok, F, F, F}},
+         {U, Ok, Ok, F, F, F, F}},
         {"deleteNotification",
          "DELETE",
          u"/api/v1/notifications/{freshId}"_s,
          {},
-         {U, Ok, Ok, F, F, F}},
-        {"createUser", "POST", u"/api/v1/users"_s, R"({"name":"{fresh}"})", {U, Ok, F, F, F, F}},
+         {U, Ok, Ok, F, F, F, F}},
+        {"createUser", "POST", u"/api/v1/users"_s, R"({"name":"{fresh}"})", {U, Ok, F, F, F, F, F}},
         {"createToken",
          "POST",
          u"/api/v1/tokens"_s,
          R"({"kind":"user","user":"alice"})",
-         {U, Ok, F, F, F, F}},
-        {"deleteToken", "DELETE", u"/api/v1/tokens/{freshTokenId}"_s, {}, {U, Ok, F, F, F, F}},
-        {"dropUser", "POST", u"/api/v1/users/alice/drop"_s, {}, {U, Ok, F, F, F, F}},
+         {U, Ok, F, F, F, F, F}},
+        {"deleteToken", "DELETE", u"/api/v1/tokens/{freshTokenId}"_s, {}, {U, Ok, F, F, F, F, F}},
+        {"dropUser", "POST", u"/api/v1/users/alice/drop"_s, {}, {U, Ok, F, F, F, F, F}},
         {"listNotifications",
          "GET",
          u"/api/v1/notifications?{asAlice}"_s,
          {},
-         {U, Ok, F, F, Ok, F}},
-        {"ack", "POST", u"/api/v1/acks"_s, R"({"ids":[{freshId}]{asAlice}})", {U, Ok, F, F, Ok, F}},
+         {U, Ok, F, F, Ok, F, F}},
+        {"ack",
+         "POST",
+         u"/api/v1/acks"_s,
+         R"({"ids":[{freshId}]{asAlice}})",
+         {U, Ok, F, F, Ok, F, F}},
+        {"inbox", "GET", u"/api/v1/inbox?{asAlice}"_s, {}, {U, Ok, F, F, Ok, F, F}},
+        {"inboxCount", "GET", u"/api/v1/inbox/count?{asAlice}"_s, {}, {U, Ok, F, F, Ok, F, F}},
+        {"preferences", "GET", u"/api/v1/preferences?{asAlice}"_s, {}, {U, Ok, F, F, Ok, F, F}},
+        // The one route a feed token opens: alice's feed, read by her tokens and admins.
+        {"feedAtom", "GET", u"/api/v1/users/alice/feed.atom"_s, {}, {U, Ok, F, F, Ok, F, Ok}},
     };
     for (const Endpoint &endpoint : endpoints) {
         for (int i = 0; i < Principals.size(); ++i) {
@@ -325,19 +337,24 @@ void TestAuthMatrix::webSocketRegister_data()
     QTest::newRow("producerOther") << u"producerOther"_s << false;
     QTest::newRow("user") << u"user"_s << true;
     QTest::newRow("userOther") << u"userOther"_s << false;
+    QTest::newRow("feed") << u"feed"_s << false; // in the register frame: the upgrade refuses it
 }
 
 void TestAuthMatrix::webSocketRegister()
 {
     QFETCH(QString, principal);
     QFETCH(bool, accepted);
+    const bool inFrame = principal == "feed"_L1;
     QUrlQuery query;
-    if (!tokenFor(principal).isEmpty())
+    if (!tokenFor(principal).isEmpty() && !inFrame)
         query.addQueryItem(u"token"_s, tokenFor(principal));
     WsClient ws;
     // No token at all is still a valid upgrade: the register frame may carry it.
     QVERIFY2(ws.open(m_syncd.wsUrl(query.toString(QUrl::FullyEncoded))), ws.describe());
-    ws.sendJson(WsClient::registerFrame(u"alice"_s, u"shop"_s, {u"orders"_s}));
+    QJsonObject frame = WsClient::registerFrame(u"alice"_s, u"shop"_s, {u"orders"_s});
+    if (inFrame)
+        frame.insert("token"_L1, tokenFor(principal));
+    ws.sendJson(frame);
     if (accepted) {
         QVERIFY2(ws.waitForType(u"backlogDone"_s), ws.describe());
         QVERIFY(ws.isConnected());
@@ -372,6 +389,12 @@ void TestAuthMatrix::webSocketRefusesBadTokenOnUpgrade_data()
         << QString(path + u"?token="_s + QString::fromUtf8(good)) << QByteArray() << 101;
     QTest::newRow("good bearer header")
         << path << QByteArray("Authorization: Bearer " + good + "\r\n") << 101;
+    // A feed token is valid, but may not open a WebSocket at all.
+    const QByteArray feed = tokenFor(u"feed"_s).toUtf8();
+    QTest::newRow("feed token in query")
+        << QString(path + u"?token="_s + QString::fromUtf8(feed)) << QByteArray() << 403;
+    QTest::newRow("feed bearer header")
+        << path << QByteArray("Authorization: Bearer " + feed + "\r\n") << 403;
 }
 
 void TestAuthMatrix::webSocketRefusesBadTokenOnUpgrade()
