@@ -28,7 +28,7 @@ public:
     Feed feed(const QString &user, const QList<InboxEntry> &window,
               const Preferences &preferences) const;
     // `feed` with `extra` entries among its own: the newest MaxEntries of both by `updated`
-    // (ties: the larger id first), and `updated` moved to the newest.
+    // (ties by id, so that the order never changes), and `updated` moved to the newest.
     static Feed merge(Feed feed, const QList<FeedEntry> &extra);
 
     FeedEntry entryOf(const Notification &notification) const;
