@@ -121,7 +121,9 @@ Popup Popup::forDigest(const DigestMessage &digest)
     }
     // `count` is what the period collected; the items may be only the newest of them.
     const qint64 count = std::max<qint64>(digest.count, digest.items.size());
-    popup.title = digestTitle(digest.period, count, int(channels.size()));
+    // The server counts the channels of the whole digest; an older one sends none.
+    const qint64 channelCount = std::max<qint64>(digest.channels, channels.size());
+    popup.title = digestTitle(digest.period, count, int(channelCount));
     popup.body = latestTitles(digest.items, count);
     return popup;
 }

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/feedselection.h"
 
+#include "core/digestrouter.h"
 #include "core/preferences.h"
+#include "delivery/digestmail.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QUrl>
 
 #include <algorithm>
@@ -95,6 +99,31 @@ FeedEntry FeedSelection::entryOf(const Notification &notification) const
         {u"urn:herald:application"_s, notification.application},
         {u"urn:herald:channel"_s, channelKey(notification.application, notification.channel)},
     };
+    return entry;
+}
+
+std::optional<FeedEntry> FeedSelection::entryOf(const SentDigest &digest) const
+{
+    const auto key = DigestRouter::readKey(digest.key);
+    if (!key || !key->agents.contains(Agent))
+        return std::nullopt; // a digest for other agents only
+    const QJsonObject frame = QJsonDocument::fromJson(digest.frame).object();
+    const QJsonObject data = frame.value(u"data").toObject();
+    FeedEntry entry;
+    entry.id = u"urn:herald:%1:digest:%2"_s.arg(m_scope, digest.id);
+    entry.title = DigestMail::subject(data);
+    QStringList lines;
+    for (const QJsonValue &item : data.value(u"items").toArray()) {
+        const QJsonObject n = item.toObject();
+        const QString title = n.value(u"title").toString();
+        lines.append(
+            u"- "_s + (title.isEmpty() ? n.value(u"message").toString() : title) + u" ("_s +
+            channelKey(n.value(u"application").toString(), n.value(u"channel").toString()) + u')');
+    }
+    entry.content = lines.join(u'\n');
+    entry.published = QDateTime::fromMSecsSinceEpoch(digest.sentMs, Qt::UTC);
+    entry.updated = entry.published;
+    entry.categories = {{u"urn:herald:digest"_s, key->schedule.toString()}};
     return entry;
 }
 

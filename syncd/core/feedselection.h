@@ -2,7 +2,10 @@
 #pragma once
 
 #include "core/feedentry.h"
+#include "store/digesttypes.h"
 #include "store/inboxtypes.h"
+
+#include <optional>
 
 namespace herald::syncd {
 
@@ -32,6 +35,8 @@ public:
     static Feed merge(Feed feed, const QList<FeedEntry> &extra);
 
     FeedEntry entryOf(const Notification &notification) const;
+    // A sent digest as an entry, when the feed agent was one of its agents.
+    std::optional<FeedEntry> entryOf(const SentDigest &digest) const;
     QString feedId(const QString &user) const;
     QString entryId(NotificationId id) const;
 

@@ -39,7 +39,17 @@ void FeedService::feed(const Principal &principal, const QString &user, QObject 
             auto preferences = storedPreferences(store, user);
             if (!preferences)
                 return tl::unexpected(preferences.error());
-            return selection.feed(user, window->entries, *preferences);
+            // Digests sent to the feed agent are entries too.
+            auto digests = store.digests(
+                [&](DigestQueries &q) { return q.sentTo(user, FeedSelection::MaxEntries); });
+            if (!digests)
+                return tl::unexpected(digests.error());
+            QList<FeedEntry> extra;
+            for (const SentDigest &digest : std::as_const(*digests)) {
+                if (auto entry = selection.entryOf(digest))
+                    extra.append(*entry);
+            }
+            return FeedSelection::merge(selection.feed(user, window->entries, *preferences), extra);
         },
         context, std::move(done));
 }

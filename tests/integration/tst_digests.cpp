@@ -179,6 +179,32 @@ private slots:
         QCOMPARE(store.scalar(u"SELECT COUNT(*) FROM digest_items"_s).toLongLong(), 0);
     }
 
+    void aDigestForTheFeedAgentIsAFeedEntry()
+    {
+        const QJsonObject feedDigest{
+            {"rules"_L1, QJsonArray{QJsonObject{{"application"_L1, App},
+                                                {"channel"_L1, "nightly"_L1},
+                                                {"delivery"_L1, "digest"_L1},
+                                                {"digest"_L1, "hourly"_L1},
+                                                {"agents"_L1, QJsonArray{u"feed"_s}}}}}};
+        QCOMPARE(m_admin.put(u"/api/v1/preferences?user=bob"_s, feedDigest).status, 200);
+        WsClient bob;
+        QVERIFY(
+            bob.connectAs(m_syncd.wsUrl(u"token="_s + m_bobToken), u"bob"_s, App, {u"nightly"_s}));
+        QTest::qWait(300);
+        QVERIFY(publish(m_producer, App, u"nightly"_s, u"for the feed"_s,
+                        {{"title"_L1, "Feed build"_L1}}) > 0);
+        const QJsonArray sent = run(u"bob"_s, true);
+        QCOMPARE(sent.size(), 1);
+        const HttpResponse feed = m_admin.get(u"/api/v1/users/bob/feed.atom"_s);
+        QVERIFY2(feed.status == 200, feed.describe());
+        const QByteArray entryId = ":digest:" + sent[0]["id"_L1].toString().toUtf8();
+        QVERIFY2(feed.body.contains(entryId), feed.body.constData());
+        QVERIFY(feed.body.contains("Hourly digest: 1 notification in 1 channel"));
+        QVERIFY(feed.body.contains("- Feed build (ci/nightly)"));
+        QVERIFY(bob.framesOfType(u"digest"_s).isEmpty()); // not the desktop agent
+    }
+
     void onlyAdminsRunDigestsAndBadBodiesAreRefused()
     {
         HttpClient alice(m_syncd.httpUrl());
