@@ -35,12 +35,13 @@ stage_fuzz() {
 # wsframing), shutdown under load and restarts (durability), sessions closed from other
 # threads (revocation), resumes (resume), the inbox's queries, folds and frames (inbox), and
 # the outbox's thread, libcurl transfers and a kill with deliveries in flight (webhooks,
-# webhookdurability).
+# webhookdurability), and the delivery policy's paths (deliveryoff, digests, usermail).
 # Within CI's budget (tests/README.md, "Sanitizers"): building the instrumented daemon is most of the stage, so it builds nothing
 # else, and UBSan leaves out its vptr, null and alignment checks, which double the compile
 # time (ASan reports a null dereference itself; scripts/sanitize.sh runs them all).
 sanitize_tests=(tst_publishdelivery tst_acks tst_badinput tst_wsframing tst_durability
-                tst_revocation tst_resume tst_inbox tst_webhooks tst_webhookdurability)
+                tst_revocation tst_resume tst_inbox tst_webhooks tst_webhookdurability
+                tst_deliveryoff tst_digests tst_usermail)
 stage_sanitize() {
   local dir="$root/build-asan-ci" names
   cmake -S "$root" -B "$dir" -G Ninja -DHERALD_SANITIZE=address,undefined \
