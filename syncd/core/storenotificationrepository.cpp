@@ -3,7 +3,43 @@
 
 #include "store/storethread.h"
 
+#include <QHash>
+#include <QSet>
+
 namespace herald::syncd {
+
+namespace {
+
+// Users' own deliveries and digest items only for users who follow the notification's channel
+// (as their inbox would show it): one look-up per channel, however many users' rules asked.
+Result<void> keepFollowers(SqlStore &store, DeferredWork &later)
+{
+    QHash<QString, QSet<QString>> followers; // by "application/channel"
+    std::optional<Error> failed;
+    const auto follows = [&](const QString &application, const QString &channel,
+                             const QString &user) {
+        const QString key = application + u'/' + channel;
+        auto it = followers.find(key);
+        if (it == followers.end()) {
+            auto users = store.inbox(
+                [&](InboxQueries &inbox) { return inbox.followersOf(application, channel); });
+            if (!users)
+                failed = users.error();
+            it = followers.insert(key, users ? QSet<QString>(users->cbegin(), users->cend())
+                                             : QSet<QString>());
+        }
+        return it->contains(user);
+    };
+    later.userDeliveries.removeIf(
+        [&](const UserDelivery &d) { return !follows(d.application, d.channel, d.user); });
+    later.digestItems.removeIf(
+        [&](const DigestItem &i) { return !follows(i.application, i.channel, i.user); });
+    if (failed)
+        return tl::unexpected(*failed);
+    return {};
+}
+
+} // namespace
 
 void StoreNotificationRepository::insert(const QList<Notification> &notifications,
                                          const DeferredWork &later, QObject *context,
@@ -14,21 +50,26 @@ void StoreNotificationRepository::insert(const QList<Notification> &notification
             QList<Notification> stored = notifications; // filled in by the store
             if (auto inserted = store.insertNotifications(stored); !inserted)
                 return tl::unexpected(inserted.error());
+            DeferredWork work = later;
+            if (auto kept = keepFollowers(store, work); !kept)
+                return tl::unexpected(kept.error());
             // The same operation, so the same savepoint and commit as the notifications.
-            if (!later.jobs.isEmpty()) {
-                if (auto added = store.outbox([&](OutboxQueries &q) { return q.add(later.jobs); });
+            if (!work.jobs.isEmpty()) {
+                if (auto added = store.outbox([&](OutboxQueries &q) { return q.add(work.jobs); });
                     !added)
                     return tl::unexpected(added.error());
             }
-            if (!later.userDeliveries.isEmpty()) {
-                if (auto added = store.outbox(
-                        [&](OutboxQueries &q) { return q.addForFollowers(later.userDeliveries); });
+            if (!work.userDeliveries.isEmpty()) {
+                QList<DeliveryJob> mails;
+                for (const UserDelivery &d : std::as_const(work.userDeliveries))
+                    mails.append(d.job);
+                if (auto added = store.outbox([&](OutboxQueries &q) { return q.add(mails); });
                     !added)
                     return tl::unexpected(added.error());
             }
-            if (!later.digestItems.isEmpty()) {
+            if (!work.digestItems.isEmpty()) {
                 if (auto added =
-                        store.digests([&](DigestQueries &q) { return q.add(later.digestItems); });
+                        store.digests([&](DigestQueries &q) { return q.add(work.digestItems); });
                     !added)
                     return tl::unexpected(added.error());
             }

@@ -9,7 +9,7 @@
 namespace herald::syncd {
 
 // A user's own delivery (their email agent): queued only while the user follows the
-// notification's channel, as their inbox would show it.
+// notification's channel, as their inbox would show it (the core checks, at the store).
 struct UserDelivery
 {
     DeliveryJob job;

@@ -13,21 +13,18 @@ Result<int> DigestQueries::add(const QList<DigestItem> &items)
 {
     auto item = m_connection.prepare(
         u"INSERT INTO digest_items (user_name, digest_key, notification_id, channel_key, "
-        "payload) SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM inbox_follows WHERE "
-        "user_name = ? AND application = ? AND (channel = ? OR channel = '')) "
-        "ON CONFLICT (user_name, notification_id) DO NOTHING"_s);
+        "payload) VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_name, notification_id) DO NOTHING"_s);
     if (!item)
         return tl::unexpected(item.error());
     int added = 0;
     for (const DigestItem &i : items) {
         const QString channelKey = i.application + u'/' + i.channel;
-        if (auto done = m_connection.exec(*item, {i.user, i.key, i.notificationId, channelKey,
-                                                  QString::fromUtf8(i.payload), i.user,
-                                                  i.application, i.channel});
+        if (auto done = m_connection.exec(
+                *item, {i.user, i.key, i.notificationId, channelKey, QString::fromUtf8(i.payload)});
             !done)
             return tl::unexpected(done.error());
         if (item->numRowsAffected() <= 0)
-            continue; // not followed, or queued before
+            continue; // queued before
         ++added;
         // The run keeps its period; the user's current time zone counts from the next one.
         auto run = m_connection.run(

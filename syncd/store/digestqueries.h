@@ -19,8 +19,8 @@ class DigestQueries
 public:
     explicit DigestQueries(SqlConnection &connection) : m_connection(connection) {}
 
-    // Queues the items the user follows the channel of (others are left out, as the inbox
-    // leaves them out), each at most once per user, and starts the digests they belong to.
+    // Queues the items, each at most once per user, and starts the digests they belong to
+    // (the caller keeps only items of channels their user follows, as the inbox does).
     Result<int> add(const QList<DigestItem> &items);
     // Digests of nodes not alive since `aliveSinceMs` (outbox_nodes, the nodes' shared
     // heartbeat) become `node`'s. Returns how many.

@@ -73,29 +73,6 @@ Result<void> OutboxQueries::add(const QList<DeliveryJob> &jobs)
     return {};
 }
 
-Result<int> OutboxQueries::addForFollowers(const QList<UserDelivery> &deliveries)
-{
-    auto insert = m_connection.prepare(
-        u"INSERT INTO deliveries (id, endpoint, notification_id, payload, node, status, "
-        "attempts, created_ms, next_attempt_ms) SELECT ?, ?, ?, ?, ?, 'pending', 0, ?, ? WHERE "
-        "EXISTS (SELECT 1 FROM inbox_follows WHERE user_name = ? AND application = ? AND "
-        "(channel = ? OR channel = ''))"_s);
-    if (!insert)
-        return tl::unexpected(insert.error());
-    int added = 0;
-    for (const UserDelivery &d : deliveries) {
-        const DeliveryJob &job = d.job;
-        if (auto done =
-                m_connection.exec(*insert, {job.id, job.endpoint, job.notificationId,
-                                            QString::fromUtf8(job.payload), job.node, job.createdMs,
-                                            job.nextAttemptMs, d.user, d.application, d.channel});
-            !done)
-            return tl::unexpected(done.error());
-        added += std::max(0, insert->numRowsAffected());
-    }
-    return added;
-}
-
 Result<QList<DeliveryJob>> OutboxQueries::due(int node, const QString &endpoint, qint64 nowMs,
                                               int limit, const QSet<QString> &inFlight)
 {

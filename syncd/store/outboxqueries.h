@@ -2,7 +2,6 @@
 #pragma once
 
 #include "protocol/error.h"
-#include "store/deferredwork.h"
 #include "store/endpointtypes.h"
 #include "store/sqlconnection.h"
 
@@ -23,9 +22,6 @@ public:
     explicit OutboxQueries(SqlConnection &connection) : m_connection(connection) {}
 
     Result<void> add(const QList<DeliveryJob> &jobs);
-    // Users' own deliveries, each only while its user follows the notification's channel;
-    // how many were queued.
-    Result<int> addForFollowers(const QList<UserDelivery> &deliveries);
     // Up to `limit` pending jobs of `node` for `endpoint` due at `nowMs`, earliest first,
     // leaving out those `inFlight`.
     Result<QList<DeliveryJob>> due(int node, const QString &endpoint, qint64 nowMs, int limit,
