@@ -125,6 +125,11 @@ Result<Batch> sendBatch(SqlStore &store, int node, qint64 takeoverAfterMs, const
         if (auto recorded = store.digests([&](DigestQueries &q) { return q.record(record); });
             !recorded)
             return tl::unexpected(recorded.error());
+        // The user's sessions on the other nodes get the frame through the relay.
+        if (key->agents.contains(u"desktop"_s)) {
+            if (auto relayed = store.relayDigest(d.user, record.frame, now); !relayed)
+                return tl::unexpected(relayed.error());
+        }
         if (key->agents.contains(u"email"_s)) {
             const auto entry = preferences.of(d.user);
             if (auto job = mailJob(mail, entry ? entry->email() : QString(), message, node, now)) {

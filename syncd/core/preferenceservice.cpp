@@ -121,8 +121,7 @@ void PreferenceService::putPreferences(const Principal &principal, const QString
     m_store.submit<bool>(
         [user = *user, text = QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact)),
          now](SqlStore &store) -> Result<bool> {
-            auto stored = store.accounts(
-                [&](AccountQueries &q) { return q.putPreferences(user, text, now); });
+            auto stored = store.putPreferences(user, text, now);
             if (!stored)
                 return tl::unexpected(stored.error());
             return true;

@@ -54,6 +54,10 @@ QJsonObject recordToJson(const RelayRecord &record)
         o.insert(u"user"_s, record.user);
     if (record.notification)
         o.insert(u"notification"_s, JsonCodec::toJson(*record.notification));
+    if (record.kind == RelayRecord::Kind::Preferences && !record.payload.isEmpty())
+        o.insert(u"preferences"_s, QJsonDocument::fromJson(record.payload.toUtf8()).object());
+    if (record.kind == RelayRecord::Kind::Digest && !record.payload.isEmpty())
+        o.insert(u"digest"_s, QJsonDocument::fromJson(record.payload.toUtf8()).object());
     return o;
 }
 
@@ -75,13 +79,29 @@ RelayRecord readRecord(FieldReader &r, const JsonCodec &codec)
         record.kind = *known;
     else if (r.ok())
         r.fail(r.path(u"kind"_s),
-               u"'%1' is not notification, receipt, deleted, seen, hidden or cleared"_s.arg(kind));
-    record.notificationId = r.id(u"id"_s).value_or(0);
+               u"'%1' is not notification, receipt, deleted, seen, hidden, cleared, "
+               "preferences or digest"_s.arg(kind));
+    // Preferences and digest records are about a user, not a notification: their id is 0.
+    const bool forUser =
+        record.kind == RelayRecord::Kind::Preferences || record.kind == RelayRecord::Kind::Digest;
+    if (forUser) {
+        if (r.integer(u"id"_s).value_or(-1) != 0 && r.ok())
+            r.fail(r.path(u"id"_s), u"must be 0 for a %1 record"_s.arg(kind));
+    } else {
+        record.notificationId = r.id(u"id"_s).value_or(0);
+    }
     record.timeMs = r.integer(u"time"_s).value_or(0);
     record.user = r.string(u"user"_s);
-    if (r.ok() && (record.kind == RelayRecord::Kind::Receipt || record.isInboxChange()) &&
+    if (r.ok() &&
+        (record.kind == RelayRecord::Kind::Receipt || record.isInboxChange() || forUser) &&
         record.user.isEmpty())
         r.fail(r.path(u"user"_s), u"a %1 record needs its user"_s.arg(kind));
+    // Checked as a PUT is when they are applied (an invalid one reads as the defaults).
+    const QString payloadKey =
+        record.kind == RelayRecord::Kind::Digest ? u"digest"_s : u"preferences"_s;
+    if (r.ok() && forUser && r.has(payloadKey))
+        record.payload =
+            QString::fromUtf8(QJsonDocument(r.object(payloadKey)).toJson(QJsonDocument::Compact));
     if (r.ok() && r.has(u"notification"_s)) {
         auto body = codec.parseNotification(r.object(u"notification"_s));
         if (!body)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "relay/relay.h"
 
+#include "codec/jsoncodec.h"
 #include "core/fanout.h"
 #include "metrics/metrics.h"
 #include "net/websockettakeover.h"
@@ -12,6 +13,7 @@
 
 #include <QCryptographicHash>
 #include <QDateTime>
+#include <QJsonDocument>
 #include <QPointer>
 #include <QRandomGenerator>
 #include <QWebSocket>
@@ -235,6 +237,15 @@ void Relay::onCommitted(const QList<AcceptedRecord> &records)
         case RelayRecord::Kind::Cleared:
             m_fanOut.cleared(record.user, record.notificationId);
             break;
+        case RelayRecord::Kind::Preferences:
+            if (accepted.preferencesApplied) // the book and the sessions follow
+                m_fanOut.preferences(record.user,
+                                     QJsonDocument::fromJson(record.payload.toUtf8()).object());
+            break;
+        case RelayRecord::Kind::Digest:
+            if (!record.payload.isEmpty())
+                tellDigest(record.user, record.payload.toUtf8());
+            break;
         }
     }
     if (!shown.isEmpty())
@@ -288,6 +299,16 @@ void Relay::receiveRecords(PeerLink &link, QList<RelayRecord> records)
             if (from)
                 from->batchStored(); // may read on at once: after the answer above
         });
+}
+
+void Relay::tellDigest(const QString &user, const QByteArray &frame)
+{
+    static const JsonCodec Codec;
+    auto message = Codec.decodeServerMessage(frame);
+    if (message && std::holds_alternative<DigestMessage>(*message))
+        m_fanOut.digest(user, std::get<DigestMessage>(*message));
+    else // checked by the node that made it: only a peer of another version gets here
+        qCWarning(lcRelay) << "a relayed digest for" << user << "does not read as one";
 }
 
 void Relay::onApplyFailed(const Error &error)

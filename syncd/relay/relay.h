@@ -103,6 +103,8 @@ private:
     void connectPipe(PeerLink *link, PeerPipe *pipe);
     void onCommitted(const QList<AcceptedRecord> &records);
     void onApplyFailed(const Error &error);
+    // A digest frame another node sent to `user`'s sessions there: this node's sessions too.
+    void tellDigest(const QString &user, const QByteArray &frame);
     void onLinkClosed(int linkId);
     void tick();
     void publishStatus();

@@ -50,6 +50,19 @@ Result<void> RelayLogQueries::recordLocal(RelayRecord::Kind kind, NotificationId
     return {};
 }
 
+Result<void> RelayLogQueries::recordForUser(RelayRecord::Kind kind, const QString &user,
+                                            const QString &payload, qint64 timeMs)
+{
+    auto highest = highestSeq(m_nodeId);
+    if (!highest)
+        return tl::unexpected(highest.error());
+    RelayRecord record{m_nodeId, *highest + 1, kind, 0, user, timeMs, std::nullopt, payload};
+    if (auto inserted = insertRow(record); !inserted)
+        return inserted;
+    m_connection.journal().append(AcceptedRecord{std::move(record), LocalSource, std::nullopt});
+    return {};
+}
+
 Result<HaveVector> RelayLogQueries::have()
 {
     auto query = m_connection.run(u"SELECT origin, MAX(seq) FROM relay_log GROUP BY origin"_s);
@@ -91,6 +104,13 @@ Result<QList<RelayRecord>> RelayLogQueries::after(const HaveVector &theirs, int 
         }
         query->finish();
         for (qsizetype i = first; i < records.size(); ++i) {
+            if (records[i].kind == RelayRecord::Kind::Preferences) {
+                auto now = storedPreferences(records[i].user);
+                if (!now)
+                    return tl::unexpected(now.error());
+                records[i].payload = *now; // as they are: the newest change wins anyway
+                continue;
+            }
             if (records[i].kind != RelayRecord::Kind::Notification)
                 continue;
             auto body = m_notifications.find(records[i].notificationId);
@@ -163,6 +183,15 @@ Result<QList<AcceptedRecord>> RelayLogQueries::apply(const QList<RelayRecord> &r
                     if (auto applied = applyInboxChange(record); !applied)
                         return applied;
                     break;
+                case RelayRecord::Kind::Digest:
+                    break; // nothing to store: the sessions are told (Relay)
+                case RelayRecord::Kind::Preferences: {
+                    auto applied = applyPreferences(record);
+                    if (!applied)
+                        return tl::unexpected(applied.error());
+                    taken.preferencesApplied = *applied;
+                    break;
+                }
                 }
             }
             // Kept with the record: the next node may need the body too.
@@ -268,6 +297,30 @@ Result<void> RelayLogQueries::applyInboxChange(const RelayRecord &record)
     if (!applied)
         return tl::unexpected(applied.error());
     return {};
+}
+
+Result<bool> RelayLogQueries::applyPreferences(const RelayRecord &record)
+{
+    if (record.payload.isEmpty())
+        return false; // the user is gone at the sender: what this node holds stays
+    // The newest change wins, whichever order the records come in.
+    auto query = m_connection.run(
+        u"INSERT INTO user_preferences (user_name, preferences, updated_ms) VALUES (?, ?, ?) "
+        "ON CONFLICT (user_name) DO UPDATE SET preferences = excluded.preferences, "
+        "updated_ms = excluded.updated_ms WHERE excluded.updated_ms > user_preferences.updated_ms"_s,
+        {record.user, record.payload, record.timeMs});
+    if (!query)
+        return tl::unexpected(query.error());
+    return query->numRowsAffected() > 0;
+}
+
+Result<QString> RelayLogQueries::storedPreferences(const QString &user)
+{
+    auto query =
+        m_connection.run(u"SELECT preferences FROM user_preferences WHERE user_name = ?"_s, {user});
+    if (!query)
+        return tl::unexpected(query.error());
+    return query->next() ? query->value(0).toString() : QString();
 }
 
 Result<std::optional<Notification>> RelayLogQueries::applyDelete(const RelayRecord &record)

@@ -30,6 +30,10 @@ public:
     // or the notification as it was (Deleted records).
     Result<void> recordLocal(RelayRecord::Kind kind, NotificationId id, const QString &user,
                              qint64 timeMs, std::optional<Notification> notification);
+    // A Preferences or Digest record of `user`'s, made here at `timeMs`, carrying `payload`
+    // (the preferences, the digest frame) to the peers.
+    Result<void> recordForUser(RelayRecord::Kind kind, const QString &user, const QString &payload,
+                               qint64 timeMs);
 
     Result<HaveVector> have();
     // Records beyond `have`, origin by origin, each origin's in sequence order; at most
@@ -53,6 +57,9 @@ private:
     Result<void> applyReceipt(const RelayRecord &record);
     Result<std::optional<Notification>> applyDelete(const RelayRecord &record);
     Result<void> applyInboxChange(const RelayRecord &record);
+    // Whether the record's preferences are now this node's (newer than what it held).
+    Result<bool> applyPreferences(const RelayRecord &record);
+    Result<QString> storedPreferences(const QString &user); // empty: none
     Result<bool> hasDeleteRecord(NotificationId id);
     Result<void> ensureApplication(const QString &name);
 

@@ -20,6 +20,10 @@ QString relayKindName(RelayRecord::Kind kind)
         return u"hidden"_s;
     case RelayRecord::Kind::Cleared:
         return u"cleared"_s;
+    case RelayRecord::Kind::Preferences:
+        return u"preferences"_s;
+    case RelayRecord::Kind::Digest:
+        return u"digest"_s;
     }
     return {};
 }
@@ -28,7 +32,8 @@ std::optional<RelayRecord::Kind> relayKindFromName(const QString &name)
 {
     for (auto kind :
          {RelayRecord::Kind::Notification, RelayRecord::Kind::Receipt, RelayRecord::Kind::Deleted,
-          RelayRecord::Kind::Seen, RelayRecord::Kind::Hidden, RelayRecord::Kind::Cleared}) {
+          RelayRecord::Kind::Seen, RelayRecord::Kind::Hidden, RelayRecord::Kind::Cleared,
+          RelayRecord::Kind::Preferences, RelayRecord::Kind::Digest}) {
         if (relayKindName(kind) == name)
             return kind;
     }

@@ -29,7 +29,14 @@ struct RelayRecord
         // notificationId, or the user deleted notificationId from their own inbox.
         Seen,
         Hidden,
-        Cleared
+        Cleared,
+        // `user`'s delivery preferences changed at timeMs (schema 10); they travel with the
+        // record as they are when it is sent, and the newest change wins.
+        Preferences,
+        // A digest was sent to `user` at timeMs: its frame travels with the record while the
+        // record is live (forwarded as it comes), so that every node tells its sessions; a
+        // node that catches up later has no session that was waiting for it.
+        Digest
     };
 
     bool isInboxChange() const
@@ -47,6 +54,10 @@ struct RelayRecord
     // expired, and the receiver gets or has the delete). Deleted records: the notification
     // as it was when known, so that clients can be told where it was.
     std::optional<Notification> notification;
+    // Preferences records: the preferences (JSON) as the sender holds them; empty when the
+    // sender has none any more (the user was deleted there). Digest records: the digest
+    // frame (JSON) while the record is live; empty when caught up from a relay log.
+    QString payload;
 };
 
 QString relayKindName(RelayRecord::Kind kind);
@@ -63,6 +74,9 @@ struct AcceptedRecord
     // The notification to show (Notification) or to take away (Deleted) on this node's
     // sessions; empty when there is nothing to tell them (already deleted, not yet known).
     std::optional<Notification> effect;
+    // Preferences: whether this node now holds the record's preferences (false when it held
+    // newer ones, or another node of its database wrote them), so its sessions are told.
+    bool preferencesApplied = false;
 };
 
 } // namespace herald::syncd

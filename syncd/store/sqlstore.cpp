@@ -247,6 +247,21 @@ Result<bool> changeInbox(SqlConnection &connection, RelayLogQueries &relay, Rela
 
 } // namespace
 
+Result<void> SqlStore::putPreferences(const QString &user, const QString &json, qint64 nowMs)
+{
+    return finished(m_connection->atomically([&]() -> Result<void> {
+        if (auto stored = m_accounts.putPreferences(user, json, nowMs); !stored)
+            return stored;
+        return m_relayLog.recordForUser(RelayRecord::Kind::Preferences, user, json, nowMs);
+    }));
+}
+
+Result<void> SqlStore::relayDigest(const QString &user, const QByteArray &frame, qint64 sentMs)
+{
+    return finished(m_relayLog.recordForUser(RelayRecord::Kind::Digest, user,
+                                             QString::fromUtf8(frame), sentMs));
+}
+
 Result<bool> SqlStore::markInboxSeen(const QString &user, NotificationId upTo)
 {
     return finished(changeInbox(*m_connection, m_relayLog, RelayRecord::Kind::Seen, user, upTo,

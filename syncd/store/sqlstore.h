@@ -126,6 +126,11 @@ public:
     Result<bool> markInboxSeen(const QString &user, NotificationId upTo);
     Result<bool> hideInInbox(const QString &user, NotificationId id);
     Result<bool> clearInbox(const QString &user, NotificationId upTo);
+    // A user's delivery preferences (JSON) changed at `nowMs`, with the relay record that
+    // takes them to the other nodes.
+    Result<void> putPreferences(const QString &user, const QString &json, qint64 nowMs);
+    // A digest frame sent to `user`'s sessions here, for the peers to tell theirs.
+    Result<void> relayDigest(const QString &user, const QByteArray &frame, qint64 sentMs);
 
     // --- routing to endpoints (see EndpointQueries) and the outbox of deliveries (see
     // OutboxQueries; jobs are added in the operation that stores their notifications).

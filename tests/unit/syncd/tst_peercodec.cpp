@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The peer relay's frames (PROTOCOL.md, "Peer relay"): each kind reads back as written, and
-// malformed frames are refused naming the field.
+// The peer relay's frames (PROTOCOL.md, "Peer relay"): each kind reads back as written (drops,
+// preferences records), and malformed frames are refused naming the field.
 #include "relay/peermessages.h"
 
 #include <QTest>
@@ -25,6 +25,38 @@ private Q_SLOTS:
         QVERIFY(read);
         QCOMPARE(read->id, drop.id);
         QCOMPARE(read->user, drop.user);
+    }
+
+    void preferencesRecordsReadBackAsWritten()
+    {
+        RelayRecord record{2,
+                           7,
+                           RelayRecord::Kind::Preferences,
+                           0,
+                           u"alice"_s,
+                           1234,
+                           std::nullopt,
+                           uR"({"rules":[],"timezone":"UTC"})"_s};
+        const QByteArray frame = PeerCodec::encode(PeerRecords{{record}});
+        auto decoded = PeerCodec::decode(frame);
+        QVERIFY2(decoded, qPrintable(decoded ? QString() : decoded.error().message));
+        auto *read = std::get_if<PeerRecords>(&*decoded);
+        QVERIFY(read);
+        QCOMPARE(read->records.size(), 1);
+        const RelayRecord &back = read->records.first();
+        QCOMPARE(back.kind, RelayRecord::Kind::Preferences);
+        QCOMPARE(back.user, u"alice"_s);
+        QCOMPARE(back.timeMs, 1234);
+        QCOMPARE(back.payload, record.payload);
+        // About a user, not a notification: an id, or no user, is refused.
+        for (const QByteArray &bad :
+             {QByteArray(R"({"type":"records","records":[{"origin":2,"seq":7,"kind":)"
+                         R"("preferences","id":5,"time":1,"user":"alice"}]})"),
+              QByteArray(R"({"type":"records","records":[{"origin":2,"seq":7,"kind":)"
+                         R"("preferences","id":0,"time":1}]})")}) {
+            auto refused = PeerCodec::decode(bad);
+            QVERIFY2(!refused, bad.constData());
+        }
     }
 
     void badDropIsRefusedNamingTheField_data()
