@@ -93,6 +93,24 @@ QUrl InboxRest::apiUrl(const QUrl &server, const QString &path)
     return url;
 }
 
+QNetworkRequest InboxRest::apiRequest(QUrl target, const QString &user, const QString &token,
+                                      int timeoutMs)
+{
+    if (!user.isEmpty()) {
+        QUrlQuery query(target);
+        query.addQueryItem(u"user"_s, user);
+        target.setQuery(query);
+    }
+    QNetworkRequest request(target);
+    request.setTransferTimeout(timeoutMs);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::NoLessSafeRedirectPolicy);
+    request.setRawHeader("Accept", "application/json");
+    if (!token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+    return request;
+}
+
 void InboxRest::fetchCount()
 {
     send(Kind::Count, "GET", apiUrl(m_server, u"/inbox/count"_s));
@@ -177,19 +195,7 @@ void InboxRest::send(Kind kind, const QByteArray &verb, const QUrl &target, Noti
 {
     if (!m_server.isValid())
         return;
-    QUrl url = target;
-    if (!m_user.isEmpty()) {
-        QUrlQuery query(url);
-        query.addQueryItem(u"user"_s, m_user);
-        url.setQuery(query);
-    }
-    QNetworkRequest request(url);
-    request.setTransferTimeout(TimeoutMs);
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                         QNetworkRequest::NoLessSafeRedirectPolicy);
-    request.setRawHeader("Accept", "application/json");
-    if (!m_token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
+    const QNetworkRequest request = apiRequest(target, m_user, m_token, TimeoutMs);
     QNetworkReply *reply = m_nam->sendCustomRequest(request, verb);
     m_replies.append(reply);
     connect(reply, &QNetworkReply::finished, this,

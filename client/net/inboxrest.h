@@ -6,6 +6,7 @@
 #include "model/rolluprule.h"
 
 #include <QList>
+#include <QNetworkRequest>
 #include <QObject>
 #include <QPointer>
 #include <QUrl>
@@ -54,6 +55,11 @@ public:
     static std::optional<QList<RollupRule>> parseRules(const QByteArray &body);
     // The URL of an API path (e.g. "/inbox/count") on the server of a WebSocket URL.
     static QUrl apiUrl(const QUrl &server, const QString &path);
+    // A request for `target` as every call of the client's REST API makes it: JSON accepted,
+    // `?user=` when an admin token acts for `user`, the bearer token, a transfer timeout, no
+    // redirect to a less safe scheme.
+    static QNetworkRequest apiRequest(QUrl target, const QString &user, const QString &token,
+                                      int timeoutMs);
 
 Q_SIGNALS:
     void countFetched(qint64 unseen, qint64 unacknowledged);

@@ -8,7 +8,6 @@
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
 
@@ -52,21 +51,10 @@ QNetworkReply *PreferencesRest::send(const QByteArray &verb, const QByteArray &b
 {
     if (!m_server.isValid())
         return nullptr;
-    QUrl url = InboxRest::apiUrl(m_server, u"/preferences"_s);
-    if (!m_user.isEmpty()) {
-        QUrlQuery query;
-        query.addQueryItem(u"user"_s, m_user);
-        url.setQuery(query);
-    }
-    QNetworkRequest request(url);
-    request.setTransferTimeout(TimeoutMs);
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                         QNetworkRequest::NoLessSafeRedirectPolicy);
-    request.setRawHeader("Accept", "application/json");
+    QNetworkRequest request = InboxRest::apiRequest(InboxRest::apiUrl(m_server, u"/preferences"_s),
+                                                    m_user, m_token, TimeoutMs);
     if (!body.isEmpty())
         request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
-    if (!m_token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
     QNetworkReply *reply = m_nam->sendCustomRequest(request, verb, body);
     const bool saving = verb == "PUT";
     connect(reply, &QNetworkReply::finished, this,

@@ -33,16 +33,15 @@ struct Batch
 
 // The mail of a digest with the email agent, for the user's address (none: no mail).
 std::optional<DeliveryJob> mailJob(const DigestScheduler::Mail &mail, const QString &email,
-                                   const DigestMessage &digest, int node, qint64 nowMs)
+                                   const QByteArray &frame, int node, qint64 nowMs)
 {
     if (!mail.enabled || email.isEmpty())
         return std::nullopt;
-    const QJsonObject frame = QJsonDocument::fromJson(JsonCodec::encode(digest)).object();
+    const QJsonObject data = QJsonDocument::fromJson(frame).object().value(u"data").toObject();
     DeliveryJob job;
     job.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     job.endpoint = UserMail::Endpoint;
-    job.payload =
-        UserMail::digestPayload(email, mail.preferencesUrl, frame.value(u"data").toObject());
+    job.payload = UserMail::digestPayload(email, mail.preferencesUrl, data);
     job.node = node;
     job.createdMs = nowMs;
     job.nextAttemptMs = nowMs;
@@ -58,30 +57,49 @@ QString digestId(const DueDigest &due, qint64 periodEndMs)
         .toString(QUuid::WithoutBraces);
 }
 
-DigestMessage messageOf(const QString &id, const DigestRouter::Key &key, qint64 periodEndMs,
-                        const CollectedDigest &collected)
+DigestMessage headerOf(const QString &id, const DigestRouter::Key &key, qint64 periodEndMs,
+                       const CollectedDigest &collected)
 {
-    static const JsonCodec Codec;
     DigestMessage message;
     message.id = id;
     message.period = key.schedule.toString();
     message.periodEnd = QDateTime::fromMSecsSinceEpoch(periodEndMs, Qt::UTC);
     message.count = collected.count;
     message.channels = collected.channels;
-    for (const QByteArray &payload : collected.newestPayloads) {
+    return message;
+}
+
+// The digest frame with the items as they were stored (each the notification's JSON as
+// JsonCodec wrote it at publish): spliced in, not read and written again.
+QByteArray frameOf(const DigestMessage &header, const QList<QByteArray> &items)
+{
+    const QJsonObject data{{u"id"_s, header.id},
+                           {u"period"_s, header.period},
+                           {u"periodEnd"_s, toRfc3339(header.periodEnd)},
+                           {u"count"_s, header.count},
+                           {u"channels"_s, header.channels}};
+    QByteArray head = QJsonDocument(data).toJson(QJsonDocument::Compact);
+    head.chop(1); // data's closing brace: the items go last
+    return "{\"type\":\"digest\",\"data\":" + head + ",\"items\":[" + items.join(',') + "]}}";
+}
+
+// The items for this node's sessions, read only when the user has one here.
+void readItems(DigestMessage &message, const QList<QByteArray> &items)
+{
+    static const JsonCodec Codec;
+    for (const QByteArray &payload : items) {
         auto n = Codec.parseNotification(QJsonDocument::fromJson(payload).object());
         if (n)
             message.items.append(std::move(*n));
         else // written by this daemon: only a hand-edited row gets here
             qCWarning(lcCore) << "a digest item does not read back:" << n.error().message;
     }
-    return message;
 }
 
 // One batch of due digests, each sent in the same transaction as its removal from the queue.
 Result<Batch> sendBatch(SqlStore &store, int node, qint64 takeoverAfterMs, const QString &user,
                         bool force, const PreferenceBook &preferences,
-                        const DigestScheduler::Mail &mail)
+                        const DigestScheduler::Mail &mail, const FanOut &sessions)
 {
     const qint64 now = utcNow().toMSecsSinceEpoch();
     if (auto taken = store.digests(
@@ -118,10 +136,15 @@ Result<Batch> sendBatch(SqlStore &store, int node, qint64 takeoverAfterMs, const
         if (collected->count == 0)
             continue;
         const qint64 periodEnd = force ? now : d.dueMs;
-        DigestMessage message = messageOf(digestId(d, periodEnd), *key, periodEnd, *collected);
-        SentDigest record{
-            message.id, d.user, d.key, periodEnd, collected->count, JsonCodec::encode(message),
-            node,       now};
+        DigestMessage message = headerOf(digestId(d, periodEnd), *key, periodEnd, *collected);
+        SentDigest record{message.id,
+                          d.user,
+                          d.key,
+                          periodEnd,
+                          collected->count,
+                          frameOf(message, collected->newestPayloads),
+                          node,
+                          now};
         if (auto recorded = store.digests([&](DigestQueries &q) { return q.record(record); });
             !recorded)
             return tl::unexpected(recorded.error());
@@ -132,14 +155,18 @@ Result<Batch> sendBatch(SqlStore &store, int node, qint64 takeoverAfterMs, const
         }
         if (key->agents.contains(u"email"_s)) {
             const auto entry = preferences.of(d.user);
-            if (auto job = mailJob(mail, entry ? entry->email() : QString(), message, node, now)) {
+            if (auto job =
+                    mailJob(mail, entry ? entry->email() : QString(), record.frame, node, now)) {
                 if (auto added = store.outbox([&](OutboxQueries &q) { return q.add({*job}); });
                     !added)
                     return tl::unexpected(added.error());
                 batch.mailed = true;
             }
         }
-        batch.sent.append({d.user, key->agents.join(u','), std::move(message)});
+        const bool desktop = key->agents.contains(u"desktop"_s);
+        if (desktop && sessions.hasSessions(d.user))
+            readItems(message, collected->newestPayloads);
+        batch.sent.append({d.user, key->agents.join(u','), std::move(message), desktop});
     }
     return batch;
 }
@@ -169,7 +196,7 @@ void DigestScheduler::run(const Principal &principal, const QString &user, bool 
         return done(fail(ErrorCode::Forbidden, u"only an admin runs the digests"_s));
     if (force && user.isEmpty())
         return done(fail(ErrorCode::BadRequest, u"force: needs a user"_s));
-    auto round = std::make_shared<Round>(Round{user, force, {}});
+    auto round = std::make_shared<Round>(Round{user, force, true, {}});
     runBatches(round, [round, done = std::move(done)](Result<void> finished) {
         if (!finished)
             return done(tl::unexpected(finished.error()));
@@ -196,8 +223,8 @@ void DigestScheduler::runBatches(std::shared_ptr<Round> round,
 {
     m_store.submit<Batch>(
         [node = m_nodeId, takeover = m_takeoverAfterMs, user = round->user, force = round->force,
-         preferences = &m_preferences, mail = m_mail](SqlStore &store) {
-            return sendBatch(store, node, takeover, user, force, *preferences, mail);
+         preferences = &m_preferences, mail = m_mail, sessions = &m_sessions](SqlStore &store) {
+            return sendBatch(store, node, takeover, user, force, *preferences, mail, *sessions);
         },
         this,
         [this, round, finished = std::move(finished)](Result<Batch> batch) {
@@ -206,7 +233,12 @@ void DigestScheduler::runBatches(std::shared_ptr<Round> round,
             deliver(batch->sent); // committed: now the sessions may hear of them
             if (batch->mailed)
                 Q_EMIT deliveriesAdded();
-            round->sent += batch->sent;
+            if (round->keep) { // what the answer names, without the items: memory stays flat
+                for (Sent &sent : batch->sent) {
+                    sent.digest.items.clear();
+                    round->sent.append(std::move(sent));
+                }
+            }
             if (batch->more)
                 return runBatches(round, finished);
             finished({});
@@ -218,7 +250,7 @@ void DigestScheduler::deliver(const QList<Sent> &sent)
     for (const Sent &s : sent) {
         qCInfo(lcCore).noquote() << "digest" << s.digest.id << "for" << s.user << "("
                                  << s.digest.period << "," << s.digest.count << "notifications)";
-        if (s.agents.split(u',').contains(u"desktop"_s))
+        if (s.toDesktop && !s.digest.items.isEmpty()) // items read: a session is here
             m_sessions.digest(s.user, s.digest);
     }
 }

@@ -24,12 +24,13 @@ class StoreThread;
 // compare-and-set on the due time makes sure one node sends each period, whoever tries.
 //
 // Lives on the front thread; the work runs on the store thread in batches of BatchSize, so
-// memory does not grow with the number of users.
+// memory does not grow with the number of users: a digest's frame is made from the items as
+// they were stored, and the items are read back only for a user with a session here.
 class DigestScheduler : public QObject
 {
     Q_OBJECT
 public:
-    static constexpr int BatchSize = 100;
+    static constexpr int BatchSize = 500;
     // At most this long between looks (also for digests taken over or made elsewhere): within
     // half the takeover grace, so a dead node's digest is sent about when the grace ends.
     static constexpr int MaxPollMs = 30'000;
@@ -37,8 +38,9 @@ public:
     struct Sent
     {
         QString user;
-        QString agents; // "desktop,email"
-        DigestMessage digest;
+        QString agents;       // "desktop,email"
+        DigestMessage digest; // items only for a user with a session on this node
+        bool toDesktop = false;
     };
 
     // The email agent's digests go to the address in the user's preferences, through the
@@ -66,6 +68,7 @@ private:
     {
         QString user;
         bool force = false;
+        bool keep = false; // an answer wants the digests sent (without their items)
         QList<Sent> sent;
     };
     void tick();

@@ -58,8 +58,9 @@ void PreferenceService::start()
 
 void PreferenceService::poll()
 {
-    // Clocks of nodes differ a little: look a minute back, and skip what was applied already.
-    constexpr qint64 ClockSkewMs = 60'000;
+    // Clocks of nodes differ a little (NTP keeps them well within this): look a few seconds
+    // back, and skip what was applied already.
+    constexpr qint64 ClockSkewMs = 5'000;
     m_store.submit<QList<AccountQueries::StoredPreferences>>(
         [since = m_polledUpTo - ClockSkewMs](SqlStore &store) {
             return store.accounts([&](AccountQueries &q) { return q.preferencesSince(since); });

@@ -185,7 +185,9 @@ private Q_SLOTS:
         QTest::keyClicks(child<QLineEdit>(m_dialog.get(), u"email"_s), u"not an address"_s);
         QTest::mouseClick(child<QPushButton>(m_dialog.get(), u"save"_s), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(labelText(m_dialog.get(), u"emailError"_s),
-                                  u"not an email address"_s, Timeout);
+                                  u"a bare address (local@domain): no spaces, line breaks or "
+                                  "non-ASCII characters"_s,
+                                  Timeout);
         QVERIFY(labelText(m_dialog.get(), u"ruleError"_s).isEmpty());
         QVERIFY(m_dialog->isVisible());
         QCOMPARE(UserPreferences::fromJson(m_alice.get(u"/api/v1/preferences"_s).object()),
