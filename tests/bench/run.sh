@@ -5,8 +5,8 @@
 # WebSocket listeners) and herald-trivial-server (the generator's own ceiling).
 #
 #   tests/bench/run.sh [SCENARIO...]   full run of the scenarios named (default: all of S1
-#                                      S1p S2 S2c S3 S4 S5 S6 S7 S8): medians of 3, JSON lines in
-#                                      build/bench/results.jsonl, the table in
+#                                      S1p S2 S2c S3 S4 S5 S6 S7 S8 S9): medians of 3, JSON
+#                                      lines in build/bench/results.jsonl, the table in
 #                                      docs/PERFORMANCE.md (between the markers)
 #   tests/bench/run.sh --quick S3 S4   one run each, shorter holds; leaves the doc alone
 #                                      unless --doc is given
@@ -21,9 +21,15 @@
 #   webhook endpoints on a local receiver, tests/bench/webhooksink.py, and one behaviour group
 #   routing the load's application to all 5; the outbox's drain of 10,000 persistent
 #   notifications, and S2's load with and without the routing, each part on a fresh daemon).
+#   S9 (delivery policy: POST /api/v1/digests/run timed for 1,000 and 10,000 users with 20
+#   queued digest items each, the daemon's VmHWM before and after; and S2's and S4's loads
+#   on a daemon holding 10,000 users' preferences, with and without 100 of them digesting
+#   the load's application, beside a daemon without preferences; stores made by
+#   tests/bench/policybench.py, every part on a fresh daemon).
 # Options: --runs N, --scenarios S1,S2,..., --targets herald,nats,mqtt,trivial, --quick,
-#   --doc, --no-doc, --perf (perf record -g of herald-syncd during S4, S5 and S8's drain;
-#   --perf-dwarf: with DWARF call graphs, which this build's missing frame pointers need),
+#   --doc, --no-doc, --perf (perf record -g of herald-syncd during S4, S5, S8's drain, S9's
+#   10,000-user digest run and S9's loads on the preferences store; --perf-dwarf: with DWARF
+#   call graphs, which this build's missing frame pointers need),
 #   --loadgen PATH, --trivial-server PATH, --syncd PATH, --sqlite-ceiling PATH,
 #   --store-fill PATH, --syncd-arg ARG (repeatable, passed to herald-syncd), --out-dir DIR,
 #   --no-install, --threads T (load generator subscriber threads).
@@ -72,7 +78,7 @@ while [[ $# -gt 0 ]]; do
     --perf) PERF=1 ;;
     --perf-dwarf) PERF=1; PERF_DWARF=1 ;;
     --threads) THREADS="$2"; shift ;;
-    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
     S*) SCENARIOS="${SCENARIOS:+$SCENARIOS,}$1" ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -90,7 +96,7 @@ elif [[ $QUICK == 1 ]]; then
 fi
 RUNS="${RUNS:-3}"
 WRITE_DOC="${WRITE_DOC:-1}"
-SCENARIOS="${SCENARIOS:-S1,S1p,S2,S2c,S3,S4,S5,S6,S7,S8}"
+SCENARIOS="${SCENARIOS:-S1,S1p,S2,S2c,S3,S4,S5,S6,S7,S8,S9}"
 OUT_DIR="${OUT_DIR:-$BUILD_DIR/bench}"
 mkdir -p "$OUT_DIR"
 RESULTS="$OUT_DIR/results.jsonl"
@@ -139,6 +145,7 @@ SERVER_PORT=""
 SERVER_DB=""       # herald: the database of the server running now
 DB_TEMPLATE=""     # herald: copied to SERVER_DB before start when set (S5's filled store)
 EXTRA_SYNCD=()     # herald: scenario's own flags
+SERVER_AUTH=0      # herald: 1 checks tokens (S9's digest run) instead of --no-auth
 PERF_PID=""
 NODE_PIDS=()       # S6: the cluster's nodes, node 1 first
 NODE_PORTS=()
@@ -190,7 +197,10 @@ start_server() { # $1 target
       SERVER_DB="$WORK/herald.db"
       rm -f "$SERVER_DB" "$SERVER_DB-wal" "$SERVER_DB-shm"
       [[ -n $DB_TEMPLATE ]] && cp "$DB_TEMPLATE" "$SERVER_DB"
-      "$SYNCD" --listen 127.0.0.1:0 --database "$SERVER_DB" --no-auth --websockets-per-address 0 \
+      local auth=(--no-auth)
+      [[ $SERVER_AUTH == 1 ]] && auth=()
+      "$SYNCD" --listen 127.0.0.1:0 --database "$SERVER_DB" ${auth[@]+"${auth[@]}"} \
+        --websockets-per-address 0 \
         ${SYNCD_ARGS[@]+"${SYNCD_ARGS[@]}"} ${EXTRA_SYNCD[@]+"${EXTRA_SYNCD[@]}"} \
         2>"$logf" >/dev/null &
       SERVER_PID=$!
@@ -294,8 +304,8 @@ stop_cluster() {
 start_perf() { # $1 scenario
   PERF_PID=""
   command -v perf >/dev/null || { log "perf not installed: no profile"; return 0; }
-  local graph=(-g)
-  [[ $PERF_DWARF == 1 ]] && graph=(--call-graph dwarf,16384 -F 499)
+  local graph
+  read -r -a graph <<<"$(perf_graph_args)"
   perf record -q "${graph[@]}" -p "$SERVER_PID" -o "$OUT_DIR/perf-$1.data" >/dev/null 2>&1 &
   PERF_PID=$!
   sleep 0.3
@@ -306,7 +316,17 @@ stop_perf() { # $1 scenario (empty: just stop)
   kill -INT "$PERF_PID" 2>/dev/null || true
   wait "$PERF_PID" 2>/dev/null || true
   PERF_PID=""
-  if [[ -n ${1:-} ]]; then
+  [[ -n ${1:-} ]] && perf_summary "$1"
+  return 0
+}
+
+perf_graph_args() { # perf record's call-graph options for --perf / --perf-dwarf
+  if [[ $PERF_DWARF == 1 ]]; then echo "--call-graph dwarf,16384 -F 499"; else echo "-g"; fi
+}
+
+# build/bench/perf-NAME.txt from build/bench/perf-NAME.data, also shown on stderr.
+perf_summary() { # $1 name
+  if [[ -s $OUT_DIR/perf-$1.data ]]; then
     local data="$OUT_DIR/perf-$1.data" sort
     # On-CPU samples by thread, by library, then the ten hottest functions (self time); with
     # DWARF call graphs also the herald functions that include the most (children).
@@ -326,6 +346,7 @@ stop_perf() { # $1 scenario (empty: just stop)
     log "profile of herald-syncd during $1: $OUT_DIR/perf-$1.txt"
     cat "$OUT_DIR/perf-$1.txt" >&2
   fi
+  return 0
 }
 
 target_available() {
@@ -354,6 +375,8 @@ scenario_args() {
       S7)  echo "--mode channels --subscribers 100 --messages 100000000 --publishers 4 --duration 3 --app s7load" ;;
       S8)  scenario_args S2 ;;
       S8-drain) echo "--mode ingest --publishers 4 --persistent --messages 500" ;;
+      S9|S9-s2) scenario_args S2 ;;
+      S9-s4) scenario_args S4 ;;
     esac
     return
   fi
@@ -378,6 +401,9 @@ scenario_args() {
     # notifications from S4's 16 producers for the outbox's drain.
     S8)        scenario_args S2 ;;
     S8-drain)  echo "--mode ingest --publishers 16 --persistent --messages 10000" ;;
+    # S9: the digest runs are timed by policybench.py; S2's and S4's loads beside them.
+    S9|S9-s2)  scenario_args S2 ;;
+    S9-s4)     scenario_args S4 ;;
   esac
 }
 
@@ -386,7 +412,7 @@ scenario_args() {
 scenario_targets() {
   case "$1" in
     S3|S3-max) echo "herald nats mqtt" ;;
-    S4|S4n|S5|S6-*|S7|S8) echo "herald" ;;
+    S4|S4n|S5|S6-*|S7|S8|S9) echo "herald" ;;
     S4sql)     echo "sqlite" ;;
     *)         echo "herald nats mqtt trivial" ;;
   esac
@@ -589,6 +615,122 @@ print(("{label}: {webhook_unique:,} of {webhook_expected:,} deliveries in {drain
   [[ $rc == 0 ]] || { log "S8/herald/$run failed ($rc)"; cat "$WORK/loadgen.err" >&2; return 1; }
 }
 
+# S9: delivery policy. The digest stores are made once per invocation and every run starts
+# from copies: a daemon on an empty file (every migration) takes the digest application's
+# notifications through the API (tests/bench/policybench.py seed: 100 channels x 10, their
+# 201 answers kept as the items' payloads), then, stopped, policybench.py fill adds the
+# users, their preferences, follows (2 channels each) and queued items (20 each), and
+# `herald-syncd token create` an admin token. The preference stores of the publish parts:
+# 10,000 users' preferences for other applications, with (prefs) and without (prefs-other)
+# 100 of them also digesting the load's application, which none of them follows.
+S9_DIGEST_USERS="1000 10000"
+S9_PREF_USERS=10000
+S9_LOAD_DIGESTERS=100
+if [[ $SMOKE == 1 ]]; then
+  S9_DIGEST_USERS="100 400"; S9_PREF_USERS=1000; S9_LOAD_DIGESTERS=10
+fi
+prepare_s9_stores() {
+  local helper="$ROOT/tests/bench/policybench.py" n kind digesters
+  DB_TEMPLATE=""
+  start_server herald
+  if ! "$PY" "$helper" seed --herald "$SERVER_PORT" --out "$WORK/s9-payloads.jsonl"; then
+    stop_server; return 1
+  fi
+  stop_server
+  mv "$SERVER_DB" "$WORK/s9-seeded.db"
+  rm -f "$SERVER_DB-wal" "$SERVER_DB-shm"
+  for n in $S9_DIGEST_USERS; do
+    cp "$WORK/s9-seeded.db" "$WORK/s9-digest-$n.db"
+    "$PY" "$helper" fill --database "$WORK/s9-digest-$n.db" --kind digest --users "$n" \
+      --payloads "$WORK/s9-payloads.jsonl" || return 1
+    "$SYNCD" token create --database "$WORK/s9-digest-$n.db" --kind admin --label s9 \
+      >"$WORK/s9-digest-$n.token" 2>"$WORK/token.err" || { cat "$WORK/token.err" >&2; return 1; }
+  done
+  start_server herald
+  stop_server
+  mv "$SERVER_DB" "$WORK/s9-empty.db"
+  rm -f "$SERVER_DB-wal" "$SERVER_DB-shm"
+  for kind in prefs prefs-other; do
+    digesters=$S9_LOAD_DIGESTERS
+    [[ $kind == prefs-other ]] && digesters=0
+    cp "$WORK/s9-empty.db" "$WORK/s9-$kind.db"
+    "$PY" "$helper" fill --database "$WORK/s9-$kind.db" --kind prefs --users "$S9_PREF_USERS" \
+      --load-digesters "$digesters" || return 1
+  done
+}
+
+# Adds to an S9 JSON line the part's store and the daemon's warnings (its log, the --no-auth
+# banner aside).
+s9_line() { # $1 JSON line $2 variant (digest, plain, prefs, prefs-other)
+  local warnings users=0 digesters=0
+  warnings="$(grep -v -E '^[^ ]+ (info|debug) ' "$WORK/herald.log" | grep -v -e '--no-auth' || true)"
+  [[ -n $warnings ]] && { log "herald-syncd's warnings:"; head -n 5 <<<"$warnings" >&2; }
+  case "$2" in
+    prefs) users=$S9_PREF_USERS; digesters=$S9_LOAD_DIGESTERS ;;
+    prefs-other) users=$S9_PREF_USERS ;;
+  esac
+  "$PY" -c 'import json,sys
+r = json.loads(sys.argv[1]); r["variant"] = sys.argv[2]
+if sys.argv[2] != "digest":
+    r["preference_users"] = int(sys.argv[3]); r["load_digesters"] = int(sys.argv[4])
+r["daemon_warnings"] = len([l for l in sys.argv[5].splitlines() if l.strip()])
+print(json.dumps(r))' "$1" "$2" "$users" "$digesters" "$warnings"
+}
+
+# One run of S9, one JSON line per part, each on a fresh daemon:
+#   S9-digest-N        N users x 20 queued items: POST /api/v1/digests/run timed (admin token,
+#                      the daemon checks tokens), VmHWM before and after
+#   S9-s2-VARIANT      S2's load; S9-s4-VARIANT  S4's load (with the rows stored checked)
+#     plain: no preferences; prefs: 10,000 users' preferences, 100 of them digesting the
+#     load's application; prefs-other: the same 10,000 without those 100 rules
+# The variants rotate their order from run to run, so that drift favours none.
+run_s9() { # $1 run
+  local run="$1" rc=0 n line load variant order perf_args=()
+  local helper="$ROOT/tests/bench/policybench.py"
+  for n in $S9_DIGEST_USERS; do
+    DB_TEMPLATE="$WORK/s9-digest-$n.db"
+    SERVER_AUTH=1
+    start_server herald
+    SERVER_AUTH=0
+    perf_args=()
+    if [[ $PERF == 1 && $run == 1 && $n == "${S9_DIGEST_USERS##* }" ]] && command -v perf >/dev/null; then
+      perf_args=(--perf-out "$OUT_DIR/perf-S9-digest.data" --perf-args "$(perf_graph_args)")
+    fi
+    line="$("$PY" "$helper" run --herald "$SERVER_PORT" --database "$SERVER_DB" --pid "$SERVER_PID" \
+            --token "$(cat "$WORK/s9-digest-$n.token")" --users "$n" \
+            --label "S9-digest-$n/herald/$run" ${perf_args[@]+"${perf_args[@]}"})" || rc=$?
+    stop_server
+    [[ ${#perf_args[@]} -gt 0 ]] && perf_summary S9-digest
+    [[ -n $line ]] && s9_line "$line" digest >> "$RESULTS"
+  done
+  DB_TEMPLATE=""
+  case $((run % 3)) in
+    1) order="plain prefs prefs-other" ;;
+    2) order="prefs prefs-other plain" ;;
+    *) order="prefs-other plain prefs" ;;
+  esac
+  for load in s2 s4; do
+    for variant in $order; do
+      DB_TEMPLATE=""
+      [[ $variant != plain ]] && DB_TEMPLATE="$WORK/s9-$variant.db"
+      start_server herald
+      line=""
+      [[ $PERF == 1 && $run == 1 && $variant == prefs ]] && start_perf "S9-$load-prefs"
+      # shellcheck disable=SC2046
+      line="$("$LOADGEN" $(scenario_args "S9-$load") --proto herald --port "$SERVER_PORT" \
+              --server-pid "$SERVER_PID" --threads "$THREADS" \
+              --label "S9-$load-$variant/herald/$run" 2>"$WORK/loadgen.err")" || rc=$?
+      [[ $PERF == 1 && $run == 1 && $variant == prefs ]] && stop_perf "S9-$load-prefs"
+      tail -n 1 "$WORK/loadgen.err" >&2
+      stop_server
+      [[ -n $line && $load == s4 ]] && line="$(with_stored "$line")"
+      [[ -n $line ]] && s9_line "$line" "$variant" >> "$RESULTS"
+    done
+  done
+  DB_TEMPLATE=""
+  [[ $rc == 0 ]] || { log "S9/herald/$run failed ($rc)"; cat "$WORK/loadgen.err" >&2; return 1; }
+}
+
 failures=0
 for scenario in $(expand_scenarios); do
   args="$(scenario_args "$scenario")"
@@ -600,6 +742,9 @@ for scenario in $(expand_scenarios); do
     # Built only where libsqlite3-dev is: without it S5 and S7 are skipped, not failed.
     if [[ ! -x $STOREFILL ]]; then log "skipping $scenario: no herald-store-fill ($STOREFILL)"; continue; fi
     prepare_s5_store || { failures=$((failures + 1)); continue; }
+  fi
+  if [[ $scenario == S9 && ",$TARGETS," == *",herald,"* ]]; then
+    prepare_s9_stores || { log "S9: making the stores failed"; failures=$((failures + 1)); continue; }
   fi
   for target in $(scenario_targets "$scenario"); do
     [[ $target == sqlite || ",$TARGETS," == *",$target,"* ]] || continue
@@ -624,6 +769,10 @@ for scenario in $(expand_scenarios); do
       fi
       if [[ $scenario == S8 ]]; then
         run_s8 "$run" || failures=$((failures + 1))
+        continue
+      fi
+      if [[ $scenario == S9 ]]; then
+        run_s9 "$run" || failures=$((failures + 1))
         continue
       fi
       start_server "$target"

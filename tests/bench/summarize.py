@@ -12,7 +12,8 @@ With --doc the tables replace what is between the markers <!-- bench:begin --> a
 <!-- bench:end --> (the rest of the page is kept).
 Exits 1 when a run of results.jsonl lost or duplicated deliveries, failed publishes, or a
 subscriber did not register (S3-max excepted: it measures how many are held); S8's runs also
-when a webhook delivery was lost, duplicated or failed, or the outbox did not drain.
+when a webhook delivery was lost, duplicated or failed, or the outbox did not drain; S9's digest
+runs when a user's digest or an item did not come.
 """
 import argparse
 import datetime
@@ -74,6 +75,14 @@ WEBHOOK_PUBLISH = [("S8-s2-plain", "S2's load (transient), no endpoints"),
                    ("S8-drain", "{n:,} persistent ({p} producers), routed to 5 webhooks")]
 WEBHOOK_RATIO_TARGET = 0.9
 WEBHOOK_DRAIN_TARGET = 5000
+# S9: delivery policy. The publish parts: (load, title); the stores they ran against.
+POLICY_LOADS = [("s2", "S2's load (5,000 channels, transient)"),
+                ("s4", "S4's load (16 producers, durable)")]
+POLICY_VARIANTS = [("plain", "none"),
+                   ("prefs", "{u:,} users', {d} of them digesting the load's application"),
+                   ("prefs-other", "{u:,} users', none for the load's application")]
+POLICY_RATIO_TARGET = 0.9
+DIGEST_RUN_TARGET_S = 10
 
 
 def fmt(v):
@@ -134,6 +143,8 @@ def verdict(rows):
                 problems.append(f"{k} {r[k]}")
         if r.get("webhook_drained") is False:
             problems.append(f"outbox not drained ({r.get('webhook_pending')} pending)")
+        if r["mode"] == "digest-run" and r.get("digests_by_timer"):
+            problems.append(f"{r['digests_by_timer']} digests sent by the daemon's timer meanwhile")
         if r["mode"] == "ingest" and r.get("published", 0) == 0:
             problems.append("nothing published")
         if problems:
@@ -327,6 +338,77 @@ def webhook_tables(gr):
     return out
 
 
+def digest_runs(gr):
+    """S9's digest runs, fewest users first: [(users, scenario)]."""
+    return sorted((gr.g[k][0]["users"], k[0]) for k in gr.g
+                  if k[0].startswith("S9-digest-") and k[1] == "herald")
+
+
+def digest_growth_ratio(gr):
+    """The median peak RSS growth of the largest digest run ÷ that of the smallest."""
+    runs = digest_runs(gr)
+    if len(runs) < 2:
+        return None
+    lo = gr.med(runs[0][1], "herald", "server_hwm_growth_kb")[0]
+    hi = gr.med(runs[-1][1], "herald", "server_hwm_growth_kb")[0]
+    return (hi / lo if lo else None), runs[0][0], runs[-1][0], lo, hi
+
+
+def policy_tables(gr):
+    out = []
+    runs = digest_runs(gr)
+    if runs:
+        out += ["| S9 digest run | users × items | digests/s | POST → answer s | digests sent "
+                "| items sent | server CPU s | VmHWM before MiB | VmHWM after MiB "
+                "| peak growth MiB | VmRSS after MiB |",
+                "|---|---|---|---|---|---|---|---|---|---|---|"]
+        mib = lambda v: v / 1024  # noqa: E731
+        for users, scenario in runs:
+            r0 = gr.g[(scenario, "herald")][0]
+
+            def c(field, transform=None):
+                return gr.cell(scenario, "herald", field, transform)
+            out.append(f"| POST /api/v1/digests/run | {users:,} × {r0['items_per_user']} "
+                       f"| {c('digests_per_s')} | {c('run_s')} | {c('digests')} "
+                       f"| {c('digest_items_sent')} | {c('server_cpu_s')} "
+                       f"| {c('server_hwm_before_kb', mib)} | {c('server_hwm_after_kb', mib)} "
+                       f"| {c('server_hwm_growth_kb', mib)} | {c('server_rss_after_kb', mib)} |")
+        g = digest_growth_ratio(gr)
+        if g and g[0] is not None:
+            out.append(f"| peak growth, {g[2]:,} ÷ {g[1]:,} users | {g[2] // g[1]}× the users "
+                       f"| – | – | – | – | – | – | – | {g[0]:.2f}× | – |")
+    loads = [(l, t) for l, t in POLICY_LOADS
+             if any(gr.has(f"S9-{l}-{v}", "herald") for v, _ in POLICY_VARIANTS)]
+    if loads:
+        if out:
+            out.append("")
+        out += ["| S9 publishes | preferences stored | publishes/s (201s) | p50 ms | p99 ms "
+                "| lost | server CPU s |", "|---|---|---|---|---|---|---|"]
+        for load, title in loads:
+            for variant, what in POLICY_VARIANTS:
+                rs = gr.g.get((f"S9-{load}-{variant}", "herald"))
+                if not rs:
+                    continue
+                scenario = f"S9-{load}-{variant}"
+                what = what.format(u=rs[0].get("preference_users", 0),
+                                   d=rs[0].get("load_digesters", 0))
+                streamed = rs[0].get("mode") != "ingest"
+
+                def c(field, shown=True):
+                    return gr.cell(scenario, "herald", field) if shown else "–"
+                out.append(f"| {title} | {what} | {c('publishes_per_s')} | {c('p50_ms', streamed)} "
+                           f"| {c('p99_ms', streamed)} | {c('lost')} | {c('server_cpu_s')} |")
+            for variant, what in POLICY_VARIANTS[1:]:
+                ratios = paired_ratios(gr, f"S9-{load}-{variant}", f"S9-{load}-plain",
+                                       "publishes_per_s")
+                if ratios:
+                    m, lo, hi = statistics.median(ratios), min(ratios), max(ratios)
+                    text = f"{m:.0%}" if len(ratios) == 1 else f"{m:.0%} ({lo:.0%}–{hi:.0%})"
+                    out.append(f"| {title}: {variant} ÷ none, same run | – | {text} "
+                               "| – | – | – | – |")
+    return out
+
+
 def ingest_table(gr):
     if not any(gr.has(s) for s, _ in INGEST) and not gr.has("S4sql"):
         return []
@@ -388,6 +470,27 @@ def targets_table(gr):
         add(f"S8: outbox drained at ≥ {WEBHOOK_DRAIN_TARGET:,} deliveries/s ({n:,} notifications "
             "× 5 webhooks)",
             f"{m:,.0f}/s", m >= WEBHOOK_DRAIN_TARGET)
+    runs = digest_runs(gr)
+    if runs:
+        users, scenario = runs[-1]
+        m = gr.med(scenario, "herald", "run_s")[0]
+        items = gr.g[(scenario, "herald")][0]["items_per_user"]
+        add(f"S9: digest run for {users:,} users × {items} items < {DIGEST_RUN_TARGET_S} s",
+            f"{fmt(m)} s ({gr.med(scenario, 'herald', 'digests_per_s')[0]:,.0f} digests/s)",
+            m < DIGEST_RUN_TARGET_S)
+    g = digest_growth_ratio(gr)
+    if g and g[0] is not None:
+        add(f"S9: the digest run's peak RSS growth does not grow with the users ({g[2]:,} users "
+            f"≤ 2× {g[1]:,})", f"{kib(g[4]):.1f} MiB vs {kib(g[3]):.1f} MiB ({g[0]:.2f}×)",
+            g[0] <= 2)
+    for load, title in (("s2", "S2 publishes/s"), ("s4", "S4 durable publishes/s")):
+        ratios = paired_ratios(gr, f"S9-{load}-prefs", f"S9-{load}-plain", "publishes_per_s")
+        if ratios:
+            m = statistics.median(ratios)
+            r0 = gr.g[(f"S9-{load}-prefs", "herald")][0]
+            add(f"S9: {title} with {r0.get('preference_users', 0):,} users' preferences stored "
+                f"≥ {POLICY_RATIO_TARGET:.0%} of without (same run)", f"{m:.0%}",
+                m >= POLICY_RATIO_TARGET)
     for kind in ("transient", "persistent"):
         w = relay_worst(gr, kind)
         if w is not None:
@@ -402,7 +505,7 @@ def cpu_table(gr):
     out = ["| scenario | target | load generator CPU s | server CPU s | generator / server |",
            "|---|---|---|---|---|"]
     for (scenario, target), rs in sorted(gr.g.items()):
-        if rs[0].get("mode") in ("idle", "sqlite-ceiling", None):
+        if rs[0].get("mode") in ("idle", "sqlite-ceiling", "digest-run", None):
             continue
         g = statistics.median(r["gen_cpu_s"] for r in rs)
         s = statistics.median(r["server_cpu_s"] for r in rs)
@@ -460,6 +563,12 @@ def main():
                          "application to all 5; every line a fresh daemon of the same build, "
                          "all in the same run; the routed lines' webhook deliveries waited for "
                          "after the load):", ""] + webhooks)
+    policy = policy_tables(gr)
+    if policy:
+        sections.append(["Delivery policy (S9: POST /api/v1/digests/run with every user's digest "
+                         "due, on a daemon started on that store; S2's and S4's loads on daemons "
+                         "with and without users' preferences stored; every line a fresh daemon of "
+                         "the same build, all in the same run):", ""] + policy)
     goals = targets_table(gr)
     if goals:
         sections.append(["Targets of the benchmark issue:", ""] + goals)
