@@ -72,17 +72,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         initResources();
-        const QString db = m_syncd.databasePath();
-        const QList<QStringList> commands{
-            {u"app"_s, u"create"_s, u"--database"_s, db, u"demo"_s},
-            {u"channel"_s, u"create"_s, u"--database"_s, db, u"--app"_s, u"demo"_s, u"alerts"_s},
-            {u"channel"_s, u"create"_s, u"--database"_s, db, u"--app"_s, u"demo"_s, u"ops"_s},
-            {u"user"_s, u"create"_s, u"--database"_s, db, u"alice"_s},
-        };
-        for (const QStringList &args : commands) {
-            const CliResult r = m_syncd.cli(args);
-            QVERIFY2(r.exitCode == 0, r.err.constData());
-        }
+        const QString seeded = m_syncd.seed(u"demo"_s, {u"alerts"_s, u"ops"_s}, {u"alice"_s});
+        QVERIFY2(seeded.isEmpty(), qPrintable(seeded));
         m_token = m_syncd.createToken(u"user"_s, {u"--user"_s, u"alice"_s});
         QVERIFY2(m_syncd.start(), qPrintable(m_syncd.errorString()));
         m_alice.setBaseUrl(m_syncd.httpUrl());
