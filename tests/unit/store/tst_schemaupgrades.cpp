@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: Apache-2.0
+// What each migration does to data written at an older schema version, with golden data as
+// Mumble's ServerDatabaseTest: a database of each old version, opened by today's code, must
+// read as the expected JSON says; and a step that changes a table keeps what it held. The
+// migrator itself (versions, locks, refusals): tst_migrator.
+#include "migrationtestbase.h"
+
+#include "model/timestamps.h"
+#include "store/migrator.h"
+#include "store/sqlstore.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace herald;
+using namespace herald::syncd;
+using herald::syncd::test::MigrationTestBase;
+
+namespace {
+
+// The golden data's "now": after every notification but one has expired.
+const QDateTime FixtureNow = QDateTime::fromMSecsSinceEpoch(1767268800000, Qt::UTC);
+
+QJsonObject toJson(const Notification &n)
+{
+    QJsonObject tags;
+    for (auto it = n.tags.cbegin(); it != n.tags.cend(); ++it)
+        tags.insert(it.key(), it.value());
+    QJsonArray actions;
+    for (const NotificationAction &a : n.actions)
+        actions.append(QJsonObject{{u"id"_s, a.id}, {u"label"_s, a.label}, {u"url"_s, a.url}});
+    QJsonObject object{{u"id"_s, n.id},
+                       {u"application"_s, n.application},
+                       {u"applicationId"_s, n.applicationId},
+                       {u"channel"_s, n.channel},
+                       {u"channelId"_s, n.channelId},
+                       {u"code"_s, n.code},
+                       {u"title"_s, n.title},
+                       {u"message"_s, n.message},
+                       {u"persistent"_s, n.persistent},
+                       {u"priority"_s, priorityName(n.priority)},
+                       {u"level"_s, n.level},
+                       {u"tags"_s, tags},
+                       {u"url"_s, n.url},
+                       {u"actions"_s, actions},
+                       {u"recipients"_s, QJsonArray::fromStringList(n.recipients)},
+                       {u"time"_s, toRfc3339(n.time)},
+                       {u"node"_s, n.node}};
+    if (n.expiresAt)
+        object.insert(u"expiresAt"_s, toRfc3339(*n.expiresAt));
+    return object;
+}
+
+// Comment-free, whitespace-collapsed SQL, so that schemas compare by meaning.
+QString normalizedSql(const QString &sql)
+{
+    static const QRegularExpression space(u"\\s+"_s);
+    return Migrator::splitStatements(sql).join(u"; "_s).replace(space, u" "_s);
+}
+
+} // namespace
+
+class TestSchemaUpgrades : public MigrationTestBase
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        const QString error = startBackend();
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+    }
+    void init() { QVERIFY(freshDatabase()); }
+    void cleanup() { dropFolder(); }
+
+    void fixtureSchemaIsVersion1();
+    void upgradesVersion1Data();
+    void migration2BackfillsRelayLog();
+    void migration9AdmitsFeedTokensAndKeepsIds();
+
+private:
+    void loadFixture(const QString &resource, const QString &file);
+    QMap<QString, QString> schemaOf(const QString &file);
+};
+
+void TestSchemaUpgrades::loadFixture(const QString &resource, const QString &file)
+{
+    QFile fixture(resource);
+    QVERIFY2(fixture.open(QIODevice::ReadOnly), qPrintable(resource));
+    auto connection = connect(file);
+    QVERIFY(connection);
+    const QStringList statements = Migrator::splitStatements(QString::fromUtf8(fixture.readAll()));
+    QVERIFY(!statements.isEmpty());
+    for (const QString &statement : statements) {
+        QSqlQuery query(connection->db());
+        QVERIFY2(query.exec(statement),
+                 qPrintable(statement.left(80) + u": "_s + query.lastError().text()));
+    }
+}
+
+// name -> normalized CREATE statement of every table and index.
+QMap<QString, QString> TestSchemaUpgrades::schemaOf(const QString &file)
+{
+    QMap<QString, QString> schema;
+    auto connection = connect(file);
+    if (!connection)
+        return schema;
+    QSqlQuery query(connection->db());
+    query.exec(u"SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL"_s);
+    while (query.next())
+        schema.insert(query.value(0).toString(), normalizedSql(query.value(1).toString()));
+    return schema;
+}
+
+void TestSchemaUpgrades::fixtureSchemaIsVersion1()
+{
+    if (m_backend.isPostgresql())
+        QSKIP("golden data exists for SQLite; PostgreSQL is checked against SQLite's schema in "
+              "postgresqlSchemaMirrorsSqlite");
+    // The frozen v1 schema of the fixture must be what migration 1 makes; if this fails,
+    // someone changed a released migration (add a new one instead).
+    const QString fixture = m_dir->filePath(u"fixture.db"_s);
+    loadFixture(u":/fixtures/sql/sqlite/v1.sql"_s, fixture);
+    {
+        auto connection = connect(path());
+        QVERIFY(connection);
+        auto migrated = Migrator(connection->db(), connection->dialect()).migrate(1);
+        STORE_VERIFY(migrated);
+        QCOMPARE(*migrated, 1);
+    }
+    const QMap<QString, QString> expected = schemaOf(path());
+    QVERIFY(expected.contains(u"notifications"_s));
+    QCOMPARE(schemaOf(fixture), expected);
+}
+
+void TestSchemaUpgrades::upgradesVersion1Data()
+{
+    if (m_backend.isPostgresql())
+        QSKIP("golden data exists for SQLite only; migration2BackfillsRelayLog upgrades "
+              "version-1 data on PostgreSQL too");
+    loadFixture(u":/fixtures/sql/sqlite/v1.sql"_s, path());
+    QFile expectedFile(u":/fixtures/sql/sqlite/v1.expected.json"_s);
+    QVERIFY(expectedFile.open(QIODevice::ReadOnly));
+    QJsonParseError parseError;
+    const QJsonObject expected =
+        QJsonDocument::fromJson(expectedFile.readAll(), &parseError).object();
+    QVERIFY2(parseError.error == QJsonParseError::NoError, qPrintable(parseError.errorString()));
+
+    auto opened = SqlStore::open(path());
+    STORE_VERIFY(opened);
+    SqlStore &store = **opened;
+    {
+        auto connection = connect(path());
+        QVERIFY(connection);
+        auto latest = Migrator(connection->db(), connection->dialect()).latestVersion();
+        STORE_VERIFY(latest);
+        QCOMPARE(store.schemaVersion(), *latest);
+    }
+
+    QJsonObject actual;
+    auto applications = store.applications();
+    STORE_VERIFY(applications);
+    QJsonArray applicationsJson;
+    for (const Application &a : *applications) {
+        QJsonArray eventTypes;
+        for (const EventType &type : a.eventTypes) {
+            QJsonArray levels;
+            for (const Level &level : type.levels)
+                levels.append(QJsonObject{{u"id"_s, level.id}, {u"title"_s, level.title}});
+            eventTypes.append(
+                QJsonObject{{u"id"_s, type.id}, {u"title"_s, type.title}, {u"levels"_s, levels}});
+        }
+        applicationsJson.append(QJsonObject{{u"id"_s, a.rowId},
+                                            {u"name"_s, a.name},
+                                            {u"title"_s, a.title},
+                                            {u"eventTypes"_s, eventTypes}});
+    }
+    actual.insert(u"applications"_s, applicationsJson);
+
+    auto channels = store.channels();
+    STORE_VERIFY(channels);
+    QJsonArray channelsJson;
+    for (const Channel &c : *channels) {
+        channelsJson.append(QJsonObject{{u"id"_s, c.rowId},
+                                        {u"application"_s, c.application},
+                                        {u"name"_s, c.name},
+                                        {u"title"_s, c.title},
+                                        {u"description"_s, c.description}});
+    }
+    actual.insert(u"channels"_s, channelsJson);
+
+    QJsonArray notificationsJson;
+    for (const QJsonValue &value : expected.value(u"notifications"_s).toArray()) {
+        auto found = store.findNotification(value.toObject().value(u"id"_s).toInteger());
+        STORE_VERIFY(found);
+        QVERIFY(found->has_value());
+        notificationsJson.append(toJson(**found));
+    }
+    actual.insert(u"notifications"_s, notificationsJson);
+
+    ListQuery list;
+    list.user = u"alice"_s;
+    list.now = FixtureNow;
+    auto page = store.list(list);
+    STORE_VERIFY(page);
+    QJsonArray listJson;
+    for (const ListedNotification &item : page->items) {
+        listJson.append(
+            QJsonObject{{u"id"_s, item.notification.id}, {u"acknowledged"_s, item.acknowledged}});
+    }
+    actual.insert(u"listForAlice"_s, listJson);
+
+    QJsonObject backlogJson;
+    QJsonObject receiptsJson;
+    for (const QString &user : {u"alice"_s, u"bob"_s}) {
+        BacklogQuery query;
+        query.user = user;
+        query.subscriptions = {{u"ci"_s, {}}, {u"monitor"_s, {u"alerts"_s}}};
+        query.limit = 10;
+        query.now = FixtureNow;
+        auto backlog = store.backlog(query);
+        STORE_VERIFY(backlog);
+        QJsonArray ids;
+        for (const Notification &n : *backlog)
+            ids.append(n.id);
+        backlogJson.insert(user, ids);
+
+        auto receipts = store.receipts(user);
+        STORE_VERIFY(receipts);
+        QJsonArray receiptList;
+        for (const Receipt &r : *receipts) {
+            receiptList.append(
+                QJsonObject{{u"id"_s, r.notificationId}, {u"time"_s, toRfc3339(r.time)}});
+        }
+        receiptsJson.insert(user, receiptList);
+    }
+    actual.insert(u"backlog"_s, backlogJson);
+    actual.insert(u"receipts"_s, receiptsJson);
+
+    auto users = store.users();
+    STORE_VERIFY(users);
+    actual.insert(u"users"_s, QJsonArray::fromStringList(*users));
+
+    auto tokens = store.tokens();
+    STORE_VERIFY(tokens);
+    QJsonArray tokensJson;
+    for (const TokenRecord &t : *tokens) {
+        tokensJson.append(QJsonObject{{u"id"_s, t.id},
+                                      {u"hash"_s, QString::fromLatin1(t.hash)},
+                                      {u"kind"_s, tokenKindName(t.kind)},
+                                      {u"application"_s, t.application},
+                                      {u"user"_s, t.user},
+                                      {u"label"_s, t.label},
+                                      {u"createdAt"_s, toRfc3339(t.createdAt)}});
+    }
+    actual.insert(u"tokens"_s, tokensJson);
+    TokenRecord next;
+    next.hash = "next";
+    auto nextId = store.insertToken(next);
+    STORE_VERIFY(nextId);
+    actual.insert(u"nextTokenId"_s, *nextId);
+
+    // Compare as text so that a failure shows the whole difference.
+    const QByteArray actualText = QJsonDocument(actual).toJson(QJsonDocument::Indented);
+    const QByteArray expectedText = QJsonDocument(expected).toJson(QJsonDocument::Indented);
+    if (actualText != expectedText)
+        qInfo().noquote() << "read from the v1 fixture:\n" << QString::fromUtf8(actualText);
+    QCOMPARE(actualText, expectedText);
+}
+
+// Mutation caught: 0002_relay_log.sql (of either dialect) without its INSERT ... SELECT that
+// turns the notifications stored before version 2 into relay records.
+
+void TestSchemaUpgrades::migration2BackfillsRelayLog()
+{
+    auto connection = connect(path());
+    QVERIFY(connection);
+    Migrator migrator(connection->db(), connection->dialect());
+    auto first = migrator.migrate(1);
+    STORE_VERIFY(first);
+    QCOMPARE(*first, 1);
+
+    // Two nodes' notifications, inserted out of id order: the records are numbered per
+    // origin node in id order, not in insertion order.
+    struct Row
+    {
+        qint64 id;
+        int node;
+        qint64 timeMs;
+    };
+    const QList<Row> rows{{205, 3, 1767268805000},
+                          {101, 3, 1767268801000},
+                          {150, 5, 1767268803000},
+                          {103, 3, 1767268802000},
+                          {102, 5, 1767268801500}};
+    const QStringList statements{
+        u"INSERT INTO applications (id, name, title) VALUES (1, 'shop', 'Shop')"_s,
+        u"INSERT INTO channels (id, application_id, name) VALUES (1, 1, 'orders')"_s,
+    };
+    for (const QString &statement : statements) {
+        QSqlQuery query(connection->db());
+        QVERIFY2(query.exec(statement), qPrintable(query.lastError().text()));
+    }
+    for (const Row &row : rows) {
+        QSqlQuery query(connection->db());
+        QVERIFY2(query.exec(u"INSERT INTO notifications (id, channel_id, title, time_ms, node) "
+                            "VALUES (%1, 1, 'before the upgrade', %2, %3)"_s.arg(row.id)
+                                .arg(row.timeMs)
+                                .arg(row.node)),
+                 qPrintable(query.lastError().text()));
+    }
+    QCOMPARE(storedVersion(*connection), 1);
+
+    auto upgraded = migrator.migrate();
+    STORE_VERIFY(upgraded);
+    QVERIFY(*upgraded >= 2);
+    QCOMPARE(storedVersion(*connection), *upgraded);
+
+    QSqlQuery query(connection->db());
+    QVERIFY2(query.exec(u"SELECT origin, seq, kind, notification_id, user_name, time_ms "
+                        "FROM relay_log ORDER BY origin, seq"_s),
+             qPrintable(query.lastError().text()));
+    QStringList actual;
+    while (query.next()) {
+        actual.append(u"%1/%2 %3 %4 '%5' %6"_s.arg(query.value(0).toInt())
+                          .arg(query.value(1).toLongLong())
+                          .arg(query.value(2).toString())
+                          .arg(query.value(3).toLongLong())
+                          .arg(query.value(4).toString())
+                          .arg(query.value(5).toLongLong()));
+    }
+    const QStringList expected{
+        u"3/1 notification 101 '' 1767268801000"_s, u"3/2 notification 103 '' 1767268802000"_s,
+        u"3/3 notification 205 '' 1767268805000"_s, u"5/1 notification 102 '' 1767268801500"_s,
+        u"5/2 notification 150 '' 1767268803000"_s,
+    };
+    QCOMPARE(actual, expected);
+}
+
+void TestSchemaUpgrades::migration9AdmitsFeedTokensAndKeepsIds()
+{
+    auto connection = connect(path());
+    QVERIFY(connection);
+    Migrator migrator(connection->db(), connection->dialect());
+    auto before = migrator.migrate(8);
+    STORE_VERIFY(before);
+    QCOMPARE(*before, 8);
+    auto run = [&](const QString &statement) {
+        QSqlQuery query(connection->db());
+        const bool ok = query.exec(statement);
+        if (!ok)
+            qDebug("%s: %s", qPrintable(statement), qPrintable(query.lastError().text()));
+        return ok;
+    };
+    auto rows = [&] {
+        QSqlQuery query(connection->db());
+        QStringList rows;
+        if (!query.exec(u"SELECT id, hash, kind, user_name, label FROM tokens ORDER BY id"_s))
+            return rows;
+        while (query.next()) {
+            rows.append(u"%1 %2 %3 %4 %5"_s.arg(query.value(0).toLongLong())
+                            .arg(query.value(1).toString(), query.value(2).toString(),
+                                 query.value(3).toString(), query.value(4).toString()));
+        }
+        return rows;
+    };
+    QVERIFY(
+        run(u"INSERT INTO tokens (hash, kind, user_name, created_at_ms) VALUES "
+            "('a1', 'admin', NULL, 1), ('u2', 'user', 'alice', 2), ('u3', 'user', 'bob', 3)"_s));
+    const QStringList made = rows();
+    QCOMPARE(made.size(), 3);
+    const qint64 revokedId = made.last().section(u' ', 0, 0).toLongLong();
+    QVERIFY(run(u"DELETE FROM tokens WHERE id = %1"_s.arg(revokedId)));
+    QVERIFY(!run(u"INSERT INTO tokens (hash, kind, user_name, created_at_ms) "
+                 "VALUES ('f0', 'feed', 'alice', 1)"_s));
+
+    auto upgraded = migrator.migrate(9);
+    STORE_VERIFY(upgraded);
+    QCOMPARE(*upgraded, 9);
+    QVERIFY(run(u"INSERT INTO tokens (hash, kind, user_name, label, created_at_ms) "
+                "VALUES ('f4', 'feed', 'alice', 'reader', 4)"_s));
+    QVERIFY(!run(u"INSERT INTO tokens (hash, kind, created_at_ms) VALUES ('x5', 'reader', 5)"_s));
+    // The rows kept their ids, and the revoked token's id did not come back.
+    const QStringList after = rows();
+    QCOMPARE(after.size(), 3);
+    QCOMPARE(after.mid(0, 2), made.mid(0, 2));
+    QVERIFY2(after.last().section(u' ', 0, 0).toLongLong() > revokedId, qPrintable(after.last()));
+    QCOMPARE(after.last().section(u' ', 1), u"f4 feed alice reader"_s);
+}
+
+QTEST_GUILESS_MAIN(TestSchemaUpgrades)
+#include "tst_schemaupgrades.moc"
