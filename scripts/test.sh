@@ -14,7 +14,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
 stage_suite() {
-  "$root/scripts/build.sh" -DHERALD_REQUIRE_ALL_TESTS=ON
+  "$root/scripts/build.sh" -DHERALD_BUILD_TESTS=ON -DHERALD_REQUIRE_ALL_TESTS=ON
   # Two at a time: most tests wait on processes and sockets, not on the CPU; every one of them
   # takes free ports, its own temporary directories and its own X display.
   (cd "$root/build" && ctest --output-on-failure --timeout 600 --parallel 2 "$@")
@@ -50,7 +50,7 @@ stage_sanitize() {
     -DHERALD_BUILD_TESTS=OFF -DHERALD_BUILD_CLIENT=OFF >/dev/null
   cmake --build "$dir" --parallel "$(nproc)" --target herald-syncd
   # The test programs are the suite stage's (built already when it ran).
-  cmake -S "$root" -B "$root/build" -G Ninja -DHERALD_REQUIRE_ALL_TESTS=ON >/dev/null
+  cmake -S "$root" -B "$root/build" -G Ninja -DHERALD_BUILD_TESTS=ON -DHERALD_REQUIRE_ALL_TESTS=ON >/dev/null
   cmake --build "$root/build" --parallel "$(nproc)" --target "${sanitize_tests[@]}"
   names="$(IFS='|'; echo "${sanitize_tests[*]}")"
   (
