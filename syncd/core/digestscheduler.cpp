@@ -124,7 +124,7 @@ Result<Batch> sendBatch(SqlStore &store, int node, qint64 takeoverAfterMs, const
                                                  zone.isValid() ? zone : QTimeZone::utc())
                                       .toMSecsSinceEpoch()
                                 : now + DayMs;
-        auto claimed = store.digests([&](DigestQueries &q) { return q.claim(d, node, next); });
+        auto claimed = store.digests([&](DigestQueries &q) { return q.claim(d, next); });
         if (!claimed)
             return tl::unexpected(claimed.error());
         if (!*claimed || !key)

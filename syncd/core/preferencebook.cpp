@@ -97,15 +97,20 @@ PreferenceBook::mailCandidates(const QString &application) const
     return candidates(m_mailsByApplication, m_mailsEverywhere, application, m_users);
 }
 
-void PreferenceBook::setFromJson(const QString &user, const QJsonObject &preferences)
+PreferenceBook::Entry PreferenceBook::entryOf(const QString &user, const QJsonObject &preferences)
 {
     auto read = Preferences::fromJson(preferences);
     if (!read) {
         qCWarning(lcCore) << "the preferences of" << user
                           << "are not valid, the defaults apply:" << read.error().message;
-        return set(user, nullptr);
+        return nullptr;
     }
-    set(user, std::make_shared<const Preferences>(std::move(*read)));
+    return std::make_shared<const Preferences>(std::move(*read));
+}
+
+void PreferenceBook::setFromJson(const QString &user, const QJsonObject &preferences)
+{
+    set(user, entryOf(user, preferences));
 }
 
 void PreferenceBook::load(QHash<QString, Entry> all)

@@ -28,6 +28,8 @@ public:
     // As GET /api/v1/preferences answers them; stored ones that no longer read as valid are
     // the defaults (logged).
     void setFromJson(const QString &user, const QJsonObject &preferences);
+    // Stored preferences as an entry: null (the defaults, logged) when they no longer read.
+    static Entry entryOf(const QString &user, const QJsonObject &preferences);
     void load(QHash<QString, Entry> all);
 
     // The users whose preferences may put a notification of `application` into a digest (a

@@ -5,6 +5,7 @@
 #include "core/fanout.h"
 #include "core/notificationservice.h"
 #include "core/preferencebook.h"
+#include "core/storedpreferences.h"
 #include "model/timestamps.h"
 #include "store/storethread.h"
 
@@ -39,15 +40,9 @@ void PreferenceService::start()
             for (const auto &row : std::as_const(*stored)) {
                 m_known.insert(row.user, row.updatedMs);
                 m_polledUpTo = std::max(m_polledUpTo, row.updatedMs);
-                auto read =
-                    Preferences::fromJson(QJsonDocument::fromJson(row.json.toUtf8()).object());
-                if (!read) {
-                    qCWarning(lcCore)
-                        << "the stored preferences of" << row.user
-                        << "are not valid, the defaults apply:" << read.error().message;
-                    continue;
-                }
-                all.insert(row.user, std::make_shared<const Preferences>(std::move(*read)));
+                if (auto entry = PreferenceBook::entryOf(
+                        row.user, QJsonDocument::fromJson(row.json.toUtf8()).object()))
+                    all.insert(row.user, std::move(entry));
             }
             qCInfo(lcCore) << "delivery preferences of" << all.size() << "users loaded";
             m_book.load(std::move(all));
@@ -87,25 +82,9 @@ void PreferenceService::preferences(const Principal &principal, const QString &n
     auto user = NotificationService::actingUser(principal, named);
     if (!user)
         return done(tl::unexpected(user.error()));
-    m_store.submit<std::optional<QString>>(
-        [user = *user](SqlStore &store) {
-            return store.accounts([&](AccountQueries &q) { return q.preferences(user); });
-        },
-        this,
-        [user = *user, done = std::move(done)](Result<std::optional<QString>> stored) {
-            if (!stored)
-                return done(tl::unexpected(stored.error()));
-            if (!stored->has_value())
-                return done(Preferences());
-            auto read =
-                Preferences::fromJson(QJsonDocument::fromJson((*stored)->toUtf8()).object());
-            if (!read) { // changed by hand in the database: the defaults rather than a guess
-                qCWarning(lcCore) << "the stored preferences of" << user
-                                  << "are not valid:" << read.error().message;
-                return done(Preferences());
-            }
-            done(std::move(*read));
-        });
+    m_store.submit<Preferences>(
+        [user = *user](SqlStore &store) { return storedPreferences(store, user); }, this,
+        std::move(done));
 }
 
 void PreferenceService::putPreferences(const Principal &principal, const QString &named,

@@ -86,9 +86,9 @@ Result<std::optional<qint64>> DigestQueries::nextDue(int node)
     return std::optional<qint64>(query->value(0).toLongLong());
 }
 
-Result<bool> DigestQueries::claim(const DueDigest &digest, int node, qint64 nextDueMs)
+Result<bool> DigestQueries::claim(const DueDigest &digest, qint64 nextDueMs)
 {
-    Q_UNUSED(node); // the compare-and-set on due_ms decides; `node` only chose who tries
+    // The compare-and-set on due_ms decides, whichever node tries (a forced run, a takeover).
     auto query = m_connection.run(u"UPDATE digest_runs SET due_ms = ? WHERE user_name = ? AND "
                                   "digest_key = ? AND due_ms = ?"_s,
                                   {nextDueMs, digest.user, digest.key, digest.dueMs});

@@ -31,9 +31,9 @@ public:
                                  bool force);
     // The next time one of `node`'s digests is due.
     Result<std::optional<qint64>> nextDue(int node);
-    // Moves the digest on to its next period, if it is still `node`'s and still at `dueMs`:
-    // false when another node sent it meanwhile.
-    Result<bool> claim(const DueDigest &digest, int node, qint64 nextDueMs);
+    // Moves the digest on to its next period if it is still at `dueMs`: false when another
+    // node sent it meanwhile.
+    Result<bool> claim(const DueDigest &digest, qint64 nextDueMs);
     // Takes the digest's items out of the queue: how many, from how many channels, and the
     // newest `keep` of them. One statement (DELETE ... RETURNING), so an item queued by
     // another node meanwhile is either taken or stays for the next period, never lost.
