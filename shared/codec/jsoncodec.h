@@ -44,7 +44,10 @@ public:
     // --- WebSocket frames
     static QByteArray encode(const ServerMessage &message);
     static QByteArray encode(const ClientMessage &message);
-    Result<ClientMessage> decodeClientMessage(const QByteArray &frame) const;
+    // `publishRef`, when given, receives the ref of a `publish` frame as soon as it is read,
+    // so that a publish refused for its notification can be answered with its ref.
+    Result<ClientMessage> decodeClientMessage(const QByteArray &frame,
+                                              QString *publishRef = nullptr) const;
     Result<ServerMessage> decodeServerMessage(const QByteArray &frame) const;
     // The `ids` of an ack, from the WebSocket frame or the body of POST /api/v1/acks:
     // 1..maxIdsPerAck valid ids.
@@ -57,6 +60,8 @@ public:
     static QByteArray errorBody(const Error &error);
 
 private:
+    Result<ClientMessage> readPublish(const QJsonObject &object, QString *publishRef) const;
+
     Validator m_validator;
 };
 

@@ -45,7 +45,19 @@ struct PingMessage
     friend bool operator==(const PingMessage &, const PingMessage &) = default;
 };
 
-using ClientMessage = std::variant<RegisterMessage, AckMessage, PingMessage>;
+// Publishes one notification over the session (a session whose token may publish). `ref` is
+// the client's own name for it, 1..MaxRefChars characters: the answer, `published` or an
+// `error` frame, carries it back. Frames may be pipelined; answers are matched by `ref`.
+struct PublishMessage
+{
+    static constexpr int MaxRefChars = 64;
+
+    QString ref;
+    Notification notification; // as in a POST /api/v1/notifications body
+    friend bool operator==(const PublishMessage &, const PublishMessage &) = default;
+};
+
+using ClientMessage = std::variant<RegisterMessage, AckMessage, PingMessage, PublishMessage>;
 
 // Server -> client
 struct RegisteredMessage
@@ -133,17 +145,27 @@ struct PongMessage
     friend bool operator==(const PongMessage &, const PongMessage &) = default;
 };
 
+// The answer to a `publish` frame that was accepted: the id the notification got (a
+// persistent one is committed by then).
+struct PublishedMessage
+{
+    QString ref;
+    NotificationId id = 0;
+    friend bool operator==(const PublishedMessage &, const PublishedMessage &) = default;
+};
+
 struct ErrorMessage
 {
     QString code; // an ErrorCode name, e.g. "bad_request"
     QString message;
+    QString ref; // the `publish` frame refused, if it was one whose ref could be read
     friend bool operator==(const ErrorMessage &, const ErrorMessage &) = default;
 };
 
 using ServerMessage =
     std::variant<RegisteredMessage, NotificationMessage, BacklogDoneMessage, AcknowledgedMessage,
                  DeletedMessage, PongMessage, ErrorMessage, UnseenMessage, SeenMessage,
-                 ClearedMessage, PreferencesMessage, DigestMessage>;
+                 ClearedMessage, PreferencesMessage, DigestMessage, PublishedMessage>;
 
 // WebSocket close codes of PROTOCOL.md.
 namespace CloseCode {

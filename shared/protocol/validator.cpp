@@ -189,8 +189,8 @@ Result<void> Validator::checkRegister(const RegisterMessage &message) const
             return r;
     }
 
-    if (message.subscriptions.isEmpty())
-        return failField(u"subscriptions"_s, u"must not be empty"_s);
+    // An empty list is a session that publishes only: whether the token may is the server's
+    // decision, not the wire's.
     qsizetype channelCount = 0;
     for (qsizetype i = 0; i < message.subscriptions.size(); ++i) {
         const Subscription &subscription = message.subscriptions.at(i);

@@ -177,6 +177,7 @@ private:
     void handle(const ClearedMessage &message) { Q_EMIT inboxCleared(message.upTo); }
     void handle(const PreferencesMessage &message) { Q_EMIT preferencesChanged(message.data); }
     void handle(const DigestMessage &message) { Q_EMIT digestReceived(message); }
+    void handle(const PublishedMessage &) {}
     void handle(const PongMessage &message);
     void handle(const ErrorMessage &message);
     void onMissedFinished(const QString &error);

@@ -104,6 +104,7 @@ private slots:
     void roundTripsServerMessage();
     void roundTripsClientMessage_data();
     void roundTripsClientMessage();
+    void readsRefOfRefusedPublish();
     void decodesProtocolRegisterExample();
     void acceptsAckIds_data();
     void acceptsAckIds();
@@ -343,6 +344,11 @@ void TestJsonCodec::encodesServerMessagesExactly_data()
         << ServerMessage(ErrorMessage{u"bad_request"_s, QStringLiteral("ids[4]: \"x\"")})
         << QByteArray(
                "{\"type\":\"error\",\"code\":\"bad_request\",\"message\":\"ids[4]: \\\"x\\\"\"}");
+    QTest::newRow("error answering a publish")
+        << ServerMessage(ErrorMessage{u"forbidden"_s, u"no"_s, u"r-1"_s})
+        << QByteArray(R"({"type":"error","code":"forbidden","message":"no","ref":"r-1"})");
+    QTest::newRow("published") << ServerMessage(PublishedMessage{u"r-1"_s, MaxId})
+                               << QByteArray(R"({"type":"published","ref":"r-1","id":9007199254740991})");
 }
 
 void TestJsonCodec::encodesServerMessagesExactly()
@@ -377,6 +383,9 @@ void TestJsonCodec::roundTripsServerMessage_data()
     QTest::newRow("pong") << ServerMessage(PongMessage{});
     QTest::newRow("error") << ServerMessage(
         ErrorMessage{u"rate_limited"_s, u"slow down \u00e9 \U0001F600 \\ \n"_s});
+    QTest::newRow("error with ref")
+        << ServerMessage(ErrorMessage{u"bad_request"_s, u"title: too long"_s, u"\u00e9 7"_s});
+    QTest::newRow("published") << ServerMessage(PublishedMessage{u"42"_s, 1700000000000000});
 }
 
 void TestJsonCodec::roundTripsServerMessage()
@@ -402,6 +411,20 @@ void TestJsonCodec::roundTripsClientMessage_data()
         << ClientMessage(RegisterMessage{u"d"_s, {}, {}, {{u"app"_s, {u"c"_s}}}, 0, {}});
     QTest::newRow("ack") << ClientMessage(AckMessage{{1, 2, MaxId}});
     QTest::newRow("ping") << ClientMessage(PingMessage{});
+    // What a publish carries: the server sets id, time and node.
+    Notification published = fullNotification();
+    published.id = 0;
+    published.time = {};
+    published.node = 0;
+    QTest::newRow("publish") << ClientMessage(PublishMessage{u"ref \u00e9"_s, published});
+    QTest::newRow("publish, minimal")
+        << ClientMessage(PublishMessage{QString(64, u'r'), [] {
+                                            Notification n;
+                                            n.application = u"a"_s;
+                                            n.channel = u"c"_s;
+                                            n.title = u"t"_s;
+                                            return n;
+                                        }()});
 }
 
 void TestJsonCodec::roundTripsClientMessage()
@@ -412,6 +435,25 @@ void TestJsonCodec::roundTripsClientMessage()
     auto back = JsonCodec().decodeClientMessage(text);
     QVERIFY2(back, qPrintable(back ? QString() : back.error().message));
     QVERIFY(*back == message);
+}
+
+void TestJsonCodec::readsRefOfRefusedPublish()
+{
+    const JsonCodec codec;
+    QString ref;
+    auto refused = codec.decodeClientMessage(
+        R"({"type":"publish","ref":"p-9","notification":{"application":"a b","channel":"c"}})",
+        &ref);
+    QVERIFY(!refused);
+    QVERIFY2(refused.error().message.startsWith(u"notification.application: "_s),
+             qPrintable(refused.error().message));
+    QCOMPARE(ref, u"p-9"_s);
+
+    QString none;
+    QVERIFY(!codec.decodeClientMessage(R"({"type":"publish","ref":""})", &none));
+    QVERIFY(none.isEmpty()); // an unreadable ref is not answered with
+    QVERIFY(!codec.decodeClientMessage(R"({"type":"ack","ids":["x"],"ref":"r"})", &none));
+    QVERIFY(none.isEmpty()); // only publish frames have one
 }
 
 void TestJsonCodec::decodesProtocolRegisterExample()
@@ -622,9 +664,19 @@ void TestJsonCodec::rejectsMalformedInput_data()
            u"clientId: must not be empty"_s);
     client("register without subscriptions", R"({"type":"register","clientId":"d"})",
            u"subscriptions: is required"_s);
-    client("register empty subscriptions",
-           R"({"type":"register","clientId":"d","subscriptions":[]})",
-           u"subscriptions: must not be empty"_s);
+    client("publish without ref", R"({"type":"publish","notification":{}})", u"ref: is required"_s);
+    client("publish with empty ref", R"({"type":"publish","ref":"","notification":{}})",
+           u"ref: must be 1 to 64 characters"_s);
+    client("publish with ref over 64",
+           R"({"type":"publish","ref":")" + QByteArray(65, 'r') + R"(","notification":{}})",
+           u"ref: must be 1 to 64 characters"_s);
+    client("publish with numeric ref", R"({"type":"publish","ref":7,"notification":{}})",
+           u"ref: "_s);
+    client("publish without notification", R"({"type":"publish","ref":"r"})",
+           u"notification: must be an object"_s);
+    client("publish with bad notification",
+           R"({"type":"publish","ref":"r","notification":{"application":"a","channel":"c","priority":"loud"}})",
+           u"notification.priority: must be one of"_s);
     client("register subscription not object",
            R"({"type":"register","clientId":"d","subscriptions":["a"]})",
            u"subscriptions[0]: must be an object"_s);
