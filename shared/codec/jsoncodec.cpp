@@ -2,7 +2,9 @@
 #include "jsoncodec.h"
 
 #include "jsondigest.h"
+#include "jsonerrors.h"
 #include "jsonfields.h"
+#include "jsonpublish.h"
 #include "jsontext.h"
 #include "model/idgenerator.h"
 #include "model/timestamps.h"
@@ -210,41 +212,13 @@ QByteArray encodeFrame(const PreferencesMessage &m)
         .toJson(QJsonDocument::Compact);
 }
 
-using json::encodeFrame; // the digest frame (jsondigest.cpp)
+// The digest frame (jsondigest.cpp), publish frames (jsonpublish.cpp), the error frame
+// (jsonerrors.cpp).
+using json::encodeFrame;
 
 QByteArray encodeFrame(const PongMessage &)
 {
     return typeOnly(u"pong");
-}
-
-QByteArray encodeFrame(const ErrorMessage &m)
-{
-    OrderedObject o;
-    o.addString(u"type", u"error").addString(u"code", m.code).addString(u"message", m.message);
-    if (!m.ref.isEmpty())
-        o.addString(u"ref", m.ref);
-    return o.toJson();
-}
-
-QByteArray encodeFrame(const PublishedMessage &m)
-{
-    return OrderedObject()
-        .addString(u"type", u"published")
-        .addString(u"ref", m.ref)
-        .addInteger(u"id", m.id)
-        .toJson();
-}
-
-QByteArray encodeFrame(const PublishMessage &m)
-{
-    QJsonObject notification = JsonCodec::toJson(m.notification);
-    for (const QString &serverField : {u"id"_s, u"time"_s, u"node"_s})
-        notification.remove(serverField);
-    return OrderedObject()
-        .addString(u"type", u"publish")
-        .addString(u"ref", m.ref)
-        .addValue(u"notification", notification)
-        .toJson();
 }
 
 QByteArray encodeFrame(const RegisterMessage &m)
@@ -405,27 +379,8 @@ Result<ClientMessage> JsonCodec::decodeClientMessage(const QByteArray &frame,
     if (*type == "ping"_L1)
         return PingMessage{};
     if (*type == "publish"_L1)
-        return readPublish(*object, publishRef);
+        return json::decodePublishFrame(*object, *this, publishRef);
     return unknownType(*type);
-}
-
-Result<ClientMessage> JsonCodec::readPublish(const QJsonObject &object, QString *publishRef) const
-{
-    FieldReader r(object);
-    const QString ref = r.requiredString(u"ref"_s);
-    if (!r.ok())
-        return r.unexpected();
-    if (ref.isEmpty() || ref.size() > PublishMessage::MaxRefChars)
-        return failField(u"ref"_s, u"must be 1 to %1 characters"_s.arg(PublishMessage::MaxRefChars));
-    if (publishRef)
-        *publishRef = ref;
-    const QJsonValue notification = object.value(u"notification"_s);
-    if (!notification.isObject())
-        return failField(u"notification"_s, u"must be an object"_s);
-    auto n = parsePublish(notification.toObject(), u"notification"_s);
-    if (!n)
-        return tl::unexpected(n.error());
-    return PublishMessage{ref, *n};
 }
 
 Result<QList<NotificationId>> JsonCodec::parseAckIds(const QJsonObject &object) const
@@ -517,35 +472,11 @@ Result<ServerMessage> JsonCodec::decodeServerMessage(const QByteArray &frame) co
         return json::decodeDigestFrame(*object, *this);
     if (*type == "pong"_L1)
         return PongMessage{};
-    if (*type == "published"_L1) {
-        FieldReader r(*object);
-        PublishedMessage m;
-        m.ref = r.requiredString(u"ref"_s);
-        r.require(u"id"_s);
-        m.id = r.id(u"id"_s).value_or(0);
-        if (!r.ok())
-            return r.unexpected();
-        return m;
-    }
-    if (*type == "error"_L1) {
-        FieldReader r(*object);
-        ErrorMessage m{r.requiredString(u"code"_s), r.string(u"message"_s), r.string(u"ref"_s)};
-        if (!r.ok())
-            return r.unexpected();
-        return m;
-    }
+    if (*type == "published"_L1)
+        return json::decodePublishedFrame(*object);
+    if (*type == "error"_L1)
+        return json::decodeErrorFrame(*object);
     return unknownType(*type);
-}
-
-// --- errors
-
-QByteArray JsonCodec::errorBody(const Error &error)
-{
-    const QByteArray inner = OrderedObject()
-                                 .addString(u"code", errorCodeName(error.code))
-                                 .addString(u"message", error.message)
-                                 .toJson();
-    return OrderedObject().addRaw(u"error", inner).toJson();
 }
 
 } // namespace herald

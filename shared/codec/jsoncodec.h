@@ -60,8 +60,6 @@ public:
     static QByteArray errorBody(const Error &error);
 
 private:
-    Result<ClientMessage> readPublish(const QJsonObject &object, QString *publishRef) const;
-
     Validator m_validator;
 };
 

@@ -156,6 +156,8 @@ int Daemon::start()
                                                     m_config.traffic.webSocketsPerAddress);
     m_authFailures = std::make_unique<FailedAuthLimiter>(m_config.traffic.authFailures,
                                                          m_config.traffic.authFailureWindowMs);
+    m_requestLimits =
+        new RequestLimits(m_config.traffic, *m_authenticator, *m_authFailures, m_metrics, this);
     m_repository = std::make_unique<StoreNotificationRepository>(*m_store);
     m_hub = std::make_unique<Hub>(*m_sessionQuota);
     m_unseen = new UnseenTracker(m_config, *m_store, *m_hub, m_preferenceBook, this);
@@ -196,8 +198,13 @@ void Daemon::startWorkers()
         if (useEpoll)
             thread->setEventDispatcher(new EpollEventDispatcher);
 #endif
-        auto *worker = new WsWorker(i, {&m_config, m_notifications, m_inbox, m_authenticator,
-                                        &m_metrics, m_sessionQuota.get(), m_authFailures.get()});
+        // A publish frame spends one of its token's requests, as a REST publish does.
+        auto admission = [limits = m_requestLimits](const Principal &principal) {
+            return limits->spendTokenRequest(principal);
+        };
+        auto *worker =
+            new WsWorker(i, {&m_config, m_notifications, m_inbox, m_authenticator, &m_metrics,
+                             m_sessionQuota.get(), m_authFailures.get(), admission});
         worker->moveToThread(thread.get());
         connect(thread.get(), &QThread::finished, worker, &QObject::deleteLater);
         m_hub->addWorker(worker);
@@ -226,9 +233,7 @@ void Daemon::buildApi()
     }
     m_status = std::make_unique<DaemonStatus>(m_config, m_metrics, m_deliveryMetrics, *m_hub,
                                               *m_relay, *m_store);
-    auto *requestLimits =
-        new RequestLimits(m_config.traffic, *m_authenticator, *m_authFailures, m_metrics, this);
-    m_router = new Router(requestLimits, this);
+    m_router = new Router(m_requestLimits, this);
     m_systemApi = std::make_unique<SystemApi>(*m_status);
     m_catalogApi = std::make_unique<CatalogApi>(*m_catalog, m_config.limits);
     m_notificationsApi = std::make_unique<NotificationsApi>(*m_notifications, m_config.limits);
@@ -261,7 +266,7 @@ void Daemon::buildApi()
     m_digestsApi->addRoutes(*m_router);
     m_feedApi = std::make_unique<FeedApi>(*new FeedService(m_config, *m_store, this));
     m_feedApi->addRoutes(*m_router);
-    auto *gate = new UpgradeGate(requestLimits, this);
+    auto *gate = new UpgradeGate(m_requestLimits, this);
     m_router->setUpgradeCheck(
         ClientUpgradePath, [gate](const HttpRequest &request, HttpHandler::UpgradeDecision decide) {
             gate->check(request, std::move(decide));

@@ -43,6 +43,7 @@ class NotificationsApi;
 class PlainTextPublishApi;
 class AlertmanagerApi;
 class Relay;
+class RequestLimits;
 class Router;
 class SessionQuota;
 class FailedAuthLimiter;
@@ -98,6 +99,7 @@ private:
     CatalogService *m_catalog = nullptr;
     AccountService *m_accounts = nullptr;
     std::unique_ptr<DaemonStatus> m_status;
+    RequestLimits *m_requestLimits = nullptr; // REST, upgrades and WebSocket publish frames
     Router *m_router = nullptr;
     std::unique_ptr<SystemApi> m_systemApi;
     std::unique_ptr<CatalogApi> m_catalogApi;

@@ -62,18 +62,29 @@ Result<QString> NotificationService::sessionUser(const std::optional<Principal> 
     auto refuse = [](const QString &why) { return fail(ErrorCode::Unauthorized, why); };
     if (!principal)
         return refuse(QStringLiteral("token: missing or not valid"));
+    // Native sessions only: a Hermes register always names a channel list.
+    const bool publishesOnly = message.subscriptions.isEmpty() && !hermes;
     switch (principal->kind) {
     case TokenKind::Producer:
-        return refuse(QStringLiteral("token: a producer token cannot receive notifications"));
+        if (publishesOnly && message.user.isEmpty())
+            return QString();
+        return refuse(QStringLiteral("token: a producer token cannot receive notifications "
+                                     "(register without subscriptions or user to publish)"));
     case TokenKind::Feed:
         return refuse(QStringLiteral("token: a feed token cannot hold a session"));
     case TokenKind::User:
+        if (publishesOnly)
+            return fail(ErrorCode::BadRequest,
+                        QStringLiteral("subscriptions: must not be empty (only a token that may "
+                                       "publish registers without subscriptions)"));
         if (!message.user.isEmpty() && message.user != principal->user && !hermes)
             return refuse(QStringLiteral("user: the token belongs to another user"));
         return principal->user;
     case TokenKind::Admin: {
         // Admin tokens and --no-auth act for the user they name (Hermes: the ClientId).
         const QString user = hermes ? message.clientId : message.user;
+        if (user.isEmpty() && publishesOnly)
+            return QString();
         if (user.isEmpty())
             return refuse(QStringLiteral("user: required with an admin token or --no-auth"));
         return user;
@@ -143,15 +154,24 @@ void NotificationService::publish(QList<Notification> notifications, bool batch,
     ++m_publishesAtStore;
     m_repository.insert(notifications, later, this,
                         [this, routed = !later.jobs.isEmpty() || !later.userDeliveries.isEmpty(),
-                         done = std::move(done)](Result<QList<Notification>> stored) {
+                         batch, done = std::move(done)](Result<QList<Notification>> stored) {
                             --m_publishesAtStore;
                             if (!stored)
-                                return done(std::move(stored));
+                                return done(tl::unexpected(unbatched(stored.error(), batch)));
                             if (routed)
                                 Q_EMIT deliveriesAdded();
                             m_knownChannels.remember(*stored);
                             onStored(*stored, done);
                         });
+}
+
+Error NotificationService::unbatched(Error error, bool batch)
+{
+    // The store names a field by its index in what it was given ("[0].application"); a single
+    // publish names it as every other check does ("application").
+    if (!batch && error.message.startsWith(u"[0]."))
+        error.message.remove(0, 4);
+    return error;
 }
 
 void NotificationService::onStored(const QList<Notification> &stored,

@@ -58,8 +58,10 @@ public:
 
     // The user a registering WebSocket session receives for: a user token's own user (a
     // native register naming another user is refused; Hermes clients may name anything), the
-    // user an admin names (Hermes: the ClientId). Producers receive nothing. Unauthorized
-    // errors, since the session is then closed.
+    // user an admin names (Hermes: the ClientId). Empty for a publishing session, which
+    // receives nothing: a native register without subscriptions, with a producer token or an
+    // admin token naming no user. Unauthorized errors, since the session is then closed; a
+    // user token without subscriptions is a bad request.
     static Result<QString> sessionUser(const std::optional<Principal> &principal,
                                        const RegisterMessage &message, bool hermes);
 
@@ -109,6 +111,7 @@ Q_SIGNALS:
     void deliveriesAdded();
 
 private:
+    static Error unbatched(Error error, bool batch);
     void onStored(const QList<Notification> &stored, Reply<QList<Notification>> done);
 
     const Config &m_config;

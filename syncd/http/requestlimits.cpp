@@ -72,6 +72,22 @@ void RequestLimits::authenticate(const HttpRequest &request, QObject *context, C
         });
 }
 
+std::optional<Error> RequestLimits::spendTokenRequest(const Principal &principal)
+{
+    if (principal.tokenId == 0)
+        return std::nullopt;
+    const auto verdict = m_tokens.take(principal.tokenId, nowMs());
+    if (verdict.allowed)
+        return std::nullopt;
+    ++m_metrics.rateLimitedToken;
+    const qint64 seconds = std::max<qint64>(1, (verdict.retryAfterMs + 999) / 1000);
+    return Error{ErrorCode::RateLimited,
+                 QStringLiteral("rate: more than %1 requests a second with this token, try "
+                                "again in %2 s")
+                     .arg(m_tokens.rate().perSecond)
+                     .arg(seconds)};
+}
+
 void RequestLimits::accepted(const Principal &principal, const Callback &callback)
 {
     // Tokenless admin (--no-auth) has no id and no bucket.

@@ -56,6 +56,11 @@ public:
     // still exists then).
     void authenticate(const HttpRequest &request, QObject *context, Callback callback);
 
+    // Spends one of the token's requests for something other than an HTTP request (a
+    // WebSocket `publish` frame): nullopt to go on, else the `rate_limited` error to answer.
+    // Tokenless admin (--no-auth) is not limited.
+    std::optional<Error> spendTokenRequest(const Principal &principal);
+
 private:
     qint64 nowMs() const { return m_clock.elapsed(); }
     void accepted(const Principal &principal, const Callback &callback);

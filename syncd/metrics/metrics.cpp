@@ -52,6 +52,13 @@ QByteArray Metrics::render(int node, qint64 sessionsOpen) const
            double(sessionsOpened.load()), labels);
     sample(out, "herald_sessions_open", "gauge", "WebSocket sessions open now",
            double(sessionsOpen), labels);
+    labelled(out, "herald_ws_publishes_total", "counter",
+             "WebSocket publish frames answered, by answer", labels, "result",
+             {{"published", double(wsPublishesPublished.load())},
+              {"refused", double(wsPublishesRefused.load())}});
+    sample(out, "herald_ws_publish_pauses_total", "counter",
+           "Times a session was not read from because 256 of its publishes were unanswered",
+           double(wsPublishPauses.load()), labels);
     sample(out, "herald_sessions_rejected_total", "counter",
            "WebSockets closed with 1013 because the connection cap was reached",
            double(sessionsRejectedOverCapacity.load()), labels);

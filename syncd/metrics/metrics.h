@@ -21,6 +21,9 @@ struct Metrics
     std::atomic<quint64> sessionsRejectedOverCapacity{0};
     std::atomic<quint64> sessionsRejectedAddressFull{0}; // webSocketsPerAddress reached
     std::atomic<quint64> sessionsDroppedSlow{0};
+    std::atomic<quint64> wsPublishesPublished{0}; // `publish` frames answered `published`
+    std::atomic<quint64> wsPublishesRefused{0};   // `publish` frames answered with an error
+    std::atomic<quint64> wsPublishPauses{0}; // sessions not read: too many publishes unanswered
     std::atomic<quint64> storeBatches{0};
     std::atomic<quint64> storeOperations{0};
     std::atomic<quint64> relayRecordsSent{0};

@@ -155,6 +155,7 @@ void RawWebSocket::close(int code, QByteArrayView reason)
     if (m_state == State::Closed)
         return; // the write failed
     m_state = State::CloseSent;
+    m_readWatch->setEnabled(true); // the peer's close frame must be read, paused or not
     startCloseTimer();
 }
 
@@ -170,12 +171,19 @@ void RawWebSocket::flush()
         onWritable();
 }
 
+void RawWebSocket::setReading(bool on)
+{
+    if (m_fd >= 0)
+        m_readWatch->setEnabled(on);
+}
+
 void RawWebSocket::onReadable()
 {
     if (m_fd < 0)
         return; // an activation reported before the descriptor was closed
     char buffer[ReadBufferBytes];
-    for (int read = 0; read < ReadsPerWakeup && m_state != State::Closed; ++read) {
+    for (int read = 0;
+         read < ReadsPerWakeup && m_state != State::Closed && m_readWatch->isEnabled(); ++read) {
         const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, MSG_DONTWAIT);
         if (n > 0) {
             consume(buffer, n);

@@ -68,6 +68,9 @@ public:
     void abort();
     // Hands what is still unsent to the kernel, as far as it takes it now.
     void flush();
+    // Stops reading from the connection (the peer is slowed down by TCP) or reads again. What
+    // an interrupted read already took in is still delivered.
+    void setReading(bool on);
     // Bytes written that the kernel has not taken yet.
     qint64 pendingBytes() const { return m_unsent.size() - m_unsentSent; }
 

@@ -14,6 +14,7 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 namespace herald::syncd {
 
@@ -22,7 +23,8 @@ class Preferences;
 // The state of one WebSocket client on a worker: who it is, what it follows, and the live
 // notifications held back while its backlog loads. Plain data, driven on the worker's thread:
 // SessionIndex keeps user and channelKeys, FrameWriter unsent and flushQueued, RegisterFlow
-// heldBack and backlogIds, WsWorker the rest.
+// heldBack and backlogIds, PublishIntake what it publishes, WsWorker the rest. A publishing
+// session (PROTOCOL.md) is registered with an empty user and follows nothing.
 struct ClientSession
 {
     enum class Stage
@@ -45,6 +47,10 @@ struct ClientSession
     bool hermes = false;
     QString user;
     qint64 tokenId = 0; // the token it registered with; 0 with --no-auth
+    // Who registered it, for what it may publish; set once registered.
+    std::optional<Principal> principal;
+    int unansweredPublishes = 0; // PublishIntake's: sent to the core, not answered yet
+    bool readingPaused = false;  // PublishIntake's: too many unanswered
     QString clientId;
     QSet<QString> channelKeys;
     QElapsedTimer connectedAt;

@@ -73,10 +73,16 @@ void RegisterFlow::complete(quint64 sessionId, const RegisterMessage &message,
         NotificationService::sessionUser(principal, message, session->hermes);
     if (!user) {
         const QString why = user.error().message;
-        return m_deps.refuse(*session, user.error(), CloseCode::Policy, why);
+        // A register the session may not make is a bad frame (1003), like a bad field.
+        const int code = user.error().code == ErrorCode::BadRequest ? CloseCode::UnsupportedData
+                                                                    : CloseCode::Policy;
+        return m_deps.refuse(*session, user.error(), code, why);
     }
     session->clientId = message.clientId;
     session->tokenId = principal->tokenId;
+    session->principal = principal;
+    if (user->isEmpty())
+        return startPublishing(*session);
     QSet<QString> channelKeys;
     for (const Subscription &sub : message.subscriptions) {
         for (const QString &channel : sub.channels)
@@ -93,6 +99,19 @@ void RegisterFlow::complete(quint64 sessionId, const RegisterMessage &message,
             *session, JsonCodec::encode(RegisteredMessage{sessionName, m_nodeId, utcNow()}));
     }
     loadBacklog(*session, message);
+}
+
+void RegisterFlow::startPublishing(ClientSession &session)
+{
+    qCDebug(lcWs) << "worker" << m_workerIndex << "registered a publishing session"
+                  << session.clientId;
+    session.stage = ClientSession::Stage::Live;
+    FrameWriter &writer = m_deps.writer;
+    writer.beginBatch();
+    const QString sessionName = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    writer.sendText(session, JsonCodec::encode(RegisteredMessage{sessionName, m_nodeId, utcNow()}));
+    writer.sendText(session, JsonCodec::encode(BacklogDoneMessage{}));
+    writer.endBatch();
 }
 
 void RegisterFlow::loadBacklog(ClientSession &session, const RegisterMessage &message)

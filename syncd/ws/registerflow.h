@@ -34,8 +34,9 @@ struct Backlog; // the core's (NotificationService::backlog)
 // once and in order.
 //
 // Stages (ClientSession::Stage): start() moves AwaitingRegister to Authenticating, a granted
-// register to LoadingBacklog, the loaded backlog to Live. A refused register or a failed
-// backlog goes to `refuse`; the flow never closes a session itself.
+// register to LoadingBacklog, the loaded backlog to Live; a publishing session (no user, no
+// subscriptions) goes straight to Live. A refused register or a failed backlog goes to
+// `refuse`; the flow never closes a session itself.
 //
 // Threads: the worker's thread only; the authenticator's and the service's answers arrive in
 // `context`'s thread (the worker, which must outlive the flow's pending answers: it owns it).
@@ -73,6 +74,8 @@ private:
     bool mayLookUp(ClientSession &session, const QString &token);
     void complete(quint64 sessionId, const RegisterMessage &message,
                   const std::optional<Principal> &principal);
+    // A session that only publishes: registered, no backlog, nothing to follow.
+    void startPublishing(ClientSession &session);
     void loadBacklog(ClientSession &session, const RegisterMessage &message);
     void finishBacklog(quint64 sessionId, const Backlog &backlog);
 

@@ -40,7 +40,9 @@ WsWorker::WsWorker(int index, Dependencies dependencies)
            [this](ClientSession &session, const Error &error, int code, const QString &reason) {
                sendError(session, error);
                closeSession(session, code, reason);
-           }})
+           }}),
+      m_publishes({*dependencies.notifications, m_sessions, m_writer, *dependencies.metrics, this,
+                   dependencies.publishAdmission})
 {
     m_mailbox.setBatchHooks([this] { m_writer.beginBatch(); }, [this] { m_writer.endBatch(); });
     m_sweepTimer.setParent(this); // moves to the worker's thread with it
@@ -141,8 +143,14 @@ void WsWorker::textReceived(quint64 sessionId, const QByteArray &frame)
     if (session->stage == ClientSession::Stage::Authenticating)
         return; // nothing but register is allowed before registered; it is on its way
 
-    Result<ClientMessage> decoded =
-        session->hermes ? m_hermes.decodeClientFrame(frame) : m_json.decodeClientMessage(frame);
+    QString publishRef; // a publish refused for its notification is answered with its ref
+    Result<ClientMessage> decoded = session->hermes
+                                        ? m_hermes.decodeClientFrame(frame)
+                                        : m_json.decodeClientMessage(frame, &publishRef);
+    if (!decoded && !publishRef.isEmpty()) {
+        m_publishes.refuse(*session, publishRef, decoded.error());
+        return;
+    }
     if (!decoded) {
         sendError(*session, decoded.error());
         // Text that is not a JSON object is not this protocol at all (1003); a well-formed
@@ -151,7 +159,9 @@ void WsWorker::textReceived(quint64 sessionId, const QByteArray &frame)
             closeSession(*session, CloseCode::UnsupportedData, decoded.error().message);
         return;
     }
-    if (auto *ack = std::get_if<AckMessage>(&*decoded)) {
+    if (auto *publish = std::get_if<PublishMessage>(&*decoded)) {
+        m_publishes.submit(*session, std::move(*publish));
+    } else if (auto *ack = std::get_if<AckMessage>(&*decoded)) {
         handleAck(*session, ack->ids);
     } else if (std::holds_alternative<PingMessage>(*decoded)) {
         if (!session->hermes)
@@ -176,6 +186,10 @@ void WsWorker::heard(quint64 sessionId)
 
 void WsWorker::handleAck(ClientSession &session, const QList<NotificationId> &ids)
 {
+    if (session.user.isEmpty()) {
+        return sendError(session, Error::forbidden(QStringLiteral(
+                                      "ack: a publishing session acts for no user")));
+    }
     const quint64 id = session.id;
     m_deps.notifications->acknowledge(session.user, ids, this,
                                       [this, id](Result<QList<NotificationId>> acked) {

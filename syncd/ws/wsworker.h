@@ -10,6 +10,7 @@
 #include "ws/framewriter.h"
 #include "ws/interestset.h"
 #include "ws/outgoing.h"
+#include "ws/publishintake.h"
 #include "ws/registerflow.h"
 #include "ws/sessionindex.h"
 #include "ws/workermailbox.h"
@@ -37,7 +38,8 @@ struct Metrics;
 // The worker takes connections over, completes their handshake and dispatches their messages;
 // its parts do the rest: RawWebSocket (one per session: the framing and the socket),
 // SessionIndex (who is here and what they follow), RegisterFlow (from register to live),
-// FrameWriter (every byte written, and in what order).
+// FrameWriter (every byte written, and in what order), PublishIntake (`publish` frames to the
+// core and their answers back).
 class WsWorker : public QObject, private RawWebSocket::Listener
 {
     Q_OBJECT
@@ -50,7 +52,8 @@ public:
         Authenticator *authenticator;
         Metrics *metrics;
         SessionQuota *quota;
-        FailedAuthLimiter *authFailures; // counts bad tokens of `register` frames
+        FailedAuthLimiter *authFailures;           // counts bad tokens of `register` frames
+        PublishIntake::Admission publishAdmission; // the token rate of `publish` frames
     };
     WsWorker(int index, Dependencies dependencies);
     ~WsWorker() override;
@@ -96,6 +99,7 @@ private:
     FrameWriter::ConnectionSink m_connections;
     FrameWriter m_writer;
     RegisterFlow m_register;
+    PublishIntake m_publishes;
     WorkerMailbox m_mailbox{this};
     QTimer m_sweepTimer;
     QElapsedTimer m_clock;

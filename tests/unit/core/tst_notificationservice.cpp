@@ -403,26 +403,41 @@ private Q_SLOTS:
     {
         QTest::addColumn<int>("kind"); // -1: no valid token
         QTest::addColumn<bool>("hermes");
+        QTest::addColumn<bool>("subscribes"); // false: `subscriptions: []`
         QTest::addColumn<QString>("named");
         QTest::addColumn<QString>("clientId");
-        QTest::addColumn<QString>("expected"); // empty: refused
+        // The user; empty: a publishing session; "!unauthorized", "!bad_request": refused.
+        QTest::addColumn<QString>("expected");
         const int U = int(TokenKind::User), A = int(TokenKind::Admin), P = int(TokenKind::Producer);
         const QString none, alice = QStringLiteral("alice"), bob = QStringLiteral("bob"),
-                            laptop = QStringLiteral("laptop");
-        QTest::newRow("no token") << -1 << false << alice << none << none;
-        QTest::newRow("producer") << P << false << alice << none << none;
-        QTest::newRow("user, own") << U << false << none << none << alice;
-        QTest::newRow("user, names self") << U << false << alice << none << alice;
-        QTest::newRow("user, names other") << U << false << bob << none << none;
-        QTest::newRow("user, hermes names other") << U << true << bob << laptop << alice;
-        QTest::newRow("admin, names") << A << false << bob << laptop << bob;
-        QTest::newRow("admin, names none") << A << false << none << laptop << none;
-        QTest::newRow("admin, hermes client id") << A << true << bob << laptop << laptop;
+                            laptop = QStringLiteral("laptop"),
+                            unauthorized = QStringLiteral("!unauthorized"),
+                            badRequest = QStringLiteral("!bad_request");
+        QTest::newRow("no token") << -1 << false << true << alice << none << unauthorized;
+        QTest::newRow("producer") << P << false << true << alice << none << unauthorized;
+        QTest::newRow("producer, subscriptions")
+            << P << false << true << none << none << unauthorized;
+        QTest::newRow("producer, publishing") << P << false << false << none << none << none;
+        QTest::newRow("producer, publishing, names")
+            << P << false << false << alice << none << unauthorized;
+        QTest::newRow("user, own") << U << false << true << none << none << alice;
+        QTest::newRow("user, names self") << U << false << true << alice << none << alice;
+        QTest::newRow("user, names other") << U << false << true << bob << none << unauthorized;
+        QTest::newRow("user, no subscriptions")
+            << U << false << false << none << none << badRequest;
+        QTest::newRow("user, hermes names other") << U << true << true << bob << laptop << alice;
+        QTest::newRow("admin, names") << A << false << true << bob << laptop << bob;
+        QTest::newRow("admin, names, no subscriptions")
+            << A << false << false << bob << laptop << bob;
+        QTest::newRow("admin, names none") << A << false << true << none << laptop << unauthorized;
+        QTest::newRow("admin, publishing") << A << false << false << none << laptop << none;
+        QTest::newRow("admin, hermes client id") << A << true << true << bob << laptop << laptop;
     }
     void sessionUser()
     {
         QFETCH(int, kind);
         QFETCH(bool, hermes);
+        QFETCH(bool, subscribes);
         QFETCH(QString, named);
         QFETCH(QString, clientId);
         QFETCH(QString, expected);
@@ -433,12 +448,14 @@ private Q_SLOTS:
         RegisterMessage message;
         message.user = named;
         message.clientId = clientId;
+        if (subscribes)
+            message.subscriptions = {{QStringLiteral("ops"), {QStringLiteral("builds")}}};
         const auto user = NotificationService::sessionUser(principal, message, hermes);
-        if (expected.isEmpty()) {
+        if (expected.startsWith(u'!')) {
             QVERIFY(!user);
-            QCOMPARE(user.error().code, ErrorCode::Unauthorized);
+            QCOMPARE(u'!' + errorCodeName(user.error().code), expected);
         } else {
-            QVERIFY(user);
+            QVERIFY2(user, qPrintable(user ? QString() : user.error().message));
             QCOMPARE(*user, expected);
         }
     }
