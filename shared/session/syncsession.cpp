@@ -32,8 +32,13 @@ SyncSession::SyncSession(SyncSessionConfig config, QObject *parent)
     : QObject(parent), m_config(std::move(config)),
       m_failover(m_config.servers, milliseconds(m_config.backoffMinMs),
                  milliseconds(m_config.backoffMaxMs)),
-      m_cursor(m_config.recentIdsCapacity), m_pager(new MissedPager(this))
+      m_cursor(m_config.recentIdsCapacity), m_pager(new MissedPager(this)),
+      m_publishes(
+          new PublishTracker([this](const QString &frame) { m_socket->sendTextMessage(frame); },
+                             m_codec.validator().limits().maxBodyBytes, this))
 {
+    connect(m_publishes, &PublishTracker::published, this, &SyncSession::published);
+    connect(m_publishes, &PublishTracker::publishFailed, this, &SyncSession::publishFailed);
     connect(m_pager, &MissedPager::fetched, this, [this](const QList<Notification> &missed) {
         for (const Notification &n : missed) {
             if (m_cursor.admit(n.id))
@@ -60,11 +65,6 @@ void SyncSession::setConfig(const SyncSessionConfig &config)
     m_failover.reconfigure(m_config.servers, milliseconds(m_config.backoffMinMs),
                            milliseconds(m_config.backoffMaxMs));
     m_cursor.setRecentIdsCapacity(m_config.recentIdsCapacity);
-}
-
-QUrl SyncSession::currentServer() const
-{
-    return m_failover.current();
 }
 
 void SyncSession::setLastNotificationId(NotificationId id)
@@ -97,6 +97,7 @@ void SyncSession::stop()
     const bool hadConnection = m_socket != nullptr;
     closeSocket(QStringLiteral("client stopped"));
     m_acks.requeueUnconfirmed();
+    m_publishes->connectionLost();
     setState(State::Stopped);
     if (hadConnection)
         Q_EMIT disconnected(CloseCode::Normal, QStringLiteral("client stopped"));
@@ -302,18 +303,10 @@ void SyncSession::handle(const AcknowledgedMessage &message)
     Q_EMIT acknowledged(message.ids);
 }
 
-void SyncSession::handle(const DeletedMessage &message)
-{
-    Q_EMIT deleted(message.ids);
-}
-
-void SyncSession::handle(const PongMessage &)
-{
-    Q_EMIT pongReceived();
-}
-
 void SyncSession::handle(const ErrorMessage &message)
 {
+    if (m_publishes->refused(message))
+        return;
     qCWarning(lcSession) << "server error" << message.code << message.message;
     m_lastServerError = message.code;
     Q_EMIT serverErrorReceived(message.code, message.message);
@@ -326,6 +319,7 @@ void SyncSession::connectionLost(int closeCode, const QString &reason, Connectio
     m_registerTimer.stop();
     releaseSocket();
     m_acks.requeueUnconfirmed();
+    m_publishes->connectionLost();
 
     if (loss == ConnectionLoss::AuthenticationRefused) {
         qCWarning(lcSession) << redacted(server) << "refused the credentials (" << closeCode

@@ -7,6 +7,7 @@
 #include "session/ackqueue.h"
 #include "session/connectionloss.h"
 #include "session/missedpager.h"
+#include "session/publishtracker.h"
 #include "session/resumecursor.h"
 #include "session/serverfailover.h"
 #include "util/backoff.h"
@@ -31,6 +32,9 @@ struct SyncSessionConfig
     QString user;     // may be empty: then the token's user
     QString token;    // sent as "Authorization: Bearer" on the upgrade and in register
     QString clientId; // this device's uuid
+    // Empty: a publishing session (PROTOCOL.md, "Publishing over the WebSocket"), which needs
+    // a producer token, or an admin token without `user`. It reaches Live like any other and
+    // then receives nothing but the answers to its publishes.
     QList<Subscription> subscriptions;
     int fetchLast = 10;
     int backoffMinMs = 500;
@@ -57,9 +61,17 @@ struct SyncSessionConfig
 // maximum. Each failed attempt moves on to the next server URL; a registered session that
 // merely dropped tries its server again first, unless it closed with 1001 or 1013.
 //
+// Publishing (publish()): only while registered, never queued. A publish while the session is
+// not registered fails at once (publishFailed with `unavailable`, posted): a notification held
+// back for minutes of reconnecting would arrive late and out of order with what the caller
+// does meanwhile, so the caller decides whether to wait for registered() and publish again.
+// Publishes sent but not answered when the connection ends fail with `unavailable`, their
+// outcome unknown (PROTOCOL.md); nothing is published again by the session itself.
+//
 // This class keeps the connection's state machine and the socket; the rules live in small
-// value types it owns: ServerFailover (which server, how long to wait), ConnectionLoss (how a
-// close or a failed upgrade counts), ResumeCursor (resume point, dedupe) and AckQueue.
+// types it owns: ServerFailover (which server, how long to wait), ConnectionLoss (how a
+// close or a failed upgrade counts), ResumeCursor (resume point, dedupe), AckQueue, and
+// PublishTracker (refs, answers, failures of publishes).
 //
 // Lives in, and must only be used from, the thread that owns it (QWebSocket and QTimer are
 // thread-affine). It owns its socket; signals are emitted from that thread's event loop.
@@ -95,7 +107,7 @@ public:
     // True in Backlog and Live: frames may be sent.
     bool isRegistered() const { return m_state == State::Backlog || m_state == State::Live; }
     // The server URL of the current or next connection attempt.
-    QUrl currentServer() const;
+    QUrl currentServer() const { return m_failover.current(); }
     // The sessionId of the last `registered`; empty before the first one.
     QString sessionId() const { return m_sessionId; }
 
@@ -114,7 +126,8 @@ public:
     // connection is open or being opened, or when no server is configured.
     void start();
     // Closes the connection with 1000 and stops reconnecting until start(). Acknowledgements
-    // not yet confirmed by the server stay queued for the next session.
+    // not yet confirmed by the server stay queued for the next session; publishes not yet
+    // answered fail (`unavailable`, outcome unknown).
     void stop();
     // Acknowledges notifications for this user. Sent at once while registered, otherwise
     // queued and sent right after the next `registered`. Ids sent but not yet confirmed by an
@@ -124,6 +137,18 @@ public:
     // Sends {"type":"ping"}; pongReceived() follows. Returns false (nothing sent) when not
     // registered.
     bool ping();
+    // Publishes notification (application, channel and content as in a POST body; id, time
+    // and node are the server's) if the token may. Returns the ref that the answer carries:
+    // exactly one of published() or publishFailed() follows, never before this returns. See
+    // the class comment for a session that is not registered or loses its connection.
+    QString publish(const herald::Notification &notification)
+    {
+        // The socket too: while a lost connection's publishes fail, the state is still Live.
+        return m_publishes->publish(notification, isRegistered() && m_socket);
+    }
+    // Publishes sent on this connection and not answered yet (the server reads at most 256
+    // ahead of its answers; a caller that pipelines keeps below that).
+    int unansweredPublishes() const { return m_publishes->unansweredCount(); }
 
 Q_SIGNALS:
     void stateChanged(herald::SyncSession::State state);
@@ -147,7 +172,13 @@ Q_SIGNALS:
     // A digest the user's preferences collected (once per digest, whichever session gets it).
     void digestReceived(const herald::DigestMessage &digest);
     void pongReceived();
+    // An error frame that is not the answer to a publish.
     void serverErrorReceived(const QString &code, const QString &message);
+    // The answers to publish(): the id the notification got (a persistent one is committed), or
+    // the refusal with an ErrorCode name (`forbidden`, `bad_request` naming the field as a REST
+    // publish does, `unavailable`, ...) and the server's or the session's message.
+    void published(const QString &ref, herald::NotificationId id);
+    void publishFailed(const QString &ref, const QString &code, const QString &message);
     // The connection or the attempt ended. closeCode is the WebSocket close code as Qt reports
     // it, or 1006 when there was no WebSocket connection to close (refused, timed out, upgrade
     // rejected). Qt reports codes 1012-2999 (1013 included) as 1002 "Invalid close code".
@@ -171,14 +202,14 @@ private:
     void handle(const NotificationMessage &message);
     void handle(const BacklogDoneMessage &message);
     void handle(const AcknowledgedMessage &message);
-    void handle(const DeletedMessage &message);
+    void handle(const DeletedMessage &message) { Q_EMIT deleted(message.ids); }
     void handle(const UnseenMessage &message) { Q_EMIT unseenChanged(message.count); }
     void handle(const SeenMessage &message) { Q_EMIT seenMoved(message.upTo); }
     void handle(const ClearedMessage &message) { Q_EMIT inboxCleared(message.upTo); }
     void handle(const PreferencesMessage &message) { Q_EMIT preferencesChanged(message.data); }
     void handle(const DigestMessage &message) { Q_EMIT digestReceived(message); }
-    void handle(const PublishedMessage &) {}
-    void handle(const PongMessage &message);
+    void handle(const PublishedMessage &message) { m_publishes->answered(message); }
+    void handle(const PongMessage &) { Q_EMIT pongReceived(); }
     void handle(const ErrorMessage &message);
     void onMissedFinished(const QString &error);
     void finishBacklog();
@@ -202,6 +233,7 @@ private:
     QString m_sessionId;
     QString m_lastServerError; // code of the last error frame on this connection
     MissedPager *m_pager;
+    PublishTracker *m_publishes;        // child of this
     NotificationId m_resumedFrom = 0;   // lastNotificationId of this connection's register
     NotificationId m_backlogOldest = 0; // the oldest notification of this backlog
     NotificationId m_backlogNewest = 0; // the resume point once the backlog is complete
