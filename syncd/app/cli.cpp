@@ -4,6 +4,7 @@
 #include "app/preferencescli.h"
 #include "app/restcall.h"
 #include "app/routingcli.h"
+#include "app/stdinpublisher.h"
 #include "auth/tokenissuer.h"
 #include "codec/jsoncodec.h"
 #include "config/configloader.h"
@@ -17,6 +18,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcessEnvironment>
@@ -24,6 +26,7 @@
 #include <QUuid>
 
 #include <cstdio>
+#include <unistd.h>
 
 namespace herald::syncd {
 
@@ -204,12 +207,30 @@ int catalogCommand(const QStringList &arguments)
     return 0;
 }
 
+// The WebSocket URL of a daemon given as --server: http(s) becomes ws(s), no path /api/v1/ws.
+QUrl webSocketUrl(const QString &server)
+{
+    QUrl url(server);
+    if (url.scheme() == u"http")
+        url.setScheme(QStringLiteral("ws"));
+    else if (url.scheme() == u"https")
+        url.setScheme(QStringLiteral("wss"));
+    if (url.path().isEmpty() || url.path() == u"/")
+        url.setPath(QStringLiteral("/api/v1/ws"));
+    return url;
+}
+
 int publishCommand(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "herald-syncd publish --app A --channel C [options] TEXT\n"
-        "Publishes through a running herald-syncd (token from --token or HERALD_TOKEN)."));
+        "herald-syncd publish --stdin [--server URL] [--token T]\n"
+        "Publishes through a running herald-syncd (token from --token or HERALD_TOKEN).\n"
+        "With --stdin: one notification per line of standard input, each a JSON object as the "
+        "body of POST /api/v1/notifications, over one WebSocket; prints '<line> <id>' per "
+        "notification published and 'line N: code: message' on stderr per line refused. Exit "
+        "code 0: all published, 1: some refused, 2: no connection or connection lost."));
     parser.addHelpOption();
     parser.addOption({QStringLiteral("server"),
                       QStringLiteral("Daemon URL (default http://127.0.0.1:8080)"),
@@ -229,7 +250,31 @@ int publishCommand(const QStringList &arguments)
         {QStringLiteral("url"), QStringLiteral("Link to open"), QStringLiteral("URL")});
     parser.addOption(
         {QStringLiteral("transient"), QStringLiteral("Deliver live only, never store")});
+    parser.addOption({QStringLiteral("stdin"),
+                      QStringLiteral("Publish the JSON notifications of standard input, one a "
+                                     "line, over one WebSocket")});
     parser.process(QStringList{QStringLiteral("herald-syncd publish")} + arguments.mid(1));
+    const QString token = parser.isSet(QStringLiteral("token"))
+                              ? parser.value(QStringLiteral("token"))
+                              : qEnvironmentVariable("HERALD_TOKEN");
+    if (parser.isSet(QStringLiteral("stdin"))) {
+        for (const char *key :
+             {"app", "channel", "title", "code", "priority", "url", "transient"}) {
+            if (parser.isSet(QString::fromLatin1(key)))
+                return usage(QStringLiteral("publish --stdin: --%1 does not apply, each line is a "
+                                            "whole notification")
+                                 .arg(QString::fromLatin1(key)));
+        }
+        if (!parser.positionalArguments().isEmpty())
+            return usage(QStringLiteral("publish --stdin: the text comes from standard input"));
+        // Its own lines report every outcome; the session's log would only repeat them on
+        // stderr (QT_LOGGING_RULES still turns it on).
+        QLoggingCategory::setFilterRules(
+            QStringLiteral("*.debug=false\nherald.shared.session*=false"));
+        StdinPublisher publisher({webSocketUrl(parser.value(QStringLiteral("server"))), token},
+                                 STDIN_FILENO, out(), err());
+        return publisher.run();
+    }
     if (!parser.isSet(QStringLiteral("app")) || !parser.isSet(QStringLiteral("channel")))
         return usage(QStringLiteral("publish: --app and --channel are required"));
     QJsonObject body{{QStringLiteral("application"), parser.value(QStringLiteral("app"))},
@@ -241,9 +286,6 @@ int publishCommand(const QStringList &arguments)
         if (parser.isSet(name))
             body.insert(name, parser.value(name));
     }
-    const QString token = parser.isSet(QStringLiteral("token"))
-                              ? parser.value(QStringLiteral("token"))
-                              : qEnvironmentVariable("HERALD_TOKEN");
     const RestCall::Answer answer = RestCall{parser.value(QStringLiteral("server")), token}.send(
         "POST", QStringLiteral("/api/v1/notifications"),
         QJsonDocument(body).toJson(QJsonDocument::Compact));
