@@ -26,6 +26,7 @@
 #include "core/endpointservice.h"
 #include "core/expirysweeper.h"
 #include "core/feedservice.h"
+#include "core/followbookloader.h"
 #include "core/inboxfanout.h"
 #include "core/inboxservice.h"
 #include "core/notificationservice.h"
@@ -163,11 +164,12 @@ int Daemon::start()
     m_unseen = new UnseenTracker(m_config, *m_store, *m_hub, m_preferenceBook, this);
     m_fanOut = std::make_unique<InboxFanOut>(*m_hub, *m_unseen, m_preferenceBook);
     m_relay = new Relay(m_config, *m_store, *m_fanOut, m_metrics);
-    m_notifications =
-        new NotificationService({m_config, *m_repository, *m_fanOut, *m_relay, m_metrics,
-                                 m_knownChannels, m_eventCatalog, m_routing, m_preferenceBook},
-                                this);
-    m_inbox = new InboxService({m_config, *m_store, *m_fanOut, *m_unseen, m_preferenceBook}, this);
+    m_notifications = new NotificationService({m_config, *m_repository, *m_fanOut, *m_relay,
+                                               m_metrics, m_knownChannels, m_eventCatalog,
+                                               m_routing, m_preferenceBook, m_followBook},
+                                              this);
+    m_inbox = new InboxService(
+        {m_config, *m_store, *m_fanOut, *m_unseen, m_preferenceBook, m_followBook}, this);
     startWorkers();
     startRelay();
     buildApi();
@@ -227,6 +229,11 @@ void Daemon::buildApi()
     m_catalog = new CatalogService(*m_store, m_knownChannels, m_eventCatalog, this);
     m_catalog->start();
     m_accounts = new AccountService(*m_store, *m_authenticator, *m_hub, *m_relay, this);
+    // A deleted user's preferences and follows would otherwise stay in memory until a restart.
+    connect(m_accounts, &AccountService::userDeleted, this, [this](const QString &user) {
+        m_preferenceBook.set(user, nullptr);
+        m_followBook.forget(user);
+    });
     if (!m_config.noAuth) {
         auto *revocations = new TokenRevocationWatcher(*m_store, *m_accounts, this);
         revocations->start();
@@ -256,6 +263,7 @@ void Daemon::buildApi()
     m_endpointsApi->addRoutes(*m_router);
     auto *preferences = new PreferenceService(*m_store, *m_fanOut, m_preferenceBook, this);
     preferences->start();
+    (new FollowBookLoader(*m_store, m_followBook, this))->start();
     m_preferencesApi = std::make_unique<PreferencesApi>(*preferences);
     m_preferencesApi->addRoutes(*m_router);
     m_digests = new DigestScheduler(

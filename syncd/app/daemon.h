@@ -3,6 +3,7 @@
 
 #include "config/config.h"
 #include "core/eventcatalog.h"
+#include "core/followbook.h"
 #include "core/knownchannels.h"
 #include "core/preferencebook.h"
 #include "core/routingtable.h"
@@ -81,6 +82,7 @@ private:
     EventCatalog m_eventCatalog;
     RoutingTable m_routing;
     PreferenceBook m_preferenceBook; // every user's delivery preferences, for every thread
+    FollowBook m_followBook;         // what every user follows, for every thread
     DeliveryMetrics m_deliveryMetrics;
     std::unique_ptr<QLockFile> m_databaseLock; // held while the daemon runs (SQLite only)
     std::unique_ptr<StoreThread> m_store;

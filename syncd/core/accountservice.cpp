@@ -101,6 +101,7 @@ void AccountService::deleteUser(const Principal &principal, const QString &user,
             if (!revoked)
                 return done(tl::unexpected(revoked.error()));
             applyRevocations(QSet<qint64>(revoked->begin(), revoked->end()));
+            Q_EMIT userDeleted(user);
             // Sessions that named the user with an admin token (or --no-auth) go too.
             m_peers.relayDrop(user);
             m_fanOut.dropUser(user, this, [done](int) { done(true); });

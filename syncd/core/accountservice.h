@@ -47,6 +47,10 @@ public:
     // For revocations made here and those TokenRevocationWatcher finds in the store.
     void applyRevocations(const QSet<qint64> &tokenIds);
 
+Q_SIGNALS:
+    // The user, their tokens and their read state are gone from the store.
+    void userDeleted(const QString &user);
+
 private:
     StoreThread &m_store;
     Authenticator &m_authenticator;

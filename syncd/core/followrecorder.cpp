@@ -2,6 +2,7 @@
 #include "core/followrecorder.h"
 
 #include "core/corelog.h"
+#include "core/followbook.h"
 #include "core/unseentracker.h"
 #include "store/storethread.h"
 
@@ -9,8 +10,9 @@
 
 namespace herald::syncd {
 
-FollowRecorder::FollowRecorder(StoreThread &store, UnseenTracker &unseen, QObject *parent)
-    : QObject(parent), m_store(store), m_unseen(unseen)
+FollowRecorder::FollowRecorder(StoreThread &store, UnseenTracker &unseen, FollowBook &book,
+                               QObject *parent)
+    : QObject(parent), m_store(store), m_unseen(unseen), m_book(book)
 {
     m_timer.setSingleShot(true);
     m_timer.setInterval(FlushMs);
@@ -52,12 +54,14 @@ void FollowRecorder::flush()
             return grew;
         },
         this,
-        [this, count = pending.size()](Result<QStringList> grew) {
+        [this, pending](Result<QStringList> grew) {
             if (!grew) {
-                qCWarning(lcCore) << "could not record what" << count
+                qCWarning(lcCore) << "could not record what" << pending.size()
                                   << "users follow:" << grew.error().message;
                 return;
             }
+            for (auto it = pending.cbegin(); it != pending.cend(); ++it)
+                m_book.add(it.key(), it.value());
             for (const QString &user : std::as_const(*grew))
                 m_unseen.noteUser(user);
         });

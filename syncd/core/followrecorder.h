@@ -10,6 +10,7 @@
 
 namespace herald::syncd {
 
+class FollowBook;
 class StoreThread;
 class UnseenTracker;
 
@@ -18,7 +19,7 @@ class UnseenTracker;
 // one small write transaction per flush instead of a commit in every batch of backlogs. A
 // crash loses at most that much of what was followed, and those sessions' next register adds
 // it again. Users whose follows grew are handed to the UnseenTracker (the new channels'
-// history may count as unseen).
+// history may count as unseen); what was recorded goes into the FollowBook once committed.
 //
 // Threads: record() from any thread; the rest on the recorder's thread.
 class FollowRecorder : public QObject
@@ -27,7 +28,8 @@ class FollowRecorder : public QObject
 public:
     static constexpr int FlushMs = 100;
 
-    FollowRecorder(StoreThread &store, UnseenTracker &unseen, QObject *parent = nullptr);
+    FollowRecorder(StoreThread &store, UnseenTracker &unseen, FollowBook &book,
+                   QObject *parent = nullptr);
 
     void record(const QString &user, const QList<Subscription> &subscriptions);
 
@@ -36,6 +38,7 @@ private:
 
     StoreThread &m_store;
     UnseenTracker &m_unseen;
+    FollowBook &m_book;
     QTimer m_timer;
 
     QMutex m_mutex; // guards m_pending and m_scheduled

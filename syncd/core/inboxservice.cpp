@@ -4,6 +4,7 @@
 #include "config/config.h"
 #include "core/corelog.h"
 #include "core/fanout.h"
+#include "core/followbook.h"
 #include "core/preferencebook.h"
 #include "core/unseentracker.h"
 #include "model/idgenerator.h"
@@ -52,8 +53,8 @@ template <typename T> struct WithEffect
 InboxService::InboxService(Dependencies dependencies, QObject *parent)
     : QObject(parent), m_config(dependencies.config), m_store(dependencies.store),
       m_fanOut(dependencies.fanOut), m_unseen(dependencies.unseen),
-      m_preferences(dependencies.preferences),
-      m_follows(dependencies.store, dependencies.unseen, this)
+      m_preferences(dependencies.preferences), m_followBook(dependencies.follows),
+      m_follows(dependencies.store, dependencies.unseen, dependencies.follows, this)
 {
 }
 
@@ -189,9 +190,12 @@ void InboxService::replaceFollows(const QString &user, const QList<Subscription>
                 [&](InboxQueries &inbox) { return inbox.replaceFollows(user, subscriptions); });
         },
         context,
-        [unseen = &m_unseen, user, done](Result<void> replaced) {
-            if (replaced)
+        [unseen = &m_unseen, book = &m_followBook, user, subscriptions,
+         done](Result<void> replaced) {
+            if (replaced) {
+                book->replace(user, subscriptions);
                 unseen->noteUser(user);
+            }
             done(replaced);
         });
 }

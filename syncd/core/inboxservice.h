@@ -15,6 +15,7 @@
 namespace herald::syncd {
 
 class FanOut;
+class FollowBook;
 class PreferenceBook;
 class StoreThread;
 class UnseenTracker;
@@ -38,6 +39,7 @@ public:
         FanOut &fanOut;
         UnseenTracker &unseen;
         const PreferenceBook &preferences; // `off` ones are not unseen
+        FollowBook &follows;               // what users follow, as committed here
     };
     explicit InboxService(Dependencies dependencies, QObject *parent = nullptr);
 
@@ -83,6 +85,7 @@ private:
     FanOut &m_fanOut;
     UnseenTracker &m_unseen;
     const PreferenceBook &m_preferences;
+    FollowBook &m_followBook;
     FollowRecorder m_follows;
 };
 

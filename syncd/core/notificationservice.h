@@ -18,6 +18,7 @@
 namespace herald::syncd {
 
 class FanOut;
+class FollowBook;
 class NotificationRepository;
 class PeerOutlet;
 class PreferenceBook;
@@ -46,6 +47,7 @@ public:
         EventCatalog &eventTypes;
         const RoutingTable &routing;
         PreferenceBook &preferences;
+        const FollowBook &follows; // who may get a digest item or a mail at all
     };
     explicit NotificationService(Dependencies dependencies, QObject *parent = nullptr);
 
@@ -123,6 +125,7 @@ private:
     EventCatalog &m_eventTypes;
     const RoutingTable &m_routing;
     PreferenceBook &m_preferences;
+    const FollowBook &m_follows;
     DigestRouter m_digests;
     MailRouter m_mails;
     IdGenerator m_ids;

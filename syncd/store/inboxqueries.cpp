@@ -86,21 +86,22 @@ const QString &rowsByIdSql()
 Result<bool> InboxQueries::follow(const QString &user, const QList<Subscription> &subscriptions)
 {
     auto insert = m_connection.prepare(m_connection.dialect().insertOrIgnore(
-        u"inbox_follows"_s, u"user_name, application, channel"_s, u"?, ?, ?"_s,
+        u"inbox_follows"_s, u"user_name, application, channel, since_ms"_s, u"?, ?, ?, ?"_s,
         u"user_name, application, channel"_s));
     if (!insert)
         return tl::unexpected(insert.error());
     // Every register calls this: each follow is one indexed insert that may be ignored, never
     // a read of everything the user follows (one user may hold thousands of sessions).
     bool added = false;
+    const qint64 sinceMs = QDateTime::currentMSecsSinceEpoch();
     auto done = m_connection.atomically([&]() -> Result<void> {
         for (const Subscription &subscription : subscriptions) {
             const QStringList channels = subscription.channels.isEmpty()
                                              ? QStringList{QString(u""_s)}
                                              : subscription.channels;
             for (const QString &channel : channels) {
-                if (auto done =
-                        m_connection.exec(*insert, {user, subscription.application, channel});
+                if (auto done = m_connection.exec(
+                        *insert, {user, subscription.application, channel, sinceMs});
                     !done)
                     return done;
                 added = added || insert->numRowsAffected() > 0;
@@ -148,6 +149,20 @@ Result<QList<Subscription>> InboxQueries::follows(const QString &user)
             result.last().channels.append(channel);
     }
     return result;
+}
+
+Result<QList<FollowRow>> InboxQueries::followsSince(qint64 sinceMs)
+{
+    auto query = m_connection.run(
+        u"SELECT user_name, application, channel, since_ms FROM inbox_follows WHERE since_ms >= ?"_s,
+        {sinceMs});
+    if (!query)
+        return tl::unexpected(query.error());
+    QList<FollowRow> rows;
+    while (query->next())
+        rows.append({query->value(0).toString(), query->value(1).toString(),
+                     query->value(2).toString(), query->value(3).toLongLong()});
+    return rows;
 }
 
 Result<QStringList> InboxQueries::followersOf(const QString &application, const QString &channel)

@@ -30,6 +30,8 @@ public:
     Result<bool> follow(const QString &user, const QList<Subscription> &subscriptions);
     Result<void> replaceFollows(const QString &user, const QList<Subscription> &subscriptions);
     Result<QList<Subscription>> follows(const QString &user);
+    // The follows recorded at `sinceMs` or later (0: all of them), by any node of the database.
+    Result<QList<FollowRow>> followsSince(qint64 sinceMs);
     // The users following `application`/`channel` (by name or by the whole application).
     Result<QStringList> followersOf(const QString &application, const QString &channel);
 

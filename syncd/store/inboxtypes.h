@@ -46,4 +46,15 @@ struct StoredRule
     QString json;
 };
 
+// One follow as stored: `channel` empty for the whole application; `sinceMs` when it was
+// recorded (0: before schema 11).
+struct FollowRow
+{
+    QString user;
+    QString application;
+    QString channel;
+    qint64 sinceMs = 0;
+    friend bool operator==(const FollowRow &, const FollowRow &) = default;
+};
+
 } // namespace herald::syncd

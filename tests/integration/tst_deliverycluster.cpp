@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The delivery policy across three herald-syncd nodes on one PostgreSQL database: a
 // preference set through node 1 governs what node 3 pushes to its sessions (within the
-// nodes' one-second look for changes), and a digest whose node is killed when it falls due
+// nodes' one-second look for changes), a follow recorded by node 2 decides node 1's digest
+// items within a second, and a digest whose node is killed when it falls due
 // is sent exactly once, by one of the two live nodes after the takeover grace: one digest
 // recorded, every item in it, one frame across the sessions of both live nodes.
 #include "apihelpers.h"
@@ -87,6 +88,31 @@ private slots:
         QCOMPARE(onThree.notificationIds(), QList<qint64>{prod});
     }
 
+    void aFollowRecordedOnAnotherNodeCountsThereWithinASecond()
+    {
+        HttpClient first(m_nodes[0]->httpUrl());
+        QVERIFY(createUser(first, u"bob"_s));
+        const HttpResponse put = first.put(
+            u"/api/v1/preferences?user=bob"_s,
+            QJsonObject{{"rules"_L1,
+                         QJsonArray{rule(u"prod"_s, u"digest"_s, {{"digest"_L1, "hourly"_L1}})}}});
+        QVERIFY2(put.status == 200, put.describe());
+        WsClient onTwo; // bob's only session, on node 2
+        QVERIFY(onTwo.connectAs(m_nodes[1]->wsUrl(), u"bob"_s, App, {u"prod"_s}));
+        QTest::qWait(1500); // recorded by node 2, then seen by node 1's poll
+        StorePeek store(m_nodes[0]->database());
+        QVERIFY2(store.isOpen(), qPrintable(store.errorString()));
+        const auto itemsOfBob = [&] {
+            return store.scalar(u"SELECT COUNT(*) FROM digest_items WHERE user_name = 'bob'"_s)
+                .toInt();
+        };
+        QVERIFY(publish(first, App, u"noise"_s, u"not followed"_s, {{"persistent"_L1, false}}) > 0);
+        QCOMPARE(itemsOfBob(), 0);
+        QVERIFY(publish(first, App, u"prod"_s, u"followed on node 2"_s,
+                        {{"persistent"_L1, false}}) > 0);
+        QCOMPARE(itemsOfBob(), 1); // node 1 knew of the follow node 2 recorded
+    }
+
     void aDigestOfAKilledNodeIsSentOnceByALiveOne()
     {
         HttpClient first(m_nodes[0]->httpUrl());
@@ -124,7 +150,9 @@ private slots:
         QTest::qWait(TakeoverAfterMs); // long enough for a second sender to show itself
         QCOMPARE(store.scalar(u"SELECT COUNT(*) FROM digests"_s).toInt(), 1);
         QCOMPARE(store.scalar(u"SELECT item_count FROM digests"_s).toInt(), 5);
-        QCOMPARE(store.scalar(u"SELECT COUNT(*) FROM digest_items"_s).toInt(), 0);
+        QCOMPARE(
+            store.scalar(u"SELECT COUNT(*) FROM digest_items WHERE user_name = 'alice'"_s).toInt(),
+            0);
         const int sender = store.scalar(u"SELECT node FROM digests"_s).toInt();
         QVERIFY2(sender == 2 || sender == 3, qPrintable(QString::number(sender)));
         // The sender's own session got it; the other live node's did not.

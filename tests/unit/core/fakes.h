@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/fanout.h"
+#include "core/followbook.h"
 #include "core/notificationrepository.h"
 #include "core/notificationservice.h"
 #include "core/peeroutlet.h"
@@ -210,11 +211,12 @@ struct CoreRig
     EventCatalog eventTypes;
     RoutingTable routing;
     PreferenceBook preferences;
+    FollowBook follows; // never loaded: drops nothing
     FakeRepository repository;
     FakeFanOut fanOut;
     FakePeers peers;
-    NotificationService service{
-        {config, repository, fanOut, peers, metrics, known, eventTypes, routing, preferences}};
+    NotificationService service{{config, repository, fanOut, peers, metrics, known, eventTypes,
+                                 routing, preferences, follows}};
 
     CoreRig()
     {

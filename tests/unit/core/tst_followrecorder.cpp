@@ -3,6 +3,7 @@
 // follows grew gets a fresh unseen count (the new channel's history), one whose follows did not
 // grow costs no recount.
 #include "config/config.h"
+#include "core/followbook.h"
 #include "core/followrecorder.h"
 #include "core/preferencebook.h"
 #include "core/unseentracker.h"
@@ -57,7 +58,9 @@ private Q_SLOTS:
         Config config;
         PreferenceBook preferences;
         UnseenTracker unseen(config, *m_store, sessions, preferences);
-        FollowRecorder recorder(*m_store, unseen);
+        FollowBook book;
+        book.load({});
+        FollowRecorder recorder(*m_store, unseen, book);
         const QList<Subscription> alerts{{u"ops"_s, {u"alerts"_s}}};
         recorder.record(u"alice"_s, alerts);
         recorder.record(u"alice"_s, alerts); // a second session of hers: one follow
@@ -67,6 +70,15 @@ private Q_SLOTS:
         QVERIFY(sessions.unseenCounts.contains({u"bob"_s, qint64(2)}));
         QCOMPARE(follows(u"alice"_s), alerts);
         QCOMPARE(follows(u"bob"_s), (QList<Subscription>{{u"ops"_s, {}}}));
+        // The book has them once committed, with every follow's time read back.
+        QVERIFY(book.mayFollow(u"alice"_s, u"ops"_s, u"alerts"_s));
+        QVERIFY(!book.mayFollow(u"alice"_s, u"ops"_s, u"other"_s));
+        QVERIFY(book.mayFollow(u"bob"_s, u"ops"_s, u"other"_s));
+        const auto since = followsSince(1);
+        QCOMPARE(since.size(), 2);
+        for (const FollowRow &row : since)
+            QVERIFY(qAbs(row.sinceMs - QDateTime::currentMSecsSinceEpoch()) < 60'000);
+        QVERIFY(followsSince(QDateTime::currentMSecsSinceEpoch() + 60'000).isEmpty());
 
         // Registering what she follows already changes nothing: no recount is asked for.
         recorder.record(u"alice"_s, alerts);
@@ -75,6 +87,19 @@ private Q_SLOTS:
     }
 
 private:
+    QList<FollowRow> followsSince(qint64 ms)
+    {
+        QList<FollowRow> result;
+        runOnStore<bool>([&](SqlStore &store) -> Result<bool> {
+            auto got = store.inbox([&](InboxQueries &inbox) { return inbox.followsSince(ms); });
+            if (!got)
+                return tl::unexpected(got.error());
+            result = *got;
+            return true;
+        });
+        return result;
+    }
+
     QList<Subscription> follows(const QString &user)
     {
         QList<Subscription> result;

@@ -43,7 +43,8 @@ private Q_SLOTS:
         Config config;
         PreferenceBook preferences;
         UnseenTracker unseen(config, *m_store, sessions, preferences);
-        InboxService inbox({config, *m_store, sessions, unseen, preferences});
+        FollowBook follows;
+        InboxService inbox({config, *m_store, sessions, unseen, preferences, follows});
         const NotificationId id =
             IdGenerator::firstIdAt(QDateTime::currentDateTimeUtc().addMSecs(-ageMs));
 

@@ -6,10 +6,12 @@
 
 #include "core/expirysweeper.h"
 #include "core/notificationservice.h"
+#include "core/preferencebook.h"
 #include "metrics/metrics.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -221,6 +223,31 @@ private Q_SLOTS:
         QCOMPARE(rig.fanOut.published.size(), 2);
         QCOMPARE(rig.peers.relayed.size(), 2);
         QCOMPARE(rig.metrics.notificationsTransient.load(), 2u);
+    }
+
+    void digestersWhoFollowNothingThereCostNoStore()
+    {
+        Rig rig;
+        rig.preferences.load(
+            {{QStringLiteral("bob"),
+              PreferenceBook::entryOf(QStringLiteral("bob"),
+                                      QJsonDocument::fromJson(R"({"default":{"delivery":"digest",
+                                       "digest":"hourly"}})")
+                                          .object())}});
+        rig.follows.load(
+            {{QStringLiteral("bob"), QStringLiteral("ops"), QStringLiteral("misc"), 1}});
+        rig.publish({note("ops", "deploys", false)}, producer("ops"));
+        rig.repository.flush(); // the channel is known from here on
+        QCOMPARE(rig.repository.inserts, 1);
+        rig.publish({note("ops", "deploys", false)}, producer("ops"));
+        QCOMPARE(rig.repository.inserts, 1); // bob does not follow deploys: no item, no store
+        QVERIFY(rig.repository.insertedDigestItems.isEmpty());
+
+        rig.follows.add(QStringLiteral("bob"), {{QStringLiteral("ops"), {}}});
+        rig.publish({note("ops", "deploys", false)}, producer("ops"));
+        QCOMPARE(rig.repository.inserts, 2); // now he does: the item goes with it
+        QCOMPARE(rig.repository.insertedDigestItems.size(), 1);
+        QCOMPARE(rig.repository.insertedDigestItems.first().user, QStringLiteral("bob"));
     }
 
     void transientWaitsBehindAPublishAtTheStore()

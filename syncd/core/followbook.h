@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "protocol/messages.h"
+#include "store/deferredwork.h"
+#include "store/inboxtypes.h"
+
+#include <QHash>
+#include <QSet>
+#include <QString>
+
+#include <mutex>
+
+namespace herald::syncd {
+
+// What every user follows (PROTOCOL.md, Inbox), in memory, for the publish path: a digest item
+// or a mail is made only for a user who follows the notification's channel, and knowing here
+// that a user does not spares the publish a store transaction (a transient one then skips the
+// store altogether).
+//
+// The store stays the judge: what the book lets through is checked again in the publish's
+// transaction, so a follow the book still holds after it was removed costs only that check.
+// What the book must not miss is a follow added: this node's come in as they are committed
+// (FollowRecorder, a PUT of the subscriptions), other nodes' of the same database within a
+// second (FollowBookLoader). Until its first load the book knows nothing and drops nothing.
+//
+// Thread-safe.
+class FollowBook
+{
+public:
+    // Every follow in the store; the book is loaded from then on. Follows added before are kept.
+    void load(const QList<FollowRow> &rows);
+    void add(const QList<FollowRow> &rows);
+    void add(const QString &user, const QList<Subscription> &subscriptions);
+    // A user's follows are now exactly these (a PUT of the subscriptions).
+    void replace(const QString &user, const QList<Subscription> &subscriptions);
+    void forget(const QString &user);
+    bool isLoaded() const;
+
+    // False only when the book is loaded and `user` follows neither `channel` nor the whole
+    // application.
+    bool mayFollow(const QString &user, const QString &application, const QString &channel) const;
+    // Takes the digest items and user mails of users who do not follow their notification's
+    // channel out of `work`. Endpoint jobs are not the users' and stay.
+    void dropNonFollowers(DeferredWork &work) const;
+
+private:
+    using Follows = QHash<QString, QSet<QString>>; // application -> channels, "" for all
+    void addLocked(const QString &user, const QString &application, const QString &channel);
+    bool followsLocked(const QString &user, const QString &application,
+                       const QString &channel) const;
+
+    mutable std::mutex m_mutex;
+    QHash<QString, Follows> m_byUser;
+    bool m_loaded = false;
+};
+
+} // namespace herald::syncd
