@@ -21,6 +21,10 @@
 //             --persistent) to --channels channels for --duration seconds (S4)
 // Protocols: herald (REST publish + native WebSocket), nats (WebSocket listener, text
 // protocol), mqtt (mosquitto's WebSocket listener, MQTT 3.1.1, QoS 0).
+// Herald publishes over keep-alive HTTP (--pipeline requests in flight per connection) or,
+// with --publish-over ws, over WebSocket publishing sessions: register without
+// subscriptions, then up to --window publish frames unanswered per connection; a publish
+// counts when its "published" answer arrives, an "error" answer is a refused publish.
 // --subscribe-url (repeatable) puts the subscribers on other servers than the publisher's,
 // round robin: the nodes of a Herald cluster (S6). Each of those servers gets the
 // application and channels, and the JSON line has "by_url": latency, lost and duplicates
@@ -269,6 +273,11 @@ int main(int argc, char **argv)
     long idleRss = -1;
     int64_t tEnd = tReady;
     long published = 0;
+    // What the publisher could not account for: written and never answered, answers that
+    // matched nothing written (herald over WebSocket), and the refusals by error code.
+    long unanswered = 0, unexpectedAnswers = 0;
+    bool stalled = false;
+    std::string errorCodes;
     if (opt.mode == Mode::Idle) {
         usleep(useconds_t(opt.hold * 1e6));
         idleRss = opt.serverPid ? procStatusKb(opt.serverPid, "VmRSS") : -1;
@@ -287,6 +296,12 @@ int main(int argc, char **argv)
         // Wait for the publisher to finish, then for deliveries to stop arriving.
         pt.join();
         published = gPublished.load();
+        unanswered = pub.unanswered();
+        unexpectedAnswers = pub.unexpectedAnswers;
+        stalled = pub.stalled;
+        for (const auto &[code, n] : pub.errorCodes)
+            errorCodes += (errorCodes.empty() ? "" : ",") + std::string("\"") + code +
+                          "\":" + std::to_string(n);
         // With --duration the publisher stops early: what it sent is what is expected.
         const long sent = opt.duration > 0 ? published : opt.messages;
         const long expected = opt.mode == Mode::Fanout     ? long(registered) * sent
@@ -433,15 +448,25 @@ int main(int argc, char **argv)
         "\"rss_per_conn_bytes\":%ld,\"gen_cpu_s\":%.3f,\"server_cpu_s\":%.3f,\"duration_s\":%.3f,"
         "\"connect_p50_ms\":%.3f,\"connect_p99_ms\":%.3f,\"backlog_received\":%ld,"
         "\"store_batches\":%.0f,\"publish_span_s\":%.3f,\"server_cpu_connect_s\":%.3f,"
-        "\"persistent\":%s%s}\n",
+        "\"persistent\":%s,\"publish_over\":\"%s\",\"window\":%d,\"publish_unanswered\":%ld,"
+        "\"publish_unexpected\":%ld,\"publish_stalled\":%s,\"publish_error_codes\":{%s}%s}\n",
         opt.label.c_str(), modeName(opt.mode), protoName(opt.proto), opt.subscribers, registered,
         opt.messages, opt.rate, opt.publishers, opt.payload, published, gPublishErrors.load(),
         received, lost, dups, foreign, deliveriesPerS, publishesPerS, p50, p99, pmax, regSpan,
         regSpan > 0 ? registered / regSpan : 0, r50, r99, gConnectFailures.load(),
         gClosedByServer.load(), gErrors.load(), held, baseRss, endRss, idleRss, rssPerConnB, genCpu,
         srvCpu, (tEnd - tConnect) / 1e6, c50, c99, backlog, batches, publishSpan, srvCpuConnect,
-        opt.persistent ? "true" : "false", byUrlJson.c_str());
+        opt.persistent ? "true" : "false", publishOverName(opt.publishOver),
+        opt.publishOver == PublishOver::Ws ? opt.window : opt.pipeline, unanswered,
+        unexpectedAnswers, stalled ? "true" : "false", errorCodes.c_str(), byUrlJson.c_str());
     std::fflush(stdout);
+    if (gPublishErrors.load() || unanswered || unexpectedAnswers)
+        std::fprintf(stderr,
+                     "%s publishes over %s: %ld refused {%s}, %ld unanswered%s, %ld answers "
+                     "matching nothing written\n",
+                     opt.label.c_str(), publishOverName(opt.publishOver), gPublishErrors.load(),
+                     errorCodes.c_str(), unanswered, stalled ? " (stalled)" : "",
+                     unexpectedAnswers);
     if (opt.mode == Mode::Idle)
         std::fprintf(stderr,
                      "%s idle %s: %ld/%d held, server RSS %ld -> %ld kB, %ld B per connection; "
@@ -452,16 +477,18 @@ int main(int argc, char **argv)
                      backlog, lost);
     else if (opt.mode == Mode::Ingest)
         std::fprintf(stderr,
-                     "%s ingest %s: %ld published in %.2f s (%.0f/s), %ld errors, %.0f store "
+                     "%s ingest %s%s: %ld published in %.2f s (%.0f/s), %ld errors, %.0f store "
                      "batches; cpu gen %.2f s, server %.2f s\n",
-                     opt.label.c_str(), protoName(opt.proto), published, publishSpan, publishesPerS,
-                     gPublishErrors.load(), batches, genCpu, srvCpu);
+                     opt.label.c_str(), protoName(opt.proto),
+                     opt.publishOver == PublishOver::Ws ? " over ws" : "", published, publishSpan,
+                     publishesPerS, gPublishErrors.load(), batches, genCpu, srvCpu);
     else
         std::fprintf(stderr,
-                     "%s %s %s: %d subs, %ld/%ld published (%.0f/s), %ld received (%.0f/s), lost "
+                     "%s %s %s%s: %d subs, %ld/%ld published (%.0f/s), %ld received (%.0f/s), lost "
                      "%ld, dup %ld, "
                      "p50 %.2f ms, p99 %.2f ms; cpu gen %.2f s, server %.2f s\n",
-                     opt.label.c_str(), modeName(opt.mode), protoName(opt.proto), opt.subscribers,
+                     opt.label.c_str(), modeName(opt.mode), protoName(opt.proto),
+                     opt.publishOver == PublishOver::Ws ? " over ws" : "", opt.subscribers,
                      published, opt.messages, publishesPerS, received, deliveriesPerS, lost, dups,
                      p50, p99, genCpu, srvCpu);
     return registered < opt.subscribers ? 3 : 0;

@@ -20,7 +20,10 @@ void usage()
         "  [--pipeline D] [--threads T] [--server-pid PID ...] [--hold S] [--drain-ms MS]\n"
         "  [--connect-concurrency C] [--payload BYTES] [--fetch-last N] [--persistent]\n"
         "  [--app NAME] [--label TEXT] [--timeout S] [--duration S] [--channels C]\n"
-        "  [--source-addresses K] [--expect-backlog N] [--subscribe-url ws://ADDR:PORT ...]\n");
+        "  [--source-addresses K] [--expect-backlog N] [--subscribe-url ws://ADDR:PORT ...]\n"
+        "  [--publish-over http|ws] [--window N]\n"
+        "--publish-over ws (herald only): publish frames over WebSocket publishing sessions,\n"
+        "  --window (1-256, default 64) of them unanswered per connection\n");
     std::exit(2);
 }
 
@@ -43,6 +46,11 @@ const char *modeName(Mode m)
 const char *protoName(Proto p)
 {
     return p == Proto::Herald ? "herald" : p == Proto::Nats ? "nats" : "mqtt";
+}
+
+const char *publishOverName(PublishOver p)
+{
+    return p == PublishOver::Ws ? "ws" : "http";
 }
 
 void parseArgs(int argc, char **argv)
@@ -117,6 +125,13 @@ void parseArgs(int argc, char **argv)
             opt.expectBacklog = std::stoi(val());
         else if (a == "--subscribe-url")
             opt.subscribeUrls.push_back(val());
+        else if (a == "--publish-over") {
+            std::string v = val();
+            opt.publishOver = v == "http" ? PublishOver::Http
+                              : v == "ws" ? PublishOver::Ws
+                                          : (usage(), PublishOver::Http);
+        } else if (a == "--window")
+            opt.window = std::stoi(val());
         else
             usage();
     }
@@ -126,6 +141,10 @@ void parseArgs(int argc, char **argv)
     if (opt.port <= 0 || (opt.subscribers < 1 && opt.mode != Mode::Ingest) || opt.threads < 1 ||
         opt.publishers < 1 || opt.pipeline < 1 || opt.channels < 1 || opt.sourceAddresses < 0 ||
         opt.sourceAddresses > 250)
+        usage();
+    // The server takes 256 unanswered publish frames per session, then stops reading.
+    if (opt.window < 1 || opt.window > 256 ||
+        (opt.publishOver == PublishOver::Ws && opt.proto != Proto::Herald))
         usage();
 }
 

@@ -20,6 +20,14 @@ enum class Proto
     Nats,
     Mqtt
 };
+// How herald publishes: one POST /api/v1/notifications per publish over keep-alive HTTP, or
+// publish frames pipelined over a WebSocket publishing session (PROTOCOL.md, Publishing over
+// the WebSocket).
+enum class PublishOver
+{
+    Http,
+    Ws
+};
 
 struct Options
 {
@@ -31,7 +39,7 @@ struct Options
     long messages = 1000;
     double rate = 0;            // publishes per second; 0 = as fast as the producer can
     int publishers = 1;         // publishing connections
-    int pipeline = 1;           // herald: requests in flight per publishing connection
+    int pipeline = 1;           // herald over HTTP: requests in flight per publishing connection
     int threads = 1;            // subscriber threads
     int serverPid = 0;          // the first --server-pid: RSS and CPU time
     std::vector<int> extraPids; // further --server-pid (the other nodes of a cluster): CPU time
@@ -51,6 +59,8 @@ struct Options
     // Servers the subscribers connect to ("ws://ADDR:PORT" or "ADDR:PORT"), round robin;
     // empty: the publisher's server (--host, --port). Latency is also reported per URL.
     std::vector<std::string> subscribeUrls;
+    PublishOver publishOver = PublishOver::Http;
+    int window = 64; // herald over WebSocket: publish frames unanswered per connection
 };
 
 // The parsed command line; set once by parseArgs() before any thread starts.
@@ -61,5 +71,6 @@ void parseArgs(int argc, char **argv);
 
 const char *modeName(Mode m);
 const char *protoName(Proto p);
+const char *publishOverName(PublishOver p);
 
 } // namespace loadgen

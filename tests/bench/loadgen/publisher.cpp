@@ -30,13 +30,59 @@ int Publisher::channelFor(long seq) const
     }
 }
 
-std::string Publisher::heraldRequest(long seq)
+namespace {
+
+bool overWs()
+{
+    return opt.proto == Proto::Herald && opt.publishOver == PublishOver::Ws;
+}
+
+// The value of a string field of a compact JSON object; empty when there is none.
+std::string_view stringField(std::string_view m, std::string_view key)
+{
+    const std::string pattern = "\"" + std::string(key) + "\":\"";
+    const size_t p = m.find(pattern);
+    if (p == std::string_view::npos)
+        return {};
+    const size_t start = p + pattern.size();
+    const size_t end = m.find('"', start);
+    return end == std::string_view::npos ? std::string_view{} : m.substr(start, end - start);
+}
+
+// A ref this generator wrote: a sequence number.
+bool parseRef(std::string_view s, long &seq)
+{
+    if (s.empty() || s.size() > 18)
+        return false;
+    long v = 0;
+    for (char ch : s) {
+        if (ch < '0' || ch > '9')
+            return false;
+        v = v * 10 + (ch - '0');
+    }
+    seq = v;
+    return true;
+}
+
+} // namespace
+
+std::string Publisher::notificationJson(long seq)
 {
     const int64_t us = nowUs();
-    std::string body = "{\"application\":\"" + opt.app + "\",\"channel\":\"" +
-                       channelName(channelFor(seq)) + "\",\"title\":\"t\",\"message\":\"" +
-                       messageText(us, seq) +
-                       "\",\"persistent\":" + (opt.persistent ? "true" : "false") + "}";
+    return "{\"application\":\"" + opt.app + "\",\"channel\":\"" + channelName(channelFor(seq)) +
+           "\",\"title\":\"t\",\"message\":\"" + messageText(us, seq) +
+           "\",\"persistent\":" + (opt.persistent ? "true" : "false") + "}";
+}
+
+std::string Publisher::publishFrame(long seq)
+{
+    return "{\"type\":\"publish\",\"ref\":\"" + std::to_string(seq) +
+           "\",\"notification\":" + notificationJson(seq) + "}";
+}
+
+std::string Publisher::heraldRequest(long seq)
+{
+    const std::string body = notificationJson(seq);
     return "POST /api/v1/notifications HTTP/1.1\r\nHost: " + opt.host +
            "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
            "\r\n\r\n" + body;
@@ -125,6 +171,78 @@ void Publisher::fillHerald(Conn *c)
         ws.flush(c);
 }
 
+void Publisher::wsAnswer(Conn *c, std::string_view m)
+{
+    const bool published = m.find("\"type\":\"published\"") != std::string_view::npos;
+    const bool refused = !published && m.find("\"type\":\"error\"") != std::string_view::npos;
+    if (!published && !refused) {
+        // A publishing session gets nothing but answers (PROTOCOL.md).
+        ++unexpectedAnswers;
+        noteError(m);
+        return;
+    }
+    std::set<long> &refs = inFlightRefs[size_t(c->index)];
+    long seq = -1;
+    if (parseRef(stringField(m, "ref"), seq)) {
+        if (refs.erase(seq) == 0) {
+            // Answered twice, or a ref never written.
+            ++unexpectedAnswers;
+            noteError(m);
+            return;
+        }
+    } else if (refused && !refs.empty()) {
+        // An error without a ref answers a frame whose ref could not be read; every ref written
+        // here can be, so take the oldest frame in flight (the server answers in order).
+        refs.erase(refs.begin());
+    } else {
+        ++unexpectedAnswers;
+        noteError(m);
+        return;
+    }
+    if (published) {
+        gPublished.fetch_add(1, std::memory_order_relaxed);
+    } else {
+        gPublishErrors.fetch_add(1);
+        ++errorCodes[std::string(stringField(m, "code"))];
+        noteError(m);
+    }
+    --c->inFlight;
+    ++answered;
+    lastProgressUs = nowUs();
+    gLastPublishUs.store(lastProgressUs);
+}
+
+void Publisher::fillWs(Conn *c)
+{
+    std::set<long> &refs = inFlightRefs[size_t(c->index)];
+    bool wrote = false;
+    while (c->fd >= 0 && c->state == State::Ready && c->inFlight < opt.window && due()) {
+        ws.sendFrame(c, bench::Text, publishFrame(next));
+        refs.insert(next);
+        notePublished();
+        ++c->inFlight;
+        wrote = true;
+    }
+    if (wrote)
+        lastProgressUs = nowUs();
+    if (c->fd >= 0 && !c->out.empty())
+        ws.flush(c);
+}
+
+void Publisher::abandonClosed()
+{
+    for (auto &c : conns) {
+        std::set<long> &refs = inFlightRefs[size_t(c->index)];
+        if (c->fd >= 0 || refs.empty())
+            continue;
+        noteError("publisher connection closed by the server with " + std::to_string(refs.size()) +
+                  " publish frames unanswered");
+        abandoned += long(refs.size());
+        refs.clear();
+        c->inFlight = 0;
+    }
+}
+
 void Publisher::fillStream(Conn *c)
 {
     // Fire and forget, but never more than 64 KiB queued in the generator.
@@ -141,11 +259,15 @@ void Publisher::fillStream(Conn *c)
 bool Publisher::connectAll()
 {
     ws.ep = ep;
+    if (overWs()) {
+        inFlightRefs.resize(size_t(opt.publishers));
+        ws.onAnswer = [this](Conn *c, std::string_view m) { wsAnswer(c, m); };
+    }
     for (int i = 0; i < opt.publishers; ++i) {
         auto c = std::make_unique<Conn>();
         c->publisher = true;
         c->index = i;
-        if (opt.proto == Proto::Herald) {
+        if (opt.proto == Proto::Herald && !overWs()) {
             c->fd = openSocket(serverAddr);
             if (c->fd < 0)
                 return false;
@@ -174,7 +296,7 @@ bool Publisher::connectAll()
         int n = epoll_wait(ep, evs, 64, 50);
         for (int i = 0; i < n; ++i) {
             auto *c = static_cast<Conn *>(evs[i].data.ptr);
-            if (opt.proto == Proto::Herald) {
+            if (opt.proto == Proto::Herald && !overWs()) {
                 if (c->state == State::Connecting && (evs[i].events & EPOLLOUT)) {
                     int err = 0;
                     socklen_t len = sizeof err;
@@ -194,17 +316,32 @@ void Publisher::run()
 {
     std::vector<char> tl(256 * 1024);
     epoll_event evs[64];
+    // herald over WebSocket: give up when nothing was written or answered for this long with
+    // publishes in flight (answers the server lost must not hang the run).
+    const int64_t stallUs = std::max<int64_t>(10'000'000, int64_t(opt.drainMs) * 1000);
     t0 = nowUs();
+    lastProgressUs = t0;
     while (!gStop.load(std::memory_order_relaxed)) {
         for (auto &c : conns) {
-            if (opt.proto == Proto::Herald)
+            if (overWs())
+                fillWs(c.get());
+            else if (opt.proto == Proto::Herald)
                 fillHerald(c.get());
             else
                 fillStream(c.get());
         }
+        if (overWs())
+            abandonClosed();
         const bool sentAll = doneSending();
-        if (sentAll && answered >= next)
+        if (sentAll && answered + abandoned >= next)
             break;
+        if (overWs() && answered + abandoned < next && nowUs() - lastProgressUs > stallUs) {
+            noteError("publisher: no answer for " + std::to_string(stallUs / 1'000'000) +
+                      " s with " + std::to_string(next - answered - abandoned) +
+                      " publish frames unanswered");
+            stalled = true;
+            break;
+        }
         int timeoutMs = 20;
         if (opt.rate > 0 && !sentAll) {
             const int64_t dueAt = t0 + int64_t(double(next) * 1e6 / opt.rate);
@@ -216,7 +353,7 @@ void Publisher::run()
             auto *c = static_cast<Conn *>(evs[i].data.ptr);
             if (c->fd < 0)
                 continue;
-            if (opt.proto == Proto::Herald) {
+            if (opt.proto == Proto::Herald && !overWs()) {
                 if (evs[i].events & EPOLLIN) {
                     for (;;) {
                         ssize_t r = recv(c->fd, tl.data(), tl.size(), 0);

@@ -57,7 +57,9 @@ void Worker::fail(Conn *c, bool retry)
     }
     c->state = State::Closed;
     if (wasReady) {
-        gReady.fetch_sub(1);
+        // gReady counts subscribers only (becomeReady).
+        if (!c->publisher)
+            gReady.fetch_sub(1);
         gClosedByServer.fetch_add(1);
         return;
     }
@@ -101,8 +103,14 @@ void Worker::onUpgraded(Conn *c)
     c->registerSentUs = nowUs();
     switch (opt.proto) {
     case Proto::Herald:
-        if (c->publisher)
+        if (c->publisher) {
+            // A publishing session: register without subscriptions (an admin with --no-auth).
+            if (opt.publishOver == PublishOver::Ws)
+                sendFrame(c, bench::Text,
+                          "{\"type\":\"register\",\"clientId\":\"lgp-" + std::to_string(c->index) +
+                              "\",\"subscriptions\":[]}");
             break;
+        }
         {
             std::string reg = "{\"type\":\"register\",\"clientId\":\"lg-" +
                               std::to_string(c->index) +
@@ -267,6 +275,11 @@ void Worker::onMessage(Conn *c, std::string_view m)
 {
     switch (opt.proto) {
     case Proto::Herald:
+        if (c->publisher && c->state == State::Ready) {
+            if (onAnswer)
+                onAnswer(c, m);
+            return;
+        }
         if (c->state == State::Registering) {
             if (m.find("\"backlogDone\""sv) != std::string_view::npos)
                 becomeReady(c);

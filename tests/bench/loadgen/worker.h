@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,9 @@ struct Worker
     int pending = 0; // connecting or registering
     int concurrency = 64;
     long expectedPerSub = 0;
+    // Publishing connections of herald over WebSocket: every message of the server once the
+    // session is ready (the answers to publish frames). Called on this worker's thread.
+    std::function<void(Conn *, std::string_view)> onAnswer;
 
     void add(Conn *c);
     bool start(Conn *c);
