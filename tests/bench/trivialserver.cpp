@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // herald-trivial-server: the smallest server that speaks enough of Herald's protocol for
 // herald-loadgen (PUT application/channel, POST /api/v1/notifications, WebSocket register on
-// /api/v1/ws, notification frames). One thread, epoll, a notification encoded once, one
+// /api/v1/ws, notification frames, publish frames of a publishing session answered with
+// published). One thread, epoll, a notification encoded once, one
 // send() per connection per wakeup. It exists to show that the load generator is not the
 // bottleneck: whatever the generator measures against it is the generator's own ceiling.
 //
@@ -101,7 +102,8 @@ void respond(Conn *c, int status, const std::string &body)
     queue(c, s);
 }
 
-void publish(Conn *c, std::string_view body)
+// Delivers a notification to its channel's subscribers; returns its JSON.
+std::string deliver(std::string_view body)
 {
     const std::string app = jsonField(body, "application"), channel = jsonField(body, "channel");
     const std::string message = jsonField(body, "message");
@@ -116,11 +118,33 @@ void publish(Conn *c, std::string_view body)
     if (it != subscribers.end())
         for (Conn *s : it->second)
             queue(s, frame);
-    respond(c, 201, json);
+    return json;
+}
+
+void publish(Conn *c, std::string_view body)
+{
+    respond(c, 201, deliver(body));
+}
+
+// {"type":"publish","ref":"R","notification":{...}} -> {"type":"published","ref":"R","id":N}
+void publishFrame(Conn *c, std::string_view m)
+{
+    const std::string ref = jsonField(m, "ref");
+    const size_t p = m.find("\"notification\""sv);
+    const std::string json = deliver(p == std::string_view::npos ? m : m.substr(p));
+    const std::string id = json.substr(6, json.find(',') - 6); // {"id":N,...
+    const std::string answer = "{\"type\":\"published\",\"ref\":\"" + ref + "\",\"id\":" + id + "}";
+    std::string frame;
+    bench::appendFrame(frame, bench::Text, answer.data(), answer.size(), 0);
+    queue(c, frame);
 }
 
 void onWsMessage(Conn *c, std::string_view m)
 {
+    if (m.find("\"type\":\"publish\""sv) != std::string_view::npos) {
+        publishFrame(c, m);
+        return;
+    }
     if (m.find("\"register\""sv) == std::string_view::npos)
         return;
     // {"application":"bench","channels":["c1"]}: one subscription, one channel is all we need
@@ -131,10 +155,13 @@ void onWsMessage(Conn *c, std::string_view m)
         size_t q = m.find('"', m.find('[', p) + 1);
         channel = std::string(m.substr(q + 1, m.find('"', q + 1) - q - 1));
     }
-    c->channel = app + "/" + channel;
-    auto &v = subscribers[c->channel];
-    c->slot = v.size();
-    v.push_back(c);
+    // "subscriptions":[] is a publishing session: nothing to deliver to it.
+    if (p != std::string_view::npos) {
+        c->channel = app + "/" + channel;
+        auto &v = subscribers[c->channel];
+        c->slot = v.size();
+        v.push_back(c);
+    }
     std::string reg;
     const std::string a = "{\"type\":\"registered\",\"sessionId\":\"x\",\"node\":0}",
                       b = "{\"type\":\"backlogDone\"}";
