@@ -5,17 +5,19 @@
 # WebSocket listeners) and herald-trivial-server (the generator's own ceiling).
 #
 #   tests/bench/run.sh [SCENARIO...]   full run of the scenarios named (default: all of S1
-#                                      S1p S2 S2c S3 S4 S5 S6 S7 S8 S9): medians of 3, JSON
-#                                      lines in build/bench/results.jsonl, the table in
-#                                      docs/PERFORMANCE.md (between the markers)
+#                                      S1p S2 S2h16 S2w S2c S3 S4 S5 S6 S7 S8 S9): medians
+#                                      of 3, JSON lines in build/bench/results.jsonl, the
+#                                      table in docs/PERFORMANCE.md (between the markers)
 #   tests/bench/run.sh --quick S3 S4   one run each, shorter holds; leaves the doc alone
 #                                      unless --doc is given
 #   tests/bench/run.sh --smoke         tiny versions; exits non-zero when anything was lost
 #                                      or duplicated (no speed assertion; ctest bench_smoke)
 #
-# Scenarios: S1 S1p S2 S2c (S2 at 500, 2,000 and 5,000 connections) S3 (10,000 idle, then
-#   as many as a process may open) S4 (durable ingest, herald at synchronous FULL and
-#   NORMAL, and SQLite's own ceiling) S5 (register storm against 1,000,000 stored) S6 (relay
+# Scenarios: S1 S1p S2 S2h16 (S2 through 16 publishing connections) S2w (S2's load, Herald
+#   publishing over 16 WebSocket publishing sessions, 64 publish frames in flight each; NATS
+#   runs its S2 right after, so the ratio is from one run) S2c (S2 at 500, 2,000 and 5,000
+#   connections) S3 (10,000 idle, then as many as a process may open) S4 (durable ingest,
+#   herald at synchronous FULL and NORMAL, and SQLite's own ceiling) S5 (register storm against 1,000,000 stored) S6 (relay
 #   added latency: three herald-syncd nodes in a full mesh and in a line, transient and
 #   persistent; Herald alone) S7 (inbox first page under S2's load) S8 (webhook fan-out: 5
 #   webhook endpoints on a local receiver, tests/bench/webhooksink.py, and one behaviour group
@@ -27,7 +29,7 @@
 #   the load's application, beside a daemon without preferences; stores made by
 #   tests/bench/policybench.py, every part on a fresh daemon).
 # Options: --runs N, --scenarios S1,S2,..., --targets herald,nats,mqtt,trivial, --quick,
-#   --doc, --no-doc, --perf (perf record -g of herald-syncd during S4, S5, S8's drain, S9's
+#   --doc, --no-doc, --perf (perf record -g of herald-syncd during S2w, S4, S5, S8's drain, S9's
 #   10,000-user digest run and S9's loads on the preferences store; --perf-dwarf: with DWARF
 #   call graphs, which this build's missing frame pointers need),
 #   --loadgen PATH, --trivial-server PATH, --syncd PATH, --sqlite-ceiling PATH,
@@ -78,7 +80,7 @@ while [[ $# -gt 0 ]]; do
     --perf) PERF=1 ;;
     --perf-dwarf) PERF=1; PERF_DWARF=1 ;;
     --threads) THREADS="$2"; shift ;;
-    -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,39p' "$0"; exit 0 ;;
     S*) SCENARIOS="${SCENARIOS:+$SCENARIOS,}$1" ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -96,7 +98,7 @@ elif [[ $QUICK == 1 ]]; then
 fi
 RUNS="${RUNS:-3}"
 WRITE_DOC="${WRITE_DOC:-1}"
-SCENARIOS="${SCENARIOS:-S1,S1p,S2,S2c,S3,S4,S5,S6,S7,S8,S9}"
+SCENARIOS="${SCENARIOS:-S1,S1p,S2,S2h16,S2w,S2c,S3,S4,S5,S6,S7,S8,S9}"
 OUT_DIR="${OUT_DIR:-$BUILD_DIR/bench}"
 mkdir -p "$OUT_DIR"
 RESULTS="$OUT_DIR/results.jsonl"
@@ -359,7 +361,9 @@ target_available() {
 }
 
 # ------------------------------------------------------------------ scenarios
-# scenario_args NAME -> load generator arguments (empty: scenario not defined)
+# scenario_args NAME [TARGET] -> load generator arguments (empty: scenario not defined).
+# Only S2w depends on the target: Herald (and the trivial server, the generator's ceiling)
+# publish over WebSocket, NATS runs S2.
 scenario_args() {
   local hold=5 duration=10
   [[ $QUICK == 1 ]] && hold=2 && duration=5
@@ -368,6 +372,10 @@ scenario_args() {
       S1)  echo "--mode fanout --subscribers 50 --messages 200 --publishers 2 --pipeline 4" ;;
       S1p) echo "--mode fanout --subscribers 50 --messages 20 --rate 10" ;;
       S2)  echo "--mode channels --subscribers 200 --messages 1000 --publishers 4" ;;
+      S2h16) echo "--mode channels --subscribers 200 --messages 1000 --publishers 16" ;;
+      S2w) if [[ $(proto_of "${2:-herald}") == herald ]]; then
+             echo "--mode channels --subscribers 200 --messages 1000 --publishers 16 --publish-over ws --window 64"
+           else scenario_args S2; fi ;;
       S3)  echo "--mode idle --subscribers 200 --hold 1" ;;
       S4)  echo "--mode ingest --publishers 4 --persistent --messages 1000000 --duration 1" ;;
       S5)  echo "--mode idle --subscribers 100 --fetch-last 10 --expect-backlog 10 --hold 0" ;;
@@ -384,6 +392,13 @@ scenario_args() {
     S1)        echo "--mode fanout --subscribers 1000 --messages 2000 --publishers 2 --pipeline 4" ;;
     S1p)       echo "--mode fanout --subscribers 1000 --messages 100 --rate 10" ;;
     S2|S2c-5000) echo "--mode channels --subscribers 5000 --messages 20000 --publishers 4" ;;
+    # S2 through 16 keep-alive connections, one request in flight each.
+    S2h16)     echo "--mode channels --subscribers 5000 --messages 20000 --publishers 16" ;;
+    # S2's load, Herald publishing over 16 WebSocket publishing sessions with 64 publish frames
+    # unanswered each; NATS publishes as in S2.
+    S2w) if [[ $(proto_of "${2:-herald}") == herald ]]; then
+           echo "--mode channels --subscribers 5000 --messages 20000 --publishers 16 --publish-over ws --window 64"
+         else scenario_args S2; fi ;;
     S2c-500)   echo "--mode channels --subscribers 500 --messages 20000 --publishers 4" ;;
     S2c-2000)  echo "--mode channels --subscribers 2000 --messages 20000 --publishers 4" ;;
     S3)        echo "--mode idle --subscribers 10000 --hold $hold" ;;
@@ -412,6 +427,9 @@ scenario_args() {
 scenario_targets() {
   case "$1" in
     S3|S3-max) echo "herald nats mqtt" ;;
+    # S2w: NATS's S2 right after Herald's, the issue's reference.
+    S2w)       echo "herald nats trivial" ;;
+    S2h16)     echo "herald" ;;
     S4|S4n|S5|S6-*|S7|S8|S9) echo "herald" ;;
     S4sql)     echo "sqlite" ;;
     *)         echo "herald nats mqtt trivial" ;;
@@ -775,9 +793,10 @@ for scenario in $(expand_scenarios); do
         run_s9 "$run" || failures=$((failures + 1))
         continue
       fi
+      args="$(scenario_args "$scenario" "$target")"
       start_server "$target"
       profile=0
-      [[ $PERF == 1 && $target == herald && $run == 1 && $scenario =~ ^S[45] ]] && profile=1
+      [[ $PERF == 1 && $target == herald && $run == 1 && $scenario =~ ^S([45]|2w$) ]] && profile=1
       [[ $profile == 1 ]] && start_perf "$scenario"
       rc=0
       # shellcheck disable=SC2086
