@@ -91,7 +91,7 @@ if [[ $SMOKE == 1 ]]; then
   RUNS=1
   INSTALL=0
   WRITE_DOC=0
-  SCENARIOS="${SCENARIOS:-S1,S1p,S2,S3,S4,S5,S6,S7}"
+  SCENARIOS="${SCENARIOS:-S1,S1p,S2,S2w,S3,S4,S5,S6,S7}"
 elif [[ $QUICK == 1 ]]; then
   RUNS="${RUNS:-1}"
   WRITE_DOC="${WRITE_DOC:-0}"
