@@ -4,6 +4,7 @@
 #include "jsondigest.h"
 #include "jsonerrors.h"
 #include "jsonfields.h"
+#include "jsonnotification.h"
 #include "jsonpublish.h"
 #include "jsontext.h"
 #include "model/idgenerator.h"
@@ -166,7 +167,7 @@ QByteArray encodeFrame(const NotificationMessage &m)
 {
     return OrderedObject()
         .addString(u"type", u"notification")
-        .addValue(u"data", JsonCodec::toJson(m.notification))
+        .addRaw(u"data", json::notificationText(m.notification))
         .toJson();
 }
 

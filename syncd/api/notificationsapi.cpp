@@ -2,6 +2,7 @@
 #include "notificationsapi.h"
 
 #include "api/answer.h"
+#include "codec/jsonnotification.h"
 #include "core/notificationservice.h"
 
 #include <QJsonArray>
@@ -24,8 +25,7 @@ Reply<QList<Notification>> answerPublished(const HttpResponder &responder, bool 
 {
     return answer<QList<Notification>>(responder, [responder, batch](QList<Notification> stored) {
         if (!batch)
-            return responder.send(
-                HttpResponse::json(201, QJsonDocument(JsonCodec::toJson(stored.first()))));
+            return responder.send(HttpResponse::json(201, json::notificationText(stored.first())));
         QJsonArray array;
         for (const Notification &n : stored)
             array.append(JsonCodec::toJson(n));

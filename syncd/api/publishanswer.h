@@ -3,6 +3,7 @@
 
 #include "api/answer.h"
 #include "codec/jsoncodec.h"
+#include "codec/jsonnotification.h"
 #include "model/notification.h"
 
 #include <QJsonArray>
@@ -15,8 +16,7 @@ inline Reply<QList<Notification>> answerPublished(const HttpResponder &responder
 {
     return answer<QList<Notification>>(responder, [responder, batch](QList<Notification> stored) {
         if (!batch)
-            return responder.send(
-                HttpResponse::json(201, QJsonDocument(JsonCodec::toJson(stored.first()))));
+            return responder.send(HttpResponse::json(201, json::notificationText(stored.first())));
         QJsonArray array;
         for (const Notification &n : std::as_const(stored))
             array.append(JsonCodec::toJson(n));

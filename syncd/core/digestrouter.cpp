@@ -2,6 +2,7 @@
 #include "core/digestrouter.h"
 
 #include "codec/jsoncodec.h"
+#include "codec/jsonnotification.h"
 #include "core/preferencebook.h"
 
 #include <QJsonDocument>
@@ -24,7 +25,7 @@ QList<DigestItem> DigestRouter::itemsFor(const QList<Notification> &notification
             if (rule.mode != DeliveryRule::Mode::Digest || !rule.digest)
                 continue;
             if (payload.isEmpty())
-                payload = QJsonDocument(JsonCodec::toJson(n)).toJson(QJsonDocument::Compact);
+                payload = json::notificationText(n);
             const QTimeZone zone(preferences->timeZone().toUtf8());
             DigestItem item;
             item.user = user;

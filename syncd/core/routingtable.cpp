@@ -2,6 +2,7 @@
 #include "core/routingtable.h"
 
 #include "codec/jsoncodec.h"
+#include "codec/jsonnotification.h"
 #include "core/eventcatalog.h"
 
 #include <QJsonDocument>
@@ -85,8 +86,7 @@ QList<DeliveryJob> RoutingTable::jobsFor(const QList<Notification> &notification
         const QStringList endpoints = endpointsFor(n, eventTypes);
         if (endpoints.isEmpty())
             continue;
-        const QByteArray payload =
-            QJsonDocument(JsonCodec::toJson(n)).toJson(QJsonDocument::Compact);
+        const QByteArray payload = json::notificationText(n);
         for (const QString &endpoint : endpoints) {
             DeliveryJob job;
             job.id = QUuid::createUuid().toString(QUuid::WithoutBraces);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "codec/jsoncodec.h"
+#include "codec/jsonnotification.h"
 #include "model/timestamps.h"
 
 #include <QJsonArray>
@@ -88,6 +89,8 @@ class TestJsonCodec : public QObject
 private slots:
     void roundTripsNotification_data();
     void roundTripsNotification();
+    void writesNotificationTextAsQJsonDocument_data();
+    void writesNotificationTextAsQJsonDocument();
     void writesDocumentedNotificationKeys();
     void omitsEmptyOptionalFields();
     void appliesPublishDefaults();
@@ -132,6 +135,25 @@ void TestJsonCodec::roundTripsNotification_data()
     emptyActionUrl.actions = {{u"x"_s, u"X"_s, {}}};
     emptyActionUrl.priority = Priority::Low;
     QTest::newRow("action without url") << emptyActionUrl;
+}
+
+void TestJsonCodec::writesNotificationTextAsQJsonDocument_data()
+{
+    roundTripsNotification_data();
+    Notification controls = minimalNotification();
+    for (char16_t c = 1; c < 0x20; ++c)
+        controls.title += QChar(c);
+    controls.title += u"\u007f\u2028\"\\/"_s;
+    controls.tags = {{u"b"_s, u"2"_s}, {u"a"_s, u"1"_s}, {u"\u00e9"_s, u"3"_s}};
+    QTest::newRow("every control character, sorted tags") << controls;
+}
+
+void TestJsonCodec::writesNotificationTextAsQJsonDocument()
+{
+    QFETCH(Notification, notification);
+    const QByteArray viaQt =
+        QJsonDocument(JsonCodec::toJson(notification)).toJson(QJsonDocument::Compact);
+    QCOMPARE(json::notificationText(notification), viaQt);
 }
 
 void TestJsonCodec::roundTripsNotification()
