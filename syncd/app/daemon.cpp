@@ -174,11 +174,13 @@ int Daemon::start()
     startRelay();
     buildApi();
     startOutbox();
+    // Before `listening on` is logged: whoever waits for that line may send SIGTERM at once,
+    // and without the watcher the signal's default action ends the process uncleanly.
+    m_signals = new UnixSignalWatcher(this);
+    connect(m_signals, &UnixSignalWatcher::terminationRequested, this, &Daemon::shutDown);
     if (!listen())
         return 1;
     (new ExpirySweeper(*m_notifications, this))->start();
-    m_signals = new UnixSignalWatcher(this);
-    connect(m_signals, &UnixSignalWatcher::terminationRequested, this, &Daemon::shutDown);
     return 0;
 }
 
