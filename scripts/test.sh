@@ -35,13 +35,14 @@ stage_fuzz() {
 # wsframing), shutdown under load and restarts (durability), sessions closed from other
 # threads (revocation), resumes (resume), the inbox's queries, folds and frames (inbox), and
 # the outbox's thread, libcurl transfers and a kill with deliveries in flight (webhooks,
-# webhookdurability), and the delivery policy's paths (deliveryoff, digests, usermail).
+# webhookdurability), the delivery policy's paths (deliveryoff, digests, usermail), and
+# publishes over the WebSocket, batched across threads and answered back (wspublish).
 # Within CI's budget (tests/README.md, "Sanitizers"): building the instrumented daemon is most of the stage, so it builds nothing
 # else, and UBSan leaves out its vptr, null and alignment checks, which double the compile
 # time (ASan reports a null dereference itself; scripts/sanitize.sh runs them all).
 sanitize_tests=(tst_publishdelivery tst_acks tst_badinput tst_wsframing tst_durability
                 tst_revocation tst_resume tst_inbox tst_webhooks tst_webhookdurability
-                tst_deliveryoff tst_digests tst_usermail)
+                tst_deliveryoff tst_digests tst_usermail tst_wspublish)
 stage_sanitize() {
   local dir="$root/build-asan-ci" names
   cmake -S "$root" -B "$dir" -G Ninja -DHERALD_SANITIZE=address,undefined \
