@@ -185,9 +185,15 @@ void clientFrame(const QByteArray &frame)
                 check(isName(channel), "channels are names");
             channels += s.channels.size();
         }
-        check(channels >= 1 && channels <= TheLimits.maxSubscriptions, "channels within limit");
+        // None: a publishing session.
+        check(channels <= TheLimits.maxSubscriptions, "channels within limit");
     } else if (const auto *ack = std::get_if<AckMessage>(&*decoded)) {
         checkIds(ack->ids);
+    } else if (const auto *publish = std::get_if<PublishMessage>(&*decoded)) {
+        check(!publish->ref.isEmpty() && publish->ref.size() <= PublishMessage::MaxRefChars,
+              "ref 1-64");
+        check(isName(publish->notification.application) && isName(publish->notification.channel),
+              "a published notification names its application and channel");
     }
     const QByteArray again = JsonCodec::encode(*decoded);
     const auto redecoded = Codec.decodeClientMessage(again);
