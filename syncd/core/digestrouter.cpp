@@ -3,6 +3,7 @@
 
 #include "codec/jsoncodec.h"
 #include "codec/jsonnotification.h"
+#include "core/followbook.h"
 #include "core/preferencebook.h"
 
 #include <QJsonDocument>
@@ -19,7 +20,8 @@ QList<DigestItem> DigestRouter::itemsFor(const QList<Notification> &notification
     for (const Notification &n : notifications) {
         QByteArray payload; // made once, for the first user who digests it
         for (const auto &[user, preferences] : m_preferences.digestCandidates(n.application)) {
-            if (!preferences || (!n.recipients.isEmpty() && !n.recipients.contains(user)))
+            if (!preferences || (!n.recipients.isEmpty() && !n.recipients.contains(user)) ||
+                !m_follows.mayFollow(user, n.application, n.channel))
                 continue;
             const DeliveryRule &rule = preferences->ruleFor(n);
             if (rule.mode != DeliveryRule::Mode::Digest || !rule.digest)

@@ -13,18 +13,19 @@
 
 namespace herald::syncd {
 
+class FollowBook;
 class PreferenceBook;
 
 // Which users' digests a published notification goes into (PROTOCOL.md, Delivery policy):
 // one DigestItem for every user whose most specific rule for it says `digest` and who may
-// see it (recipients). Whether they follow its channel the store checks as it queues the
-// item. A digest is one per user and key: the rule's schedule and agents, so rules that
-// share both share one digest.
+// see it (recipients) and follows its channel: users the FollowBook knows do not cost an
+// item; the store checks the others again as it queues theirs. A digest is one per user and key:
+// the rule's schedule and agents, so rules that share both share one digest.
 class DigestRouter
 {
 public:
-    DigestRouter(const PreferenceBook &preferences, int nodeId)
-        : m_preferences(preferences), m_nodeId(nodeId)
+    DigestRouter(const PreferenceBook &preferences, const FollowBook &follows, int nodeId)
+        : m_preferences(preferences), m_follows(follows), m_nodeId(nodeId)
     {
     }
 
@@ -42,6 +43,7 @@ public:
 
 private:
     const PreferenceBook &m_preferences;
+    const FollowBook &m_follows;
     const int m_nodeId;
 };
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/followbook.h"
 
+#include <algorithm>
+
 namespace herald::syncd {
 
 void FollowBook::load(const QList<FollowRow> &rows)
@@ -54,24 +56,14 @@ bool FollowBook::mayFollow(const QString &user, const QString &application,
     return !m_loaded || followsLocked(user, application, channel);
 }
 
-void FollowBook::dropNonFollowers(DeferredWork &work) const
-{
-    if (work.digestItems.isEmpty() && work.userDeliveries.isEmpty())
-        return;
-    std::lock_guard lock(m_mutex);
-    if (!m_loaded)
-        return;
-    work.digestItems.removeIf([this](const DigestItem &item) {
-        return !followsLocked(item.user, item.application, item.channel);
-    });
-    work.userDeliveries.removeIf([this](const UserDelivery &delivery) {
-        return !followsLocked(delivery.user, delivery.application, delivery.channel);
-    });
-}
-
 void FollowBook::addLocked(const QString &user, const QString &application, const QString &channel)
 {
-    m_byUser[user][application].insert(channel);
+    QList<Follow> &follows = m_byUser[user];
+    const bool known = std::any_of(follows.cbegin(), follows.cend(), [&](const Follow &f) {
+        return f.application == application && f.channel == channel;
+    });
+    if (!known)
+        follows.append({application, channel});
 }
 
 bool FollowBook::followsLocked(const QString &user, const QString &application,
@@ -80,9 +72,9 @@ bool FollowBook::followsLocked(const QString &user, const QString &application,
     const auto follows = m_byUser.constFind(user);
     if (follows == m_byUser.cend())
         return false;
-    const auto channels = follows->constFind(application);
-    return channels != follows->cend() &&
-           (channels->contains(QString()) || channels->contains(channel));
+    return std::any_of(follows->cbegin(), follows->cend(), [&](const Follow &f) {
+        return f.application == application && (f.channel.isEmpty() || f.channel == channel);
+    });
 }
 
 } // namespace herald::syncd

@@ -2,11 +2,9 @@
 #pragma once
 
 #include "protocol/messages.h"
-#include "store/deferredwork.h"
 #include "store/inboxtypes.h"
 
 #include <QHash>
-#include <QSet>
 #include <QString>
 
 #include <mutex>
@@ -40,18 +38,21 @@ public:
     // False only when the book is loaded and `user` follows neither `channel` nor the whole
     // application.
     bool mayFollow(const QString &user, const QString &application, const QString &channel) const;
-    // Takes the digest items and user mails of users who do not follow their notification's
-    // channel out of `work`. Endpoint jobs are not the users' and stay.
-    void dropNonFollowers(DeferredWork &work) const;
 
 private:
-    using Follows = QHash<QString, QSet<QString>>; // application -> channels, "" for all
+    struct Follow
+    {
+        QString application;
+        QString channel; // empty: every channel of the application
+    };
     void addLocked(const QString &user, const QString &application, const QString &channel);
     bool followsLocked(const QString &user, const QString &application,
                        const QString &channel) const;
 
     mutable std::mutex m_mutex;
-    QHash<QString, Follows> m_byUser;
+    // A user follows a handful of channels: a short list each costs far less than a hash of
+    // hashes (Qt's hashes reserve room for dozens of entries on their first insert).
+    QHash<QString, QList<Follow>> m_byUser;
     bool m_loaded = false;
 };
 

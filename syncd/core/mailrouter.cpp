@@ -2,6 +2,7 @@
 #include "core/mailrouter.h"
 
 #include "codec/jsoncodec.h"
+#include "core/followbook.h"
 #include "core/preferencebook.h"
 #include "delivery/usermail.h"
 
@@ -18,7 +19,8 @@ QList<UserDelivery> MailRouter::deliveriesFor(const QList<Notification> &notific
     const qint64 nowMs = now.toMSecsSinceEpoch();
     for (const Notification &n : notifications) {
         for (const auto &[user, preferences] : m_preferences.mailCandidates(n.application)) {
-            if (!preferences || (!n.recipients.isEmpty() && !n.recipients.contains(user)))
+            if (!preferences || (!n.recipients.isEmpty() && !n.recipients.contains(user)) ||
+                !m_follows.mayFollow(user, n.application, n.channel))
                 continue;
             const DeliveryRule &rule = preferences->ruleFor(n);
             if (rule.mode != DeliveryRule::Mode::Immediate ||

@@ -10,19 +10,21 @@
 
 namespace herald::syncd {
 
+class FollowBook;
 class PreferenceBook;
 
 // The email agent's share of a publish (PROTOCOL.md, Delivery policy): a mail job for every
 // user with an email address whose most specific rule for the notification says immediate
-// with the email agent and who may see it (recipients); whether they follow its channel the
-// store checks as it queues the job. Nothing without [smtp] (the mails could not go out).
+// with the email agent, who may see it (recipients) and follows its channel (users the
+// FollowBook knows do not cost a job; the store checks the others again as it queues theirs).
+// Nothing without [smtp] (the mails could not go out).
 class MailRouter
 {
 public:
-    MailRouter(const PreferenceBook &preferences, int nodeId, bool smtpConfigured,
-               QString preferencesUrl)
-        : m_preferences(preferences), m_nodeId(nodeId), m_enabled(smtpConfigured),
-          m_preferencesUrl(std::move(preferencesUrl))
+    MailRouter(const PreferenceBook &preferences, const FollowBook &follows, int nodeId,
+               bool smtpConfigured, QString preferencesUrl)
+        : m_preferences(preferences), m_follows(follows), m_nodeId(nodeId),
+          m_enabled(smtpConfigured), m_preferencesUrl(std::move(preferencesUrl))
     {
     }
 
@@ -31,6 +33,7 @@ public:
 
 private:
     const PreferenceBook &m_preferences;
+    const FollowBook &m_follows;
     const int m_nodeId;
     const bool m_enabled;
     const QString m_preferencesUrl;

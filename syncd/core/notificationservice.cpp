@@ -22,9 +22,8 @@ NotificationService::NotificationService(Dependencies dependencies, QObject *par
       m_fanOut(dependencies.fanOut), m_peers(dependencies.peers), m_metrics(dependencies.metrics),
       m_knownChannels(dependencies.knownChannels), m_eventTypes(dependencies.eventTypes),
       m_routing(dependencies.routing), m_preferences(dependencies.preferences),
-      m_follows(dependencies.follows),
-      m_digests(dependencies.preferences, dependencies.config.nodeId),
-      m_mails(dependencies.preferences, dependencies.config.nodeId,
+      m_digests(dependencies.preferences, dependencies.follows, dependencies.config.nodeId),
+      m_mails(dependencies.preferences, dependencies.follows, dependencies.config.nodeId,
               dependencies.config.smtp.isConfigured(),
               UserMail::preferencesUrl(dependencies.config)),
       m_ids(dependencies.config.nodeId)
@@ -146,8 +145,6 @@ void NotificationService::publish(QList<Notification> notifications, bool batch,
     DeferredWork later{
         m_routing.jobsFor(notifications, m_eventTypes, m_config.nodeId, now.toMSecsSinceEpoch()),
         m_digests.itemsFor(notifications, now), m_mails.deliveriesFor(notifications, now)};
-    // Those only for followers of the channel: the ones known not to follow it cost no store.
-    m_follows.dropNonFollowers(later);
     // Nothing to store or look up: straight to the sessions. Only while no publish waits for
     // the store, so that sessions still get notifications in id order.
     const bool allTransient = std::none_of(notifications.cbegin(), notifications.cend(),

@@ -125,7 +125,6 @@ private:
     EventCatalog &m_eventTypes;
     const RoutingTable &m_routing;
     PreferenceBook &m_preferences;
-    const FollowBook &m_follows;
     DigestRouter m_digests;
     MailRouter m_mails;
     IdGenerator m_ids;

@@ -4,6 +4,7 @@
 // desktop sessions are pushed, which users' digests a notification goes into (and under which
 // key), and how the PreferenceBook finds those users without looking at everyone.
 #include "core/digestrouter.h"
+#include "core/followbook.h"
 #include "core/preferencebook.h"
 #include "core/preferences.h"
 
@@ -105,7 +106,8 @@ private slots:
                    {u"bob"_s, read(R"({"timezone":"Asia/Tokyo","default":{"delivery":"digest",
                         "digest":"daily@08:00"}})")},
                    {u"carol"_s, read(R"({"rules":[]})")}});
-        DigestRouter router(book, 3);
+        FollowBook follows; // not loaded: everyone may follow
+        DigestRouter router(book, follows, 3);
         const QDateTime now = QDateTime::fromString(u"2026-03-01T10:30:00Z"_s, Qt::ISODate);
         const QList<DigestItem> items =
             router.itemsFor({of(u"ci"_s, u"prod"_s, u"x"_s), of(u"ci"_s, u"misc"_s, u"x"_s),
