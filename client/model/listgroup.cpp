@@ -7,6 +7,8 @@
 #include <QFont>
 #include <QLocale>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace herald::client {
@@ -74,6 +76,14 @@ QVariant ListItem::data(int column, int role) const
         return n.time;
     case M::MemberIdsRole:
         return QVariant::fromValue(QList<NotificationId>{n.id});
+    case M::PriorityRole:
+        return int(n.priority);
+    case M::ActionsRole:
+        return QVariant::fromValue(n.actions);
+    case M::MemberCountRole:
+        return 1;
+    case M::MessageRole:
+        return n.message;
     }
     return {};
 }
@@ -118,6 +128,14 @@ QVariant ListGroup::data(int column, int role) const
             ids.append(item.notification.id);
         return QVariant::fromValue(ids);
     }
+    case M::PriorityRole: {
+        int highest = int(Priority::Low);
+        for (const ListItem &item : items)
+            highest = std::max(highest, int(item.notification.priority));
+        return highest;
+    }
+    case M::MemberCountRole:
+        return isRollup() ? int(memberIds.size()) : int(items.size());
     }
     return {};
 }

@@ -276,6 +276,10 @@ QHash<int, QByteArray> NotificationListModel::roleNames() const
     names.insert(TimeRole, "time");
     names.insert(IsRollupRole, "isRollup");
     names.insert(MemberIdsRole, "memberIds");
+    names.insert(PriorityRole, "priority");
+    names.insert(ActionsRole, "actions");
+    names.insert(MemberCountRole, "memberCount");
+    names.insert(MessageRole, "message");
     return names;
 }
 

@@ -51,6 +51,11 @@ public:
         // QList<NotificationId>: what acknowledging or deleting the row touches (a rollup: all
         // its members, also those without a row here; a channel: its rows; a row: its id)
         MemberIdsRole,
+        PriorityRole, // int (herald::Priority); on group rows: the highest of its rows
+        ActionsRole,  // QList<NotificationAction>; empty on group rows
+        // int: how many notifications a rollup stands for (also those without a row here)
+        MemberCountRole,
+        MessageRole, // QString: the whole message; empty on group rows
     };
 
     static constexpr int DefaultCapacity = 2000;
