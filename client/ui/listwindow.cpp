@@ -3,19 +3,22 @@
 
 #include "model/notificationfiltermodel.h"
 #include "model/notificationlistmodel.h"
+#include "ui/notificationcarddelegate.h"
 
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QShortcut>
+#include <QStackedWidget>
+#include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -28,7 +31,9 @@ namespace herald::client {
 ListWindow::ListWindow(NotificationListModel *model, QWidget *parent)
     : QWidget(parent), m_model(model), m_filter(new NotificationFilterModel(this)),
       m_search(new QLineEdit(this)), m_unreadOnly(new QCheckBox(tr("Unread only"), this)),
-      m_view(new QTreeView(this)), m_markRead(new QPushButton(tr("Mark as read"), this)),
+      m_view(new QTreeView(this)), m_delegate(new NotificationCardDelegate(this)),
+      m_pages(new QStackedWidget(this)), m_empty(new QLabel(this)), m_clock(new QTimer(this)),
+      m_markRead(new QPushButton(tr("Mark as read"), this)),
       m_markAllRead(new QPushButton(tr("Mark all as read"), this)),
       m_open(new QPushButton(tr("Open link"), this)),
       m_copy(new QPushButton(tr("Copy text"), this)), m_delete(new QPushButton(tr("Delete"), this)),
@@ -37,7 +42,7 @@ ListWindow::ListWindow(NotificationListModel *model, QWidget *parent)
 {
     setWindowTitle(tr("Herald notifications"));
     setWindowIcon(QIcon(u":/icons/herald.svg"_s));
-    resize(720, 460);
+    resize(760, 560);
 
     m_filter->setSourceModel(m_model);
     m_search->setPlaceholderText(tr("Search"));
@@ -45,16 +50,26 @@ ListWindow::ListWindow(NotificationListModel *model, QWidget *parent)
     m_view->setModel(m_filter);
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setUniformRowHeights(true);
+    // One column of cards: the title, message and time columns live inside each card.
+    m_view->setHeaderHidden(true);
+    m_view->setColumnHidden(NotificationListModel::MessageColumn, true);
+    m_view->setColumnHidden(NotificationListModel::TimeColumn, true);
+    m_view->setRootIsDecorated(false);
+    m_view->setIndentation(0);
+    m_view->setItemDelegate(m_delegate);
+    m_view->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+    m_view->setExpandsOnDoubleClick(false); // a double click opens; headers fold on one click
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
-    m_view->header()->setStretchLastSection(false);
-    m_view->header()->setSectionResizeMode(NotificationListModel::TitleColumn,
-                                           QHeaderView::Interactive);
-    m_view->header()->setSectionResizeMode(NotificationListModel::MessageColumn,
-                                           QHeaderView::Stretch);
-    m_view->header()->setSectionResizeMode(NotificationListModel::TimeColumn,
-                                           QHeaderView::ResizeToContents);
-    m_view->setColumnWidth(NotificationListModel::TitleColumn, 260);
+    m_view->installEventFilter(this);
+    m_empty->setObjectName(u"emptyState"_s);
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    // Looks like the list it stands in for: a framed panel in the base colour.
+    m_empty->setFrameShape(QFrame::StyledPanel);
+    m_empty->setBackgroundRole(QPalette::Base);
+    m_empty->setAutoFillBackground(true);
+    m_pages->addWidget(m_view);
+    m_pages->addWidget(m_empty);
     expandChannels({}, 0, m_filter->rowCount() - 1);
 
     auto *top = new QHBoxLayout;
@@ -79,17 +94,34 @@ ListWindow::ListWindow(NotificationListModel *model, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(m_onlyBar);
-    layout->addWidget(m_view, 1);
+    layout->addWidget(m_pages, 1);
     layout->addLayout(buttons);
 
     connect(m_search, &QLineEdit::textChanged, this, [this](const QString &text) {
         m_filter->setSearchText(text);
         expandChannels({}, 0, m_filter->rowCount() - 1);
+        updateEmptyState();
     });
     connect(m_unreadOnly, &QCheckBox::toggled, this, [this](bool on) {
         m_filter->setUnreadOnly(on);
         expandChannels({}, 0, m_filter->rowCount() - 1);
+        updateEmptyState();
     });
+    connect(m_delegate, &NotificationCardDelegate::buttonClicked, this, &ListWindow::onCardButton);
+    connect(m_filter, &QAbstractItemModel::rowsInserted, this, &ListWindow::updateEmptyState);
+    connect(m_filter, &QAbstractItemModel::rowsRemoved, this, &ListWindow::updateEmptyState);
+    connect(m_filter, &QAbstractItemModel::modelReset, this, &ListWindow::updateEmptyState);
+    connect(m_filter, &QAbstractItemModel::layoutChanged, this, &ListWindow::updateEmptyState);
+    // One timer for the whole view: relative times ("5 min ago") move on with a repaint.
+    m_clock->setInterval(std::chrono::seconds(30));
+    connect(m_clock, &QTimer::timeout, m_view->viewport(), qOverload<>(&QWidget::update));
+    auto *find = new QShortcut(QKeySequence::Find, this);
+    connect(find, &QShortcut::activated, this, [this] {
+        m_search->setFocus(Qt::ShortcutFocusReason);
+        m_search->selectAll();
+    });
+    auto *escape = new QShortcut(Qt::Key_Escape, this);
+    connect(escape, &QShortcut::activated, this, &ListWindow::clearSearchOrClose);
     // New channel groups open expanded; rollups stay one row until opened.
     connect(m_filter, &QAbstractItemModel::rowsInserted, this, &ListWindow::expandChannels);
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
@@ -119,6 +151,7 @@ ListWindow::ListWindow(NotificationListModel *model, QWidget *parent)
     auto *copyShortcut = new QShortcut(QKeySequence::Copy, m_view);
     connect(copyShortcut, &QShortcut::activated, this, &ListWindow::copySelection);
     updateButtons();
+    updateEmptyState();
 }
 
 void ListWindow::present()
@@ -150,6 +183,7 @@ void ListWindow::showOnly(const QList<NotificationId> &ids)
     m_onlyText->setText(tr("Showing %n notification(s) from a popup.", nullptr, int(ids.size())));
     m_onlyBar->setVisible(!ids.isEmpty());
     m_view->expandAll(); // what the popup stood for, rollup members too
+    updateEmptyState();
 }
 
 void ListWindow::showAll()
@@ -157,6 +191,7 @@ void ListWindow::showAll()
     m_filter->setIdFilter({});
     m_onlyBar->hide();
     expandChannels({}, 0, m_filter->rowCount() - 1);
+    updateEmptyState();
 }
 
 void ListWindow::setConnectionText(const QString &text)
@@ -168,24 +203,127 @@ QList<NotificationId> ListWindow::selectedIds() const
 {
     QList<NotificationId> ids;
     const QModelIndexList rows = m_view->selectionModel()->selectedRows();
-    for (const QModelIndex &row : rows) {
-        if (row.data(NotificationListModel::IsRollupRole).toBool()) {
-            // A rollup stands for all its members, also those without a row here.
-            if (row.data(NotificationListModel::UnreadRole).toBool())
-                ids << row.data(NotificationListModel::MemberIdsRole)
-                           .value<QList<NotificationId>>();
-        } else if (row.data(NotificationListModel::IsGroupRole).toBool()) {
-            // A group row stands for all its unread notifications.
-            for (int i = 0; i < m_filter->rowCount(row); ++i) {
-                const QModelIndex child = m_filter->index(i, 0, row);
-                if (child.data(NotificationListModel::UnreadRole).toBool())
-                    ids << child.data(NotificationListModel::IdRole).toLongLong();
-            }
-        } else if (row.data(NotificationListModel::UnreadRole).toBool()) {
-            ids << row.data(NotificationListModel::IdRole).toLongLong();
+    for (const QModelIndex &row : rows)
+        ids << unreadIdsOf(row);
+    return ids;
+}
+
+QList<NotificationId> ListWindow::unreadIdsOf(const QModelIndex &row) const
+{
+    QList<NotificationId> ids;
+    if (row.data(NotificationListModel::IsRollupRole).toBool()) {
+        // A rollup stands for all its members, also those without a row here.
+        if (row.data(NotificationListModel::UnreadRole).toBool())
+            ids << row.data(NotificationListModel::MemberIdsRole).value<QList<NotificationId>>();
+    } else if (row.data(NotificationListModel::IsGroupRole).toBool()) {
+        // A group row stands for all its unread notifications.
+        for (int i = 0; i < m_filter->rowCount(row); ++i) {
+            const QModelIndex child = m_filter->index(i, 0, row);
+            if (child.data(NotificationListModel::UnreadRole).toBool())
+                ids << child.data(NotificationListModel::IdRole).toLongLong();
         }
+    } else if (row.data(NotificationListModel::UnreadRole).toBool()) {
+        ids << row.data(NotificationListModel::IdRole).toLongLong();
     }
     return ids;
+}
+
+void ListWindow::onCardButton(const QModelIndex &index, const CardButton &button)
+{
+    switch (button.kind) {
+    case CardButton::OpenUrl:
+        // The popups' "Open": open the link, and what was opened is read.
+        Q_EMIT openUrlRequested(QUrl(button.url));
+        Q_EMIT markReadRequested(unreadIdsOf(index));
+        break;
+    case CardButton::MarkRead:
+        Q_EMIT markReadRequested(unreadIdsOf(index));
+        break;
+    case CardButton::Toggle:
+        toggle(index);
+        break;
+    }
+}
+
+void ListWindow::activateCurrent()
+{
+    const QModelIndex current = m_view->currentIndex();
+    if (!current.isValid())
+        return;
+    if (current.data(NotificationListModel::IsGroupRole).toBool()) {
+        toggle(current);
+        return;
+    }
+    const QString url = current.data(NotificationListModel::UrlRole).toString();
+    if (!url.isEmpty())
+        Q_EMIT openUrlRequested(QUrl(url));
+    Q_EMIT markReadRequested(unreadIdsOf(current));
+}
+
+void ListWindow::toggle(const QModelIndex &index)
+{
+    m_view->setExpanded(index, !m_view->isExpanded(index));
+}
+
+void ListWindow::clearSearchOrClose()
+{
+    if (!m_search->text().isEmpty())
+        m_search->clear();
+    else
+        close();
+}
+
+void ListWindow::updateEmptyState()
+{
+    const bool empty = m_filter->rowCount() == 0;
+    if (empty) {
+        const bool filtered = !m_search->text().isEmpty() || m_unreadOnly->isChecked() ||
+                              !m_filter->idFilter().isEmpty();
+        // Say why the list is empty: nothing arrived yet, or the filter hides it all.
+        m_empty->setText(filtered ? u"<h3>%1</h3><p>%2</p>"_s.arg(
+                                        tr("Nothing matches"),
+                                        tr("No notification matches the search or \"Unread only\". "
+                                           "Press Escape to clear the search."))
+                                  : u"<h3>%1</h3><p>%2</p>"_s.arg(
+                                        tr("No notifications"),
+                                        tr("Notifications from your channels will show up here.")));
+    }
+    m_pages->setCurrentWidget(empty ? static_cast<QWidget *>(m_empty) : m_view);
+}
+
+void ListWindow::showEvent(QShowEvent *event)
+{
+    m_clock->start(); // a hidden window wakes nobody up
+    m_view->viewport()->update();
+    QWidget::showEvent(event);
+}
+
+void ListWindow::hideEvent(QHideEvent *event)
+{
+    m_clock->stop();
+    QWidget::hideEvent(event);
+}
+
+bool ListWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_view && event->type() == QEvent::KeyPress) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        if (key->modifiers() & ~Qt::KeypadModifier)
+            return QWidget::eventFilter(watched, event);
+        switch (key->key()) {
+        case Qt::Key_Return:
+        case Qt::Key_Enter:
+            activateCurrent();
+            return true;
+        case Qt::Key_Space:
+        case Qt::Key_R:
+            Q_EMIT markReadRequested(selectedIds());
+            return true;
+        default:
+            break;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 QList<NotificationId> ListWindow::selectedMemberIds() const

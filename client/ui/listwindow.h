@@ -9,17 +9,24 @@
 class QCheckBox;
 class QLabel;
 class QLineEdit;
+class QModelIndex;
 class QPushButton;
+class QStackedWidget;
+class QTimer;
 class QTreeView;
 
 namespace herald::client {
 
+struct CardButton;
+class NotificationCardDelegate;
 class NotificationFilterModel;
 class NotificationListModel;
 
-// The notification list: a tree view over the model (grouped by application and channel,
-// unread bold; a rollup is one row, collapsed, its members under it) with search, "unread
-// only", mark read, open link, copy text, delete and delete all. It owns no connection; what
+// The notification list: a tree view over the model, its rows painted as cards by
+// NotificationCardDelegate (grouped under application/channel headers, unread bold; a rollup
+// is one card, collapsed, its members under it) with search, "unread only", mark read, open
+// link, copy text, delete and delete all, the same from the keyboard, and a text of its own
+// when there is nothing to show. It owns no connection; what
 // the user asks for goes out as signals. A popup that stood for several notifications (a digest)
 // opens it filtered to those, with a bar to show all again.
 class ListWindow : public QWidget
@@ -49,8 +56,21 @@ Q_SIGNALS:
     // The user confirmed "Delete all".
     void deleteAllRequested();
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
+
 private:
     QList<NotificationId> selectedIds() const;
+    // The unread ids the row stands for (see selectedIds()).
+    QList<NotificationId> unreadIdsOf(const QModelIndex &row) const;
+    void onCardButton(const QModelIndex &index, const herald::client::CardButton &button);
+    // Enter on the current row: opens its link or folds it open or shut.
+    void activateCurrent();
+    void toggle(const QModelIndex &index);
+    void clearSearchOrClose();
+    void updateEmptyState();
     // Every id the selected rows stand for, read or not.
     QList<NotificationId> selectedMemberIds() const;
     void expandChannels(const QModelIndex &parent, int first, int last);
@@ -65,6 +85,10 @@ private:
     QLineEdit *m_search;
     QCheckBox *m_unreadOnly;
     QTreeView *m_view;
+    NotificationCardDelegate *m_delegate;
+    QStackedWidget *m_pages; // the list, or the empty state
+    QLabel *m_empty;
+    QTimer *m_clock; // repaints the relative times while the window shows
     QPushButton *m_markRead;
     QPushButton *m_markAllRead;
     QPushButton *m_open;

@@ -38,8 +38,8 @@ struct NotificationCardLayout
     Q_DECLARE_TR_FUNCTIONS(NotificationCardLayout)
 
 public:
-    static constexpr int Margin = 6;   // between cards and the view's edges
-    static constexpr int Padding = 10; // inside a card
+    static constexpr int Margin = 6;  // between cards and the view's edges
+    static constexpr int Padding = 8; // inside a card
     static constexpr int AvatarSize = 36;
     static constexpr int MemberIndent = 24; // a rollup's members sit under it
 
