@@ -42,7 +42,7 @@ ListWindow::ListWindow(NotificationListModel *model, QWidget *parent)
 {
     setWindowTitle(tr("Herald notifications"));
     setWindowIcon(QIcon(u":/icons/herald.svg"_s));
-    resize(760, 560);
+    resize(800, 560); // wide enough for the button row, so it does not grow once shown
 
     m_filter->setSourceModel(m_model);
     m_search->setPlaceholderText(tr("Search"));

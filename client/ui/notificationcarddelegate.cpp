@@ -63,6 +63,20 @@ QString priorityText(int priority)
     return {};
 }
 
+// A rollup's message: the titles of its members, newest first, so the card says what is inside.
+QString rollupMessage(const QModelIndex &rollup)
+{
+    const QAbstractItemModel *model = rollup.model();
+    const int rows = std::min(model->rowCount(rollup), 8); // two lines hold no more
+    if (rows == 0)
+        return NotificationCardDelegate::tr("%n notification(s)", nullptr,
+                                            rollup.data(M::MemberCountRole).toInt());
+    QStringList titles;
+    for (int row = 0; row < rows; ++row)
+        titles << model->index(row, 0, rollup).data(Qt::DisplayRole).toString();
+    return titles.join(QStringLiteral(" · "));
+}
+
 bool isExpanded(const QStyleOptionViewItem &option, const QModelIndex &index)
 {
     const auto *tree = qobject_cast<const QTreeView *>(option.widget);
@@ -196,10 +210,9 @@ void NotificationCardDelegate::paint(QPainter *painter, const QStyleOptionViewIt
                       QFontMetrics(titleFont).elidedText(title, Qt::ElideRight, titleRect.width()));
 
     painter->setFont(option.font);
-    const QString message =
-        index.data(M::IsRollupRole).toBool()
-            ? tr("%n notification(s)", nullptr, index.data(M::MemberCountRole).toInt())
-            : index.data(M::MessageRole).toString();
+    const QString message = index.data(M::IsRollupRole).toBool()
+                                ? rollupMessage(index)
+                                : index.data(M::MessageRole).toString();
     const QStringList lines = twoLines(message, option.font, layout.message.width());
     const int lineHeight = QFontMetrics(option.font).lineSpacing();
     for (int i = 0; i < lines.size(); ++i)

@@ -35,7 +35,7 @@ struct CardButton
 // notification card and a rollup card (avatar, title, message, source, buttons).
 struct NotificationCardLayout
 {
-    Q_DECLARE_TR_FUNCTIONS(NotificationCardLayout)
+    Q_DECLARE_TR_FUNCTIONS(herald::client::NotificationCardLayout)
 
 public:
     static constexpr int Margin = 6;  // between cards and the view's edges

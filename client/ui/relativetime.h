@@ -12,7 +12,7 @@ namespace herald::client {
 // future (a clock a little ahead) reads "just now".
 class RelativeTime
 {
-    Q_DECLARE_TR_FUNCTIONS(RelativeTime)
+    Q_DECLARE_TR_FUNCTIONS(herald::client::RelativeTime)
 
 public:
     static QString format(const QDateTime &when, const QDateTime &now);
