@@ -321,6 +321,62 @@
             <numerusform>%n Benachrichtigungen aus einem Popup werden angezeigt.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Nothing matches</source>
+        <translation>Keine Treffer</translation>
+    </message>
+    <message>
+        <source>No notification matches the search or &quot;Unread only&quot;. Press Escape to clear the search.</source>
+        <translation>Keine Benachrichtigung passt zur Suche oder zu „Nur ungelesene“. Escape leert die Suche.</translation>
+    </message>
+    <message>
+        <source>No notifications</source>
+        <translation>Keine Benachrichtigungen</translation>
+    </message>
+    <message>
+        <source>Notifications from your channels will show up here.</source>
+        <translation>Benachrichtigungen aus deinen Kanälen erscheinen hier.</translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::NotificationCardDelegate</name>
+    <message>
+        <source>Urgent</source>
+        <translation>Dringend</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>Hoch</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n notification(s)</source>
+        <translation>
+            <numerusform>%n Benachrichtigung</numerusform>
+            <numerusform>%n Benachrichtigungen</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::NotificationCardLayout</name>
+    <message>
+        <source>Hide</source>
+        <translation>Ausblenden</translation>
+    </message>
+    <message numerus="yes">
+        <source>Show %n</source>
+        <translation>
+            <numerusform>%n anzeigen</numerusform>
+            <numerusform>%n anzeigen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
+    <message>
+        <source>Mark read</source>
+        <translation>Als gelesen markieren</translation>
+    </message>
 </context>
 <context>
     <name>herald::client::NotificationListModel</name>
@@ -401,6 +457,31 @@
     <message>
         <source>Not saved: the server answered HTTP %1: %2</source>
         <translation>Nicht gespeichert: Der Server antwortete mit HTTP %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::RelativeTime</name>
+    <message>
+        <source>just now</source>
+        <translation>gerade eben</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n min ago</source>
+        <translation>
+            <numerusform>vor %n Min.</numerusform>
+            <numerusform>vor %n Min.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n h ago</source>
+        <translation>
+            <numerusform>vor %n Std.</numerusform>
+            <numerusform>vor %n Std.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>yesterday</source>
+        <translation>gestern</translation>
     </message>
 </context>
 <context>

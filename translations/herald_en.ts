@@ -12,6 +12,26 @@
     </message>
 </context>
 <context>
+    <name>herald::client::NotificationCardDelegate</name>
+    <message numerus="yes">
+        <source>%n notification(s)</source>
+        <translation>
+            <numerusform>%n notification</numerusform>
+            <numerusform>%n notifications</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::NotificationCardLayout</name>
+    <message numerus="yes">
+        <source>Show %n</source>
+        <translation>
+            <numerusform>Show %n</numerusform>
+            <numerusform>Show %n</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>herald::client::Popup</name>
     <message numerus="yes">
         <source>… and %n more</source>
@@ -39,6 +59,23 @@
         <translation>
             <numerusform>%n channel</numerusform>
             <numerusform>%n channels</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::RelativeTime</name>
+    <message numerus="yes">
+        <source>%n min ago</source>
+        <translation>
+            <numerusform>%n min ago</numerusform>
+            <numerusform>%n min ago</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n h ago</source>
+        <translation>
+            <numerusform>%n h ago</numerusform>
+            <numerusform>%n h ago</numerusform>
         </translation>
     </message>
 </context>

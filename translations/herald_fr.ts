@@ -321,6 +321,62 @@
             <numerusform>%n notifications d’une fenêtre surgissante affichées.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Nothing matches</source>
+        <translation>Aucun résultat</translation>
+    </message>
+    <message>
+        <source>No notification matches the search or &quot;Unread only&quot;. Press Escape to clear the search.</source>
+        <translation>Aucune notification ne correspond à la recherche ou à « Non lues seulement ». Échap efface la recherche.</translation>
+    </message>
+    <message>
+        <source>No notifications</source>
+        <translation>Aucune notification</translation>
+    </message>
+    <message>
+        <source>Notifications from your channels will show up here.</source>
+        <translation>Les notifications de vos canaux s’afficheront ici.</translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::NotificationCardDelegate</name>
+    <message>
+        <source>Urgent</source>
+        <translation>Urgente</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>Haute</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n notification(s)</source>
+        <translation>
+            <numerusform>%n notification</numerusform>
+            <numerusform>%n notifications</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::NotificationCardLayout</name>
+    <message>
+        <source>Hide</source>
+        <translation>Masquer</translation>
+    </message>
+    <message numerus="yes">
+        <source>Show %n</source>
+        <translation>
+            <numerusform>Afficher %n</numerusform>
+            <numerusform>Afficher %n</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Ouvrir</translation>
+    </message>
+    <message>
+        <source>Mark read</source>
+        <translation>Marquer comme lu</translation>
+    </message>
 </context>
 <context>
     <name>herald::client::NotificationListModel</name>
@@ -401,6 +457,31 @@
     <message>
         <source>Not saved: the server answered HTTP %1: %2</source>
         <translation>Non enregistré : le serveur a répondu HTTP %1 : %2</translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::RelativeTime</name>
+    <message>
+        <source>just now</source>
+        <translation>à l’instant</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n min ago</source>
+        <translation>
+            <numerusform>il y a %n min</numerusform>
+            <numerusform>il y a %n min</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n h ago</source>
+        <translation>
+            <numerusform>il y a %n h</numerusform>
+            <numerusform>il y a %n h</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>yesterday</source>
+        <translation>hier</translation>
     </message>
 </context>
 <context>

@@ -322,6 +322,64 @@
             <numerusform>Показано %n уведомлений из всплывающего окна.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Nothing matches</source>
+        <translation>Ничего не найдено</translation>
+    </message>
+    <message>
+        <source>No notification matches the search or &quot;Unread only&quot;. Press Escape to clear the search.</source>
+        <translation>Ни одно уведомление не подходит под поиск или «Только непрочитанные». Escape очищает поиск.</translation>
+    </message>
+    <message>
+        <source>No notifications</source>
+        <translation>Нет уведомлений</translation>
+    </message>
+    <message>
+        <source>Notifications from your channels will show up here.</source>
+        <translation>Здесь появятся уведомления из ваших каналов.</translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::NotificationCardDelegate</name>
+    <message>
+        <source>Urgent</source>
+        <translation>Срочно</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>Важно</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n notification(s)</source>
+        <translation>
+            <numerusform>%n уведомление</numerusform>
+            <numerusform>%n уведомления</numerusform>
+            <numerusform>%n уведомлений</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::NotificationCardLayout</name>
+    <message>
+        <source>Hide</source>
+        <translation>Скрыть</translation>
+    </message>
+    <message numerus="yes">
+        <source>Show %n</source>
+        <translation>
+            <numerusform>Показать %n</numerusform>
+            <numerusform>Показать %n</numerusform>
+            <numerusform>Показать %n</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Открыть</translation>
+    </message>
+    <message>
+        <source>Mark read</source>
+        <translation>Прочитано</translation>
+    </message>
 </context>
 <context>
     <name>herald::client::NotificationListModel</name>
@@ -406,6 +464,33 @@
     <message>
         <source>Not saved: the server answered HTTP %1: %2</source>
         <translation>Не сохранено: сервер ответил HTTP %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>herald::client::RelativeTime</name>
+    <message>
+        <source>just now</source>
+        <translation>только что</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n min ago</source>
+        <translation>
+            <numerusform>%n мин назад</numerusform>
+            <numerusform>%n мин назад</numerusform>
+            <numerusform>%n мин назад</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n h ago</source>
+        <translation>
+            <numerusform>%n ч назад</numerusform>
+            <numerusform>%n ч назад</numerusform>
+            <numerusform>%n ч назад</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>yesterday</source>
+        <translation>вчера</translation>
     </message>
 </context>
 <context>
