@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Takes the screenshots of the tray client (setup dialog, tray menu, list window) on a virtual
-# desktop (Xvfb, dunst, trayer, gnome-keyring, a private D-Bus session) against a throwaway
-# herald-syncd, into docs/screenshots/*.png.
+# Takes the screenshots of the tray client (setup dialog, tray menu, list window, empty list
+# window) on a virtual desktop (Xvfb, dunst, trayer, gnome-keyring, a private D-Bus session)
+# against a throwaway herald-syncd, into docs/screenshots/*.png.
 # Usage: scripts/screenshots.sh [BUILD_DIR]   (default: build)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

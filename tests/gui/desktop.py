@@ -217,11 +217,14 @@ class Desktop:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             return resp.status, json.loads(resp.read() or b"null")
 
-    def publish(self, channel, title, message="", url=None, priority="normal", app="demo"):
+    def publish(self, channel, title, message="", url=None, priority="normal", app="demo",
+                actions=None):
         body = {"application": app, "channel": channel, "title": title, "message": message,
                 "priority": priority}
         if url:
             body["url"] = url
+        if actions:
+            body["actions"] = actions
         status, stored = self.http("POST", "/api/v1/notifications", self.producer_token, body)
         if status != 201:
             raise Failure(f"publish: HTTP {status}")

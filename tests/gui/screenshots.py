@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """Takes the README's screenshots under Xvfb: the setup dialog, the tray menu (with a dunst
-popup beside it) and the list window. Usage (see scripts/screenshots.sh):
+popup beside it), the list window and the list window once the inbox is empty. Usage (see scripts/screenshots.sh):
 dbus-run-session -- /usr/bin/python3 screenshots.py HERALD_SYNCD HERALD OUTDIR
 """
 import os
@@ -40,9 +40,12 @@ def main():
         d.start_syncd()
         d.bootstrap(channels=("deploys", "alerts", "ops"))
         d.publish("deploys", "api v2.3 is live", "Rolled out to 12 of 12 hosts",
-                  url="https://ci.example.org/run/1842")
-        d.publish("alerts", "Disk 91% full on db1", "/var/lib/postgresql grows 2 GB a day",
-                  priority="high")
+                  url="https://ci.example.org/run/1842",
+                  actions=[{"id": "log", "label": "Build log",
+                            "url": "https://ci.example.org/run/1842/log"}])
+        d.publish("alerts", "Disk 91% full on db1", "/var/lib/postgresql grows 2 GB a day; at "
+                  "this rate the volume is full on Friday. Old WAL segments are not removed "
+                  "since the archive command fails.", priority="high")
         d.publish("ops", "Nightly backup done", "412 GB in 38 minutes")
 
         # 1. First run: the setup dialog, filled in and tested.
@@ -62,6 +65,10 @@ def main():
         d.screenshot(os.path.join(out, "setup-dialog.png"))
         d.stop("herald")
 
+        # A rollup rule (read when the client registers): a burst in demo/ops is one card.
+        d.http("PUT", "/api/v1/inbox/rules/restarts", d.user_token,
+               {"application": "demo", "channel": "ops"})
+
         # 2. Set up from the command line; the tray menu with a popup beside it.
         d.start_herald(["--server", f"http://127.0.0.1:{d.port}", "--user", "alice",
                         "--subscribe", "demo/deploys", "--subscribe", "demo/alerts",
@@ -79,12 +86,24 @@ def main():
         xdotool(d, "key", "Escape")
         subprocess.run(["dunstctl", "close-all"], env=d.env)
 
-        # 3. The list window.
+        # 3. The list window, with a burst folded into one rollup card.
+        for host in ("web-1", "web-2", "web-3"):
+            d.publish("ops", f"{host} restarted", "OOM killer, 3.8 GB resident")
+        d.wait_status("the burst listed", lambda s: s["listed"] == 7)
         d.herald_command("--show")
         win = window(d, "Herald notifications")
-        xdotool(d, "windowmove", win, "150", "60")
+        xdotool(d, "windowmove", win, "150", "30")
+        settle()
+        subprocess.run(["dunstctl", "close-all"], env=d.env)  # the burst's popup
         settle()
         d.screenshot(os.path.join(out, "list-window.png"))
+
+        # 4. The list window with nothing in it: select every card, Delete.
+        xdotool(d, "windowfocus", "--sync", win)
+        xdotool(d, "key", "ctrl+f", "Tab", "Tab", "ctrl+a", "Delete")
+        d.wait_status("inbox emptied", lambda s: s["listed"] == 0)
+        settle()
+        d.screenshot(os.path.join(out, "list-window-empty.png"))
         d.herald_command("--quit")
         print("screenshots in", out)
         return 0
