@@ -113,6 +113,7 @@ ListWindow::ListWindow(NotificationListModel *model, QWidget *parent)
     connect(m_filter, &QAbstractItemModel::modelReset, this, &ListWindow::updateEmptyState);
     connect(m_filter, &QAbstractItemModel::layoutChanged, this, &ListWindow::updateEmptyState);
     // One timer for the whole view: relative times ("5 min ago") move on with a repaint.
+    m_clock->setObjectName(u"relativeTimeClock"_s);
     m_clock->setInterval(std::chrono::seconds(30));
     connect(m_clock, &QTimer::timeout, m_view->viewport(), qOverload<>(&QWidget::update));
     auto *find = new QShortcut(QKeySequence::Find, this);

@@ -9,6 +9,7 @@
 #include <QSignalSpy>
 #include <QStyleOptionViewItem>
 #include <QTest>
+#include <QTimer>
 #include <QTreeView>
 
 using namespace herald;
@@ -128,6 +129,24 @@ private Q_SLOTS:
         window.findChild<QLineEdit *>()->setText(u"nothing like this"_s);
         QVERIFY(empty->isVisible());
         QVERIFY(empty->text().contains(u"Nothing matches"_s));
+    }
+
+    void oneClockRepaintsTheTimesWhileTheWindowShows()
+    {
+        NotificationListModel model;
+        for (NotificationId id = 1; id <= 50; ++id)
+            model.add(notification(id));
+        ListWindow window(&model);
+        const auto clocks = window.findChildren<QTimer *>(u"relativeTimeClock"_s);
+        QCOMPARE(clocks.size(), 1); // one for the view, none per row
+        QTimer *clock = clocks.first();
+        QCOMPARE(clock->interval(), 30000);
+        QVERIFY(!clock->isActive());
+        window.show();
+        QVERIFY(clock->isActive());
+        window.hide();
+        QVERIFY(!clock->isActive());
+        QCOMPARE(window.findChildren<QTimer *>().size(), 1);
     }
 
     void aCardsOpenButtonOpensAndMarksRead()
