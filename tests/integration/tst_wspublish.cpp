@@ -271,7 +271,9 @@ private slots:
         QVERIFY(waitUntil([&] { return answerCount(producer) >= 40; }, 10000));
         const QList<QJsonObject> refused = producer.framesOfType(u"error"_s);
         const qsizetype published = producer.framesOfType(u"published"_s).size();
-        QVERIFY2(published >= 19 && published <= 21, qPrintable(QString::number(published)));
+        // 19 from the burst (the upgrade took one), one more a second while the frames arrive:
+        // without the limit all 40 would be published.
+        QVERIFY2(published >= 19 && published <= 30, qPrintable(QString::number(published)));
         QCOMPARE(refused.size(), 40 - published);
         QCOMPARE(refused.first().value("code"_L1).toString(), u"rate_limited"_s);
         QVERIFY(refused.first().value("message"_L1).toString().contains(u"try again in"_s));
