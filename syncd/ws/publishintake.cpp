@@ -20,7 +20,10 @@ namespace herald::syncd {
 class PublishIntake::Batch : public std::enable_shared_from_this<Batch>
 {
 public:
-    Batch(PublishIntake *intake, QObject *context) : m_intake(intake), m_context(context) {}
+    Batch(PublishIntake *intake, QObject *context, NotificationService &service)
+        : m_intake(intake), m_context(context), m_service(service)
+    {
+    }
 
     void publishAll(std::vector<Request> requests, NotificationService &service,
                     const Admission &admission)
@@ -55,7 +58,7 @@ private:
         if (m_collecting)
             m_collected.push_back(std::move(answer));
         else
-            sendBack({std::move(answer)});
+            m_intake->holdLateAnswer(std::move(answer), m_service, m_context);
     }
 
     void sendBack(std::vector<Answer> answers)
@@ -68,6 +71,7 @@ private:
 
     PublishIntake *m_intake;
     QObject *m_context;
+    NotificationService &m_service;
     bool m_collecting = true;
     std::vector<Answer> m_collected;
 };
@@ -104,12 +108,30 @@ void PublishIntake::sendPending()
     NotificationService &service = m_deps.notifications;
     QMetaObject::invokeMethod(
         &service,
-        [batch = std::make_shared<Batch>(this, m_deps.context),
+        [batch = std::make_shared<Batch>(this, m_deps.context, service),
          requests = std::exchange(m_pending, {}), &service,
          admission = m_deps.admission]() mutable {
             batch->publishAll(std::move(requests), service, admission);
         },
         Qt::QueuedConnection);
+}
+
+void PublishIntake::holdLateAnswer(Answer answer, NotificationService &service, QObject *context)
+{
+    // The answers of one commit reach this thread one by one, in one turn of its loop: they
+    // go back to the worker together, at the end of that turn.
+    if (m_lateAnswers.empty()) {
+        QMetaObject::invokeMethod(
+            &service,
+            [this, context] {
+                QMetaObject::invokeMethod(
+                    context,
+                    [this, answers = std::exchange(m_lateAnswers, {})] { takeAnswers(answers); },
+                    Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
+    }
+    m_lateAnswers.push_back(std::move(answer));
 }
 
 void PublishIntake::takeAnswers(const std::vector<Answer> &answers)

@@ -26,7 +26,8 @@ struct Metrics;
 // it hands them to the core and answers each with `published` or an `error` frame carrying
 // its ref. The core decides everything about a publish; this class only carries it across
 // threads, in batches: the publishes a worker reads in one go reach the core's thread in one
-// queued call, and the answers the core gives at once come back in one.
+// queued call, and the answers the core gives at once come back in one, as do those that one
+// commit gives later.
 //
 // A session with MaxUnanswered publishes unanswered is not read from until half of them are
 // answered, so a producer that sends faster than the daemon answers is slowed down by TCP.
@@ -75,11 +76,15 @@ private:
     class Batch;
 
     void sendPending();
+    // On the service's thread: an answer given after its batch (a persistent publish's, after
+    // the commit).
+    void holdLateAnswer(Answer answer, NotificationService &service, QObject *context);
     void takeAnswers(const std::vector<Answer> &answers);
     void answer(ClientSession &session, const QString &ref, const Result<NotificationId> &id);
 
     Dependencies m_deps;
-    std::vector<Request> m_pending; // read, not sent to the core yet
+    std::vector<Request> m_pending;    // read, not sent to the core yet
+    std::vector<Answer> m_lateAnswers; // the service thread's: to go back together
 };
 
 } // namespace herald::syncd
