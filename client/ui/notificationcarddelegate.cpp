@@ -19,13 +19,6 @@ namespace herald::client {
 namespace {
 using M = NotificationListModel;
 
-QFont smallFont(const QFont &base)
-{
-    QFont font = base;
-    font.setPointSizeF(base.pointSizeF() * 0.9);
-    return font;
-}
-
 // The text in at most two lines of the width, the second elided when more is left.
 QStringList twoLines(const QString &text, const QFont &font, int width)
 {
@@ -175,7 +168,7 @@ void NotificationCardDelegate::paint(QPainter *painter, const QStyleOptionViewIt
     const QColor text = palette.color(QPalette::Text);
     QColor dim = text;
     dim.setAlphaF(0.65f);
-    const QFont small = smallFont(option.font);
+    const QFont small = NotificationCardLayout::smallFont(option.font);
 
     // Time first: the title gets what is left of the line.
     const QString time = RelativeTime::format(index.data(M::TimeRole).toDateTime(), m_clock());

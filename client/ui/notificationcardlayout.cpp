@@ -11,13 +11,6 @@ namespace herald::client {
 namespace {
 using M = NotificationListModel;
 
-QFont smallFont(const QFont &base)
-{
-    QFont font = base;
-    font.setPointSizeF(base.pointSizeF() * 0.9);
-    return font;
-}
-
 int buttonHeight(const QFontMetrics &fm)
 {
     return fm.height() + 8;
@@ -77,7 +70,7 @@ int NotificationCardLayout::height(const QStyleOptionViewItem &option, const QMo
     const QFontMetrics fm(option.font);
     if (isHeaderRow(index))
         return fm.height() + 2 * Margin + 4;
-    const QFontMetrics small(smallFont(option.font));
+    const QFontMetrics small(NotificationCardLayout::smallFont(option.font));
     int h = 2 * Padding + fm.lineSpacing() * 3 + small.lineSpacing() + 4;
     if (hasButtons(index))
         h += buttonHeight(fm) + 6;
@@ -107,14 +100,17 @@ NotificationCardLayout NotificationCardLayout::compute(const QStyleOptionViewIte
     const QString time =
         index.data(M::TimeRole).toDateTime().isValid() ? QStringLiteral("00 min ago") : QString();
     const int timeWidth =
-        time.isEmpty() ? 0 : QFontMetrics(smallFont(option.font)).horizontalAdvance(time) + 24;
+        time.isEmpty()
+            ? 0
+            : QFontMetrics(NotificationCardLayout::smallFont(option.font)).horizontalAdvance(time) +
+                  24;
     int y = inner.top();
     layout.title = QRect(textLeft, y, std::max(0, textWidth - timeWidth), fm.lineSpacing());
     layout.time = QRect(layout.title.right() + 1, y, timeWidth, fm.lineSpacing());
     y += fm.lineSpacing() + 2;
     layout.message = QRect(textLeft, y, textWidth, 2 * fm.lineSpacing());
     y += 2 * fm.lineSpacing() + 2;
-    const QFontMetrics small(smallFont(option.font));
+    const QFontMetrics small(NotificationCardLayout::smallFont(option.font));
     layout.source = QRect(textLeft, y, textWidth, small.lineSpacing());
     y += small.lineSpacing() + 6;
 
@@ -137,6 +133,13 @@ const CardButton *NotificationCardLayout::buttonAt(const QPoint &pos) const
             return &button;
     }
     return nullptr;
+}
+
+QFont NotificationCardLayout::smallFont(const QFont &base)
+{
+    QFont font = base;
+    font.setPointSizeF(base.pointSizeF() * 0.9);
+    return font;
 }
 
 } // namespace herald::client

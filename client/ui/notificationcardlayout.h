@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QCoreApplication>
+#include <QFont>
 #include <QList>
 #include <QRect>
 #include <QString>
@@ -57,6 +58,8 @@ public:
                                           const QModelIndex &index, bool isExpanded);
     // The height of a row: it does not depend on the width, so scrolling stays cheap.
     static int height(const QStyleOptionViewItem &option, const QModelIndex &index);
+    // The font of a card's secondary lines (time, application / channel, buttons).
+    static QFont smallFont(const QFont &base);
     // The button under pos, or nullptr.
     const CardButton *buttonAt(const QPoint &pos) const;
 };
