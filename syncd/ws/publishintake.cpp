@@ -16,7 +16,8 @@ namespace herald::syncd {
 
 // The core's side of one batch, on the service's thread: publishes each request in the order
 // it was read and sends the answers back. Those the core gives during the batch (transient
-// publishes that need no store) go back together; later ones (after a commit) one by one.
+// publishes that need no store) go back together; later ones (after a commit) are gathered by
+// the intake (holdLateAnswer).
 class PublishIntake::Batch : public std::enable_shared_from_this<Batch>
 {
 public:
@@ -25,8 +26,7 @@ public:
     {
     }
 
-    void publishAll(std::vector<Request> requests, NotificationService &service,
-                    const Admission &admission)
+    void publishAll(std::vector<Request> requests, const Admission &admission)
     {
         auto self = shared_from_this(); // until the last answer is in
         for (Request &request : requests) {
@@ -40,12 +40,12 @@ public:
                     continue;
                 }
             }
-            service.publish({std::move(request.notification)}, false, request.principal,
-                            [done](Result<QList<Notification>> stored) {
-                                if (!stored)
-                                    return done(tl::unexpected(stored.error()));
-                                done(stored->constFirst().id);
-                            });
+            m_service.publish({std::move(request.notification)}, false, request.principal,
+                              [done](Result<QList<Notification>> stored) {
+                                  if (!stored)
+                                      return done(tl::unexpected(stored.error()));
+                                  done(stored->constFirst().id);
+                              });
         }
         m_collecting = false;
         if (!m_collected.empty())
@@ -109,9 +109,8 @@ void PublishIntake::sendPending()
     QMetaObject::invokeMethod(
         &service,
         [batch = std::make_shared<Batch>(this, m_deps.context, service),
-         requests = std::exchange(m_pending, {}), &service,
-         admission = m_deps.admission]() mutable {
-            batch->publishAll(std::move(requests), service, admission);
+         requests = std::exchange(m_pending, {}), admission = m_deps.admission]() mutable {
+            batch->publishAll(std::move(requests), admission);
         },
         Qt::QueuedConnection);
 }
