@@ -51,6 +51,8 @@ struct PingMessage
 struct PublishMessage
 {
     static constexpr int MaxRefChars = 64;
+    // Unanswered publishes a session may have before the server stops reading it.
+    static constexpr int MaxUnanswered = 256;
 
     QString ref;
     Notification notification; // as in a POST /api/v1/notifications body

@@ -41,7 +41,7 @@ class StdinPublisher : public QObject
 
 public:
     // The server reads at most this many publishes of a session ahead of its answers.
-    static constexpr int MaxUnanswered = 256;
+    static constexpr int MaxUnanswered = PublishMessage::MaxUnanswered; // no more is read
 
     struct Target
     {

@@ -38,7 +38,7 @@ struct Metrics;
 class PublishIntake
 {
 public:
-    static constexpr int MaxUnanswered = 256;
+    static constexpr int MaxUnanswered = PublishMessage::MaxUnanswered;
 
     // On the service's thread, before each publish: the request rate of the publisher's token.
     // An error refuses the publish with it.
