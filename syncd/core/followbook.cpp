@@ -56,14 +56,42 @@ bool FollowBook::mayFollow(const QString &user, const QString &application,
     return !m_loaded || followsLocked(user, application, channel);
 }
 
+namespace {
+// Follows are kept sorted by application, then channel, so a whole-application follow (empty
+// channel) comes first among its application's: a user following thousands of channels costs
+// a binary search per look-up, not a scan.
+bool before(const QString &aApplication, const QString &aChannel, const QString &bApplication,
+            const QString &bChannel)
+{
+    const int byApplication = QString::compare(aApplication, bApplication);
+    return byApplication != 0 ? byApplication < 0 : QString::compare(aChannel, bChannel) < 0;
+}
+} // namespace
+
+// The first follow not before (application, channel): where it is, or where it would go.
+static QList<FollowBook::Follow>::const_iterator
+lowerBound(const QList<FollowBook::Follow> &follows, const QString &application,
+           const QString &channel)
+{
+    return std::lower_bound(follows.cbegin(), follows.cend(), 0,
+                            [&](const FollowBook::Follow &f, int) {
+                                return before(f.application, f.channel, application, channel);
+                            });
+}
+
+static bool contains(const QList<FollowBook::Follow> &follows, const QString &application,
+                     const QString &channel)
+{
+    const auto at = lowerBound(follows, application, channel);
+    return at != follows.cend() && at->application == application && at->channel == channel;
+}
+
 void FollowBook::addLocked(const QString &user, const QString &application, const QString &channel)
 {
     QList<Follow> &follows = m_byUser[user];
-    const bool known = std::any_of(follows.cbegin(), follows.cend(), [&](const Follow &f) {
-        return f.application == application && f.channel == channel;
-    });
-    if (!known)
-        follows.append({application, channel});
+    const auto at = lowerBound(follows, application, channel);
+    if (at == follows.cend() || at->application != application || at->channel != channel)
+        follows.insert(at - follows.cbegin(), {application, channel});
 }
 
 bool FollowBook::followsLocked(const QString &user, const QString &application,
@@ -72,9 +100,7 @@ bool FollowBook::followsLocked(const QString &user, const QString &application,
     const auto follows = m_byUser.constFind(user);
     if (follows == m_byUser.cend())
         return false;
-    return std::any_of(follows->cbegin(), follows->cend(), [&](const Follow &f) {
-        return f.application == application && (f.channel.isEmpty() || f.channel == channel);
-    });
+    return contains(*follows, application, QString()) || contains(*follows, application, channel);
 }
 
 } // namespace herald::syncd

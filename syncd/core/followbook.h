@@ -39,19 +39,22 @@ public:
     // application.
     bool mayFollow(const QString &user, const QString &application, const QString &channel) const;
 
-private:
+    // One follow: public only so the book's sorted look-ups can name it.
     struct Follow
     {
         QString application;
         QString channel; // empty: every channel of the application
     };
+
+private:
     void addLocked(const QString &user, const QString &application, const QString &channel);
     bool followsLocked(const QString &user, const QString &application,
                        const QString &channel) const;
 
     mutable std::mutex m_mutex;
-    // A user follows a handful of channels: a short list each costs far less than a hash of
-    // hashes (Qt's hashes reserve room for dozens of entries on their first insert).
+    // A user follows a handful of channels: a short sorted list each costs far less than a
+    // hash of hashes (Qt's hashes reserve room for dozens of entries on their first insert),
+    // and a user following thousands still costs a binary search.
     QHash<QString, QList<Follow>> m_byUser;
     bool m_loaded = false;
 };

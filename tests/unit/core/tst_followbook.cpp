@@ -64,6 +64,34 @@ private slots:
         QVERIFY(book.mayFollow(u"alice"_s, u"ci"_s, u"prod"_s));
         QVERIFY(book.mayFollow(u"bob"_s, u"ci"_s, u"prod"_s));
     }
+
+    // The follows are kept sorted for binary search: whatever order they come in, every one is
+    // found once, a channel sorting between two followed ones is not, and a whole-application
+    // follow added last still covers every channel.
+    void aUserFollowingThousandsOfChannelsInAnyOrder()
+    {
+        FollowBook book;
+        book.load({});
+        QList<FollowRow> rows;
+        for (int i = 0; i < 3000; ++i) {
+            const int n = (i * 7919) % 3000; // every number once, out of order
+            rows.append({u"alice"_s, n % 2 ? u"ci"_s : u"ops"_s, u"c%1"_s.arg(n * 2), i});
+        }
+        book.add(rows);
+        book.add(rows); // polled again: nothing added twice, nothing lost
+        for (int n = 0; n < 3000; ++n) {
+            const QString application = n % 2 ? u"ci"_s : u"ops"_s;
+            QVERIFY2(book.mayFollow(u"alice"_s, application, u"c%1"_s.arg(n * 2)),
+                     qPrintable(u"c%1"_s.arg(n * 2)));
+            QVERIFY(!book.mayFollow(u"alice"_s, application, u"c%1"_s.arg(n * 2 + 1)));
+            QVERIFY(!book.mayFollow(u"alice"_s, n % 2 ? u"ops"_s : u"ci"_s, u"c%1"_s.arg(n * 2)));
+        }
+        QVERIFY(!book.mayFollow(u"alice"_s, u"ci"_s, QString()));
+        book.add({{u"alice"_s, u"ci"_s, QString(), 3000}});
+        QVERIFY(book.mayFollow(u"alice"_s, u"ci"_s, u"c1"_s));
+        QVERIFY(book.mayFollow(u"alice"_s, u"ci"_s, u"zzz"_s));
+        QVERIFY(!book.mayFollow(u"alice"_s, u"ops"_s, u"c1"_s));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestFollowBook)
