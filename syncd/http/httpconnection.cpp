@@ -115,10 +115,15 @@ void HttpConnection::pump()
             take(m_parser.takeRequest());
         } else if (m_parser.failureStatus() == 0 && !m_parser.upgradeRequested() &&
                    m_socket->bytesAvailable() > 0) {
-            const QByteArray data = m_socket->read(ReadSliceBytes);
+            // On the stack: a 4 KiB heap block per read made glibc consolidate its fast bins
+            // on every request (2% of the daemon's CPU under S2).
+            char slice[ReadSliceBytes];
+            const qint64 sliceBytes = m_socket->read(slice, ReadSliceBytes);
+            if (sliceBytes <= 0)
+                break;
             m_lastActivity.restart();
             const bool wasInRequest = m_parser.inProgress();
-            m_parser.feed(data.constData(), data.size());
+            m_parser.feed(slice, sliceBytes);
             // A request left incomplete began in this slice, unless none ended in it.
             if (!wasInRequest || m_parser.hasRequest())
                 m_requestStarted.restart();
