@@ -5,6 +5,7 @@
 #include "ws/wsworker.h"
 
 #include <QPointer>
+#include <QThread>
 
 #include <memory>
 
@@ -33,6 +34,32 @@ template <typename F> void Hub::onWorkersWithChannel(const QString &channelKey, 
         if (worker->channelInterest().contains(channelKey))
             worker->mailbox().post([worker, call] { call(worker); });
     }
+}
+
+template <typename F> void Hub::onWorkersWithChannelThisTurn(const QString &channelKey, F &&call)
+{
+    if (QThread::currentThread() != m_turnContext.thread()) {
+        onWorkersWithChannel(channelKey, std::forward<F>(call));
+        return;
+    }
+    if (m_stopped)
+        return;
+    for (WsWorker *worker : m_workers) {
+        if (worker->channelInterest().contains(channelKey))
+            worker->mailbox().postDeferred([worker, call] { call(worker); });
+    }
+    if (!m_wakeScheduled) {
+        m_wakeScheduled = true;
+        QMetaObject::invokeMethod(
+            &m_turnContext, [this] { wakeWorkersAtEndOfTurn(); }, Qt::QueuedConnection);
+    }
+}
+
+void Hub::wakeWorkersAtEndOfTurn()
+{
+    m_wakeScheduled = false;
+    for (WsWorker *worker : m_workers)
+        worker->mailbox().wakeDeferred();
 }
 
 template <typename F> void Hub::onWorkersWithUser(const QString &user, F &&call)
@@ -68,8 +95,8 @@ void Hub::publish(const QList<Notification> &notifications)
     for (const Notification &n : notifications) {
         auto outgoing = std::make_shared<const Outgoing>(
             NotificationMessage{n}, channelKey(n.application, n.channel), n.recipients);
-        onWorkersWithChannel(outgoing->channelKey(),
-                             [outgoing](WsWorker *w) { w->deliver(outgoing); });
+        onWorkersWithChannelThisTurn(outgoing->channelKey(),
+                                     [outgoing](WsWorker *w) { w->deliver(outgoing); });
     }
 }
 

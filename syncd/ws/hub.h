@@ -58,12 +58,21 @@ private:
     // Posts `call` to the workers that have sessions for `channelKey` (or `user`).
     template <typename F> void onWorkersWithChannel(const QString &channelKey, F &&call);
     template <typename F> void onWorkersWithUser(const QString &user, F &&call);
+    // On the hub's own thread, notifications published in one turn of its event loop (every
+    // request the front read in one wakeup) reach each worker in one wakeup, at the end of the
+    // turn; from other threads at once.
+    template <typename F> void onWorkersWithChannelThisTurn(const QString &channelKey, F &&call);
+    void wakeWorkersAtEndOfTurn();
     void toUser(const QString &user, ServerMessage message);
 
     std::vector<WsWorker *> m_workers;
     const SessionQuota &m_quota;
     std::atomic<quint32> m_nextWorker{0};
     std::atomic<bool> m_stopped{false};
+    // Lives on the hub's thread: the end-of-turn wakeup is a queued call to it, dropped if the
+    // hub goes first.
+    QObject m_turnContext;
+    bool m_wakeScheduled = false; // the hub's thread only
 };
 
 } // namespace herald::syncd

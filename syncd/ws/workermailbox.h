@@ -41,6 +41,29 @@ public:
                 m_receiver, [this] { drain(); }, Qt::QueuedConnection);
     }
 
+    // Like post(), but the receiver is not woken until wakeDeferred(): a poster that makes many
+    // letters in one turn of its own event loop wakes each worker once for all of them.
+    void postDeferred(Letter letter)
+    {
+        QMutexLocker lock(&m_mutex);
+        m_letters.push_back(std::move(letter));
+        m_wakeDeferred = !m_wakeupPending;
+    }
+
+    // Wakes the receiver if letters posted with postDeferred() wait and no wakeup is on its way.
+    void wakeDeferred()
+    {
+        {
+            QMutexLocker lock(&m_mutex);
+            if (!m_wakeDeferred || m_wakeupPending)
+                return;
+            m_wakeDeferred = false;
+            m_wakeupPending = true;
+        }
+        QMetaObject::invokeMethod(
+            m_receiver, [this] { drain(); }, Qt::QueuedConnection);
+    }
+
 private:
     void drain()
     {
@@ -49,6 +72,7 @@ private:
             QMutexLocker lock(&m_mutex);
             letters.swap(m_letters);
             m_wakeupPending = false;
+            m_wakeDeferred = false;
         }
         if (m_beginBatch)
             m_beginBatch();
@@ -64,6 +88,7 @@ private:
     QMutex m_mutex;
     std::vector<Letter> m_letters;
     bool m_wakeupPending = false;
+    bool m_wakeDeferred = false; // letters wait for wakeDeferred()
 };
 
 } // namespace herald::syncd
