@@ -5,9 +5,58 @@
 
 namespace herald {
 
+namespace {
+struct CivilDate
+{
+    qint64 year;
+    int month;
+    int day;
+};
+
+// The proleptic Gregorian date `days` after 1970-01-01, by 400-year eras (146,097 days each).
+CivilDate civilFromDays(qint64 days)
+{
+    days += 719468; // from 0000-03-01, so a leap day ends its year
+    const qint64 era = (days >= 0 ? days : days - 146096) / 146097;
+    const qint64 dayOfEra = days - era * 146097;
+    const qint64 yearOfEra =
+        (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365;
+    const qint64 dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+    const qint64 shiftedMonth = (5 * dayOfYear + 2) / 153; // March is 0
+    const int day = int(dayOfYear - (153 * shiftedMonth + 2) / 5 + 1);
+    const int month = int(shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9);
+    return {yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day};
+}
+
+void putDigits(char *at, qint64 value, int width)
+{
+    for (int i = width - 1; i >= 0; --i, value /= 10)
+        at[i] = char('0' + value % 10);
+}
+} // namespace
+
 QString toRfc3339(const QDateTime &time)
 {
-    return time.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz'Z'"));
+    if (!time.isValid())
+        return {};
+    // Written by hand: QDateTime::toString parses its format and goes through QCalendar on
+    // every call, and every notification sent or answered carries its time.
+    const qint64 msecs = time.toMSecsSinceEpoch();
+    constexpr qint64 msPerDay = 86'400'000;
+    const qint64 days = msecs >= 0 ? msecs / msPerDay : (msecs - msPerDay + 1) / msPerDay;
+    const qint64 msOfDay = msecs - days * msPerDay;
+    const CivilDate date = civilFromDays(days);
+    if (date.year < 1 || date.year > 9999)
+        return time.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz'Z'"));
+    char text[] = "yyyy-MM-ddTHH:mm:ss.zzzZ";
+    putDigits(text, date.year, 4);
+    putDigits(text + 5, date.month, 2);
+    putDigits(text + 8, date.day, 2);
+    putDigits(text + 11, msOfDay / 3'600'000, 2);
+    putDigits(text + 14, msOfDay / 60'000 % 60, 2);
+    putDigits(text + 17, msOfDay / 1'000 % 60, 2);
+    putDigits(text + 20, msOfDay % 1'000, 3);
+    return QString::fromLatin1(text, sizeof text - 1);
 }
 
 std::optional<QDateTime> fromRfc3339(const QString &text)

@@ -18,6 +18,7 @@ private slots:
     void parses_data();
     void parses();
     void roundTrips();
+    void formatsEveryDayAsQtDoes();
     void nowIsUtcMilliseconds();
 };
 
@@ -35,6 +36,15 @@ void TestTimestamps::formats_data()
     QTest::newRow("negative offset")
         << QDateTime(QDate(2026, 12, 31), QTime(20, 0), Qt::OffsetFromUTC, -5 * 3600)
         << u"2027-01-01T01:00:00.000Z"_s;
+    QTest::newRow("before 1970") << QDateTime(QDate(1969, 12, 31), QTime(23, 59, 59, 999), Qt::UTC)
+                                 << u"1969-12-31T23:59:59.999Z"_s;
+    QTest::newRow("leap day") << QDateTime(QDate(2000, 2, 29), QTime(0, 0), Qt::UTC)
+                              << u"2000-02-29T00:00:00.000Z"_s;
+    QTest::newRow("first year") << QDateTime(QDate(1, 1, 1), QTime(0, 0), Qt::UTC)
+                                << u"0001-01-01T00:00:00.000Z"_s;
+    QTest::newRow("last year") << QDateTime(QDate(9999, 12, 31), QTime(23, 59, 59, 999), Qt::UTC)
+                               << u"9999-12-31T23:59:59.999Z"_s;
+    QTest::newRow("invalid") << QDateTime() << QString();
 }
 
 void TestTimestamps::formats()
@@ -73,6 +83,26 @@ void TestTimestamps::parses()
     QVERIFY(parsed);
     QCOMPARE(parsed->toMSecsSinceEpoch(), expectedMs);
     QCOMPARE(parsed->offsetFromUtc(), 0);
+}
+
+// The hand-written formatter against Qt's, for every day from 1600 to 2400 (leap centuries
+// both ways) at a time of day that changes from day to day, and around the epoch by the ms.
+void TestTimestamps::formatsEveryDayAsQtDoes()
+{
+    const auto qtFormat = [](const QDateTime &t) {
+        return t.toUTC().toString(u"yyyy-MM-ddTHH:mm:ss.zzz'Z'"_s);
+    };
+    const QDate first(1600, 1, 1);
+    for (qint64 day = 0; day < first.daysTo(QDate(2400, 12, 31)); day += 1) {
+        const QDateTime t(first.addDays(day),
+                          QTime::fromMSecsSinceStartOfDay(int(day * 7919 % 86'400'000)), Qt::UTC);
+        if (toRfc3339(t) != qtFormat(t))
+            QFAIL(qPrintable(toRfc3339(t) + u" != "_s + qtFormat(t)));
+    }
+    for (qint64 ms = -3000; ms <= 3000; ++ms) {
+        const QDateTime t = QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+        QCOMPARE(toRfc3339(t), qtFormat(t));
+    }
 }
 
 void TestTimestamps::roundTrips()
