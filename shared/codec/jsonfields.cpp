@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -17,6 +18,32 @@ namespace {
 constexpr double TwoToThe53 = 9007199254740992.0;
 
 Result<void> checkString(const QString &text, const QString &path);
+
+bool isStorable(QStringView text)
+{
+    return text.isValidUtf16() && !text.contains(QChar(u'\0'));
+}
+
+// checkText's common case, without building a path for every field: true when every key and
+// string in `value` can be stored.
+bool allStorable(const QJsonValue &value)
+{
+    if (value.isString())
+        return isStorable(value.toString());
+    if (value.isArray()) {
+        const QJsonArray array = value.toArray();
+        return std::all_of(array.begin(), array.end(),
+                           [](const QJsonValue &item) { return allStorable(item); });
+    }
+    if (value.isObject()) {
+        const QJsonObject object = value.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            if (!isStorable(it.key()) || !allStorable(it.value()))
+                return false;
+        }
+    }
+    return true;
+}
 
 // Every key and string in `value`, at any depth. Errors name the field's path; a bad key, or a
 // bad string at the top, is named by `what` ("body").
@@ -60,6 +87,8 @@ Result<QJsonDocument> parseDocument(const QByteArray &text, const QString &what,
     }
     const QJsonValue root =
         document.isArray() ? QJsonValue(document.array()) : QJsonValue(document.object());
+    if (allStorable(root))
+        return document;
     if (auto clean = checkText(root, QString(), what); !clean)
         return tl::unexpected(clean.error());
     return document;
