@@ -36,7 +36,7 @@ void writeStringList(QByteArray &out, const QStringList &list)
     for (qsizetype i = 0; i < list.size(); ++i) {
         if (i > 0)
             out += ',';
-        out += quote(list.at(i));
+        appendQuoted(out, list.at(i));
     }
     out += ']';
 }
@@ -49,10 +49,10 @@ void writeActions(QByteArray &out, const QList<NotificationAction> &actions)
             out += ',';
         const NotificationAction &action = actions.at(i);
         ObjectWriter a(out); // sorted: id, label, url
-        a.key("id") += quote(action.id);
-        a.key("label") += quote(action.label);
+        appendQuoted(a.key("id"), action.id);
+        appendQuoted(a.key("label"), action.label);
         if (!action.url.isEmpty())
-            a.key("url") += quote(action.url);
+            appendQuoted(a.key("url"), action.url);
     }
     out += ']';
 }
@@ -63,9 +63,9 @@ void writeTags(QByteArray &out, const QMap<QString, QString> &tags)
     for (auto it = tags.cbegin(); it != tags.cend(); ++it) { // QMap: sorted as QJsonObject
         if (it != tags.cbegin())
             out += ',';
-        out += quote(it.key());
+        appendQuoted(out, it.key());
         out += ':';
-        out += quote(it.value());
+        appendQuoted(out, it.value());
     }
     out += '}';
 }
@@ -79,27 +79,27 @@ QByteArray notificationText(const Notification &n)
         // Empty optional strings are left out, as JsonCodec::toJson does.
         ObjectWriter o(out);
         writeActions(o.key("actions"), n.actions);
-        o.key("application") += quote(n.application);
-        o.key("channel") += quote(n.channel);
+        appendQuoted(o.key("application"), n.application);
+        appendQuoted(o.key("channel"), n.channel);
         if (!n.code.isEmpty())
-            o.key("code") += quote(n.code);
+            appendQuoted(o.key("code"), n.code);
         if (n.expiresAt)
-            o.key("expiresAt") += quote(toRfc3339(*n.expiresAt));
+            appendQuoted(o.key("expiresAt"), toRfc3339(*n.expiresAt));
         o.key("id") += QByteArray::number(qint64(n.id));
         if (!n.level.isEmpty())
-            o.key("level") += quote(n.level);
-        o.key("message") += quote(n.message);
+            appendQuoted(o.key("level"), n.level);
+        appendQuoted(o.key("message"), n.message);
         o.key("node") += QByteArray::number(n.node);
         o.key("persistent") += n.persistent ? "true" : "false";
-        o.key("priority") += quote(priorityName(n.priority));
+        appendQuoted(o.key("priority"), priorityName(n.priority));
         if (!n.recipients.isEmpty())
             writeStringList(o.key("recipients"), n.recipients);
         writeTags(o.key("tags"), n.tags);
         if (n.time.isValid())
-            o.key("time") += quote(toRfc3339(n.time));
-        o.key("title") += quote(n.title);
+            appendQuoted(o.key("time"), toRfc3339(n.time));
+        appendQuoted(o.key("title"), n.title);
         if (!n.url.isEmpty())
-            o.key("url") += quote(n.url);
+            appendQuoted(o.key("url"), n.url);
     }
     return out;
 }

@@ -5,47 +5,96 @@
 
 namespace herald::json {
 
-QByteArray quote(QStringView text)
+namespace {
+constexpr char HexDigits[] = "0123456789abcdef";
+
+// The escape of an ASCII character in a JSON string, or nullptr when it stands for itself.
+// Control characters without a short escape are written \u00XX.
+const char *shortEscape(char16_t c)
 {
-    const QByteArray utf8 = text.toUtf8();
-    QByteArray out;
-    out.reserve(utf8.size() + 2);
+    switch (c) {
+    case u'"':
+        return "\\\"";
+    case u'\\':
+        return "\\\\";
+    case u'\b':
+        return "\\b";
+    case u'\f':
+        return "\\f";
+    case u'\n':
+        return "\\n";
+    case u'\r':
+        return "\\r";
+    case u'\t':
+        return "\\t";
+    default:
+        return nullptr;
+    }
+}
+
+// Any text: converted to UTF-8 first, then escaped byte by byte (multi-byte UTF-8 passes
+// through unchanged).
+void appendQuotedUtf8(QByteArray &out, QStringView text)
+{
     out += '"';
-    for (char c : utf8) {
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\b':
-            out += "\\b";
-            break;
-        case '\f':
-            out += "\\f";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                static const char hex[] = "0123456789abcdef";
-                out += "\\u00";
-                out += hex[(c >> 4) & 0xf];
-                out += hex[c & 0xf];
-            } else {
-                out += c; // multi-byte UTF-8 passes through unchanged
-            }
+    for (const char c : text.toUtf8()) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (const char *escape = byte < 0x80 ? shortEscape(byte) : nullptr) {
+            out += escape;
+        } else if (byte < 0x20) {
+            out += "\\u00";
+            out += HexDigits[(byte >> 4) & 0xf];
+            out += HexDigits[byte & 0xf];
+        } else {
+            out += c;
         }
     }
     out += '"';
+}
+} // namespace
+
+void appendQuoted(QByteArray &out, QStringView text)
+{
+    // Most text is ASCII: measured and written in place, without a UTF-8 copy.
+    qsizetype length = 2;
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        if (u >= 0x80) {
+            appendQuotedUtf8(out, text);
+            return;
+        }
+        if (const char *escape = shortEscape(u))
+            length += qsizetype(qstrlen(escape));
+        else
+            length += u < 0x20 ? 6 : 1;
+    }
+    const qsizetype at = out.size();
+    out.resize(at + length);
+    char *to = out.data() + at;
+    *to++ = '"';
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        if (const char *escape = shortEscape(u)) {
+            while (*escape)
+                *to++ = *escape++;
+        } else if (u < 0x20) {
+            *to++ = '\\';
+            *to++ = 'u';
+            *to++ = '0';
+            *to++ = '0';
+            *to++ = HexDigits[(u >> 4) & 0xf];
+            *to++ = HexDigits[u & 0xf];
+        } else {
+            *to++ = char(u);
+        }
+    }
+    *to = '"';
+}
+
+QByteArray quote(QStringView text)
+{
+    QByteArray out;
+    appendQuoted(out, text);
     return out;
 }
 
@@ -80,7 +129,12 @@ QByteArray idArray(const QList<NotificationId> &ids)
 
 OrderedObject &OrderedObject::addString(QStringView key, QStringView value)
 {
-    return addRaw(key, quote(value));
+    if (m_text.size() > 1)
+        m_text += ',';
+    appendQuoted(m_text, key);
+    m_text += ':';
+    appendQuoted(m_text, value);
+    return *this;
 }
 
 OrderedObject &OrderedObject::addInteger(QStringView key, qint64 value)
@@ -102,7 +156,7 @@ OrderedObject &OrderedObject::addRaw(QStringView key, const QByteArray &json)
 {
     if (m_text.size() > 1)
         m_text += ',';
-    m_text += quote(key);
+    appendQuoted(m_text, key);
     m_text += ':';
     m_text += json;
     return *this;

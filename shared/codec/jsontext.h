@@ -15,6 +15,8 @@ namespace herald::json {
 
 // `text` as a JSON string literal, quotes included, UTF-8.
 QByteArray quote(QStringView text);
+// The same, appended to `out` (no string of its own in between).
+void appendQuoted(QByteArray &out, QStringView text);
 // Compact JSON text of any value, scalars included.
 QByteArray text(const QJsonValue &value);
 // `[1,2,3]`: ids as JSON integers.

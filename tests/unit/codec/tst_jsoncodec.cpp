@@ -78,6 +78,17 @@ void TestJsonCodec::writesNotificationTextAsQJsonDocument_data()
     controls.title += u"\u007f\u2028\"\\/"_s;
     controls.tags = {{u"b"_s, u"2"_s}, {u"a"_s, u"1"_s}, {u"\u00e9"_s, u"3"_s}};
     QTest::newRow("every control character, sorted tags") << controls;
+    // ASCII-only text is written without a UTF-8 copy: its escapes on their own.
+    Notification asciiControls = minimalNotification();
+    for (char16_t c = 1; c < 0x20; ++c)
+        asciiControls.message += QChar(c);
+    asciiControls.title = u"say \"hi\" C:\\path/\u007f"_s;
+    asciiControls.tags = {{u"q\"k"_s, u"\n"_s}};
+    QTest::newRow("ASCII with every escape") << asciiControls;
+    Notification beyondAscii = minimalNotification();
+    beyondAscii.title = u"caf\u00e9 \U0001F680 \"\u20ac\"\t"_s;
+    beyondAscii.message = u"\u65e5\u672c\n"_s;
+    QTest::newRow("two-, three- and four-byte UTF-8 with escapes") << beyondAscii;
 }
 
 void TestJsonCodec::writesNotificationTextAsQJsonDocument()
