@@ -24,6 +24,23 @@ bool isStorable(QStringView text)
     return text.isValidUtf16() && !text.contains(QChar(u'\0'));
 }
 
+// Whether JSON `text` can hold a string checkText refuses. Qt's parser refuses surrogates
+// encoded as UTF-8, so a lone surrogate can only come from a \uD800–\uDFFF escape, and U+0000
+// from \u0000 or a raw NUL byte (which it accepts). Text without either is clean however it
+// parses; a false alarm ("\\u0000", an escaped surrogate pair) only costs the full check.
+bool mayHoldUnstorableText(const QByteArray &text)
+{
+    if (text.contains('\0'))
+        return true;
+    for (qsizetype at = text.indexOf("\\u"); at >= 0 && at + 6 <= text.size();
+         at = text.indexOf("\\u", at + 2)) {
+        const QByteArray hex = text.mid(at + 2, 4).toLower();
+        if (hex == "0000" || (hex.startsWith('d') && hex.at(1) >= '8'))
+            return true;
+    }
+    return false;
+}
+
 // checkText's common case, without building a path for every field: true when every key and
 // string in `value` can be stored.
 bool allStorable(const QJsonValue &value)
@@ -87,7 +104,7 @@ Result<QJsonDocument> parseDocument(const QByteArray &text, const QString &what,
     }
     const QJsonValue root =
         document.isArray() ? QJsonValue(document.array()) : QJsonValue(document.object());
-    if (allStorable(root))
+    if (!mayHoldUnstorableText(text) || allStorable(root))
         return document;
     if (auto clean = checkText(root, QString(), what); !clean)
         return tl::unexpected(clean.error());

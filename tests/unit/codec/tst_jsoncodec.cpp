@@ -316,6 +316,8 @@ void TestJsonCodec::rejectsMalformedBodies_data()
             u"[1].message: contains an unpaired UTF-16 surrogate"_s);
     publish("surrogate in a key", "{" + ok + R"(,"tags":{"\ud800":"v"}})",
             u"tags: a key contains an unpaired UTF-16 surrogate"_s);
+    publish("upper-case escape of a lone surrogate", "{" + ok + R"(,"url":"x\uDFFF"})",
+            u"url: contains an unpaired UTF-16 surrogate"_s);
     publish("escaped NUL", "{" + ok + R"(,"title":"a\u0000b"})", u"title: contains U+0000"_s);
     publish("raw NUL byte", "{" + ok + ",\"title\":\"a" + QByteArray(1, '\0') + "b\"}",
             u"title: contains U+0000"_s);
