@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "httpconnection.h"
 
+#include "http/answerflusher.h"
 #include "http/httplog.h"
 
 #include <QTcpSocket>
@@ -21,8 +22,9 @@ void HttpResponder::send(const HttpResponse &response) const
 }
 
 HttpConnection::HttpConnection(QTcpSocket *socket, HttpHandler *handler, int maxHeaderBytes,
-                               qint64 maxBodyBytes, const TrustedProxies &proxies, QObject *parent)
-    : QObject(parent), m_socket(socket), m_handler(handler), m_proxies(proxies),
+                               qint64 maxBodyBytes, const TrustedProxies &proxies,
+                               AnswerFlusher &flusher, QObject *parent)
+    : QObject(parent), m_socket(socket), m_handler(handler), m_flusher(flusher), m_proxies(proxies),
       m_peer(socket->peerAddress()), m_parser(maxHeaderBytes, maxBodyBytes)
 {
     m_socket->setParent(this);
@@ -76,13 +78,19 @@ void HttpConnection::closeNow()
     }
     if (answersOwed() != 0)
         return; // answers are still owed; HttpServer asks again
+    flushAnswers();
     m_closing = true;
     m_socket->disconnectFromHost(); // sends what is written, then `disconnected` finishes
 }
 
 bool HttpConnection::mayTakeRequest() const
 {
-    return answersOwed() < MaxAnswersOwed && m_socket->bytesToWrite() < MaxUnsentBytes;
+    return answersOwed() < MaxAnswersOwed && unsentBytes() < MaxUnsentBytes;
+}
+
+qint64 HttpConnection::unsentBytes() const
+{
+    return m_unflushed.size() + m_socket->bytesToWrite();
 }
 
 void HttpConnection::schedulePump()
@@ -158,8 +166,7 @@ void HttpConnection::take(HttpRequest request)
 void HttpConnection::onBytesWritten()
 {
     m_lastWritten.restart();
-    if (m_socket->bytesToWrite() < MaxUnsentBytes &&
-        (m_parser.hasRequest() || m_socket->bytesAvailable() > 0))
+    if (unsentBytes() < MaxUnsentBytes && (m_parser.hasRequest() || m_socket->bytesAvailable() > 0))
         schedulePump();
 }
 
@@ -172,13 +179,15 @@ void HttpConnection::deliver(quint64 sequence, const QByteArray &bytes, bool kee
     while (!m_pendingAnswers.isEmpty() && m_pendingAnswers.firstKey() == m_nextToWrite) {
         auto [answer, keep] = m_pendingAnswers.take(m_nextToWrite);
         ++m_nextToWrite;
-        if (m_socket->bytesToWrite() == 0)
-            m_lastWritten.restart(); // the stall clock starts with the first unsent byte
-        m_socket->write(answer);
+        m_unflushed += answer;
         m_lastActivity.restart();
+        if (!m_flushScheduled) {
+            m_flushScheduled = true;
+            m_flusher.schedule(this);
+        }
         if (!keep) {
             m_closing = true;
-            m_socket->disconnectFromHost(); // after the written bytes are sent
+            m_disconnectAfterFlush = true; // after the written bytes are sent
             return;
         }
     }
@@ -186,10 +195,33 @@ void HttpConnection::deliver(quint64 sequence, const QByteArray &bytes, bool kee
         schedulePump(); // one answer fewer owed: the next request may be taken in
 }
 
+void HttpConnection::flushAnswers()
+{
+    m_flushScheduled = false;
+    if (m_finished)
+        return;
+    if (!m_unflushed.isEmpty()) {
+        if (m_socket->bytesToWrite() == 0)
+            m_lastWritten.restart(); // the stall clock starts with the first unsent byte
+        m_socket->write(m_unflushed);
+        m_unflushed.clear();
+    }
+    if (m_disconnectAfterFlush) {
+        m_disconnectAfterFlush = false;
+        m_socket->disconnectFromHost(); // after the written bytes are sent
+        return;
+    }
+    // Held back by its unsent answers, the connection reads on once the kernel took them:
+    // bytesWritten, which resumes it otherwise, only comes for bytes the socket buffered.
+    onBytesWritten();
+}
+
 void HttpConnection::failAndClose(int status, const QString &message)
 {
     if (m_finished)
         return;
+    m_disconnectAfterFlush = false; // the error answer closes instead
+    flushAnswers();                 // the answers made before it go first
     qCDebug(lcHttp) << "closing" << m_socket->peerAddress().toString() << status << message;
     ErrorCode code = ErrorCode::BadRequest;
     if (status == 413)
@@ -205,10 +237,15 @@ void HttpConnection::failAndClose(int status, const QString &message)
     // Closing with unread input would reset the connection and the client might never read
     // the answer (typically a 413 while it still sends the body): send the answer, half-close,
     // and discard what still comes until the client closes or the sweep gives up on it.
-    connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
+    // The socket writes straight to the kernel, so the answer is usually out already.
+    const auto halfCloseWhenSent = [this] {
         if (!m_finished && m_socket->bytesToWrite() == 0)
             ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
-    });
+    };
+    if (m_socket->bytesToWrite() == 0)
+        halfCloseWhenSent();
+    else
+        connect(m_socket, &QTcpSocket::bytesWritten, this, halfCloseWhenSent);
     m_drainedBytes += m_socket->skip(m_socket->bytesAvailable());
 }
 
@@ -219,6 +256,7 @@ void HttpConnection::finish()
     m_finished = true;
     m_closing = true;
     m_pendingAnswers.clear();
+    m_unflushed.clear();
     m_socket->disconnect(this);
     m_socket->abort();
     emit finished();

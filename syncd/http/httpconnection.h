@@ -16,6 +16,7 @@ class QTcpSocket;
 
 namespace herald::syncd {
 
+class AnswerFlusher;
 class HttpConnection;
 class TrustedProxies;
 
@@ -69,9 +70,11 @@ public:
     // Taken in per turn of the event loop; then other connections get theirs.
     static constexpr int RequestsPerTurn = 32;
 
-    // `proxies` (outlives this) say whose X-Forwarded-For names the client.
+    // `proxies` (outlives this) say whose X-Forwarded-For names the client; `flusher`
+    // (outlives this) sends the answers at the end of each turn of the event loop.
     HttpConnection(QTcpSocket *socket, HttpHandler *handler, int maxHeaderBytes,
-                   qint64 maxBodyBytes, const TrustedProxies &proxies, QObject *parent);
+                   qint64 maxBodyBytes, const TrustedProxies &proxies, AnswerFlusher &flusher,
+                   QObject *parent);
 
     // True when the connection has been idle or stuck in a request past the limits.
     bool hasTimedOut(qint64 idleTimeoutMs, qint64 requestTimeoutMs) const;
@@ -80,6 +83,8 @@ public:
     bool isStalled(qint64 stallMs) const;
     void closeNow();
     void abort() { finish(); }
+    // Writes the answers made since the last flush (AnswerFlusher calls it).
+    void flushAnswers();
 
 signals:
     void requestTaken(); // a request went to the handler
@@ -89,6 +94,8 @@ private:
     friend class HttpResponder;
     qint64 answersOwed() const { return qint64(m_nextSequence - m_nextToWrite); }
     bool mayTakeRequest() const;
+    // Answers not yet taken by the kernel: made this turn, or left in the socket's buffer.
+    qint64 unsentBytes() const;
     bool wantsAnswers() const { return !m_finished && !m_draining; }
     void pump();
     void schedulePump();
@@ -100,6 +107,7 @@ private:
 
     QTcpSocket *m_socket;
     HttpHandler *m_handler;
+    AnswerFlusher &m_flusher;
     const TrustedProxies &m_proxies;
     QHostAddress m_peer;
     RequestParser m_parser;
@@ -115,6 +123,9 @@ private:
     quint64 m_nextSequence = 0; // of the next request
     quint64 m_nextToWrite = 0;  // answers go out in this order
     QMap<quint64, std::pair<QByteArray, bool>> m_pendingAnswers;
+    QByteArray m_unflushed; // answers in order, for the end of this turn
+    bool m_flushScheduled = false;
+    bool m_disconnectAfterFlush = false; // the last answer said "Connection: close"
     QElapsedTimer m_lastActivity;
     QElapsedTimer m_lastWritten; // since the client last took bytes (or the first were queued)
     QElapsedTimer m_requestStarted;

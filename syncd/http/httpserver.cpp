@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "httpserver.h"
 
+#include "http/answerflusher.h"
 #include "http/connectionrefuser.h"
 #include "http/httpconnection.h"
 #include "http/httplog.h"
 #include "http/httpmessage.h"
 #include "http/upgradesniffer.h"
 #include "metrics/metrics.h"
+#include "net/directwritesocket.h"
 
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -62,7 +64,8 @@ HttpServer::HttpServer(HttpHandler *handler, UpgradeSink upgradeSink, HttpServer
                              .arg(limits.maxConnectionsPerAddress)},
                         1000)
                         .serialize(false)),
-      m_server(new Listener(this)), m_refuser(new ConnectionRefuser(MaxLingering, LingerMs, this))
+      m_server(new Listener(this)), m_refuser(new ConnectionRefuser(MaxLingering, LingerMs, this)),
+      m_flusher(new AnswerFlusher(this))
 {
     m_server->setMaxPendingConnections(1024);
     m_metrics.httpConnectionCap.store(limits.maxConnections);
@@ -175,7 +178,8 @@ void HttpServer::onOverdue(qintptr descriptor, const AddressKey &key)
 
 void HttpServer::serveHttp(qintptr descriptor, const AddressKey &key)
 {
-    auto *socket = new QTcpSocket;
+    // Answers go to the kernel when AnswerFlusher sends them, not through a write notifier.
+    auto *socket = new DirectWriteSocket;
     if (!socket->setSocketDescriptor(descriptor)) {
         ::close(int(descriptor));
         delete socket;
@@ -184,7 +188,7 @@ void HttpServer::serveHttp(qintptr descriptor, const AddressKey &key)
     }
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1); // answers go out at once
     auto *connection = new HttpConnection(socket, m_handler, m_limits.maxHeaderBytes,
-                                          m_limits.maxBodyBytes, m_proxies, this);
+                                          m_limits.maxBodyBytes, m_proxies, *m_flusher, this);
     m_connections.insert(connection);
     connect(connection, &HttpConnection::requestTaken, this, &HttpServer::requestTaken);
     connect(connection, &HttpConnection::finished, this, [this, connection, key] {

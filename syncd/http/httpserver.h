@@ -13,6 +13,7 @@
 
 namespace herald::syncd {
 
+class AnswerFlusher;
 class ConnectionRefuser;
 class HttpConnection;
 class HttpHandler;
@@ -89,6 +90,7 @@ private:
     class Listener;
     Listener *m_server;
     ConnectionRefuser *m_refuser;
+    AnswerFlusher *m_flusher; // declared after the listener: connections use it
     QSet<HttpConnection *> m_connections;
     QTimer m_sweepTimer;
 };

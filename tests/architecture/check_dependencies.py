@@ -33,7 +33,8 @@ ALLOWED = {
     "syncd/limits": SHARED | {"syncd/config"},
     # HTTP authenticates before a handler runs (Router) and applies the limits: auth and
     # limits sit below it.
-    "syncd/http": SHARED | {"syncd/auth", "syncd/limits", "syncd/config", "syncd/metrics"},
+    "syncd/http": SHARED | {"syncd/auth", "syncd/limits", "syncd/config", "syncd/metrics",
+                            "syncd/net"},
     "syncd/store": SHARED | {"syncd/config"},
     "syncd/auth": SHARED | {"syncd/store", "syncd/metrics"},
     "syncd/core": SHARED | {"syncd/config", "syncd/metrics", "syncd/store", "syncd/auth",

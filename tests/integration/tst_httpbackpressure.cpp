@@ -165,6 +165,7 @@ private slots:
     void nonReadingPipelinersStayBounded();
     void readingPipelinerGetsEveryAnswerInOrder();
     void clientThatReadsNothingIsCutOff();
+    void connectionCloseEndsAfterItsAnswer();
 
 private:
     SyncdProcess m_syncd;
@@ -381,6 +382,34 @@ void TestHttpBackPressure::clientThatReadsNothingIsCutOff()
     qInfo("cut off after %lld ms", clock.elapsed());
     QVERIFY2(!syncd.log().contains("QIODevice::write"), syncd.log().right(2000).constData());
     QCOMPARE(HttpClient(syncd.httpUrl()).get(u"/healthz"_s).status, 200);
+}
+
+void TestHttpBackPressure::connectionCloseEndsAfterItsAnswer()
+{
+    // Answers of one turn go out together at its end: the answer to the request that asked
+    // to close still follows those before it, and nothing after it is answered.
+    const QByteArray get = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    RawPipeliner client(
+        get + get + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" + get + get);
+    QVERIFY(client.connectTo(m_syncd.port()));
+    QByteArray stream;
+    bool open = true;
+    QVERIFY(waitUntil(
+        [&] {
+            client.pump();
+            open = client.read(&stream, 65536);
+            return !open;
+        },
+        10000));
+    int answers = 0;
+    int status = 0;
+    QByteArray body;
+    while (takeResponse(&stream, &status, &body)) {
+        ++answers;
+        QCOMPARE(status, 200);
+    }
+    QCOMPARE(answers, 3);
+    QVERIFY(stream.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestHttpBackPressure)

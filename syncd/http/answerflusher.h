@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <QObject>
+#include <QPointer>
+
+#include <vector>
+
+namespace herald::syncd {
+
+class HttpConnection;
+
+// Sends the answers HTTP connections made during one turn of the front's event loop at the
+// end of that turn, each connection's in one write straight to the kernel. Written at once,
+// each answer woke its client while the front still had requests of the same turn to read
+// (measured slower); left to QTcpSocket, each cost a write notifier switched on and off, and
+// with it two wakeups of the event loop.
+class AnswerFlusher : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+
+    // `connection`'s flushAnswers() runs at the end of this turn (once, however often asked).
+    void schedule(HttpConnection *connection);
+
+private:
+    void flushAll();
+
+    std::vector<QPointer<HttpConnection>> m_waiting;
+    bool m_posted = false;
+};
+
+} // namespace herald::syncd
