@@ -191,8 +191,12 @@ void HttpConnection::deliver(quint64 sequence, const QByteArray &bytes, bool kee
             return;
         }
     }
-    if (!m_pumping)
-        schedulePump(); // one answer fewer owed: the next request may be taken in
+    // One answer fewer owed: a request waiting for that, or a refusal waiting for every answer
+    // before it, may go on. Otherwise the next request's arrival wakes the connection.
+    if (!m_pumping &&
+        (m_parser.hasRequest() || m_socket->bytesAvailable() > 0 || m_parser.failureStatus() != 0 ||
+         m_parser.upgradeRequested() || m_upgradeRefused))
+        schedulePump();
 }
 
 void HttpConnection::flushAnswers()

@@ -166,11 +166,13 @@ private slots:
     void readingPipelinerGetsEveryAnswerInOrder();
     void clientThatReadsNothingIsCutOff();
     void connectionCloseEndsAfterItsAnswer();
+    void aMalformedRequestIsRefusedAfterTheAnswersOwedBeforeIt();
 
 private:
     SyncdProcess m_syncd;
     HttpClient m_admin;
     QString m_userToken;
+    QString m_adminToken;
 };
 
 void TestHttpBackPressure::initTestCase()
@@ -178,6 +180,7 @@ void TestHttpBackPressure::initTestCase()
     QVERIFY2(m_syncd.start(), qPrintable(m_syncd.errorString()));
     const QString admin = m_syncd.createToken(u"admin"_s);
     QVERIFY(!admin.isEmpty());
+    m_adminToken = admin;
     m_admin.setBaseUrl(m_syncd.httpUrl());
     m_admin.setToken(admin);
     QVERIFY(createApplication(m_admin, App, {Channel}));
@@ -409,6 +412,37 @@ void TestHttpBackPressure::connectionCloseEndsAfterItsAnswer()
         QCOMPARE(status, 200);
     }
     QCOMPARE(answers, 3);
+    QVERIFY(stream.isEmpty());
+}
+
+void TestHttpBackPressure::aMalformedRequestIsRefusedAfterTheAnswersOwedBeforeIt()
+{
+    // The persistent publish is answered only after its commit, while the broken request
+    // behind it is already parsed: the refusal waits for that answer, then the connection
+    // closes.
+    const QByteArray body = R"({"application":"shop","channel":"orders","title":"t","message":"m",)"
+                            R"("persistent":true})";
+    const QByteArray publish =
+        "POST /api/v1/notifications HTTP/1.1\r\nHost: x\r\nAuthorization: "
+        "Bearer " +
+        m_adminToken.toUtf8() +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) +
+        "\r\n\r\n" + body;
+    RawPipeliner client(publish + "NOT HTTP AT ALL\r\n\r\n");
+    QVERIFY(client.connectTo(m_syncd.port()));
+    QByteArray stream;
+    QVERIFY(waitUntil(
+        [&] {
+            client.pump();
+            return !client.read(&stream, 65536);
+        },
+        10000));
+    int status = 0;
+    QByteArray answer;
+    QVERIFY2(takeResponse(&stream, &status, &answer), stream.constData());
+    QCOMPARE(status, 201);
+    QVERIFY2(takeResponse(&stream, &status, &answer), stream.constData());
+    QCOMPARE(status, 400);
     QVERIFY(stream.isEmpty());
 }
 
