@@ -17,6 +17,9 @@ Hub::Hub(const SessionQuota &quota) : m_quota(quota) {}
 
 void Hub::stop()
 {
+    // Letters of this turn first, so that they run before the workers close their sessions.
+    if (QThread::currentThread() == m_turnContext.thread())
+        wakeWorkersAtEndOfTurn();
     m_stopped = true;
     for (WsWorker *worker : m_workers) {
         QMetaObject::invokeMethod(
@@ -58,6 +61,8 @@ template <typename F> void Hub::onWorkersWithChannelThisTurn(const QString &chan
 void Hub::wakeWorkersAtEndOfTurn()
 {
     m_wakeScheduled = false;
+    if (m_stopped)
+        return; // the workers may be gone with their threads
     for (WsWorker *worker : m_workers)
         worker->mailbox().wakeDeferred();
 }
