@@ -176,7 +176,7 @@ Result<QList<Notification>> BacklogQueries::backlog(const BacklogQuery &query, i
 
     // Few channels: look at the newest few rows of each first, and further back only when
     // those do not settle the answer (most users have acknowledged little, so they do).
-    int scan = std::min(scanLimit, std::max(64, query.limit * 4));
+    int scan = std::min(scanLimit, std::max(16, query.limit * 2));
     for (;;) {
         auto found = visibleUnacknowledged(*channelIds, query, scan, std::nullopt);
         if (!found)
@@ -258,25 +258,20 @@ Result<std::optional<NotificationId>>
 BacklogQueries::scanCutoff(const QList<BacklogChannel> &channelIds,
                            std::optional<NotificationId> afterId, int scan)
 {
-    // The newest row each channel has beyond its `scan` newest (after afterId): the first
-    // one a scan of that size did not look at.
-    std::optional<NotificationId> cutoff;
-    for (const BacklogChannel &channel : channelIds) {
-        QVariantList values{channel.id};
-        appendCodes(values, channel.filter);
-        values << afterId.value_or(0) << scan;
-        auto beyond = m_connection.run(u"SELECT id FROM notifications WHERE channel_id = ?"_s +
-                                           codeCondition(channel.filter) +
-                                           u" AND id > ? ORDER BY id DESC LIMIT 1 OFFSET ?"_s,
-                                       values);
-        if (!beyond)
-            return tl::unexpected(beyond.error());
-        if (beyond->next()) {
-            const NotificationId id = beyond->value(0).toLongLong();
-            cutoff = std::max(cutoff.value_or(id), id);
-        }
-    }
-    return cutoff;
+    // The newest row a scan of `scan` did not look at: the (scan + 1)-th newest of the
+    // channels together. It lies among its channel's scan + 1 newest, so the union of those
+    // holds it. (Each channel's own (scan + 1)-th is not enough: the scan keeps the newest
+    // `scan` of all channels together, so a channel with fewer rows than `scan` can still
+    // have rows it never looked at.)
+    auto beyond =
+        m_connection.run(u"SELECT id FROM ("_s + recentIdsSql(channelIds, bool(afterId), false) +
+                             u") AS recent ORDER BY id DESC LIMIT 1 OFFSET ?"_s,
+                         recentIdsValues(channelIds, afterId, std::nullopt, scan + 1) << scan);
+    if (!beyond)
+        return tl::unexpected(beyond.error());
+    if (beyond->next())
+        return std::optional<NotificationId>(beyond->value(0).toLongLong());
+    return std::optional<NotificationId>();
 }
 
 QList<Notification> BacklogQueries::oldestFirst(QList<Notification> found, int limit)

@@ -40,6 +40,7 @@ private slots:
     void backlogLooksOnlyAtScanLimit();
     void backlogCoversManyChannels();
     void backlogLooksFurtherBackWhenTheNewestAreAcknowledged();
+    void backlogLooksFurtherBackWhenTheChannelsTogetherFillTheFirstLook();
 
     // list
     void listPagesWithCursor();
@@ -389,9 +390,10 @@ void TestSqlStoreNotifications::backlogLooksOnlyAtScanLimit()
 
 void TestSqlStoreNotifications::backlogLooksFurtherBackWhenTheNewestAreAcknowledged()
 {
-    // The backlog first looks at the newest few rows of each channel (64 here). In "busy" the
-    // newest 300 are acknowledged: what alice has not read there lies beyond that first look
-    // and is newer than everything in "quiet", so the answer must come from further back.
+    // The backlog first looks at the newest few rows of the channels (20 here, twice the
+    // limit; 400 for the last query). In "busy" the newest 300 are acknowledged: what alice has not
+    // read there lies beyond that first look and is newer than everything in "quiet", so the answer
+    // must come from further back.
     addCatalog();
     QList<Notification> batch;
     for (NotificationId id = 1; id <= 5; ++id)
@@ -416,6 +418,33 @@ void TestSqlStoreNotifications::backlogLooksFurtherBackWhenTheNewestAreAcknowled
     QCOMPARE(backlogIds(u"bob"_s, 10, std::nullopt, both), expected);
     // Fewer unread than asked for, spread over both channels.
     QCOMPARE(backlogIds(u"alice"_s, 200, std::nullopt, both).size(), 105);
+}
+
+void TestSqlStoreNotifications::backlogLooksFurtherBackWhenTheChannelsTogetherFillTheFirstLook()
+{
+    // Each channel has fewer rows than the first look (20 for a limit of 10; also fewer than
+    // 64) but together they have more: the rows the look leaves out are not beyond any one
+    // channel's newest, and must still be found. Alice read all of "busy" and the newest 30
+    // of "quiet".
+    addCatalog();
+    QList<Notification> batch;
+    QList<NotificationId> read;
+    for (NotificationId id = 100; id < 140; ++id) {
+        batch.append(notification(id, u"app"_s, u"quiet"_s));
+        if (id >= 110)
+            read.append(id);
+    }
+    for (NotificationId id = 200; id < 240; ++id) {
+        batch.append(notification(id, u"app"_s, u"busy"_s));
+        read.append(id);
+    }
+    insert(batch);
+    STORE_VERIFY(m_store->acknowledge(u"alice"_s, read, baseTime()));
+    const QList<Subscription> both{{u"app"_s, {u"busy"_s, u"quiet"_s}}};
+    QList<NotificationId> expected;
+    for (NotificationId id = 100; id < 110; ++id)
+        expected.append(id);
+    QCOMPARE(backlogIds(u"alice"_s, 10, std::nullopt, both), expected);
 }
 
 void TestSqlStoreNotifications::backlogCoversManyChannels()
