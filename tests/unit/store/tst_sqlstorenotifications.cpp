@@ -10,6 +10,17 @@ using namespace herald;
 using namespace herald::syncd;
 using namespace herald::syncd::test;
 
+namespace {
+// first, first + 1, ..., end - 1
+QList<NotificationId> idRange(NotificationId first, NotificationId end)
+{
+    QList<NotificationId> ids;
+    for (NotificationId id = first; id < end; ++id)
+        ids.append(id);
+    return ids;
+}
+} // namespace
+
 class TestSqlStoreNotifications : public QObject, private SqlStoreFixture
 {
     Q_OBJECT
@@ -407,15 +418,9 @@ void TestSqlStoreNotifications::backlogLooksFurtherBackWhenTheNewestAreAcknowled
     insert(batch);
     STORE_VERIFY(m_store->acknowledge(u"alice"_s, read, baseTime()));
     const QList<Subscription> both{{u"app"_s, {u"busy"_s, u"quiet"_s}}};
-    QList<NotificationId> expected;
-    for (NotificationId id = 190; id < 200; ++id)
-        expected.append(id);
-    QCOMPARE(backlogIds(u"alice"_s, 10, std::nullopt, both), expected);
+    QCOMPARE(backlogIds(u"alice"_s, 10, std::nullopt, both), idRange(190, 200));
     // Bob read nothing: the newest ten of busy, from the first look.
-    expected.clear();
-    for (NotificationId id = 490; id < 500; ++id)
-        expected.append(id);
-    QCOMPARE(backlogIds(u"bob"_s, 10, std::nullopt, both), expected);
+    QCOMPARE(backlogIds(u"bob"_s, 10, std::nullopt, both), idRange(490, 500));
     // Fewer unread than asked for, spread over both channels.
     QCOMPARE(backlogIds(u"alice"_s, 200, std::nullopt, both).size(), 105);
 }
@@ -441,10 +446,7 @@ void TestSqlStoreNotifications::backlogLooksFurtherBackWhenTheChannelsTogetherFi
     insert(batch);
     STORE_VERIFY(m_store->acknowledge(u"alice"_s, read, baseTime()));
     const QList<Subscription> both{{u"app"_s, {u"busy"_s, u"quiet"_s}}};
-    QList<NotificationId> expected;
-    for (NotificationId id = 100; id < 110; ++id)
-        expected.append(id);
-    QCOMPARE(backlogIds(u"alice"_s, 10, std::nullopt, both), expected);
+    QCOMPARE(backlogIds(u"alice"_s, 10, std::nullopt, both), idRange(100, 110));
 }
 
 void TestSqlStoreNotifications::backlogCoversManyChannels()
