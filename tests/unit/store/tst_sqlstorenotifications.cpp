@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// SqlStore: notifications: insert, backlog, list, acknowledge, delete and expiry.
+// SqlStore: notifications: insert, list, acknowledge, delete and expiry (the backlog has
+// tst_sqlstorebacklogselection).
 
 #include "sqlstorefixture.h"
 
@@ -9,17 +10,6 @@ using namespace Qt::StringLiterals;
 using namespace herald;
 using namespace herald::syncd;
 using namespace herald::syncd::test;
-
-namespace {
-// first, first + 1, ..., end - 1
-QList<NotificationId> idRange(NotificationId first, NotificationId end)
-{
-    QList<NotificationId> ids;
-    for (NotificationId id = first; id < end; ++id)
-        ids.append(id);
-    return ids;
-}
-} // namespace
 
 class TestSqlStoreNotifications : public QObject, private SqlStoreFixture
 {
@@ -39,20 +29,6 @@ private slots:
     void insertFillsIdsOfTransientWithoutStoring();
     void failedInsertInsideTransactionKeepsEarlierWork();
 
-    // backlog
-    void backlogReturnsNewestOldestFirst();
-    void backlogStartsAfterId();
-    void backlogLeavesOutAcknowledged();
-    void backlogShowsOnlyNotificationsForUser_data();
-    void backlogShowsOnlyNotificationsForUser();
-    void backlogLeavesOutExpired();
-    void backlogMatchesOnlySubscriptions_data();
-    void backlogMatchesOnlySubscriptions();
-    void backlogLooksOnlyAtScanLimit();
-    void backlogCoversManyChannels();
-    void backlogLooksFurtherBackWhenTheNewestAreAcknowledged();
-    void backlogLooksFurtherBackWhenTheChannelsTogetherFillTheFirstLook();
-
     // list
     void listPagesWithCursor();
     void listFlagsAcknowledged();
@@ -65,31 +41,7 @@ private slots:
     void deletingNotificationRemovesReceipts();
     void purgeExpiredRemovesOnlyExpired();
     void purgeExpiredGoesInRoundsEarliestFirst();
-
-private:
-    QList<NotificationId> backlogIds(const QString &user, int limit,
-                                     std::optional<NotificationId> afterId = std::nullopt,
-                                     QList<Subscription> subscriptions = {});
 };
-
-QList<NotificationId> TestSqlStoreNotifications::backlogIds(const QString &user, int limit,
-                                                            std::optional<NotificationId> afterId,
-                                                            QList<Subscription> subscriptions)
-{
-    BacklogQuery query;
-    query.user = user;
-    query.subscriptions =
-        subscriptions.isEmpty() ? QList<Subscription>{{u"app"_s, {u"alerts"_s}}} : subscriptions;
-    query.limit = limit;
-    query.afterId = afterId;
-    query.now = baseTime();
-    auto found = m_store->backlog(query);
-    if (!found) {
-        qWarning() << "backlog failed:" << found.error().message;
-        return {-1};
-    }
-    return idsOf(*found);
-}
 
 // --- insert
 
@@ -243,245 +195,6 @@ void TestSqlStoreNotifications::failedInsertInsideTransactionKeepsEarlierWork()
     auto first = m_store->findNotification(1);
     STORE_VERIFY(first);
     QVERIFY(first->has_value());
-}
-
-// --- backlog
-
-void TestSqlStoreNotifications::backlogReturnsNewestOldestFirst()
-{
-    addCatalog();
-    QList<Notification> batch;
-    for (NotificationId id = 1; id <= 20; ++id)
-        batch.append(notification(id, u"app"_s, id % 2 ? u"alerts"_s : u"news"_s));
-    insert(batch);
-    // alerts holds the odd ids 1..19
-    QCOMPARE(backlogIds(u"alice"_s, 3), (QList<NotificationId>{15, 17, 19}));
-    QCOMPARE(backlogIds(u"alice"_s, 100).size(), 10);
-    QCOMPARE(backlogIds(u"alice"_s, 0), QList<NotificationId>());
-
-    BacklogQuery query;
-    query.user = u"alice"_s;
-    query.subscriptions = {{u"app"_s, {u"alerts"_s}}};
-    query.limit = 1;
-    query.now = baseTime();
-    auto found = m_store->backlog(query);
-    STORE_VERIFY(found);
-    QCOMPARE(found->size(), 1);
-    QCOMPARE(found->first().application, u"app"_s);
-    QCOMPARE(found->first().channel, u"alerts"_s);
-    QVERIFY(found->first().applicationId > 0);
-    QVERIFY(found->first().channelId > 0);
-}
-
-void TestSqlStoreNotifications::backlogStartsAfterId()
-{
-    addCatalog();
-    QList<Notification> batch;
-    for (NotificationId id = 1; id <= 10; ++id)
-        batch.append(notification(id, u"app"_s, u"alerts"_s));
-    insert(batch);
-    QCOMPARE(backlogIds(u"alice"_s, 100, 7), (QList<NotificationId>{8, 9, 10}));
-    QCOMPARE(backlogIds(u"alice"_s, 2, 7), (QList<NotificationId>{9, 10}));
-    QCOMPARE(backlogIds(u"alice"_s, 100, 10), QList<NotificationId>());
-}
-
-void TestSqlStoreNotifications::backlogLeavesOutAcknowledged()
-{
-    addCatalog();
-    QList<Notification> batch;
-    for (NotificationId id = 1; id <= 6; ++id)
-        batch.append(notification(id, u"app"_s, u"alerts"_s));
-    insert(batch);
-    STORE_VERIFY(m_store->acknowledge(u"alice"_s, {6, 4}, baseTime()));
-    QCOMPARE(backlogIds(u"alice"_s, 3), (QList<NotificationId>{2, 3, 5}));
-    // Acknowledged is per user.
-    QCOMPARE(backlogIds(u"bob"_s, 3), (QList<NotificationId>{4, 5, 6}));
-}
-
-void TestSqlStoreNotifications::backlogShowsOnlyNotificationsForUser_data()
-{
-    QTest::addColumn<QString>("user");
-    QTest::addColumn<QList<NotificationId>>("expected");
-    // 1: everyone, 2: alice, 3: bob, 4: alice and bob, 5: carol
-    QTest::newRow("alice") << u"alice"_s << QList<NotificationId>{1, 2, 4};
-    QTest::newRow("bob") << u"bob"_s << QList<NotificationId>{1, 3, 4};
-    QTest::newRow("carol") << u"carol"_s << QList<NotificationId>{1, 5};
-    QTest::newRow("dave") << u"dave"_s << QList<NotificationId>{1};
-    QTest::newRow("prefix of a name") << u"ali"_s << QList<NotificationId>{1};
-}
-
-void TestSqlStoreNotifications::backlogShowsOnlyNotificationsForUser()
-{
-    QFETCH(QString, user);
-    QFETCH(QList<NotificationId>, expected);
-    addCatalog();
-    insert({notification(1, u"app"_s, u"alerts"_s),
-            notification(2, u"app"_s, u"alerts"_s, {u"alice"_s}),
-            notification(3, u"app"_s, u"alerts"_s, {u"bob"_s}),
-            notification(4, u"app"_s, u"alerts"_s, {u"alice"_s, u"bob"_s}),
-            notification(5, u"app"_s, u"alerts"_s, {u"carol"_s, u"carol"_s})});
-    QCOMPARE(backlogIds(user, 10), expected);
-}
-
-void TestSqlStoreNotifications::backlogLeavesOutExpired()
-{
-    addCatalog();
-    Notification expired = notification(1, u"app"_s, u"alerts"_s);
-    expired.expiresAt = baseTime().addSecs(-1);
-    Notification expiresNow = notification(2, u"app"_s, u"alerts"_s);
-    expiresNow.expiresAt = baseTime();
-    Notification later = notification(3, u"app"_s, u"alerts"_s);
-    later.expiresAt = baseTime().addSecs(1);
-    insert({expired, expiresNow, later, notification(4, u"app"_s, u"alerts"_s)});
-    QCOMPARE(backlogIds(u"alice"_s, 10), (QList<NotificationId>{3, 4}));
-}
-
-void TestSqlStoreNotifications::backlogMatchesOnlySubscriptions_data()
-{
-    QTest::addColumn<QList<Subscription>>("subscriptions");
-    QTest::addColumn<QList<NotificationId>>("expected");
-    // 1: app/alerts, 2: app/news, 3: other/alerts
-    QTest::newRow("one channel") << QList<Subscription>{{u"app"_s, {u"news"_s}}}
-                                 << QList<NotificationId>{2};
-    QTest::newRow("two channels") << QList<Subscription>{{u"app"_s, {u"news"_s, u"alerts"_s}}}
-                                  << QList<NotificationId>{1, 2};
-    QTest::newRow("same name, other application")
-        << QList<Subscription>{{u"other"_s, {u"alerts"_s}}} << QList<NotificationId>{3};
-    QTest::newRow("two applications")
-        << QList<Subscription>{{u"other"_s, {u"alerts"_s}}, {u"app"_s, {u"alerts"_s}}}
-        << QList<NotificationId>{1, 3};
-    QTest::newRow("no channels: all of the application")
-        << QList<Subscription>{{u"app"_s, {}}} << QList<NotificationId>{1, 2};
-    QTest::newRow("unknown channel")
-        << QList<Subscription>{{u"app"_s, {u"ghost"_s}}} << QList<NotificationId>{};
-    QTest::newRow("unknown application")
-        << QList<Subscription>{{u"ghost"_s, {u"alerts"_s}}} << QList<NotificationId>{};
-    QTest::newRow("duplicates") << QList<Subscription>{{u"app"_s, {u"news"_s, u"news"_s}},
-                                                       {u"app"_s, {u"news"_s}}}
-                                << QList<NotificationId>{2};
-}
-
-void TestSqlStoreNotifications::backlogMatchesOnlySubscriptions()
-{
-    QFETCH(QList<Subscription>, subscriptions);
-    QFETCH(QList<NotificationId>, expected);
-    addCatalog();
-    insert({notification(1, u"app"_s, u"alerts"_s), notification(2, u"app"_s, u"news"_s),
-            notification(3, u"other"_s, u"alerts"_s)});
-    BacklogQuery query;
-    query.user = u"alice"_s;
-    query.subscriptions = subscriptions;
-    query.limit = 10;
-    query.now = baseTime();
-    auto found = m_store->backlog(query);
-    STORE_VERIFY(found);
-    QCOMPARE(idsOf(*found), expected);
-}
-
-void TestSqlStoreNotifications::backlogLooksOnlyAtScanLimit()
-{
-    StoreOptions options;
-    options.backlogScanLimit = 5;
-    openStore(options);
-    addCatalog();
-    QList<Notification> batch;
-    for (NotificationId id = 1; id <= 10; ++id)
-        batch.append(notification(id, u"app"_s, u"alerts"_s));
-    insert(batch);
-    QCOMPARE(backlogIds(u"alice"_s, 3), (QList<NotificationId>{8, 9, 10}));
-    // Within the newest five, two are left for alice; ids 1..5 lie beyond the scan.
-    STORE_VERIFY(m_store->acknowledge(u"alice"_s, {7, 8, 10}, baseTime()));
-    QCOMPARE(backlogIds(u"alice"_s, 10), (QList<NotificationId>{6, 9}));
-    STORE_VERIFY(m_store->acknowledge(u"alice"_s, {6, 9}, baseTime()));
-    QCOMPARE(backlogIds(u"alice"_s, 10), QList<NotificationId>());
-    // afterId moves the window: the newest five after 2 are still 6..10.
-    QCOMPARE(backlogIds(u"alice"_s, 10, 2), QList<NotificationId>());
-    QCOMPARE(backlogIds(u"alice"_s, 10, 6), QList<NotificationId>());
-}
-
-void TestSqlStoreNotifications::backlogLooksFurtherBackWhenTheNewestAreAcknowledged()
-{
-    // The backlog first looks at the newest few rows of the channels (20 here, twice the
-    // limit; 400 for the last query). In "busy" the newest 300 are acknowledged: what alice has not
-    // read there lies beyond that first look and is newer than everything in "quiet", so the answer
-    // must come from further back.
-    addCatalog();
-    QList<Notification> batch;
-    for (NotificationId id = 1; id <= 5; ++id)
-        batch.append(notification(id, u"app"_s, u"quiet"_s)); // oldest
-    QList<NotificationId> read;
-    for (NotificationId id = 100; id < 500; ++id) {
-        batch.append(notification(id, u"app"_s, u"busy"_s));
-        if (id >= 200)
-            read.append(id);
-    }
-    insert(batch);
-    STORE_VERIFY(m_store->acknowledge(u"alice"_s, read, baseTime()));
-    const QList<Subscription> both{{u"app"_s, {u"busy"_s, u"quiet"_s}}};
-    QCOMPARE(backlogIds(u"alice"_s, 10, std::nullopt, both), idRange(190, 200));
-    // Bob read nothing: the newest ten of busy, from the first look.
-    QCOMPARE(backlogIds(u"bob"_s, 10, std::nullopt, both), idRange(490, 500));
-    // Fewer unread than asked for, spread over both channels.
-    QCOMPARE(backlogIds(u"alice"_s, 200, std::nullopt, both).size(), 105);
-}
-
-void TestSqlStoreNotifications::backlogLooksFurtherBackWhenTheChannelsTogetherFillTheFirstLook()
-{
-    // Each channel has fewer rows than the first look (20 for a limit of 10; also fewer than
-    // 64) but together they have more: the rows the look leaves out are not beyond any one
-    // channel's newest, and must still be found. Alice read all of "busy" and the newest 30
-    // of "quiet".
-    addCatalog();
-    QList<Notification> batch;
-    QList<NotificationId> read;
-    for (NotificationId id = 100; id < 140; ++id) {
-        batch.append(notification(id, u"app"_s, u"quiet"_s));
-        if (id >= 110)
-            read.append(id);
-    }
-    for (NotificationId id = 200; id < 240; ++id) {
-        batch.append(notification(id, u"app"_s, u"busy"_s));
-        read.append(id);
-    }
-    insert(batch);
-    STORE_VERIFY(m_store->acknowledge(u"alice"_s, read, baseTime()));
-    const QList<Subscription> both{{u"app"_s, {u"busy"_s, u"quiet"_s}}};
-    QCOMPARE(backlogIds(u"alice"_s, 10, std::nullopt, both), idRange(100, 110));
-}
-
-void TestSqlStoreNotifications::backlogCoversManyChannels()
-{
-    // More channels than one compound query holds: exercises the chunked path.
-    StoreOptions options;
-    options.backlogScanLimit = 40;
-    openStore(options);
-    STORE_VERIFY(m_store->upsertApplication(application(u"app"_s)));
-    QList<Notification> batch;
-    QStringList names;
-    for (int c = 0; c < 250; ++c) {
-        const QString name = u"c%1"_s.arg(c);
-        names.append(name);
-        for (int k = 0; k < 2; ++k) {
-            const NotificationId id = 1 + c + 250 * k; // interleaved across channels
-            batch.append(notification(id, u"app"_s, name,
-                                      id % 3 == 0 ? QStringList{u"bob"_s} : QStringList{}));
-        }
-    }
-    insert(batch);
-    STORE_VERIFY(m_store->acknowledge(u"alice"_s, {500, 499, 490}, baseTime()));
-
-    // Expected by brute force: the newest 40 ids, minus bob's and the acknowledged, newest
-    // 10 of the rest.
-    QList<NotificationId> expected;
-    for (NotificationId id = 500; id > 460; --id) {
-        if (id % 3 != 0 && id != 500 && id != 499 && id != 490)
-            expected.prepend(id);
-    }
-    expected = expected.mid(expected.size() - 10);
-    QCOMPARE(backlogIds(u"alice"_s, 10, std::nullopt, {{u"app"_s, names}}), expected);
-    QCOMPARE(backlogIds(u"alice"_s, 10, std::nullopt, {{u"app"_s, {}}}), expected);
-    // afterId inside the window
-    QCOMPARE(backlogIds(u"alice"_s, 100, 495, {{u"app"_s, {}}}), (QList<NotificationId>{496, 497}));
 }
 
 // --- list
