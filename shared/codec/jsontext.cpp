@@ -3,6 +3,8 @@
 
 #include <QJsonDocument>
 
+#include <algorithm>
+
 namespace herald::json {
 
 namespace {
@@ -32,63 +34,57 @@ const char *shortEscape(char16_t c)
     }
 }
 
-// Any text: converted to UTF-8 first, then escaped byte by byte (multi-byte UTF-8 passes
-// through unchanged).
-void appendQuotedUtf8(QByteArray &out, QStringView text)
+unsigned codeOf(QChar c)
 {
-    out += '"';
-    for (const char c : text.toUtf8()) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (const char *escape = byte < 0x80 ? shortEscape(byte) : nullptr) {
-            out += escape;
-        } else if (byte < 0x20) {
-            out += "\\u00";
-            out += HexDigits[(byte >> 4) & 0xf];
-            out += HexDigits[byte & 0xf];
-        } else {
-            out += c;
-        }
-    }
-    out += '"';
+    return c.unicode();
 }
-} // namespace
-
-void appendQuoted(QByteArray &out, QStringView text)
+unsigned codeOf(char c)
 {
-    // Most text is ASCII: measured and written in place, without a UTF-8 copy.
+    return static_cast<unsigned char>(c);
+}
+
+// `units` (UTF-16 units that are all ASCII, or UTF-8 bytes) as a JSON string literal, measured
+// first and written in place; bytes of multi-byte UTF-8 pass through unchanged.
+template <typename Units> void appendEscaped(QByteArray &out, const Units &units)
+{
     qsizetype length = 2;
-    for (const QChar c : text) {
-        const char16_t u = c.unicode();
-        if (u >= 0x80) {
-            appendQuotedUtf8(out, text);
-            return;
-        }
-        if (const char *escape = shortEscape(u))
+    for (const auto unit : units) {
+        const unsigned code = codeOf(unit);
+        if (const char *escape = shortEscape(char16_t(code)))
             length += qsizetype(qstrlen(escape));
         else
-            length += u < 0x20 ? 6 : 1;
+            length += code < 0x20 ? 6 : 1;
     }
     const qsizetype at = out.size();
     out.resize(at + length);
     char *to = out.data() + at;
     *to++ = '"';
-    for (const QChar c : text) {
-        const char16_t u = c.unicode();
-        if (const char *escape = shortEscape(u)) {
+    for (const auto unit : units) {
+        const unsigned code = codeOf(unit);
+        if (const char *escape = shortEscape(char16_t(code))) {
             while (*escape)
                 *to++ = *escape++;
-        } else if (u < 0x20) {
-            *to++ = '\\';
-            *to++ = 'u';
-            *to++ = '0';
-            *to++ = '0';
-            *to++ = HexDigits[(u >> 4) & 0xf];
-            *to++ = HexDigits[u & 0xf];
+        } else if (code < 0x20) {
+            for (const char c :
+                 {'\\', 'u', '0', '0', HexDigits[(code >> 4) & 0xf], HexDigits[code & 0xf]})
+                *to++ = c;
         } else {
-            *to++ = char(u);
+            *to++ = char(code);
         }
     }
     *to = '"';
+}
+} // namespace
+
+void appendQuoted(QByteArray &out, QStringView text)
+{
+    // Most text is ASCII: escaped straight from UTF-16, without a UTF-8 copy.
+    const bool ascii =
+        std::all_of(text.begin(), text.end(), [](QChar c) { return c.unicode() < 0x80; });
+    if (ascii)
+        appendEscaped(out, text);
+    else
+        appendEscaped(out, text.toUtf8());
 }
 
 QByteArray quote(QStringView text)
