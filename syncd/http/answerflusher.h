@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include <QObject>
+#include "net/endofturn.h"
+
 #include <QPointer>
 
 #include <vector>
@@ -15,20 +16,17 @@ class HttpConnection;
 // each answer woke its client while the front still had requests of the same turn to read
 // (measured slower); left to QTcpSocket, each cost a write notifier switched on and off, and
 // with it two wakeups of the event loop.
-class AnswerFlusher : public QObject
+class AnswerFlusher
 {
-    Q_OBJECT
 public:
-    using QObject::QObject;
-
-    // `connection`'s flushAnswers() runs at the end of this turn (once, however often asked).
+    // `connection`'s flushAnswers() runs at the end of this turn (the connection asks once).
     void schedule(HttpConnection *connection);
 
 private:
     void flushAll();
 
     std::vector<QPointer<HttpConnection>> m_waiting;
-    bool m_posted = false;
+    EndOfTurn m_endOfTurn{[this] { flushAll(); }};
 };
 
 } // namespace herald::syncd

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "httpserver.h"
 
-#include "http/answerflusher.h"
 #include "http/connectionrefuser.h"
 #include "http/httpconnection.h"
 #include "http/httplog.h"
@@ -64,8 +63,7 @@ HttpServer::HttpServer(HttpHandler *handler, UpgradeSink upgradeSink, HttpServer
                              .arg(limits.maxConnectionsPerAddress)},
                         1000)
                         .serialize(false)),
-      m_server(new Listener(this)), m_refuser(new ConnectionRefuser(MaxLingering, LingerMs, this)),
-      m_flusher(new AnswerFlusher(this))
+      m_server(new Listener(this)), m_refuser(new ConnectionRefuser(MaxLingering, LingerMs, this))
 {
     m_server->setMaxPendingConnections(1024);
     m_metrics.httpConnectionCap.store(limits.maxConnections);
@@ -188,7 +186,7 @@ void HttpServer::serveHttp(qintptr descriptor, const AddressKey &key)
     }
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1); // answers go out at once
     auto *connection = new HttpConnection(socket, m_handler, m_limits.maxHeaderBytes,
-                                          m_limits.maxBodyBytes, m_proxies, *m_flusher, this);
+                                          m_limits.maxBodyBytes, m_proxies, m_flusher, this);
     m_connections.insert(connection);
     connect(connection, &HttpConnection::requestTaken, this, &HttpServer::requestTaken);
     connect(connection, &HttpConnection::finished, this, [this, connection, key] {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "http/answerflusher.h"
 #include "limits/connectionslots.h"
 #include "limits/trustedproxies.h"
 
@@ -13,7 +14,6 @@
 
 namespace herald::syncd {
 
-class AnswerFlusher;
 class ConnectionRefuser;
 class HttpConnection;
 class HttpHandler;
@@ -90,7 +90,7 @@ private:
     class Listener;
     Listener *m_server;
     ConnectionRefuser *m_refuser;
-    AnswerFlusher *m_flusher; // declared after the listener: connections use it
+    AnswerFlusher m_flusher;
     QSet<HttpConnection *> m_connections;
     QTimer m_sweepTimer;
 };

@@ -5,7 +5,6 @@
 #include "ws/wsworker.h"
 
 #include <QPointer>
-#include <QThread>
 
 #include <memory>
 
@@ -18,7 +17,7 @@ Hub::Hub(const SessionQuota &quota) : m_quota(quota) {}
 void Hub::stop()
 {
     // Letters of this turn first, so that they run before the workers close their sessions.
-    if (QThread::currentThread() == m_turnContext.thread())
+    if (m_endOfTurn.onItsThread())
         wakeWorkersAtEndOfTurn();
     m_stopped = true;
     for (WsWorker *worker : m_workers) {
@@ -41,7 +40,7 @@ template <typename F> void Hub::onWorkersWithChannel(const QString &channelKey, 
 
 template <typename F> void Hub::onWorkersWithChannelThisTurn(const QString &channelKey, F &&call)
 {
-    if (QThread::currentThread() != m_turnContext.thread()) {
+    if (!m_endOfTurn.onItsThread()) {
         onWorkersWithChannel(channelKey, std::forward<F>(call));
         return;
     }
@@ -51,16 +50,11 @@ template <typename F> void Hub::onWorkersWithChannelThisTurn(const QString &chan
         if (worker->channelInterest().contains(channelKey))
             worker->mailbox().postDeferred([worker, call] { call(worker); });
     }
-    if (!m_wakeScheduled) {
-        m_wakeScheduled = true;
-        QMetaObject::invokeMethod(
-            &m_turnContext, [this] { wakeWorkersAtEndOfTurn(); }, Qt::QueuedConnection);
-    }
+    m_endOfTurn.request();
 }
 
 void Hub::wakeWorkersAtEndOfTurn()
 {
-    m_wakeScheduled = false;
     if (m_stopped)
         return; // the workers may be gone with their threads
     for (WsWorker *worker : m_workers)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/fanout.h"
+#include "net/endofturn.h"
 #include "net/websockethandshake.h"
 #include "ws/outgoing.h"
 #include "ws/sessionquota.h"
@@ -69,10 +70,7 @@ private:
     const SessionQuota &m_quota;
     std::atomic<quint32> m_nextWorker{0};
     std::atomic<bool> m_stopped{false};
-    // Lives on the hub's thread: the end-of-turn wakeup is a queued call to it, dropped if the
-    // hub goes first.
-    QObject m_turnContext;
-    bool m_wakeScheduled = false; // the hub's thread only
+    EndOfTurn m_endOfTurn{[this] { wakeWorkersAtEndOfTurn(); }}; // on the hub's thread
 };
 
 } // namespace herald::syncd
