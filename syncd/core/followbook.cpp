@@ -7,9 +7,8 @@ namespace herald::syncd {
 
 void FollowBook::load(const QList<FollowRow> &rows)
 {
+    add(rows);
     std::lock_guard lock(m_mutex);
-    for (const FollowRow &row : rows)
-        addLocked(row.user, row.application, row.channel);
     m_loaded = true;
 }
 
@@ -60,47 +59,48 @@ namespace {
 // Follows are kept sorted by application, then channel, so a whole-application follow (empty
 // channel) comes first among its application's: a user following thousands of channels costs
 // a binary search per look-up, not a scan.
-bool before(const QString &aApplication, const QString &aChannel, const QString &bApplication,
-            const QString &bChannel)
+template <typename Follow>
+bool before(const Follow &follow, const QString &application, const QString &channel)
 {
-    const int byApplication = QString::compare(aApplication, bApplication);
-    return byApplication != 0 ? byApplication < 0 : QString::compare(aChannel, bChannel) < 0;
+    const int byApplication = QString::compare(follow.application, application);
+    return byApplication != 0 ? byApplication < 0 : QString::compare(follow.channel, channel) < 0;
 }
-} // namespace
 
 // The first follow not before (application, channel): where it is, or where it would go.
-static QList<FollowBook::Follow>::const_iterator
-lowerBound(const QList<FollowBook::Follow> &follows, const QString &application,
-           const QString &channel)
+template <typename Follows>
+auto lowerBound(const Follows &follows, const QString &application, const QString &channel)
 {
-    return std::lower_bound(follows.cbegin(), follows.cend(), 0,
-                            [&](const FollowBook::Follow &f, int) {
-                                return before(f.application, f.channel, application, channel);
-                            });
+    return std::lower_bound(follows.cbegin(), follows.cend(), 0, [&](const auto &follow, int) {
+        return before(follow, application, channel);
+    });
 }
 
-static bool contains(const QList<FollowBook::Follow> &follows, const QString &application,
-                     const QString &channel)
+template <typename Follows, typename Iterator>
+bool isAt(const Follows &follows, Iterator at, const QString &application, const QString &channel)
 {
-    const auto at = lowerBound(follows, application, channel);
     return at != follows.cend() && at->application == application && at->channel == channel;
 }
+} // namespace
 
 void FollowBook::addLocked(const QString &user, const QString &application, const QString &channel)
 {
     QList<Follow> &follows = m_byUser[user];
     const auto at = lowerBound(follows, application, channel);
-    if (at == follows.cend() || at->application != application || at->channel != channel)
+    if (!isAt(follows, at, application, channel))
         follows.insert(at - follows.cbegin(), {application, channel});
 }
 
 bool FollowBook::followsLocked(const QString &user, const QString &application,
                                const QString &channel) const
 {
-    const auto follows = m_byUser.constFind(user);
-    if (follows == m_byUser.cend())
+    const auto userFollows = m_byUser.constFind(user);
+    if (userFollows == m_byUser.cend())
         return false;
-    return contains(*follows, application, QString()) || contains(*follows, application, channel);
+    const auto follows = [&](const QString &channelOrAll) {
+        return isAt(*userFollows, lowerBound(*userFollows, application, channelOrAll), application,
+                    channelOrAll);
+    };
+    return follows(QString()) || follows(channel);
 }
 
 } // namespace herald::syncd

@@ -39,14 +39,12 @@ public:
     // application.
     bool mayFollow(const QString &user, const QString &application, const QString &channel) const;
 
-    // One follow: public only so the book's sorted look-ups can name it.
+private:
     struct Follow
     {
         QString application;
         QString channel; // empty: every channel of the application
     };
-
-private:
     void addLocked(const QString &user, const QString &application, const QString &channel);
     bool followsLocked(const QString &user, const QString &application,
                        const QString &channel) const;

@@ -36,8 +36,7 @@ void FollowBookLoader::start()
             QTimer::singleShot(PollMs, this, &FollowBookLoader::start);
             return;
         }
-        for (const FollowRow &row : std::as_const(*rows))
-            m_newestMs = std::max(m_newestMs, row.sinceMs);
+        noteNewest(*rows);
         m_book.load(*rows);
         qCInfo(lcCore) << rows->size() << "follows loaded";
         m_poll.start();
@@ -51,10 +50,15 @@ void FollowBookLoader::poll()
                                      this, [this](Result<QList<FollowRow>> rows) {
                                          if (!rows)
                                              return; // the next poll asks again
-                                         for (const FollowRow &row : std::as_const(*rows))
-                                             m_newestMs = std::max(m_newestMs, row.sinceMs);
+                                         noteNewest(*rows);
                                          m_book.add(*rows);
                                      });
+}
+
+void FollowBookLoader::noteNewest(const QList<FollowRow> &rows)
+{
+    for (const FollowRow &row : rows)
+        m_newestMs = std::max(m_newestMs, row.sinceMs);
 }
 
 } // namespace herald::syncd

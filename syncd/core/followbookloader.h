@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <QList>
 #include <QObject>
 #include <QTimer>
 
 namespace herald::syncd {
 
 class FollowBook;
+struct FollowRow;
 class StoreThread;
 
 // Fills the FollowBook: every follow at start (again a second later if the store fails), then
@@ -28,6 +30,7 @@ public:
 
 private:
     void poll();
+    void noteNewest(const QList<FollowRow> &rows);
 
     StoreThread &m_store;
     FollowBook &m_book;
