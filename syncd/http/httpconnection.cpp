@@ -88,6 +88,12 @@ bool HttpConnection::mayTakeRequest() const
     return answersOwed() < MaxAnswersOwed && unsentBytes() < MaxUnsentBytes;
 }
 
+bool HttpConnection::hasInputWaiting() const
+{
+    return m_parser.hasRequest() || m_socket->bytesAvailable() > 0 ||
+           m_parser.failureStatus() != 0 || m_parser.upgradeRequested() || m_upgradeRefused;
+}
+
 qint64 HttpConnection::unsentBytes() const
 {
     return m_unflushed.size() + m_socket->bytesToWrite();
@@ -166,7 +172,7 @@ void HttpConnection::take(HttpRequest request)
 void HttpConnection::onBytesWritten()
 {
     m_lastWritten.restart();
-    if (unsentBytes() < MaxUnsentBytes && (m_parser.hasRequest() || m_socket->bytesAvailable() > 0))
+    if (unsentBytes() < MaxUnsentBytes && hasInputWaiting())
         schedulePump();
 }
 
@@ -193,9 +199,7 @@ void HttpConnection::deliver(quint64 sequence, const QByteArray &bytes, bool kee
     }
     // One answer fewer owed: a request waiting for that, or a refusal waiting for every answer
     // before it, may go on. Otherwise the next request's arrival wakes the connection.
-    if (!m_pumping &&
-        (m_parser.hasRequest() || m_socket->bytesAvailable() > 0 || m_parser.failureStatus() != 0 ||
-         m_parser.upgradeRequested() || m_upgradeRefused))
+    if (!m_pumping && hasInputWaiting())
         schedulePump();
 }
 

@@ -94,6 +94,9 @@ private:
     friend class HttpResponder;
     qint64 answersOwed() const { return qint64(m_nextSequence - m_nextToWrite); }
     bool mayTakeRequest() const;
+    // Input that pump() has yet to deal with: a parsed request, unread bytes, or a refusal
+    // (which waits for every answer owed before it).
+    bool hasInputWaiting() const;
     // Answers not yet taken by the kernel: made this turn, or left in the socket's buffer.
     qint64 unsentBytes() const;
     bool wantsAnswers() const { return !m_finished && !m_draining; }
