@@ -100,6 +100,8 @@ Result<QList<Application>> CatalogQueries::applications()
 Result<bool> CatalogQueries::deleteApplication(const QString &name)
 {
     // Channels, notifications, recipients and receipts follow by ON DELETE CASCADE.
+    m_applicationIds.clear();
+    m_channelIds.clear();
     auto query = m_connection.run(u"DELETE FROM applications WHERE name = ?"_s, {name});
     if (!query)
         return tl::unexpected(query.error());
@@ -108,16 +110,32 @@ Result<bool> CatalogQueries::deleteApplication(const QString &name)
 
 Result<std::optional<qint64>> CatalogQueries::applicationId(const QString &name)
 {
+    if (const qint64 *known = m_applicationIds.find(name))
+        return std::optional<qint64>(*known);
     auto query = m_connection.run(u"SELECT id FROM applications WHERE name = ?"_s, {name});
     if (!query)
         return tl::unexpected(query.error());
     if (!query->next())
         return std::optional<qint64>();
-    return std::optional<qint64>(query->value(0).toLongLong());
+    const qint64 id = query->value(0).toLongLong();
+    m_applicationIds.insert(name, id);
+    return std::optional<qint64>(id);
 }
 
 Result<std::optional<qint64>> CatalogQueries::channelId(qint64 applicationId, const QString &name,
                                                         bool create)
+{
+    const QPair<qint64, QString> key(applicationId, name);
+    if (const qint64 *known = m_channelIds.find(key))
+        return std::optional<qint64>(*known);
+    auto found = findOrCreateChannel(applicationId, name, create);
+    if (found && *found)
+        m_channelIds.insert(key, **found);
+    return found;
+}
+
+Result<std::optional<qint64>> CatalogQueries::findOrCreateChannel(qint64 applicationId,
+                                                                  const QString &name, bool create)
 {
     const QString select = u"SELECT id FROM channels WHERE application_id = ? AND name = ?"_s;
     auto query = m_connection.run(select, {applicationId, name});

@@ -4,6 +4,7 @@
 #include "model/application.h"
 #include "protocol/error.h"
 #include "store/sqlconnection.h"
+#include "store/transactioncache.h"
 
 #include <QList>
 
@@ -16,7 +17,10 @@ namespace herald::syncd {
 class CatalogQueries
 {
 public:
-    explicit CatalogQueries(SqlConnection &connection) : m_connection(connection) {}
+    explicit CatalogQueries(SqlConnection &connection)
+        : m_connection(connection), m_applicationIds(connection), m_channelIds(connection)
+    {
+    }
 
     Result<Application> upsertApplication(const Application &application);
     Result<std::optional<Application>> findApplication(const QString &name);
@@ -35,8 +39,14 @@ public:
 
 private:
     Result<QList<Channel>> selectChannels(const QString &where, const QVariantList &values);
+    Result<std::optional<qint64>> findOrCreateChannel(qint64 applicationId, const QString &name,
+                                                      bool create);
 
     SqlConnection &m_connection;
+    // Row ids found in the open transaction: a batch of publishes to one channel looks it
+    // up once. Only ids of rows that exist are kept; deleting an application forgets all.
+    TransactionCache<QString, qint64> m_applicationIds;
+    TransactionCache<QPair<qint64, QString>, qint64> m_channelIds;
 };
 
 } // namespace herald::syncd

@@ -49,6 +49,9 @@ public:
     // opening again (a server connection may drop; a SQLite file's busy lock does not
     // get better by reopening).
     virtual bool reconnectsAfterError() const { return false; }
+    // Whether BEGIN, COMMIT and SAVEPOINT statements may be prepared once and run again
+    // (PostgreSQL's PREPARE takes only SELECT, INSERT, UPDATE, DELETE and VALUES).
+    virtual bool preparesTransactionControl() const { return false; }
 
     // Picks the dialect for a --database value: a file path is SQLite,
     // postgresql://user[:password]@host[:port]/dbname[?option=value&...] is PostgreSQL.

@@ -25,6 +25,19 @@ constexpr qint64 IdLimit = qint64(1) << 53;
 
 } // namespace
 
+NotificationQueries::NotificationQueries(SqlConnection &connection, CatalogQueries &catalog)
+    : m_connection(connection), m_catalog(catalog),
+      m_insertNotification(connection.dialect().insertOrIgnore(
+          u"notifications"_s,
+          u"id, channel_id, code, title, message, priority, level, tags, url, actions, "
+          "recipients, has_recipients, time_ms, expires_at_ms, node"_s,
+          u"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"_s, u"id"_s)),
+      m_insertRecipient(connection.dialect().insertOrIgnore(
+          u"notification_recipients"_s, u"notification_id, user_name"_s, u"?, ?"_s,
+          u"notification_id, user_name"_s))
+{
+}
+
 Result<void> NotificationQueries::insert(QList<Notification> &notifications,
                                          bool autoCreateChannels)
 {
@@ -34,59 +47,43 @@ Result<void> NotificationQueries::insert(QList<Notification> &notifications,
 Result<void> NotificationQueries::insertAll(QList<Notification> &notifications,
                                             bool autoCreateChannels)
 {
-    auto insert = m_connection.prepare(m_connection.dialect().insertOrIgnore(
-        u"notifications"_s,
-        u"id, channel_id, code, title, message, priority, level, tags, url, actions, "
-        "recipients, has_recipients, time_ms, expires_at_ms, node"_s,
-        u"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"_s, u"id"_s));
+    auto insert = m_connection.prepare(m_insertNotification);
     if (!insert)
         return tl::unexpected(insert.error());
-    auto insertRecipient = m_connection.prepare(m_connection.dialect().insertOrIgnore(
-        u"notification_recipients"_s, u"notification_id, user_name"_s, u"?, ?"_s,
-        u"notification_id, user_name"_s));
+    auto insertRecipient = m_connection.prepare(m_insertRecipient);
     if (!insertRecipient)
         return tl::unexpected(insertRecipient.error());
 
-    QHash<QString, qint64> applicationIds;
-    QHash<QPair<qint64, QString>, qint64> channelIds;
+    // The catalog remembers the ids for the rest of the transaction (its batch).
     for (qsizetype i = 0; i < notifications.size(); ++i) {
         Notification &n = notifications[i];
-        const QString path = u"[%1]."_s.arg(i);
+        const auto path = [i] { return u"[%1]."_s.arg(i); }; // only errors name it
 
-        auto application = applicationIds.constFind(n.application);
-        if (application == applicationIds.cend()) {
-            auto found = m_catalog.applicationId(n.application);
-            if (!found)
-                return tl::unexpected(found.error());
-            if (!*found) {
-                return fail(ErrorCode::NotFound,
-                            path + u"application: unknown application '%1'"_s.arg(n.application));
-            }
-            application = applicationIds.insert(n.application, **found);
+        auto application = m_catalog.applicationId(n.application);
+        if (!application)
+            return tl::unexpected(application.error());
+        if (!*application) {
+            return fail(ErrorCode::NotFound,
+                        path() + u"application: unknown application '%1'"_s.arg(n.application));
         }
-        n.applicationId = *application;
+        n.applicationId = **application;
 
-        const QPair<qint64, QString> channelKey(n.applicationId, n.channel);
-        auto channel = channelIds.constFind(channelKey);
-        if (channel == channelIds.cend()) {
-            auto found = m_catalog.channelId(n.applicationId, n.channel, autoCreateChannels);
-            if (!found)
-                return tl::unexpected(found.error());
-            if (!*found) {
-                return fail(ErrorCode::NotFound,
-                            path + u"channel: unknown channel '%1' of application '%2'"_s.arg(
-                                       n.channel, n.application));
-            }
-            channel = channelIds.insert(channelKey, **found);
+        auto channel = m_catalog.channelId(n.applicationId, n.channel, autoCreateChannels);
+        if (!channel)
+            return tl::unexpected(channel.error());
+        if (!*channel) {
+            return fail(ErrorCode::NotFound,
+                        path() + u"channel: unknown channel '%1' of application '%2'"_s.arg(
+                                     n.channel, n.application));
         }
-        n.channelId = *channel;
+        n.channelId = **channel;
 
         if (!n.persistent)
             continue;
         if (n.id <= 0 || n.id >= IdLimit)
-            return fail(ErrorCode::BadRequest, path + u"id: %1 is not in 1..2^53-1"_s.arg(n.id));
+            return fail(ErrorCode::BadRequest, path() + u"id: %1 is not in 1..2^53-1"_s.arg(n.id));
         if (!n.time.isValid())
-            return fail(ErrorCode::BadRequest, path + u"time: missing"_s);
+            return fail(ErrorCode::BadRequest, path() + u"time: missing"_s);
 
         QStringList recipients = n.recipients;
         recipients.removeDuplicates();
@@ -101,7 +98,7 @@ Result<void> NotificationQueries::insertAll(QList<Notification> &notifications,
             return done;
         if (insert->numRowsAffected() == 0) {
             return fail(ErrorCode::Conflict,
-                        path + u"id: notification %1 exists already"_s.arg(n.id));
+                        path() + u"id: notification %1 exists already"_s.arg(n.id));
         }
         for (const QString &user : std::as_const(recipients)) {
             if (auto done = m_connection.exec(*insertRecipient, {n.id, user}); !done)

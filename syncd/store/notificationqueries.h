@@ -20,10 +20,7 @@ namespace herald::syncd {
 class NotificationQueries
 {
 public:
-    NotificationQueries(SqlConnection &connection, CatalogQueries &catalog)
-        : m_connection(connection), m_catalog(catalog)
-    {
-    }
+    NotificationQueries(SqlConnection &connection, CatalogQueries &catalog);
 
     Result<void> insert(QList<Notification> &notifications, bool autoCreateChannels);
     Result<std::optional<Notification>> find(NotificationId id);
@@ -37,6 +34,8 @@ private:
 
     SqlConnection &m_connection;
     CatalogQueries &m_catalog;
+    const QString m_insertNotification; // the statements insert() runs, made once
+    const QString m_insertRecipient;
 };
 
 } // namespace herald::syncd

@@ -18,11 +18,15 @@ const QString KeepEarliestReceipt =
 
 Result<qint64> RelayLogQueries::highestSeq(int origin)
 {
+    if (const qint64 *known = m_highestSeqs.find(origin))
+        return *known;
     auto query = m_connection.run(u"SELECT COALESCE(MAX(seq), 0) FROM relay_log WHERE origin = ?"_s,
                                   {origin});
     if (!query)
         return tl::unexpected(query.error());
-    return query->next() ? query->value(0).toLongLong() : 0;
+    const qint64 highest = query->next() ? query->value(0).toLongLong() : 0;
+    m_highestSeqs.insert(origin, highest);
+    return highest;
 }
 
 Result<void> RelayLogQueries::insertRow(const RelayRecord &record)
@@ -33,6 +37,8 @@ Result<void> RelayLogQueries::insertRow(const RelayRecord &record)
                                    record.notificationId, record.user, record.timeMs});
     if (!query)
         return tl::unexpected(query.error());
+    if (const qint64 *known = m_highestSeqs.find(record.origin); known && *known < record.seq)
+        m_highestSeqs.insert(record.origin, record.seq);
     return {};
 }
 

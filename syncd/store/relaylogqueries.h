@@ -7,6 +7,7 @@
 #include "store/notificationqueries.h"
 #include "store/relayrecord.h"
 #include "store/sqlconnection.h"
+#include "store/transactioncache.h"
 
 #include <QList>
 
@@ -22,7 +23,7 @@ public:
     RelayLogQueries(SqlConnection &connection, CatalogQueries &catalog,
                     NotificationQueries &notifications, InboxQueries &inbox, int nodeId)
         : m_connection(connection), m_catalog(catalog), m_notifications(notifications),
-          m_inbox(inbox), m_nodeId(nodeId)
+          m_inbox(inbox), m_nodeId(nodeId), m_highestSeqs(connection)
     {
     }
 
@@ -68,6 +69,8 @@ private:
     NotificationQueries &m_notifications;
     InboxQueries &m_inbox;
     const int m_nodeId;
+    // By origin, read once per transaction: each local record of a batch takes the next.
+    TransactionCache<int, qint64> m_highestSeqs;
 };
 
 } // namespace herald::syncd

@@ -3,7 +3,6 @@
 
 #include "store/storelog.h"
 
-#include <QRegularExpression>
 #include <QSqlError>
 
 #include <atomic>
@@ -22,10 +21,18 @@ QString uniqueConnectionName()
 
 constexpr qsizetype MaxPreparedStatements = 200;
 
+// [A-Za-z_][A-Za-z0-9_]{0,62}, checked by hand: it runs twice per store operation.
 bool isIdentifier(const QString &name)
 {
-    static const QRegularExpression identifier(u"^[A-Za-z_][A-Za-z0-9_]{0,62}$"_s);
-    return identifier.match(name).hasMatch();
+    if (name.isEmpty() || name.size() > 63)
+        return false;
+    for (qsizetype i = 0; i < name.size(); ++i) {
+        const char16_t c = name.at(i).unicode();
+        const bool letter = (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || c == u'_';
+        if (!letter && (i == 0 || c < u'0' || c > u'9'))
+            return false;
+    }
+    return true;
 }
 
 } // namespace
@@ -84,6 +91,17 @@ void SqlConnection::finishStatements()
 Result<void> SqlConnection::execute(const QString &statement)
 {
     finishStatements();
+    if (m_dialect->preparesTransactionControl()) {
+        auto query = prepare(statement);
+        if (!query)
+            return tl::unexpected(query.error());
+        const bool ran = query->exec();
+        const QSqlError error = query->lastError();
+        query->finish(); // a finished COMMIT or RELEASE holds nothing open
+        if (!ran)
+            return tl::unexpected(errorFor(error, statement));
+        return {};
+    }
     QSqlQuery query(m_db);
     if (!query.exec(statement))
         return tl::unexpected(errorFor(query.lastError(), statement));
@@ -107,6 +125,7 @@ Result<void> SqlConnection::begin()
         return begun;
     m_inTransaction = true;
     m_savepointDepth = 0;
+    ++m_transactionEpoch;
     m_journal.rolledBack();
     return {};
 }
@@ -124,6 +143,7 @@ Result<void> SqlConnection::reconnect()
     m_db.close();
     m_active.clear();
     m_statements.clear();
+    ++m_transactionEpoch;
     if (!m_db.open()) {
         return fail(ErrorCode::Unavailable, u"database %1: cannot open: %2"_s.arg(
                                                 m_dialect->displayName(), m_db.lastError().text()));
@@ -140,6 +160,7 @@ Result<void> SqlConnection::commit()
         return committed;
     m_inTransaction = false;
     m_savepointDepth = 0;
+    ++m_transactionEpoch;
     m_journal.committed();
     return {};
 }
@@ -156,6 +177,7 @@ void SqlConnection::rollback()
         qCDebug(lcStore) << "ROLLBACK:" << query.lastError().text();
     m_inTransaction = false;
     m_savepointDepth = 0;
+    ++m_transactionEpoch;
     m_journal.rolledBack();
 }
 
@@ -193,6 +215,7 @@ void SqlConnection::rollbackToSavepoint(const QString &name)
     m_journal.rollbackToMark();
     m_journal.popMark();
     --m_savepointDepth;
+    ++m_transactionEpoch;
 }
 
 Result<void> SqlConnection::atomically(const std::function<Result<void>()> &work)

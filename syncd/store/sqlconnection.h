@@ -41,6 +41,9 @@ public:
     Result<void> commit();
     void rollback(); // errors are logged; afterwards no transaction is open
     bool inTransaction() const { return m_inTransaction; }
+    // Changes whenever a transaction begins or ends and at every rollback to a savepoint:
+    // what was read under one value may be stale under the next (TransactionCache).
+    quint64 transactionEpoch() const { return m_transactionEpoch; }
     // Savepoint names are identifiers ([A-Za-z_][A-Za-z0-9_]*), BadRequest otherwise.
     Result<void> savepoint(const QString &name);
     Result<void> releaseSavepoint(const QString &name);
@@ -75,6 +78,8 @@ public:
 
 private:
     SqlConnection(QSqlDatabase db, std::unique_ptr<Dialect> dialect);
+    // Runs a statement without values (transaction control). Prepared once and kept where
+    // the dialect allows it, so that a savepoint per operation costs no SQL parsing.
     Result<void> execute(const QString &statement);
     Result<void> reconnect();
 
@@ -87,6 +92,7 @@ private:
     bool m_inTransaction = false;
     int m_atomicDepth = 0;
     int m_savepointDepth = 0; // savepoints open now (rolled back or released: closed)
+    quint64 m_transactionEpoch = 1;
 };
 
 } // namespace herald::syncd

@@ -20,6 +20,7 @@ public:
     Result<void> configure(QSqlDatabase &db, const QString &synchronous) const override;
     ErrorCode errorCodeFor(const QSqlError &error) const override;
     QString beginTransactionStatement() const override { return QStringLiteral("BEGIN IMMEDIATE"); }
+    bool preparesTransactionControl() const override { return true; }
 
     static constexpr int BusyTimeoutMs = 5000;
 
