@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "store/dialect.h"
 
+#include "store/walsync.h"
+
 #include "store/postgresdialect.h"
 #include "store/sqlitedialect.h"
 
@@ -63,6 +65,11 @@ Result<std::unique_ptr<Dialect>> Dialect::forDatabase(const QString &database)
     return fail(ErrorCode::BadRequest,
                 u"database: unsupported URL scheme '%1' (use a file path for SQLite or "
                 "postgresql://user@host:port/db)"_s.arg(name));
+}
+
+Result<std::unique_ptr<WalSync>> Dialect::deferFullSync(QSqlDatabase &) const
+{
+    return std::unique_ptr<WalSync>();
 }
 
 } // namespace herald::syncd

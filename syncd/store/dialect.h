@@ -12,6 +12,8 @@
 
 namespace herald::syncd {
 
+class WalSync;
+
 // The few things that differ between SQL backends. One SqlStore uses one Dialect; the
 // queries stay shared. Migrations live in the resource folder :/herald/sql/<name()>/ as
 // NNNN_what.sql files. A Dialect is made for one --database value and remembers it.
@@ -49,6 +51,10 @@ public:
     // opening again (a server connection may drop; a SQLite file's busy lock does not
     // get better by reopening).
     virtual bool reconnectsAfterError() const { return false; }
+    // For a connection configured with synchronous=FULL: switches it to commit without
+    // syncing and returns the WalSync its owner calls after each commit instead (see
+    // WalSync). Null, with nothing changed, where that cannot be done.
+    virtual Result<std::unique_ptr<WalSync>> deferFullSync(QSqlDatabase &db) const;
     // Whether BEGIN, COMMIT and SAVEPOINT statements may be prepared once and run again
     // (PostgreSQL's PREPARE takes only SELECT, INSERT, UPDATE, DELETE and VALUES).
     virtual bool preparesTransactionControl() const { return false; }

@@ -38,9 +38,27 @@ public:
     void committed()
     {
         m_marks.clear();
-        if (!m_pending.isEmpty() && m_sink)
+        if (m_holdsCommitted)
+            m_held.append(std::exchange(m_pending, {}));
+        else if (!m_pending.isEmpty() && m_sink)
             m_sink(std::exchange(m_pending, {}));
     }
+
+    // Whether committed records wait in takeCommitted() instead of going to the sink at once:
+    // for an owner that hands them on only when the commit is on disk (StoreThread with
+    // WalSync).
+    void holdCommitted(bool hold) { m_holdsCommitted = hold; }
+    struct Committed
+    {
+        Sink sink;
+        QList<AcceptedRecord> records;
+        void handOn() const
+        {
+            if (sink && !records.isEmpty())
+                sink(records);
+        }
+    };
+    Committed takeCommitted() { return {m_sink, std::exchange(m_held, {})}; }
     void rolledBack()
     {
         m_marks.clear();
@@ -51,6 +69,8 @@ private:
     Sink m_sink;
     QList<AcceptedRecord> m_pending;
     QList<qsizetype> m_marks;
+    QList<AcceptedRecord> m_held; // committed, not handed on yet (holdCommitted)
+    bool m_holdsCommitted = false;
 };
 
 } // namespace herald::syncd

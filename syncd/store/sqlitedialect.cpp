@@ -2,6 +2,7 @@
 #include "store/sqlitedialect.h"
 
 #include "store/storelog.h"
+#include "store/walsync.h"
 
 #include <QDeadlineTimer>
 #include <QSqlError>
@@ -81,6 +82,25 @@ Result<void> SqliteDialect::configure(QSqlDatabase &db, const QString &synchrono
     if (*foreignKeys != u"1")
         return fail(ErrorCode::Unavailable, u"database: SQLite refused to enforce foreign keys"_s);
     return {};
+}
+
+Result<std::unique_ptr<WalSync>> SqliteDialect::deferFullSync(QSqlDatabase &db) const
+{
+    const bool inMemory = m_path.isEmpty() || m_path == u":memory:" || m_path.startsWith(u"file:");
+    if (!WalSync::isSupported() || inMemory)
+        return std::unique_ptr<WalSync>();
+    // In any other journal mode NORMAL could lose more than the last commits at a power cut.
+    auto mode = queryValue(db, u"PRAGMA journal_mode"_s);
+    if (!mode)
+        return tl::unexpected(mode.error());
+    auto level = queryValue(db, u"PRAGMA synchronous"_s);
+    if (!level)
+        return tl::unexpected(level.error());
+    if (mode->compare(u"wal"_s, Qt::CaseInsensitive) != 0 || *level != u"2") // 2: FULL
+        return std::unique_ptr<WalSync>();
+    if (auto normal = queryValue(db, u"PRAGMA synchronous = NORMAL"_s); !normal)
+        return tl::unexpected(normal.error());
+    return std::make_unique<WalSync>(m_path);
 }
 
 } // namespace herald::syncd

@@ -21,6 +21,8 @@ public:
     ErrorCode errorCodeFor(const QSqlError &error) const override;
     QString beginTransactionStatement() const override { return QStringLiteral("BEGIN IMMEDIATE"); }
     bool preparesTransactionControl() const override { return true; }
+    // Only for a file in WAL mode at synchronous=FULL, on Linux.
+    Result<std::unique_ptr<WalSync>> deferFullSync(QSqlDatabase &db) const override;
 
     static constexpr int BusyTimeoutMs = 5000;
 

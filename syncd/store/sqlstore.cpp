@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "store/sqlstore.h"
 
+#include "store/walsync.h"
+
 #include "store/migrator.h"
 #include "store/storelog.h"
 
@@ -278,6 +280,11 @@ Result<bool> SqlStore::clearInbox(const QString &user, NotificationId upTo)
 {
     return finished(changeInbox(*m_connection, m_relayLog, RelayRecord::Kind::Cleared, user, upTo,
                                 [&] { return m_inbox.advanceCleared(user, upTo); }));
+}
+
+Result<std::unique_ptr<WalSync>> SqlStore::deferFullSync()
+{
+    return m_connection->dialect().deferFullSync(m_connection->db());
 }
 
 void SqlStore::setRelaySink(RecordJournal::Sink sink)

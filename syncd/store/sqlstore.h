@@ -66,6 +66,10 @@ public:
     // identifiers ([A-Za-z_][A-Za-z0-9_]*).
     Result<void> begin();
     Result<void> commit();
+    // Where the database allows it (SQLite in WAL mode at synchronous=FULL, on Linux): from
+    // now on commits do not wait for the disk, and the caller syncs with the WalSync
+    // returned before it tells anyone of a commit. Null where it does not.
+    Result<std::unique_ptr<WalSync>> deferFullSync();
     void rollback();
     Result<void> savepoint(const QString &name);
     Result<void> releaseSavepoint(const QString &name);
@@ -115,6 +119,13 @@ public:
     // transaction commits they go to the sink (on the store's thread), with the records
     // taken in by applyRelayRecords().
     void setRelaySink(RecordJournal::Sink sink);
+    // For StoreThread with WalSync: committed records wait in takeCommittedRelayRecords()
+    // until the commit is on disk, and the sink is called from whichever thread hands them on.
+    void holdCommittedRelayRecords(bool hold) { m_connection->journal().holdCommitted(hold); }
+    RecordJournal::Committed takeCommittedRelayRecords()
+    {
+        return m_connection->journal().takeCommitted();
+    }
     Result<HaveVector> relayHave();
     Result<QList<RelayRecord>> relayRecordsAfter(const HaveVector &have, int limit);
     Result<QList<AcceptedRecord>> applyRelayRecords(const QList<RelayRecord> &records, int source);

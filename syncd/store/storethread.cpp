@@ -2,6 +2,7 @@
 #include "store/storethread.h"
 
 #include "store/storelog.h"
+#include "store/walsync.h"
 
 #include <exception>
 
@@ -88,6 +89,17 @@ void StoreThread::run()
         return;
     }
     m_store = std::move(*opened);
+    auto walSync = m_store->deferFullSync();
+    if (!walSync) {
+        m_opened.set_value(tl::unexpected(walSync.error()));
+        m_store.reset();
+        return;
+    }
+    if (*walSync) {
+        m_store->holdCommittedRelayRecords(true);
+        std::shared_ptr<WalSync> log = std::move(*walSync);
+        m_synced = std::make_unique<SyncedDelivery>([log] { return log->sync(); });
+    }
     m_databaseName = m_store->dialect().displayName();
     m_opened.set_value({});
 
@@ -111,6 +123,9 @@ void StoreThread::run()
         }
         runBatch(batch);
     }
+    if (m_synced)
+        m_synced->stopAndDrain(); // every result is posted before stopAndDrain() returns
+    m_synced.reset();
     m_store.reset(); // the connection is removed on the thread that made it
 }
 
@@ -161,7 +176,28 @@ void StoreThread::runBatch(std::deque<Operation> &batch)
         ++m_batches;
         m_operations += succeeded;
     }
-    // Only now, with the rows durable, does any caller hear of its result.
+    // Only with the rows durable does any caller hear of its result.
+    if (!m_synced) {
+        deliver(batch);
+        return;
+    }
+    // The batch's results, and whatever they read that earlier batches wrote, wait for the
+    // next sync of the log, while this thread goes on with the next batch.
+    auto waiting = std::make_shared<std::deque<Operation>>(std::move(batch));
+    m_synced->push([waiting, relay = store.takeCommittedRelayRecords(),
+                    committed = done.has_value()](const Result<void> &synced) {
+        if (synced)
+            relay.handOn();
+        for (Operation &operation : *waiting) {
+            if (committed && !synced)
+                operation.failByCommit(synced.error());
+        }
+        deliver(*waiting);
+    });
+}
+
+void StoreThread::deliver(std::deque<Operation> &batch)
+{
     for (Operation &operation : batch) {
         QMetaObject::invokeMethod(operation.context, std::move(operation.deliver),
                                   Qt::QueuedConnection);

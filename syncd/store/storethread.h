@@ -3,6 +3,7 @@
 
 #include "protocol/error.h"
 #include "store/sqlstore.h"
+#include "store/synceddelivery.h"
 
 #include <QMutex>
 #include <QObject>
@@ -23,6 +24,12 @@ namespace herald::syncd {
 // synchronous=FULL that is one fsync for all the rows of concurrent requests, and no caller
 // hears of success before its row is durable. A failed commit fails every operation of the
 // batch.
+//
+// On SQLite in WAL mode (Linux) the fsync is not the commit's: the connection commits at
+// NORMAL and SyncedDelivery syncs the log on a second thread, delivering the batch's results
+// and handing on its relay records only then, while this thread already runs the next batch.
+// A result may have read rows of earlier batches; the sync that releases it covers those too.
+// A sync that fails fails the batch's operations (their rows may or may not survive).
 class StoreThread : public QThread
 {
     Q_OBJECT
@@ -83,11 +90,13 @@ private:
     };
     void enqueue(Operation operation);
     void runBatch(std::deque<Operation> &batch);
+    static void deliver(std::deque<Operation> &batch); // posts each result to its context
 
     StoreFactory m_open;                          // used once, on the thread
     std::promise<Result<void>> m_opened;          // open's outcome, for start()
     static constexpr std::size_t MaxBatch = 1000; // operations per transaction
     std::unique_ptr<SqlStore> m_store;            // lives and dies on the thread
+    std::unique_ptr<SyncedDelivery> m_synced;     // with WalSync: results wait for its sync
     QString m_databaseName;                       // written before m_opened is set, then constant
     mutable QMutex m_mutex;
     QWaitCondition m_wake;

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: Apache-2.0
+// Commits that wait for the disk off the store thread: SyncedDelivery hands batches on only
+// after a sync that began after they were pushed; WalSync syncs SQLite's write-ahead log and
+// says clearly when it cannot; SqlStore::deferFullSync() takes the sync off the commit only
+// where that keeps FULL's promise (SQLite in WAL mode, FULL).
+
+#include "storebackend.h"
+#include "storetestdata.h"
+
+#include "store/sqlstore.h"
+#include "store/synceddelivery.h"
+#include "store/walsync.h"
+
+#include <QFile>
+#include <QSemaphore>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <atomic>
+
+using namespace Qt::StringLiterals;
+using namespace herald;
+using namespace herald::syncd;
+using namespace herald::syncd::test;
+
+class TestSyncedDelivery : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+
+    void handsOnOnlyAfterASyncThatBeganLater();
+    void handsOnInOrderWithTheSyncsOutcome();
+    void stopAndDrainHandsOnEverything();
+    void walSyncSyncsTheLogAndNamesItWhenMissing();
+    void deferFullSyncOnlyAtFullInWalMode();
+
+private:
+    StoreBackend m_backend;
+};
+
+void TestSyncedDelivery::initTestCase()
+{
+    const QString error = m_backend.start();
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+}
+
+void TestSyncedDelivery::handsOnOnlyAfterASyncThatBeganLater()
+{
+    // The first sync blocks until released; a batch pushed while it runs must wait for the
+    // second one, since the first began before that batch's commit.
+    QSemaphore syncing, release;
+    std::atomic<int> syncs{0};
+    std::atomic<int> firstSeenBySync{-1};
+    std::atomic<int> handedOn{0};
+    SyncedDelivery delivery([&]() -> Result<void> {
+        const int n = ++syncs;
+        if (n == 1) {
+            firstSeenBySync = handedOn.load();
+            syncing.release();
+            release.acquire();
+        }
+        return {};
+    });
+    std::atomic<int> batchOneAfterSync{0}, batchTwoAfterSync{0};
+    delivery.push([&](const Result<void> &synced) {
+        QVERIFY(synced);
+        batchOneAfterSync = syncs.load();
+        ++handedOn;
+    });
+    QVERIFY(syncing.tryAcquire(1, 5000)); // the first sync runs, batch one is not handed on
+    QCOMPARE(handedOn.load(), 0);
+    delivery.push([&](const Result<void> &) {
+        batchTwoAfterSync = syncs.load();
+        ++handedOn;
+    });
+    QTest::qWait(50);
+    QCOMPARE(handedOn.load(), 0); // nothing while the disk works
+    release.release();
+    QTRY_COMPARE(handedOn.load(), 2);
+    QCOMPARE(batchOneAfterSync.load(), 1);
+    QCOMPARE(batchTwoAfterSync.load(), 2); // not released by the sync that began before it
+}
+
+void TestSyncedDelivery::handsOnInOrderWithTheSyncsOutcome()
+{
+    std::atomic<bool> failing{true};
+    SyncedDelivery delivery([&]() -> Result<void> {
+        if (failing)
+            return fail(ErrorCode::Unavailable, u"disk on fire"_s);
+        return {};
+    });
+    QMutex mutex;
+    QStringList seen;
+    const auto record = [&](const QString &name) {
+        return [&, name](const Result<void> &synced) {
+            QMutexLocker lock(&mutex);
+            seen.append(name + (synced ? u" ok"_s : u" "_s + synced.error().message));
+        };
+    };
+    delivery.push(record(u"a"_s));
+    QTRY_COMPARE(seen.size(), 1);
+    failing = false;
+    delivery.push(record(u"b"_s));
+    delivery.push(record(u"c"_s));
+    QTRY_COMPARE(seen.size(), 3);
+    QCOMPARE(seen, (QStringList{u"a disk on fire"_s, u"b ok"_s, u"c ok"_s}));
+}
+
+void TestSyncedDelivery::stopAndDrainHandsOnEverything()
+{
+    std::atomic<int> handedOn{0};
+    {
+        SyncedDelivery delivery([] {
+            QThread::msleep(5);
+            return Result<void>{};
+        });
+        for (int i = 0; i < 100; ++i)
+            delivery.push([&](const Result<void> &) { ++handedOn; });
+        delivery.stopAndDrain();
+        QCOMPARE(handedOn.load(), 100);
+    }
+    QCOMPARE(handedOn.load(), 100);
+}
+
+void TestSyncedDelivery::walSyncSyncsTheLogAndNamesItWhenMissing()
+{
+    if (!WalSync::isSupported())
+        QSKIP("WalSync is Linux only");
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString database = dir.filePath(u"h.db"_s);
+    QFile(database).open(QIODevice::WriteOnly);
+    WalSync sync(database);
+    auto missing = sync.sync();
+    QVERIFY(!missing);
+    QCOMPARE(missing.error().code, ErrorCode::Unavailable);
+    QVERIFY2(missing.error().message.contains(u"h.db-wal"_s), qPrintable(missing.error().message));
+
+    QFile log(database + u"-wal"_s);
+    QVERIFY(log.open(QIODevice::WriteOnly));
+    log.write("frames");
+    log.close();
+    QVERIFY(sync.sync());
+    // A log removed and made again is the new file from then on, not the old descriptor.
+    QVERIFY(QFile::remove(database + u"-wal"_s));
+    QVERIFY(!sync.sync());
+    QVERIFY(log.open(QIODevice::WriteOnly));
+    log.close();
+    QVERIFY(sync.sync());
+}
+
+void TestSyncedDelivery::deferFullSyncOnlyAtFullInWalMode()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const auto synchronousOf = [](SqlStore &store) {
+        QSqlQuery query(store.database());
+        return query.exec(u"PRAGMA synchronous"_s) && query.next() ? query.value(0).toInt() : -1;
+    };
+    for (const QString &level : {u"FULL"_s, u"NORMAL"_s}) {
+        const QString database = m_backend.freshDatabase(dir.filePath(level + u".db"_s));
+        StoreOptions options;
+        options.synchronous = level;
+        auto store = SqlStore::open(database, options);
+        STORE_VERIFY(store);
+        auto walSync = (*store)->deferFullSync();
+        STORE_VERIFY(walSync);
+        const bool expected =
+            !m_backend.isPostgresql() && level == u"FULL" && WalSync::isSupported();
+        QCOMPARE(bool(*walSync), expected);
+        if (!m_backend.isPostgresql())
+            QCOMPARE(synchronousOf(**store), expected || level == u"NORMAL" ? 1 : 2);
+        if (*walSync) {
+            QList<Notification> none;
+            STORE_VERIFY((*store)->insertNotifications(none));
+            QVERIFY((*walSync)->sync());
+        }
+    }
+}
+
+QTEST_GUILESS_MAIN(TestSyncedDelivery)
+#include "tst_synceddelivery.moc"
