@@ -13,18 +13,18 @@ enum class ConnectionLoss
     TryLater,              // the server is overloaded: wait at least half the maximum backoff
 };
 
-// Reads a close after the WebSocket upgrade: 1008 refuses the credentials; 1013, the codes
-// Qt reports as 1002 "Invalid close code" (1012-2999), or an `unavailable` or `rate_limited`
-// error frame before the close (lastServerError: the code of the last error frame on this
+// Reads a close after the WebSocket upgrade: 1008 refuses the credentials; 1012 (restart),
+// 1013 (try again later), 1014 (bad gateway), or an `unavailable` or `rate_limited` error
+// frame before the close (lastServerError: the code of the last error frame on this
 // connection, empty when none) mean "try later".
 //
 // Pure functions of their arguments: any thread.
-ConnectionLoss lossOnClose(int closeCode, const QString &closeReason,
-                           const QString &lastServerError);
+ConnectionLoss lossOnClose(int closeCode, const QString &lastServerError);
 
-// Reads an attempt that failed before the upgrade completed, from QWebSocket::errorString():
-// HTTP 401 refuses the credentials, 429 and 503 mean "try later", anything else (refused,
-// timed out, other statuses) is Normal.
-ConnectionLoss lossOnUpgradeError(const QString &errorString);
+// Reads an attempt that failed before the upgrade completed, from the HTTP status of the
+// refused upgrade (ClientWebSocket::httpStatus(); 0 when there was none): 401 refuses the
+// credentials, 429 and 503 mean "try later", anything else (refused, timed out, other
+// statuses) is Normal.
+ConnectionLoss lossOnUpgradeError(int httpStatus);
 
 } // namespace herald

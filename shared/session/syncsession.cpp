@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "syncsession.h"
 
+#include "session/clientwebsocket.h"
+
 #include <QLoggingCategory>
-#include <QNetworkRequest>
-#include <QWebSocket>
 
 #include <chrono>
 #include <utility>
@@ -137,19 +137,19 @@ void SyncSession::connectToServer()
     const QUrl url = currentServer();
     qCInfo(lcSession) << "connecting to" << redacted(url);
     m_lastServerError.clear();
-    m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
-    connect(m_socket, &QWebSocket::connected, this, &SyncSession::onSocketConnected);
-    connect(m_socket, &QWebSocket::disconnected, this, &SyncSession::onSocketDisconnected);
-    connect(m_socket, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error), this,
-            &SyncSession::onSocketError);
-    connect(m_socket, &QWebSocket::textMessageReceived, this, &SyncSession::onTextMessageReceived);
+    m_socket = new ClientWebSocket(this);
+    connect(m_socket, &ClientWebSocket::connected, this, &SyncSession::onSocketConnected);
+    connect(m_socket, &ClientWebSocket::disconnected, this, &SyncSession::onSocketDisconnected);
+    connect(m_socket, &ClientWebSocket::error, this, &SyncSession::onSocketError);
+    connect(m_socket, &ClientWebSocket::textMessageReceived, this,
+            &SyncSession::onTextMessageReceived);
 
-    QNetworkRequest request(url);
+    ClientWebSocket::Headers headers;
     if (!m_config.token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + m_config.token.toUtf8());
+        headers.append({"Authorization", "Bearer " + m_config.token.toUtf8()});
     // Covers a hanging TCP connect or upgrade as well as a server that never registers us.
     m_registerTimer.start(m_config.registerTimeoutMs);
-    m_socket->open(request); // may fail synchronously (bad URL): m_socket is null then
+    m_socket->open(url, headers); // may fail synchronously (bad URL): m_socket is null then
 }
 
 void SyncSession::onSocketConnected()
@@ -174,14 +174,14 @@ void SyncSession::onSocketDisconnected()
 {
     if (!m_socket)
         return;
-    // Before the upgrade there is no close code; Qt would say 1000, which would be a lie.
+    // Before the upgrade there is no close code.
     if (m_state == State::Connecting) {
         connectionLost(AbnormalClosure, m_socket->errorString(), ConnectionLoss::Normal);
         return;
     }
     const int code = m_socket->closeCode();
     const QString reason = m_socket->closeReason();
-    connectionLost(code, reason, lossOnClose(code, reason, m_lastServerError));
+    connectionLost(code, reason, lossOnClose(code, m_lastServerError));
 }
 
 void SyncSession::onSocketError(QAbstractSocket::SocketError error)
@@ -194,7 +194,7 @@ void SyncSession::onSocketError(QAbstractSocket::SocketError error)
         qCDebug(lcSession) << "socket error" << error << text;
         return;
     }
-    connectionLost(AbnormalClosure, text, lossOnUpgradeError(text));
+    connectionLost(AbnormalClosure, text, lossOnUpgradeError(m_socket->httpStatus()));
 }
 
 void SyncSession::onTextMessageReceived(const QString &frame)
@@ -348,7 +348,7 @@ void SyncSession::releaseSocket()
     if (!m_socket)
         return;
     m_pager->abort();
-    QWebSocket *socket = std::exchange(m_socket, nullptr);
+    ClientWebSocket *socket = std::exchange(m_socket, nullptr);
     socket->disconnect(this);
     socket->abort();
     socket->deleteLater(); // we may be inside one of its signals
@@ -362,11 +362,11 @@ void SyncSession::closeSocket(const QString &reason)
         releaseSocket();
         return;
     }
-    QWebSocket *socket = std::exchange(m_socket, nullptr);
+    ClientWebSocket *socket = std::exchange(m_socket, nullptr);
     socket->disconnect(this);
-    // Keep it until the close frame is out; connect first, close() may finish synchronously.
-    connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-    socket->close(QWebSocketProtocol::CloseCodeNormal, reason);
+    // Keep it until the close handshake is over; connect first, close() may finish at once.
+    connect(socket, &ClientWebSocket::disconnected, socket, &QObject::deleteLater);
+    socket->close(CloseCode::Normal, reason);
 }
 
 void SyncSession::sendMessage(const ClientMessage &message)

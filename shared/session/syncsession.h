@@ -20,9 +20,9 @@
 #include <QTimer>
 #include <QUrl>
 
-class QWebSocket;
-
 namespace herald {
+
+class ClientWebSocket;
 
 // What a SyncSession connects to and asks for. See PROTOCOL.md "WebSocket".
 struct SyncSessionConfig
@@ -73,8 +73,8 @@ struct SyncSessionConfig
 // close or a failed upgrade counts), ResumeCursor (resume point, dedupe), AckQueue, and
 // PublishTracker (refs, answers, failures of publishes).
 //
-// Lives in, and must only be used from, the thread that owns it (QWebSocket and QTimer are
-// thread-affine). It owns its socket; signals are emitted from that thread's event loop.
+// Lives in, and must only be used from, the thread that owns it (its ClientWebSocket and
+// QTimer are thread-affine). It owns its socket; signals are emitted from that thread's event loop.
 class SyncSession : public QObject
 {
     Q_OBJECT
@@ -179,9 +179,10 @@ Q_SIGNALS:
     // publish does, `unavailable`, ...) and the server's or the session's message.
     void published(const QString &ref, herald::NotificationId id);
     void publishFailed(const QString &ref, const QString &code, const QString &message);
-    // The connection or the attempt ended. closeCode is the WebSocket close code as Qt reports
-    // it, or 1006 when there was no WebSocket connection to close (refused, timed out, upgrade
-    // rejected). Qt reports codes 1012-2999 (1013 included) as 1002 "Invalid close code".
+    // The connection or the attempt ended. closeCode is the WebSocket close code (the server's
+    // when it closed, 1002, 1007 or 1009 when the client failed the connection for a bad
+    // frame), or 1006 when there was no WebSocket connection to close (refused, timed out,
+    // upgrade rejected).
     void disconnected(int closeCode, const QString &reason);
     // The server refused the credentials (close 1008, or HTTP 401 on the upgrade). The session
     // is Stopped and does not reconnect until start() is called again.
@@ -228,7 +229,7 @@ private:
     AckQueue m_acks;
     QTimer m_reconnectTimer;
     QTimer m_registerTimer;
-    QWebSocket *m_socket = nullptr; // child of this; one per connection attempt
+    ClientWebSocket *m_socket = nullptr; // child of this; one per connection attempt
     State m_state = State::Disconnected;
     QString m_sessionId;
     QString m_lastServerError; // code of the last error frame on this connection

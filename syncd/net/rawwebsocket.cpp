@@ -2,6 +2,7 @@
 #include "rawwebsocket.h"
 
 #include "net/netlog.h"
+#include "websocket/websocketframes.h"
 
 #include <QCoreApplication>
 #include <QEvent>
@@ -41,16 +42,6 @@ bool wouldBlock(int error)
     return error == EAGAIN || error == EWOULDBLOCK;
 }
 
-// Cuts `reason` to what fits a close frame after its code, on a UTF-8 character boundary.
-QByteArrayView fitCloseReason(QByteArrayView reason)
-{
-    qsizetype size = std::min<qsizetype>(reason.size(), MaxControlPayload - 2);
-    if (size < reason.size()) {
-        while (size > 0 && (quint8(reason[size]) & 0xC0) == 0x80)
-            --size;
-    }
-    return reason.first(size);
-}
 } // namespace
 
 // The connection's socket notifiers. It handles their activations and the close timer itself
@@ -109,7 +100,8 @@ private:
 RawWebSocket::RawWebSocket(int descriptor, quint64 id, Listener &listener, qint64 maxMessageBytes,
                            int closeTimeoutMs)
     : m_fd(descriptor), m_closeTimeoutMs(closeTimeoutMs), m_id(id), m_listener(listener),
-      m_reader(maxMessageBytes), m_readWatch(new Watch(descriptor, QSocketNotifier::Read, this))
+      m_reader(WebSocketFrameReader::Role::Server, maxMessageBytes),
+      m_readWatch(new Watch(descriptor, QSocketNotifier::Read, this))
 {
     ::fcntl(m_fd, F_SETFL, ::fcntl(m_fd, F_GETFL) | O_NONBLOCK);
     // Frames go out as they are written; Nagle would hold a small one for the peer's ACK.

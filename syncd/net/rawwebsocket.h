@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "net/websocketframereader.h"
+#include "websocket/websocketframereader.h"
 
 #include <QByteArray>
 #include <QByteArrayView>

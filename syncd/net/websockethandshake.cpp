@@ -2,8 +2,7 @@
 #include "websockethandshake.h"
 
 #include "codec/jsoncodec.h"
-
-#include <QCryptographicHash>
+#include "websocket/websocketkey.h"
 
 #include <cerrno>
 
@@ -12,8 +11,6 @@
 namespace herald::syncd::WebSocketHandshake {
 
 namespace {
-const QByteArray Guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"; // RFC 6455 §1.3
-
 QList<QByteArray> valuesOf(const WebSocketUpgradeRequest &request, const QByteArray &name)
 {
     QList<QByteArray> values;
@@ -74,11 +71,6 @@ QString refusal(const QByteArray &requestLine, const WebSocketUpgradeRequest &re
 }
 } // namespace
 
-QByteArray acceptKey(const QByteArray &key)
-{
-    return QCryptographicHash::hash(QByteArray(key + Guid), QCryptographicHash::Sha1).toBase64();
-}
-
 Answer answer(const QByteArray &requestLine, const WebSocketUpgradeRequest &request)
 {
     const QString why = refusal(requestLine, request);
@@ -86,7 +78,7 @@ Answer answer(const QByteArray &requestLine, const WebSocketUpgradeRequest &requ
         const QByteArray key = valuesOf(request, "sec-websocket-key").constFirst().trimmed();
         return {true, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                       "Connection: Upgrade\r\nSec-WebSocket-Accept: " +
-                          acceptKey(key) + "\r\n\r\n"};
+                          webSocketAcceptKey(key) + "\r\n\r\n"};
     }
     const QByteArray body = JsonCodec::errorBody(Error::badRequest(why));
     return {false, "HTTP/1.1 400 Bad Request\r\nSec-WebSocket-Version: 13\r\n"

@@ -36,9 +36,6 @@ struct Answer
 // `requestLine` is the head's first line, "GET /path HTTP/1.1" (for the version).
 Answer answer(const QByteArray &requestLine, const WebSocketUpgradeRequest &request);
 
-// Sec-WebSocket-Accept for `key`: base64(SHA-1(key + the RFC's GUID)).
-QByteArray acceptKey(const QByteArray &key);
-
 // Reads the request head, up to and including the blank line that ends it, off `descriptor`
 // and returns it; at most `maxHeadBytes` are looked at. Empty when no whole head is there
 // (the front saw it whole, so only a connection that broke since gets here).

@@ -24,11 +24,15 @@ ALLOWED = {
     "shared/util": {"shared/model"},
     "shared/protocol": {"shared/model"},
     "shared/codec": {"shared/model", "shared/protocol"},
-    "shared/session": {"shared/model", "shared/protocol", "shared/codec", "shared/util"},
+    # RFC 6455 without I/O (frame reader, UTF-8 check, the client's frames and handshake), for
+    # the daemon's sockets and the client's alike: Qt Core only (SYSTEM_FORBIDDEN below).
+    "shared/websocket": {"shared/model"},
+    "shared/session": {"shared/model", "shared/protocol", "shared/codec", "shared/util",
+                       "shared/websocket"},
     # The daemon, bottom up.
     "syncd/config": SHARED,
     "syncd/metrics": SHARED,
-    "syncd/net": SHARED,
+    "syncd/net": SHARED | {"shared/websocket"},
     # Transport limits: token buckets, connection caps, trusted proxies; no I/O, no protocol.
     "syncd/limits": SHARED | {"syncd/config"},
     # HTTP authenticates before a handler runs (Router) and applies the limits: auth and
@@ -71,7 +75,16 @@ FILE_EXCEPTIONS = {
     "syncd/app/stdinpublisher.cpp": {"shared/session"},
 }
 
+# part -> Qt headers it may not include: shared/websocket is Qt Core only, so that the frame
+# reader stays pure (fuzzed) and a ws:// client links no socket class through it.
+SYSTEM_FORBIDDEN = {
+    "shared/websocket": re.compile(
+        r"^(Qt(Network|WebSockets|Gui|Widgets|Sql)/.*|Q(Abstract|Tcp|Ssl|Udp|Local|Host|Network|"
+        r"WebSocket|Dns)\w*|QtNetwork|QtWebSockets)$"),
+}
+
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.MULTILINE)
+SYSTEM_INCLUDE = re.compile(r'^\s*#\s*include\s+<([^>]+)>', re.MULTILINE)
 
 
 def part_of(relative_path):
@@ -110,6 +123,10 @@ def violations(root):
                 allowed = ALLOWED[source] | {source} | FILE_EXCEPTIONS.get(path, set())
                 with open(os.path.join(root, path), encoding="utf-8") as f:
                     text = f.read()
+                forbidden = SYSTEM_FORBIDDEN.get(source)
+                for target in SYSTEM_INCLUDE.findall(text) if forbidden else []:
+                    if forbidden.match(target):
+                        found.append(f"{path}: includes <{target}>; {source} is Qt Core only")
                 for target in INCLUDE.findall(text):
                     landed = resolve(root, path, target)
                     if landed is None:
@@ -144,6 +161,14 @@ def self_test(root):
         caught = violations(copy)
         if len(caught) != 2:
             print("self-test: planted relay -> session/ws includes not caught:", caught)
+            return 1
+        os.remove(planted)
+        planted = os.path.join(copy, "shared", "websocket", "planted.cpp")
+        with open(planted, "w", encoding="utf-8") as f:
+            f.write('#include "session/syncsession.h"\n#include <QTcpSocket>\n')
+        caught = violations(copy)
+        if len(caught) != 2:
+            print("self-test: planted websocket -> session, QTcpSocket not caught:", caught)
             return 1
     print("self-test: forbidden includes are caught")
     return 0

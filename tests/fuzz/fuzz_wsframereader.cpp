@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// WebSocketFrameReader, herald-syncd's RFC 6455 framing, on bytes as a client sends them
-// after the upgrade. The input starts with four control bytes, then the bytes of the
-// connection:
+// WebSocketFrameReader, the RFC 6455 framing of herald-syncd and of the client's WebSocket, on
+// bytes as the peer sends them after the upgrade. The input starts with four control bytes,
+// then the bytes of the connection:
 //   [0] the largest piece to feed at once (0: all in one piece), [1] seeds the piece sizes,
-//   [2] even: the daemon's message limit (64 KiB); odd: a small one from [3].
+//   [2] bit 0 clear: the daemon's message limit (64 KiB); set: a small one from [3];
+//       bit 1 clear: read as the server (frames masked); set: as the client (unmasked).
 // Events are taken as they come out, as the daemon does.
 //
 // Invariants: feeding always makes progress; text is valid UTF-8 (checked here with Qt's
@@ -12,7 +13,7 @@
 // fed in one piece give the same events and the same outcome, wherever the pieces split them.
 #include "fuzzcheck.h"
 
-#include "net/websocketframereader.h"
+#include "websocket/websocketframereader.h"
 
 #include <QList>
 #include <QString>
@@ -23,7 +24,6 @@
 
 using namespace herald;
 using namespace herald::fuzz;
-using namespace herald::syncd;
 
 namespace {
 
@@ -33,6 +33,11 @@ constexpr std::size_t ControlBytes = 4;
 qint64 limitFrom(std::uint8_t profile, std::uint8_t size)
 {
     return profile % 2 == 0 ? 64 * 1024 : size;
+}
+
+Reader::Role roleFrom(std::uint8_t profile)
+{
+    return (profile & 2) ? Reader::Role::Client : Reader::Role::Server;
 }
 
 struct Outcome
@@ -74,9 +79,9 @@ void checkEvent(const Reader::Event &event, qint64 limit)
     }
 }
 
-Outcome read(const QByteArray &bytes, qint64 limit, PieceSizes pieces)
+Outcome read(const QByteArray &bytes, Reader::Role role, qint64 limit, PieceSizes pieces)
 {
-    Reader reader(limit);
+    Reader reader(role, limit);
     Outcome outcome;
     qsizetype offset = 0;
     while (offset < bytes.size() && !reader.isFinished()) {
@@ -127,14 +132,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     if (size < ControlBytes)
         return 0;
     const qint64 limit = limitFrom(data[2], data[3]);
+    const Reader::Role role = roleFrom(data[2]);
     const QByteArray bytes(reinterpret_cast<const char *>(data) + ControlBytes,
                            qsizetype(size - ControlBytes));
 
-    const Outcome inPieces = read(bytes, limit, PieceSizes(data[0], data[1]));
+    const Outcome inPieces = read(bytes, role, limit, PieceSizes(data[0], data[1]));
     if (data[0] == 0)
         return 0; // that was the run in one piece
 
-    const Outcome whole = read(bytes, limit, PieceSizes(0, 0));
+    const Outcome whole = read(bytes, role, limit, PieceSizes(0, 0));
     const QByteArray both = "in pieces: " + describe(inPieces) + "; whole: " + describe(whole);
     check(inPieces.events.size() == whole.events.size(), "the same number of events", both);
     for (qsizetype i = 0; i < whole.events.size(); ++i)

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Measures the tray client's idle cost: connected, 10 notifications listed, no activity.
-After WARMUP seconds idle it reads VmRSS and the CPU time used over WINDOW seconds.
+After WARMUP seconds idle it reads VmRSS, Rss and Pss (/proc/PID/smaps_rollup), the TLS and
+WebSocket libraries mapped, and the CPU time used over WINDOW seconds.
 Usage: dbus-run-session -- /usr/bin/python3 measure_idle.py HERALD_SYNCD HERALD [WARMUP WINDOW]
 """
 import os
@@ -25,6 +26,25 @@ def status(pid, key):
     return "?"
 
 
+def rollup(pid, key):
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return line.split(":", 1)[1].strip()
+    return "?"
+
+
+def heavy_libraries(pid):
+    """The TLS and WebSocket libraries mapped (which an idle ws:// client needs none of)."""
+    names = set()
+    with open(f"/proc/{pid}/maps") as f:
+        for line in f:
+            path = line.split()[-1]
+            if any(k in path for k in ("libcrypto", "libssl", "tls/libq", "WebSockets")):
+                names.add(os.path.basename(path))
+    return ", ".join(sorted(names)) or "none"
+
+
 def main():
     syncd, herald = sys.argv[1], sys.argv[2]
     warmup = float(sys.argv[3]) if len(sys.argv) > 3 else 60
@@ -45,6 +65,7 @@ def main():
         d.wait_status("listed", lambda s: s["listed"] == 10)
         time.sleep(warmup)  # the point of the measurement: nothing happens
         rss0 = status(proc.pid, "VmRSS")
+        pss0 = rollup(proc.pid, "Pss")
         cpu0 = cpu_seconds(proc.pid)
         time.sleep(window)
         cpu1 = cpu_seconds(proc.pid)
@@ -52,6 +73,8 @@ def main():
               f"VmHWM {status(proc.pid, 'VmHWM')}, CPU {cpu1 - cpu0:.2f}s over {window:.0f}s "
               f"({100 * (cpu1 - cpu0) / window:.2f}%), threads {status(proc.pid, 'Threads')}, "
               f"session {d.status()['session']}")
+        print(f"smaps_rollup: Rss {rollup(proc.pid, 'Rss')}, Pss {pss0} (then "
+              f"{rollup(proc.pid, 'Pss')}); TLS/WebSocket libraries: {heavy_libraries(proc.pid)}")
         if d.status()["session"] != "Live":
             print(d.log("herald")[-3000:])
             print(d.log("syncd")[-3000:])

@@ -2,6 +2,7 @@
 // The opening handshake (RFC 6455 §4.2): the checks of §4.2.1, the accept key, and that
 // taking the head off the socket leaves the frames behind it.
 #include "net/websockethandshake.h"
+#include "websocket/websocketkey.h"
 
 #include <QTest>
 
@@ -45,7 +46,7 @@ private slots:
     void computesTheAcceptKeyOfTheRfc()
     {
         // RFC 6455 §1.3's example.
-        QCOMPARE(WebSocketHandshake::acceptKey("dGhlIHNhbXBsZSBub25jZQ=="),
+        QCOMPARE(herald::webSocketAcceptKey("dGhlIHNhbXBsZSBub25jZQ=="),
                  QByteArray("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
     }
 

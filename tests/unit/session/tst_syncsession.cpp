@@ -348,7 +348,6 @@ void TestSyncSession::tryAgainLaterWaitsAtLeastHalfTheMaximum()
                            {u"code"_s, u"unavailable"_s},
                            {u"message"_s, u"overloaded"_s}});
     }
-    // Qt's client sees 1013 as 1002 "Invalid close code": the session must still back off.
     m_server->close(1, closeCode);
     QVERIFY(scheduled.wait());
     QCOMPARE(scheduled.last().at(0).toInt(), 300);

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <utility>
 
-namespace herald::syncd {
+namespace herald {
 
 namespace {
 enum Opcode : quint8
@@ -31,8 +31,8 @@ bool isSendableCloseCode(int code)
 }
 } // namespace
 
-WebSocketFrameReader::WebSocketFrameReader(qint64 maxMessageBytes)
-    : m_maxMessageBytes(maxMessageBytes)
+WebSocketFrameReader::WebSocketFrameReader(Role role, qint64 maxMessageBytes)
+    : m_role(role), m_maxMessageBytes(maxMessageBytes)
 {
 }
 
@@ -82,8 +82,10 @@ bool WebSocketFrameReader::checkFirstTwoBytes()
     const quint8 first = quint8(m_header[0]);
     const quint8 second = quint8(m_header[1]);
     const quint8 code = opcode();
-    if (!(second & MaskBit)) {
+    if (m_role == Role::Server && !isMasked()) {
         fail(ProtocolError, "unmasked frame");
+    } else if (m_role == Role::Client && isMasked()) {
+        fail(ProtocolError, "masked frame");
     } else if (first & RsvBits) {
         fail(ProtocolError, "reserved bits set");
     } else if (code != Continuation && code != Text && code != Binary && code != Close &&
@@ -115,7 +117,7 @@ void WebSocketFrameReader::startPayload()
             return fail(ProtocolError, "frame length with the top bit set");
     }
     if (!isControl()) {
-        // Before a byte of the payload is read: a client cannot make the reader hold more.
+        // Before a byte of the payload is read: the peer cannot make the reader hold more.
         if (length > quint64(m_maxMessageBytes - m_message.size()))
             return fail(MessageTooBig, "message too big");
         if (opcode() != Continuation)
@@ -135,9 +137,11 @@ qsizetype WebSocketFrameReader::readPayload(const char *data, qsizetype size)
     const qsizetype start = target.size();
     target.append(data, count);
     char *payload = target.data() + start;
-    const char *mask = m_header + headerLength() - 4;
-    for (qsizetype i = 0; i < count; ++i)
-        payload[i] ^= mask[(m_payloadOffset + quint64(i)) & 3];
+    if (isMasked()) {
+        const char *mask = m_header + headerLength() - 4;
+        for (qsizetype i = 0; i < count; ++i)
+            payload[i] ^= mask[(m_payloadOffset + quint64(i)) & 3];
+    }
     m_payloadOffset += quint64(count);
     m_payloadLeft -= quint64(count);
     if (!isControl() && m_messageOpcode == Text && !m_utf8.feed(payload, count)) {
@@ -208,4 +212,4 @@ void WebSocketFrameReader::fail(int code, const char *reason)
     m_control = QByteArray();
 }
 
-} // namespace herald::syncd
+} // namespace herald

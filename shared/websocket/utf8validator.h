@@ -3,7 +3,7 @@
 
 #include <QtGlobal>
 
-namespace herald::syncd {
+namespace herald {
 
 // Checks UTF-8 as it arrives, in pieces split anywhere, by RFC 3629: no overlong forms, no
 // surrogates, nothing above U+10FFFF. Three bytes of state, so that a WebSocket text message
@@ -27,4 +27,4 @@ private:
     bool m_valid = true;
 };
 
-} // namespace herald::syncd
+} // namespace herald

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "utf8validator.h"
 
-namespace herald::syncd {
+namespace herald {
 
 bool Utf8Validator::feed(const char *data, qsizetype size)
 {
@@ -40,4 +40,4 @@ bool Utf8Validator::feed(const char *data, qsizetype size)
     return m_valid;
 }
 
-} // namespace herald::syncd
+} // namespace herald

@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 // WebSocketFrameReader against RFC 6455 §5 (framing), §7.4 (close codes) and §8.1 (UTF-8):
-// every rule, with the input split in every way a socket might split it.
-#include "net/websocketframereader.h"
+// every rule, with the input split in every way a socket might split it; as the server
+// (frames masked) and, at the end, as the client (frames unmasked).
+#include "websocket/websocketframereader.h"
 
 #include <QTest>
 
 #include <cstring>
 
-using namespace herald::syncd;
+using namespace herald;
 using Reader = WebSocketFrameReader;
 
 namespace {
 constexpr qint64 Limit = 64 * 1024;
+constexpr auto Server = Reader::Role::Server;
+constexpr auto Client = Reader::Role::Client;
 constexpr quint8 Fin = 0x80;
 
 enum Opcode : quint8
@@ -112,7 +115,19 @@ QStringList readAll(Reader &reader, const QByteArray &bytes, int chunk = 0)
 
 QStringList readAll(const QByteArray &bytes, int chunk = 0, qint64 limit = Limit)
 {
-    Reader reader(limit);
+    Reader reader(Server, limit);
+    return readAll(reader, bytes, chunk);
+}
+
+// What a client reads: frames as a server sends them, unmasked.
+QByteArray serverFrame(quint8 firstByte, const QByteArray &payload)
+{
+    return frame(firstByte, payload, false);
+}
+
+QStringList readAllAsClient(const QByteArray &bytes, int chunk = 0)
+{
+    Reader reader(Client, Limit);
     return readAll(reader, bytes, chunk);
 }
 
@@ -153,7 +168,7 @@ private slots:
 
     void stopsAtTheEndOfEachEvent()
     {
-        Reader reader(Limit);
+        Reader reader(Server, Limit);
         const QByteArray first = frame(Fin | Text, "one");
         const QByteArray both = first + frame(Fin | Text, "two");
         QCOMPARE(reader.feed(both.constData(), both.size()), first.size());
@@ -192,7 +207,7 @@ private slots:
         QByteArray payload(size, 'x');
         for (int i = 0; i < size; ++i)
             payload[i] = char('a' + i % 26);
-        Reader reader(128 * 1024);
+        Reader reader(Server, 128 * 1024);
         const QStringList seen =
             readAll(reader, frame(Fin | Text, payload, true, LengthForm(form)), chunk);
         QCOMPARE(seen, QStringList{QStringLiteral("text:") + QString::fromLatin1(payload)});
@@ -252,7 +267,7 @@ private slots:
     {
         QFETCH(QByteArray, bytes);
         QFETCH(int, chunk);
-        Reader reader(Limit);
+        Reader reader(Server, Limit);
         QCOMPARE(readAll(reader, bytes, chunk), list({"error:1002"}));
         QVERIFY(reader.isFinished());
         QVERIFY(*reader.errorReason() != '\0');
@@ -261,7 +276,7 @@ private slots:
     void refusesAnUnmaskedFrameAtItsSecondByte()
     {
         // Nothing more of the frame is waited for.
-        Reader reader(Limit);
+        Reader reader(Server, Limit);
         const QByteArray bytes = frame(Fin | Text, "hello", false);
         QCOMPARE(reader.feed(bytes.constData(), 2), 2);
         QCOMPARE(reader.errorCode(), Reader::ProtocolError);
@@ -297,7 +312,7 @@ private slots:
     void refusesAnOversizeMessageAtItsHeader()
     {
         // The payload is never waited for, let alone held.
-        Reader reader(Limit);
+        Reader reader(Server, Limit);
         const QByteArray bytes = frame(Fin | Binary, QByteArray(Limit + 1, 'x'));
         const qsizetype headerSize = 2 + 8 + 4;
         QCOMPARE(reader.feed(bytes.constData(), headerSize), headerSize);
@@ -354,7 +369,7 @@ private slots:
     {
         // Fail fast (RFC 6455 §8.1): the bad byte is enough, the rest of the message is not
         // waited for.
-        Reader reader(Limit);
+        Reader reader(Server, Limit);
         const QByteArray bytes = frame(Text, "fine \xff and more");
         QCOMPARE(readAll(reader, bytes), list({"error:1007"}));
         QCOMPARE(reader.errorReason(), "text is not UTF-8");
@@ -396,7 +411,7 @@ private slots:
 
     void readsNothingAfterTheClose()
     {
-        Reader reader(Limit);
+        Reader reader(Server, Limit);
         const QByteArray bytes = frame(Fin | Close, closePayload(1001)) + frame(Fin | Text, "late");
         QCOMPARE(readAll(reader, bytes), list({"close:1001:"}));
         QVERIFY(reader.isFinished());
@@ -408,7 +423,7 @@ private slots:
 
     void readsNothingAfterAnError()
     {
-        Reader reader(Limit);
+        Reader reader(Server, Limit);
         QCOMPARE(readAll(reader, frame(Fin | Text, "x", false) + frame(Fin | Text, "y")),
                  list({"error:1002"}));
         const QByteArray more = frame(Fin | Text, "z");
@@ -429,6 +444,64 @@ private slots:
         second.append(otherKey, 4).append(payload);
         QCOMPARE(readAll(frame(Fin | Text, "first") + second, 5),
                  list({"text:first", "text:second"}));
+    }
+
+    void readsUnmaskedFramesAsAClient_data() { addSplits(); }
+    void readsUnmaskedFramesAsAClient()
+    {
+        QFETCH(int, chunk);
+        const QByteArray bytes =
+            serverFrame(Fin | Text, "hello") + serverFrame(Fin | Ping, "are you there") +
+            serverFrame(Text, "frag") + serverFrame(Continuation, "men") +
+            serverFrame(Fin | Continuation, "ted") + serverFrame(Fin | Binary, "bin") +
+            serverFrame(Fin | Text, QByteArray(300, 'l')) +
+            serverFrame(Fin | Close, closePayload(1013, "later"));
+        QCOMPARE(
+            readAllAsClient(bytes, chunk),
+            list({"text:hello", "ping:are you there", "text:fragmented", "binary:3",
+                  qPrintable(QStringLiteral("text:") + QString(300, u'l')), "close:1013:later"}));
+    }
+
+    void refusesAMaskedFrameAsAClient_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::newRow("text") << frame(Fin | Text, "hello");
+        QTest::newRow("close") << frame(Fin | Close, closePayload(1000));
+        QTest::newRow("ping") << frame(Fin | Ping, "x");
+        QTest::newRow("after an unmasked one")
+            << serverFrame(Text, "a") + frame(Fin | Continuation, "b");
+    }
+    void refusesAMaskedFrameAsAClient()
+    {
+        // RFC 6455 §5.1: a client fails the connection on a masked frame, at its second byte.
+        QFETCH(QByteArray, bytes);
+        Reader reader(Client, Limit);
+        const QStringList seen = readAll(reader, bytes, 1);
+        QCOMPARE(seen.last(), QStringLiteral("error:1002"));
+        QCOMPARE(reader.errorReason(), "masked frame");
+    }
+
+    void appliesTheOtherRulesAsAClient_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("RSV1") << serverFrame(Fin | 0x40 | Text, "x")
+                              << QStringLiteral("error:1002");
+        QTest::newRow("fragmented ping") << serverFrame(Ping, "x") << QStringLiteral("error:1002");
+        QTest::newRow("continuation first")
+            << serverFrame(Fin | Continuation, "x") << QStringLiteral("error:1002");
+        QTest::newRow("close code 1005")
+            << serverFrame(Fin | Close, closePayload(1005)) << QStringLiteral("error:1002");
+        QTest::newRow("text not UTF-8")
+            << serverFrame(Fin | Text, "\xC0\xAF") << QStringLiteral("error:1007");
+        QTest::newRow("over the limit")
+            << serverFrame(Fin | Text, QByteArray(Limit + 1, 'x')) << QStringLiteral("error:1009");
+    }
+    void appliesTheOtherRulesAsAClient()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, expected);
+        QCOMPARE(readAllAsClient(bytes).last(), expected);
     }
 };
 

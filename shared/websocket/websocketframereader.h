@@ -1,24 +1,26 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "net/utf8validator.h"
+#include "websocket/utf8validator.h"
 
 #include <QByteArray>
 
-namespace herald::syncd {
+namespace herald {
 
-// The server side of RFC 6455's framing, incremental: bytes go in as they arrive, split
-// anywhere; whole messages and control frames come out one event at a time, or one error with
-// the close code to fail the connection with.
+// RFC 6455's framing as one end reads what the other sends, incremental: bytes go in as they
+// arrive, split anywhere; whole messages and control frames come out one event at a time, or
+// one error with the close code to fail the connection with. The daemon reads as the server,
+// the client's WebSocket (session/ClientWebSocket) as the client.
 //
-// Refused with 1002 (protocol error): a frame without a mask (§5.1: clients mask every frame);
-// RSV bits set (no extension is negotiated); an unknown opcode; a control frame that is
-// fragmented or longer than 125 bytes; a continuation frame outside a fragmented message, or a
-// new data message inside one; a 64-bit length with its top bit set; a close frame with a
-// one-byte payload or a code that may not be sent (§7.4). With 1007 (invalid payload): text,
-// or a close reason, that is not UTF-8, refused at the first bad byte. With 1009 (too big): a
-// message longer than `maxMessageBytes`, refused at the frame header that would pass the limit,
-// before its payload is read. Lengths need not be minimally encoded (a duty of the sender).
+// Refused with 1002 (protocol error): a frame whose mask does not fit the role (§5.1: a
+// client masks every frame, a server none); RSV bits set (no extension is negotiated); an unknown
+// opcode; a control frame that is fragmented or longer than 125 bytes; a continuation frame outside
+// a fragmented message, or a new data message inside one; a 64-bit length with its top bit set; a
+// close frame with a one-byte payload or a code that may not be sent (§7.4). With 1007 (invalid
+// payload): text, or a close reason, that is not UTF-8, refused at the first bad byte. With 1009
+// (too big): a message longer than `maxMessageBytes`, refused at the frame header that would pass
+// the limit, before its payload is read. Lengths need not be minimally encoded (a duty of the
+// sender).
 //
 // Pure: no I/O and no Qt objects, so it can be fed anything. One per connection; it holds only
 // the message being assembled, and nothing between messages.
@@ -47,7 +49,14 @@ public:
     static constexpr int InvalidPayload = 1007;
     static constexpr int MessageTooBig = 1009;
 
-    explicit WebSocketFrameReader(qint64 maxMessageBytes);
+    // Which end reads: a server demands masked frames, a client refuses them.
+    enum class Role : quint8
+    {
+        Server,
+        Client
+    };
+
+    WebSocketFrameReader(Role role, qint64 maxMessageBytes);
 
     // Reads `data` up to the end of the next event, or all of it if none ends in it, and
     // returns how many bytes it read. Reads nothing while an event waits to be taken. Once it
@@ -82,7 +91,9 @@ private:
     quint8 opcode() const { return quint8(m_header[0]) & 0x0F; }
     bool isFinal() const { return quint8(m_header[0]) & 0x80; }
     bool isControl() const { return opcode() & 0x08; }
+    bool isMasked() const { return quint8(m_header[1]) & 0x80; }
 
+    const Role m_role;
     const qint64 m_maxMessageBytes;
     char m_header[14]; // the current frame's header: 2 bytes, up to 8 of length, 4 of mask
     quint8 m_headerBytes = 0;
@@ -99,4 +110,4 @@ private:
     const char *m_errorReason = "";
 };
 
-} // namespace herald::syncd
+} // namespace herald
