@@ -70,7 +70,7 @@ QList<qint64> TestResume::publishBatches(const QString &channel, int count)
                 notificationBody(App, channel, u"%1 #%2"_s.arg(channel).arg(ids.size() + i)));
         const HttpResponse created = m_http.post(u"/api/v1/notifications"_s, batch);
         if (created.status != 201) {
-            qWarning("batch publish: %s", created.describe());
+            qWarning("batch publish: %s", created.describe().constData());
             return {};
         }
         for (const QJsonValue &item : created.array())

@@ -41,7 +41,7 @@ private Q_SLOTS:
     void namesSpreadOverThePalette()
     {
         QSet<QRgb> colours;
-        for (const QString name : {u"ci"_s, u"grafana"_s, u"backup"_s, u"demo"_s, u"mail"_s,
+        for (const QString &name : {u"ci"_s, u"grafana"_s, u"backup"_s, u"demo"_s, u"mail"_s,
                                    u"monitor"_s, u"deploy"_s, u"web"_s})
             colours.insert(ApplicationAvatar::color(name).rgb());
         QVERIFY2(colours.size() >= 4, "eight applications, at least four colours");
@@ -49,7 +49,7 @@ private Q_SLOTS:
 
     void coloursAreDarkEnoughForWhiteText()
     {
-        for (const QString name : {u"a"_s, u"b"_s, u"c"_s, u"d"_s, u"e"_s, u"f"_s, u"g"_s})
+        for (const QString &name : {u"a"_s, u"b"_s, u"c"_s, u"d"_s, u"e"_s, u"f"_s, u"g"_s})
             QVERIFY(ApplicationAvatar::color(name).lightnessF() < 0.6);
     }
 
