@@ -61,7 +61,7 @@ make_standin() {
   mkdir -p "$tree/bin"
   printf '[Paths]\nPrefix = ..\n' >"$tree/bin/qt.conf"
   for file in bin/Qt6Core.dll bin/Qt6Gui.dll bin/Qt6Widgets.dll bin/Qt6Network.dll \
-      bin/Qt6Svg.dll bin/Qt6DBus.dll bin/Qt6WebSockets.dll bin/qt6keychain.dll \
+      bin/Qt6Svg.dll bin/Qt6DBus.dll bin/qt6keychain.dll \
       plugins/platforms/qwindows.dll plugins/styles/qwindowsvistastyle.dll \
       plugins/imageformats/qsvg.dll plugins/imageformats/qico.dll \
       plugins/iconengines/qsvgicon.dll plugins/tls/qschannelbackend.dll \
