@@ -1,21 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "websocketframereader.h"
 
+#include "websocketframes.h"
+
 #include <algorithm>
 #include <utility>
 
 namespace herald {
 
 namespace {
-enum Opcode : quint8
-{
-    Continuation = 0x0,
-    Text = 0x1,
-    Binary = 0x2,
-    Close = 0x8,
-    Ping = 0x9,
-    Pong = 0xA
-};
+using namespace WebSocketOpcodes;
 
 constexpr quint8 RsvBits = 0x70;
 constexpr quint8 MaskBit = 0x80;

@@ -6,13 +6,23 @@
 
 namespace herald {
 
-// RFC 6455 §5.2's opcodes that Herald sends.
+// RFC 6455 §5.2's opcodes, as they stand in the low bits of a frame's first byte.
+namespace WebSocketOpcodes {
+constexpr quint8 Continuation = 0x0;
+constexpr quint8 Text = 0x1;
+constexpr quint8 Binary = 0x2;
+constexpr quint8 Close = 0x8;
+constexpr quint8 Ping = 0x9;
+constexpr quint8 Pong = 0xA;
+} // namespace WebSocketOpcodes
+
+// The opcodes that Herald sends.
 enum class WebSocketOpcode : quint8
 {
-    Text = 0x1,
-    Close = 0x8,
-    Ping = 0x9,
-    Pong = 0xA
+    Text = WebSocketOpcodes::Text,
+    Close = WebSocketOpcodes::Close,
+    Ping = WebSocketOpcodes::Ping,
+    Pong = WebSocketOpcodes::Pong
 };
 
 // Cuts `reason` to what fits a close frame after its two-byte code (a control payload holds

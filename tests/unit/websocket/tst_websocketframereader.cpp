@@ -3,6 +3,7 @@
 // every rule, with the input split in every way a socket might split it; as the server
 // (frames masked) and, at the end, as the client (frames unmasked).
 #include "websocket/websocketframereader.h"
+#include "websocket/websocketframes.h"
 
 #include <QTest>
 
@@ -17,15 +18,7 @@ constexpr auto Server = Reader::Role::Server;
 constexpr auto Client = Reader::Role::Client;
 constexpr quint8 Fin = 0x80;
 
-enum Opcode : quint8
-{
-    Continuation = 0x0,
-    Text = 0x1,
-    Binary = 0x2,
-    Close = 0x8,
-    Ping = 0x9,
-    Pong = 0xA
-};
+using namespace WebSocketOpcodes;
 
 enum class LengthForm
 {
@@ -62,7 +55,7 @@ QByteArray frame(quint8 firstByte, const QByteArray &payload, bool masked = true
     return out + body;
 }
 
-QByteArray closePayload(int code, const QByteArray &reason = {})
+QByteArray rawClosePayload(int code, const QByteArray &reason = {})
 {
     QByteArray out;
     out.append(char(code >> 8)).append(char(code & 0xFF));
@@ -161,7 +154,7 @@ private slots:
         const QByteArray bytes = frame(Fin | Text, "hello") + frame(Fin | Ping, "are you there") +
                                  frame(Fin | Binary, QByteArray(3, '\0')) + frame(Fin | Pong, "") +
                                  frame(Fin | Text, "") +
-                                 frame(Fin | Close, closePayload(1000, "bye"));
+                                 frame(Fin | Close, rawClosePayload(1000, "bye"));
         QCOMPARE(readAll(bytes, chunk), list({"text:hello", "ping:are you there", "binary:3",
                                               "pong:", "text:", "close:1000:bye"}));
     }
@@ -242,7 +235,7 @@ private slots:
         };
         const QList<Case> cases = {
             {"unmasked text", frame(Fin | Text, "hello", false)},
-            {"unmasked close", frame(Fin | Close, closePayload(1000), false)},
+            {"unmasked close", frame(Fin | Close, rawClosePayload(1000), false)},
             {"RSV1", frame(Fin | 0x40 | Text, "x")},
             {"RSV2", frame(Fin | 0x20 | Text, "x")},
             {"RSV3", frame(Fin | 0x10 | Text, "x")},
@@ -251,9 +244,9 @@ private slots:
             {"opcode B", frame(Fin | 0xB, "x")},
             {"opcode F", frame(Fin | 0xF, "x")},
             {"fragmented ping", frame(Ping, "x")},
-            {"fragmented close", frame(Close, closePayload(1000))},
+            {"fragmented close", frame(Close, rawClosePayload(1000))},
             {"ping of 126 bytes", frame(Fin | Ping, QByteArray(126, 'p'))},
-            {"close of 126 bytes", frame(Fin | Close, closePayload(1000, QByteArray(124, 'r')))},
+            {"close of 126 bytes", frame(Fin | Close, rawClosePayload(1000, QByteArray(124, 'r')))},
             {"continuation first", frame(Fin | Continuation, "x")},
             {"text inside a fragmented text", frame(Text, "a") + frame(Fin | Text, "b")},
             {"binary inside a fragmented text", frame(Text, "a") + frame(Fin | Binary, "b")},
@@ -389,17 +382,17 @@ private slots:
         for (int code : {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014,
                          3000, 3999, 4000, 4999}) {
             QTest::addRow("code %d", code)
-                << closePayload(code) << QStringLiteral("close:%1:").arg(code);
+                << rawClosePayload(code) << QStringLiteral("close:%1:").arg(code);
         }
         for (int code : {0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535}) {
-            QTest::addRow("code %d", code) << closePayload(code) << QStringLiteral("error:1002");
+            QTest::addRow("code %d", code) << rawClosePayload(code) << QStringLiteral("error:1002");
         }
         QTest::newRow("UTF-8 reason")
-            << closePayload(1000, "d\xc3\xa9j\xc3\xa0") << QStringLiteral("close:1000:déjà");
+            << rawClosePayload(1000, "d\xc3\xa9j\xc3\xa0") << QStringLiteral("close:1000:déjà");
         QTest::newRow("reason not UTF-8")
-            << closePayload(1000, "bad \xff") << QStringLiteral("error:1007");
+            << rawClosePayload(1000, "bad \xff") << QStringLiteral("error:1007");
         QTest::newRow("reason cut inside a character")
-            << closePayload(1000, "\xc3") << QStringLiteral("error:1007");
+            << rawClosePayload(1000, "\xc3") << QStringLiteral("error:1007");
     }
     void readsClosePayloads()
     {
@@ -412,7 +405,8 @@ private slots:
     void readsNothingAfterTheClose()
     {
         Reader reader(Server, Limit);
-        const QByteArray bytes = frame(Fin | Close, closePayload(1001)) + frame(Fin | Text, "late");
+        const QByteArray bytes =
+            frame(Fin | Close, rawClosePayload(1001)) + frame(Fin | Text, "late");
         QCOMPARE(readAll(reader, bytes), list({"close:1001:"}));
         QVERIFY(reader.isFinished());
         const QByteArray more = frame(Fin | Text, "later");
@@ -455,7 +449,7 @@ private slots:
             serverFrame(Text, "frag") + serverFrame(Continuation, "men") +
             serverFrame(Fin | Continuation, "ted") + serverFrame(Fin | Binary, "bin") +
             serverFrame(Fin | Text, QByteArray(300, 'l')) +
-            serverFrame(Fin | Close, closePayload(1013, "later"));
+            serverFrame(Fin | Close, rawClosePayload(1013, "later"));
         QCOMPARE(
             readAllAsClient(bytes, chunk),
             list({"text:hello", "ping:are you there", "text:fragmented", "binary:3",
@@ -466,7 +460,7 @@ private slots:
     {
         QTest::addColumn<QByteArray>("bytes");
         QTest::newRow("text") << frame(Fin | Text, "hello");
-        QTest::newRow("close") << frame(Fin | Close, closePayload(1000));
+        QTest::newRow("close") << frame(Fin | Close, rawClosePayload(1000));
         QTest::newRow("ping") << frame(Fin | Ping, "x");
         QTest::newRow("after an unmasked one")
             << serverFrame(Text, "a") + frame(Fin | Continuation, "b");
@@ -491,7 +485,7 @@ private slots:
         QTest::newRow("continuation first")
             << serverFrame(Fin | Continuation, "x") << QStringLiteral("error:1002");
         QTest::newRow("close code 1005")
-            << serverFrame(Fin | Close, closePayload(1005)) << QStringLiteral("error:1002");
+            << serverFrame(Fin | Close, rawClosePayload(1005)) << QStringLiteral("error:1002");
         QTest::newRow("text not UTF-8")
             << serverFrame(Fin | Text, "\xC0\xAF") << QStringLiteral("error:1007");
         QTest::newRow("over the limit")
