@@ -5,6 +5,8 @@
 
 int main(int argc, char *argv[])
 {
+    if (herald::client::helperRequested(argc, argv))
+        return herald::client::runHelper(argc, argv);
     QApplication app(argc, argv);
     return herald::client::launch(app);
 }

@@ -6,7 +6,7 @@
 #include "app/deliverycontroller.h"
 #include "app/inboxcontroller.h"
 #include "app/preferencescontroller.h"
-#include "credentials/tokenstore.h"
+#include "credentials/keychainprocessstore.h"
 #include "model/notificationlistmodel.h"
 #include "net/catalogfetcher.h"
 #include "net/inboxrest.h"
@@ -42,7 +42,8 @@ Application::Application(CommandLine commandLine, std::unique_ptr<ClientSettings
       m_probe(new ServerProbe(m_nam, this)), m_catalog(new CatalogFetcher(m_nam, this)),
       m_model(new NotificationListModel(this)), m_tray(new TrayIcon(m_model, this)),
       m_network(new NetworkWatcher(this)),
-      m_account(new AccountController(m_settings.get(), new TokenStore, m_network, this)),
+      m_account(new AccountController(m_settings.get(), KeychainProcessStore::createForPlatform(),
+                                      m_network, this)),
       m_preferences(new PreferencesController(m_settings.get(), new PreferencesRest(m_nam), this))
 {
     const auto environment = NotifierFactory::probe(m_settings->notifierBackend());

@@ -5,6 +5,7 @@
 #include "app/commandline.h"
 #include "app/singleinstance.h"
 #include "config-herald.h"
+#include "credentials/keychainhelper.h"
 #include "settings/clientsettings.h"
 
 #include <QApplication>
@@ -108,6 +109,16 @@ int launch(QApplication &app)
         [&application](const QString &command) { return application.handleCommand(command); });
     application.start();
     return QApplication::exec();
+}
+
+bool helperRequested(int argc, char **argv)
+{
+    return KeychainHelper::isRequested(argc, argv);
+}
+
+int runHelper(int argc, char **argv)
+{
+    return KeychainHelper::run(argc, argv);
 }
 
 } // namespace herald::client

@@ -12,4 +12,10 @@ namespace herald::client {
 // runs).
 int launch(QApplication &app);
 
+// Whether argv asks for a helper process instead of the tray (`--keychain-helper`, see
+// credentials/keychainhelper.h), and running it. A helper runs before any QApplication exists:
+// it needs no display connection.
+bool helperRequested(int argc, char **argv);
+int runHelper(int argc, char **argv);
+
 } // namespace herald::client

@@ -77,6 +77,10 @@ def main():
                         "--token-stdin"], d.user_token + "\n")
         s = d.wait_status("client live", lambda s: s["session"] == "Live")
         check("keychain took the token", s["keychain"] == "ok", s)
+        # The keychain is used in a helper process: the tray itself maps no libsecret.
+        with open(f"/proc/{d.procs['herald'].pid}/maps") as f:
+            secret_maps = [line for line in f if "libsecret" in line]
+        check("the tray process maps no libsecret", not secret_maps, secret_maps)
         check("popups through freedesktop notifications", s["notifier"] == "freedesktop", s)
         check("system tray available under trayer", s["trayAvailable"] and s["trayVisible"], s)
         tree = os.popen(f"DISPLAY={d.env['DISPLAY']} xwininfo -root -tree").read()
