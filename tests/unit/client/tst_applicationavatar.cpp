@@ -42,7 +42,7 @@ private Q_SLOTS:
     {
         QSet<QRgb> colours;
         for (const QString &name : {u"ci"_s, u"grafana"_s, u"backup"_s, u"demo"_s, u"mail"_s,
-                                   u"monitor"_s, u"deploy"_s, u"web"_s})
+                                    u"monitor"_s, u"deploy"_s, u"web"_s})
             colours.insert(ApplicationAvatar::color(name).rgb());
         QVERIFY2(colours.size() >= 4, "eight applications, at least four colours");
     }
