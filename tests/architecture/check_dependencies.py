@@ -147,29 +147,25 @@ def self_test(root):
         if violations(copy):
             print("self-test: the tree is not clean to begin with")
             return 1
-        planted = os.path.join(copy, "syncd", "ws", "planted.cpp")
-        with open(planted, "w", encoding="utf-8") as f:
-            f.write('#include "relay/relay.h"\n#include "store/storethread.h"\n')
-        caught = violations(copy)
-        if len(caught) != 2:
-            print("self-test: planted ws -> relay/store includes not caught:", caught)
-            return 1
-        os.remove(planted)
-        planted = os.path.join(copy, "syncd", "relay", "planted.h")
-        with open(planted, "w", encoding="utf-8") as f:
-            f.write('#include "session/syncsession.h"\n#include "ws/hub.h"\n')
-        caught = violations(copy)
-        if len(caught) != 2:
-            print("self-test: planted relay -> session/ws includes not caught:", caught)
-            return 1
-        os.remove(planted)
-        planted = os.path.join(copy, "shared", "websocket", "planted.cpp")
-        with open(planted, "w", encoding="utf-8") as f:
-            f.write('#include "session/syncsession.h"\n#include <QTcpSocket>\n')
-        caught = violations(copy)
-        if len(caught) != 2:
-            print("self-test: planted websocket -> session, QTcpSocket not caught:", caught)
-            return 1
+        # (file to plant, its includes, what they break): each must be caught, both lines.
+        plants = [
+            (("syncd", "ws", "planted.cpp"), '#include "relay/relay.h"\n#include "store/storethread.h"\n',
+             "ws -> relay/store includes"),
+            (("syncd", "relay", "planted.h"), '#include "session/syncsession.h"\n#include "ws/hub.h"\n',
+             "relay -> session/ws includes"),
+            (("shared", "websocket", "planted.cpp"),
+             '#include "session/syncsession.h"\n#include <QTcpSocket>\n',
+             "websocket -> session, QTcpSocket"),
+        ]
+        for parts, includes, what in plants:
+            planted = os.path.join(copy, *parts)
+            with open(planted, "w", encoding="utf-8") as f:
+                f.write(includes)
+            caught = violations(copy)
+            if len(caught) != 2:
+                print(f"self-test: planted {what} not caught:", caught)
+                return 1
+            os.remove(planted)
     print("self-test: forbidden includes are caught")
     return 0
 
