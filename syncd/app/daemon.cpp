@@ -160,14 +160,14 @@ int Daemon::start()
     m_requestLimits =
         new RequestLimits(m_config.traffic, *m_authenticator, *m_authFailures, m_metrics, this);
     m_repository = std::make_unique<StoreNotificationRepository>(*m_store);
-    m_hub = std::make_unique<Hub>(*m_sessionQuota);
+    m_hub = std::make_unique<Hub>(*m_sessionQuota, m_arrivals);
     m_unseen = new UnseenTracker(m_config, *m_store, *m_hub, m_preferenceBook, this);
     m_fanOut = std::make_unique<InboxFanOut>(*m_hub, *m_unseen, m_preferenceBook);
     m_relay = new Relay(m_config, *m_store, *m_fanOut, m_metrics);
-    m_notifications = new NotificationService({m_config, *m_repository, *m_fanOut, *m_relay,
-                                               m_metrics, m_knownChannels, m_eventCatalog,
-                                               m_routing, m_preferenceBook, m_followBook},
-                                              this);
+    m_notifications = new NotificationService(
+        {m_config, *m_repository, *m_fanOut, *m_relay, m_metrics, m_knownChannels, m_eventCatalog,
+         m_routing, m_preferenceBook, m_followBook, m_arrivals, m_liveSessions},
+        this);
     m_inbox = new InboxService(
         {m_config, *m_store, *m_fanOut, *m_unseen, m_preferenceBook, m_followBook}, this);
     startWorkers();

@@ -2,10 +2,12 @@
 #pragma once
 
 #include "config/config.h"
+#include "core/arrivallog.h"
 #include "core/eventcatalog.h"
 #include "core/followbook.h"
 #include "core/knownchannels.h"
 #include "core/preferencebook.h"
+#include "core/resumebook.h"
 #include "core/routingtable.h"
 #include "metrics/deliverymetrics.h"
 #include "metrics/metrics.h"
@@ -83,6 +85,8 @@ private:
     RoutingTable m_routing;
     PreferenceBook m_preferenceBook; // every user's delivery preferences, for every thread
     FollowBook m_followBook;         // what every user follows, for every thread
+    ArrivalLog m_arrivals;           // the order the hub hands on persistent notifications
+    ResumeBook m_liveSessions;       // where devices' sessions stopped, for exact resumes
     DeliveryMetrics m_deliveryMetrics;
     std::unique_ptr<QLockFile> m_databaseLock; // held while the daemon runs (SQLite only)
     std::unique_ptr<StoreThread> m_store;

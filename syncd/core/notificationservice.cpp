@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/notificationservice.h"
 
+#include "core/arrivallog.h"
 #include "core/corelog.h"
 #include "core/fanout.h"
 #include "core/followbook.h"
 #include "core/notificationrepository.h"
 #include "core/peeroutlet.h"
 #include "core/preferencebook.h"
+#include "core/resumebook.h"
 #include "core/routingtable.h"
 #include "delivery/usermail.h"
 #include "metrics/metrics.h"
@@ -26,6 +28,8 @@ NotificationService::NotificationService(Dependencies dependencies, QObject *par
       m_mails(dependencies.preferences, dependencies.follows, dependencies.config.nodeId,
               dependencies.config.smtp.isConfigured(),
               UserMail::preferencesUrl(dependencies.config)),
+      m_arrivals(dependencies.arrivals), m_liveSessions(dependencies.liveSessions),
+      m_resumePoint(dependencies.arrivals, dependencies.liveSessions, dependencies.metrics),
       m_ids(dependencies.config.nodeId)
 {
 }
@@ -255,14 +259,7 @@ void NotificationService::backlog(const QString &user, const RegisterMessage &me
         // Resuming: everything missed (up to maxResume), not just the last fetchLast.
         query.limit = std::max(query.limit, m_config.limits.maxResume);
         query.countUpTo = MissedCountCap;
-        // In a cluster, from a little before the id: a notification relayed from another node
-        // can arrive after newer ones made here. The client drops the repeats by id.
-        constexpr qint64 RelayLagMarginMs = 10'000;
-        if (m_peers.isClustered()) {
-            query.afterId = std::max<NotificationId>(
-                0, *message.lastNotificationId -
-                       (RelayLagMarginMs << (IdGenerator::NodeBits + IdGenerator::SequenceBits)));
-        }
+        m_resumePoint.apply(user, message, m_peers.isClustered(), query);
     }
     // `off` ones never come back in a backlog; the preferences are loaded at start, so only a
     // register in the first moments waits for them.
@@ -271,6 +268,19 @@ void NotificationService::backlog(const QString &user, const RegisterMessage &me
             query.codeFilter = PreferenceBook::codeFilterOf(m_preferences.of(user));
             m_repository.backlog(query, context, std::move(done));
         });
+}
+
+qint64 NotificationService::livePosition() const
+{
+    return m_arrivals.position();
+}
+
+void NotificationService::sessionEnded(const QString &user, const QString &clientId,
+                                       const QSet<QString> &channelKeys, qint64 liveFrom,
+                                       qint64 liveUpTo)
+{
+    m_liveSessions.sessionEnded(user, clientId,
+                                {liveFrom, liveUpTo, ResumeBook::channelsKey(channelKeys)});
 }
 
 std::shared_ptr<const Preferences> NotificationService::preferencesOf(const QString &user) const

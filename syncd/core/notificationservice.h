@@ -9,6 +9,7 @@
 #include "core/mailrouter.h"
 #include "core/preferences.h"
 #include "core/reply.h"
+#include "core/resumepoint.h"
 #include "model/idgenerator.h"
 #include "protocol/messages.h"
 #include "store/storetypes.h"
@@ -17,11 +18,13 @@
 
 namespace herald::syncd {
 
+class ArrivalLog;
 class FanOut;
 class FollowBook;
 class NotificationRepository;
 class PeerOutlet;
 class PreferenceBook;
+class ResumeBook;
 class RoutingTable;
 struct Metrics;
 
@@ -48,6 +51,8 @@ public:
         const RoutingTable &routing;
         PreferenceBook &preferences;
         const FollowBook &follows; // who may get a digest item or a mail at all
+        ArrivalLog &arrivals;      // the order in which FanOut hands on persistent ones
+        ResumeBook &liveSessions;  // where devices' sessions stopped, for their resumes
     };
     explicit NotificationService(Dependencies dependencies, QObject *parent = nullptr);
 
@@ -95,6 +100,12 @@ public:
     // it missed in all (up to MissedCountCap) so that the client fetches the rest.
     void backlog(const QString &user, const RegisterMessage &message, QObject *context,
                  Reply<Backlog> done);
+    // A session that starts to follow its channels now has been handed live what arrived
+    // after this position; once it stops, sessionEnded() says up to where (ArrivalLog
+    // positions), so that its device's next register resumes exactly. Any thread.
+    qint64 livePosition() const;
+    void sessionEnded(const QString &user, const QString &clientId,
+                      const QSet<QString> &channelKeys, qint64 liveFrom, qint64 liveUpTo);
     // `user`'s delivery preferences as the sessions apply them (null: the defaults). Any thread.
     std::shared_ptr<const Preferences> preferencesOf(const QString &user) const;
     // A resume counts what it missed no further (the count costs a walk over the rows).
@@ -127,6 +138,9 @@ private:
     PreferenceBook &m_preferences;
     DigestRouter m_digests;
     MailRouter m_mails;
+    ArrivalLog &m_arrivals;
+    ResumeBook &m_liveSessions;
+    ResumePoint m_resumePoint;
     IdGenerator m_ids;
     int m_publishesAtStore = 0; // publishes waiting for the store (see publish())
 };

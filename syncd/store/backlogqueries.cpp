@@ -3,6 +3,8 @@
 
 #include "store/notificationrows.h"
 
+#include "model/idgenerator.h"
+
 #include <QSet>
 
 #include <algorithm>
@@ -43,38 +45,70 @@ void appendCodes(QVariantList &values, const CodeFilter &filter)
     }
 }
 
+// Only some origins, each from an id on (BacklogQuery::fromIdByOrigin): the origin node is
+// bits of the id (IdGenerator), so this filters rows the id range of the index finds.
+QString originCondition(const BacklogQuery &query, const QString &id = u"id"_s)
+{
+    if (!query.fromIdByOrigin || query.fromIdByOrigin->isEmpty())
+        return {};
+    const QString arm = u"(((%1 >> %2) & %3) = ? AND %1 >= ?)"_s.arg(id)
+                            .arg(IdGenerator::SequenceBits)
+                            .arg(IdGenerator::MaxNode);
+    const QStringList arms(query.fromIdByOrigin->size(), arm);
+    return u" AND ("_s + arms.join(u" OR "_s) + u')';
+}
+
+void appendOrigins(QVariantList &values, const BacklogQuery &query)
+{
+    if (!query.fromIdByOrigin)
+        return;
+    for (auto origin = query.fromIdByOrigin->cbegin(); origin != query.fromIdByOrigin->cend();
+         ++origin) {
+        values.append(origin.key());
+        values.append(origin.value());
+    }
+}
+
 // "SELECT id FROM (newest of channel 1) UNION ALL ... ORDER BY id DESC LIMIT ?": each arm
 // walks the (channel_id, id) index backwards and stops after `scan` rows, so the cost is
 // bounded by the scan limit, not by the size of the table. Binds per channel: channel id,
-// [codes], [afterId], [minId], scan; then scan.
-QString recentIdsSql(const QList<BacklogChannel> &channels, bool after, bool atLeast)
+// [codes], [afterId], [origins], [minId], scan; then scan.
+QString recentIdsSql(const QList<BacklogChannel> &channels, const BacklogQuery &query, bool atLeast)
 {
+    const QString origins = originCondition(query);
     QStringList arms;
     for (qsizetype i = 0; i < channels.size(); ++i) {
         arms.append(u"SELECT id FROM (SELECT id FROM notifications WHERE channel_id = ?"_s +
-                    codeCondition(channels.at(i).filter) + (after ? u" AND id > ?"_s : QString()) +
+                    codeCondition(channels.at(i).filter) +
+                    (query.afterId ? u" AND id > ?"_s : QString()) + origins +
                     (atLeast ? u" AND id >= ?"_s : QString()) +
                     u" ORDER BY id DESC LIMIT ?) AS s%1"_s.arg(i));
     }
     return arms.join(u" UNION ALL "_s) + u" ORDER BY id DESC LIMIT ?"_s;
 }
 
-QVariantList recentIdsValues(const QList<BacklogChannel> &channels,
-                             std::optional<NotificationId> after,
+QVariantList recentIdsValues(const QList<BacklogChannel> &channels, const BacklogQuery &query,
                              std::optional<NotificationId> atLeast, int scan)
 {
     QVariantList values;
     for (const BacklogChannel &channel : channels) {
         values.append(channel.id);
         appendCodes(values, channel.filter);
-        if (after)
-            values.append(*after);
+        if (query.afterId)
+            values.append(*query.afterId);
+        appendOrigins(values, query);
         if (atLeast)
             values.append(*atLeast);
         values.append(scan);
     }
     values.append(scan);
     return values;
+}
+
+// Nothing arrived after the resume point: there is nothing to read.
+bool selectsNothing(const BacklogQuery &query)
+{
+    return query.fromIdByOrigin && query.fromIdByOrigin->isEmpty();
 }
 
 } // namespace
@@ -128,18 +162,17 @@ BacklogQueries::subscribedChannels(const QList<Subscription> &subscriptions,
 }
 
 Result<QList<NotificationId>> BacklogQueries::newestIds(const QList<BacklogChannel> &channelIds,
-                                                        std::optional<NotificationId> afterId,
-                                                        int limit)
+                                                        const BacklogQuery &query, int limit)
 {
     QList<NotificationId> ids;
     for (qsizetype first = 0; first < channelIds.size(); first += ArmsPerQuery) {
         const QList<BacklogChannel> chunk = channelIds.mid(first, ArmsPerQuery);
-        auto query = m_connection.run(recentIdsSql(chunk, bool(afterId), false),
-                                      recentIdsValues(chunk, afterId, std::nullopt, limit));
-        if (!query)
-            return tl::unexpected(query.error());
-        while (query->next())
-            ids.append(query->value(0).toLongLong());
+        auto rows = m_connection.run(recentIdsSql(chunk, query, false),
+                                     recentIdsValues(chunk, query, std::nullopt, limit));
+        if (!rows)
+            return tl::unexpected(rows.error());
+        while (rows->next())
+            ids.append(rows->value(0).toLongLong());
     }
     std::sort(ids.begin(), ids.end(), std::greater<>());
     if (ids.size() > limit)
@@ -149,7 +182,7 @@ Result<QList<NotificationId>> BacklogQueries::newestIds(const QList<BacklogChann
 
 Result<QList<Notification>> BacklogQueries::backlog(const BacklogQuery &query, int scanLimit)
 {
-    if (query.limit <= 0 || scanLimit <= 0)
+    if (query.limit <= 0 || scanLimit <= 0 || selectsNothing(query))
         return QList<Notification>();
     auto channelIds = subscribedChannels(query.subscriptions, query.codeFilter);
     if (!channelIds)
@@ -160,7 +193,7 @@ Result<QList<Notification>> BacklogQueries::backlog(const BacklogQuery &query, i
     // With many channels the newest `scanLimit` rows are found chunk by chunk first; the
     // oldest of them then bounds every chunk's query below.
     if (channelIds->size() > ArmsPerQuery) {
-        auto newest = newestIds(*channelIds, query.afterId, scanLimit);
+        auto newest = newestIds(*channelIds, query, scanLimit);
         if (!newest)
             return tl::unexpected(newest.error());
         if (newest->isEmpty())
@@ -183,7 +216,7 @@ Result<QList<Notification>> BacklogQueries::backlog(const BacklogQuery &query, i
             return tl::unexpected(found.error());
         if (scan >= scanLimit)
             return oldestFirst(std::move(*found), query.limit);
-        auto cutoff = scanCutoff(*channelIds, query.afterId, scan);
+        auto cutoff = scanCutoff(*channelIds, query, scan);
         if (!cutoff)
             return tl::unexpected(cutoff.error());
         // Settled when no channel has rows beyond the scan, or the `limit` newest found are
@@ -198,6 +231,8 @@ Result<QList<Notification>> BacklogQueries::backlog(const BacklogQuery &query, i
 
 Result<qint64> BacklogQueries::countMatching(const BacklogQuery &query, qint64 cap)
 {
+    if (selectsNothing(query))
+        return 0;
     auto channels = subscribedChannels(query.subscriptions, query.codeFilter);
     if (!channels)
         return tl::unexpected(channels.error());
@@ -213,13 +248,14 @@ Result<qint64> BacklogQueries::countMatching(const BacklogQuery &query, qint64 c
         }
         // The (channel_id, id) index walks each channel from afterId on; the LIMIT bounds the
         // cost of a client that was away for a very long time.
-        const QString sql = u"SELECT COUNT(*) FROM (SELECT n.id FROM notifications n WHERE ("_s +
-                            arms.join(u" OR "_s) + u")"_s +
-                            (query.afterId ? u" AND n.id > ?"_s : QString()) + u" AND "_s +
-                            NotExpired + u" AND "_s + VisibleTo + u" AND NOT "_s + AcknowledgedBy +
-                            u" LIMIT ?) AS matching"_s;
+        const QString sql =
+            u"SELECT COUNT(*) FROM (SELECT n.id FROM notifications n WHERE ("_s +
+            arms.join(u" OR "_s) + u")"_s + (query.afterId ? u" AND n.id > ?"_s : QString()) +
+            originCondition(query, u"n.id"_s) + u" AND "_s + NotExpired + u" AND "_s + VisibleTo +
+            u" AND NOT "_s + AcknowledgedBy + u" LIMIT ?) AS matching"_s;
         if (query.afterId)
             values.append(*query.afterId);
+        appendOrigins(values, query);
         values << nowMs(query.now) << query.user << query.user << (cap - count);
         auto rows = m_connection.run(sql, values);
         if (!rows)
@@ -239,11 +275,11 @@ BacklogQueries::visibleUnacknowledged(const QList<BacklogChannel> &channelIds,
     for (qsizetype first = 0; first < channelIds.size(); first += ArmsPerQuery) {
         const QList<BacklogChannel> chunk = channelIds.mid(first, ArmsPerQuery);
         const QString sql = u"SELECT "_s + Columns + u" FROM ("_s +
-                            recentIdsSql(chunk, bool(query.afterId), bool(atLeast)) +
+                            recentIdsSql(chunk, query, bool(atLeast)) +
                             u") AS recent JOIN notifications n ON n.id = recent.id"_s + Joins +
                             u" WHERE "_s + NotExpired + u" AND "_s + VisibleTo + u" AND NOT "_s +
                             AcknowledgedBy + u" ORDER BY n.id DESC LIMIT ?"_s;
-        QVariantList values = recentIdsValues(chunk, query.afterId, atLeast, scan);
+        QVariantList values = recentIdsValues(chunk, query, atLeast, scan);
         values << nowMs(query.now) << query.user << query.user << query.limit;
         auto rows = m_connection.run(sql, values);
         if (!rows)
@@ -255,8 +291,8 @@ BacklogQueries::visibleUnacknowledged(const QList<BacklogChannel> &channelIds,
 }
 
 Result<std::optional<NotificationId>>
-BacklogQueries::scanCutoff(const QList<BacklogChannel> &channelIds,
-                           std::optional<NotificationId> afterId, int scan)
+BacklogQueries::scanCutoff(const QList<BacklogChannel> &channelIds, const BacklogQuery &query,
+                           int scan)
 {
     // The newest row a scan of `scan` did not look at: the (scan + 1)-th newest of the
     // channels together. It lies among its channel's scan + 1 newest, so the union of those
@@ -264,9 +300,9 @@ BacklogQueries::scanCutoff(const QList<BacklogChannel> &channelIds,
     // `scan` of all channels together, so a channel with fewer rows than `scan` can still
     // have rows it never looked at.)
     auto beyond =
-        m_connection.run(u"SELECT id FROM ("_s + recentIdsSql(channelIds, bool(afterId), false) +
+        m_connection.run(u"SELECT id FROM ("_s + recentIdsSql(channelIds, query, false) +
                              u") AS recent ORDER BY id DESC LIMIT 1 OFFSET ?"_s,
-                         recentIdsValues(channelIds, afterId, std::nullopt, scan + 1) << scan);
+                         recentIdsValues(channelIds, query, std::nullopt, scan + 1) << scan);
     if (!beyond)
         return tl::unexpected(beyond.error());
     if (beyond->next())

@@ -38,15 +38,15 @@ private:
     Result<QList<BacklogChannel>> subscribedChannels(const QList<Subscription> &subscriptions,
                                                      const CodeFilterFor &codeFilter);
     Result<QList<NotificationId>> newestIds(const QList<BacklogChannel> &channelIds,
-                                            std::optional<NotificationId> afterId, int limit);
+                                            const BacklogQuery &query, int limit);
     // The newest `query.limit` visible, unacknowledged, unexpired ones among the newest `scan`
-    // rows (after query.afterId, from atLeast on) of each channel; in no particular order.
+    // rows (after query.afterId, of query.fromIdByOrigin, from atLeast on) of each channel; in no
+    // particular order.
     Result<QList<Notification>> visibleUnacknowledged(const QList<BacklogChannel> &channelIds,
                                                       const BacklogQuery &query, int scan,
                                                       std::optional<NotificationId> atLeast);
     Result<std::optional<NotificationId>> scanCutoff(const QList<BacklogChannel> &channelIds,
-                                                     std::optional<NotificationId> afterId,
-                                                     int scan);
+                                                     const BacklogQuery &query, int scan);
     static QList<Notification> oldestFirst(QList<Notification> found, int limit);
 
     SqlConnection &m_connection;

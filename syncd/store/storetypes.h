@@ -6,6 +6,7 @@
 
 #include <QDateTime>
 #include <QList>
+#include <QMap>
 #include <QString>
 
 #include <functional>
@@ -91,6 +92,9 @@ struct BacklogQuery
     // the limit was reached (a resume says how much it missed).
     qint64 countUpTo = 0;
     CodeFilterFor codeFilter; // the user's `off` ones are never part of a backlog
+    // When set, only these origins' notifications from the id given on (each origin's ids
+    // from that one on, whatever afterId says); other origins' not at all.
+    std::optional<QMap<int, NotificationId>> fromIdByOrigin;
 };
 
 // A register's backlog: `notifications` oldest first; `matching` counts everything the

@@ -56,6 +56,7 @@ struct ClientSession
     QElapsedTimer connectedAt;
     qint64 lastHeardMs = 0; // from the worker's clock
     qint64 lastPingMs = 0;
+    qint64 liveFrom = 0;             // live it gets what arrived after this ArrivalLog position
     QList<OutgoingPtr> heldBack;     // live messages that arrived during the backlog
     QSet<NotificationId> backlogIds; // to drop held-back duplicates of backlog items
     // The user's delivery preferences (null: the defaults), taken when the backlog is in and

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "hub.h"
 
+#include "core/arrivallog.h"
 #include "ws/sessionquota.h"
 #include "ws/wsworker.h"
 
@@ -12,7 +13,7 @@
 
 namespace herald::syncd {
 
-Hub::Hub(const SessionQuota &quota) : m_quota(quota) {}
+Hub::Hub(const SessionQuota &quota, ArrivalLog &arrivals) : m_quota(quota), m_arrivals(arrivals) {}
 
 void Hub::stop()
 {
@@ -91,9 +92,11 @@ void Hub::adopt(qintptr descriptor, const WebSocketUpgradeRequest &upgrade, cons
 
 void Hub::publish(const QList<Notification> &notifications)
 {
+    ArrivalLog::Stamper arrivals = m_arrivals.stamper();
     for (const Notification &n : notifications) {
-        auto outgoing = std::make_shared<const Outgoing>(
-            NotificationMessage{n}, channelKey(n.application, n.channel), n.recipients);
+        auto outgoing = std::make_shared<const Outgoing>(NotificationMessage{n},
+                                                         channelKey(n.application, n.channel),
+                                                         n.recipients, arrivals.stamp(n));
         onWorkersWithChannelThisTurn(outgoing->channelKey(),
                                      [outgoing](WsWorker *w) { w->deliver(outgoing); });
     }

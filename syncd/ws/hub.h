@@ -15,6 +15,7 @@
 
 namespace herald::syncd {
 
+class ArrivalLog;
 class WsWorker;
 
 // Where notifications, receipts and deletes fan out to the WebSocket sessions (the core's
@@ -25,7 +26,8 @@ class WsWorker;
 class Hub final : public FanOut
 {
 public:
-    explicit Hub(const SessionQuota &quota);
+    // `arrivals` stamps the persistent notifications handed on (see publish()).
+    Hub(const SessionQuota &quota, ArrivalLog &arrivals);
 
     // Composition only, before any other call: the workers, already on their threads.
     void addWorker(WsWorker *worker) { m_workers.push_back(worker); }
@@ -40,6 +42,8 @@ public:
     // committed during shutdown must not reach them).
     void stop();
 
+    // Stamps each notification with its arrival position and hands it on under the log's
+    // lock, so that every worker gets them in position order (see ArrivalLog).
     void publish(const QList<Notification> &notifications) override;
     void acknowledged(const QString &user, const QList<NotificationId> &ids) override;
     void deleted(const Notification &notification) override;
@@ -68,6 +72,7 @@ private:
 
     std::vector<WsWorker *> m_workers;
     const SessionQuota &m_quota;
+    ArrivalLog &m_arrivals;
     std::atomic<quint32> m_nextWorker{0};
     std::atomic<bool> m_stopped{false};
     EndOfTurn m_endOfTurn{[this] { wakeWorkersAtEndOfTurn(); }}; // on the hub's thread

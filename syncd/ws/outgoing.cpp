@@ -7,9 +7,10 @@
 
 namespace herald::syncd {
 
-Outgoing::Outgoing(ServerMessage message, QString channelKey, QStringList recipients)
+Outgoing::Outgoing(ServerMessage message, QString channelKey, QStringList recipients,
+                   qint64 arrival)
     : m_message(std::move(message)), m_channelKey(std::move(channelKey)),
-      m_recipients(std::move(recipients))
+      m_recipients(std::move(recipients)), m_arrival(arrival)
 {
 }
 

@@ -18,10 +18,12 @@ namespace herald::syncd {
 class Outgoing
 {
 public:
-    Outgoing(ServerMessage message, QString channelKey, QStringList recipients);
+    // `arrival`: a notification's ArrivalLog position (0 for other messages).
+    Outgoing(ServerMessage message, QString channelKey, QStringList recipients, qint64 arrival = 0);
 
     const ServerMessage &message() const { return m_message; }
     const QString &channelKey() const { return m_channelKey; } // "app/channel"
+    qint64 arrival() const { return m_arrival; }
     bool isVisibleTo(const QString &user) const
     {
         return m_recipients.isEmpty() || m_recipients.contains(user);
@@ -35,6 +37,7 @@ private:
     ServerMessage m_message;
     QString m_channelKey;
     QStringList m_recipients;
+    qint64 m_arrival = 0;
     mutable std::once_flag m_nativeOnce;
     mutable std::once_flag m_hermesOnce;
     mutable QByteArray m_native;

@@ -89,6 +89,8 @@ void RegisterFlow::complete(quint64 sessionId, const RegisterMessage &message,
             channelKeys.insert(channelKey(sub.application, channel));
     }
     m_deps.sessions.follow(*session, *user, channelKeys);
+    // After follow(): whatever arrives later reaches this worker for the session.
+    session->liveFrom = m_deps.notifications.livePosition();
     m_deps.inbox.sessionRegistered(*user, message.subscriptions);
     session->stage = ClientSession::Stage::LoadingBacklog;
     qCDebug(lcWs) << "worker" << m_workerIndex << "registered" << *user << message.clientId

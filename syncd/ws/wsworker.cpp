@@ -202,6 +202,7 @@ void WsWorker::handleAck(ClientSession &session, const QList<NotificationId> &id
 
 void WsWorker::deliver(const OutgoingPtr &outgoing)
 {
+    m_lastArrival = std::max(m_lastArrival, outgoing->arrival());
     for (ClientSession *session : m_sessions.subscribers(outgoing->channelKey())) {
         if (outgoing->isVisibleTo(session->user))
             m_register.deliver(*session, outgoing);
@@ -225,6 +226,7 @@ void WsWorker::closeSession(ClientSession &session, int code, const QString &rea
 {
     if (session.stage == ClientSession::Stage::Closing)
         return;
+    rememberWhereItStopped(session);
     m_sessions.unfollow(session);
     m_writer.close(session, code, reason);
 }
@@ -232,9 +234,20 @@ void WsWorker::closeSession(ClientSession &session, int code, const QString &rea
 void WsWorker::closed(quint64 sessionId)
 {
     // The connection ends here, with its session (from the event loop: see RawWebSocket).
+    if (const auto ending = m_sessions.find(sessionId))
+        rememberWhereItStopped(*ending);
     auto session = m_sessions.remove(sessionId);
     if (session && session->holdsQuota)
         m_deps.quota->release(session->origin);
+}
+
+void WsWorker::rememberWhereItStopped(const ClientSession &session)
+{
+    // Only a live session was handed everything of its channels up to the worker's position.
+    if (session.stage != ClientSession::Stage::Live || session.channelKeys.isEmpty())
+        return;
+    m_deps.notifications->sessionEnded(session.user, session.clientId, session.channelKeys,
+                                       session.liveFrom, m_lastArrival);
 }
 
 int WsWorker::dropUser(const QString &user)

@@ -89,6 +89,8 @@ private:
     void handleAck(ClientSession &session, const QList<NotificationId> &ids);
     void sendError(ClientSession &session, const Error &error);
     void closeSession(ClientSession &session, int code, const QString &reason);
+    // Tells the core up to where a session that stops now was handed its channels' news.
+    void rememberWhereItStopped(const ClientSession &session);
     void sweep();
     qint64 nowMs() const { return m_clock.elapsed(); }
 
@@ -103,6 +105,7 @@ private:
     WorkerMailbox m_mailbox{this};
     QTimer m_sweepTimer;
     QElapsedTimer m_clock;
+    qint64 m_lastArrival = 0; // of the newest notification handed to this worker
 };
 
 } // namespace herald::syncd

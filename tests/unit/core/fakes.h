@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "core/arrivallog.h"
 #include "core/fanout.h"
 #include "core/followbook.h"
 #include "core/notificationrepository.h"
 #include "core/notificationservice.h"
 #include "core/peeroutlet.h"
 #include "core/preferencebook.h"
+#include "core/resumebook.h"
 #include "core/routingtable.h"
 #include "metrics/metrics.h"
 
@@ -215,8 +217,10 @@ struct CoreRig
     FakeRepository repository;
     FakeFanOut fanOut;
     FakePeers peers;
+    ArrivalLog arrivals;
+    ResumeBook liveSessions;
     NotificationService service{{config, repository, fanOut, peers, metrics, known, eventTypes,
-                                 routing, preferences, follows}};
+                                 routing, preferences, follows, arrivals, liveSessions}};
 
     CoreRig()
     {

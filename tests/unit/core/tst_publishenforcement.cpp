@@ -131,8 +131,8 @@ private slots:
         CoreRig rig;
         EventCatalog loading; // not loaded yet
         NotificationService service{{rig.config, rig.repository, rig.fanOut, rig.peers, rig.metrics,
-                                     rig.known, loading, rig.routing, rig.preferences,
-                                     rig.follows}};
+                                     rig.known, loading, rig.routing, rig.preferences, rig.follows,
+                                     rig.arrivals, rig.liveSessions}};
         QList<QString> answers;
         for (const QString &code : {u"deploy"_s, u"rollback"_s, u"deploy"_s}) {
             service.publish({eventOf(code, u"started"_s)}, false, producer(),
@@ -155,8 +155,8 @@ private slots:
         CoreRig rig;
         EventCatalog loading;
         NotificationService service{{rig.config, rig.repository, rig.fanOut, rig.peers, rig.metrics,
-                                     rig.known, loading, rig.routing, rig.preferences,
-                                     rig.follows}};
+                                     rig.known, loading, rig.routing, rig.preferences, rig.follows,
+                                     rig.arrivals, rig.liveSessions}};
         Answer answer;
         service.publish({eventOf(u"deploy"_s, u"started"_s)}, false, producer(),
                         [&answer](Result<QList<Notification>> r) { answer = std::move(r); });

@@ -5,6 +5,8 @@
 
 #include "sqlstorefixture.h"
 
+#include "model/idgenerator.h"
+
 using namespace Qt::StringLiterals;
 using namespace herald;
 using namespace herald::syncd;
@@ -12,6 +14,12 @@ using namespace herald::syncd::test;
 
 namespace {
 // first, first + 1, ..., end - 1
+// An id of `node` made at `ms`, as IdGenerator lays it out.
+NotificationId originId(int node, qint64 ms)
+{
+    return (ms << IdGenerator::NodeBits | node) << IdGenerator::SequenceBits;
+}
+
 QList<NotificationId> idRange(NotificationId first, NotificationId end)
 {
     QList<NotificationId> ids;
@@ -42,6 +50,8 @@ private slots:
     void backlogCoversManyChannels();
     void backlogLooksFurtherBackWhenTheNewestAreAcknowledged();
     void backlogLooksFurtherBackWhenTheChannelsTogetherFillTheFirstLook();
+    void backlogTakesEachOriginFromItsOwnId_data();
+    void backlogTakesEachOriginFromItsOwnId();
 
 private:
     QList<NotificationId> backlogIds(const QString &user, int limit,
@@ -304,6 +314,59 @@ void TestSqlStoreBacklogSelection::backlogCoversManyChannels()
     QCOMPARE(backlogIds(u"alice"_s, 10, std::nullopt, {{u"app"_s, {}}}), expected);
     // afterId inside the window
     QCOMPARE(backlogIds(u"alice"_s, 100, 495, {{u"app"_s, {}}}), (QList<NotificationId>{496, 497}));
+}
+
+void TestSqlStoreBacklogSelection::backlogTakesEachOriginFromItsOwnId_data()
+{
+    QTest::addColumn<int>("channels");
+    QTest::newRow("few channels") << 2;
+    QTest::newRow("more than one query holds") << 150;
+}
+
+void TestSqlStoreBacklogSelection::backlogTakesEachOriginFromItsOwnId()
+{
+    // What a resume on a cluster node asks for after the client's last one arrived: node 1's
+    // from its id 1000 on, node 2's (relayed late, older ids) from 500 on, none of node 3's.
+    QFETCH(int, channels);
+    STORE_VERIFY(m_store->upsertApplication(application(u"app"_s)));
+    QStringList names;
+    for (int c = 0; c < channels; ++c)
+        names.append(u"c%1"_s.arg(c));
+    QList<Notification> batch;
+    QList<NotificationId> expected;
+    for (qint64 ms = 490; ms < 1010; ++ms) {
+        for (int node = 1; node <= 3; ++node) {
+            const NotificationId id = originId(node, ms);
+            batch.append(notification(id, u"app"_s, names.at(int(ms % channels))));
+            if ((node == 1 && ms >= 1000) || (node == 2 && ms >= 500))
+                expected.append(id);
+        }
+    }
+    insert(batch);
+    std::sort(expected.begin(), expected.end());
+
+    BacklogQuery query;
+    query.user = u"alice"_s;
+    query.subscriptions = {{u"app"_s, names}};
+    query.limit = 1000;
+    query.now = baseTime();
+    query.fromIdByOrigin = QMap<int, NotificationId>{{1, originId(1, 1000)}, {2, originId(2, 500)}};
+    query.afterId = originId(2, 500) - 1;
+    auto found = m_store->backlog(query);
+    STORE_VERIFY(found);
+    QCOMPARE(idsOf(*found), expected);
+    auto counted = m_store->countBacklog(query, 100'000);
+    STORE_VERIFY(counted);
+    QCOMPARE(*counted, qint64(expected.size()));
+
+    // Nothing arrived after it: nothing, without a look at the rows.
+    query.fromIdByOrigin = QMap<int, NotificationId>{};
+    found = m_store->backlog(query);
+    STORE_VERIFY(found);
+    QVERIFY(found->isEmpty());
+    counted = m_store->countBacklog(query, 100'000);
+    STORE_VERIFY(counted);
+    QCOMPARE(*counted, 0);
 }
 
 QTEST_GUILESS_MAIN(TestSqlStoreBacklogSelection)

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: Apache-2.0
+// Resume on a cluster node: a Hermes client (which does not drop repeats) that reconnects to
+// the node it was on gets exactly what it missed, from every node, at a high publish rate:
+// no repeat and no gap. Also after a partition, when another node's older notifications
+// arrive after the client's last one. A resume on another node misses nothing either (it may
+// repeat). Three real herald-syncd processes on loopback, node 3 linked through a proxy.
+#include "apihelpers.h"
+#include "faultproxy.h"
+#include "httpclient.h"
+#include "syncdprocess.h"
+#include "wait.h"
+#include "wsclient.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QtTest>
+
+#include <array>
+#include <memory>
+#include <set>
+
+using namespace Qt::StringLiterals;
+using namespace herald::test;
+
+namespace {
+
+const QString App = u"ops"_s;
+const QString Device = u"hermes-laptop"_s; // with --no-auth the ClientId is the user
+constexpr int BatchSize = 20;
+
+// A counter or gauge of GET /metrics, summed over the samples whose labels contain `label`;
+// -1 if there is none.
+qint64 metric(HttpClient &http, const QString &name, const QString &label = {})
+{
+    const HttpResponse metrics = http.get(u"/metrics"_s);
+    const QRegularExpression sample(u"^"_s + QRegularExpression::escape(name) +
+                                        u"\\{([^}]*)\\} (\\d+)$"_s,
+                                    QRegularExpression::MultilineOption);
+    qint64 sum = -1;
+    for (auto match = sample.globalMatch(QString::fromUtf8(metrics.body)); match.hasNext();) {
+        const auto found = match.next();
+        if (found.captured(1).contains(label))
+            sum = std::max<qint64>(sum, 0) + found.captured(2).toLongLong();
+    }
+    return sum;
+}
+
+std::set<qint64> distinct(const QList<qint64> &ids, int *repeats)
+{
+    std::set<qint64> set;
+    for (qint64 id : ids) {
+        if (!set.insert(id).second)
+            ++*repeats;
+    }
+    return set;
+}
+
+} // namespace
+
+class TestClusterResume : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanup();
+
+    void hermesResumeOnTheSameNodeRepeatsNothingAndMissesNothing();
+    void resumeAfterAPartitionGetsTheLateNodesOlderOnes();
+    void resumeOnAnotherNodeMissesNothing();
+
+private:
+    // Opens a Hermes session on node `index` for `channel` and sends its register, resuming
+    // from `lastId` if given.
+    std::unique_ptr<WsClient> hermesSession(int index, const QString &channel,
+                                            std::optional<qint64> lastId = std::nullopt);
+    // A batch of BatchSize persistent notifications on each node in turn, `rounds` times.
+    bool publishRounds(const QString &channel, int rounds, QList<qint64> *ids,
+                       const QList<int> &nodes = {0, 1, 2});
+    // Ends the client's connection without a close frame and waits until node `index` has
+    // noticed.
+    bool dropConnection(WsClient &client, int index);
+    bool linked(int index, int live);
+
+    std::array<SyncdProcess, 3> m_nodes;
+    FaultProxy m_toSecond; // the third node's link to the second
+    QList<std::shared_ptr<HttpClient>> m_http;
+};
+
+void TestClusterResume::initTestCase()
+{
+    const QStringList cluster{u"--no-auth"_s,
+                              u"--cluster"_s,
+                              u"resume"_s,
+                              u"--cluster-secret"_s,
+                              u"cluster-resume-secret"_s,
+                              u"--peer-timeout-ms"_s,
+                              u"3000"_s};
+    // A line, 1 - 2 - 3: the first node hears the third's through the second.
+    QVERIFY2(m_nodes[0].start(cluster + QStringList{u"--node-id"_s, u"1"_s}),
+             qPrintable(m_nodes[0].errorString()));
+    QVERIFY2(m_nodes[1].start(cluster + QStringList{u"--node-id"_s, u"2"_s, u"--peer"_s,
+                                                    m_nodes[0].wsUrl().toString(QUrl::RemovePath)}),
+             qPrintable(m_nodes[1].errorString()));
+    QVERIFY(m_toSecond.listen());
+    m_toSecond.setTarget(QHostAddress::LocalHost, m_nodes[1].port());
+    QVERIFY2(m_nodes[2].start(cluster + QStringList{u"--node-id"_s, u"3"_s, u"--peer"_s,
+                                                    u"ws://127.0.0.1:%1"_s.arg(m_toSecond.port())}),
+             qPrintable(m_nodes[2].errorString()));
+    for (SyncdProcess &node : m_nodes) {
+        m_http.append(std::make_shared<HttpClient>(node.httpUrl()));
+        QVERIFY(createApplication(*m_http.last(), App,
+                                  {u"same-node"_s, u"partition"_s, u"other-node"_s}));
+    }
+    QVERIFY(waitUntil([&] { return linked(0, 1) && linked(1, 2) && linked(2, 1); }, 20000, 100));
+}
+
+void TestClusterResume::cleanup()
+{
+    for (SyncdProcess &node : m_nodes)
+        node.dumpLogIfFailed();
+}
+
+bool TestClusterResume::linked(int index, int live)
+{
+    const HttpResponse health = m_http[index]->get(u"/healthz"_s);
+    int count = 0;
+    for (const QJsonValue &peer : health.object().value("peers"_L1).toArray())
+        count += peer.toObject().value("state"_L1).toString() == "live"_L1;
+    return count >= live;
+}
+
+std::unique_ptr<WsClient> TestClusterResume::hermesSession(int index, const QString &channel,
+                                                           std::optional<qint64> lastId)
+{
+    auto ws = std::make_unique<WsClient>();
+    if (!ws->open(m_nodes[index].wsUrl())) {
+        qWarning("Hermes session: %s", ws->describe().constData());
+        return nullptr;
+    }
+    QJsonObject registration{{"ApplicationName"_L1, App},
+                             {"ClientId"_L1, Device},
+                             {"Channels"_L1, QJsonArray{channel}},
+                             {"FetchLast"_L1, 10}};
+    if (lastId)
+        registration.insert("LastNotificationId"_L1, double(*lastId));
+    ws->sendText(u"register "_s +
+                 QString::fromUtf8(QJsonDocument(registration).toJson(QJsonDocument::Compact)));
+    return ws;
+}
+
+bool TestClusterResume::publishRounds(const QString &channel, int rounds, QList<qint64> *ids,
+                                      const QList<int> &nodes)
+{
+    for (int round = 0; round < rounds; ++round) {
+        for (int index : nodes) {
+            QJsonArray batch;
+            for (int i = 0; i < BatchSize; ++i)
+                batch.append(
+                    notificationBody(App, channel, u"node %1 #%2"_s.arg(index + 1).arg(i)));
+            const HttpResponse created = m_http[index]->post(u"/api/v1/notifications"_s, batch);
+            if (created.status != 201) {
+                qWarning("publish on node %d: %s", index + 1, created.describe().constData());
+                return false;
+            }
+            for (const QJsonValue &item : created.array())
+                ids->append(idOf(item.toObject()));
+        }
+    }
+    return true;
+}
+
+bool TestClusterResume::dropConnection(WsClient &client, int index)
+{
+    client.socket()->abort();
+    return waitUntil([&] { return metric(*m_http[index], u"herald_sessions_open"_s) == 0; }, 10000,
+                     20);
+}
+
+void TestClusterResume::hermesResumeOnTheSameNodeRepeatsNothingAndMissesNothing()
+{
+    const QString channel = u"same-node"_s;
+    const qint64 exactBefore = metric(*m_http[0], u"herald_resumes_total"_s, u"exact"_s);
+    const qint64 seed = publish(*m_http[0], App, channel, u"seed"_s);
+    auto first = hermesSession(0, channel);
+    QVERIFY(first && first->waitForNotificationId(seed));
+    QList<qint64> published{seed};
+
+    // Every node publishes while the client reads; it drops its connection in the middle of
+    // the stream (frames on their way are lost with it), misses more, and comes back.
+    QVERIFY(publishRounds(channel, 12, &published));
+    QVERIFY(first->waitForNotifications(200, 15000));
+    QVERIFY(dropConnection(*first, 0));
+    const QList<qint64> before = first->notificationIds();
+    QVERIFY(publishRounds(channel, 8, &published));
+    const qint64 last = before.last();
+    auto second = hermesSession(0, channel, last);
+    QVERIFY(second);
+    QVERIFY(publishRounds(channel, 6, &published));
+
+    int repeats = 0;
+    const std::set<qint64> got = distinct(before, &repeats);
+    const std::set<qint64> all(published.cbegin(), published.cend());
+    const auto expected = qsizetype(all.size() - got.size());
+    QVERIFY2(waitUntil([&] { return second->notificationIds().size() >= expected; }, 30000),
+             second->describe());
+    QTest::qWait(300); // a repeat would come by now
+    const std::set<qint64> resumed = distinct(second->notificationIds(), &repeats);
+    QCOMPARE(repeats, 0);
+    std::set<qint64> both;
+    std::set_intersection(got.cbegin(), got.cend(), resumed.cbegin(), resumed.cend(),
+                          std::inserter(both, both.end()));
+    QVERIFY2(both.empty(), qPrintable(u"%1 shown again"_s.arg(both.size())));
+    std::set<qint64> union_ = got;
+    union_.insert(resumed.cbegin(), resumed.cend());
+    QCOMPARE(union_, all);
+    QCOMPARE(metric(*m_http[0], u"herald_resumes_total"_s, u"exact"_s), exactBefore + 1);
+    QVERIFY(dropConnection(*second, 0));
+}
+
+void TestClusterResume::resumeAfterAPartitionGetsTheLateNodesOlderOnes()
+{
+    const QString channel = u"partition"_s;
+    const qint64 seed = publish(*m_http[0], App, channel, u"seed"_s);
+    auto first = hermesSession(0, channel);
+    QVERIFY(first && first->waitForNotificationId(seed));
+    QList<qint64> published{seed};
+
+    // The third node is cut off and takes publishes meanwhile.
+    m_toSecond.setMode(FaultProxy::Mode::Refuse);
+    m_toSecond.cutAll();
+    QVERIFY(waitUntil([&] { return !linked(2, 1); }, 10000, 50));
+    QList<qint64> cutOff;
+    QVERIFY(publishRounds(channel, 2, &cutOff, {2}));
+    // Longer than any margin of id space a resume could start with.
+    QTest::qWait(10'500);
+    QVERIFY(publishRounds(channel, 2, &published, {0, 1}));
+    QVERIFY(first->waitForNotifications(1 + 4 * BatchSize, 15000));
+    QVERIFY(dropConnection(*first, 0));
+
+    // The partition heals while the client is away: the cut-off ones reach the first node
+    // after the client's last one, though their ids are older.
+    m_toSecond.setMode(FaultProxy::Mode::Pass);
+    published += cutOff;
+    QVERIFY(waitUntil(
+        [&] {
+            const Listing listing = listAll(
+                *m_http[0], u"user=%1&application=%2&channel=%3"_s.arg(Device, App, channel));
+            return listing.ok && listing.find(cutOff.last());
+        },
+        20000, 100));
+    QVERIFY(publishRounds(channel, 1, &published, {0}));
+
+    auto second = hermesSession(0, channel, first->notificationIds().last());
+    QVERIFY(second && second->waitForNotificationId(cutOff.first(), 15000));
+    int repeats = 0;
+    const std::set<qint64> got = distinct(first->notificationIds(), &repeats);
+    const std::set<qint64> all(published.cbegin(), published.cend());
+    QVERIFY(waitUntil(
+        [&] {
+            return qsizetype(second->notificationIds().size()) >=
+                   qsizetype(all.size() - got.size());
+        },
+        15000));
+    QTest::qWait(300);
+    std::set<qint64> union_ = got;
+    for (qint64 id : distinct(second->notificationIds(), &repeats))
+        QVERIFY2(union_.insert(id).second, "shown again");
+    QCOMPARE(repeats, 0);
+    QCOMPARE(union_, all);
+    QVERIFY(dropConnection(*second, 0));
+}
+
+void TestClusterResume::resumeOnAnotherNodeMissesNothing()
+{
+    const QString channel = u"other-node"_s;
+    QVERIFY(waitUntil([&] { return linked(1, 2); }, 20000, 100));
+    const qint64 marginBefore = metric(*m_http[1], u"herald_resumes_total"_s, u"margin"_s);
+    const qint64 seed = publish(*m_http[0], App, channel, u"seed"_s);
+    auto first = hermesSession(0, channel);
+    QVERIFY(first && first->waitForNotificationId(seed));
+    QList<qint64> published{seed};
+    QVERIFY(publishRounds(channel, 5, &published));
+    QVERIFY(first->waitForNotifications(50, 15000));
+    QVERIFY(dropConnection(*first, 0));
+    QVERIFY(publishRounds(channel, 5, &published));
+
+    // On the second node, which did not send it anything: from a margin before, repeats
+    // allowed (the contract's clients drop them), nothing missed.
+    auto second = hermesSession(1, channel, first->notificationIds().last());
+    QVERIFY(second);
+    const QList<qint64> before = first->notificationIds();
+    std::set<qint64> union_(before.cbegin(), before.cend());
+    const std::set<qint64> all(published.cbegin(), published.cend());
+    QVERIFY2(waitUntil(
+                 [&] {
+                     std::set<qint64> now = union_;
+                     for (qint64 id : second->notificationIds())
+                         now.insert(id);
+                     return now == all;
+                 },
+                 15000),
+             second->describe());
+    QCOMPARE(metric(*m_http[1], u"herald_resumes_total"_s, u"margin"_s), marginBefore + 1);
+    QVERIFY(dropConnection(*second, 1));
+}
+
+QTEST_GUILESS_MAIN(TestClusterResume)
+#include "tst_clusterresume.moc"
