@@ -275,6 +275,14 @@ qint64 NotificationService::livePosition() const
     return m_arrivals.position();
 }
 
+void NotificationService::sessionLive(const QString &user, const QString &clientId,
+                                      const QSet<QString> &channelKeys, qint64 liveFrom,
+                                      HandedOn handedOn)
+{
+    m_liveSessions.sessionLive(user, clientId, liveFrom, ResumeBook::channelsKey(channelKeys),
+                               std::move(handedOn));
+}
+
 void NotificationService::sessionEnded(const QString &user, const QString &clientId,
                                        const QSet<QString> &channelKeys, qint64 liveFrom,
                                        qint64 liveUpTo)

@@ -9,6 +9,7 @@
 #include "core/mailrouter.h"
 #include "core/preferences.h"
 #include "core/reply.h"
+#include "core/resumebook.h"
 #include "core/resumepoint.h"
 #include "model/idgenerator.h"
 #include "protocol/messages.h"
@@ -24,7 +25,6 @@ class FollowBook;
 class NotificationRepository;
 class PeerOutlet;
 class PreferenceBook;
-class ResumeBook;
 class RoutingTable;
 struct Metrics;
 
@@ -104,6 +104,9 @@ public:
     // after this position; once it stops, sessionEnded() says up to where (ArrivalLog
     // positions), so that its device's next register resumes exactly. Any thread.
     qint64 livePosition() const;
+    // The session went live (its backlog is in); `handedOn` is its worker's position.
+    void sessionLive(const QString &user, const QString &clientId, const QSet<QString> &channelKeys,
+                     qint64 liveFrom, HandedOn handedOn);
     void sessionEnded(const QString &user, const QString &clientId,
                       const QSet<QString> &channelKeys, qint64 liveFrom, qint64 liveUpTo);
     // `user`'s delivery preferences as the sessions apply them (null: the defaults). Any thread.

@@ -20,12 +20,27 @@ size_t ResumeBook::channelsKey(const QSet<QString> &channelKeys)
     return qHash(sorted.join(QChar(u'\n')), size_t(0x6865726c));
 }
 
+void ResumeBook::sessionLive(const QString &user, const QString &clientId, qint64 from,
+                             size_t channels, HandedOn handedOn)
+{
+    put(user, clientId, {from, from, channels}, std::move(handedOn));
+}
+
 void ResumeBook::sessionEnded(const QString &user, const QString &clientId, const LiveRange &range)
+{
+    put(user, clientId, range, nullptr);
+}
+
+void ResumeBook::put(const QString &user, const QString &clientId, const LiveRange &range,
+                     HandedOn openOn)
 {
     QMutexLocker lock(&m_mutex);
     const QString key = deviceKey(user, clientId);
+    const auto existing = m_ranges.constFind(key);
+    if (existing != m_ranges.cend() && existing->range.from > range.from)
+        return;
     const quint64 generation = ++m_generation;
-    m_ranges.insert(key, Entry{range, generation});
+    m_ranges.insert(key, Entry{range, std::move(openOn), generation});
     m_age.emplace_back(key, generation);
     while (m_ranges.size() > m_capacity && !m_age.empty()) {
         const auto [oldest, itsGeneration] = m_age.front();
@@ -49,7 +64,9 @@ std::optional<ResumeBook::LiveRange> ResumeBook::take(const QString &user, const
     const auto entry = m_ranges.constFind(deviceKey(user, clientId));
     if (entry == m_ranges.cend())
         return std::nullopt;
-    const LiveRange range = entry->range;
+    LiveRange range = entry->range;
+    if (entry->openOn)
+        range.upTo = entry->openOn->load(std::memory_order_acquire);
     m_ranges.erase(entry);
     return range;
 }

@@ -8,16 +8,24 @@
 #include <QSet>
 #include <QString>
 
+#include <atomic>
 #include <deque>
+#include <memory>
 #include <optional>
 
 namespace herald::syncd {
 
-// Where each device's last session on this node stopped: the arrival positions (ArrivalLog)
-// whose notifications of its channels it was sent live. With it a resume from that device
-// can start exactly after its last notification. Kept in memory for the newest `capacity`
-// devices (a device that comes back after a restart or much later resumes the safe way).
-// Thread-safe: workers write, the core reads.
+// How far a worker has handed notifications to its live sessions (an ArrivalLog position):
+// the worker writes it after the sessions have them, the book reads it for an open session.
+using HandedOn = std::shared_ptr<const std::atomic<qint64>>;
+
+// Where each device's newest session on this node is, or stopped: the arrival positions
+// (ArrivalLog) whose notifications of its channels it was handed live. With it a resume from
+// that device can start exactly after its last notification, also while its earlier session
+// is still open here (a connection that died without a FIN stays open until its pings go
+// unanswered). Kept in memory for the newest `capacity` devices (a device that comes back
+// after a restart or much later resumes the safe way). Thread-safe: workers write, the core
+// reads.
 class ResumeBook
 {
 public:
@@ -32,8 +40,12 @@ public:
 
     explicit ResumeBook(qsizetype capacity = DefaultCapacity) : m_capacity(capacity) {}
 
+    // A session of the device is live from position `from` on; `handedOn` is its worker's.
+    void sessionLive(const QString &user, const QString &clientId, qint64 from, size_t channels,
+                     HandedOn handedOn);
     void sessionEnded(const QString &user, const QString &clientId, const LiveRange &range);
-    // The device's last range, forgotten as it is taken (its next session makes a new one).
+    // The range of the device's newest session (an open one's up to where its worker is
+    // now), forgotten as it is taken (its next session makes a new one).
     std::optional<LiveRange> take(const QString &user, const QString &clientId);
 
     // The same for the same set of channel keys ("app/channel"), in any order.
@@ -42,10 +54,14 @@ public:
 private:
     struct Entry
     {
-        LiveRange range;
+        LiveRange range; // upTo only once it ended
+        HandedOn openOn; // set while the session is open
         quint64 generation = 0;
     };
     static QString deviceKey(const QString &user, const QString &clientId);
+    // Keeps the entry of the session that went live last: an earlier session that ends after a
+    // newer one went live does not replace it.
+    void put(const QString &user, const QString &clientId, const LiveRange &range, HandedOn openOn);
 
     const qsizetype m_capacity;
     QMutex m_mutex;

@@ -153,6 +153,8 @@ void RegisterFlow::finishBacklog(quint64 sessionId, const Backlog &backlog)
                         JsonCodec::encode(BacklogDoneMessage{
                             backlog.truncated(), backlog.truncated() ? backlog.matching : 0}));
     session->stage = ClientSession::Stage::Live;
+    m_deps.notifications.sessionLive(session->user, session->clientId, session->channelKeys,
+                                     session->liveFrom, m_deps.handedOn);
     session->preferences = m_deps.notifications.preferencesOf(session->user);
     const QList<OutgoingPtr> held = std::exchange(session->heldBack, {});
     for (const OutgoingPtr &outgoing : held)

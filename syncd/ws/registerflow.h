@@ -2,6 +2,7 @@
 #pragma once
 
 #include "auth/principal.h"
+#include "core/resumebook.h"
 #include "model/notification.h"
 #include "protocol/error.h"
 #include "protocol/messages.h"
@@ -57,6 +58,7 @@ public:
         Metrics &metrics;
         QObject *context;
         Refuse refuse;
+        HandedOn handedOn; // the worker's position: how far its live sessions were handed
     };
     // `workerIndex` only names the worker in logs; `nodeId` goes into `registered`.
     RegisterFlow(int workerIndex, int nodeId, Dependencies dependencies);

@@ -40,7 +40,8 @@ WsWorker::WsWorker(int index, Dependencies dependencies)
            [this](ClientSession &session, const Error &error, int code, const QString &reason) {
                sendError(session, error);
                closeSession(session, code, reason);
-           }}),
+           },
+           m_handedOn}),
       m_publishes({*dependencies.notifications, m_sessions, m_writer, *dependencies.metrics, this,
                    dependencies.publishAdmission})
 {
@@ -202,10 +203,14 @@ void WsWorker::handleAck(ClientSession &session, const QList<NotificationId> &id
 
 void WsWorker::deliver(const OutgoingPtr &outgoing)
 {
-    m_lastArrival = std::max(m_lastArrival, outgoing->arrival());
     for (ClientSession *session : m_sessions.subscribers(outgoing->channelKey())) {
         if (outgoing->isVisibleTo(session->user))
             m_register.deliver(*session, outgoing);
+    }
+    // Once the sessions have it: a resume may count it as handed on (ResumeBook).
+    if (outgoing->arrival() > m_lastArrival) {
+        m_lastArrival = outgoing->arrival();
+        m_handedOn->store(m_lastArrival, std::memory_order_release);
     }
 }
 

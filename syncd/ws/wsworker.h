@@ -95,6 +95,8 @@ private:
     qint64 nowMs() const { return m_clock.elapsed(); }
 
     Dependencies m_deps;
+    // Before m_register, which shares it: how far the live sessions were handed.
+    std::shared_ptr<std::atomic<qint64>> m_handedOn = std::make_shared<std::atomic<qint64>>(0);
     JsonCodec m_json;
     HermesCodec m_hermes;
     SessionIndex m_sessions;
@@ -105,7 +107,7 @@ private:
     WorkerMailbox m_mailbox{this};
     QTimer m_sweepTimer;
     QElapsedTimer m_clock;
-    qint64 m_lastArrival = 0; // of the newest notification handed to this worker
+    qint64 m_lastArrival = 0; // of the newest notification handed to this worker's sessions
 };
 
 } // namespace herald::syncd

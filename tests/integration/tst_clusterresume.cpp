@@ -69,12 +69,14 @@ private slots:
     void hermesResumeOnTheSameNodeRepeatsNothingAndMissesNothing();
     void resumeAfterAPartitionGetsTheLateNodesOlderOnes();
     void resumeOnAnotherNodeMissesNothing();
+    void resumeWhileTheDeadConnectionIsStillOpen();
 
 private:
     // Opens a Hermes session on node `index` for `channel` and sends its register, resuming
     // from `lastId` if given.
     std::unique_ptr<WsClient> hermesSession(int index, const QString &channel,
-                                            std::optional<qint64> lastId = std::nullopt);
+                                            std::optional<qint64> lastId = std::nullopt,
+                                            const QUrl &through = {});
     // A batch of BatchSize persistent notifications on each node in turn, `rounds` times.
     bool publishRounds(const QString &channel, int rounds, QList<qint64> *ids,
                        const QList<int> &nodes = {0, 1, 2});
@@ -85,6 +87,7 @@ private:
 
     std::array<SyncdProcess, 3> m_nodes;
     FaultProxy m_toSecond; // the third node's link to the second
+    FaultProxy m_toFirst;  // a client's way to the first node that can go silent
     QList<std::shared_ptr<HttpClient>> m_http;
 };
 
@@ -108,10 +111,12 @@ void TestClusterResume::initTestCase()
     QVERIFY2(m_nodes[2].start(cluster + QStringList{u"--node-id"_s, u"3"_s, u"--peer"_s,
                                                     u"ws://127.0.0.1:%1"_s.arg(m_toSecond.port())}),
              qPrintable(m_nodes[2].errorString()));
+    QVERIFY(m_toFirst.listen());
+    m_toFirst.setTarget(QHostAddress::LocalHost, m_nodes[0].port());
     for (SyncdProcess &node : m_nodes) {
         m_http.append(std::make_shared<HttpClient>(node.httpUrl()));
         QVERIFY(createApplication(*m_http.last(), App,
-                                  {u"same-node"_s, u"partition"_s, u"other-node"_s}));
+                                  {u"same-node"_s, u"partition"_s, u"other-node"_s, u"silent"_s}));
     }
     QVERIFY(waitUntil([&] { return linked(0, 1) && linked(1, 2) && linked(2, 1); }, 20000, 100));
 }
@@ -132,10 +137,11 @@ bool TestClusterResume::linked(int index, int live)
 }
 
 std::unique_ptr<WsClient> TestClusterResume::hermesSession(int index, const QString &channel,
-                                                           std::optional<qint64> lastId)
+                                                           std::optional<qint64> lastId,
+                                                           const QUrl &through)
 {
     auto ws = std::make_unique<WsClient>();
-    if (!ws->open(m_nodes[index].wsUrl())) {
+    if (!ws->open(through.isEmpty() ? m_nodes[index].wsUrl() : through)) {
         qWarning("Hermes session: %s", ws->describe().constData());
         return nullptr;
     }
@@ -304,6 +310,45 @@ void TestClusterResume::resumeOnAnotherNodeMissesNothing()
              second->describe());
     QCOMPARE(metric(*m_http[1], u"herald_resumes_total"_s, u"margin"_s), marginBefore + 1);
     QVERIFY(dropConnection(*second, 1));
+}
+
+void TestClusterResume::resumeWhileTheDeadConnectionIsStillOpen()
+{
+    // A connection that dies without a FIN (a laptop leaving its network) stays open on the
+    // node until its pings go unanswered; the device is back before that.
+    const QString channel = u"silent"_s;
+    const qint64 exactBefore = metric(*m_http[0], u"herald_resumes_total"_s, u"exact"_s);
+    const qint64 seed = publish(*m_http[0], App, channel, u"seed"_s);
+    QUrl viaProxy = m_nodes[0].wsUrl();
+    viaProxy.setPort(m_toFirst.port());
+    auto first = hermesSession(0, channel, std::nullopt, viaProxy);
+    QVERIFY(first && first->waitForNotificationId(seed));
+    QList<qint64> published{seed};
+    QVERIFY(publishRounds(channel, 4, &published));
+    QVERIFY(first->waitForNotifications(1 + 12 * BatchSize, 15000));
+    m_toFirst.setMode(FaultProxy::Mode::Blackhole);
+    QVERIFY(publishRounds(channel, 4, &published));
+    const QList<qint64> before = first->notificationIds();
+
+    auto second = hermesSession(0, channel, before.last());
+    QVERIFY(second);
+    QVERIFY(publishRounds(channel, 2, &published));
+    int repeats = 0;
+    std::set<qint64> union_ = distinct(before, &repeats);
+    const std::set<qint64> all(published.cbegin(), published.cend());
+    const auto expected = qsizetype(all.size() - union_.size());
+    QVERIFY2(waitUntil([&] { return second->notificationIds().size() >= expected; }, 15000),
+             second->describe());
+    QTest::qWait(300);
+    QCOMPARE(metric(*m_http[0], u"herald_sessions_open"_s), 2); // the dead one is still open
+    for (qint64 id : distinct(second->notificationIds(), &repeats))
+        QVERIFY2(union_.insert(id).second, "shown again");
+    QCOMPARE(repeats, 0);
+    QCOMPARE(union_, all);
+    QCOMPARE(metric(*m_http[0], u"herald_resumes_total"_s, u"exact"_s), exactBefore + 1);
+    m_toFirst.cutAll();
+    m_toFirst.setMode(FaultProxy::Mode::Pass);
+    QVERIFY(dropConnection(*second, 0));
 }
 
 QTEST_GUILESS_MAIN(TestClusterResume)

@@ -35,6 +35,35 @@ private slots:
         QCOMPARE(book.take(u"alice"_s, u"laptop"_s)->from, 12);
     }
 
+    void anOpenSessionsRangeEndsWhereItsWorkerIsNow()
+    {
+        ResumeBook book;
+        auto handedOn = std::make_shared<std::atomic<qint64>>(5);
+        book.sessionLive(u"alice"_s, u"laptop"_s, 4, 42, handedOn);
+        handedOn->store(11);
+        const auto range = book.take(u"alice"_s, u"laptop"_s);
+        QVERIFY(range);
+        QCOMPARE(range->from, 4);
+        QCOMPARE(range->upTo, 11);
+        QCOMPARE(range->channels, size_t(42));
+    }
+
+    void anEarlierSessionEndingLaterDoesNotReplaceTheNewer()
+    {
+        ResumeBook book;
+        auto handedOn = std::make_shared<std::atomic<qint64>>(30);
+        // The first connection died silently; the device came back (from 20) before the
+        // node noticed, and the first session ends afterwards.
+        book.sessionLive(u"alice"_s, u"laptop"_s, 20, 1, handedOn);
+        book.sessionEnded(u"alice"_s, u"laptop"_s, {3, 19, 1});
+        QCOMPARE(book.take(u"alice"_s, u"laptop"_s)->from, 20);
+        // Its own end replaces the open entry.
+        book.sessionLive(u"alice"_s, u"laptop"_s, 40, 1, handedOn);
+        book.sessionEnded(u"alice"_s, u"laptop"_s, {40, 44, 1});
+        const auto ended = book.take(u"alice"_s, u"laptop"_s);
+        QCOMPARE(ended->upTo, 44);
+    }
+
     void keepsTheNewestDevices()
     {
         ResumeBook book(3);
