@@ -4,6 +4,10 @@
 #include "net/netlog.h"
 #include "session/syncsession.h"
 
+#ifdef Q_OS_LINUX
+#include "net/netlinkroutewatcher.h"
+#endif
+
 namespace herald::client {
 
 namespace {
@@ -37,6 +41,37 @@ bool NetworkWatcher::watchSystem()
 {
     if (m_watching)
         return true;
+    m_watching = watchRoutes() || watchReachability();
+    return m_watching;
+}
+
+bool NetworkWatcher::watchRoutes()
+{
+#ifdef Q_OS_LINUX
+    auto *routes = new NetlinkRouteWatcher(this);
+    if (!routes->start()) {
+        if (!m_loggedNoRoutes) {
+            m_loggedNoRoutes = true;
+            qCInfo(lcNet).noquote() << "cannot watch the routing table:" << routes->errorString()
+                                    << "- asking Qt's network information instead";
+        }
+        delete routes;
+        return false;
+    }
+    connect(routes, &NetlinkRouteWatcher::routesRead, this, &NetworkWatcher::onRoutesRead);
+    qCInfo(lcNet) << "watching the routing table; default route:"
+                  << (routes->isKnown() ? (routes->hasDefaultRoute() ? "yes" : "no") : "unknown");
+    // Start from what the table says now, without emitting: nothing changed yet.
+    if (routes->isKnown() && !routes->hasDefaultRoute())
+        m_online = false;
+    return true;
+#else
+    return false;
+#endif
+}
+
+bool NetworkWatcher::watchReachability()
+{
     if (!QNetworkInformation::loadBackendByFeatures(QNetworkInformation::Feature::Reachability)) {
         if (!m_loggedNoBackend) {
             m_loggedNoBackend = true;
@@ -45,7 +80,6 @@ bool NetworkWatcher::watchSystem()
         return false;
     }
     QNetworkInformation *info = QNetworkInformation::instance();
-    m_watching = true;
     connect(info, &QNetworkInformation::reachabilityChanged, this,
             &NetworkWatcher::onReachabilityChanged);
     qCInfo(lcNet) << "watching network reachability through" << info->backendName();
@@ -59,9 +93,23 @@ void NetworkWatcher::onReachabilityChanged(QNetworkInformation::Reachability rea
 {
     qCInfo(lcNet) << "network reachability" << reachability;
     const Side side = sideOf(reachability);
-    if (side == Side::Unknown || (side == Side::Up) == m_online)
+    if (side != Side::Unknown)
+        report(side == Side::Up);
+}
+
+void NetworkWatcher::onRoutesRead(bool hasDefaultRoute)
+{
+    // The table is read after every announced change; most reads change nothing.
+    if (hasDefaultRoute != m_online)
+        qCInfo(lcNet) << "default route" << (hasDefaultRoute ? "present" : "gone");
+    report(hasDefaultRoute);
+}
+
+void NetworkWatcher::report(bool up)
+{
+    if (up == m_online)
         return;
-    m_online = side == Side::Up;
+    m_online = up;
     if (m_online)
         Q_EMIT networkReturned();
     else

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Measures the tray client's idle cost: connected, 10 notifications listed, no activity.
 After WARMUP seconds idle it reads VmRSS, Rss and Pss (/proc/PID/smaps_rollup), the TLS and
-WebSocket libraries mapped, and the CPU time used over WINDOW seconds.
+WebSocket libraries mapped, the GLib libraries beyond GLib itself (GIO, GObject, libsecret, Qt's
+glib network-information plugin), and the CPU time used over WINDOW seconds.
 Usage: dbus-run-session -- /usr/bin/python3 measure_idle.py HERALD_SYNCD HERALD [WARMUP WINDOW]
 """
 import os
@@ -34,15 +35,25 @@ def rollup(pid, key):
     return "?"
 
 
-def heavy_libraries(pid):
-    """The TLS and WebSocket libraries mapped (which an idle ws:// client needs none of)."""
+def mapped_libraries(pid, keys):
+    """The mapped files whose path contains one of keys."""
     names = set()
     with open(f"/proc/{pid}/maps") as f:
         for line in f:
             path = line.split()[-1]
-            if any(k in path for k in ("libcrypto", "libssl", "tls/libq", "WebSockets")):
+            if any(k in path for k in keys):
                 names.add(os.path.basename(path))
     return ", ".join(sorted(names)) or "none"
+
+
+def heavy_libraries(pid):
+    """The TLS and WebSocket libraries mapped (which an idle ws:// client needs none of)."""
+    return mapped_libraries(pid, ("libcrypto", "libssl", "tls/libq", "WebSockets"))
+
+
+def glib_libraries(pid):
+    """GLib's libraries above GLib itself (Qt's event loop needs only libglib)."""
+    return mapped_libraries(pid, ("libgio", "libgobject", "libsecret", "networkinformation/"))
 
 
 def main():
@@ -74,7 +85,8 @@ def main():
               f"({100 * (cpu1 - cpu0) / window:.2f}%), threads {status(proc.pid, 'Threads')}, "
               f"session {d.status()['session']}")
         print(f"smaps_rollup: Rss {rollup(proc.pid, 'Rss')}, Pss {pss0} (then "
-              f"{rollup(proc.pid, 'Pss')}); TLS/WebSocket libraries: {heavy_libraries(proc.pid)}")
+              f"{rollup(proc.pid, 'Pss')}); TLS/WebSocket libraries: {heavy_libraries(proc.pid)}; "
+              f"GLib libraries beyond libglib: {glib_libraries(proc.pid)}")
         if d.status()["session"] != "Live":
             print(d.log("herald")[-3000:])
             print(d.log("syncd")[-3000:])

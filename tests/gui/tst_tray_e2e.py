@@ -81,6 +81,10 @@ def main():
         with open(f"/proc/{d.procs['herald'].pid}/maps") as f:
             secret_maps = [line for line in f if "libsecret" in line]
         check("the tray process maps no libsecret", not secret_maps, secret_maps)
+        # The network is watched over netlink: no GIO (Qt's glib network-information backend).
+        with open(f"/proc/{d.procs['herald'].pid}/maps") as f:
+            gio_maps = [line for line in f if "libgio" in line or "networkinformation/" in line]
+        check("the tray process maps no libgio", not gio_maps, gio_maps)
         check("popups through freedesktop notifications", s["notifier"] == "freedesktop", s)
         check("system tray available under trayer", s["trayAvailable"] and s["trayVisible"], s)
         tree = os.popen(f"DISPLAY={d.env['DISPLAY']} xwininfo -root -tree").read()

@@ -82,8 +82,34 @@ private Q_SLOTS:
         QCOMPARE(lost.size(), 1);
     }
 
-    // Whether a backend loads depends on the machine (none without NetworkManager); either way
-    // the reports still drive the signals and a second call gives the same answer.
+    // The routing table's reads (Linux): a default route is up, none is down, same rules.
+    void routeReports_data()
+    {
+        QTest::addColumn<QList<bool>>("reads");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("a default route at start says nothing") << QList<bool>{true} << QString();
+        QTest::newRow("none is lost") << QList<bool>{false} << QStringLiteral("L");
+        QTest::newRow("repeated reads say nothing more")
+            << QList<bool>{false, false, true, true, true, false, false} << QStringLiteral("LRL");
+    }
+    void routeReports()
+    {
+        QFETCH(QList<bool>, reads);
+        QFETCH(QString, expected);
+        NetworkWatcher watcher;
+        QString emitted;
+        connect(&watcher, &NetworkWatcher::networkReturned, this,
+                [&] { emitted += QLatin1Char('R'); });
+        connect(&watcher, &NetworkWatcher::networkLost, this, [&] { emitted += QLatin1Char('L'); });
+        for (bool hasDefaultRoute : reads)
+            watcher.onRoutesRead(hasDefaultRoute);
+        QCOMPARE(emitted, expected);
+        QCOMPARE(watcher.isOnline(), reads.constLast());
+    }
+
+    // What is watched depends on the machine (on Linux the routing table, unless netlink is
+    // closed to the process; elsewhere a backend, none without NetworkManager); either way the
+    // reports still drive the signals and a second call gives the same answer.
     void watchSystemIsHarmless()
     {
         NetworkWatcher watcher;
