@@ -10,7 +10,7 @@ packages=(
   libqt6sql6-sqlite libqt6sql6-psql
   libexpected-dev libhttp-parser-dev libcurl4-openssl-dev
   sqlite3 libsqlite3-dev postgresql curl python3-websockets python3-aiosmtpd python3-feedparser
-  nginx openssl
+  nginx openssl iproute2 util-linux
   qt6-svg-dev qtkeychain-qt6-dev qt6-l10n-tools qt6-tools-dev qt6-translations-l10n
   dunst xvfb xauth trayer gnome-keyring dbus x11-utils xdotool imagemagick desktop-file-utils appstream
   libsystemd-dev systemd dpkg-dev lintian groff-base man-db bash-completion flatpak-builder
