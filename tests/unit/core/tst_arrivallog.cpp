@@ -105,6 +105,21 @@ private slots:
         }
     }
 
+    void aFullLogThatHasNotWrappedKeepsItsOldest()
+    {
+        ArrivalLog log(4);
+        {
+            auto stamper = log.stamper();
+            for (int ms = 1; ms <= 4; ++ms)
+                (void)stamper.stamp(persistent(idOf(ms % 2 + 1, ms)));
+        }
+        const auto after = log.after(idOf(2, 1));
+        QVERIFY(after);
+        QCOMPARE(after->position, 1);
+        const QMap<int, NotificationId> expected{{1, idOf(1, 2)}, {2, idOf(2, 3)}};
+        QCOMPARE(after->firstIdByOrigin, expected);
+    }
+
     void stampsFromSeveralThreadsGetDistinctPositions()
     {
         ArrivalLog log;
