@@ -56,9 +56,12 @@ struct ClientSession
     QElapsedTimer connectedAt;
     qint64 lastHeardMs = 0; // from the worker's clock
     qint64 lastPingMs = 0;
-    qint64 liveFrom = 0;             // live it gets what arrived after this ArrivalLog position
-    QList<OutgoingPtr> heldBack;     // live messages that arrived during the backlog
-    QSet<NotificationId> backlogIds; // to drop held-back duplicates of backlog items
+    qint64 liveFrom = 0;         // live it gets what arrived after this ArrivalLog position
+    QList<OutgoingPtr> heldBack; // live messages that arrived during the backlog
+    // To drop live duplicates of backlog items: those held back during the backlog, and those
+    // whose fan-out comes after it (committed before the backlog read them, handed on later).
+    QSet<NotificationId> backlogIds;
+    qint64 backlogSentMs = 0; // connectedAt's reading when the backlog went out
     // The user's delivery preferences (null: the defaults), taken when the backlog is in and
     // again with every `preferences` frame: what is not pushed to the desktop is not sent.
     std::shared_ptr<const Preferences> preferences;

@@ -159,8 +159,17 @@ void RegisterFlow::finishBacklog(quint64 sessionId, const Backlog &backlog)
     const QList<OutgoingPtr> held = std::exchange(session->heldBack, {});
     for (const OutgoingPtr &outgoing : held)
         deliver(*session, outgoing);
-    session->backlogIds.clear();
+    session->backlogSentMs = session->connectedAt.elapsed();
     writer.endBatch();
+}
+
+void RegisterFlow::forgetOldBacklog(ClientSession &session)
+{
+    if (!session.backlogIds.isEmpty() &&
+        session.connectedAt.elapsed() - session.backlogSentMs > BacklogRememberedMs) {
+        session.backlogIds.clear();
+        session.backlogIds.squeeze();
+    }
 }
 
 void RegisterFlow::deliver(ClientSession &session, const OutgoingPtr &outgoing)

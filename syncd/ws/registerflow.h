@@ -68,6 +68,13 @@ public:
     // checked; an unknown token only while the session's address has failures left.
     void start(ClientSession &session, const RegisterMessage &message, const QString &upgradeToken);
 
+    // A notification the backlog carried can still come live afterwards: its store commit came
+    // before the backlog's read, its fan-out (after the disk sync, or from the relay's thread)
+    // after the backlog's answer. The backlog's ids are kept this long to drop those.
+    static constexpr qint64 BacklogRememberedMs = 10'000;
+    // Forgets the backlog's ids once BacklogRememberedMs have passed (the worker's sweep).
+    void forgetOldBacklog(ClientSession &session);
+
     // A live message for a session that follows it: held back while the backlog loads,
     // dropped if the backlog carried it, ignored unless registered; sent otherwise.
     void deliver(ClientSession &session, const OutgoingPtr &outgoing);

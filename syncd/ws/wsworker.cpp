@@ -296,6 +296,7 @@ void WsWorker::sweep()
     for (const auto &session : m_sessions.sessions()) {
         if (session->stage == ClientSession::Stage::Closing)
             continue; // its connection bounds the close handshake itself
+        m_register.forgetOldBacklog(*session);
         if (!session->isRegistered() && session->connectedAt.elapsed() > c.registerTimeoutMs) {
             expired.append(session);
         } else if (now - session->lastHeardMs > c.idleTimeoutMs) {

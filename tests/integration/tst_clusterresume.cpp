@@ -56,6 +56,35 @@ std::set<qint64> distinct(const QList<qint64> &ids, int *repeats)
     return set;
 }
 
+// Waits until `resumed` holds every notification of `published` that `before` (the first
+// session's) lacks, then checks that across both sessions each was shown exactly once.
+bool eachShownOnce(const QList<qint64> &before, const WsClient &resumed,
+                   const QList<qint64> &published)
+{
+    int repeats = 0;
+    const std::set<qint64> got = distinct(before, &repeats);
+    const std::set<qint64> all(published.cbegin(), published.cend());
+    const auto missing = qsizetype(all.size() - got.size());
+    if (!waitUntil([&] { return resumed.notificationIds().size() >= missing; }, 30000)) {
+        qWarning("resumed session got %lld of %lld: %s",
+                 qlonglong(resumed.notificationIds().size()), qlonglong(missing),
+                 resumed.describe().constData());
+        return false;
+    }
+    QTest::qWait(300); // a repeat would come by now
+    std::set<qint64> shown = got;
+    int again = 0;
+    for (qint64 id : distinct(resumed.notificationIds(), &repeats))
+        again += !shown.insert(id).second;
+    if (repeats != 0 || again != 0 || shown != all) {
+        qWarning("%d repeated within a session, %d shown again after the resume, %lld of %lld "
+                 "shown",
+                 repeats, again, qlonglong(shown.size()), qlonglong(all.size()));
+        return false;
+    }
+    return true;
+}
+
 } // namespace
 
 class TestClusterResume : public QObject
@@ -205,22 +234,7 @@ void TestClusterResume::hermesResumeOnTheSameNodeRepeatsNothingAndMissesNothing(
     QVERIFY(second);
     QVERIFY(publishRounds(channel, 6, &published));
 
-    int repeats = 0;
-    const std::set<qint64> got = distinct(before, &repeats);
-    const std::set<qint64> all(published.cbegin(), published.cend());
-    const auto expected = qsizetype(all.size() - got.size());
-    QVERIFY2(waitUntil([&] { return second->notificationIds().size() >= expected; }, 30000),
-             second->describe());
-    QTest::qWait(300); // a repeat would come by now
-    const std::set<qint64> resumed = distinct(second->notificationIds(), &repeats);
-    QCOMPARE(repeats, 0);
-    std::set<qint64> both;
-    std::set_intersection(got.cbegin(), got.cend(), resumed.cbegin(), resumed.cend(),
-                          std::inserter(both, both.end()));
-    QVERIFY2(both.empty(), qPrintable(u"%1 shown again"_s.arg(both.size())));
-    std::set<qint64> union_ = got;
-    union_.insert(resumed.cbegin(), resumed.cend());
-    QCOMPARE(union_, all);
+    QVERIFY(eachShownOnce(before, *second, published));
     QCOMPARE(metric(*m_http[0], u"herald_resumes_total"_s, u"exact"_s), exactBefore + 1);
     QVERIFY(dropConnection(*second, 0));
 }
@@ -260,21 +274,7 @@ void TestClusterResume::resumeAfterAPartitionGetsTheLateNodesOlderOnes()
 
     auto second = hermesSession(0, channel, first->notificationIds().last());
     QVERIFY(second && second->waitForNotificationId(cutOff.first(), 15000));
-    int repeats = 0;
-    const std::set<qint64> got = distinct(first->notificationIds(), &repeats);
-    const std::set<qint64> all(published.cbegin(), published.cend());
-    QVERIFY(waitUntil(
-        [&] {
-            return qsizetype(second->notificationIds().size()) >=
-                   qsizetype(all.size() - got.size());
-        },
-        15000));
-    QTest::qWait(300);
-    std::set<qint64> union_ = got;
-    for (qint64 id : distinct(second->notificationIds(), &repeats))
-        QVERIFY2(union_.insert(id).second, "shown again");
-    QCOMPARE(repeats, 0);
-    QCOMPARE(union_, all);
+    QVERIFY(eachShownOnce(first->notificationIds(), *second, published));
     QVERIFY(dropConnection(*second, 0));
 }
 
@@ -333,18 +333,8 @@ void TestClusterResume::resumeWhileTheDeadConnectionIsStillOpen()
     auto second = hermesSession(0, channel, before.last());
     QVERIFY(second);
     QVERIFY(publishRounds(channel, 2, &published));
-    int repeats = 0;
-    std::set<qint64> union_ = distinct(before, &repeats);
-    const std::set<qint64> all(published.cbegin(), published.cend());
-    const auto expected = qsizetype(all.size() - union_.size());
-    QVERIFY2(waitUntil([&] { return second->notificationIds().size() >= expected; }, 15000),
-             second->describe());
-    QTest::qWait(300);
+    QVERIFY(eachShownOnce(before, *second, published));
     QCOMPARE(metric(*m_http[0], u"herald_sessions_open"_s), 2); // the dead one is still open
-    for (qint64 id : distinct(second->notificationIds(), &repeats))
-        QVERIFY2(union_.insert(id).second, "shown again");
-    QCOMPARE(repeats, 0);
-    QCOMPARE(union_, all);
     QCOMPARE(metric(*m_http[0], u"herald_resumes_total"_s, u"exact"_s), exactBefore + 1);
     m_toFirst.cutAll();
     m_toFirst.setMode(FaultProxy::Mode::Pass);
