@@ -107,6 +107,14 @@ void addDone(Datagram &d, uint32_t seq, int error = 0)
     d.message(NLMSG_DONE, &error, sizeof error, seq);
 }
 
+// The end of dump `seq`, alone in a datagram, to `tracker`.
+void feedDone(DefaultRouteTracker &tracker, uint32_t seq)
+{
+    Datagram d;
+    addDone(d, seq);
+    d.feed(tracker);
+}
+
 void addError(Datagram &d, uint32_t seq, int error)
 {
     nlmsgerr message{};
@@ -217,9 +225,7 @@ private Q_SLOTS:
         announcedRoute(Route{}, RTM_DELROUTE).feed(tracker, true);
         QCOMPARE(tracker.next(), Action::Dump);
         tracker.dumpSent(2);
-        Datagram empty;
-        addDone(empty, 2);
-        empty.feed(tracker);
+        feedDone(tracker, 2);
         QCOMPARE(tracker.next(), Action::Report);
         QVERIFY(!tracker.hasDefaultRoute());
     }
@@ -249,9 +255,7 @@ private Q_SLOTS:
         QFETCH(bool, wireless);
         QFETCH(bool, stale);
         DefaultRouteTracker tracker = dumping();
-        Datagram done;
-        addDone(done, 1);
-        done.feed(tracker);
+        feedDone(tracker, 1);
         QCOMPARE(tracker.next(), Action::Report);
 
         Datagram announcement;
@@ -281,9 +285,7 @@ private Q_SLOTS:
         QCOMPARE(tracker.next(), Action::Dump);
         QVERIFY(!tracker.isKnown());
         tracker.dumpSent(2);
-        Datagram again;
-        addDone(again, 2);
-        again.feed(tracker);
+        feedDone(tracker, 2);
         QCOMPARE(tracker.next(), Action::Report);
         QVERIFY(!tracker.hasDefaultRoute());
     }
@@ -291,9 +293,7 @@ private Q_SLOTS:
     void anOverrunDumpsAgain()
     {
         DefaultRouteTracker tracker = dumping();
-        Datagram done;
-        addDone(done, 1);
-        done.feed(tracker);
+        feedDone(tracker, 1);
         QCOMPARE(tracker.next(), Action::Report);
         tracker.overrun();
         QCOMPARE(tracker.next(), Action::Dump);
@@ -302,9 +302,7 @@ private Q_SLOTS:
         tracker.dumpSent(2);
         tracker.overrun();
         QCOMPARE(tracker.next(), Action::None);
-        Datagram done2;
-        addDone(done2, 2);
-        done2.feed(tracker);
+        feedDone(tracker, 2);
         QCOMPARE(tracker.next(), Action::Dump);
     }
 
@@ -327,9 +325,7 @@ private Q_SLOTS:
         d.message(NLMSG_DONE, "\0\0\0\0", 4, 1, NLM_F_MULTI, Port + 1); // another socket's
         d.feed(tracker);
         QCOMPARE(tracker.next(), Action::None);
-        Datagram done;
-        addDone(done, 1);
-        done.feed(tracker);
+        feedDone(tracker, 1);
         QCOMPARE(tracker.next(), Action::Report);
         QVERIFY(!tracker.hasDefaultRoute());
     }
@@ -375,9 +371,7 @@ private Q_SLOTS:
         header->nlmsg_len = 4096; // longer than what arrived
         d.feed(tracker);
         QCOMPARE(tracker.next(), Action::None);
-        Datagram done;
-        addDone(done, 1);
-        done.feed(tracker);
+        feedDone(tracker, 1);
         QCOMPARE(tracker.next(), Action::Report);
         QVERIFY(tracker.hasDefaultRoute());
     }

@@ -8,6 +8,21 @@
 using namespace herald::client;
 using R = QNetworkInformation::Reachability;
 
+namespace {
+// What a watcher emits, one letter per signal: R returned, L lost.
+struct Emitted
+{
+    explicit Emitted(NetworkWatcher &watcher)
+    {
+        QObject::connect(&watcher, &NetworkWatcher::networkReturned, &watcher,
+                         [this] { letters += QLatin1Char('R'); });
+        QObject::connect(&watcher, &NetworkWatcher::networkLost, &watcher,
+                         [this] { letters += QLatin1Char('L'); });
+    }
+    QString letters;
+};
+} // namespace
+
 class TestNetworkWatcher : public QObject
 {
     Q_OBJECT
@@ -58,13 +73,10 @@ private Q_SLOTS:
         QFETCH(QString, expected);
 
         NetworkWatcher watcher;
-        QString emitted;
-        connect(&watcher, &NetworkWatcher::networkReturned, this,
-                [&] { emitted += QLatin1Char('R'); });
-        connect(&watcher, &NetworkWatcher::networkLost, this, [&] { emitted += QLatin1Char('L'); });
+        Emitted emitted(watcher);
         for (R r : reports)
             watcher.onReachabilityChanged(r);
-        QCOMPARE(emitted, expected);
+        QCOMPARE(emitted.letters, expected);
         QCOMPARE(watcher.isOnline(), !expected.endsWith(QLatin1Char('L')));
     }
 
@@ -97,13 +109,10 @@ private Q_SLOTS:
         QFETCH(QList<bool>, reads);
         QFETCH(QString, expected);
         NetworkWatcher watcher;
-        QString emitted;
-        connect(&watcher, &NetworkWatcher::networkReturned, this,
-                [&] { emitted += QLatin1Char('R'); });
-        connect(&watcher, &NetworkWatcher::networkLost, this, [&] { emitted += QLatin1Char('L'); });
+        Emitted emitted(watcher);
         for (bool hasDefaultRoute : reads)
             watcher.onRoutesRead(hasDefaultRoute);
-        QCOMPARE(emitted, expected);
+        QCOMPARE(emitted.letters, expected);
         QCOMPARE(watcher.isOnline(), reads.constLast());
     }
 
