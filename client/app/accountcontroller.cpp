@@ -26,8 +26,10 @@ AccountController::AccountController(ClientSettings *settings, TokenStore *token
     : QObject(parent), m_settings(settings), m_tokens(tokens), m_network(network)
 {
     m_tokens->setParent(this);
-    // A lost network shows as offline even while the socket has not noticed yet.
-    connect(m_network, &NetworkWatcher::networkLost, this, &AccountController::connectionChanged);
+    // A lost network shows as offline even while the socket has not noticed yet, until the
+    // server answers: a server on a network without a default route (a LAN, a VPN with its
+    // own table) is still reached, and the report only means the internet is gone.
+    connect(m_network, &NetworkWatcher::networkLost, this, &AccountController::onNetworkLost);
     connect(m_network, &NetworkWatcher::networkReturned, this,
             &AccountController::connectionChanged);
     m_session = createSession();
@@ -50,7 +52,23 @@ QString AccountController::keychainStateName(KeychainState state)
 
 bool AccountController::isConnected() const
 {
-    return m_session->isRegistered() && m_network->isOnline();
+    return m_session->isRegistered() && (m_network->isOnline() || m_answeredSinceNetworkLost);
+}
+
+void AccountController::onNetworkLost()
+{
+    m_answeredSinceNetworkLost = false;
+    m_session->ping(); // a live session's pong says the server is still reached
+    Q_EMIT connectionChanged();
+}
+
+void AccountController::onServerAnswered()
+{
+    if (m_answeredSinceNetworkLost || !m_session->isRegistered())
+        return;
+    m_answeredSinceNetworkLost = true;
+    if (!m_network->isOnline())
+        Q_EMIT connectionChanged();
 }
 
 QString AccountController::connectionText() const
@@ -62,7 +80,8 @@ QString AccountController::connectionText() const
         return QCoreApplication::translate("herald::client::Application", "Token refused by %1")
             .arg(where);
     // The system says the network is gone: offline, even if the socket has not noticed yet.
-    if (!m_network->isOnline() && m_session->state() != SyncSession::State::Stopped)
+    if (!m_network->isOnline() && !m_answeredSinceNetworkLost &&
+        m_session->state() != SyncSession::State::Stopped)
         return QCoreApplication::translate("herald::client::Application", "Offline, retrying %1")
             .arg(where);
     switch (m_session->state()) {
@@ -114,7 +133,14 @@ void AccountController::setUp(const QUrl &server, const QString &user,
 SyncSession *AccountController::createSession()
 {
     auto *session = new SyncSession(SyncSessionConfig{}, this);
-    connect(session, &SyncSession::stateChanged, this, &AccountController::connectionChanged);
+    connect(session, &SyncSession::stateChanged, this, [this](SyncSession::State state) {
+        // Registered again: the server is reached. Gone: only a new answer says so.
+        m_answeredSinceNetworkLost = state == SyncSession::State::Live;
+        Q_EMIT connectionChanged();
+    });
+    connect(session, &SyncSession::pongReceived, this, &AccountController::onServerAnswered);
+    connect(session, &SyncSession::notificationReceived, this,
+            &AccountController::onServerAnswered);
     connect(session, &SyncSession::authenticationFailed, this,
             &AccountController::onAuthenticationFailed);
     reconnectWhenNetworkReturns(m_network, session);

@@ -90,6 +90,8 @@ private:
     void readToken();
     void connectSession();
     void onAuthenticationFailed();
+    void onNetworkLost();
+    void onServerAnswered(); // a pong or a notification on the live session
     QString tokenAccount() const;
 
     ClientSettings *m_settings;
@@ -99,6 +101,8 @@ private:
     QString m_token; // in memory only
     KeychainState m_keychain = KeychainState::Pending;
     bool m_authFailed = false;
+    // The live session heard from the server since the system last reported the network lost.
+    bool m_answeredSinceNetworkLost = false;
 };
 
 } // namespace herald::client

@@ -2,6 +2,8 @@
 // AccountController with a keychain that lives in memory: when the user is asked, what the
 // keychain state says, which session is current. The sessions point at a closed port; they try
 // to connect and retry, which is all these tests need of them.
+#include "faketokenstore.h"
+
 #include "app/accountcontroller.h"
 #include "app/commandline.h"
 #include "credentials/tokenstore.h"
@@ -34,48 +36,6 @@ namespace {
 const QUrl Server(u"http://127.0.0.1:1"_s); // nothing listens on port 1
 const QString User = u"alice"_s;
 const QString Account = u"alice@http://127.0.0.1:1"_s;
-
-// The keychain as a hash. Answers from the event loop, as QtKeychain does.
-class FakeTokenStore : public TokenStore
-{
-public:
-    void read(const QString &account, Callback done) override
-    {
-        ++reads;
-        Result result{Status::NotFound, {}, u"no such entry"_s};
-        if (readFailure)
-            result = {*readFailure, {}, u"keychain says no"_s};
-        else if (entries.contains(account))
-            result = {Status::Ok, entries.value(account), {}};
-        answer(std::move(done), result);
-    }
-    void write(const QString &account, const QString &token, Callback done) override
-    {
-        Result result{Status::Ok, {}, {}};
-        if (writeFailure)
-            result = {*writeFailure, {}, u"keychain says no"_s};
-        else
-            entries.insert(account, token);
-        answer(std::move(done), result);
-    }
-    void remove(const QString &account, Callback done) override
-    {
-        entries.remove(account);
-        answer(std::move(done), {Status::Ok, {}, {}});
-    }
-
-    QHash<QString, QString> entries; // account -> token
-    std::optional<Status> readFailure;
-    std::optional<Status> writeFailure;
-    int reads = 0;
-
-private:
-    void answer(Callback done, const Result &result)
-    {
-        QMetaObject::invokeMethod(
-            this, [done = std::move(done), result] { done(result); }, Qt::QueuedConnection);
-    }
-};
 
 // One controller with its settings file, fake keychain and network watcher.
 struct Fixture

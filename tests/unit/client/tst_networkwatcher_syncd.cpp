@@ -1,11 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 // NetworkWatcher wired to a SyncSession the way the tray wires it, against the real
-// herald-syncd: a returning network reconnects at once instead of after the backoff.
-#include "net/networkwatcher.h"
-#include "session/syncsession.h"
+// herald-syncd: a returning network reconnects at once instead of after the backoff, and a
+// network reported lost while the server still answers (a LAN without a default route) does
+// not leave the tray saying "offline".
+#include "faketokenstore.h"
 #include "syncdprocess.h"
 
+#include "app/accountcontroller.h"
+#include "app/commandline.h"
+#include "net/networkwatcher.h"
+#include "session/syncsession.h"
+#include "settings/clientsettings.h"
+
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace herald;
@@ -82,6 +90,34 @@ private Q_SLOTS:
         QTest::qWait(300);
         QCOMPARE(states.size(), 0);
         QCOMPARE(session.sessionId(), sessionId);
+    }
+
+    void aLostNetworkThatStillReachesTheServerIsNotOffline()
+    {
+        QTemporaryDir dir;
+        ClientSettings settings(dir.filePath(u"herald.conf"_s));
+        settings.setServerUrl(m_syncd.httpUrl());
+        settings.setUser(u"alice"_s);
+        settings.setSubscriptions({u"demo/alerts"_s});
+        auto *tokens = new FakeTokenStore;
+        tokens->entries.insert(TokenStore::account(u"alice"_s, m_syncd.httpUrl().toString()),
+                               m_token);
+        NetworkWatcher watcher;
+        AccountController controller(&settings, tokens, &watcher);
+        controller.start(CommandLine{});
+        QTRY_VERIFY_WITH_TIMEOUT(controller.isConnected(), 15000);
+        const QString connected = controller.connectionText();
+        QVERIFY2(connected.startsWith(u"Connected to"_s), qPrintable(connected));
+
+        // The routing table loses its default route; the server is on loopback and answers.
+        QSignalSpy changed(&controller, &AccountController::connectionChanged);
+        watcher.onRoutesRead(false);
+        QVERIFY(!controller.isConnected()); // until the server answers
+        QVERIFY(controller.connectionText().startsWith(u"Offline"_s));
+        QTRY_VERIFY_WITH_TIMEOUT(controller.isConnected(), 5000);
+        QCOMPARE(controller.connectionText(), connected);
+        QCOMPARE(changed.size(), 2); // offline, then connected again
+        QCOMPARE(controller.session()->state(), State::Live);
     }
 
 private:
