@@ -132,6 +132,19 @@ int descriptorsOf(const SyncdProcess &syncd)
     return sockets;
 }
 
+int settledDescriptorsOf(const SyncdProcess &syncd)
+{
+    int count = descriptorsOf(syncd);
+    for (int look = 0; look < 10; ++look) {
+        QTest::qWait(300);
+        const int again = descriptorsOf(syncd);
+        if (again == count)
+            break;
+        count = again;
+    }
+    return count;
+}
+
 // Connections that send nothing.
 std::vector<std::unique_ptr<QTcpSocket>> silentConnections(const SyncdProcess &syncd, int count)
 {

@@ -44,6 +44,10 @@ HttpResponse withToken(const SyncdProcess &syncd, const QString &token);
 double metric(const SyncdProcess &syncd, const QByteArray &name, const QByteArray &labels = {});
 // The daemon's network sockets: descriptors that are sockets but not Unix ones.
 int descriptorsOf(const SyncdProcess &syncd);
+// The same once it holds still for 300 ms (up to 3 s): a connection made while the daemon
+// started (a readiness probe's, a keep-alive one) may still be closing when a test counts from
+// there.
+int settledDescriptorsOf(const SyncdProcess &syncd);
 // Connections that send nothing.
 std::vector<std::unique_ptr<QTcpSocket>> silentConnections(const SyncdProcess &syncd, int count);
 // QVERIFYs `status`, the error `code` and a Retry-After between the two bounds.

@@ -70,7 +70,7 @@ void TestLimits::connectionsPerAddressAreCappedAndFreed()
     SyncdProcess *started = start({u"--connections-per-address"_s, u"4"_s});
     QVERIFY(started);
     SyncdProcess &syncd = *started;
-    const int before = descriptorsOf(syncd);
+    const int before = settledDescriptorsOf(syncd);
     auto held = silentConnections(syncd, 4);
     QVERIFY(waitUntil([&] { return descriptorsOf(syncd) >= before + 4; }, 5000));
 
@@ -105,7 +105,7 @@ void TestLimits::connectionsPastTheNodeCapGet503()
                u"--trusted-proxies"_s, Loopback});
     QVERIFY(started);
     SyncdProcess &syncd = *started;
-    const int before = descriptorsOf(syncd);
+    const int before = settledDescriptorsOf(syncd);
     auto held = silentConnections(syncd, 3);
     QVERIFY(waitUntil([&] { return descriptorsOf(syncd) >= before + 3; }, 5000));
     const HttpResponse refused = raw(syncd, get("/healthz"));
