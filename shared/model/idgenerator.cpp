@@ -35,11 +35,6 @@ NotificationId IdGenerator::next(qint64 nowMs)
     return (ms << TimeShift) | (qint64(m_node) << SequenceBits) | m_sequence;
 }
 
-int IdGenerator::nodeOf(NotificationId id)
-{
-    return int((id >> SequenceBits) & MaxNode);
-}
-
 QDateTime IdGenerator::timeOf(NotificationId id)
 {
     return QDateTime::fromMSecsSinceEpoch((id >> TimeShift) + Epoch, Qt::UTC);

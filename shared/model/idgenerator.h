@@ -25,7 +25,7 @@ public:
 
     int node() const { return m_node; }
 
-    static int nodeOf(NotificationId id);
+    static int nodeOf(NotificationId id) { return int((id >> SequenceBits) & MaxNode); }
     static QDateTime timeOf(NotificationId id);
     // The smallest id that any node could have made at `time`; handy for time cursors.
     static NotificationId firstIdAt(const QDateTime &time);

@@ -5,6 +5,7 @@
 
 #include <QJsonObject>
 #include <QList>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -21,6 +22,17 @@ struct Subscription
     QStringList channels;
     friend bool operator==(const Subscription &, const Subscription &) = default;
 };
+
+// The channelKey() of every channel the subscriptions name.
+inline QSet<QString> channelKeysOf(const QList<Subscription> &subscriptions)
+{
+    QSet<QString> keys;
+    for (const Subscription &subscription : subscriptions) {
+        for (const QString &channel : subscription.channels)
+            keys.insert(channelKey(subscription.application, channel));
+    }
+    return keys;
+}
 
 // Client -> server
 struct RegisterMessage

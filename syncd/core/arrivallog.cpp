@@ -56,9 +56,7 @@ std::optional<ArrivalLog::After> ArrivalLog::after(NotificationId id) const
             }
             return after;
         }
-        // IdGenerator::nodeOf(), without a call per position.
-        NotificationId &first =
-            firstByOrigin[size_t((found >> IdGenerator::SequenceBits) & IdGenerator::MaxNode)];
+        NotificationId &first = firstByOrigin[size_t(IdGenerator::nodeOf(found))];
         if (first == 0 || found < first)
             first = found;
         index = index == 0 ? kept - 1 : index - 1;

@@ -279,6 +279,8 @@ void NotificationService::sessionLive(const QString &user, const QString &client
                                       const QSet<QString> &channelKeys, qint64 liveFrom,
                                       HandedOn handedOn)
 {
+    if (!m_peers.isClustered()) // a single node's resumes start after the id (ResumePoint)
+        return;
     m_liveSessions.sessionLive(user, clientId, liveFrom, ResumeBook::channelsKey(channelKeys),
                                std::move(handedOn));
 }
@@ -287,6 +289,8 @@ void NotificationService::sessionEnded(const QString &user, const QString &clien
                                        const QSet<QString> &channelKeys, qint64 liveFrom,
                                        qint64 liveUpTo)
 {
+    if (!m_peers.isClustered())
+        return;
     m_liveSessions.sessionEnded(user, clientId,
                                 {liveFrom, liveUpTo, ResumeBook::channelsKey(channelKeys)});
 }

@@ -35,13 +35,8 @@ bool ResumePoint::startsExactly(const QString &user, const RegisterMessage &mess
     const std::optional<ResumeBook::LiveRange> range = m_sessions.take(user, message.clientId);
     if (!range)
         return false;
-    QSet<QString> channelKeys;
-    for (const Subscription &subscription : message.subscriptions) {
-        for (const QString &channel : subscription.channels)
-            channelKeys.insert(channelKey(subscription.application, channel));
-    }
     // Other channels now: what the last session was not sent is not after the id for them.
-    if (range->channels != ResumeBook::channelsKey(channelKeys))
+    if (range->channels != ResumeBook::channelsKey(channelKeysOf(message.subscriptions)))
         return false;
     const auto after = m_arrivals.after(*message.lastNotificationId);
     // The id must have been sent live by that session: one from its backlog (read in id

@@ -83,12 +83,7 @@ void RegisterFlow::complete(quint64 sessionId, const RegisterMessage &message,
     session->principal = principal;
     if (user->isEmpty())
         return startPublishing(*session);
-    QSet<QString> channelKeys;
-    for (const Subscription &sub : message.subscriptions) {
-        for (const QString &channel : sub.channels)
-            channelKeys.insert(channelKey(sub.application, channel));
-    }
-    m_deps.sessions.follow(*session, *user, channelKeys);
+    m_deps.sessions.follow(*session, *user, channelKeysOf(message.subscriptions));
     // After follow(): whatever arrives later reaches this worker for the session.
     session->liveFrom = m_deps.notifications.livePosition();
     m_deps.inbox.sessionRegistered(*user, message.subscriptions);

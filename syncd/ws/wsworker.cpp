@@ -207,11 +207,10 @@ void WsWorker::deliver(const OutgoingPtr &outgoing)
         if (outgoing->isVisibleTo(session->user))
             m_register.deliver(*session, outgoing);
     }
-    // Once the sessions have it: a resume may count it as handed on (ResumeBook).
-    if (outgoing->arrival() > m_lastArrival) {
-        m_lastArrival = outgoing->arrival();
-        m_handedOn->store(m_lastArrival, std::memory_order_release);
-    }
+    // Once the sessions have it: a resume may count it as handed on (ResumeBook). The worker is
+    // the only writer.
+    if (outgoing->arrival() > m_handedOn->load(std::memory_order_relaxed))
+        m_handedOn->store(outgoing->arrival(), std::memory_order_release);
 }
 
 void WsWorker::deliverToUser(const QString &user, const OutgoingPtr &outgoing)
@@ -252,7 +251,8 @@ void WsWorker::rememberWhereItStopped(const ClientSession &session)
     if (session.stage != ClientSession::Stage::Live || session.channelKeys.isEmpty())
         return;
     m_deps.notifications->sessionEnded(session.user, session.clientId, session.channelKeys,
-                                       session.liveFrom, m_lastArrival);
+                                       session.liveFrom,
+                                       m_handedOn->load(std::memory_order_relaxed));
 }
 
 int WsWorker::dropUser(const QString &user)

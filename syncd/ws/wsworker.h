@@ -95,7 +95,8 @@ private:
     qint64 nowMs() const { return m_clock.elapsed(); }
 
     Dependencies m_deps;
-    // Before m_register, which shares it: how far the live sessions were handed.
+    // Before m_register, which shares it: the ArrivalLog position of the newest notification
+    // handed to this worker's sessions.
     std::shared_ptr<std::atomic<qint64>> m_handedOn = std::make_shared<std::atomic<qint64>>(0);
     JsonCodec m_json;
     HermesCodec m_hermes;
@@ -107,7 +108,6 @@ private:
     WorkerMailbox m_mailbox{this};
     QTimer m_sweepTimer;
     QElapsedTimer m_clock;
-    qint64 m_lastArrival = 0; // of the newest notification handed to this worker's sessions
 };
 
 } // namespace herald::syncd
