@@ -112,8 +112,10 @@ def main():
               c2["actions"] == ["default", "Show", "mark-read", "Mark as read"], c2)
         check("urgency from priority", c1["urgency"] == 2 and c2["urgency"] == 1, (c1, c2))
         check("desktop-entry hint", c1["desktop_entry"], c1)
-        # The badge follows the server's `unseen` frame, which comes up to 250 ms later.
-        s = d.wait_status("2 unread, 2 unseen", lambda s: s["unread"] == 2 and s["unseen"] == 2)
+        # The badge follows the server's `unseen` frame, which comes up to 250 ms later, and is
+        # repainted one event-loop turn after the count changes.
+        s = d.wait_status("2 unread, 2 unseen, badge 2", lambda s: s["unread"] == 2 and
+                          s["unseen"] == 2 and s["badge"] == 2)
         check("n1 and n2 unread, badge 2", s["unreadIds"] == sorted([n1, n2]) and
               s["badge"] == 2 and s["tray"] == "unread", s)
         wait_for("dunst shows 2", lambda: d.dunst_count() == 2)
@@ -125,7 +127,7 @@ def main():
         check("Mark as read acknowledged n1 only", not d.listing()[n2]["acknowledged"])
         s = d.wait_status("1 unread", lambda s: s["unread"] == 1)
         # The badge is the server's unseen count (PROTOCOL.md "Inbox"): what was read is seen.
-        s = d.wait_status("1 unseen", lambda s: s["unseen"] == 1)
+        s = d.wait_status("1 unseen, badge 1", lambda s: s["unseen"] == 1 and s["badge"] == 1)
         check("n2 left unread, badge 1", s["unreadIds"] == [n2] and s["badge"] == 1, s)
         wait_for("popup 1 closed", lambda: d.dunst_count() == 1)
         closed = closed_popups(d)
@@ -142,7 +144,7 @@ def main():
         check("ack elsewhere closed n2's popup with CloseNotification",
               closed["Backup done"] in new_closes, (closed, new_closes))
         s = d.wait_status("0 unread", lambda s: s["unread"] == 0)
-        s = d.wait_status("0 unseen", lambda s: s["unseen"] == 0)
+        s = d.wait_status("0 unseen, badge 0", lambda s: s["unseen"] == 0 and s["badge"] == 0)
         check("nothing unread, badge cleared", s["unreadIds"] == [] and s["badge"] == 0 and
               s["tray"] == "connected", s)
 
