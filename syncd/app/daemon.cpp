@@ -168,6 +168,7 @@ int Daemon::start()
         {m_config, *m_repository, *m_fanOut, *m_relay, m_metrics, m_knownChannels, m_eventCatalog,
          m_routing, m_preferenceBook, m_followBook, m_arrivals, m_liveSessions},
         this);
+    m_relay->setResumeWitness(&m_notifications->resumeWitness());
     m_inbox = new InboxService(
         {m_config, *m_store, *m_fanOut, *m_unseen, m_preferenceBook, m_followBook}, this);
     startWorkers();

@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/arrivallog.h"
 
-#include "model/idgenerator.h"
-
 #include <algorithm>
-#include <array>
 
 namespace herald::syncd {
 
@@ -24,6 +21,8 @@ void ArrivalLog::append(NotificationId id)
     else
         m_ring[size_t(m_position % m_capacity)] = id;
     ++m_position;
+    NotificationId &newest = m_newestByOrigin[size_t(IdGenerator::nodeOf(id))];
+    newest = std::max(newest, id);
 }
 
 qint64 ArrivalLog::position() const
@@ -47,12 +46,15 @@ std::optional<ArrivalLog::After> ArrivalLog::after(NotificationId id) const
         const NotificationId found = m_ring[size_t(index)];
         if (found == id) {
             const qint64 position = m_position - visited;
+            const auto newestByOrigin = m_newestByOrigin;
             lock.unlock();
             After after;
             after.position = position;
             for (int origin = 0; origin <= IdGenerator::MaxNode; ++origin) {
                 if (firstByOrigin[size_t(origin)] != 0)
                     after.firstIdByOrigin.insert(origin, firstByOrigin[size_t(origin)]);
+                if (newestByOrigin[size_t(origin)] != 0)
+                    after.newestIdByOrigin.insert(origin, newestByOrigin[size_t(origin)]);
             }
             return after;
         }

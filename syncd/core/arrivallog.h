@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "model/idgenerator.h"
 #include "model/notification.h"
 
 #include <QMap>
 #include <QMutex>
 
+#include <array>
 #include <optional>
 #include <vector>
 
@@ -52,6 +54,10 @@ public:
     {
         qint64 position = 0; // that of `id`
         QMap<int, NotificationId> firstIdByOrigin;
+        // Every origin that ever arrived here (since this node started): its newest id. The
+        // origins in firstIdByOrigin are newer than `id` from that id on; the others' up to
+        // this one arrived before it.
+        QMap<int, NotificationId> newestIdByOrigin;
     };
     std::optional<After> after(NotificationId id) const;
 
@@ -61,6 +67,7 @@ private:
     const qsizetype m_capacity;
     mutable QMutex m_mutex;
     std::vector<NotificationId> m_ring; // position p at index (p - 1) % capacity
+    std::array<NotificationId, IdGenerator::MaxNode + 1> m_newestByOrigin{};
     qint64 m_position = 0;
 };
 

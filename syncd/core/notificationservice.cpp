@@ -30,6 +30,7 @@ NotificationService::NotificationService(Dependencies dependencies, QObject *par
               UserMail::preferencesUrl(dependencies.config)),
       m_arrivals(dependencies.arrivals), m_liveSessions(dependencies.liveSessions),
       m_resumePoint(dependencies.arrivals, dependencies.liveSessions, dependencies.metrics),
+      m_remoteResume(dependencies.config.nodeId, dependencies.peers, m_resumePoint),
       m_ids(dependencies.config.nodeId)
 {
 }
@@ -255,17 +256,33 @@ void NotificationService::backlog(const QString &user, const RegisterMessage &me
         return done(Backlog{});
     BacklogQuery query{user, message.subscriptions, message.fetchLast, message.lastNotificationId,
                        utcNow()};
-    if (message.lastNotificationId) {
-        // Resuming: everything missed (up to maxResume), not just the last fetchLast.
-        query.limit = std::max(query.limit, m_config.limits.maxResume);
-        query.countUpTo = MissedCountCap;
-        m_resumePoint.apply(user, message, m_peers.isClustered(), query);
-    }
+    if (!message.lastNotificationId)
+        return readBacklog(std::move(query), context, std::move(done));
+    // Resuming: everything missed (up to maxResume), not just the last fetchLast.
+    query.limit = std::max(query.limit, m_config.limits.maxResume);
+    query.countUpTo = MissedCountCap;
+    if (m_resumePoint.apply(user, message, m_peers.isClustered(), query) !=
+        ResumePoint::Start::Margin)
+        return readBacklog(std::move(query), context, std::move(done));
+    // The device's last session was on another node, or this one cannot tell: ask the others.
+    m_remoteResume.ask(user, message, context,
+                       [this, query = std::move(query), context, done = std::move(done)](
+                           std::optional<QMap<int, NotificationId>> fromIdByOrigin) mutable {
+                           if (fromIdByOrigin)
+                               m_resumePoint.fromPeer(*fromIdByOrigin, query);
+                           else
+                               m_resumePoint.margin();
+                           readBacklog(std::move(query), context, std::move(done));
+                       });
+}
+
+void NotificationService::readBacklog(BacklogQuery query, QObject *context, Reply<Backlog> done)
+{
     // `off` ones never come back in a backlog; the preferences are loaded at start, so only a
     // register in the first moments waits for them.
     m_preferences.whenLoaded(
-        [this, query = std::move(query), user, context, done = std::move(done)]() mutable {
-            query.codeFilter = PreferenceBook::codeFilterOf(m_preferences.of(user));
+        [this, query = std::move(query), context, done = std::move(done)]() mutable {
+            query.codeFilter = PreferenceBook::codeFilterOf(m_preferences.of(query.user));
             m_repository.backlog(query, context, std::move(done));
         });
 }

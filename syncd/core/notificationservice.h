@@ -8,6 +8,7 @@
 #include "core/knownchannels.h"
 #include "core/mailrouter.h"
 #include "core/preferences.h"
+#include "core/remoteresume.h"
 #include "core/reply.h"
 #include "core/resumebook.h"
 #include "core/resumepoint.h"
@@ -120,6 +121,9 @@ public:
     // (expiry needs no relay record: every node reaches the same time).
     void purgeExpired(int limit, QObject *context, Reply<ExpiredPurge> done);
 
+    // Answers the other nodes' asks about resumes (for the relay). Any thread.
+    ResumeWitness &resumeWitness() { return m_remoteResume; }
+
 Q_SIGNALS:
     // A persistent notification just stored expires at `ms` (the earliest of one publish).
     void expiryStored(qint64 ms);
@@ -129,6 +133,7 @@ Q_SIGNALS:
 private:
     static Error unbatched(Error error, bool batch);
     void onStored(const QList<Notification> &stored, Reply<QList<Notification>> done);
+    void readBacklog(BacklogQuery query, QObject *context, Reply<Backlog> done);
 
     const Config &m_config;
     NotificationRepository &m_repository;
@@ -144,6 +149,7 @@ private:
     ArrivalLog &m_arrivals;
     ResumeBook &m_liveSessions;
     ResumePoint m_resumePoint;
+    RemoteResume m_remoteResume;
     IdGenerator m_ids;
     int m_publishesAtStore = 0; // publishes waiting for the store (see publish())
 };

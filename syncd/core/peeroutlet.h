@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "core/peerresume.h"
 #include "model/notification.h"
 
 #include <QList>
@@ -23,6 +24,9 @@ public:
     // Closes `user`'s sessions on every node this one reaches now, if it has peers (live only, like
     // transient notifications: a node out of reach keeps them; they re-register there).
     virtual void relayDrop(const QString &user) = 0;
+    // Floods `ask` to every node this one reaches now; their answers come to the core's
+    // ResumeWitness::answered. False when no peer link is live (nobody would answer).
+    virtual bool askResume(const ResumeAsk &ask) = 0;
 };
 
 } // namespace herald::syncd

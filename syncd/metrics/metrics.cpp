@@ -50,10 +50,11 @@ QByteArray Metrics::render(int node, qint64 sessionsOpen) const
            double(notificationsExpired.load()), labels);
     sample(out, "herald_sessions_opened_total", "counter", "WebSocket sessions opened",
            double(sessionsOpened.load()), labels);
-    labelled(
-        out, "herald_resumes_total", "counter",
-        "Resumed backlogs on a cluster node, by where they started", labels, "start",
-        {{"exact", double(resumesExact.load())}, {"margin", double(resumesWithMargin.load())}});
+    labelled(out, "herald_resumes_total", "counter",
+             "Resumed backlogs on a cluster node, by where they started", labels, "start",
+             {{"exact", double(resumesExact.load())},
+              {"peer", double(resumesFromPeer.load())},
+              {"margin", double(resumesWithMargin.load())}});
     sample(out, "herald_sessions_open", "gauge", "WebSocket sessions open now",
            double(sessionsOpen), labels);
     labelled(out, "herald_ws_publishes_total", "counter",

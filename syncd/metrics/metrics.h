@@ -20,6 +20,7 @@ struct Metrics
     std::atomic<quint64> sessionsOpened{0};
     std::atomic<quint64> resumesExact{0};      // from the arrival position of the last one
     std::atomic<quint64> resumesWithMargin{0}; // from 10 s of ids before it (a cluster node)
+    std::atomic<quint64> resumesFromPeer{0};   // where another node says the device stopped
     std::atomic<quint64> sessionsRejectedOverCapacity{0};
     std::atomic<quint64> sessionsRejectedAddressFull{0}; // webSocketsPerAddress reached
     std::atomic<quint64> sessionsDroppedSlow{0};

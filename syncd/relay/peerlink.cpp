@@ -117,6 +117,10 @@ void PeerLink::onFrame(const QString &frame)
         m_relay.receiveTransient(*this, std::move(transient->notifications));
     else if (auto *drop = std::get_if<PeerDrop>(&*message))
         m_relay.receiveDrop(*this, *drop);
+    else if (auto *ask = std::get_if<PeerResumeAsk>(&*message))
+        m_relay.resumes().receiveAsk(*this, *ask);
+    else if (auto *answer = std::get_if<PeerResumeAnswer>(&*message))
+        m_relay.resumes().receiveAnswer(*this, *answer);
 }
 
 void PeerLink::onHello(const PeerHello &hello)
@@ -250,10 +254,10 @@ void PeerLink::forwardTransient(const QList<Notification> &notifications)
         send(PeerTransient{notifications});
 }
 
-void PeerLink::forwardDrop(const PeerDrop &drop)
+void PeerLink::forwardFlooded(const PeerMessage &message)
 {
     if (m_state == State::Syncing || m_state == State::Live)
-        send(drop);
+        send(message);
 }
 
 void PeerLink::sendRecords(QList<RelayRecord> records)

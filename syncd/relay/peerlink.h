@@ -62,7 +62,8 @@ public:
     // Records this node has just taken in; sent unless the peer has them.
     void forward(const QList<AcceptedRecord> &records);
     void forwardTransient(const QList<Notification> &notifications);
-    void forwardDrop(const PeerDrop &drop);
+    // A flooded frame (drop, resumeAsk, resumeAnswer): live only, never resent.
+    void forwardFlooded(const PeerMessage &message);
     // Tells the peer what this node holds; as an answer to records, and as a heartbeat.
     void sendHave(const HaveVector &have);
     // Asks the peer to send again from `have` (after a gap).

@@ -15,7 +15,7 @@ using json::FieldReader;
 
 namespace {
 
-constexpr qint64 MaxSafeDropId = (qint64(1) << 53) - 1; // exact in every JSON reader
+constexpr qint64 MaxSafeId = (qint64(1) << 53) - 1; // exact in every JSON reader
 
 QJsonObject haveToJson(const HaveVector &have)
 {
@@ -115,6 +115,69 @@ RelayRecord readRecord(FieldReader &r, const JsonCodec &codec)
     return record;
 }
 
+// A node id, checked before narrowing to int (which would wrap a large number into 0-63).
+int readNode(FieldReader &r, const QString &key)
+{
+    r.require(key);
+    const qint64 node = r.integer(key).value_or(-1);
+    if (r.ok() && (node < 0 || node > 63))
+        r.fail(r.path(key), u"must be a node id (0-63)"_s);
+    return int(node);
+}
+
+qint64 readFloodId(FieldReader &r)
+{
+    r.require(u"id"_s);
+    const qint64 id = r.integer(u"id"_s).value_or(0);
+    if (r.ok() && (id <= 0 || id > MaxSafeId))
+        r.fail(r.path(u"id"_s), u"must be between 1 and 2^53-1"_s);
+    return id;
+}
+
+ResumeAsk readResumeAsk(FieldReader &r)
+{
+    ResumeAsk ask;
+    ask.id = readFloodId(r);
+    ask.asker = readNode(r, u"asker"_s);
+    ask.user = r.requiredString(u"user"_s);
+    ask.clientId = r.requiredString(u"clientId"_s);
+    r.require(u"lastId"_s);
+    ask.lastId = r.id(u"lastId"_s).value_or(0);
+    r.require(u"channels"_s);
+    const QJsonArray channels = r.array(u"channels"_s);
+    for (qsizetype i = 0; i < channels.size() && r.ok(); ++i) {
+        if (!channels.at(i).isString())
+            r.fail(r.path(u"channels"_s) + u"[%1]"_s.arg(i), u"must be a string"_s);
+        else
+            ask.channelKeys.append(channels.at(i).toString());
+    }
+    return ask;
+}
+
+ResumeAnswer readResumeAnswer(FieldReader &r)
+{
+    ResumeAnswer answer;
+    answer.id = readFloodId(r);
+    answer.asker = readNode(r, u"asker"_s);
+    answer.answerer = readNode(r, u"answerer"_s);
+    r.require(u"from"_s);
+    const QJsonObject from = r.object(u"from"_s);
+    for (auto it = from.begin(); it != from.end() && r.ok(); ++it) {
+        bool isNumber = false;
+        const int origin = it.key().toInt(&isNumber);
+        const double id = it.value().toDouble(-1);
+        if (!isNumber || origin < 0 || origin > 63)
+            r.fail(r.path(u"from"_s), u"'%1' is not a node id (0-63)"_s.arg(it.key()));
+        // Ids stay below 2^53, exact as JSON numbers.
+        else if (!it.value().isDouble() || id < 0 || id > double(MaxSafeId) ||
+                 id != double(qint64(id)))
+            r.fail(r.path(u"from"_s) + u'.' + it.key(), u"must be a notification id"_s);
+        else
+            answer.fromIdByOrigin.insert(origin, NotificationId(id));
+    }
+    return answer;
+}
+
 QByteArray compact(const QJsonObject &object)
 {
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
@@ -143,6 +206,23 @@ QByteArray PeerCodec::encode(const PeerMessage &message)
                 return compact({{u"type"_s, u"records"_s}, {u"records"_s, records}});
             } else if constexpr (std::is_same_v<T, PeerDrop>) {
                 return compact({{u"type"_s, u"drop"_s}, {u"id"_s, m.id}, {u"user"_s, m.user}});
+            } else if constexpr (std::is_same_v<T, PeerResumeAsk>) {
+                return compact({{u"type"_s, u"resumeAsk"_s},
+                                {u"id"_s, m.id},
+                                {u"asker"_s, m.asker},
+                                {u"user"_s, m.user},
+                                {u"clientId"_s, m.clientId},
+                                {u"lastId"_s, QJsonValue(qint64(m.lastId))},
+                                {u"channels"_s, QJsonArray::fromStringList(m.channelKeys)}});
+            } else if constexpr (std::is_same_v<T, PeerResumeAnswer>) {
+                QJsonObject from;
+                for (auto it = m.fromIdByOrigin.cbegin(); it != m.fromIdByOrigin.cend(); ++it)
+                    from.insert(QString::number(it.key()), QJsonValue(qint64(it.value())));
+                return compact({{u"type"_s, u"resumeAnswer"_s},
+                                {u"id"_s, m.id},
+                                {u"asker"_s, m.asker},
+                                {u"answerer"_s, m.answerer},
+                                {u"from"_s, from}});
             } else {
                 QJsonArray notifications;
                 for (const Notification &n : m.notifications)
@@ -166,11 +246,7 @@ Result<PeerMessage> PeerCodec::decode(const QByteArray &frame)
     PeerMessage message;
     if (type == u"peerHello"_s) {
         PeerHello hello;
-        r.require(u"node"_s);
-        const qint64 node = r.integer(u"node"_s).value_or(-1);
-        if (r.ok() && (node < 0 || node > 63))
-            r.fail(r.path(u"node"_s), u"must be a node id (0-63)"_s);
-        hello.node = int(node);
+        hello.node = readNode(r, u"node"_s);
         hello.cluster = r.string(u"cluster"_s);
         hello.secret = r.requiredString(u"secret"_s);
         message = hello;
@@ -203,12 +279,13 @@ Result<PeerMessage> PeerCodec::decode(const QByteArray &frame)
         message = transient;
     } else if (type == u"drop"_s) {
         PeerDrop drop;
-        r.require(u"id"_s);
-        drop.id = r.integer(u"id"_s).value_or(0);
-        if (r.ok() && (drop.id <= 0 || drop.id > MaxSafeDropId))
-            r.fail(r.path(u"id"_s), u"must be between 1 and 2^53-1"_s);
+        drop.id = readFloodId(r);
         drop.user = r.requiredString(u"user"_s);
         message = drop;
+    } else if (type == u"resumeAsk"_s) {
+        message = readResumeAsk(r);
+    } else if (type == u"resumeAnswer"_s) {
+        message = readResumeAnswer(r);
     } else if (r.ok()) {
         r.fail(r.path(u"type"_s), u"'%1' is not a peer message"_s.arg(type));
     }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "codec/jsoncodec.h"
+#include "core/peerresume.h"
 #include "protocol/error.h"
 #include "store/relayrecord.h"
 
@@ -53,8 +54,13 @@ struct PeerDrop
     QString user;
 };
 
-using PeerMessage =
-    std::variant<PeerHello, PeerSync, PeerHave, PeerRecords, PeerTransient, PeerDrop>;
+// A device resumes on a node other than its last session's (core/RemoteResume): resumeAsk is
+// flooded like drop; a node that can tell floods a resumeAnswer back, which the asker takes.
+using PeerResumeAsk = ResumeAsk;
+using PeerResumeAnswer = ResumeAnswer;
+
+using PeerMessage = std::variant<PeerHello, PeerSync, PeerHave, PeerRecords, PeerTransient,
+                                 PeerDrop, PeerResumeAsk, PeerResumeAnswer>;
 
 class PeerCodec
 {

@@ -60,7 +60,8 @@ QString stateName(PeerLink::State state)
 } // namespace
 
 Relay::Relay(const Config &config, StoreThread &store, FanOut &fanOut, Metrics &metrics)
-    : m_config(config), m_store(store), m_fanOut(fanOut), m_metrics(metrics)
+    : m_config(config), m_store(store), m_fanOut(fanOut), m_metrics(metrics),
+      m_resumes(config.nodeId, m_links)
 {
 }
 
@@ -359,9 +360,18 @@ void Relay::relayDrop(const QString &user)
         [this, drop] {
             m_dropsSeen.insert(drop.id);
             for (PeerLink *link : std::as_const(m_links))
-                link->forwardDrop(drop);
+                link->forwardFlooded(drop);
         },
         Qt::QueuedConnection);
+}
+
+bool Relay::askResume(const ResumeAsk &ask)
+{
+    if (!enabled() || !m_resumes.anyLinkLive())
+        return false;
+    QMetaObject::invokeMethod(
+        this, [this, ask] { m_resumes.ask(ask); }, Qt::QueuedConnection);
+    return true;
 }
 
 void Relay::receiveDrop(PeerLink &link, const PeerDrop &drop)
@@ -372,7 +382,7 @@ void Relay::receiveDrop(PeerLink &link, const PeerDrop &drop)
     m_fanOut.dropUser(drop.user, this, [](int) {});
     for (PeerLink *other : std::as_const(m_links)) {
         if (other != &link)
-            other->forwardDrop(drop);
+            other->forwardFlooded(drop);
     }
 }
 
@@ -432,7 +442,9 @@ void Relay::publishStatus()
     QList<PeerStatus> status;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     QSet<QString> linked;
+    int live = 0;
     for (PeerLink *link : std::as_const(m_links)) {
+        live += link->state() == PeerLink::State::Syncing || link->state() == PeerLink::State::Live;
         PeerStatus s;
         s.name = link->name();
         s.direction =
@@ -454,6 +466,7 @@ void Relay::publishStatus()
             status.append(s);
         }
     }
+    m_resumes.setLiveLinks(live);
     QMutexLocker lock(&m_statusMutex);
     m_status = std::move(status);
 }

@@ -4,6 +4,7 @@
 #include "config/config.h"
 #include "core/peeroutlet.h"
 #include "relay/peermessages.h"
+#include "relay/resumeexchange.h"
 #include "store/relayrecord.h"
 #include "util/recentids.h"
 
@@ -79,6 +80,9 @@ public:
     bool isClustered() const override { return enabled(); }
     void relayTransient(const QList<Notification> &notifications) override;
     void relayDrop(const QString &user) override;
+    bool askResume(const ResumeAsk &ask) override;
+    // Before start(): the core's part of other nodes' resumes.
+    void setResumeWitness(ResumeWitness *witness) { m_resumes.setWitness(witness); }
 
     QList<PeerStatus> status() const;
 
@@ -90,6 +94,7 @@ public:
     void receiveTransient(PeerLink &link, QList<Notification> notifications);
     void receiveDrop(PeerLink &link, const PeerDrop &drop);
     void countSent(qsizetype records);
+    ResumeExchange &resumes() { return m_resumes; }
 
 Q_SIGNALS:
     // start() is done: links are being dialled and accepted.
@@ -118,6 +123,7 @@ private:
     HaveVector m_held;                       // taken in or being taken in, per origin
     HaveVector m_accepted;                   // committed, per origin
     QHash<int, PeerLink *> m_links;
+    ResumeExchange m_resumes;
     std::vector<PeerDialer *> m_dialers;
     RecentIds m_transientSeen{50'000};
     RecentIds m_dropsSeen{1'000};

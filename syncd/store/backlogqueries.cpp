@@ -45,16 +45,22 @@ void appendCodes(QVariantList &values, const CodeFilter &filter)
     }
 }
 
-// Only some origins, each from an id on (BacklogQuery::fromIdByOrigin): the origin node is
-// bits of the id (IdGenerator), so this filters rows the id range of the index finds.
+// Only some origins, each from an id on (BacklogQuery::fromIdByOrigin), and the others from
+// otherOriginsFrom on or not at all: the origin node is bits of the id (IdGenerator), so this
+// filters rows the id range of the index finds.
 QString originCondition(const BacklogQuery &query, const QString &id = u"id"_s)
 {
-    if (!query.fromIdByOrigin || query.fromIdByOrigin->isEmpty())
+    if (!query.fromIdByOrigin || (query.fromIdByOrigin->isEmpty() && !query.otherOriginsFrom))
         return {};
-    const QString arm = u"(((%1 >> %2) & %3) = ? AND %1 >= ?)"_s.arg(id)
-                            .arg(IdGenerator::SequenceBits)
-                            .arg(IdGenerator::MaxNode);
-    const QStringList arms(query.fromIdByOrigin->size(), arm);
+    const QString origin =
+        u"((%1 >> %2) & %3)"_s.arg(id).arg(IdGenerator::SequenceBits).arg(IdGenerator::MaxNode);
+    QStringList arms(query.fromIdByOrigin->size(), u"(%1 = ? AND %2 >= ?)"_s.arg(origin, id));
+    if (query.otherOriginsFrom) {
+        const QStringList named(query.fromIdByOrigin->size(), u"?"_s);
+        arms.append(named.isEmpty()
+                        ? u"%1 >= ?"_s.arg(id)
+                        : u"(%1 NOT IN (%2) AND %3 >= ?)"_s.arg(origin, named.join(u','), id));
+    }
     return u" AND ("_s + arms.join(u" OR "_s) + u')';
 }
 
@@ -66,6 +72,12 @@ void appendOrigins(QVariantList &values, const BacklogQuery &query)
          ++origin) {
         values.append(origin.key());
         values.append(origin.value());
+    }
+    if (query.otherOriginsFrom) {
+        for (auto origin = query.fromIdByOrigin->keyBegin();
+             origin != query.fromIdByOrigin->keyEnd(); ++origin)
+            values.append(*origin);
+        values.append(*query.otherOriginsFrom);
     }
 }
 
@@ -108,7 +120,7 @@ QVariantList recentIdsValues(const QList<BacklogChannel> &channels, const Backlo
 // Nothing arrived after the resume point: there is nothing to read.
 bool selectsNothing(const BacklogQuery &query)
 {
-    return query.fromIdByOrigin && query.fromIdByOrigin->isEmpty();
+    return query.fromIdByOrigin && query.fromIdByOrigin->isEmpty() && !query.otherOriginsFrom;
 }
 
 } // namespace

@@ -93,8 +93,10 @@ struct BacklogQuery
     qint64 countUpTo = 0;
     CodeFilterFor codeFilter; // the user's `off` ones are never part of a backlog
     // When set, only these origins' notifications from the id given on (each origin's ids
-    // from that one on, whatever afterId says); other origins' not at all.
+    // from that one on, whatever afterId says); other origins' from otherOriginsFrom on, or
+    // not at all when that is unset.
     std::optional<QMap<int, NotificationId>> fromIdByOrigin;
+    std::optional<NotificationId> otherOriginsFrom;
 };
 
 // A register's backlog: `notifications` oldest first; `matching` counts everything the

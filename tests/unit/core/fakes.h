@@ -34,6 +34,7 @@ public:
     QList<NotificationId> acknowledgeAnswer; // what acknowledge() reports as newly read
     std::optional<Error> failNext;
     BacklogQuery lastBacklog;
+    int backlogs = 0;
 
     int pending() const { return int(m_pending.size()); }
     void flush()
@@ -73,6 +74,7 @@ public:
     void backlog(const BacklogQuery &query, QObject *, Reply<Backlog> done) override
     {
         lastBacklog = query;
+        ++backlogs;
         later([done] { done(Backlog{}); });
     }
     void acknowledge(const QString &, const QList<NotificationId> &, const QDateTime &, QObject *,
@@ -197,6 +199,14 @@ public:
 
     bool isClustered() const override { return clustered; }
     void relayDrop(const QString &user) override { drops.append(user); }
+    // Asks are kept; answering them is the test's part (ResumeWitness::answered).
+    bool askResume(const ResumeAsk &ask) override
+    {
+        asks.append(ask);
+        return linked;
+    }
+    bool linked = false; // whether askResume() finds a live link
+    QList<ResumeAsk> asks;
     void relayTransient(const QList<Notification> &notifications) override
     {
         for (const Notification &n : notifications)
@@ -207,7 +217,11 @@ public:
 // A NotificationService over the fakes, with everything it touches in reach.
 struct CoreRig
 {
-    Config config;
+    Config config = [] {
+        Config c;
+        c.nodeId = 5; // before the service reads it
+        return c;
+    }();
     Metrics metrics;
     KnownChannels known;
     EventCatalog eventTypes;
@@ -224,7 +238,6 @@ struct CoreRig
 
     CoreRig()
     {
-        config.nodeId = 5;
         eventTypes.replaceAll({}); // loaded, and no application registers event types
         preferences.load({});      // loaded: nobody stored preferences
     }

@@ -62,6 +62,10 @@ private slots:
         const QMap<int, NotificationId> expected{
             {1, idOf(1, 102)}, {2, idOf(2, 50)}, {3, idOf(3, 99)}};
         QCOMPARE(afterSecond->firstIdByOrigin, expected);
+        // Every origin's newest, whether it came before or after the id.
+        const QMap<int, NotificationId> newest{
+            {1, idOf(1, 102)}, {2, idOf(2, 51)}, {3, idOf(3, 99)}};
+        QCOMPARE(afterSecond->newestIdByOrigin, newest);
 
         // The newest: nothing after it.
         const auto afterLast = log.after(idOf(3, 99));
@@ -103,6 +107,11 @@ private slots:
             if (ms < 10)
                 QCOMPARE(after->firstIdByOrigin.value(1), idOf(1, ms + 1));
         }
+        // An origin's newest outlives the positions that were overwritten.
+        (void)log.stamper().stamp(persistent(idOf(2, 1)));
+        for (int ms = 11; ms <= 15; ++ms)
+            (void)log.stamper().stamp(persistent(idOf(1, ms)));
+        QCOMPARE(log.after(idOf(1, 12))->newestIdByOrigin.value(2), idOf(2, 1));
     }
 
     void aFullLogThatHasNotWrappedKeepsItsOldest()

@@ -367,6 +367,37 @@ void TestSqlStoreBacklogSelection::backlogTakesEachOriginFromItsOwnId()
     counted = m_store->countBacklog(query, 100'000);
     STORE_VERIFY(counted);
     QCOMPARE(*counted, 0);
+
+    // Another node's answer: node 1's from 1000 on, node 2's from 500 on, and node 3's,
+    // which that node never had, all of them.
+    QList<NotificationId> withOthers = expected;
+    for (const Notification &n : std::as_const(batch)) {
+        if (IdGenerator::nodeOf(n.id) == 3)
+            withOthers.append(n.id);
+    }
+    std::sort(withOthers.begin(), withOthers.end());
+    query.fromIdByOrigin = QMap<int, NotificationId>{{1, originId(1, 1000)}, {2, originId(2, 500)}};
+    query.otherOriginsFrom = 0;
+    query.afterId = 0;
+    query.limit = 2000;
+    found = m_store->backlog(query);
+    STORE_VERIFY(found);
+    QCOMPARE(idsOf(*found), withOthers);
+    counted = m_store->countBacklog(query, 100'000);
+    STORE_VERIFY(counted);
+    QCOMPARE(*counted, qint64(withOthers.size()));
+    // Every origin named: the others' bound adds none.
+    query.fromIdByOrigin->insert(3, originId(3, 1009));
+    found = m_store->backlog(query);
+    STORE_VERIFY(found);
+    QCOMPARE(idsOf(*found).size(), expected.size() + 1);
+    // None named: every origin from that id on.
+    query.fromIdByOrigin = QMap<int, NotificationId>{};
+    query.otherOriginsFrom = originId(1, 1009);
+    found = m_store->backlog(query);
+    STORE_VERIFY(found);
+    QCOMPARE(idsOf(*found),
+             (QList<NotificationId>{originId(1, 1009), originId(2, 1009), originId(3, 1009)}));
 }
 
 QTEST_GUILESS_MAIN(TestSqlStoreBacklogSelection)

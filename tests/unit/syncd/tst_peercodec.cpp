@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The peer relay's frames (PROTOCOL.md, "Peer relay"): each kind reads back as written (drops,
-// preferences records), and malformed frames are refused naming the field.
+// preferences records, resume asks and answers), and malformed frames are refused naming the
+// field.
 #include "relay/peermessages.h"
 
 #include <QTest>
@@ -58,6 +59,92 @@ private Q_SLOTS:
             QVERIFY2(!refused, bad.constData());
         }
     }
+
+    void resumeAskReadsBackAsWritten()
+    {
+        const ResumeAsk ask{42,
+                            3,
+                            u"alice"_s,
+                            u"laptop"_s,
+                            (qint64(1) << 53) - 1,
+                            {u"ops/deploys"_s, u"ops/builds"_s}};
+        const QByteArray frame = PeerCodec::encode(ask);
+        QCOMPARE(frame, QByteArray(R"({"asker":3,"channels":["ops/deploys","ops/builds"],)"
+                                   R"("clientId":"laptop","id":42,"lastId":9007199254740991,)"
+                                   R"("type":"resumeAsk","user":"alice"})"));
+        auto decoded = PeerCodec::decode(frame);
+        QVERIFY2(decoded, qPrintable(decoded ? QString() : decoded.error().message));
+        auto *read = std::get_if<PeerResumeAsk>(&*decoded);
+        QVERIFY(read);
+        QCOMPARE(read->id, ask.id);
+        QCOMPARE(read->asker, ask.asker);
+        QCOMPARE(read->user, ask.user);
+        QCOMPARE(read->clientId, ask.clientId);
+        QCOMPARE(read->lastId, ask.lastId);
+        QCOMPARE(read->channelKeys, ask.channelKeys);
+    }
+
+    void resumeAnswerReadsBackAsWritten()
+    {
+        const ResumeAnswer answer{42, 3, 1, {{1, 4096}, {63, (qint64(1) << 53) - 1}}};
+        const QByteArray frame = PeerCodec::encode(answer);
+        QCOMPARE(frame, QByteArray(R"({"answerer":1,"asker":3,)"
+                                   R"("from":{"1":4096,"63":9007199254740991},"id":42,)"
+                                   R"("type":"resumeAnswer"})"));
+        auto decoded = PeerCodec::decode(frame);
+        QVERIFY2(decoded, qPrintable(decoded ? QString() : decoded.error().message));
+        auto *read = std::get_if<PeerResumeAnswer>(&*decoded);
+        QVERIFY(read);
+        QCOMPARE(read->id, answer.id);
+        QCOMPARE(read->asker, answer.asker);
+        QCOMPARE(read->answerer, answer.answerer);
+        QCOMPARE(read->fromIdByOrigin, answer.fromIdByOrigin);
+        // An answer that names no origin: the device has none of any origin's.
+        auto empty = PeerCodec::decode(PeerCodec::encode(ResumeAnswer{7, 1, 2, {}}));
+        QVERIFY(empty && std::get<PeerResumeAnswer>(*empty).fromIdByOrigin.isEmpty());
+    }
+
+    void badResumeFrameIsRefusedNamingTheField_data()
+    {
+        QTest::addColumn<QByteArray>("frame");
+        QTest::addColumn<QString>("field");
+        const QByteArray ask = R"("type":"resumeAsk","id":1,"asker":2,"user":"u","clientId":"c")";
+        QTest::newRow("ask without lastId")
+            << u"{"_s.toUtf8() + ask + R"(,"channels":[]})" << u"lastId"_s;
+        QTest::newRow("ask lastId negative")
+            << u"{"_s.toUtf8() + ask + R"(,"lastId":-1,"channels":[]})" << u"lastId"_s;
+        QTest::newRow("ask without channels")
+            << u"{"_s.toUtf8() + ask + R"(,"lastId":5})" << u"channels"_s;
+        QTest::newRow("ask channel not a string")
+            << u"{"_s.toUtf8() + ask + R"(,"lastId":5,"channels":["a/b",3]})" << u"channels[1]"_s;
+        QTest::newRow("ask asker 64")
+            << QByteArray(R"({"type":"resumeAsk","id":1,"asker":64,"user":"u","clientId":"c",)"
+                          R"("lastId":5,"channels":[]})")
+            << u"asker"_s;
+        QTest::newRow("ask without clientId")
+            << QByteArray(R"({"type":"resumeAsk","id":1,"asker":2,"user":"u","lastId":5,)"
+                          R"("channels":[]})")
+            << u"clientId"_s;
+        const QByteArray answer = R"("type":"resumeAnswer","id":1,"asker":2,"answerer":3)";
+        QTest::newRow("answer without from")
+            << u"{"_s.toUtf8() + answer + u"}"_s.toUtf8() << u"from"_s;
+        QTest::newRow("answer origin 64")
+            << u"{"_s.toUtf8() + answer + R"(,"from":{"64":5}})" << u"from"_s;
+        QTest::newRow("answer origin not a number")
+            << u"{"_s.toUtf8() + answer + R"(,"from":{"x":5}})" << u"from"_s;
+        QTest::newRow("answer id a string")
+            << u"{"_s.toUtf8() + answer + R"(,"from":{"1":"5"}})" << u"from.1"_s;
+        QTest::newRow("answer id above 2^53-1")
+            << u"{"_s.toUtf8() + answer + R"(,"from":{"1":9007199254740993}})" << u"from.1"_s;
+        QTest::newRow("answer id a fraction")
+            << u"{"_s.toUtf8() + answer + R"(,"from":{"1":5.5}})" << u"from.1"_s;
+        QTest::newRow("answer without answerer")
+            << QByteArray(R"({"type":"resumeAnswer","id":1,"asker":2,"from":{}})") << u"answerer"_s;
+        QTest::newRow("answer id 0")
+            << QByteArray(R"({"type":"resumeAnswer","id":0,"asker":2,"answerer":3,"from":{}})")
+            << u"id"_s;
+    }
+    void badResumeFrameIsRefusedNamingTheField() { badDropIsRefusedNamingTheField(); }
 
     void badDropIsRefusedNamingTheField_data()
     {
