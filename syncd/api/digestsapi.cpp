@@ -13,6 +13,20 @@ using namespace Qt::StringLiterals;
 
 namespace herald::syncd {
 
+namespace {
+
+QJsonObject summaryOf(const DigestScheduler::Sent &sent)
+{
+    return {{u"id"_s, sent.digest.id},
+            {u"user"_s, sent.user},
+            {u"period"_s, sent.digest.period},
+            {u"periodEnd"_s, toRfc3339(sent.digest.periodEnd)},
+            {u"count"_s, sent.digest.count},
+            {u"agents"_s, QJsonArray::fromStringList(sent.agents.split(u','))}};
+}
+
+} // namespace
+
 void DigestsApi::addRoutes(Router &router)
 {
     using P = Router::Params;
@@ -35,22 +49,23 @@ void DigestsApi::addRoutes(Router &router)
             if (!force.isUndefined() && !force.isBool())
                 return sendError(responder,
                                  {ErrorCode::BadRequest, u"force: must be true or false"_s});
-            s.run(principal, user.toString(), force.toBool(false),
-                  answer<QList<DigestScheduler::Sent>>(
-                      responder, [responder](const QList<DigestScheduler::Sent> &sent) {
-                          QJsonArray digests;
-                          for (const auto &d : sent) {
-                              digests.append(QJsonObject{
-                                  {u"id"_s, d.digest.id},
-                                  {u"user"_s, d.user},
-                                  {u"period"_s, d.digest.period},
-                                  {u"periodEnd"_s, toRfc3339(d.digest.periodEnd)},
-                                  {u"count"_s, d.digest.count},
-                                  {u"agents"_s, QJsonArray::fromStringList(d.agents.split(u','))}});
-                          }
-                          responder.send(HttpResponse::json(
-                              200, QJsonDocument(QJsonObject{{u"digests"_s, digests}})));
-                      }));
+            // The answer's text grows a batch at a time (about 150 bytes a digest); nothing
+            // else of a run is kept until it ends.
+            auto answerText = std::make_shared<QByteArray>("{\"digests\":[");
+            s.run(
+                principal, user.toString(), force.toBool(false),
+                [answerText](const QList<DigestScheduler::Sent> &sent) {
+                    for (const auto &d : sent) {
+                        if (!answerText->endsWith('['))
+                            answerText->append(',');
+                        answerText->append(
+                            QJsonDocument(summaryOf(d)).toJson(QJsonDocument::Compact));
+                    }
+                },
+                answer<void>(responder, [responder, answerText] {
+                    answerText->append("]}");
+                    responder.send(HttpResponse::json(200, *answerText));
+                }));
         });
 }
 

@@ -5,6 +5,7 @@
 #include "core/corelog.h"
 #include "core/digestrouter.h"
 #include "core/fanout.h"
+#include "core/outboxjobid.h"
 #include "core/preferencebook.h"
 #include "delivery/usermail.h"
 #include "model/timestamps.h"
@@ -39,7 +40,7 @@ std::optional<DeliveryJob> mailJob(const DigestScheduler::Mail &mail, const QStr
         return std::nullopt;
     const QJsonObject data = QJsonDocument::fromJson(frame).object().value(u"data").toObject();
     DeliveryJob job;
-    job.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    job.id = newOutboxJobId(nowMs);
     job.endpoint = UserMail::Endpoint;
     job.payload = UserMail::digestPayload(email, mail.preferencesUrl, data);
     job.node = node;
@@ -190,18 +191,13 @@ void DigestScheduler::start()
 }
 
 void DigestScheduler::run(const Principal &principal, const QString &user, bool force,
-                          Reply<QList<Sent>> done)
+                          SentBatches sent, Reply<void> done)
 {
     if (!principal.isAdmin())
         return done(fail(ErrorCode::Forbidden, u"only an admin runs the digests"_s));
     if (force && user.isEmpty())
         return done(fail(ErrorCode::BadRequest, u"force: needs a user"_s));
-    auto round = std::make_shared<Round>(Round{user, force, true, {}});
-    runBatches(round, [round, done = std::move(done)](Result<void> finished) {
-        if (!finished)
-            return done(tl::unexpected(finished.error()));
-        done(round->sent);
-    });
+    runBatches(std::make_shared<Round>(Round{user, force, std::move(sent)}), std::move(done));
 }
 
 void DigestScheduler::tick()
@@ -233,11 +229,10 @@ void DigestScheduler::runBatches(std::shared_ptr<Round> round,
             deliver(batch->sent); // committed: now the sessions may hear of them
             if (batch->mailed)
                 Q_EMIT deliveriesAdded();
-            if (round->keep) { // what the answer names, without the items: memory stays flat
-                for (Sent &sent : batch->sent) {
+            if (round->sent) { // what the answer names, without the items
+                for (Sent &sent : batch->sent)
                     sent.digest.items.clear();
-                    round->sent.append(std::move(sent));
-                }
+                round->sent(batch->sent);
             }
             if (batch->more)
                 return runBatches(round, finished);

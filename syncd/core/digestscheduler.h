@@ -54,10 +54,16 @@ public:
     DigestScheduler(int nodeId, qint64 takeoverAfterMs, StoreThread &store, FanOut &sessions,
                     const PreferenceBook &preferences, Mail mail, QObject *parent = nullptr);
 
+    // What a run sent, a batch at a time (without the items), each once it is committed.
+    using SentBatches = std::function<void(const QList<Sent> &)>;
+
     void start();
     // POST /api/v1/digests/run (admins): the due digests now; `user` narrows to one user,
-    // `force` sends theirs (everyone's without `user`) whether due or not.
-    void run(const Principal &principal, const QString &user, bool force, Reply<QList<Sent>> done);
+    // `force` sends theirs (everyone's without `user`) whether due or not. Each batch goes to
+    // `sent` as it is sent, so that nothing here grows with the number of users; `done` ends
+    // the run, or answers its refusal or an error (then `sent` may have had some batches).
+    void run(const Principal &principal, const QString &user, bool force, SentBatches sent,
+             Reply<void> done);
 
 Q_SIGNALS:
     // Digests with the email agent left jobs in the outbox.
@@ -68,8 +74,7 @@ private:
     {
         QString user;
         bool force = false;
-        bool keep = false; // an answer wants the digests sent (without their items)
-        QList<Sent> sent;
+        SentBatches sent; // a run's caller hears of each batch (without the items)
     };
     void tick();
     void runBatches(std::shared_ptr<Round> round, std::function<void(Result<void>)> finished);

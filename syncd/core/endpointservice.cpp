@@ -3,6 +3,7 @@
 
 #include "config/mailaddress.h"
 #include "core/corelog.h"
+#include "core/outboxjobid.h"
 #include "core/routingtable.h"
 #include "delivery/addresspolicy.h"
 #include "delivery/webhooksignature.h"
@@ -13,7 +14,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTimer>
-#include <QUuid>
 
 using namespace Qt::StringLiterals;
 
@@ -333,7 +333,7 @@ void EndpointService::testEndpoint(const Principal &principal, const QString &na
         return done(tl::unexpected(allowed.error()));
     const qint64 now = utcNow().toMSecsSinceEpoch();
     DeliveryJob job;
-    job.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    job.id = newOutboxJobId(now);
     job.endpoint = name;
     job.payload = testPayload(name, now);
     job.node = m_nodeId;

@@ -3,10 +3,9 @@
 
 #include "codec/jsoncodec.h"
 #include "core/followbook.h"
+#include "core/outboxjobid.h"
 #include "core/preferencebook.h"
 #include "delivery/usermail.h"
-
-#include <QUuid>
 
 namespace herald::syncd {
 
@@ -30,7 +29,7 @@ QList<UserDelivery> MailRouter::deliveriesFor(const QList<Notification> &notific
             d.user = user;
             d.application = n.application;
             d.channel = n.channel;
-            d.job.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+            d.job.id = newOutboxJobId(nowMs);
             d.job.endpoint = UserMail::Endpoint;
             d.job.notificationId = n.id;
             d.job.payload = UserMail::notificationPayload(preferences->email(), m_preferencesUrl,

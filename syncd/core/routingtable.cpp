@@ -4,9 +4,9 @@
 #include "codec/jsoncodec.h"
 #include "codec/jsonnotification.h"
 #include "core/eventcatalog.h"
+#include "core/outboxjobid.h"
 
 #include <QJsonDocument>
-#include <QUuid>
 
 #include <algorithm>
 
@@ -89,7 +89,7 @@ QList<DeliveryJob> RoutingTable::jobsFor(const QList<Notification> &notification
         const QByteArray payload = json::notificationText(n);
         for (const QString &endpoint : endpoints) {
             DeliveryJob job;
-            job.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+            job.id = newOutboxJobId(nowMs);
             job.endpoint = endpoint;
             job.notificationId = n.id;
             job.payload = payload;
