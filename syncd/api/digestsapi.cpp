@@ -49,7 +49,7 @@ void DigestsApi::addRoutes(Router &router)
             if (!force.isUndefined() && !force.isBool())
                 return sendError(responder,
                                  {ErrorCode::BadRequest, u"force: must be true or false"_s});
-            // The answer's text grows a batch at a time (about 150 bytes a digest); nothing
+            // The answer's text grows a batch at a time (about 170 bytes a digest); nothing
             // else of a run is kept until it ends.
             auto answerText = std::make_shared<QByteArray>("{\"digests\":[");
             s.run(

@@ -13,6 +13,8 @@ namespace herald::syncd {
 void RemoteResume::ask(const QString &user, const RegisterMessage &message, QObject *context,
                        Done done)
 {
+    if (!context) // nothing could carry an answer back
+        return done(std::nullopt);
     const QSet<QString> channels = channelKeysOf(message.subscriptions);
     ResumeAsk ask{qint64(QRandomGenerator::global()->bounded((quint64(1) << 53) - 1)) + 1,
                   m_node,

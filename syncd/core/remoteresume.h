@@ -36,7 +36,8 @@ public:
     }
 
     // Runs `done` in `context`'s thread with the first answer, or with nullopt when no peer
-    // link is live or none answered within AnswerWaitMs. Not at all once `context` is gone.
+    // link is live or none answered within AnswerWaitMs (at once, without asking, when
+    // `context` is null). Not at all once `context` is gone.
     void ask(const QString &user, const RegisterMessage &message, QObject *context, Done done);
 
     // ResumeWitness

@@ -56,14 +56,14 @@ struct Rig : CoreRig
         service.sessionEnded(u"alice"_s, u"laptop"_s, {channelKey(u"ops"_s, channel)}, from, upTo);
     }
 
-    BacklogQuery resume(NotificationId last)
+    BacklogQuery resume(NotificationId last, QObject *context = nullptr)
     {
         RegisterMessage message;
         message.clientId = u"laptop"_s;
         message.subscriptions = {Subscription{u"ops"_s, {u"deploys"_s}}};
         message.fetchLast = 10;
         message.lastNotificationId = last;
-        service.backlog(u"alice"_s, message, nullptr, [](auto) {});
+        service.backlog(u"alice"_s, message, context, [](auto) {});
         return repository.lastBacklog;
     }
 
@@ -236,10 +236,16 @@ private slots:
     {
         Rig rig;
         rig.peers.linked = false;
-        const BacklogQuery query = rig.resume(Arrived[1]);
+        QObject session;
+        const BacklogQuery query = rig.resume(Arrived[1], &session);
         QCOMPARE(rig.peers.asks.size(), 1); // asked, and told at once that nobody hears
         QCOMPARE(query.afterId, std::optional<NotificationId>(Arrived[1] - Margin));
         QCOMPARE(rig.metrics.resumesWithMargin.load(), 1u);
+        // Without a context nothing could take an answer: not asked.
+        rig.peers.linked = true;
+        (void)rig.resume(Arrived[1]);
+        QCOMPARE(rig.peers.asks.size(), 1);
+        QCOMPARE(rig.metrics.resumesWithMargin.load(), 2u);
     }
 
     void aSessionGoneBeforeTheAnswerReadsNothing()
