@@ -22,6 +22,11 @@ void FollowBook::add(const QList<FollowRow> &rows)
 void FollowBook::add(const QString &user, const QList<Subscription> &subscriptions)
 {
     std::lock_guard lock(m_mutex);
+    addLocked(user, subscriptions);
+}
+
+void FollowBook::addLocked(const QString &user, const QList<Subscription> &subscriptions)
+{
     for (const Subscription &subscription : subscriptions) {
         if (subscription.channels.isEmpty())
             addLocked(user, subscription.application, QString());
@@ -32,14 +37,33 @@ void FollowBook::add(const QString &user, const QList<Subscription> &subscriptio
 
 void FollowBook::replace(const QString &user, const QList<Subscription> &subscriptions)
 {
-    forget(user);
-    add(user, subscriptions);
+    std::lock_guard lock(m_mutex); // one step: a publish meanwhile sees the old or the new
+    forgetLocked(user);
+    addLocked(user, subscriptions);
 }
 
 void FollowBook::forget(const QString &user)
 {
     std::lock_guard lock(m_mutex);
-    m_byUser.remove(user);
+    forgetLocked(user);
+}
+
+void FollowBook::forgetLocked(const QString &user)
+{
+    const auto follows = m_byUser.constFind(user);
+    if (follows == m_byUser.cend())
+        return;
+    for (const Follow &follow : *follows) {
+        auto channels = m_followers.find(follow.application);
+        if (channels == m_followers.end())
+            continue; // cannot be: every follow was counted
+        auto count = channels->find(follow.channel);
+        if (count != channels->end() && --*count <= 0)
+            channels->erase(count);
+        if (channels->isEmpty())
+            m_followers.erase(channels);
+    }
+    m_byUser.erase(follows);
 }
 
 bool FollowBook::isLoaded() const
@@ -53,6 +77,19 @@ bool FollowBook::mayFollow(const QString &user, const QString &application,
 {
     std::lock_guard lock(m_mutex);
     return !m_loaded || followsLocked(user, application, channel);
+}
+
+bool FollowBook::anyoneMayFollow(const QString &application, const QString &channel) const
+{
+    std::lock_guard lock(m_mutex);
+    return !m_loaded || followersLocked(application, QString()) > 0 ||
+           followersLocked(application, channel) > 0;
+}
+
+int FollowBook::followersLocked(const QString &application, const QString &channel) const
+{
+    const auto channels = m_followers.constFind(application);
+    return channels == m_followers.cend() ? 0 : channels->value(channel);
 }
 
 namespace {
@@ -86,8 +123,10 @@ void FollowBook::addLocked(const QString &user, const QString &application, cons
 {
     QList<Follow> &follows = m_byUser[user];
     const auto at = lowerBound(follows, application, channel);
-    if (!isAt(follows, at, application, channel))
+    if (!isAt(follows, at, application, channel)) {
         follows.insert(at - follows.cbegin(), {application, channel});
+        ++m_followers[application][channel];
+    }
 }
 
 bool FollowBook::followsLocked(const QString &user, const QString &application,

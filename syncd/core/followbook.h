@@ -38,6 +38,10 @@ public:
     // False only when the book is loaded and `user` follows neither `channel` nor the whole
     // application.
     bool mayFollow(const QString &user, const QString &application, const QString &channel) const;
+    // False only when the book is loaded and nobody follows `channel` or the whole
+    // application: the publish path then asks no user (one look-up instead of one per user
+    // whose preferences could want the notification).
+    bool anyoneMayFollow(const QString &application, const QString &channel) const;
 
 private:
     struct Follow
@@ -46,6 +50,9 @@ private:
         QString channel; // empty: every channel of the application
     };
     void addLocked(const QString &user, const QString &application, const QString &channel);
+    void addLocked(const QString &user, const QList<Subscription> &subscriptions);
+    void forgetLocked(const QString &user);
+    int followersLocked(const QString &application, const QString &channel) const;
     bool followsLocked(const QString &user, const QString &application,
                        const QString &channel) const;
 
@@ -54,6 +61,9 @@ private:
     // hash of hashes (Qt's hashes reserve room for dozens of entries on their first insert),
     // and a user following thousands still costs a binary search.
     QHash<QString, QList<Follow>> m_byUser;
+    // How many users follow each channel (the empty one: the whole application), by
+    // application; kept with m_byUser.
+    QHash<QString, QHash<QString, int>> m_followers;
     bool m_loaded = false;
 };
 

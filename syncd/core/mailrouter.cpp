@@ -17,6 +17,8 @@ QList<UserDelivery> MailRouter::deliveriesFor(const QList<Notification> &notific
         return deliveries;
     const qint64 nowMs = now.toMSecsSinceEpoch();
     for (const Notification &n : notifications) {
+        if (!m_follows.anyoneMayFollow(n.application, n.channel))
+            continue; // nobody's mail: ask none of the users who mail the application
         for (const auto &[user, preferences] : m_preferences.mailCandidates(n.application)) {
             if (!preferences || (!n.recipients.isEmpty() && !n.recipients.contains(user)) ||
                 !m_follows.mayFollow(user, n.application, n.channel))

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // FollowBook: before its load any user may follow anything; once loaded only those who follow
 // the channel or the whole application do; what is added, replaced and forgotten counts from
-// then on.
+// then on. Whether anyone follows a channel agrees with asking every user, through any mix of
+// changes.
 #include "core/followbook.h"
 
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -91,6 +93,52 @@ private slots:
         QVERIFY(book.mayFollow(u"alice"_s, u"ci"_s, u"c1"_s));
         QVERIFY(book.mayFollow(u"alice"_s, u"ci"_s, u"zzz"_s));
         QVERIFY(!book.mayFollow(u"alice"_s, u"ops"_s, u"c1"_s));
+    }
+
+    void anyoneMayFollowAgreesWithAskingEveryUser()
+    {
+        const QStringList users{u"alice"_s, u"bob"_s, u"carol"_s, u"dave"_s};
+        const QStringList applications{u"ci"_s, u"ops"_s};
+        const QStringList channels{QString(), u"prod"_s, u"misc"_s, u"db"_s};
+        QRandomGenerator random(20261204);
+        FollowBook book;
+        QVERIFY(book.anyoneMayFollow(u"ci"_s, u"prod"_s)); // not loaded: drops nothing
+        book.load({});
+        for (int step = 0; step < 3000; ++step) {
+            const QString user = users.at(random.bounded(users.size()));
+            const QString application = applications.at(random.bounded(applications.size()));
+            const QString channel = channels.at(random.bounded(channels.size()));
+            const QList<Subscription> subscription{
+                {application, channel.isEmpty() ? QStringList() : QStringList{channel}}};
+            switch (random.bounded(5)) {
+            case 0:
+                book.add({{user, application, channel, step}});
+                break;
+            case 1:
+                book.add(user, subscription);
+                break;
+            case 2:
+                book.replace(user, subscription);
+                break;
+            case 3:
+                book.replace(user, {});
+                break;
+            default:
+                book.forget(user);
+            }
+            for (const QString &a : applications) {
+                for (const QString &c : channels.mid(1)) {
+                    bool asked = false;
+                    for (const QString &u : users)
+                        asked = asked || book.mayFollow(u, a, c);
+                    QVERIFY2(book.anyoneMayFollow(a, c) == asked,
+                             qPrintable(u"step %1: %2/%3"_s.arg(step).arg(a, c)));
+                }
+            }
+        }
+        for (const QString &user : users)
+            book.forget(user);
+        QVERIFY(!book.anyoneMayFollow(u"ci"_s, u"prod"_s));
     }
 };
 
