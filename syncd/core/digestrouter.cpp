@@ -21,7 +21,7 @@ QList<DigestItem> DigestRouter::itemsFor(const QList<Notification> &notification
         QByteArray payload; // made once, for the first user who digests it
         if (!m_follows.anyoneMayFollow(n.application, n.channel))
             continue; // nobody's digest: ask none of the users who digest the application
-        for (const auto &[user, preferences] : m_preferences.digestCandidates(n.application)) {
+        for (const auto &[user, preferences] : *m_preferences.digestCandidates(n.application)) {
             if (!preferences || (!n.recipients.isEmpty() && !n.recipients.contains(user)) ||
                 !m_follows.mayFollow(user, n.application, n.channel))
                 continue;

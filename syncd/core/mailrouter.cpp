@@ -19,7 +19,7 @@ QList<UserDelivery> MailRouter::deliveriesFor(const QList<Notification> &notific
     for (const Notification &n : notifications) {
         if (!m_follows.anyoneMayFollow(n.application, n.channel))
             continue; // nobody's mail: ask none of the users who mail the application
-        for (const auto &[user, preferences] : m_preferences.mailCandidates(n.application)) {
+        for (const auto &[user, preferences] : *m_preferences.mailCandidates(n.application)) {
             if (!preferences || (!n.recipients.isEmpty() && !n.recipients.contains(user)) ||
                 !m_follows.mayFollow(user, n.application, n.channel))
                 continue;

@@ -37,6 +37,7 @@ candidates(const QHash<QString, QSet<QString>> &byApplication, const QSet<QStrin
 {
     QList<std::pair<QString, PreferenceBook::Entry>> found;
     const QSet<QString> named = byApplication.value(application);
+    found.reserve(named.size() + everywhere.size());
     for (const QString &user : named)
         found.append({user, users.value(user)});
     for (const QString &user : everywhere) {
@@ -58,6 +59,8 @@ void forget(QHash<QString, QSet<QString>> &byApplication, const QString &applica
 
 void PreferenceBook::index(const QString &user, const Entry &preferences)
 {
+    m_digestCandidates.clear();
+    m_mailCandidates.clear();
     if (preferences->defaultRule().mode == DeliveryRule::Mode::Digest)
         m_digestsEverywhere.insert(user);
     if (mailsAtOnce(*preferences, preferences->defaultRule()))
@@ -75,6 +78,8 @@ void PreferenceBook::unindex(const QString &user)
     const Entry old = m_users.value(user);
     if (!old)
         return;
+    m_digestCandidates.clear();
+    m_mailCandidates.clear();
     m_digestsEverywhere.remove(user);
     m_mailsEverywhere.remove(user);
     for (const DeliveryRule &rule : old->rules()) {
@@ -83,18 +88,31 @@ void PreferenceBook::unindex(const QString &user)
     }
 }
 
-QList<std::pair<QString, PreferenceBook::Entry>>
-PreferenceBook::digestCandidates(const QString &application) const
+PreferenceBook::Candidates PreferenceBook::digestCandidates(const QString &application) const
 {
     std::lock_guard lock(m_mutex);
-    return candidates(m_digestsByApplication, m_digestsEverywhere, application, m_users);
+    return cached(m_digestCandidates, m_digestsByApplication, m_digestsEverywhere, application);
 }
 
-QList<std::pair<QString, PreferenceBook::Entry>>
-PreferenceBook::mailCandidates(const QString &application) const
+PreferenceBook::Candidates PreferenceBook::mailCandidates(const QString &application) const
 {
     std::lock_guard lock(m_mutex);
-    return candidates(m_mailsByApplication, m_mailsEverywhere, application, m_users);
+    return cached(m_mailCandidates, m_mailsByApplication, m_mailsEverywhere, application);
+}
+
+PreferenceBook::Candidates
+PreferenceBook::cached(QHash<QString, Candidates> &cache,
+                       const QHash<QString, QSet<QString>> &byApplication,
+                       const QSet<QString> &everywhere, const QString &application) const
+{
+    if (const auto found = cache.constFind(application); found != cache.cend())
+        return *found;
+    if (cache.size() >= MaxCachedApplications)
+        cache.clear();
+    auto made = std::make_shared<const QList<std::pair<QString, Entry>>>(
+        candidates(byApplication, everywhere, application, m_users));
+    cache.insert(application, made);
+    return made;
 }
 
 PreferenceBook::Entry PreferenceBook::entryOf(const QString &user, const QJsonObject &preferences)
@@ -124,6 +142,8 @@ void PreferenceBook::load(QHash<QString, Entry> all)
         m_users = std::move(all);
         m_digestsByApplication.clear();
         m_digestsEverywhere.clear();
+        m_digestCandidates.clear();
+        m_mailCandidates.clear();
         m_mailsByApplication.clear();
         m_mailsEverywhere.clear();
         for (auto it = m_users.cbegin(); it != m_users.cend(); ++it)

@@ -32,14 +32,18 @@ public:
     static Entry entryOf(const QString &user, const QJsonObject &preferences);
     void load(QHash<QString, Entry> all);
 
+    // A list of users with their preferences, shared and never changed: a publish asks for
+    // one per notification, and gets the same list until a preference changes.
+    using Candidates = std::shared_ptr<const QList<std::pair<QString, Entry>>>;
+
     // The users whose preferences may put a notification of `application` into a digest (a
-    // rule for it, or a default, with delivery `digest`), with their preferences. A publish
-    // asks this for each notification, so it costs nothing for applications nobody digests.
-    QList<std::pair<QString, Entry>> digestCandidates(const QString &application) const;
+    // rule for it, or a default, with delivery `digest`), with their preferences. Never null;
+    // costs nothing for applications nobody digests.
+    Candidates digestCandidates(const QString &application) const;
 
     // The users with an email address whose preferences may mail a notification of
     // `application` at once (a rule for it, or a default, immediate with the email agent).
-    QList<std::pair<QString, Entry>> mailCandidates(const QString &application) const;
+    Candidates mailCandidates(const QString &application) const;
 
     // What a user's queries leave out (their `off` ones); unset when nothing is off, so that
     // such queries cost nothing more.
@@ -53,6 +57,10 @@ public:
 private:
     void index(const QString &user, const Entry &preferences); // with m_mutex held
     void unindex(const QString &user);
+    // Made on the first ask after a change (with m_mutex held).
+    Candidates cached(QHash<QString, Candidates> &cache,
+                      const QHash<QString, QSet<QString>> &byApplication,
+                      const QSet<QString> &everywhere, const QString &application) const;
 
     mutable std::mutex m_mutex;
     QHash<QString, Entry> m_users;
@@ -60,6 +68,11 @@ private:
     QSet<QString> m_digestsEverywhere;                    // users whose default is `digest`
     QHash<QString, QSet<QString>> m_mailsByApplication;   // immediate with the email agent
     QSet<QString> m_mailsEverywhere;
+    // The lists handed out, per application, until the next change; at most
+    // MaxCachedApplications each (beyond, they start again).
+    static constexpr qsizetype MaxCachedApplications = 256;
+    mutable QHash<QString, Candidates> m_digestCandidates;
+    mutable QHash<QString, Candidates> m_mailCandidates;
     bool m_loaded = false;
     QList<std::function<void()>> m_waiting;
 };

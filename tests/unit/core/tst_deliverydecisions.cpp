@@ -145,15 +145,38 @@ private slots:
         book.whenLoaded([&] { ready = true; });
         book.load({{u"alice"_s, read(Mixed)}});
         QVERIFY(ready);
-        QCOMPARE(book.digestCandidates(u"ci"_s).size(), 1);
-        QCOMPARE(book.digestCandidates(u"ops"_s).size(), 0);
+        QCOMPARE(book.digestCandidates(u"ci"_s)->size(), 1);
+        QCOMPARE(book.digestCandidates(u"ops"_s)->size(), 0);
         book.set(u"alice"_s, read(R"({"rules":[{"application":"ops","delivery":"digest",
             "digest":"hourly"}]})"));
-        QCOMPARE(book.digestCandidates(u"ci"_s).size(), 0);
-        QCOMPARE(book.digestCandidates(u"ops"_s).size(), 1);
+        QCOMPARE(book.digestCandidates(u"ci"_s)->size(), 0);
+        QCOMPARE(book.digestCandidates(u"ops"_s)->size(), 1);
         book.set(u"alice"_s, nullptr);
-        QCOMPARE(book.digestCandidates(u"ops"_s).size(), 0);
+        QCOMPARE(book.digestCandidates(u"ops"_s)->size(), 0);
         QVERIFY(!book.of(u"alice"_s));
+    }
+
+    // The lists are shared until a change, and a change to a user who stays a candidate hands
+    // out her new preferences, not the ones the old list held.
+    void candidateListsAreSharedUntilAChange()
+    {
+        PreferenceBook book;
+        book.load({{u"alice"_s, read(R"({"rules":[{"application":"ops","delivery":"digest",
+            "digest":"hourly"}]})")}});
+        const auto first = book.digestCandidates(u"ops"_s);
+        QCOMPARE(book.digestCandidates(u"ops"_s), first);
+        const auto daily = read(R"({"rules":[{"application":"ops","delivery":"digest",
+            "digest":"daily@08:00"}]})");
+        book.set(u"alice"_s, daily);
+        const auto after = book.digestCandidates(u"ops"_s);
+        QVERIFY(after != first);
+        QCOMPARE(after->size(), 1);
+        QCOMPARE(after->first().second, daily);
+        QCOMPARE(first->first().second->rules().first().digest->toString(), u"hourly"_s);
+        // Many applications asked for: the lists start again, and still answer right.
+        for (int i = 0; i < 600; ++i)
+            QCOMPARE(book.digestCandidates(u"app%1"_s.arg(i))->size(), 0);
+        QCOMPARE(book.digestCandidates(u"ops"_s)->first().second, daily);
     }
 };
 
