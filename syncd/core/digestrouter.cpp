@@ -3,7 +3,7 @@
 
 #include "codec/jsoncodec.h"
 #include "codec/jsonnotification.h"
-#include "core/followbook.h"
+#include "core/followingcandidates.h"
 #include "core/preferencebook.h"
 
 #include <QJsonDocument>
@@ -18,31 +18,34 @@ QList<DigestItem> DigestRouter::itemsFor(const QList<Notification> &notification
 {
     QList<DigestItem> items;
     for (const Notification &n : notifications) {
+        const auto followers = m_follows.followersOf(n.application, n.channel);
+        // Nobody's digest: ask none of the users who digest the application.
+        if (followers && followers->isEmpty())
+            continue;
         QByteArray payload; // made once, for the first user who digests it
-        if (!m_follows.anyoneMayFollow(n.application, n.channel))
-            continue; // nobody's digest: ask none of the users who digest the application
-        for (const auto &[user, preferences] : *m_preferences.digestCandidates(n.application)) {
-            if (!preferences || (!n.recipients.isEmpty() && !n.recipients.contains(user)) ||
-                !m_follows.mayFollow(user, n.application, n.channel))
-                continue;
-            const DeliveryRule &rule = preferences->ruleFor(n);
-            if (rule.mode != DeliveryRule::Mode::Digest || !rule.digest)
-                continue;
-            if (payload.isEmpty())
-                payload = json::notificationText(n);
-            const QTimeZone zone(preferences->timeZone().toUtf8());
-            DigestItem item;
-            item.user = user;
-            item.key = keyOf(rule);
-            item.timeZone = preferences->timeZone();
-            item.dueMs = rule.digest->nextAfter(now, zone).toMSecsSinceEpoch();
-            item.node = m_nodeId;
-            item.notificationId = n.id;
-            item.application = n.application;
-            item.channel = n.channel;
-            item.payload = payload;
-            items.append(std::move(item));
-        }
+        forEachFollowingCandidate(
+            m_preferences.digestCandidates(n.application), followers,
+            [&](const QString &user, const PreferenceBook::Entry &preferences) {
+                if (!preferences || (!n.recipients.isEmpty() && !n.recipients.contains(user)))
+                    return;
+                const DeliveryRule &rule = preferences->ruleFor(n);
+                if (rule.mode != DeliveryRule::Mode::Digest || !rule.digest)
+                    return;
+                if (payload.isEmpty())
+                    payload = json::notificationText(n);
+                const QTimeZone zone(preferences->timeZone().toUtf8());
+                DigestItem item;
+                item.user = user;
+                item.key = keyOf(rule);
+                item.timeZone = preferences->timeZone();
+                item.dueMs = rule.digest->nextAfter(now, zone).toMSecsSinceEpoch();
+                item.node = m_nodeId;
+                item.notificationId = n.id;
+                item.application = n.application;
+                item.channel = n.channel;
+                item.payload = payload;
+                items.append(std::move(item));
+            });
     }
     return items;
 }

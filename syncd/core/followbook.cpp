@@ -56,10 +56,15 @@ void FollowBook::forgetLocked(const QString &user)
     for (const Follow &follow : *follows) {
         auto channels = m_followers.find(follow.application);
         if (channels == m_followers.end())
-            continue; // cannot be: every follow was counted
-        auto count = channels->find(follow.channel);
-        if (count != channels->end() && --*count <= 0)
-            channels->erase(count);
+            continue; // cannot be: every follow was indexed
+        auto users = channels->find(follow.channel);
+        if (users != channels->end()) {
+            const auto at = std::lower_bound(users->begin(), users->end(), user);
+            if (at != users->end() && *at == user)
+                users->erase(at);
+            if (users->isEmpty())
+                channels->erase(users);
+        }
         if (channels->isEmpty())
             m_followers.erase(channels);
     }
@@ -79,17 +84,26 @@ bool FollowBook::mayFollow(const QString &user, const QString &application,
     return !m_loaded || followsLocked(user, application, channel);
 }
 
-bool FollowBook::anyoneMayFollow(const QString &application, const QString &channel) const
+std::optional<FollowBook::Followers> FollowBook::followersOf(const QString &application,
+                                                             const QString &channel) const
 {
     std::lock_guard lock(m_mutex);
-    return !m_loaded || followersLocked(application, QString()) > 0 ||
-           followersLocked(application, channel) > 0;
+    if (!m_loaded)
+        return std::nullopt;
+    return Followers{channel.isEmpty() ? QStringList() : followersLocked(application, channel),
+                     followersLocked(application, QString())};
 }
 
-int FollowBook::followersLocked(const QString &application, const QString &channel) const
+QStringList FollowBook::followersLocked(const QString &application, const QString &channel) const
 {
     const auto channels = m_followers.constFind(application);
-    return channels == m_followers.cend() ? 0 : channels->value(channel);
+    return channels == m_followers.cend() ? QStringList() : channels->value(channel);
+}
+
+bool FollowBook::Followers::contains(const QString &user) const
+{
+    return std::binary_search(ofChannel.cbegin(), ofChannel.cend(), user) ||
+           std::binary_search(ofApplication.cbegin(), ofApplication.cend(), user);
 }
 
 namespace {
@@ -125,7 +139,8 @@ void FollowBook::addLocked(const QString &user, const QString &application, cons
     const auto at = lowerBound(follows, application, channel);
     if (!isAt(follows, at, application, channel)) {
         follows.insert(at - follows.cbegin(), {application, channel});
-        ++m_followers[application][channel];
+        QStringList &users = m_followers[application][channel];
+        users.insert(std::lower_bound(users.cbegin(), users.cend(), user) - users.cbegin(), user);
     }
 }
 

@@ -6,6 +6,10 @@
 
 #include <QHash>
 #include <QString>
+#include <QStringList>
+
+#include <algorithm>
+#include <optional>
 
 #include <mutex>
 
@@ -38,10 +42,32 @@ public:
     // False only when the book is loaded and `user` follows neither `channel` nor the whole
     // application.
     bool mayFollow(const QString &user, const QString &application, const QString &channel) const;
-    // False only when the book is loaded and nobody follows `channel` or the whole
-    // application: the publish path then asks no user (one look-up instead of one per user
-    // whose preferences could want the notification).
-    bool anyoneMayFollow(const QString &application, const QString &channel) const;
+    // The users who follow a channel: those of that channel and those of its whole
+    // application, each list sorted (copies share the lists: taking them costs nothing).
+    struct Followers
+    {
+        QStringList ofChannel;
+        QStringList ofApplication;
+
+        bool isEmpty() const { return ofChannel.isEmpty() && ofApplication.isEmpty(); }
+        // At most this many users (one in both lists counts twice).
+        qsizetype size() const { return ofChannel.size() + ofApplication.size(); }
+        bool contains(const QString &user) const;
+        // Each user once.
+        template <typename Visit> void forEach(Visit visit) const
+        {
+            for (const QString &user : ofApplication)
+                visit(user);
+            for (const QString &user : ofChannel) {
+                if (!std::binary_search(ofApplication.cbegin(), ofApplication.cend(), user))
+                    visit(user);
+            }
+        }
+    };
+    // Nullopt until the book is loaded (anyone may follow): the publish path asks this once
+    // per notification, and walks the shorter of it and the users whose preferences could
+    // want the notification.
+    std::optional<Followers> followersOf(const QString &application, const QString &channel) const;
 
 private:
     struct Follow
@@ -52,7 +78,7 @@ private:
     void addLocked(const QString &user, const QString &application, const QString &channel);
     void addLocked(const QString &user, const QList<Subscription> &subscriptions);
     void forgetLocked(const QString &user);
-    int followersLocked(const QString &application, const QString &channel) const;
+    QStringList followersLocked(const QString &application, const QString &channel) const;
     bool followsLocked(const QString &user, const QString &application,
                        const QString &channel) const;
 
@@ -61,9 +87,9 @@ private:
     // hash of hashes (Qt's hashes reserve room for dozens of entries on their first insert),
     // and a user following thousands still costs a binary search.
     QHash<QString, QList<Follow>> m_byUser;
-    // How many users follow each channel (the empty one: the whole application), by
-    // application; kept with m_byUser.
-    QHash<QString, QHash<QString, int>> m_followers;
+    // Who follows each channel (the empty one: the whole application), by application, each
+    // sorted; kept with m_byUser.
+    QHash<QString, QHash<QString, QStringList>> m_followers;
     bool m_loaded = false;
 };
 

@@ -31,19 +31,18 @@ bool mailsAtOnce(const Preferences &preferences, const DeliveryRule &rule)
            rule.agents.contains(QStringLiteral("email"));
 }
 
-QList<std::pair<QString, PreferenceBook::Entry>>
-candidates(const QHash<QString, QSet<QString>> &byApplication, const QSet<QString> &everywhere,
-           const QString &application, const QHash<QString, PreferenceBook::Entry> &users)
+QHash<QString, PreferenceBook::Entry> candidates(const QHash<QString, QSet<QString>> &byApplication,
+                                                 const QSet<QString> &everywhere,
+                                                 const QString &application,
+                                                 const QHash<QString, PreferenceBook::Entry> &users)
 {
-    QList<std::pair<QString, PreferenceBook::Entry>> found;
+    QHash<QString, PreferenceBook::Entry> found;
     const QSet<QString> named = byApplication.value(application);
     found.reserve(named.size() + everywhere.size());
     for (const QString &user : named)
-        found.append({user, users.value(user)});
-    for (const QString &user : everywhere) {
-        if (!named.contains(user))
-            found.append({user, users.value(user)});
-    }
+        found.insert(user, users.value(user));
+    for (const QString &user : everywhere)
+        found.insert(user, users.value(user));
     return found;
 }
 
@@ -109,7 +108,7 @@ PreferenceBook::cached(QHash<QString, Candidates> &cache,
         return *found;
     if (cache.size() >= MaxCachedApplications)
         cache.clear();
-    auto made = std::make_shared<const QList<std::pair<QString, Entry>>>(
+    auto made = std::make_shared<const QHash<QString, Entry>>(
         candidates(byApplication, everywhere, application, m_users));
     cache.insert(application, made);
     return made;

@@ -32,9 +32,9 @@ public:
     static Entry entryOf(const QString &user, const QJsonObject &preferences);
     void load(QHash<QString, Entry> all);
 
-    // A list of users with their preferences, shared and never changed: a publish asks for
-    // one per notification, and gets the same list until a preference changes.
-    using Candidates = std::shared_ptr<const QList<std::pair<QString, Entry>>>;
+    // Users with their preferences, shared and never changed: a publish asks for them once
+    // per notification, and gets the same until a preference changes.
+    using Candidates = std::shared_ptr<const QHash<QString, Entry>>;
 
     // The users whose preferences may put a notification of `application` into a digest (a
     // rule for it, or a default, with delivery `digest`), with their preferences. Never null;

@@ -117,6 +117,12 @@ private:
     // A batch of BatchSize persistent notifications on each node in turn, `rounds` times.
     bool publishRounds(const QString &channel, int rounds, QList<qint64> *ids,
                        const QList<int> &nodes = {0, 1, 2});
+    // A Hermes session on the first node that is shown a seed and `rounds` rounds of every
+    // node's publishes (at least `shown` of them), then loses its connection and misses
+    // `missed` more rounds; what it was shown, or nothing when a step failed. `published`
+    // gets every id.
+    QList<qint64> sessionThatLeaves(const QString &channel, int rounds, int shown, int missed,
+                                    QList<qint64> *published);
     // Ends the client's connection without a close frame and waits until node `index` has
     // noticed.
     bool dropConnection(WsClient &client, int index);
@@ -222,6 +228,22 @@ bool TestClusterResume::publishRounds(const QString &channel, int rounds, QList<
     return true;
 }
 
+QList<qint64> TestClusterResume::sessionThatLeaves(const QString &channel, int rounds, int shown,
+                                                   int missed, QList<qint64> *published)
+{
+    const qint64 seed = publish(*m_http[0], App, channel, u"seed"_s);
+    published->append(seed);
+    auto first = hermesSession(0, channel);
+    if (!first || !first->waitForNotificationId(seed) ||
+        !publishRounds(channel, rounds, published) || !first->waitForNotifications(shown, 15000) ||
+        !dropConnection(*first, 0))
+        return {};
+    const QList<qint64> before = first->notificationIds();
+    if (!publishRounds(channel, missed, published))
+        return {};
+    return before;
+}
+
 bool TestClusterResume::dropConnection(WsClient &client, int index)
 {
     client.socket()->abort();
@@ -310,15 +332,9 @@ void TestClusterResume::resumeOnAnotherNodeRepeatsNothingAndMissesNothing()
     QFETCH(int, resumeOn);
     QVERIFY(waitUntil([&] { return linked(0, 1) && linked(1, 2) && linked(2, 1); }, 20000, 100));
     const qint64 peerBefore = metric(*m_http[resumeOn], u"herald_resumes_total"_s, u"peer"_s);
-    const qint64 seed = publish(*m_http[0], App, channel, u"seed"_s);
-    auto first = hermesSession(0, channel);
-    QVERIFY(first && first->waitForNotificationId(seed));
-    QList<qint64> published{seed};
-    QVERIFY(publishRounds(channel, 8, &published));
-    QVERIFY(first->waitForNotifications(100, 15000));
-    QVERIFY(dropConnection(*first, 0));
-    const QList<qint64> before = first->notificationIds();
-    QVERIFY(publishRounds(channel, 5, &published));
+    QList<qint64> published;
+    const QList<qint64> before = sessionThatLeaves(channel, 8, 100, 5, &published);
+    QVERIFY(!before.isEmpty());
 
     QElapsedTimer answered;
     answered.start();
@@ -338,21 +354,15 @@ void TestClusterResume::resumeNoNodeCanTellMissesNothing()
     const QString channel = u"untold"_s;
     QVERIFY(waitUntil([&] { return linked(1, 2); }, 20000, 100));
     const qint64 marginBefore = metric(*m_http[1], u"herald_resumes_total"_s, u"margin"_s);
-    const qint64 seed = publish(*m_http[0], App, channel, u"seed"_s);
-    auto first = hermesSession(0, channel);
-    QVERIFY(first && first->waitForNotificationId(seed));
-    QList<qint64> published{seed};
-    QVERIFY(publishRounds(channel, 5, &published));
-    QVERIFY(first->waitForNotifications(50, 15000));
-    QVERIFY(dropConnection(*first, 0));
-    QVERIFY(publishRounds(channel, 5, &published));
+    QList<qint64> published;
+    const QList<qint64> before = sessionThatLeaves(channel, 5, 50, 5, &published);
+    QVERIFY(!before.isEmpty());
 
     // Repeats allowed (the contract's clients drop them), nothing missed.
     QElapsedTimer answered;
     answered.start();
-    auto second = hermesSession(1, {channel, u"untold-too"_s}, first->notificationIds().last());
+    auto second = hermesSession(1, {channel, u"untold-too"_s}, before.last());
     QVERIFY(second);
-    const QList<qint64> before = first->notificationIds();
     std::set<qint64> union_(before.cbegin(), before.cend());
     const std::set<qint64> all(published.cbegin(), published.cend());
     QVERIFY2(waitUntil(

@@ -137,6 +137,40 @@ private slots:
         QVERIFY(!DigestRouter::readKey(u"sometimes|email"_s));
     }
 
+    // Only candidates who follow the channel get items, whichever of the two lists is the
+    // shorter one walked.
+    void digestItemsGoOnlyToFollowersWhicheverListIsShorter()
+    {
+        const auto digest = read(R"({"default":{"delivery":"digest","digest":"hourly"}})");
+        PreferenceBook book;
+        book.load({{u"alice"_s, digest}, {u"bob"_s, digest}, {u"carol"_s, digest}});
+        FollowBook follows;
+        follows.load({{u"bob"_s, u"ci"_s, u"prod"_s, 1}, {u"dave"_s, u"ci"_s, QString(), 2}});
+        DigestRouter router(book, follows, 1);
+        const QDateTime now = QDateTime::fromString(u"2026-03-01T10:30:00Z"_s, Qt::ISODate);
+        const auto usersOf = [&](const QList<DigestItem> &items) {
+            QStringList users;
+            for (const DigestItem &item : items)
+                users.append(item.user);
+            users.sort();
+            return users;
+        };
+        // Two followers (bob, dave) against three candidates: the followers are walked.
+        QCOMPARE(usersOf(router.itemsFor({of(u"ci"_s, u"prod"_s, u"x"_s)}, now)),
+                 QStringList{u"bob"_s});
+        QVERIFY(router.itemsFor({of(u"ci"_s, u"misc"_s, u"x"_s)}, now).isEmpty());
+        // Five followers, carol among them for the whole application: the candidates are.
+        follows.add({{u"carol"_s, u"ci"_s, QString(), 3},
+                     {u"erin"_s, u"ci"_s, u"prod"_s, 4},
+                     {u"frank"_s, u"ci"_s, u"prod"_s, 5}});
+        QCOMPARE(usersOf(router.itemsFor({of(u"ci"_s, u"prod"_s, u"x"_s)}, now)),
+                 (QStringList{u"bob"_s, u"carol"_s}));
+        QCOMPARE(usersOf(router.itemsFor({of(u"ci"_s, u"misc"_s, u"x"_s)}, now)),
+                 QStringList{u"carol"_s});
+        QVERIFY(
+            router.itemsFor({of(u"ops"_s, u"prod"_s, u"x"_s)}, now).isEmpty()); // nobody follows
+    }
+
     void theBookFindsDigestUsersByApplicationAndForgetsOldRules()
     {
         PreferenceBook book;
@@ -171,12 +205,12 @@ private slots:
         const auto after = book.digestCandidates(u"ops"_s);
         QVERIFY(after != first);
         QCOMPARE(after->size(), 1);
-        QCOMPARE(after->first().second, daily);
-        QCOMPARE(first->first().second->rules().first().digest->toString(), u"hourly"_s);
+        QCOMPARE(after->value(u"alice"_s), daily);
+        QCOMPARE(first->value(u"alice"_s)->rules().first().digest->toString(), u"hourly"_s);
         // Many applications asked for: the lists start again, and still answer right.
         for (int i = 0; i < 600; ++i)
             QCOMPARE(book.digestCandidates(u"app%1"_s.arg(i))->size(), 0);
-        QCOMPARE(book.digestCandidates(u"ops"_s)->first().second, daily);
+        QCOMPARE(book.digestCandidates(u"ops"_s)->value(u"alice"_s), daily);
     }
 };
 

@@ -56,6 +56,7 @@ struct Rig : CoreRig
         service.sessionEnded(u"alice"_s, u"laptop"_s, {channelKey(u"ops"_s, channel)}, from, upTo);
     }
 
+    // The laptop registers again to ops/deploys, resuming from `last`.
     BacklogQuery resume(NotificationId last, QObject *context = nullptr)
     {
         RegisterMessage message;
@@ -67,17 +68,12 @@ struct Rig : CoreRig
         return repository.lastBacklog;
     }
 
-    // A resume that waits for the other nodes; repository.backlogs counts the backlogs read.
+    // The same, waiting for the other nodes; repository.backlogs counts the backlogs read.
     void resumeAsking(NotificationId last, QObject *context)
     {
         peers.linked = true;
         repository.lastBacklog = {};
-        RegisterMessage message;
-        message.clientId = u"laptop"_s;
-        message.subscriptions = {Subscription{u"ops"_s, {u"deploys"_s}}};
-        message.fetchLast = 10;
-        message.lastNotificationId = last;
-        service.backlog(u"alice"_s, message, context, [](auto) {});
+        (void)resume(last, context);
     }
 
     std::optional<QMap<int, NotificationId>> askedByPeer(NotificationId last,

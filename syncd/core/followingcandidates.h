@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "core/followbook.h"
+#include "core/preferencebook.h"
+
+#include <optional>
+
+namespace herald::syncd {
+
+// Calls visit(user, preferences) for each of `candidates` (users whose preferences could
+// want a notification) who follows its channel (`followers`; nullopt: anyone may). Walks the
+// shorter of the two, so that neither a channel with thousands of followers nor an
+// application thousands digest costs more than the other side.
+template <typename Visit>
+void forEachFollowingCandidate(const PreferenceBook::Candidates &candidates,
+                               const std::optional<FollowBook::Followers> &followers, Visit visit)
+{
+    if (followers && followers->size() < candidates->size()) {
+        followers->forEach([&](const QString &user) {
+            if (const auto found = candidates->constFind(user); found != candidates->cend())
+                visit(user, *found);
+        });
+        return;
+    }
+    for (auto candidate = candidates->cbegin(); candidate != candidates->cend(); ++candidate) {
+        if (!followers || followers->contains(candidate.key()))
+            visit(candidate.key(), candidate.value());
+    }
+}
+
+} // namespace herald::syncd
