@@ -15,8 +15,15 @@ void FollowBook::load(const QList<FollowRow> &rows)
 void FollowBook::add(const QList<FollowRow> &rows)
 {
     std::lock_guard lock(m_mutex);
+    // Rows come by the thousand (a load): a channel's new followers are appended and the list
+    // sorted once, where inserting each in order would move the list each time.
+    QSet<std::pair<QString, QString>> unsorted;
     for (const FollowRow &row : rows)
-        addLocked(row.user, row.application, row.channel);
+        addLocked(row.user, row.application, row.channel, &unsorted);
+    for (const auto &[application, channel] : std::as_const(unsorted)) {
+        QStringList &users = m_followers[application][channel];
+        std::sort(users.begin(), users.end());
+    }
 }
 
 void FollowBook::add(const QString &user, const QList<Subscription> &subscriptions)
@@ -133,13 +140,19 @@ bool isAt(const Follows &follows, Iterator at, const QString &application, const
 }
 } // namespace
 
-void FollowBook::addLocked(const QString &user, const QString &application, const QString &channel)
+void FollowBook::addLocked(const QString &user, const QString &application, const QString &channel,
+                           QSet<std::pair<QString, QString>> *unsorted)
 {
     QList<Follow> &follows = m_byUser[user];
     const auto at = lowerBound(follows, application, channel);
-    if (!isAt(follows, at, application, channel)) {
-        follows.insert(at - follows.cbegin(), {application, channel});
-        QStringList &users = m_followers[application][channel];
+    if (isAt(follows, at, application, channel))
+        return;
+    follows.insert(at - follows.cbegin(), {application, channel});
+    QStringList &users = m_followers[application][channel];
+    if (unsorted) {
+        users.append(user);
+        unsorted->insert({application, channel});
+    } else {
         users.insert(std::lower_bound(users.cbegin(), users.cend(), user) - users.cbegin(), user);
     }
 }

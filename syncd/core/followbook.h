@@ -5,13 +5,13 @@
 #include "store/inboxtypes.h"
 
 #include <QHash>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
 #include <algorithm>
-#include <optional>
-
 #include <mutex>
+#include <optional>
 
 namespace herald::syncd {
 
@@ -75,7 +75,10 @@ private:
         QString application;
         QString channel; // empty: every channel of the application
     };
-    void addLocked(const QString &user, const QString &application, const QString &channel);
+    // With `unsorted`, the user goes to the end of the channel's followers and the channel
+    // into `unsorted`: the caller sorts those lists.
+    void addLocked(const QString &user, const QString &application, const QString &channel,
+                   QSet<std::pair<QString, QString>> *unsorted = nullptr);
     void addLocked(const QString &user, const QList<Subscription> &subscriptions);
     void forgetLocked(const QString &user);
     QStringList followersLocked(const QString &application, const QString &channel) const;

@@ -94,6 +94,30 @@ private slots:
         QVERIFY(!book.mayFollow(u"alice"_s, u"ops"_s, u"c1"_s));
     }
 
+    // A load brings a channel's followers in any order, by the thousand; one joins later.
+    void aChannelWithManyFollowersLoadedAtOnce()
+    {
+        FollowBook book;
+        QList<FollowRow> rows;
+        for (int i = 0; i < 20'000; ++i) {
+            const int n = (i * 7919) % 20'000; // every number once, out of order
+            rows.append({u"user%1"_s.arg(n, 5, 10, QChar(u'0')), u"ci"_s, u"all-hands"_s, i});
+        }
+        book.load(rows);
+        book.add({{u"user10000"_s, u"ci"_s, u"all-hands"_s, 1}}); // polled again
+        book.add(u"zed"_s, {{u"ci"_s, {u"all-hands"_s}}});
+        const auto followers = book.followersOf(u"ci"_s, u"all-hands"_s);
+        QVERIFY(followers);
+        QCOMPARE(followers->ofChannel.size(), 20'001);
+        QVERIFY(std::is_sorted(followers->ofChannel.cbegin(), followers->ofChannel.cend()));
+        QVERIFY(followers->contains(u"user00000"_s));
+        QVERIFY(followers->contains(u"user19999"_s));
+        QVERIFY(followers->contains(u"zed"_s));
+        QVERIFY(!followers->contains(u"user20000"_s));
+        book.forget(u"user00000"_s);
+        QVERIFY(!book.followersOf(u"ci"_s, u"all-hands"_s)->contains(u"user00000"_s));
+    }
+
     // The followers of each channel, through any mix of changes, are exactly the users whom
     // mayFollow() lets through, each once.
     void followersOfAgreeWithAskingEveryUser()
