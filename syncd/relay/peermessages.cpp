@@ -25,22 +25,33 @@ QJsonObject haveToJson(const HaveVector &have)
     return object;
 }
 
-void readHave(FieldReader &r, HaveVector &have)
+// An object keyed by origin node ("0" to "63") whose values are whole numbers from 0 up to,
+// not including, `limit`; `what` names such a value in an error.
+QMap<int, qint64> readByOrigin(FieldReader &r, const QString &key, double limit,
+                               const QString &what)
 {
-    r.require(u"have"_s);
-    const QJsonObject object = r.object(u"have"_s);
+    QMap<int, qint64> byOrigin;
+    r.require(key);
+    const QJsonObject object = r.object(key);
     for (auto it = object.begin(); it != object.end() && r.ok(); ++it) {
         bool isNumber = false;
         const int origin = it.key().toInt(&isNumber);
-        const double seq = it.value().toDouble(-1);
+        const double value = it.value().toDouble(-1);
         if (!isNumber || origin < 0 || origin > 63)
-            r.fail(r.path(u"have"_s), u"'%1' is not a node id (0-63)"_s.arg(it.key()));
+            r.fail(r.path(key), u"'%1' is not a node id (0-63)"_s.arg(it.key()));
         // In range before the cast: converting a double past qint64 is undefined.
-        else if (!it.value().isDouble() || seq < 0 || seq >= 0x1p63 || seq != qint64(seq))
-            r.fail(r.path(u"have"_s) + u'.' + it.key(), u"must be a sequence number"_s);
+        else if (!it.value().isDouble() || value < 0 || value >= limit ||
+                 value != double(qint64(value)))
+            r.fail(r.path(key) + u'.' + it.key(), u"must be a "_s + what);
         else
-            have.insert(origin, qint64(seq));
+            byOrigin.insert(origin, qint64(value));
     }
+    return byOrigin;
+}
+
+void readHave(FieldReader &r, HaveVector &have)
+{
+    have = readByOrigin(r, u"have"_s, 0x1p63, u"sequence number"_s);
 }
 
 QJsonObject recordToJson(const RelayRecord &record)
@@ -160,21 +171,8 @@ ResumeAnswer readResumeAnswer(FieldReader &r)
     answer.id = readFloodId(r);
     answer.asker = readNode(r, u"asker"_s);
     answer.answerer = readNode(r, u"answerer"_s);
-    r.require(u"from"_s);
-    const QJsonObject from = r.object(u"from"_s);
-    for (auto it = from.begin(); it != from.end() && r.ok(); ++it) {
-        bool isNumber = false;
-        const int origin = it.key().toInt(&isNumber);
-        const double id = it.value().toDouble(-1);
-        if (!isNumber || origin < 0 || origin > 63)
-            r.fail(r.path(u"from"_s), u"'%1' is not a node id (0-63)"_s.arg(it.key()));
-        // Ids stay below 2^53, exact as JSON numbers.
-        else if (!it.value().isDouble() || id < 0 || id > double(MaxSafeId) ||
-                 id != double(qint64(id)))
-            r.fail(r.path(u"from"_s) + u'.' + it.key(), u"must be a notification id"_s);
-        else
-            answer.fromIdByOrigin.insert(origin, NotificationId(id));
-    }
+    // Ids stay below 2^53, exact as JSON numbers.
+    answer.fromIdByOrigin = readByOrigin(r, u"from"_s, 0x1p53, u"notification id"_s);
     return answer;
 }
 
