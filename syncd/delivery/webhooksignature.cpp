@@ -3,7 +3,7 @@
 
 #include <QMessageAuthenticationCode>
 #include <QRandomGenerator>
-#include <QUuid>
+#include <QStringBuilder> // "t=" + time + ...: the project builds with QT_USE_QSTRINGBUILDER
 
 #include <array>
 
@@ -27,12 +27,6 @@ QByteArray WebhookSignature::newSecret()
     const QByteArray bytes(reinterpret_cast<const char *>(words.data()), sizeof(words));
     return "whsec_" +
            bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-}
-
-QByteArray WebhookSignature::newDeliveryId()
-{
-    // QUuid draws v4 UUIDs from QRandomGenerator::system() on Linux.
-    return QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
 }
 
 } // namespace herald::syncd

@@ -7,7 +7,7 @@ namespace herald::syncd {
 
 // What lets a receiver trust a webhook (PROTOCOL.md, Routing to endpoints): the
 // Herald-Signature header, an HMAC over the time and the exact body bytes, so neither can be
-// changed or replayed later without the secret; and the ids and secrets that go with it.
+// changed or replayed later without the secret; and the secrets that go with it.
 // Pure functions, any thread.
 class WebhookSignature
 {
@@ -19,9 +19,6 @@ public:
     // A new endpoint secret: "whsec_" and 32 bytes from the system's CSPRNG, base64url
     // without padding (49 characters).
     static QByteArray newSecret();
-
-    // A new Herald-Delivery value: a random (v4) UUID without braces, lowercase.
-    static QByteArray newDeliveryId();
 };
 
 } // namespace herald::syncd
