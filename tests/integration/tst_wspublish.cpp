@@ -223,8 +223,10 @@ private slots:
         QVERIFY(producer.open(m_syncd.wsUrl(), m_producerToken));
         QVERIFY(producer.registerSession(publishingRegister()));
         constexpr int Count = 5000; // 20 windows of 256
+        // Persistent: each answer waits for its commit, so the window fills whatever the
+        // machine's speed (transient ones could be answered as fast as they are read).
         for (int i = 0; i < Count; ++i)
-            producer.sendJson(publishFrame(QString::number(i), build(i, false, u"deploys"_s)));
+            producer.sendJson(publishFrame(QString::number(i), build(i, true, u"deploys"_s)));
         QVERIFY(waitUntil([&] { return answerCount(producer) >= Count; }, 60000));
         QCOMPARE(producer.framesOfType(u"published"_s).size(), Count);
         // The server did stop reading this session at least once on the way.
