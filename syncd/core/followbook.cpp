@@ -84,13 +84,6 @@ bool FollowBook::isLoaded() const
     return m_loaded;
 }
 
-bool FollowBook::mayFollow(const QString &user, const QString &application,
-                           const QString &channel) const
-{
-    std::lock_guard lock(m_mutex);
-    return !m_loaded || followsLocked(user, application, channel);
-}
-
 std::optional<FollowBook::Followers> FollowBook::followersOf(const QString &application,
                                                              const QString &channel) const
 {
@@ -155,19 +148,6 @@ void FollowBook::addLocked(const QString &user, const QString &application, cons
     } else {
         users.insert(std::lower_bound(users.cbegin(), users.cend(), user) - users.cbegin(), user);
     }
-}
-
-bool FollowBook::followsLocked(const QString &user, const QString &application,
-                               const QString &channel) const
-{
-    const auto userFollows = m_byUser.constFind(user);
-    if (userFollows == m_byUser.cend())
-        return false;
-    const auto follows = [&](const QString &channelOrAll) {
-        return isAt(*userFollows, lowerBound(*userFollows, application, channelOrAll), application,
-                    channelOrAll);
-    };
-    return follows(QString()) || follows(channel);
 }
 
 } // namespace herald::syncd

@@ -39,9 +39,6 @@ public:
     void forget(const QString &user);
     bool isLoaded() const;
 
-    // False only when the book is loaded and `user` follows neither `channel` nor the whole
-    // application.
-    bool mayFollow(const QString &user, const QString &application, const QString &channel) const;
     // The users who follow a channel: those of that channel and those of its whole
     // application, each list sorted (copies share the lists: taking them costs nothing).
     struct Followers
@@ -82,8 +79,6 @@ private:
     void addLocked(const QString &user, const QList<Subscription> &subscriptions);
     void forgetLocked(const QString &user);
     QStringList followersLocked(const QString &application, const QString &channel) const;
-    bool followsLocked(const QString &user, const QString &application,
-                       const QString &channel) const;
 
     mutable std::mutex m_mutex;
     // A user follows a handful of channels: a short sorted list each costs far less than a

@@ -8,6 +8,7 @@
 #include "core/preferencebook.h"
 #include "core/unseentracker.h"
 #include "fakes.h"
+#include "followbookprobe.h"
 #include "storethreadfixture.h"
 
 #include <QSignalSpy>
@@ -16,6 +17,7 @@
 using namespace Qt::StringLiterals;
 using namespace herald;
 using namespace herald::syncd;
+using namespace herald::syncd::testing;
 using herald::syncd::testing::FakeFanOut;
 using herald::syncd::testing::StoreThreadFixture;
 
@@ -71,9 +73,9 @@ private Q_SLOTS:
         QCOMPARE(follows(u"alice"_s), alerts);
         QCOMPARE(follows(u"bob"_s), (QList<Subscription>{{u"ops"_s, {}}}));
         // The book has them once committed, with every follow's time read back.
-        QVERIFY(book.mayFollow(u"alice"_s, u"ops"_s, u"alerts"_s));
-        QVERIFY(!book.mayFollow(u"alice"_s, u"ops"_s, u"other"_s));
-        QVERIFY(book.mayFollow(u"bob"_s, u"ops"_s, u"other"_s));
+        QVERIFY(mayFollow(book, u"alice"_s, u"ops"_s, u"alerts"_s));
+        QVERIFY(!mayFollow(book, u"alice"_s, u"ops"_s, u"other"_s));
+        QVERIFY(mayFollow(book, u"bob"_s, u"ops"_s, u"other"_s));
         const auto since = followsSince(1);
         QCOMPARE(since.size(), 2);
         for (const FollowRow &row : since)
