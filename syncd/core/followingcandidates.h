@@ -3,6 +3,7 @@
 
 #include "core/followbook.h"
 #include "core/preferencebook.h"
+#include "model/notification.h"
 
 #include <optional>
 
@@ -27,6 +28,23 @@ void forEachFollowingCandidate(const PreferenceBook::Candidates &candidates,
         if (!followers || followers->contains(candidate.key()))
             visit(candidate.key(), candidate.value());
     }
+}
+
+// Calls visit(user, preferences) for each of `candidates` who may receive `n` (its
+// recipients, when it names any), follows its channel, and has preferences of their own (the
+// defaults neither digest nor mail). Asks the follow book once; nothing when nobody follows.
+template <typename Visit>
+void forEachPossibleReceiver(const Notification &n, const PreferenceBook::Candidates &candidates,
+                             const FollowBook &follows, Visit visit)
+{
+    const auto followers = follows.followersOf(n.application, n.channel);
+    if (followers && followers->isEmpty())
+        return;
+    forEachFollowingCandidate(
+        candidates, followers, [&](const QString &user, const PreferenceBook::Entry &preferences) {
+            if (preferences && (n.recipients.isEmpty() || n.recipients.contains(user)))
+                visit(user, *preferences);
+        });
 }
 
 } // namespace herald::syncd

@@ -17,32 +17,27 @@ QList<UserDelivery> MailRouter::deliveriesFor(const QList<Notification> &notific
         return deliveries;
     const qint64 nowMs = now.toMSecsSinceEpoch();
     for (const Notification &n : notifications) {
-        const auto followers = m_follows.followersOf(n.application, n.channel);
-        if (followers && followers->isEmpty())
-            continue; // nobody's mail: ask none of the users who mail the application
-        forEachFollowingCandidate(
-            m_preferences.mailCandidates(n.application), followers,
-            [&](const QString &user, const PreferenceBook::Entry &preferences) {
-                if (!preferences || (!n.recipients.isEmpty() && !n.recipients.contains(user)))
-                    return;
-                const DeliveryRule &rule = preferences->ruleFor(n);
-                if (rule.mode != DeliveryRule::Mode::Immediate ||
-                    !rule.agents.contains(QStringLiteral("email")))
-                    return;
-                UserDelivery d;
-                d.user = user;
-                d.application = n.application;
-                d.channel = n.channel;
-                d.job.id = newOutboxJobId(nowMs);
-                d.job.endpoint = UserMail::Endpoint;
-                d.job.notificationId = n.id;
-                d.job.payload = UserMail::notificationPayload(
-                    preferences->email(), m_preferencesUrl, JsonCodec::toJson(n));
-                d.job.node = m_nodeId;
-                d.job.createdMs = nowMs;
-                d.job.nextAttemptMs = nowMs;
-                deliveries.append(std::move(d));
-            });
+        forEachPossibleReceiver(n, m_preferences.mailCandidates(n.application), m_follows,
+                                [&](const QString &user, const Preferences &preferences) {
+                                    const DeliveryRule &rule = preferences.ruleFor(n);
+                                    if (rule.mode != DeliveryRule::Mode::Immediate ||
+                                        !rule.agents.contains(QStringLiteral("email")))
+                                        return;
+                                    UserDelivery d;
+                                    d.user = user;
+                                    d.application = n.application;
+                                    d.channel = n.channel;
+                                    d.job.id = newOutboxJobId(nowMs);
+                                    d.job.endpoint = UserMail::Endpoint;
+                                    d.job.notificationId = n.id;
+                                    d.job.payload = UserMail::notificationPayload(
+                                        preferences.email(), m_preferencesUrl,
+                                        JsonCodec::toJson(n));
+                                    d.job.node = m_nodeId;
+                                    d.job.createdMs = nowMs;
+                                    d.job.nextAttemptMs = nowMs;
+                                    deliveries.append(std::move(d));
+                                });
     }
     return deliveries;
 }
