@@ -30,6 +30,7 @@
 #include "core/inboxfanout.h"
 #include "core/inboxservice.h"
 #include "core/notificationservice.h"
+#include "core/relayeddigests.h"
 #include "core/preferenceservice.h"
 #include "core/storenotificationrepository.h"
 #include "core/tokenrevocationwatcher.h"
@@ -169,6 +170,13 @@ int Daemon::start()
          m_routing, m_preferenceBook, m_followBook, m_arrivals, m_liveSessions},
         this);
     m_relay->setResumeWitness(&m_notifications->resumeWitness());
+    m_relayedDigests =
+        std::make_unique<RelayedDigests>(m_preferenceBook, m_followBook, m_config.nodeId,
+                                         m_config.endpoints.takeoverAfterMs, *m_relay);
+    m_relay->setArrivalWork(
+        [digests = m_relayedDigests.get()](SqlStore &store, const QList<AcceptedRecord> &accepted) {
+            return digests->queue(store, accepted);
+        });
     m_inbox = new InboxService(
         {m_config, *m_store, *m_fanOut, *m_unseen, m_preferenceBook, m_followBook}, this);
     startWorkers();
@@ -272,7 +280,7 @@ void Daemon::buildApi()
     m_digests = new DigestScheduler(
         m_config.nodeId, m_config.endpoints.takeoverAfterMs, *m_store, *m_fanOut, m_preferenceBook,
         {m_config.smtp.isConfigured(), UserMail::preferencesUrl(m_config)}, this);
-    m_digests->start();
+    m_digests->start(m_relay->enabled() ? m_config.endpoints.takeoverAfterMs : 0);
     m_digestsApi = std::make_unique<DigestsApi>(*m_digests);
     m_digestsApi->addRoutes(*m_router);
     m_feedApi = std::make_unique<FeedApi>(*new FeedService(m_config, *m_store, this));

@@ -46,6 +46,7 @@ class NotificationsApi;
 class PlainTextPublishApi;
 class AlertmanagerApi;
 class Relay;
+class RelayedDigests;
 class RequestLimits;
 class Router;
 class SessionQuota;
@@ -87,6 +88,7 @@ private:
     FollowBook m_followBook;         // what every user follows, for every thread
     ArrivalLog m_arrivals;           // the order the hub hands on persistent notifications
     ResumeBook m_liveSessions;       // where devices' sessions stopped, for exact resumes
+    std::unique_ptr<RelayedDigests> m_relayedDigests; // for the relay, on the store's thread
     DeliveryMetrics m_deliveryMetrics;
     std::unique_ptr<QLockFile> m_databaseLock; // held while the daemon runs (SQLite only)
     std::unique_ptr<StoreThread> m_store;

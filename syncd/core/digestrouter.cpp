@@ -3,6 +3,7 @@
 
 #include "codec/jsoncodec.h"
 #include "codec/jsonnotification.h"
+#include "core/digestsenderorder.h"
 #include "core/followingcandidates.h"
 #include "core/preferencebook.h"
 
@@ -33,6 +34,9 @@ QList<DigestItem> DigestRouter::itemsFor(const QList<Notification> &notification
                                     item.timeZone = preferences.timeZone();
                                     item.dueMs =
                                         rule.digest->nextAfter(now, zone).toMSecsSinceEpoch();
+                                    item.sendAfterMs =
+                                        item.dueMs +
+                                        (m_order ? m_order->waitMs(user, item.key) : 0);
                                     item.node = m_nodeId;
                                     item.notificationId = n.id;
                                     item.application = n.application;

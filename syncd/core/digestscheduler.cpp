@@ -137,7 +137,13 @@ Result<Batch> sendBatch(SqlStore &store, int node, qint64 takeoverAfterMs, const
         if (collected->count == 0)
             continue;
         const qint64 periodEnd = force ? now : d.dueMs;
-        DigestMessage message = headerOf(digestId(d, periodEnd), *key, periodEnd, *collected);
+        const QString id = digestId(d, periodEnd);
+        auto sentBefore = store.digests([&](DigestQueries &q) { return q.wasSent(id); });
+        if (!sentBefore)
+            return tl::unexpected(sentBefore.error());
+        if (*sentBefore)
+            continue; // another node's record of this period came first: its items are gone
+        DigestMessage message = headerOf(id, *key, periodEnd, *collected);
         SentDigest record{message.id,
                           d.user,
                           d.key,
@@ -145,15 +151,15 @@ Result<Batch> sendBatch(SqlStore &store, int node, qint64 takeoverAfterMs, const
                           collected->count,
                           frameOf(message, collected->newestPayloads),
                           node,
-                          now};
+                          now,
+                          collected->itemIds,
+                          force ? d.dueMs : next};
         if (auto recorded = store.digests([&](DigestQueries &q) { return q.record(record); });
             !recorded)
             return tl::unexpected(recorded.error());
-        // The user's sessions on the other nodes get the frame through the relay.
-        if (key->agents.contains(u"desktop"_s)) {
-            if (auto relayed = store.relayDigest(d.user, record.frame, now); !relayed)
-                return tl::unexpected(relayed.error());
-        }
+        // The other nodes record it and drop its items (their sessions get the frame too).
+        if (auto relayed = store.relayDigest(record); !relayed)
+            return tl::unexpected(relayed.error());
         if (key->agents.contains(u"email"_s)) {
             const auto entry = preferences.of(d.user);
             if (auto job =
@@ -185,9 +191,13 @@ DigestScheduler::DigestScheduler(int nodeId, qint64 takeoverAfterMs, StoreThread
     connect(&m_timer, &QTimer::timeout, this, &DigestScheduler::tick);
 }
 
-void DigestScheduler::start()
+void DigestScheduler::start(qint64 firstLookAfterMs)
 {
-    tick();
+    if (firstLookAfterMs <= 0)
+        return tick();
+    qCInfo(lcCore) << "first look at the digests in" << firstLookAfterMs
+                   << "ms, once the other nodes' digest records have arrived";
+    m_timer.start(int(std::min<qint64>(firstLookAfterMs, INT_MAX)));
 }
 
 void DigestScheduler::run(const Principal &principal, const QString &user, bool force,

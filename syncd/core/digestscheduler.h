@@ -22,6 +22,8 @@ class StoreThread;
 // In a cluster on one database each digest belongs to one node; a node silent for longer
 // than the takeover grace (the outbox's heartbeats) has its digests taken over, and the
 // compare-and-set on the due time makes sure one node sends each period, whoever tries.
+// Nodes with databases of their own each queue the digest; they send it in turn, a grace
+// apart (DigestSenderOrder), and the first one's relay record stops the others.
 //
 // Lives on the front thread; the work runs on the store thread in batches of BatchSize, so
 // memory does not grow with the number of users: a digest's frame is made from the items as
@@ -57,7 +59,10 @@ public:
     // What a run sent, a batch at a time (without the items), each once it is committed.
     using SentBatches = std::function<void(const QList<Sent> &)>;
 
-    void start();
+    // The first look after `firstLookAfterMs`: a node of a cluster that was down waits for the
+    // records of the digests the others sent meanwhile (which move its own runs on), so that
+    // it does not send the same periods again.
+    void start(qint64 firstLookAfterMs = 0);
     // POST /api/v1/digests/run (admins): the due digests now; `user` narrows to one user,
     // `force` sends theirs (everyone's without `user`) whether due or not. Each batch goes to
     // `sent` as it is sent, so that nothing here grows with the number of users; `done` ends

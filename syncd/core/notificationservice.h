@@ -4,6 +4,7 @@
 #include "auth/principal.h"
 #include "config/config.h"
 #include "core/digestrouter.h"
+#include "core/digestsenderorder.h"
 #include "core/eventcatalog.h"
 #include "core/knownchannels.h"
 #include "core/mailrouter.h"
@@ -144,6 +145,7 @@ private:
     EventCatalog &m_eventTypes;
     const RoutingTable &m_routing;
     PreferenceBook &m_preferences;
+    DigestSenderOrder m_senderOrder;
     DigestRouter m_digests;
     MailRouter m_mails;
     ArrivalLog &m_arrivals;

@@ -27,6 +27,9 @@ public:
     // Floods `ask` to every node this one reaches now; their answers come to the core's
     // ResumeWitness::answered. False when no peer link is live (nobody would answer).
     virtual bool askResume(const ResumeAsk &ask) = 0;
+    // The other nodes this one has heard of (origins of records it holds, linked peers), live
+    // or not: the ranks of digest senders (DigestSenderOrder).
+    virtual QList<int> knownNodes() const { return {}; }
 };
 
 } // namespace herald::syncd

@@ -1,45 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/storenotificationrepository.h"
 
+#include "core/followerfilter.h"
 #include "store/storethread.h"
-
-#include <QHash>
-#include <QSet>
 
 namespace herald::syncd {
 
-namespace {
-
-// Users' own deliveries and digest items only for users who follow the notification's channel
-// (as their inbox would show it): one look-up per channel, however many users' rules asked.
-Result<void> keepFollowers(SqlStore &store, DeferredWork &later)
-{
-    QHash<QString, QSet<QString>> followers; // by "application/channel"
-    std::optional<Error> failed;
-    const auto follows = [&](const QString &application, const QString &channel,
-                             const QString &user) {
-        const QString key = application + u'/' + channel;
-        auto it = followers.find(key);
-        if (it == followers.end()) {
-            auto users = store.inbox(
-                [&](InboxQueries &inbox) { return inbox.followersOf(application, channel); });
-            if (!users)
-                failed = users.error();
-            it = followers.insert(key, users ? QSet<QString>(users->cbegin(), users->cend())
-                                             : QSet<QString>());
-        }
-        return it->contains(user);
-    };
-    later.userDeliveries.removeIf(
-        [&](const UserDelivery &d) { return !follows(d.application, d.channel, d.user); });
-    later.digestItems.removeIf(
-        [&](const DigestItem &i) { return !follows(i.application, i.channel, i.user); });
-    if (failed)
-        return tl::unexpected(*failed);
-    return {};
-}
-
-} // namespace
 
 void StoreNotificationRepository::insert(const QList<Notification> &notifications,
                                          const DeferredWork &later, QObject *context,
@@ -51,7 +17,7 @@ void StoreNotificationRepository::insert(const QList<Notification> &notification
             if (auto inserted = store.insertNotifications(stored); !inserted)
                 return tl::unexpected(inserted.error());
             DeferredWork work = later;
-            if (auto kept = keepFollowers(store, work); !kept)
+            if (auto kept = keepFollowersOnly(store, work); !kept)
                 return tl::unexpected(kept.error());
             // The same operation, so the same savepoint and commit as the notifications.
             if (!work.jobs.isEmpty()) {

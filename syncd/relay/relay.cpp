@@ -9,6 +9,7 @@
 #include "relay/peerlink.h"
 #include "relay/peerpipe.h"
 #include "relay/relaylog.h"
+#include "store/digestrecord.h"
 #include "store/storethread.h"
 
 #include <QCryptographicHash>
@@ -244,8 +245,7 @@ void Relay::onCommitted(const QList<AcceptedRecord> &records)
                                      QJsonDocument::fromJson(record.payload.toUtf8()).object());
             break;
         case RelayRecord::Kind::Digest:
-            if (!record.payload.isEmpty())
-                tellDigest(record.user, record.payload.toUtf8());
+            tellDigest(record);
             break;
         }
     }
@@ -285,8 +285,14 @@ void Relay::receiveRecords(PeerLink &link, QList<RelayRecord> records)
     QPointer<PeerLink> from(&link);
     link.batchToStore();
     m_store.submit<QList<AcceptedRecord>>(
-        [fresh = std::move(fresh), source = link.id()](SqlStore &store) {
-            return store.applyRelayRecords(fresh, source);
+        [fresh = std::move(fresh), source = link.id(),
+         arrived = m_arrived](SqlStore &store) -> Result<QList<AcceptedRecord>> {
+            auto accepted = store.applyRelayRecords(fresh, source);
+            if (!accepted || !arrived)
+                return accepted;
+            if (auto done = arrived(store, *accepted); !done) // the same operation: all or none
+                return tl::unexpected(done.error());
+            return accepted;
         },
         this,
         [this, from, expected](Result<QList<AcceptedRecord>> accepted) {
@@ -302,14 +308,22 @@ void Relay::receiveRecords(PeerLink &link, QList<RelayRecord> records)
         });
 }
 
-void Relay::tellDigest(const QString &user, const QByteArray &frame)
+void Relay::tellDigest(const RelayRecord &record)
 {
+    // A digest sent while this node was away or out of reach is recorded, not shown: a popup
+    // of an old digest would only confuse.
+    if (record.timeMs < QDateTime::currentMSecsSinceEpoch() - FreshDigestMs)
+        return;
+    const auto sent = readDigestRecordPayload(record.payload, record.user, record.origin,
+                                              record.seq, record.timeMs);
+    if (!sent || !sent->key.section(u'|', 1).split(u',').contains(u"desktop"_s))
+        return;
     static const JsonCodec Codec;
-    auto message = Codec.decodeServerMessage(frame);
+    auto message = Codec.decodeServerMessage(sent->frame);
     if (message && std::holds_alternative<DigestMessage>(*message))
-        m_fanOut.digest(user, std::get<DigestMessage>(*message));
+        m_fanOut.digest(record.user, std::get<DigestMessage>(*message));
     else // checked by the node that made it: only a peer of another version gets here
-        qCWarning(lcRelay) << "a relayed digest for" << user << "does not read as one";
+        qCWarning(lcRelay) << "a relayed digest for" << record.user << "does not read as one";
 }
 
 void Relay::onApplyFailed(const Error &error)
@@ -467,8 +481,24 @@ void Relay::publishStatus()
         }
     }
     m_resumes.setLiveLinks(live);
+    QList<int> known; // every node heard of: origins of records held, and linked peers
+    for (auto it = m_held.cbegin(); it != m_held.cend(); ++it) {
+        if (it.key() != m_config.nodeId)
+            known.append(it.key());
+    }
+    for (const PeerStatus &s : std::as_const(status)) {
+        if (s.node >= 0 && s.node != m_config.nodeId && !known.contains(s.node))
+            known.append(s.node);
+    }
     QMutexLocker lock(&m_statusMutex);
     m_status = std::move(status);
+    m_knownNodes = std::move(known);
+}
+
+QList<int> Relay::knownNodes() const
+{
+    QMutexLocker lock(&m_statusMutex);
+    return m_knownNodes;
 }
 
 QList<PeerStatus> Relay::status() const

@@ -13,6 +13,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -25,6 +26,7 @@ class FanOut;
 class PeerDialer;
 class PeerLink;
 class PeerPipe;
+class SqlStore;
 class StoreThread;
 class WebSocketTakeover;
 struct Metrics;
@@ -81,8 +83,17 @@ public:
     void relayTransient(const QList<Notification> &notifications) override;
     void relayDrop(const QString &user) override;
     bool askResume(const ResumeAsk &ask) override;
+    QList<int> knownNodes() const override;
     // Before start(): the core's part of other nodes' resumes.
     void setResumeWitness(ResumeWitness *witness) { m_resumes.setWitness(witness); }
+    // Before start(): what the core does with records from peers in the operation that stores
+    // them, on the store's thread (digest items of notifications stored here); its failure
+    // takes the records back out.
+    using ArrivalWork =
+        std::function<Result<void>(SqlStore &store, const QList<AcceptedRecord> &accepted)>;
+    void setArrivalWork(ArrivalWork work) { m_arrived = std::move(work); }
+    // A digest sent this long ago or longer is not shown to sessions when its record comes.
+    static constexpr qint64 FreshDigestMs = 60'000;
 
     QList<PeerStatus> status() const;
 
@@ -108,8 +119,8 @@ private:
     void connectPipe(PeerLink *link, PeerPipe *pipe);
     void onCommitted(const QList<AcceptedRecord> &records);
     void onApplyFailed(const Error &error);
-    // A digest frame another node sent to `user`'s sessions there: this node's sessions too.
-    void tellDigest(const QString &user, const QByteArray &frame);
+    // A digest another node sent with the desktop agent: this node's sessions of its user too.
+    void tellDigest(const RelayRecord &record);
     void onLinkClosed(int linkId);
     void tick();
     void publishStatus();
@@ -128,8 +139,10 @@ private:
     RecentIds m_transientSeen{50'000};
     RecentIds m_dropsSeen{1'000};
     int m_nextLinkId = 1;
+    ArrivalWork m_arrived;
     mutable QMutex m_statusMutex;
     QList<PeerStatus> m_status;
+    QList<int> m_knownNodes;
 };
 
 } // namespace herald::syncd

@@ -9,6 +9,42 @@ using namespace Qt::StringLiterals;
 
 namespace herald::syncd {
 
+namespace {
+
+QString idsAsText(const QList<NotificationId> &ids)
+{
+    QString text;
+    text.reserve(ids.size() * 17);
+    for (NotificationId id : ids) {
+        if (!text.isEmpty())
+            text += u',';
+        text += QString::number(id);
+    }
+    return text;
+}
+
+QVariantList rowOf(const SentDigest &sent)
+{
+    return {sent.id,        sent.user,   sent.key,
+            sent.periodEndMs, sent.count, QString::fromUtf8(sent.frame),
+            sent.node,      sent.sentMs, idsAsText(sent.itemIds),
+            sent.nextDueMs, sent.relaySeq};
+}
+
+} // namespace
+
+QList<NotificationId> DigestQueries::idsFromText(const QString &text)
+{
+    QList<NotificationId> ids;
+    for (const auto &part : QStringView(text).split(u',', Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const NotificationId id = part.toLongLong(&ok);
+        if (ok)
+            ids.append(id);
+    }
+    return ids;
+}
+
 Result<int> DigestQueries::add(const QList<DigestItem> &items)
 {
     auto item = m_connection.prepare(
@@ -28,10 +64,10 @@ Result<int> DigestQueries::add(const QList<DigestItem> &items)
         ++added;
         // The run keeps its period; the user's current time zone counts from the next one.
         auto run = m_connection.run(
-            u"INSERT INTO digest_runs (user_name, digest_key, timezone, due_ms, node) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_name, digest_key) DO UPDATE SET "
+            u"INSERT INTO digest_runs (user_name, digest_key, timezone, due_ms, send_after_ms, "
+            "node) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_name, digest_key) DO UPDATE SET "
             "timezone = excluded.timezone"_s,
-            {i.user, i.key, i.timeZone, i.dueMs, i.node});
+            {i.user, i.key, i.timeZone, i.dueMs, std::max(i.dueMs, i.sendAfterMs), i.node});
         if (!run)
             return tl::unexpected(run.error());
     }
@@ -57,14 +93,14 @@ Result<QList<DueDigest>> DigestQueries::due(int node, qint64 nowMs, int limit, c
         sql += u"user_name = ?"_s; // whoever's it is, due or not
         values << user;
     } else {
-        sql += u"node = ? AND due_ms <= ?"_s;
+        sql += u"node = ? AND send_after_ms <= ?"_s;
         values << node << nowMs;
         if (!user.isEmpty()) {
             sql += u" AND user_name = ?"_s;
             values << user;
         }
     }
-    sql += u" ORDER BY due_ms LIMIT ?"_s;
+    sql += u" ORDER BY send_after_ms LIMIT ?"_s;
     values << limit;
     auto query = m_connection.run(sql, values);
     if (!query)
@@ -78,7 +114,7 @@ Result<QList<DueDigest>> DigestQueries::due(int node, qint64 nowMs, int limit, c
 
 Result<std::optional<qint64>> DigestQueries::nextDue(int node)
 {
-    auto query = m_connection.run(u"SELECT MIN(due_ms) FROM digest_runs WHERE node = ?"_s, {node});
+    auto query = m_connection.run(u"SELECT MIN(send_after_ms) FROM digest_runs WHERE node = ?"_s, {node});
     if (!query)
         return tl::unexpected(query.error());
     if (!query->next() || query->value(0).isNull())
@@ -89,9 +125,11 @@ Result<std::optional<qint64>> DigestQueries::nextDue(int node)
 Result<bool> DigestQueries::claim(const DueDigest &digest, qint64 nextDueMs)
 {
     // The compare-and-set on due_ms decides, whichever node tries (a forced run, a takeover).
-    auto query = m_connection.run(u"UPDATE digest_runs SET due_ms = ? WHERE user_name = ? AND "
-                                  "digest_key = ? AND due_ms = ?"_s,
-                                  {nextDueMs, digest.user, digest.key, digest.dueMs});
+    // This node's wait after the due time stays with the run (both sides read the old row).
+    auto query = m_connection.run(
+        u"UPDATE digest_runs SET send_after_ms = ? + (send_after_ms - due_ms), due_ms = ? "
+        "WHERE user_name = ? AND digest_key = ? AND due_ms = ?"_s,
+        {nextDueMs, nextDueMs, digest.user, digest.key, digest.dueMs});
     if (!query)
         return tl::unexpected(query.error());
     return query->numRowsAffected() == 1;
@@ -100,7 +138,7 @@ Result<bool> DigestQueries::claim(const DueDigest &digest, qint64 nextDueMs)
 Result<CollectedDigest> DigestQueries::take(const QString &user, const QString &key, int keep)
 {
     auto query = m_connection.run(u"DELETE FROM digest_items WHERE user_name = ? AND "
-                                  "digest_key = ? RETURNING id, channel_key, payload"_s,
+                                  "digest_key = ? RETURNING id, channel_key, payload, notification_id"_s,
                                   {user, key});
     if (!query)
         return tl::unexpected(query.error());
@@ -110,6 +148,7 @@ Result<CollectedDigest> DigestQueries::take(const QString &user, const QString &
     while (query->next()) {
         ++collected.count;
         channels.insert(query->value(1).toString());
+        collected.itemIds.append(query->value(3).toLongLong());
         newest.append({query->value(0).toLongLong(), query->value(2).toString().toUtf8()});
         if (newest.size() > 2 * keep) { // bounded memory for a very large digest
             std::sort(newest.begin(), newest.end(),
@@ -124,6 +163,7 @@ Result<CollectedDigest> DigestQueries::take(const QString &user, const QString &
     for (auto it = newest.crbegin(); it != newest.crend(); ++it)
         collected.newestPayloads.append(it->second);
     collected.channels = channels.size();
+    std::sort(collected.itemIds.begin(), collected.itemIds.end());
     return collected;
 }
 
@@ -131,12 +171,85 @@ Result<void> DigestQueries::record(const SentDigest &sent)
 {
     auto query = m_connection.run(
         u"INSERT INTO digests (id, user_name, digest_key, period_end_ms, item_count, frame, "
-        "node, sent_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"_s,
-        {sent.id, sent.user, sent.key, sent.periodEndMs, sent.count, QString::fromUtf8(sent.frame),
-         sent.node, sent.sentMs});
+        "node, sent_ms, item_ids, next_due_ms, relay_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?)"_s,
+        rowOf(sent));
     if (!query)
         return tl::unexpected(query.error());
     return {};
+}
+
+Result<bool> DigestQueries::wasSent(const QString &id)
+{
+    auto query = m_connection.run(u"SELECT 1 FROM digests WHERE id = ?"_s, {id});
+    if (!query)
+        return tl::unexpected(query.error());
+    return query->next();
+}
+
+Result<void> DigestQueries::setRelaySeq(const QString &id, qint64 seq)
+{
+    auto query = m_connection.run(u"UPDATE digests SET relay_seq = ? WHERE id = ?"_s, {seq, id});
+    if (!query)
+        return tl::unexpected(query.error());
+    return {};
+}
+
+Result<bool> DigestQueries::applySent(const SentDigest &sent)
+{
+    // Two nodes that both sent a period (a partition) name it alike: the first record stays.
+    auto recorded = m_connection.run(
+        u"INSERT INTO digests (id, user_name, digest_key, period_end_ms, item_count, frame, "
+        "node, sent_ms, item_ids, next_due_ms, relay_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?) ON CONFLICT DO NOTHING"_s,
+        rowOf(sent));
+    if (!recorded)
+        return tl::unexpected(recorded.error());
+    const bool isNew = recorded->numRowsAffected() > 0;
+    auto drop = m_connection.prepare(
+        u"DELETE FROM digest_items WHERE user_name = ? AND notification_id = ?"_s);
+    if (!drop)
+        return tl::unexpected(drop.error());
+    for (NotificationId id : sent.itemIds) {
+        if (auto done = m_connection.exec(*drop, {sent.user, id}); !done)
+            return tl::unexpected(done.error());
+    }
+    // This node's run of the same digest moves past the period too; items the sender did not
+    // hold yet stay for the next one.
+    if (sent.nextDueMs > sent.periodEndMs) {
+        auto moved = m_connection.run(
+            u"UPDATE digest_runs SET send_after_ms = ? + (send_after_ms - due_ms), due_ms = ? "
+            "WHERE user_name = ? AND digest_key = ? AND due_ms <= ?"_s,
+            {sent.nextDueMs, sent.nextDueMs, sent.user, sent.key, sent.periodEndMs});
+        if (!moved)
+            return tl::unexpected(moved.error());
+    }
+    return isNew;
+}
+
+Result<std::optional<SentDigest>> DigestQueries::sentBy(int node, qint64 relaySeq)
+{
+    auto query = m_connection.run(
+        u"SELECT id, user_name, digest_key, period_end_ms, item_count, frame, sent_ms, item_ids, "
+        "next_due_ms FROM digests WHERE node = ? AND relay_seq = ?"_s,
+        {node, relaySeq});
+    if (!query)
+        return tl::unexpected(query.error());
+    if (!query->next())
+        return std::optional<SentDigest>();
+    SentDigest sent;
+    sent.id = query->value(0).toString();
+    sent.user = query->value(1).toString();
+    sent.key = query->value(2).toString();
+    sent.periodEndMs = query->value(3).toLongLong();
+    sent.count = query->value(4).toLongLong();
+    sent.frame = query->value(5).toString().toUtf8();
+    sent.node = node;
+    sent.sentMs = query->value(6).toLongLong();
+    sent.itemIds = idsFromText(query->value(7).toString());
+    sent.nextDueMs = query->value(8).toLongLong();
+    sent.relaySeq = relaySeq;
+    return std::optional<SentDigest>(std::move(sent));
 }
 
 Result<QList<SentDigest>> DigestQueries::sentTo(const QString &user, int limit)

@@ -25,22 +25,36 @@ public:
     // Digests of nodes not alive since `aliveSinceMs` (outbox_nodes, the nodes' shared
     // heartbeat) become `node`'s. Returns how many.
     Result<int> takeOver(int node, qint64 aliveSinceMs);
-    // `node`'s digests due at `nowMs`, the longest overdue first; `user` (when set) narrows
+    // `node`'s digests due at `nowMs` (past their send_after_ms: due plus this node's wait in
+    // a cluster), the longest overdue first; `user` (when set) narrows
     // to that user, and `force` takes theirs whether due or not.
     Result<QList<DueDigest>> due(int node, qint64 nowMs, int limit, const QString &user,
                                  bool force);
-    // The next time one of `node`'s digests is due.
+    // The next time `node` sends one of its digests.
     Result<std::optional<qint64>> nextDue(int node);
-    // Moves the digest on to its next period if it is still at `dueMs`: false when another
-    // node sent it meanwhile.
+    // Moves the digest on to its next period if it is still at `dueMs` (with this node's
+    // wait): false when another node sent it meanwhile.
     Result<bool> claim(const DueDigest &digest, qint64 nextDueMs);
     // Takes the digest's items out of the queue: how many, from how many channels, and the
     // newest `keep` of them. One statement (DELETE ... RETURNING), so an item queued by
     // another node meanwhile is either taken or stays for the next period, never lost.
     Result<CollectedDigest> take(const QString &user, const QString &key, int keep);
     Result<void> record(const SentDigest &sent);
+    // Whether a digest of this id (user, digest and period) is recorded as sent.
+    Result<bool> wasSent(const QString &id);
+    // The relay record that told the other nodes of the digest `id`.
+    Result<void> setRelaySeq(const QString &id, qint64 seq);
+    // A digest another node sent (its relay record): recorded as sent, its items dropped from
+    // this node's queue, and this node's run of it moved past its period. False when it was
+    // recorded already (this node sent the same period too, or heard of it before).
+    Result<bool> applySent(const SentDigest &sent);
+    // The digest `node` sent with its relay record `relaySeq`, for a peer that catches up.
+    Result<std::optional<SentDigest>> sentBy(int node, qint64 relaySeq);
     // The newest `limit` digests sent to `user`, newest first.
     Result<QList<SentDigest>> sentTo(const QString &user, int limit);
+
+    // "1,2,3" as stored in digests.item_ids.
+    static QList<NotificationId> idsFromText(const QString &text);
 
 private:
     SqlConnection &m_connection;

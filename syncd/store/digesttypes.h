@@ -17,7 +17,9 @@ struct DigestItem
     QString key; // the digest: "<schedule>|<agents>", e.g. "daily@08:00|desktop,email"
     QString timeZone;
     qint64 dueMs = 0; // when the digest is due if no run of it exists yet
-    int node = 0;     // who sends it if no run of it exists yet
+    // When this node sends it once due (dueMs plus this node's wait among the cluster's nodes).
+    qint64 sendAfterMs = 0;
+    int node = 0; // who sends it if no run of it exists yet
     NotificationId notificationId = 0;
     QString application;
     QString channel;
@@ -39,9 +41,11 @@ struct CollectedDigest
     qint64 count = 0;
     qint64 channels = 0;
     QList<QByteArray> newestPayloads; // oldest first
+    QList<NotificationId> itemIds;    // every item's notification, ascending
 };
 
-// A digest as sent, recorded with its removal from the queue.
+// A digest as sent, recorded with its removal from the queue: by the node that sent it, and
+// by every node its relay record reaches (which then drop the same items from their queues).
 struct SentDigest
 {
     QString id;
@@ -49,9 +53,12 @@ struct SentDigest
     QString key;
     qint64 periodEndMs = 0;
     qint64 count = 0;
-    QByteArray frame; // the digest frame's `data`
-    int node = 0;
+    QByteArray frame; // the digest frame
+    int node = 0;     // the node that sent it
     qint64 sentMs = 0;
+    QList<NotificationId> itemIds; // the items it held
+    qint64 nextDueMs = 0;          // when the next period of its run ends
+    qint64 relaySeq = 0;           // its relay record (of `node`); 0: none
 };
 
 } // namespace herald::syncd

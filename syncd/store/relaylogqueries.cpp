@@ -2,6 +2,7 @@
 #include "store/relaylogqueries.h"
 
 #include "model/application.h"
+#include "store/digestrecord.h"
 
 using namespace Qt::StringLiterals;
 
@@ -56,17 +57,18 @@ Result<void> RelayLogQueries::recordLocal(RelayRecord::Kind kind, NotificationId
     return {};
 }
 
-Result<void> RelayLogQueries::recordForUser(RelayRecord::Kind kind, const QString &user,
-                                            const QString &payload, qint64 timeMs)
+Result<qint64> RelayLogQueries::recordForUser(RelayRecord::Kind kind, const QString &user,
+                                              const QString &payload, qint64 timeMs)
 {
     auto highest = highestSeq(m_nodeId);
     if (!highest)
         return tl::unexpected(highest.error());
     RelayRecord record{m_nodeId, *highest + 1, kind, 0, user, timeMs, std::nullopt, payload};
     if (auto inserted = insertRow(record); !inserted)
-        return inserted;
+        return tl::unexpected(inserted.error());
+    const qint64 seq = record.seq;
     m_connection.journal().append(AcceptedRecord{std::move(record), LocalSource, std::nullopt});
-    return {};
+    return seq;
 }
 
 Result<HaveVector> RelayLogQueries::have()
@@ -115,6 +117,14 @@ Result<QList<RelayRecord>> RelayLogQueries::after(const HaveVector &theirs, int 
                 if (!now)
                     return tl::unexpected(now.error());
                 records[i].payload = *now; // as they are: the newest change wins anyway
+                continue;
+            }
+            if (records[i].kind == RelayRecord::Kind::Digest) {
+                auto sent = m_digests.sentBy(records[i].origin, records[i].seq);
+                if (!sent)
+                    return tl::unexpected(sent.error());
+                if (*sent) // gone: another node's record of the same period came first
+                    records[i].payload = digestRecordPayload(**sent);
                 continue;
             }
             if (records[i].kind != RelayRecord::Kind::Notification)
@@ -170,6 +180,7 @@ Result<QList<AcceptedRecord>> RelayLogQueries::apply(const QList<RelayRecord> &r
                     if (!shown)
                         return tl::unexpected(shown.error());
                     taken.effect = std::move(*shown);
+                    taken.storedHere = taken.effect.has_value();
                     break;
                 }
                 case RelayRecord::Kind::Receipt:
@@ -190,7 +201,9 @@ Result<QList<AcceptedRecord>> RelayLogQueries::apply(const QList<RelayRecord> &r
                         return applied;
                     break;
                 case RelayRecord::Kind::Digest:
-                    break; // nothing to store: the sessions are told (Relay)
+                    if (auto applied = applyDigest(record); !applied)
+                        return applied;
+                    break;
                 case RelayRecord::Kind::Preferences: {
                     auto applied = applyPreferences(record);
                     if (!applied)
@@ -300,6 +313,18 @@ Result<void> RelayLogQueries::applyInboxChange(const RelayRecord &record)
     default:
         break;
     }
+    if (!applied)
+        return tl::unexpected(applied.error());
+    return {};
+}
+
+Result<void> RelayLogQueries::applyDigest(const RelayRecord &record)
+{
+    const auto sent = readDigestRecordPayload(record.payload, record.user, record.origin,
+                                              record.seq, record.timeMs);
+    if (!sent)
+        return {}; // a peer of another version, or the digest is gone there: nothing to drop
+    auto applied = m_digests.applySent(*sent);
     if (!applied)
         return tl::unexpected(applied.error());
     return {};

@@ -3,6 +3,7 @@
 
 #include "protocol/error.h"
 #include "store/catalogqueries.h"
+#include "store/digestqueries.h"
 #include "store/inboxqueries.h"
 #include "store/notificationqueries.h"
 #include "store/relayrecord.h"
@@ -21,9 +22,10 @@ class RelayLogQueries
 {
 public:
     RelayLogQueries(SqlConnection &connection, CatalogQueries &catalog,
-                    NotificationQueries &notifications, InboxQueries &inbox, int nodeId)
+                    NotificationQueries &notifications, InboxQueries &inbox,
+                    DigestQueries &digests, int nodeId)
         : m_connection(connection), m_catalog(catalog), m_notifications(notifications),
-          m_inbox(inbox), m_nodeId(nodeId), m_highestSeqs(connection)
+          m_inbox(inbox), m_digests(digests), m_nodeId(nodeId), m_highestSeqs(connection)
     {
     }
 
@@ -32,13 +34,14 @@ public:
     Result<void> recordLocal(RelayRecord::Kind kind, NotificationId id, const QString &user,
                              qint64 timeMs, std::optional<Notification> notification);
     // A Preferences or Digest record of `user`'s, made here at `timeMs`, carrying `payload`
-    // (the preferences, the digest frame) to the peers.
-    Result<void> recordForUser(RelayRecord::Kind kind, const QString &user, const QString &payload,
-                               qint64 timeMs);
+    // (the preferences, the digest: store/digestrecord.h) to the peers. Returns its sequence.
+    Result<qint64> recordForUser(RelayRecord::Kind kind, const QString &user,
+                                 const QString &payload, qint64 timeMs);
 
     Result<HaveVector> have();
     // Records beyond `have`, origin by origin, each origin's in sequence order; at most
-    // `limit`. Notification records carry their body when the notification is still here.
+    // `limit`. Notification records carry their body when the notification is still here,
+    // digest records their digest when it is recorded here.
     Result<QList<RelayRecord>> after(const HaveVector &have, int limit);
 
     // Takes in records from a peer, each origin's in sequence order. A record already held
@@ -48,7 +51,8 @@ public:
     // a notification when its record is here and no delete record for it is; a receipt when
     // its record and its notification are here (the earliest time of all its records), so the
     // order records come in never matters. Inbox changes only ever move a cursor up or add a
-    // deletion, so they converge in any order too.
+    // deletion, so they converge in any order too. A digest record drops the digest's items
+    // from this node's queue and moves its run of the digest on (DigestQueries::applySent).
     Result<QList<AcceptedRecord>> apply(const QList<RelayRecord> &records, int source);
 
 private:
@@ -58,6 +62,7 @@ private:
     Result<void> applyReceipt(const RelayRecord &record);
     Result<std::optional<Notification>> applyDelete(const RelayRecord &record);
     Result<void> applyInboxChange(const RelayRecord &record);
+    Result<void> applyDigest(const RelayRecord &record);
     // Whether the record's preferences are now this node's (newer than what it held).
     Result<bool> applyPreferences(const RelayRecord &record);
     Result<QString> storedPreferences(const QString &user); // empty: none
@@ -68,6 +73,7 @@ private:
     CatalogQueries &m_catalog;
     NotificationQueries &m_notifications;
     InboxQueries &m_inbox;
+    DigestQueries &m_digests;
     const int m_nodeId;
     // By origin, read once per transaction: each local record of a batch takes the next.
     TransactionCache<int, qint64> m_highestSeqs;

@@ -33,9 +33,9 @@ struct RelayRecord
         // `user`'s delivery preferences changed at timeMs (schema 10); they travel with the
         // record as they are when it is sent, and the newest change wins.
         Preferences,
-        // A digest was sent to `user` at timeMs: its frame travels with the record while the
-        // record is live (forwarded as it comes), so that every node tells its sessions; a
-        // node that catches up later has no session that was waiting for it.
+        // A digest was sent to `user` at timeMs: the digest travels with the record (see
+        // store/digestrecord.h), so that every node records it, drops its items from its own
+        // queue and tells its sessions (only while the digest is fresh).
         Digest
     };
 
@@ -56,7 +56,7 @@ struct RelayRecord
     std::optional<Notification> notification;
     // Preferences records: the preferences (JSON) as the sender holds them; empty when the
     // sender has none any more (the user was deleted there). Digest records: the digest
-    // frame (JSON) while the record is live; empty when caught up from a relay log.
+    // (store/digestrecord.h); empty when the sender no longer holds it.
     QString payload;
 };
 
@@ -77,6 +77,9 @@ struct AcceptedRecord
     // Preferences: whether this node now holds the record's preferences (false when it held
     // newer ones, or another node of its database wrote them), so its sessions are told.
     bool preferencesApplied = false;
+    // Notification: stored in this node's database by this record (not by a node that shares
+    // it), so that what this node does with a new notification (digest items) is done here.
+    bool storedHere = false;
 };
 
 } // namespace herald::syncd

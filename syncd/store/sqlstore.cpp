@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "store/sqlstore.h"
 
-#include "store/walsync.h"
-
+#include "store/digestrecord.h"
 #include "store/migrator.h"
 #include "store/storelog.h"
+#include "store/walsync.h"
 
 using namespace Qt::StringLiterals;
 
@@ -38,7 +38,8 @@ SqlStore::SqlStore(std::unique_ptr<SqlConnection> connection, StoreOptions optio
       m_notifications(*m_connection, m_catalog), m_backlog(*m_connection),
       m_receipts(*m_connection), m_accounts(*m_connection), m_inbox(*m_connection),
       m_endpoints(*m_connection), m_outbox(*m_connection), m_digests(*m_connection),
-      m_relayLog(*m_connection, m_catalog, m_notifications, m_inbox, m_options.nodeId)
+      m_relayLog(*m_connection, m_catalog, m_notifications, m_inbox, m_digests,
+                 m_options.nodeId)
 {
 }
 
@@ -254,14 +255,23 @@ Result<void> SqlStore::putPreferences(const QString &user, const QString &json, 
     return finished(m_connection->atomically([&]() -> Result<void> {
         if (auto stored = m_accounts.putPreferences(user, json, nowMs); !stored)
             return stored;
-        return m_relayLog.recordForUser(RelayRecord::Kind::Preferences, user, json, nowMs);
+        auto recorded =
+            m_relayLog.recordForUser(RelayRecord::Kind::Preferences, user, json, nowMs);
+        if (!recorded)
+            return tl::unexpected(recorded.error());
+        return {};
     }));
 }
 
-Result<void> SqlStore::relayDigest(const QString &user, const QByteArray &frame, qint64 sentMs)
+Result<void> SqlStore::relayDigest(const SentDigest &digest)
 {
-    return finished(m_relayLog.recordForUser(RelayRecord::Kind::Digest, user,
-                                             QString::fromUtf8(frame), sentMs));
+    return finished(m_connection->atomically([&]() -> Result<void> {
+        auto seq = m_relayLog.recordForUser(RelayRecord::Kind::Digest, digest.user,
+                                            digestRecordPayload(digest), digest.sentMs);
+        if (!seq)
+            return tl::unexpected(seq.error());
+        return m_digests.setRelaySeq(digest.id, *seq);
+    }));
 }
 
 Result<bool> SqlStore::markInboxSeen(const QString &user, NotificationId upTo)

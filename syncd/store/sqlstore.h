@@ -140,8 +140,9 @@ public:
     // A user's delivery preferences (JSON) changed at `nowMs`, with the relay record that
     // takes them to the other nodes.
     Result<void> putPreferences(const QString &user, const QString &json, qint64 nowMs);
-    // A digest frame sent to `user`'s sessions here, for the peers to tell theirs.
-    Result<void> relayDigest(const QString &user, const QByteArray &frame, qint64 sentMs);
+    // A digest this node recorded as sent, for the peers: they record it, drop its items from
+    // their queues and tell their sessions.
+    Result<void> relayDigest(const SentDigest &digest);
 
     // --- routing to endpoints (see EndpointQueries) and the outbox of deliveries (see
     // OutboxQueries; jobs are added in the operation that stores their notifications).

@@ -186,7 +186,8 @@ def fill(a):
                 c = channels[(i + f * (len(channels) // a.follows)) % len(channels)]
                 follows.append((u, a.app, c))
                 followers[c].append(u)
-            runs.append((u, key, zone, next_at(8, zone, now), 0))
+            due = next_at(8, zone, now)
+            runs.append((u, key, zone, due, due, 0))
         db.executemany("INSERT INTO user_preferences (user_name, preferences, updated_ms) "
                        "VALUES (?, ?, ?)", prefs)
         db.executemany("INSERT INTO inbox_follows (user_name, application, channel) "
@@ -200,8 +201,8 @@ def fill(a):
         db.executemany("INSERT INTO digest_items (user_name, digest_key, notification_id, "
                        "channel_key, payload) VALUES (?, ?, ?, ?, ?)", rows())
         items = db.execute("SELECT count(*) FROM digest_items").fetchone()[0]
-        db.executemany("INSERT INTO digest_runs (user_name, digest_key, timezone, due_ms, node) "
-                       "VALUES (?, ?, ?, ?, ?)", runs)
+        db.executemany("INSERT INTO digest_runs (user_name, digest_key, timezone, due_ms, "
+                       "send_after_ms, node) VALUES (?, ?, ?, ?, ?, ?)", runs)
     else:
         step = a.users // a.load_digesters if a.load_digesters else 0
         prefs, follows = [], []
@@ -263,8 +264,8 @@ def run(a):
     db = sqlite3.connect(a.database, isolation_level=None, timeout=30)
     # Due a minute ago. The daemon's timer next looks up to 30 s after it started; this is
     # done within a second or two of that, so the run below is the one that sends them.
-    made_due = db.execute("UPDATE digest_runs SET due_ms = ?",
-                          (int(time.time() * 1000) - 60_000,)).rowcount
+    made_due = db.execute("UPDATE digest_runs SET due_ms = ?, send_after_ms = ?",
+                          (int(time.time() * 1000) - 60_000,) * 2).rowcount
     perf = None
     if a.perf_out:
         perf = subprocess.Popen(["perf", "record", "-q", *a.perf_args.split(), "-p", str(a.pid),

@@ -142,8 +142,10 @@ private slots:
 
         // Node 1 dies just as the digest falls due.
         m_nodes[0]->kill();
-        QVERIFY2(store.exec(u"UPDATE digest_runs SET due_ms = ? WHERE user_name = 'alice'"_s,
-                            {QDateTime::currentMSecsSinceEpoch() - 1000}),
+        const qint64 due = QDateTime::currentMSecsSinceEpoch() - 1000;
+        QVERIFY2(store.exec(u"UPDATE digest_runs SET due_ms = ?, send_after_ms = ? "
+                            "WHERE user_name = 'alice'"_s,
+                            {due, due}),
                  qPrintable(store.errorString()));
         QVERIFY2(
             waitUntil([&] { return store.scalar(u"SELECT COUNT(*) FROM digests"_s).toInt() == 1; },

@@ -117,8 +117,9 @@ private slots:
         QVERIFY2(store.isOpen(), qPrintable(store.errorString()));
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         // As if the daemon had been down for three days.
-        QVERIFY2(store.exec(u"UPDATE digest_runs SET due_ms = ? WHERE user_name = 'alice'"_s,
-                            {now - 3 * DayMs}),
+        QVERIFY2(store.exec(u"UPDATE digest_runs SET due_ms = ?, send_after_ms = ? "
+                            "WHERE user_name = 'alice'"_s,
+                            {now - 3 * DayMs, now - 3 * DayMs}),
                  qPrintable(store.errorString()));
         const QJsonArray sent = run(QString(), false);
         QCOMPARE(sent.size(), 1);
@@ -137,8 +138,10 @@ private slots:
     {
         const qint64 id = publish(m_producer, App, u"nightly"_s, u"while away"_s);
         StorePeek store(m_syncd.database());
-        QVERIFY(store.exec(u"UPDATE digest_runs SET due_ms = ? WHERE user_name = 'alice'"_s,
-                           {QDateTime::currentMSecsSinceEpoch() - 1000}));
+        const qint64 due = QDateTime::currentMSecsSinceEpoch() - 1000;
+        QVERIFY(store.exec(u"UPDATE digest_runs SET due_ms = ?, send_after_ms = ? "
+                           "WHERE user_name = 'alice'"_s,
+                           {due, due}));
         // A daemon sends what is due as it starts (and then when each digest is due).
         QVERIFY(m_syncd.restart());
         connectClients();

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/digestsenderorder.h"
+
+#include "core/peeroutlet.h"
+
+namespace herald::syncd {
+
+quint64 DigestSenderOrder::weight(const QString &user, const QString &key, int node)
+{
+    const QByteArray text = user.toUtf8() + '\n' + key.toUtf8() + '\n' + QByteArray::number(node);
+    quint64 hash = 14695981039346656037ULL;
+    for (const char c : text) {
+        hash ^= quint8(c);
+        hash *= 1099511628211ULL;
+    }
+    return hash;
+}
+
+qint64 DigestSenderOrder::waitMs(const QString &user, const QString &key) const
+{
+    if (!m_peers.isClustered())
+        return 0;
+    const quint64 mine = weight(user, key, m_nodeId);
+    qint64 ahead = 0;
+    for (int node : m_peers.knownNodes()) {
+        const quint64 theirs = weight(user, key, node);
+        if (theirs > mine || (theirs == mine && node < m_nodeId))
+            ++ahead;
+    }
+    return ahead * m_graceMs;
+}
+
+} // namespace herald::syncd
