@@ -30,8 +30,8 @@
 #include "core/inboxfanout.h"
 #include "core/inboxservice.h"
 #include "core/notificationservice.h"
-#include "core/relayeddigests.h"
 #include "core/preferenceservice.h"
+#include "core/relayeddigests.h"
 #include "core/storenotificationrepository.h"
 #include "core/tokenrevocationwatcher.h"
 #include "core/unseentracker.h"
@@ -279,8 +279,9 @@ void Daemon::buildApi()
     m_preferencesApi->addRoutes(*m_router);
     m_digests = new DigestScheduler(
         m_config.nodeId, m_config.endpoints.takeoverAfterMs, *m_store, *m_fanOut, m_preferenceBook,
-        {m_config.smtp.isConfigured(), UserMail::preferencesUrl(m_config)}, this);
-    m_digests->start(m_relay->enabled() ? m_config.endpoints.takeoverAfterMs : 0);
+        {m_config.smtp.isConfigured(), UserMail::preferencesUrl(m_config)},
+        DigestSenderOrder(m_config.nodeId, m_config.endpoints.takeoverAfterMs, *m_relay), this);
+    m_digests->start(m_relay->enabled() ? m_config.endpoints.takeoverAfterMs / 2 : 0);
     m_digestsApi = std::make_unique<DigestsApi>(*m_digests);
     m_digestsApi->addRoutes(*m_router);
     m_feedApi = std::make_unique<FeedApi>(*new FeedService(m_config, *m_store, this));

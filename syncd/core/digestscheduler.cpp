@@ -100,7 +100,8 @@ void readItems(DigestMessage &message, const QList<QByteArray> &items)
 // One batch of due digests, each sent in the same transaction as its removal from the queue.
 Result<Batch> sendBatch(SqlStore &store, int node, qint64 takeoverAfterMs, const QString &user,
                         bool force, const PreferenceBook &preferences,
-                        const DigestScheduler::Mail &mail, const FanOut &sessions)
+                        const DigestScheduler::Mail &mail, const FanOut &sessions,
+                        const DigestSenderOrder &order)
 {
     const qint64 now = utcNow().toMSecsSinceEpoch();
     if (auto taken = store.digests(
@@ -117,6 +118,16 @@ Result<Batch> sendBatch(SqlStore &store, int node, qint64 takeoverAfterMs, const
     Batch batch;
     batch.more = !force && due->size() == limit;
     for (const DueDigest &d : std::as_const(*due)) {
+        // This node's turn as it stands now (the nodes it knows of may have changed since the
+        // run was queued): not yet, and the run waits until then.
+        const qint64 waitMs = order.waitMs(d.user, d.key);
+        if (!force && d.dueMs + waitMs > now) {
+            if (auto later = store.digests(
+                    [&](DigestQueries &q) { return q.postpone(d, d.dueMs + waitMs); });
+                !later)
+                return tl::unexpected(later.error());
+            continue;
+        }
         const auto key = DigestRouter::readKey(d.key);
         const QTimeZone zone(d.timeZone.toUtf8());
         // Overdue after a downtime: one digest now, the next period counted from now.
@@ -125,7 +136,8 @@ Result<Batch> sendBatch(SqlStore &store, int node, qint64 takeoverAfterMs, const
                                                  zone.isValid() ? zone : QTimeZone::utc())
                                       .toMSecsSinceEpoch()
                                 : now + DayMs;
-        auto claimed = store.digests([&](DigestQueries &q) { return q.claim(d, next); });
+        auto claimed =
+            store.digests([&](DigestQueries &q) { return q.claim(d, next, next + waitMs); });
         if (!claimed)
             return tl::unexpected(claimed.error());
         if (!*claimed || !key)
@@ -182,10 +194,10 @@ Result<Batch> sendBatch(SqlStore &store, int node, qint64 takeoverAfterMs, const
 
 DigestScheduler::DigestScheduler(int nodeId, qint64 takeoverAfterMs, StoreThread &store,
                                  FanOut &sessions, const PreferenceBook &preferences, Mail mail,
-                                 QObject *parent)
+                                 DigestSenderOrder order, QObject *parent)
     : QObject(parent), m_nodeId(nodeId), m_takeoverAfterMs(takeoverAfterMs),
       m_pollMs(int(std::clamp<qint64>(takeoverAfterMs / 2, 500, MaxPollMs))), m_store(store),
-      m_sessions(sessions), m_preferences(preferences), m_mail(std::move(mail))
+      m_sessions(sessions), m_preferences(preferences), m_mail(std::move(mail)), m_order(order)
 {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &DigestScheduler::tick);
@@ -229,8 +241,10 @@ void DigestScheduler::runBatches(std::shared_ptr<Round> round,
 {
     m_store.submit<Batch>(
         [node = m_nodeId, takeover = m_takeoverAfterMs, user = round->user, force = round->force,
-         preferences = &m_preferences, mail = m_mail, sessions = &m_sessions](SqlStore &store) {
-            return sendBatch(store, node, takeover, user, force, *preferences, mail, *sessions);
+         preferences = &m_preferences, mail = m_mail, sessions = &m_sessions,
+         order = &m_order](SqlStore &store) {
+            return sendBatch(store, node, takeover, user, force, *preferences, mail, *sessions,
+                             *order);
         },
         this,
         [this, round, finished = std::move(finished)](Result<Batch> batch) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "auth/principal.h"
+#include "core/digestsenderorder.h"
 #include "core/reply.h"
 #include "protocol/messages.h"
 
@@ -54,14 +55,16 @@ public:
     };
 
     DigestScheduler(int nodeId, qint64 takeoverAfterMs, StoreThread &store, FanOut &sessions,
-                    const PreferenceBook &preferences, Mail mail, QObject *parent = nullptr);
+                    const PreferenceBook &preferences, Mail mail, DigestSenderOrder order,
+                    QObject *parent = nullptr);
 
     // What a run sent, a batch at a time (without the items), each once it is committed.
     using SentBatches = std::function<void(const QList<Sent> &)>;
 
     // The first look after `firstLookAfterMs`: a node of a cluster that was down waits for the
     // records of the digests the others sent meanwhile (which move its own runs on), so that
-    // it does not send the same periods again.
+    // it does not send the same periods again. Shorter than the senders' grace, so that the
+    // next node in the order does not send a digest that falls due during the wait.
     void start(qint64 firstLookAfterMs = 0);
     // POST /api/v1/digests/run (admins): the due digests now; `user` narrows to one user,
     // `force` sends theirs (everyone's without `user`) whether due or not. Each batch goes to
@@ -93,6 +96,7 @@ private:
     FanOut &m_sessions;
     const PreferenceBook &m_preferences;
     const Mail m_mail;
+    const DigestSenderOrder m_order;
     QTimer m_timer;
     bool m_ticking = false;
 };

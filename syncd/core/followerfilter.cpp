@@ -37,5 +37,4 @@ Result<void> keepFollowersOnly(SqlStore &store, DeferredWork &later)
     return {};
 }
 
-
 } // namespace herald::syncd

@@ -6,7 +6,6 @@
 
 namespace herald::syncd {
 
-
 void StoreNotificationRepository::insert(const QList<Notification> &notifications,
                                          const DeferredWork &later, QObject *context,
                                          Reply<QList<Notification>> done)

@@ -149,6 +149,7 @@ void Relay::connectPipe(PeerLink *link, PeerPipe *pipe)
     connect(link, &PeerLink::sendRequested, pipe, &PeerPipe::send);
     connect(link, &PeerLink::closeRequested, pipe, &PeerPipe::close);
     connect(link, &PeerLink::admitted, pipe, &PeerPipe::admit);
+    connect(link, &PeerLink::admitted, this, &Relay::publishStatus); // knownNodes() at once
     connect(link, &PeerLink::pauseRequested, pipe, &PeerPipe::pauseReading);
     connect(link, &PeerLink::resumeRequested, pipe, &PeerPipe::resumeReading);
     connect(pipe, &PeerPipe::overrun, link, &PeerLink::onPipeOverrun);

@@ -25,10 +25,10 @@ QString idsAsText(const QList<NotificationId> &ids)
 
 QVariantList rowOf(const SentDigest &sent)
 {
-    return {sent.id,        sent.user,   sent.key,
-            sent.periodEndMs, sent.count, QString::fromUtf8(sent.frame),
-            sent.node,      sent.sentMs, idsAsText(sent.itemIds),
-            sent.nextDueMs, sent.relaySeq};
+    return {sent.id,          sent.user,    sent.key,
+            sent.periodEndMs, sent.count,   QString::fromUtf8(sent.frame),
+            sent.node,        sent.sentMs,  idsAsText(sent.itemIds),
+            sent.nextDueMs,   sent.relaySeq};
 }
 
 } // namespace
@@ -114,7 +114,8 @@ Result<QList<DueDigest>> DigestQueries::due(int node, qint64 nowMs, int limit, c
 
 Result<std::optional<qint64>> DigestQueries::nextDue(int node)
 {
-    auto query = m_connection.run(u"SELECT MIN(send_after_ms) FROM digest_runs WHERE node = ?"_s, {node});
+    auto query =
+        m_connection.run(u"SELECT MIN(send_after_ms) FROM digest_runs WHERE node = ?"_s, {node});
     if (!query)
         return tl::unexpected(query.error());
     if (!query->next() || query->value(0).isNull())
@@ -122,24 +123,34 @@ Result<std::optional<qint64>> DigestQueries::nextDue(int node)
     return std::optional<qint64>(query->value(0).toLongLong());
 }
 
-Result<bool> DigestQueries::claim(const DueDigest &digest, qint64 nextDueMs)
+Result<bool> DigestQueries::claim(const DueDigest &digest, qint64 nextDueMs, qint64 nextSendAfterMs)
 {
     // The compare-and-set on due_ms decides, whichever node tries (a forced run, a takeover).
-    // This node's wait after the due time stays with the run (both sides read the old row).
     auto query = m_connection.run(
-        u"UPDATE digest_runs SET send_after_ms = ? + (send_after_ms - due_ms), due_ms = ? "
+        u"UPDATE digest_runs SET due_ms = ?, send_after_ms = ? "
         "WHERE user_name = ? AND digest_key = ? AND due_ms = ?"_s,
-        {nextDueMs, nextDueMs, digest.user, digest.key, digest.dueMs});
+        {nextDueMs, std::max(nextDueMs, nextSendAfterMs), digest.user, digest.key, digest.dueMs});
     if (!query)
         return tl::unexpected(query.error());
     return query->numRowsAffected() == 1;
 }
 
+Result<void> DigestQueries::postpone(const DueDigest &digest, qint64 sendAfterMs)
+{
+    auto query = m_connection.run(u"UPDATE digest_runs SET send_after_ms = ? WHERE user_name = ? "
+                                  "AND digest_key = ? AND due_ms = ?"_s,
+                                  {sendAfterMs, digest.user, digest.key, digest.dueMs});
+    if (!query)
+        return tl::unexpected(query.error());
+    return {};
+}
+
 Result<CollectedDigest> DigestQueries::take(const QString &user, const QString &key, int keep)
 {
-    auto query = m_connection.run(u"DELETE FROM digest_items WHERE user_name = ? AND "
-                                  "digest_key = ? RETURNING id, channel_key, payload, notification_id"_s,
-                                  {user, key});
+    auto query =
+        m_connection.run(u"DELETE FROM digest_items WHERE user_name = ? AND "
+                         "digest_key = ? RETURNING id, channel_key, payload, notification_id"_s,
+                         {user, key});
     if (!query)
         return tl::unexpected(query.error());
     CollectedDigest collected;

@@ -32,9 +32,11 @@ public:
                                  bool force);
     // The next time `node` sends one of its digests.
     Result<std::optional<qint64>> nextDue(int node);
-    // Moves the digest on to its next period if it is still at `dueMs` (with this node's
-    // wait): false when another node sent it meanwhile.
-    Result<bool> claim(const DueDigest &digest, qint64 nextDueMs);
+    // Moves the digest on to its next period if it is still at `dueMs`, this node sending it
+    // at `nextSendAfterMs`: false when another node sent it meanwhile.
+    Result<bool> claim(const DueDigest &digest, qint64 nextDueMs, qint64 nextSendAfterMs);
+    // This node sends the due digest not before `sendAfterMs` (its turn among the nodes).
+    Result<void> postpone(const DueDigest &digest, qint64 sendAfterMs);
     // Takes the digest's items out of the queue: how many, from how many channels, and the
     // newest `keep` of them. One statement (DELETE ... RETURNING), so an item queued by
     // another node meanwhile is either taken or stays for the next period, never lost.

@@ -22,8 +22,8 @@ class RelayLogQueries
 {
 public:
     RelayLogQueries(SqlConnection &connection, CatalogQueries &catalog,
-                    NotificationQueries &notifications, InboxQueries &inbox,
-                    DigestQueries &digests, int nodeId)
+                    NotificationQueries &notifications, InboxQueries &inbox, DigestQueries &digests,
+                    int nodeId)
         : m_connection(connection), m_catalog(catalog), m_notifications(notifications),
           m_inbox(inbox), m_digests(digests), m_nodeId(nodeId), m_highestSeqs(connection)
     {

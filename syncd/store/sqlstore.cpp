@@ -38,8 +38,7 @@ SqlStore::SqlStore(std::unique_ptr<SqlConnection> connection, StoreOptions optio
       m_notifications(*m_connection, m_catalog), m_backlog(*m_connection),
       m_receipts(*m_connection), m_accounts(*m_connection), m_inbox(*m_connection),
       m_endpoints(*m_connection), m_outbox(*m_connection), m_digests(*m_connection),
-      m_relayLog(*m_connection, m_catalog, m_notifications, m_inbox, m_digests,
-                 m_options.nodeId)
+      m_relayLog(*m_connection, m_catalog, m_notifications, m_inbox, m_digests, m_options.nodeId)
 {
 }
 
@@ -255,8 +254,7 @@ Result<void> SqlStore::putPreferences(const QString &user, const QString &json, 
     return finished(m_connection->atomically([&]() -> Result<void> {
         if (auto stored = m_accounts.putPreferences(user, json, nowMs); !stored)
             return stored;
-        auto recorded =
-            m_relayLog.recordForUser(RelayRecord::Kind::Preferences, user, json, nowMs);
+        auto recorded = m_relayLog.recordForUser(RelayRecord::Kind::Preferences, user, json, nowMs);
         if (!recorded)
             return tl::unexpected(recorded.error());
         return {};

@@ -207,6 +207,8 @@ public:
     }
     bool linked = false; // whether askResume() finds a live link
     QList<ResumeAsk> asks;
+    QList<int> known; // knownNodes()
+    QList<int> knownNodes() const override { return known; }
     void relayTransient(const QList<Notification> &notifications) override
     {
         for (const Notification &n : notifications)
