@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // PeerCodec::decode on the frames another node sends over a peer link (PROTOCOL.md, Peer
-// relay): peerHello, sync, have, records, transient and drop. The input is the frame.
+// relay): peerHello, sync, have, records, transient and drop. The input is the frame. A digest
+// record's digest is read as the node that applies it reads it.
 //
 // Invariants: node ids and sequence numbers that are accepted are in range and are the
 // numbers the frame holds (not wrapped into range); an accepted frame encodes and decodes
@@ -8,6 +9,7 @@
 #include "fuzzcheck.h"
 
 #include "relay/peermessages.h"
+#include "store/digestrecord.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -40,6 +42,26 @@ void checkHave(const HaveVector &have)
         check(isNode(it.key()) && it.value() >= 0, "have: node ids 0-63, sequences >= 0");
 }
 
+// A digest record's digest (store/digestrecord.h), as the node applying it reads it: item ids
+// are notification ids, and what is read writes and reads back the same.
+void checkDigest(const RelayRecord &record)
+{
+    const auto digest = readDigestRecordPayload(record.payload, record.user, record.origin,
+                                                record.seq, record.timeMs);
+    if (!digest)
+        return;
+    check(!digest->id.isEmpty() && !digest->user.isEmpty(), "digest: an id and a user");
+    for (NotificationId id : digest->itemIds)
+        check(id > 0, "digest: item ids are notification ids");
+    const auto again = readDigestRecordPayload(digestRecordPayload(*digest), record.user,
+                                               record.origin, record.seq, record.timeMs);
+    check(again && again->id == digest->id && again->key == digest->key &&
+              again->itemIds == digest->itemIds && again->periodEndMs == digest->periodEndMs &&
+              again->nextDueMs == digest->nextDueMs && again->count == digest->count &&
+              again->frame == digest->frame,
+          "digest: survives writing and reading");
+}
+
 void checkRecords(const PeerRecords &records, const QJsonObject &frame)
 {
     const QJsonArray sentRecords = frame.value(u"records"_s).toArray();
@@ -50,8 +72,13 @@ void checkRecords(const PeerRecords &records, const QJsonObject &frame)
         check(isNode(record.origin) && record.origin == sent(item, u"origin"_s),
               "origin is the node id sent, 0-63");
         check(record.seq >= 1, "seq >= 1");
-        check(record.notificationId > 0 && record.notificationId < (qint64(1) << 53),
-              "id is a notification id");
+        const bool forUser = record.kind == RelayRecord::Kind::Preferences ||
+                             record.kind == RelayRecord::Kind::Digest;
+        check(forUser ? record.notificationId == 0
+                      : record.notificationId > 0 && record.notificationId < (qint64(1) << 53),
+              "id is a notification id (0 for a user's record)");
+        if (record.kind == RelayRecord::Kind::Digest)
+            checkDigest(record);
         check(record.kind != RelayRecord::Kind::Receipt || !record.user.isEmpty(),
               "a receipt names its user");
         check(!record.notification || record.notification->id == record.notificationId,
