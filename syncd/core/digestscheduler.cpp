@@ -49,15 +49,6 @@ std::optional<DeliveryJob> mailJob(const DigestScheduler::Mail &mail, const QStr
     return job;
 }
 
-// The same digest (user, digest, period) always gets the same id.
-QString digestId(const DueDigest &due, qint64 periodEndMs)
-{
-    static const QUuid Namespace(u"6f1d4a52-2b8e-4d8e-9c1a-7e0f4b3d9a10"_s);
-    return QUuid::createUuidV5(Namespace,
-                               due.user + u'\n' + due.key + u'\n' + QString::number(periodEndMs))
-        .toString(QUuid::WithoutBraces);
-}
-
 DigestMessage headerOf(const QString &id, const DigestRouter::Key &key, qint64 periodEndMs,
                        const CollectedDigest &collected)
 {
@@ -142,19 +133,21 @@ Result<Batch> sendBatch(SqlStore &store, int node, qint64 takeoverAfterMs, const
             return tl::unexpected(claimed.error());
         if (!*claimed || !key)
             continue; // sent by another node meanwhile, or not a key this daemon wrote
+        // Another node's record of this period came first (its items are gone from here):
+        // what is left stays queued for the next period.
+        const qint64 periodEnd = force ? now : d.dueMs;
+        const QString id = DigestScheduler::idOf(d.user, d.key, periodEnd);
+        auto sentBefore = store.digests([&](DigestQueries &q) { return q.wasSent(id); });
+        if (!sentBefore)
+            return tl::unexpected(sentBefore.error());
+        if (*sentBefore)
+            continue;
         auto collected = store.digests(
             [&](DigestQueries &q) { return q.take(d.user, d.key, DigestMessage::MaxItems); });
         if (!collected)
             return tl::unexpected(collected.error());
         if (collected->count == 0)
             continue;
-        const qint64 periodEnd = force ? now : d.dueMs;
-        const QString id = digestId(d, periodEnd);
-        auto sentBefore = store.digests([&](DigestQueries &q) { return q.wasSent(id); });
-        if (!sentBefore)
-            return tl::unexpected(sentBefore.error());
-        if (*sentBefore)
-            continue; // another node's record of this period came first: its items are gone
         DigestMessage message = headerOf(id, *key, periodEnd, *collected);
         SentDigest record{message.id,
                           d.user,
@@ -201,6 +194,13 @@ DigestScheduler::DigestScheduler(int nodeId, qint64 takeoverAfterMs, StoreThread
 {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &DigestScheduler::tick);
+}
+
+QString DigestScheduler::idOf(const QString &user, const QString &key, qint64 periodEndMs)
+{
+    static const QUuid Namespace(u"6f1d4a52-2b8e-4d8e-9c1a-7e0f4b3d9a10"_s);
+    return QUuid::createUuidV5(Namespace, user + u'\n' + key + u'\n' + QString::number(periodEndMs))
+        .toString(QUuid::WithoutBraces);
 }
 
 void DigestScheduler::start(qint64 firstLookAfterMs)

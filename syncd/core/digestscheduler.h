@@ -58,6 +58,10 @@ public:
                     const PreferenceBook &preferences, Mail mail, DigestSenderOrder order,
                     QObject *parent = nullptr);
 
+    // The digest of `user`'s `key` for the period ending at `periodEndMs`: the same on every
+    // node and every run (UUID version 5).
+    static QString idOf(const QString &user, const QString &key, qint64 periodEndMs);
+
     // What a run sent, a batch at a time (without the items), each once it is committed.
     using SentBatches = std::function<void(const QList<Sent> &)>;
 

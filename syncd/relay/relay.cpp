@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "relay/relay.h"
 
-#include "codec/jsoncodec.h"
 #include "core/fanout.h"
 #include "metrics/metrics.h"
 #include "net/websockettakeover.h"
 #include "relay/peerdialer.h"
 #include "relay/peerlink.h"
 #include "relay/peerpipe.h"
+#include "relay/relayeddigestframe.h"
 #include "relay/relaylog.h"
-#include "store/digestrecord.h"
 #include "store/storethread.h"
 
 #include <QCryptographicHash>
@@ -246,7 +245,8 @@ void Relay::onCommitted(const QList<AcceptedRecord> &records)
                                      QJsonDocument::fromJson(record.payload.toUtf8()).object());
             break;
         case RelayRecord::Kind::Digest:
-            tellDigest(record);
+            if (auto frame = relayedDigestFrame(record, QDateTime::currentMSecsSinceEpoch()))
+                m_fanOut.digest(record.user, *frame);
             break;
         }
     }
@@ -307,24 +307,6 @@ void Relay::receiveRecords(PeerLink &link, QList<RelayRecord> records)
             if (from)
                 from->batchStored(); // may read on at once: after the answer above
         });
-}
-
-void Relay::tellDigest(const RelayRecord &record)
-{
-    // A digest sent while this node was away or out of reach is recorded, not shown: a popup
-    // of an old digest would only confuse.
-    if (record.timeMs < QDateTime::currentMSecsSinceEpoch() - FreshDigestMs)
-        return;
-    const auto sent = readDigestRecordPayload(record.payload, record.user, record.origin,
-                                              record.seq, record.timeMs);
-    if (!sent || !sent->key.section(u'|', 1).split(u',').contains(u"desktop"_s))
-        return;
-    static const JsonCodec Codec;
-    auto message = Codec.decodeServerMessage(sent->frame);
-    if (message && std::holds_alternative<DigestMessage>(*message))
-        m_fanOut.digest(record.user, std::get<DigestMessage>(*message));
-    else // checked by the node that made it: only a peer of another version gets here
-        qCWarning(lcRelay) << "a relayed digest for" << record.user << "does not read as one";
 }
 
 void Relay::onApplyFailed(const Error &error)

@@ -92,8 +92,6 @@ public:
     using ArrivalWork =
         std::function<Result<void>(SqlStore &store, const QList<AcceptedRecord> &accepted)>;
     void setArrivalWork(ArrivalWork work) { m_arrived = std::move(work); }
-    // A digest sent this long ago or longer is not shown to sessions when its record comes.
-    static constexpr qint64 FreshDigestMs = 60'000;
 
     QList<PeerStatus> status() const;
 
@@ -119,8 +117,6 @@ private:
     void connectPipe(PeerLink *link, PeerPipe *pipe);
     void onCommitted(const QList<AcceptedRecord> &records);
     void onApplyFailed(const Error &error);
-    // A digest another node sent with the desktop agent: this node's sessions of its user too.
-    void tellDigest(const RelayRecord &record);
     void onLinkClosed(int linkId);
     void tick();
     void publishStatus();

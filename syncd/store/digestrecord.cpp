@@ -19,9 +19,15 @@ QString digestRecordPayload(const SentDigest &digest)
                         {u"periodEnd"_s, digest.periodEndMs},
                         {u"nextDue"_s, digest.nextDueMs},
                         {u"count"_s, digest.count},
-                        {u"items"_s, items},
-                        {u"frame"_s, QJsonDocument::fromJson(digest.frame).object()}};
-    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+                        {u"items"_s, items}};
+    QByteArray text = QJsonDocument(o).toJson(QJsonDocument::Compact);
+    // The frame is this daemon's own compact JSON: spliced in, not read and written again.
+    const QByteArray frame = digest.frame.trimmed();
+    if (frame.startsWith('{') && frame.endsWith('}')) {
+        text.chop(1);
+        text += ",\"frame\":" + frame + '}';
+    }
+    return QString::fromUtf8(text);
 }
 
 std::optional<SentDigest> readDigestRecordPayload(const QString &payload, const QString &user,

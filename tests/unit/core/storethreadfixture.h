@@ -17,13 +17,14 @@ namespace herald::syncd::testing {
 class StoreThreadFixture : public QObject
 {
 protected:
-    bool startStore()
+    bool startStore(int nodeId = 0)
     {
         m_dir = std::make_unique<QTemporaryDir>();
         if (!m_dir->isValid())
             return false;
-        auto thread =
-            StoreThread::start(m_dir->filePath(QStringLiteral("herald.db")), StoreOptions{});
+        StoreOptions options;
+        options.nodeId = nodeId; // the origin of the relay records it writes
+        auto thread = StoreThread::start(m_dir->filePath(QStringLiteral("herald.db")), options);
         if (!thread) {
             qWarning() << thread.error().message;
             return false;
