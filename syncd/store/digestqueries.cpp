@@ -23,6 +23,11 @@ QString idsAsText(const QList<NotificationId> &ids)
     return text;
 }
 
+// A sent digest's row, with the values of rowOf().
+const QString InsertDigest =
+    u"INSERT INTO digests (id, user_name, digest_key, period_end_ms, item_count, frame, node, "
+    "sent_ms, item_ids, next_due_ms, relay_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s;
+
 QVariantList rowOf(const SentDigest &sent)
 {
     return {sent.id,          sent.user,    sent.key,
@@ -180,11 +185,7 @@ Result<CollectedDigest> DigestQueries::take(const QString &user, const QString &
 
 Result<void> DigestQueries::record(const SentDigest &sent)
 {
-    auto query = m_connection.run(
-        u"INSERT INTO digests (id, user_name, digest_key, period_end_ms, item_count, frame, "
-        "node, sent_ms, item_ids, next_due_ms, relay_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?)"_s,
-        rowOf(sent));
+    auto query = m_connection.run(InsertDigest, rowOf(sent));
     if (!query)
         return tl::unexpected(query.error());
     return {};
@@ -209,11 +210,7 @@ Result<void> DigestQueries::setRelaySeq(const QString &id, qint64 seq)
 Result<bool> DigestQueries::applySent(const SentDigest &sent)
 {
     // Two nodes that both sent a period (a partition) name it alike: the first record stays.
-    auto recorded = m_connection.run(
-        u"INSERT INTO digests (id, user_name, digest_key, period_end_ms, item_count, frame, "
-        "node, sent_ms, item_ids, next_due_ms, relay_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?) ON CONFLICT DO NOTHING"_s,
-        rowOf(sent));
+    auto recorded = m_connection.run(InsertDigest + u" ON CONFLICT DO NOTHING"_s, rowOf(sent));
     if (!recorded)
         return tl::unexpected(recorded.error());
     const bool isNew = recorded->numRowsAffected() > 0;

@@ -18,6 +18,18 @@
 
 namespace herald::syncd::test {
 
+// The value of a Result; a failed Result fails the test (and gives a default value).
+template <typename T> T must(Result<T> result, const char *expression, const char *file, int line)
+{
+    if (result)
+        return std::move(*result);
+    const QString message =
+        QLatin1StringView(expression) + QStringLiteral(": ") + result.error().message;
+    QTest::qFail(qPrintable(message), file, line);
+    return T();
+}
+#define MUST(result) herald::syncd::test::must((result), #result, __FILE__, __LINE__)
+
 class SqlStoreFixture
 {
 protected:

@@ -20,15 +20,6 @@ using namespace herald::syncd::test;
 
 namespace {
 
-template <typename T> T must(Result<T> result, const char *expression, const char *file, int line)
-{
-    if (result)
-        return std::move(*result);
-    QTest::qFail(qPrintable(QLatin1StringView(expression) + u": "_s + result.error().message), file,
-                 line);
-    return T();
-}
-#define MUST(result) must((result), #result, __FILE__, __LINE__)
 #define DIGESTS(...) MUST(m_store->digests([&](DigestQueries &q) { return q.__VA_ARGS__; }))
 
 const QString Key = u"daily@08:00|desktop"_s;

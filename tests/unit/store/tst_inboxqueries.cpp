@@ -21,17 +21,6 @@ const QString Bob = u"bob"_s;
 // The inbox's "now": an hour after every notification of the tests was made.
 const QDateTime Now = baseTime().addSecs(3600);
 
-template <typename T> T must(Result<T> result, const char *expression, const char *file, int line)
-{
-    if (result)
-        return std::move(*result);
-    const QString message = QLatin1StringView(expression) + u": "_s + result.error().message;
-    QTest::qFail(qPrintable(message), file, line);
-    return T();
-}
-
-// The value of a Result; a failed Result fails the test (and gives a default value).
-#define MUST(result) must((result), #result, __FILE__, __LINE__)
 // One InboxQueries call on `store`, or on the test's store: its value, or just that it worked.
 #define INBOX_OF(store, ...) MUST((store).inbox([&](InboxQueries &q) { return q.__VA_ARGS__; }))
 #define INBOX(...) INBOX_OF(*m_store, __VA_ARGS__)

@@ -12,15 +12,6 @@ using namespace herald::syncd::test;
 
 namespace {
 
-template <typename T> T must(Result<T> result, const char *expression, const char *file, int line)
-{
-    if (result)
-        return std::move(*result);
-    QTest::qFail(qPrintable(QLatin1StringView(expression) + u": "_s + result.error().message), file,
-                 line);
-    return T();
-}
-#define MUST(result) must((result), #result, __FILE__, __LINE__)
 #define ENDPOINTS(...) MUST(m_store->endpoints([&](EndpointQueries &q) { return q.__VA_ARGS__; }))
 #define OUTBOX(...) MUST(m_store->outbox([&](OutboxQueries &q) { return q.__VA_ARGS__; }))
 #define OUTBOX_OK(...)                                                                             \
