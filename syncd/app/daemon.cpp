@@ -171,8 +171,7 @@ int Daemon::start()
         this);
     m_relay->setResumeWitness(&m_notifications->resumeWitness());
     m_relayedDigests =
-        std::make_unique<RelayedDigests>(m_preferenceBook, m_followBook, m_config.nodeId,
-                                         m_config.endpoints.takeoverAfterMs, *m_relay);
+        std::make_unique<RelayedDigests>(m_preferenceBook, m_followBook, m_config.nodeId);
     m_relay->setArrivalWork(
         [digests = m_relayedDigests.get()](SqlStore &store, const QList<AcceptedRecord> &accepted) {
             return digests->queue(store, accepted);

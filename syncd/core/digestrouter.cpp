@@ -3,7 +3,6 @@
 
 #include "codec/jsoncodec.h"
 #include "codec/jsonnotification.h"
-#include "core/digestsenderorder.h"
 #include "core/followingcandidates.h"
 #include "core/preferencebook.h"
 
@@ -20,28 +19,27 @@ QList<DigestItem> DigestRouter::itemsFor(const QList<Notification> &notification
     QList<DigestItem> items;
     for (const Notification &n : notifications) {
         QByteArray payload; // made once, for the first user who digests it
-        forEachPossibleReceiver(
-            n, m_preferences.digestCandidates(n.application), m_follows,
-            [&](const QString &user, const Preferences &preferences) {
-                const DeliveryRule &rule = preferences.ruleFor(n);
-                if (rule.mode != DeliveryRule::Mode::Digest || !rule.digest)
-                    return;
-                if (payload.isEmpty())
-                    payload = json::notificationText(n);
-                const QTimeZone zone(preferences.timeZone().toUtf8());
-                DigestItem item;
-                item.user = user;
-                item.key = keyOf(rule);
-                item.timeZone = preferences.timeZone();
-                item.dueMs = rule.digest->nextAfter(now, zone).toMSecsSinceEpoch();
-                item.sendAfterMs = item.dueMs + (m_order ? m_order->waitMs(user, item.key) : 0);
-                item.node = m_nodeId;
-                item.notificationId = n.id;
-                item.application = n.application;
-                item.channel = n.channel;
-                item.payload = payload;
-                items.append(std::move(item));
-            });
+        forEachPossibleReceiver(n, m_preferences.digestCandidates(n.application), m_follows,
+                                [&](const QString &user, const Preferences &preferences) {
+                                    const DeliveryRule &rule = preferences.ruleFor(n);
+                                    if (rule.mode != DeliveryRule::Mode::Digest || !rule.digest)
+                                        return;
+                                    if (payload.isEmpty())
+                                        payload = json::notificationText(n);
+                                    const QTimeZone zone(preferences.timeZone().toUtf8());
+                                    DigestItem item;
+                                    item.user = user;
+                                    item.key = keyOf(rule);
+                                    item.timeZone = preferences.timeZone();
+                                    item.dueMs =
+                                        rule.digest->nextAfter(now, zone).toMSecsSinceEpoch();
+                                    item.node = m_nodeId;
+                                    item.notificationId = n.id;
+                                    item.application = n.application;
+                                    item.channel = n.channel;
+                                    item.payload = payload;
+                                    items.append(std::move(item));
+                                });
     }
     return items;
 }

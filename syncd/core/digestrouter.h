@@ -13,7 +13,6 @@
 
 namespace herald::syncd {
 
-class DigestSenderOrder;
 class FollowBook;
 class PreferenceBook;
 
@@ -21,14 +20,12 @@ class PreferenceBook;
 // one DigestItem for every user whose most specific rule for it says `digest` and who may
 // see it (recipients) and follows its channel: users the FollowBook knows do not cost an
 // item; the store checks the others again as it queues theirs. A digest is one per user and key:
-// the rule's schedule and agents, so rules that share both share one digest. In a cluster,
-// `order` says how long after the due time this node sends it (none: at once). Any thread.
+// the rule's schedule and agents, so rules that share both share one digest. Any thread.
 class DigestRouter
 {
 public:
-    DigestRouter(const PreferenceBook &preferences, const FollowBook &follows, int nodeId,
-                 const DigestSenderOrder *order = nullptr)
-        : m_preferences(preferences), m_follows(follows), m_nodeId(nodeId), m_order(order)
+    DigestRouter(const PreferenceBook &preferences, const FollowBook &follows, int nodeId)
+        : m_preferences(preferences), m_follows(follows), m_nodeId(nodeId)
     {
     }
 
@@ -48,7 +45,6 @@ private:
     const PreferenceBook &m_preferences;
     const FollowBook &m_follows;
     const int m_nodeId;
-    const DigestSenderOrder *m_order;
 };
 
 } // namespace herald::syncd

@@ -106,12 +106,16 @@ Result<Batch> sendBatch(SqlStore &store, int node, qint64 takeoverAfterMs, const
         store.digests([&](DigestQueries &q) { return q.due(node, now, limit, user, force); });
     if (!due)
         return tl::unexpected(due.error());
+    auto sameDatabase =
+        store.digests([&](DigestQueries &q) { return q.nodesSharingDatabase(node); });
+    if (!sameDatabase)
+        return tl::unexpected(sameDatabase.error());
     Batch batch;
     batch.more = !force && due->size() == limit;
     for (const DueDigest &d : std::as_const(*due)) {
         // This node's turn as it stands now (the nodes it knows of may have changed since the
         // run was queued): not yet, and the run waits until then.
-        const qint64 waitMs = order.waitMs(d.user, d.key);
+        const qint64 waitMs = order.waitMs(d.user, d.key, *sameDatabase);
         if (!force && d.dueMs + waitMs > now) {
             if (auto later = store.digests(
                     [&](DigestQueries &q) { return q.postpone(d, d.dueMs + waitMs); });

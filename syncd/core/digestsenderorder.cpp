@@ -16,13 +16,16 @@ quint64 DigestSenderOrder::weight(const QString &user, const QString &key, int n
     return hash;
 }
 
-qint64 DigestSenderOrder::waitMs(const QString &user, const QString &key) const
+qint64 DigestSenderOrder::waitMs(const QString &user, const QString &key,
+                                 const QList<int> &sameDatabase) const
 {
     if (!m_peers.isClustered())
         return 0;
     const quint64 mine = weight(user, key, m_nodeId);
     qint64 ahead = 0;
     for (int node : m_peers.knownNodes()) {
+        if (sameDatabase.contains(node))
+            continue;
         const quint64 theirs = weight(user, key, node);
         if (theirs > mine || (theirs == mine && node < m_nodeId))
             ++ahead;

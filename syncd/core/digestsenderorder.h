@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <QList>
 #include <QString>
 
 namespace herald::syncd {
@@ -21,8 +22,11 @@ public:
     {
     }
 
-    // How long after the digest is due this node sends it.
-    qint64 waitMs(const QString &user, const QString &key) const;
+    // How long after the digest is due this node sends it. `sameDatabase`: nodes that share
+    // this node's database, and so its queue (one of them sends it: DigestScheduler), left
+    // out of the order.
+    qint64 waitMs(const QString &user, const QString &key,
+                  const QList<int> &sameDatabase = {}) const;
 
     // The node's weight for the digest: the highest goes first. Every version and platform
     // computes the same (64-bit FNV-1a of the UTF-8 "user\nkey\nnode").

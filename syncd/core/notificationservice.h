@@ -4,7 +4,6 @@
 #include "auth/principal.h"
 #include "config/config.h"
 #include "core/digestrouter.h"
-#include "core/digestsenderorder.h"
 #include "core/eventcatalog.h"
 #include "core/knownchannels.h"
 #include "core/mailrouter.h"
@@ -145,7 +144,6 @@ private:
     EventCatalog &m_eventTypes;
     const RoutingTable &m_routing;
     PreferenceBook &m_preferences;
-    DigestSenderOrder m_senderOrder;
     DigestRouter m_digests;
     MailRouter m_mails;
     ArrivalLog &m_arrivals;

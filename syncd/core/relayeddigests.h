@@ -2,7 +2,6 @@
 #pragma once
 
 #include "core/digestrouter.h"
-#include "core/digestsenderorder.h"
 #include "protocol/error.h"
 #include "store/relayrecord.h"
 
@@ -20,17 +19,15 @@ class SqlStore;
 class RelayedDigests
 {
 public:
-    RelayedDigests(const PreferenceBook &preferences, const FollowBook &follows, int nodeId,
-                   qint64 graceMs, const PeerOutlet &peers)
-        : m_order(nodeId, graceMs, peers), m_router(preferences, follows, nodeId, &m_order)
+    RelayedDigests(const PreferenceBook &preferences, const FollowBook &follows, int nodeId)
+        : m_router(preferences, follows, nodeId)
     {
     }
 
     Result<void> queue(SqlStore &store, const QList<AcceptedRecord> &accepted) const;
 
 private:
-    const DigestSenderOrder m_order;
-    const DigestRouter m_router; // after m_order: it holds a pointer to it
+    const DigestRouter m_router;
 };
 
 } // namespace herald::syncd

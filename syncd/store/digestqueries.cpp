@@ -72,7 +72,7 @@ Result<int> DigestQueries::add(const QList<DigestItem> &items)
             u"INSERT INTO digest_runs (user_name, digest_key, timezone, due_ms, send_after_ms, "
             "node) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_name, digest_key) DO UPDATE SET "
             "timezone = excluded.timezone"_s,
-            {i.user, i.key, i.timeZone, i.dueMs, std::max(i.dueMs, i.sendAfterMs), i.node});
+            {i.user, i.key, i.timeZone, i.dueMs, i.dueMs, i.node});
         if (!run)
             return tl::unexpected(run.error());
     }
@@ -87,6 +87,17 @@ Result<int> DigestQueries::takeOver(int node, qint64 aliveSinceMs)
     if (!query)
         return tl::unexpected(query.error());
     return std::max(0, query->numRowsAffected());
+}
+
+Result<QList<int>> DigestQueries::nodesSharingDatabase(int node)
+{
+    auto query = m_connection.run(u"SELECT node FROM outbox_nodes WHERE node <> ?"_s, {node});
+    if (!query)
+        return tl::unexpected(query.error());
+    QList<int> nodes;
+    while (query->next())
+        nodes.append(query->value(0).toInt());
+    return nodes;
 }
 
 Result<QList<DueDigest>> DigestQueries::due(int node, qint64 nowMs, int limit, const QString &user,

@@ -30,6 +30,9 @@ public:
     // to that user, and `force` takes theirs whether due or not.
     Result<QList<DueDigest>> due(int node, qint64 nowMs, int limit, const QString &user,
                                  bool force);
+    // The other nodes that work on this database (their outbox heartbeats): they share its
+    // queue of digests.
+    Result<QList<int>> nodesSharingDatabase(int node);
     // The next time `node` sends one of its digests.
     Result<std::optional<qint64>> nextDue(int node);
     // Moves the digest on to its next period if it is still at `dueMs`, this node sending it

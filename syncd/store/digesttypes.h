@@ -17,9 +17,7 @@ struct DigestItem
     QString key; // the digest: "<schedule>|<agents>", e.g. "daily@08:00|desktop,email"
     QString timeZone;
     qint64 dueMs = 0; // when the digest is due if no run of it exists yet
-    // When this node sends it once due (dueMs plus this node's wait among the cluster's nodes).
-    qint64 sendAfterMs = 0;
-    int node = 0; // who sends it if no run of it exists yet
+    int node = 0;     // who sends it if no run of it exists yet
     NotificationId notificationId = 0;
     QString application;
     QString channel;

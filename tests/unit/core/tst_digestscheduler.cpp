@@ -28,7 +28,6 @@ DigestItem item(NotificationId id, qint64 dueMs)
     i.key = Key;
     i.timeZone = u"UTC"_s;
     i.dueMs = dueMs;
-    i.sendAfterMs = dueMs;
     i.notificationId = id;
     i.application = u"app"_s;
     i.channel = u"alerts"_s;

@@ -65,6 +65,22 @@ private slots:
         QCOMPARE(DigestSenderOrder(2, GraceMs, single).waitMs(u"alice"_s, Key), 0);
     }
 
+    void nodesOnThisNodesDatabaseAreLeftOut()
+    {
+        // Nodes 1 and 3 share node 2's database: one queue, sent by its owner without a wait.
+        FakePeers peers;
+        peers.clustered = true;
+        peers.known = {1, 3};
+        for (int u = 0; u < 50; ++u) {
+            const QString user = u"user%1"_s.arg(u);
+            QCOMPARE(DigestSenderOrder(2, GraceMs, peers).waitMs(user, Key, {1, 3}), 0);
+            const qint64 withOne = DigestSenderOrder(2, GraceMs, peers).waitMs(user, Key, {3});
+            const bool oneAhead =
+                DigestSenderOrder::weight(user, Key, 1) > DigestSenderOrder::weight(user, Key, 2);
+            QCOMPARE(withOne, oneAhead ? GraceMs : 0);
+        }
+    }
+
     void aNodeThatLeftMovesOnlyTheDigestsItWasAheadIn()
     {
         // Node 4 known or not: a node's wait changes only where node 4 ranked before it.

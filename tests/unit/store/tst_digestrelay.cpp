@@ -34,7 +34,6 @@ DigestItem item(NotificationId id)
     i.key = Key;
     i.timeZone = u"UTC"_s;
     i.dueMs = DueMs;
-    i.sendAfterMs = DueMs + WaitMs;
     i.node = 2;
     i.notificationId = id;
     i.application = u"app"_s;
@@ -86,6 +85,10 @@ private slots:
         options.nodeId = 2;
         openStore(options);
         QCOMPARE(DIGESTS(add({item(11), item(12), item(13)})), 3);
+        // This node goes second: the scheduler put its turn a wait after the due time.
+        STORE_VERIFY(m_store->digests([&](DigestQueries &q) {
+            return q.postpone(DueDigest{u"alice"_s, Key, u"UTC"_s, DueMs}, DueMs + WaitMs);
+        }));
     }
     void cleanup() { closeStore(); }
 
