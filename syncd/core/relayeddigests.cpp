@@ -5,6 +5,8 @@
 #include "model/timestamps.h"
 #include "store/sqlstore.h"
 
+#include <QHash>
+
 namespace herald::syncd {
 
 Result<void> RelayedDigests::queue(SqlStore &store, const QList<AcceptedRecord> &accepted) const
@@ -22,6 +24,25 @@ Result<void> RelayedDigests::queue(SqlStore &store, const QList<AcceptedRecord> 
     later.digestItems = m_router.itemsFor(arrived, utcNow());
     if (later.digestItems.isEmpty())
         return {};
+    QHash<NotificationId, qint64> madeMs;
+    for (const Notification &n : std::as_const(arrived))
+        madeMs.insert(n.id, n.time.toMSecsSinceEpoch());
+    QHash<QString, qint64> sentUpTo; // by user and digest key
+    std::optional<Error> failed;
+    later.digestItems.removeIf([&](const DigestItem &item) {
+        const QString digest = item.user + u'\n' + item.key;
+        auto known = sentUpTo.constFind(digest);
+        if (known == sentUpTo.cend()) {
+            auto end = store.digests(
+                [&](DigestQueries &q) { return q.lastPeriodEnd(item.user, item.key); });
+            if (!end)
+                failed = end.error();
+            known = sentUpTo.insert(digest, end ? end->value_or(0) : 0);
+        }
+        return *known > 0 && madeMs.value(item.notificationId) < *known - m_lateMs;
+    });
+    if (failed)
+        return tl::unexpected(*failed);
     if (auto kept = keepFollowersOnly(store, later); !kept)
         return kept;
     if (later.digestItems.isEmpty())

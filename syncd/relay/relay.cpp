@@ -414,8 +414,12 @@ void Relay::onLinkClosed(int linkId)
     if (!link)
         return;
     ++m_metrics.relayLinksLost;
-    if (auto *dialer = qobject_cast<PeerDialer *>(link->property("dialer").value<QObject *>()))
-        dialer->linkEnded();
+    // Compared, not dereferenced: stop() deletes the dialers before the links' closes come.
+    const auto *dialed = link->property("dialer").value<QObject *>();
+    for (PeerDialer *dialer : m_dialers) {
+        if (dialer == dialed)
+            dialer->linkEnded();
+    }
     link->deleteLater();
     publishStatus();
 }

@@ -271,6 +271,18 @@ Result<std::optional<SentDigest>> DigestQueries::sentBy(int node, qint64 relaySe
     return std::optional<SentDigest>(std::move(sent));
 }
 
+Result<std::optional<qint64>> DigestQueries::lastPeriodEnd(const QString &user, const QString &key)
+{
+    auto query = m_connection.run(u"SELECT MAX(period_end_ms) FROM digests WHERE user_name = ? "
+                                  "AND digest_key = ?"_s,
+                                  {user, key});
+    if (!query)
+        return tl::unexpected(query.error());
+    if (!query->next() || query->value(0).isNull())
+        return std::optional<qint64>();
+    return std::optional<qint64>(query->value(0).toLongLong());
+}
+
 Result<QList<SentDigest>> DigestQueries::sentTo(const QString &user, int limit)
 {
     auto query = m_connection.run(

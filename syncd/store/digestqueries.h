@@ -55,6 +55,9 @@ public:
     Result<bool> applySent(const SentDigest &sent);
     // The digest `node` sent with its relay record `relaySeq`, for a peer that catches up.
     Result<std::optional<SentDigest>> sentBy(int node, qint64 relaySeq);
+    // The end of the latest period of `user`'s digest `key` recorded as sent (here or by
+    // another node whose record came); empty when none was.
+    Result<std::optional<qint64>> lastPeriodEnd(const QString &user, const QString &key);
     // The newest `limit` digests sent to `user`, newest first.
     Result<QList<SentDigest>> sentTo(const QString &user, int limit);
 
