@@ -117,19 +117,10 @@ private slots:
             senderStore.scalar(u"SELECT id FROM digests WHERE user_name = ?"_s, {user}).toString();
         QVERIFY(!id.isEmpty());
         for (int i = 0; i < 3; ++i) {
-            StorePeek store(m_nodes[i]->database());
-            QCOMPARE(digestsOf(i, user), 1);
-            QCOMPARE(
-                store.scalar(u"SELECT id FROM digests WHERE user_name = ?"_s, {user}).toString(),
-                id);
-            QCOMPARE(
-                store.scalar(u"SELECT node FROM digests WHERE user_name = ?"_s, {user}).toInt(),
-                first);
-            QCOMPARE(store.scalar(u"SELECT item_count FROM digests WHERE user_name = ?"_s, {user})
-                         .toInt(),
-                     6);
-            QCOMPARE(itemsOf(i, user), 0);
+            const QString wrong = oneDigestOf(i, user, first, 6, id);
+            QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
             // Every node's run moved on to the next period.
+            StorePeek store(m_nodes[i]->database());
             QVERIFY(store.scalar(u"SELECT due_ms FROM digest_runs WHERE user_name = ?"_s, {user})
                         .toLongLong() > due);
             // Each session got it once: from its own node, or through the relay.
@@ -172,15 +163,8 @@ private slots:
                  qPrintable(u"node %1 did not take over"_s.arg(second)));
         QTest::qWait(3 * GraceMs);
         for (int i = 1; i < 3; ++i) {
-            StorePeek store(m_nodes[i]->database());
-            QCOMPARE(digestsOf(i, user), 1);
-            QCOMPARE(
-                store.scalar(u"SELECT node FROM digests WHERE user_name = ?"_s, {user}).toInt(),
-                second);
-            QCOMPARE(store.scalar(u"SELECT item_count FROM digests WHERE user_name = ?"_s, {user})
-                         .toInt(),
-                     6);
-            QCOMPARE(itemsOf(i, user), 0);
+            const QString wrong = oneDigestOf(i, user, second, 6);
+            QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
             QCOMPARE(sessions[i].framesOfType(u"digest"_s).size(), 1);
         }
         // Back, with the period overdue and its items still queued: it hears of the digest
@@ -245,6 +229,31 @@ private:
                           "due_ms = ? WHERE user_name = ?"_s,
                           {due, due, user}) ||
                (qWarning() << store.errorString(), false);
+    }
+
+    // What is wrong with `node`'s record of the user's one digest (empty: nothing): sent by
+    // `sender` with `items` items (and as `id`, when given), none of its items left queued.
+    QString oneDigestOf(int node, const QString &user, int sender, int items,
+                        const QString &id = {})
+    {
+        StorePeek store(m_nodes[node]->database());
+        const auto column = [&](const char *name) {
+            return store.scalar(
+                u"SELECT %1 FROM digests WHERE user_name = ?"_s.arg(QLatin1StringView(name)),
+                {user});
+        };
+        const QString where = u"node %1: "_s.arg(node + 1);
+        if (const int n = digestsOf(node, user); n != 1)
+            return where + u"%1 digests"_s.arg(n);
+        if (column("node").toInt() != sender)
+            return where + u"sent by node %1, not %2"_s.arg(column("node").toInt()).arg(sender);
+        if (column("item_count").toInt() != items)
+            return where + u"%1 items"_s.arg(column("item_count").toInt());
+        if (!id.isEmpty() && column("id").toString() != id)
+            return where + u"id %1, not %2"_s.arg(column("id").toString(), id);
+        if (const int left = itemsOf(node, user); left != 0)
+            return where + u"%1 items still queued"_s.arg(left);
+        return {};
     }
 
     int digestsOf(int node, const QString &user)
