@@ -106,6 +106,8 @@ Result<Batch> sendBatch(SqlStore &store, int node, qint64 takeoverAfterMs, const
         store.digests([&](DigestQueries &q) { return q.due(node, now, limit, user, force); });
     if (!due)
         return tl::unexpected(due.error());
+    if (due->isEmpty())
+        return Batch{};
     auto sameDatabase =
         store.digests([&](DigestQueries &q) { return q.nodesSharingDatabase(node); });
     if (!sameDatabase)

@@ -36,9 +36,8 @@ QVariantList rowOf(const SentDigest &sent)
             sent.nextDueMs,   sent.relaySeq};
 }
 
-} // namespace
-
-QList<NotificationId> DigestQueries::idsFromText(const QString &text)
+// "1,2,3" as stored in digests.item_ids.
+QList<NotificationId> idsFromText(const QString &text)
 {
     QList<NotificationId> ids;
     for (const auto &part : QStringView(text).split(u',', Qt::SkipEmptyParts)) {
@@ -49,6 +48,8 @@ QList<NotificationId> DigestQueries::idsFromText(const QString &text)
     }
     return ids;
 }
+
+} // namespace
 
 Result<int> DigestQueries::add(const QList<DigestItem> &items)
 {

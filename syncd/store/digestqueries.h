@@ -61,9 +61,6 @@ public:
     // The newest `limit` digests sent to `user`, newest first.
     Result<QList<SentDigest>> sentTo(const QString &user, int limit);
 
-    // "1,2,3" as stored in digests.item_ids.
-    static QList<NotificationId> idsFromText(const QString &text);
-
 private:
     SqlConnection &m_connection;
 };

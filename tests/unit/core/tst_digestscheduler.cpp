@@ -136,12 +136,12 @@ private:
     }
 
     // Runs the due digests; how many were sent.
-    int runDue(DigestScheduler &scheduler, bool force = false)
+    int runDue(DigestScheduler &scheduler)
     {
         int sent = 0;
         bool done = false;
         scheduler.run(
-            Principal::admin(), QString(), force,
+            Principal::admin(), QString(), false,
             [&](const QList<DigestScheduler::Sent> &batch) { sent += int(batch.size()); },
             [&](Result<void> result) {
                 if (!result)
