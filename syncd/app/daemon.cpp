@@ -30,6 +30,7 @@
 #include "core/inboxfanout.h"
 #include "core/inboxservice.h"
 #include "core/notificationservice.h"
+#include "core/outboxtakeover.h"
 #include "core/preferenceservice.h"
 #include "core/relayeddigests.h"
 #include "core/storenotificationrepository.h"
@@ -140,6 +141,8 @@ int Daemon::start()
     storeOptions.synchronous = m_config.synchronous;
     storeOptions.autoCreateChannels = m_config.autoCreateChannels;
     storeOptions.nodeId = m_config.nodeId;
+    // In a cluster every node keeps a copy of every delivery job, for the takeover.
+    storeOptions.relayDeliveries = !m_config.clusterSecret.isEmpty();
     auto store = StoreThread::start(m_config.database, storeOptions);
     if (!store) {
         qCCritical(lcApp).noquote()
@@ -341,10 +344,16 @@ void Daemon::startOutbox()
             [outbox] { outbox->wake(); });
     connect(m_endpoints, &EndpointService::deliveriesAdded, this, [outbox] { outbox->wake(); });
     connect(m_digests, &DigestScheduler::deliveriesAdded, this, [outbox] { outbox->wake(); });
+    auto *takeover = new OutboxTakeover(m_config.nodeId, m_config.endpoints.takeoverAfterMs,
+                                        *m_store, *m_relay, this);
+    connect(takeover, &OutboxTakeover::deliveriesTaken, this, [outbox] { outbox->wake(); });
     // Routed no more from this moment, not from the next reload on.
     connect(outbox->dispatcher(), &OutboxDispatcher::endpointDisabled, this,
             [this](const QString &endpoint) { m_routing.setEndpointEnabled(endpoint, false); });
-    outbox->start();
+    // Back in a cluster, the jobs made before this start wait (as the first look at the
+    // digests does) for the peers' records of what they took over or finished meanwhile.
+    outbox->start(m_relay->enabled() ? m_config.endpoints.takeoverAfterMs / 2 : 0);
+    takeover->start();
 }
 
 void Daemon::stopThreads()

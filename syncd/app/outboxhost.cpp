@@ -18,11 +18,13 @@ OutboxHost::~OutboxHost()
     stop();
 }
 
-void OutboxHost::start()
+void OutboxHost::start(qint64 holdOldJobsMs)
 {
     m_dispatcher->moveToThread(&m_thread);
     m_thread.start();
-    QMetaObject::invokeMethod(m_dispatcher.get(), &OutboxDispatcher::start, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_dispatcher.get(), [this, holdOldJobsMs] { m_dispatcher->start(holdOldJobsMs); },
+        Qt::QueuedConnection);
 }
 
 void OutboxHost::wake()

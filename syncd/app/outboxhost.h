@@ -24,9 +24,9 @@ public:
                StoreThread &store, DeliveryMetrics &metrics, const QByteArray &userAgent);
     ~OutboxHost();
 
-    void start();
-    void wake(); // new jobs were committed; any thread
-    void stop(); // before the store drains
+    void start(qint64 holdOldJobsMs = 0); // see OutboxDispatcher::start
+    void wake();                          // new jobs were committed; any thread
+    void stop();                          // before the store drains
     OutboxDispatcher *dispatcher() const { return m_dispatcher.get(); }
 
 private:

@@ -175,8 +175,7 @@ Result<Batch> sendBatch(SqlStore &store, int node, qint64 takeoverAfterMs, const
             const auto entry = preferences.of(d.user);
             if (auto job =
                     mailJob(mail, entry ? entry->email() : QString(), record.frame, node, now)) {
-                if (auto added = store.outbox([&](OutboxQueries &q) { return q.add({*job}); });
-                    !added)
+                if (auto added = store.addDeliveries({*job}); !added)
                     return tl::unexpected(added.error());
                 batch.mailed = true;
             }

@@ -346,7 +346,7 @@ void EndpointService::testEndpoint(const Principal &principal, const QString &na
                 return tl::unexpected(found.error());
             if (!found->has_value())
                 return tl::unexpected(noEndpoint(job.endpoint));
-            if (auto added = store.outbox([&](OutboxQueries &q) { return q.add({job}); }); !added)
+            if (auto added = store.addDeliveries({job}); !added)
                 return tl::unexpected(added.error());
             return job;
         },

@@ -30,6 +30,9 @@ public:
     // The other nodes this one has heard of (origins of records it holds, linked peers), live
     // or not: the ranks of digest senders (DigestSenderOrder).
     virtual QList<int> knownNodes() const { return {}; }
+    // The other nodes this one has a live peer link to now: who is alive, for the takeover of
+    // a silent node's deliveries (OutboxTakeover).
+    virtual QList<int> liveNodes() const { return {}; }
 };
 
 } // namespace herald::syncd

@@ -20,16 +20,14 @@ void StoreNotificationRepository::insert(const QList<Notification> &notification
                 return tl::unexpected(kept.error());
             // The same operation, so the same savepoint and commit as the notifications.
             if (!work.jobs.isEmpty()) {
-                if (auto added = store.outbox([&](OutboxQueries &q) { return q.add(work.jobs); });
-                    !added)
+                if (auto added = store.addDeliveries(work.jobs); !added)
                     return tl::unexpected(added.error());
             }
             if (!work.userDeliveries.isEmpty()) {
                 QList<DeliveryJob> mails;
                 for (const UserDelivery &d : std::as_const(work.userDeliveries))
                     mails.append(d.job);
-                if (auto added = store.outbox([&](OutboxQueries &q) { return q.add(mails); });
-                    !added)
+                if (auto added = store.addDeliveries(mails); !added)
                     return tl::unexpected(added.error());
             }
             if (!work.digestItems.isEmpty()) {

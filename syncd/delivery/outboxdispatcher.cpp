@@ -60,9 +60,6 @@ OutboxDispatcher::OutboxDispatcher(const EndpointSettings &settings, const SmtpS
     m_pendingTimer.setParent(this);
     m_purgeTimer.setParent(this);
     m_purgeTimer.setInterval(PurgeEveryMs);
-    m_heartbeatTimer.setParent(this);
-    m_heartbeatTimer.setInterval(std::clamp(settings.takeoverAfterMs / 6, 500, 10000));
-    connect(&m_heartbeatTimer, &QTimer::timeout, this, &OutboxDispatcher::heartbeat);
     connect(&m_purgeTimer, &QTimer::timeout, this, &OutboxDispatcher::purgeFinished);
     connect(&m_dueTimer, &QTimer::timeout, this, &OutboxDispatcher::claim);
     connect(&m_flushTimer, &QTimer::timeout, this, &OutboxDispatcher::flushOutcomes);
@@ -76,11 +73,14 @@ OutboxDispatcher::~OutboxDispatcher()
     m_flushTimer.setParent(nullptr);
     m_pendingTimer.setParent(nullptr);
     m_purgeTimer.setParent(nullptr);
-    m_heartbeatTimer.setParent(nullptr);
 }
 
-void OutboxDispatcher::start()
+void OutboxDispatcher::start(qint64 holdOldJobsMs)
 {
+    if (holdOldJobsMs > 0) {
+        m_heldBeforeMs = nowMs();
+        m_holdUntilMs = m_heldBeforeMs + holdOldJobsMs;
+    }
     SenderOptions options;
     options.allowPrivateNetworks = m_settings.allowPrivateNetworks;
     options.caFile = m_settings.caFile;
@@ -91,10 +91,6 @@ void OutboxDispatcher::start()
     connect(m_sender.get(), &HttpSender::finished, this, &OutboxDispatcher::onFinished);
     m_pendingTimer.start();
     m_purgeTimer.start();
-    if (m_settings.takeoverAfterMs > 0) {
-        m_heartbeatTimer.start();
-        heartbeat();
-    }
     refreshPending();
     purgeFinished();
     claim();
@@ -106,7 +102,6 @@ void OutboxDispatcher::stopSending()
     m_flushTimer.stop();
     m_pendingTimer.stop();
     m_purgeTimer.stop();
-    m_heartbeatTimer.stop();
     m_sender.reset();
 }
 
@@ -131,9 +126,10 @@ void OutboxDispatcher::claim()
     if (room <= 0)
         return; // a finished attempt claims again
     m_claiming = true;
+    const qint64 heldBefore = nowMs() < m_holdUntilMs ? m_heldBeforeMs : 0;
     m_store.submit<Claim>(
         [node = m_nodeId, room, perEndpoint = m_settings.maxPerEndpoint, busy = m_sendingTo,
-         inFlight = m_inFlightIds,
+         inFlight = m_inFlightIds, heldBefore,
          userMail = m_smtp.isConfigured()](SqlStore &store) -> Result<Claim> {
             Claim claim;
             const qint64 now = nowMs();
@@ -149,7 +145,7 @@ void OutboxDispatcher::claim()
                 const int take = std::min(left, perEndpoint - busy.value(endpoint.name));
                 if (take > 0) {
                     auto jobs = store.outbox([&](OutboxQueries &q) {
-                        return q.due(node, endpoint.name, now, take, inFlight);
+                        return q.due(node, endpoint.name, now, take, inFlight, heldBefore);
                     });
                     if (!jobs)
                         return tl::unexpected(jobs.error());
@@ -202,7 +198,10 @@ void OutboxDispatcher::onClaimed(Claim claim)
         QMetaObject::invokeMethod(this, &OutboxDispatcher::claim, Qt::QueuedConnection);
         return;
     }
-    scheduleClaim(claim.nextDueMs.value_or(now + IdlePollMs));
+    qint64 next = claim.nextDueMs.value_or(now + IdlePollMs);
+    if (now < m_holdUntilMs)
+        next = std::min(next, m_holdUntilMs);
+    scheduleClaim(next);
 }
 
 void OutboxDispatcher::scheduleClaim(qint64 dueMs)
@@ -290,7 +289,10 @@ void OutboxDispatcher::flushOutcomes()
         [outcomes,
          disableAfter = m_settings.disableAfter](SqlStore &store) -> Result<QList<Disabled>> {
             QList<Disabled> disabled;
+            QStringList finishedIds;
             for (const DeliveryOutcome &outcome : outcomes) {
+                if (outcome.status != DeliveryStatus::Pending)
+                    finishedIds.append(outcome.id);
                 if (auto recorded =
                         store.outbox([&](OutboxQueries &q) { return q.record(outcome); });
                     !recorded)
@@ -310,6 +312,8 @@ void OutboxDispatcher::flushOutcomes()
                 if (*off)
                     disabled.append({outcome.endpoint, reason});
             }
+            if (auto relayed = store.relayFinishedDeliveries(finishedIds, nowMs()); !relayed)
+                return tl::unexpected(relayed.error());
             return disabled;
         },
         this,
@@ -366,30 +370,6 @@ void OutboxDispatcher::purgeFinished()
             if (*purged == PurgeStep && m_sender) // more to go: the next step after this one
                 QMetaObject::invokeMethod(this, &OutboxDispatcher::purgeFinished,
                                           Qt::QueuedConnection);
-        });
-}
-
-void OutboxDispatcher::heartbeat()
-{
-    const qint64 now = nowMs();
-    m_store.submit<int>(
-        [node = m_nodeId, now, silentSince = now - m_settings.takeoverAfterMs](SqlStore &store) {
-            return store.outbox(
-                [&](OutboxQueries &q) { return q.heartbeatAndTakeOver(node, now, silentSince); });
-        },
-        this,
-        [this](Result<int> taken) {
-            if (!taken) {
-                qCWarning(lcDelivery)
-                    << "cannot take part in the outbox's takeover:" << taken.error().message;
-                return;
-            }
-            if (*taken > 0) {
-                qCWarning(lcDelivery)
-                    << "took over" << *taken << "pending deliveries of a node silent for over"
-                    << m_settings.takeoverAfterMs << "ms";
-                claim();
-            }
         });
 }
 

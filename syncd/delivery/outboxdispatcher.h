@@ -25,8 +25,8 @@ class StoreThread;
 // pending again after a backoff (RetryPolicy). Endpoints that fail `disableAfter` times in a
 // row are disabled by the store in the same transaction as the attempt that made it so.
 //
-// Nodes that share the database say every few seconds that they are alive; a node silent
-// for takeoverAfterMs has its pending jobs taken over by the first live node to notice.
+// Jobs of a node that falls silent are taken over by core/OutboxTakeover; the jobs a node
+// finishes are relayed to the other nodes' copies (SqlStore::relayFinishedDeliveries).
 //
 // Lives on a thread of its own ("outbox"), so neither the front nor the store thread waits for
 // a receiver. The store is the only state that matters: attempts not yet recorded when the
@@ -42,8 +42,10 @@ public:
                      QObject *parent = nullptr);
     ~OutboxDispatcher() override;
 
-    // On the dispatcher's thread: makes the sender and takes the first due jobs.
-    void start();
+    // On the dispatcher's thread: makes the sender and takes the first due jobs. Jobs made
+    // before the start wait `holdOldJobsMs` (a node of a cluster back from a stop: the peers'
+    // records of the jobs they took over or finished meanwhile arrive first).
+    void start(qint64 holdOldJobsMs = 0);
     // New jobs were committed, or an endpoint was enabled: look for due jobs now. Thread-safe
     // (posted).
     void wake();
@@ -79,7 +81,6 @@ private:
     void flushOutcomes();
     void refreshPending();
     void purgeFinished();
-    void heartbeat();
     void scheduleClaim(qint64 dueMs);
 
     const EndpointSettings m_settings;
@@ -102,7 +103,8 @@ private:
     QTimer m_flushTimer;
     QTimer m_pendingTimer;
     QTimer m_purgeTimer;
-    QTimer m_heartbeatTimer;
+    qint64 m_heldBeforeMs = 0; // jobs made before then wait until m_holdUntilMs
+    qint64 m_holdUntilMs = 0;
 };
 
 } // namespace herald::syncd

@@ -69,6 +69,8 @@ QJsonObject recordToJson(const RelayRecord &record)
         o.insert(u"preferences"_s, QJsonDocument::fromJson(record.payload.toUtf8()).object());
     if (record.kind == RelayRecord::Kind::Digest && !record.payload.isEmpty())
         o.insert(u"digest"_s, QJsonDocument::fromJson(record.payload.toUtf8()).object());
+    if (record.isDelivery() && !record.payload.isEmpty())
+        o.insert(u"delivery"_s, QJsonDocument::fromJson(record.payload.toUtf8()).object());
     return o;
 }
 
@@ -91,11 +93,11 @@ RelayRecord readRecord(FieldReader &r, const JsonCodec &codec)
     else if (r.ok())
         r.fail(r.path(u"kind"_s),
                u"'%1' is not notification, receipt, deleted, seen, hidden, cleared, "
-               "preferences or digest"_s.arg(kind));
-    // Preferences and digest records are about a user, not a notification: their id is 0.
-    const bool forUser =
-        record.kind == RelayRecord::Kind::Preferences || record.kind == RelayRecord::Kind::Digest;
-    if (forUser) {
+               "preferences, digest, job, jobsTaken or jobsDone"_s.arg(kind));
+    // Preferences and digest records are about a user, delivery records about jobs, not a
+    // notification: their id is 0.
+    const bool forUser = record.isAboutUser();
+    if (forUser || record.isDelivery()) {
         if (r.integer(u"id"_s).value_or(-1) != 0 && r.ok())
             r.fail(r.path(u"id"_s), u"must be 0 for a %1 record"_s.arg(kind));
     } else {
@@ -108,9 +110,10 @@ RelayRecord readRecord(FieldReader &r, const JsonCodec &codec)
         record.user.isEmpty())
         r.fail(r.path(u"user"_s), u"a %1 record needs its user"_s.arg(kind));
     // Checked as a PUT is when they are applied (an invalid one reads as the defaults).
-    const QString payloadKey =
-        record.kind == RelayRecord::Kind::Digest ? u"digest"_s : u"preferences"_s;
-    if (r.ok() && forUser && r.has(payloadKey))
+    const QString payloadKey = record.isDelivery()                        ? u"delivery"_s
+                               : record.kind == RelayRecord::Kind::Digest ? u"digest"_s
+                                                                          : u"preferences"_s;
+    if (r.ok() && (forUser || record.isDelivery()) && r.has(payloadKey))
         record.payload =
             QString::fromUtf8(QJsonDocument(r.object(payloadKey)).toJson(QJsonDocument::Compact));
     if (r.ok() && r.has(u"notification"_s)) {

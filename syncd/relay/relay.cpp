@@ -4,6 +4,7 @@
 #include "core/fanout.h"
 #include "metrics/metrics.h"
 #include "net/websockettakeover.h"
+#include "relay/peeradmission.h"
 #include "relay/peerdialer.h"
 #include "relay/peerlink.h"
 #include "relay/peerpipe.h"
@@ -11,7 +12,6 @@
 #include "relay/relaylog.h"
 #include "store/storethread.h"
 
-#include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QPointer>
@@ -30,17 +30,6 @@ namespace {
 
 constexpr int TickMs = 1000;
 constexpr qint64 HelloTimeoutMs = 10'000;
-
-// Compares without an early exit, so the time taken says nothing about the secret.
-bool sameSecret(const QString &a, const QString &b)
-{
-    const QByteArray x = QCryptographicHash::hash(a.toUtf8(), QCryptographicHash::Sha256);
-    const QByteArray y = QCryptographicHash::hash(b.toUtf8(), QCryptographicHash::Sha256);
-    unsigned char difference = 0;
-    for (qsizetype i = 0; i < x.size(); ++i)
-        difference |= static_cast<unsigned char>(x[i] ^ y[i]);
-    return difference == 0;
-}
 
 QString stateName(PeerLink::State state)
 {
@@ -248,6 +237,10 @@ void Relay::onCommitted(const QList<AcceptedRecord> &records)
             if (auto frame = relayedDigestFrame(record, QDateTime::currentMSecsSinceEpoch()))
                 m_fanOut.digest(record.user, *frame);
             break;
+        case RelayRecord::Kind::Job: // the outbox: nothing for the sessions
+        case RelayRecord::Kind::JobsTaken:
+        case RelayRecord::Kind::JobsDone:
+            break;
         }
     }
     if (!shown.isEmpty())
@@ -395,17 +388,7 @@ PeerHello Relay::hello() const
 
 QString Relay::admit(const PeerHello &hello) const
 {
-    if (!enabled())
-        return u"this node has no cluster secret: it takes no peers"_s;
-    if (hello.cluster != m_config.clusterName) {
-        return u"cluster: '%1' is not this node's cluster '%2'"_s.arg(hello.cluster,
-                                                                      m_config.clusterName);
-    }
-    if (!sameSecret(hello.secret, m_config.clusterSecret))
-        return u"secret: not this cluster's secret"_s;
-    if (hello.node == m_config.nodeId)
-        return u"node: %1 is this node's own id (node ids must be unique)"_s.arg(hello.node);
-    return {};
+    return peerRefusal(hello, m_config);
 }
 
 void Relay::onLinkClosed(int linkId)
@@ -443,9 +426,10 @@ void Relay::publishStatus()
     QList<PeerStatus> status;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     QSet<QString> linked;
-    int live = 0;
+    QList<int> liveNodes;
     for (PeerLink *link : std::as_const(m_links)) {
-        live += link->state() == PeerLink::State::Syncing || link->state() == PeerLink::State::Live;
+        if (link->state() == PeerLink::State::Syncing || link->state() == PeerLink::State::Live)
+            liveNodes.append(link->peerNode());
         PeerStatus s;
         s.name = link->name();
         s.direction =
@@ -467,7 +451,7 @@ void Relay::publishStatus()
             status.append(s);
         }
     }
-    m_resumes.setLiveLinks(live);
+    m_resumes.setLiveLinks(int(liveNodes.size()));
     QList<int> known; // every node heard of: origins of records held, and linked peers
     for (auto it = m_held.cbegin(); it != m_held.cend(); ++it) {
         if (it.key() != m_config.nodeId)
@@ -480,12 +464,19 @@ void Relay::publishStatus()
     QMutexLocker lock(&m_statusMutex);
     m_status = std::move(status);
     m_knownNodes = std::move(known);
+    m_liveNodes = std::move(liveNodes);
 }
 
 QList<int> Relay::knownNodes() const
 {
     QMutexLocker lock(&m_statusMutex);
     return m_knownNodes;
+}
+
+QList<int> Relay::liveNodes() const
+{
+    QMutexLocker lock(&m_statusMutex);
+    return m_liveNodes;
 }
 
 QList<PeerStatus> Relay::status() const

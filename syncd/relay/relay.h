@@ -84,6 +84,7 @@ public:
     void relayDrop(const QString &user) override;
     bool askResume(const ResumeAsk &ask) override;
     QList<int> knownNodes() const override;
+    QList<int> liveNodes() const override;
     // Before start(): the core's part of other nodes' resumes.
     void setResumeWitness(ResumeWitness *witness) { m_resumes.setWitness(witness); }
     // Before start(): what the core does with records from peers in the operation that stores
@@ -139,6 +140,7 @@ private:
     mutable QMutex m_statusMutex;
     QList<PeerStatus> m_status;
     QList<int> m_knownNodes;
+    QList<int> m_liveNodes;
 };
 
 } // namespace herald::syncd

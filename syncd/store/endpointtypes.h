@@ -55,6 +55,7 @@ struct DeliveryJob
     qint64 lastAttemptMs = 0;
     int lastStatus = 0; // the last HTTP status; 0: none
     QString lastError;
+    int takeovers = 0; // how many times it changed hands (nodes taking over a silent one's)
 };
 
 // What one attempt came to, as the dispatcher records it.

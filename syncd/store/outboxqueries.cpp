@@ -34,7 +34,8 @@ namespace {
 
 const QString JobColumns =
     u"d.id, d.endpoint, d.notification_id, d.payload, d.node, d.status, d.attempts, "
-    "d.created_ms, d.next_attempt_ms, d.last_attempt_ms, d.last_status, d.last_error"_s;
+    "d.created_ms, d.next_attempt_ms, d.last_attempt_ms, d.last_status, d.last_error, "
+    "d.takeovers"_s;
 
 DeliveryJob jobFromRow(const QSqlQuery &q)
 {
@@ -51,6 +52,7 @@ DeliveryJob jobFromRow(const QSqlQuery &q)
     job.lastAttemptMs = q.value(9).toLongLong();
     job.lastStatus = q.value(10).toInt();
     job.lastError = q.value(11).toString();
+    job.takeovers = q.value(12).toInt();
     return job;
 }
 
@@ -74,15 +76,18 @@ Result<void> OutboxQueries::add(const QList<DeliveryJob> &jobs)
 }
 
 Result<QList<DeliveryJob>> OutboxQueries::due(int node, const QString &endpoint, qint64 nowMs,
-                                              int limit, const QSet<QString> &inFlight)
+                                              int limit, const QSet<QString> &inFlight,
+                                              qint64 heldBeforeMs)
 {
     // The due index is walked from the earliest; those in flight are skipped here rather than
     // bound (there may be many).
-    auto query = m_connection.run(u"SELECT "_s + JobColumns +
-                                      u" FROM deliveries d WHERE d.status = 'pending' AND "
-                                      "d.node = ? AND d.endpoint = ? AND d.next_attempt_ms <= ? "
-                                      "ORDER BY d.next_attempt_ms LIMIT ?"_s,
-                                  {node, endpoint, nowMs, qint64(limit) + inFlight.size()});
+    auto query =
+        m_connection.run(u"SELECT "_s + JobColumns +
+                             u" FROM deliveries d WHERE d.status = 'pending' AND "
+                             "d.node = ? AND d.endpoint = ? AND d.next_attempt_ms <= ? "
+                             "AND d.created_ms >= ? AND d.payload <> '' "
+                             "ORDER BY d.next_attempt_ms LIMIT ?"_s,
+                         {node, endpoint, nowMs, heldBeforeMs, qint64(limit) + inFlight.size()});
     if (!query)
         return tl::unexpected(query.error());
     QList<DeliveryJob> jobs;
@@ -173,21 +178,59 @@ Result<QHash<QString, DeliveryCounts>> OutboxQueries::counts()
     return counts;
 }
 
-Result<int> OutboxQueries::heartbeatAndTakeOver(int node, qint64 nowMs, qint64 silentSinceMs)
+Result<void> OutboxQueries::heartbeat(int node, qint64 nowMs)
 {
     auto alive = m_connection.run(u"INSERT INTO outbox_nodes (node, alive_ms) VALUES (?, ?) "
                                   "ON CONFLICT (node) DO UPDATE SET alive_ms = excluded.alive_ms"_s,
                                   {node, nowMs});
     if (!alive)
         return tl::unexpected(alive.error());
-    auto taken = m_connection.run(
-        u"UPDATE deliveries SET node = ? WHERE status = 'pending' AND node <> ? AND ("
-        "node IN (SELECT node FROM outbox_nodes WHERE alive_ms < ?) OR "
-        "(node NOT IN (SELECT node FROM outbox_nodes) AND created_ms < ?))"_s,
-        {node, node, silentSinceMs, silentSinceMs});
-    if (!taken)
-        return tl::unexpected(taken.error());
-    return taken->numRowsAffected();
+    return {};
+}
+
+Result<QHash<int, qint64>> OutboxQueries::heartbeats()
+{
+    auto query = m_connection.run(u"SELECT node, alive_ms FROM outbox_nodes"_s);
+    if (!query)
+        return tl::unexpected(query.error());
+    QHash<int, qint64> alive;
+    while (query->next())
+        alive.insert(query->value(0).toInt(), query->value(1).toLongLong());
+    return alive;
+}
+
+Result<QList<int>> OutboxQueries::ownersOfPending(int except)
+{
+    auto query = m_connection.run(
+        u"SELECT DISTINCT node FROM deliveries WHERE status = 'pending' AND node <> ?"_s, {except});
+    if (!query)
+        return tl::unexpected(query.error());
+    QList<int> owners;
+    while (query->next())
+        owners.append(query->value(0).toInt());
+    return owners;
+}
+
+Result<QList<DeliveryJob>> OutboxQueries::takeOver(int from, int to)
+{
+    auto query = m_connection.run(
+        u"UPDATE deliveries SET node = ?, takeovers = takeovers + 1 WHERE status = 'pending' "
+        "AND node = ? RETURNING id, endpoint, notification_id, created_ms, takeovers"_s,
+        {to, from});
+    if (!query)
+        return tl::unexpected(query.error());
+    QList<DeliveryJob> taken;
+    while (query->next()) {
+        DeliveryJob job;
+        job.id = query->value(0).toString();
+        job.endpoint = query->value(1).toString();
+        job.notificationId = query->value(2).toLongLong();
+        job.createdMs = query->value(3).toLongLong();
+        job.takeovers = query->value(4).toInt();
+        job.node = to;
+        taken.append(std::move(job));
+    }
+    return taken;
 }
 
 Result<QHash<QString, qint64>> OutboxQueries::pendingCounts()

@@ -23,9 +23,10 @@ public:
 
     Result<void> add(const QList<DeliveryJob> &jobs);
     // Up to `limit` pending jobs of `node` for `endpoint` due at `nowMs`, earliest first,
-    // leaving out those `inFlight`.
+    // leaving out those `inFlight`, those made before `heldBeforeMs` and copies whose job
+    // record has not arrived yet (no payload).
     Result<QList<DeliveryJob>> due(int node, const QString &endpoint, qint64 nowMs, int limit,
-                                   const QSet<QString> &inFlight);
+                                   const QSet<QString> &inFlight, qint64 heldBeforeMs = 0);
     // When the next pending job of `node` for `endpoint` is due after `nowMs`; nullopt: none.
     Result<std::optional<qint64>> nextDue(int node, const QString &endpoint, qint64 nowMs);
     Result<void> record(const DeliveryOutcome &outcome);
@@ -36,11 +37,15 @@ public:
     Result<QHash<QString, DeliveryCounts>> counts(); // by endpoint: reads the whole log
     // Pending jobs by endpoint, from the due index only (the metrics ask every few seconds).
     Result<QHash<QString, qint64>> pendingCounts();
-    // Nodes sharing the database: `node` says it is alive at `nowMs`; then it takes the pending
-    // jobs of every other node silent since before `silentSinceMs` (a node that never said
-    // anything counts as silent for its jobs made before then). How many jobs it took. Two
-    // nodes taking over at once never both get a job: the jobs move in one UPDATE.
-    Result<int> heartbeatAndTakeOver(int node, qint64 nowMs, qint64 silentSinceMs);
+    // --- takeover (core/OutboxTakeover). `node` says it is alive at `nowMs`, for the nodes
+    // that share this database.
+    Result<void> heartbeat(int node, qint64 nowMs);
+    Result<QHash<int, qint64>> heartbeats(); // by node: when it last said so
+    // The nodes other than `except` that hold pending jobs here.
+    Result<QList<int>> ownersOfPending(int except);
+    // Moves every pending job of `from` to `to`, counting the change of hands; the jobs moved.
+    // Two nodes taking over at once never both get a job: the jobs move in one UPDATE.
+    Result<QList<DeliveryJob>> takeOver(int from, int to);
 
     // Removes finished jobs (done or failed) last tried before `beforeMs`; how many.
     Result<int> purgeFinished(qint64 beforeMs, int limit);

@@ -2,6 +2,7 @@
 #include "store/relaylogqueries.h"
 
 #include "model/application.h"
+#include "store/deliveryrecord.h"
 #include "store/digestrecord.h"
 
 using namespace Qt::StringLiterals;
@@ -14,6 +15,17 @@ namespace {
 const QString KeepEarliestReceipt =
     u" ON CONFLICT (user_name, notification_id) DO UPDATE SET time_ms = CASE WHEN "
     "excluded.time_ms < receipts.time_ms THEN excluded.time_ms ELSE receipts.time_ms END"_s;
+
+// What relay_log keeps of a record beside its row: a job record's job id (the job itself is
+// read from deliveries when the record is served), the jobs of the other delivery records.
+QString detailOf(const RelayRecord &record)
+{
+    if (record.kind == RelayRecord::Kind::Job)
+        return jobIdOfRecordPayload(record.payload);
+    return record.kind == RelayRecord::Kind::JobsTaken || record.kind == RelayRecord::Kind::JobsDone
+               ? record.payload
+               : QString();
+}
 
 } // namespace
 
@@ -32,10 +44,11 @@ Result<qint64> RelayLogQueries::highestSeq(int origin)
 
 Result<void> RelayLogQueries::insertRow(const RelayRecord &record)
 {
-    auto query = m_connection.run(u"INSERT INTO relay_log (origin, seq, kind, notification_id, "
-                                  "user_name, time_ms) VALUES (?, ?, ?, ?, ?, ?)"_s,
-                                  {record.origin, record.seq, relayKindName(record.kind),
-                                   record.notificationId, record.user, record.timeMs});
+    auto query =
+        m_connection.run(u"INSERT INTO relay_log (origin, seq, kind, notification_id, "
+                         "user_name, time_ms, detail) VALUES (?, ?, ?, ?, ?, ?, ?)"_s,
+                         {record.origin, record.seq, relayKindName(record.kind),
+                          record.notificationId, record.user, record.timeMs, detailOf(record)});
     if (!query)
         return tl::unexpected(query.error());
     if (const qint64 *known = m_highestSeqs.find(record.origin); known && *known < record.seq)
@@ -71,6 +84,19 @@ Result<qint64> RelayLogQueries::recordForUser(RelayRecord::Kind kind, const QStr
     return seq;
 }
 
+Result<void> RelayLogQueries::recordDelivery(RelayRecord::Kind kind, const QString &payload,
+                                             qint64 timeMs)
+{
+    auto highest = highestSeq(m_nodeId);
+    if (!highest)
+        return tl::unexpected(highest.error());
+    RelayRecord record{m_nodeId, *highest + 1, kind, 0, {}, timeMs, std::nullopt, payload};
+    if (auto inserted = insertRow(record); !inserted)
+        return inserted;
+    m_connection.journal().append(AcceptedRecord{std::move(record), LocalSource, std::nullopt});
+    return {};
+}
+
 Result<HaveVector> RelayLogQueries::have()
 {
     auto query = m_connection.run(u"SELECT origin, MAX(seq) FROM relay_log GROUP BY origin"_s);
@@ -93,12 +119,13 @@ Result<QList<RelayRecord>> RelayLogQueries::after(const HaveVector &theirs, int 
         if (it.value() <= from)
             continue;
         auto query = m_connection.run(
-            u"SELECT seq, kind, notification_id, user_name, time_ms FROM relay_log "
+            u"SELECT seq, kind, notification_id, user_name, time_ms, detail FROM relay_log "
             "WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?"_s,
             {it.key(), from, limit - records.size()});
         if (!query)
             return tl::unexpected(query.error());
         const qsizetype first = records.size();
+        QStringList details;
         while (query->next()) {
             RelayRecord record;
             record.origin = it.key();
@@ -108,34 +135,57 @@ Result<QList<RelayRecord>> RelayLogQueries::after(const HaveVector &theirs, int 
             record.notificationId = query->value(2).toLongLong();
             record.user = query->value(3).toString();
             record.timeMs = query->value(4).toLongLong();
+            details.append(query->value(5).toString());
             records.append(std::move(record));
         }
         query->finish();
         for (qsizetype i = first; i < records.size(); ++i) {
-            if (records[i].kind == RelayRecord::Kind::Preferences) {
-                auto now = storedPreferences(records[i].user);
-                if (!now)
-                    return tl::unexpected(now.error());
-                records[i].payload = *now; // as they are: the newest change wins anyway
-                continue;
-            }
-            if (records[i].kind == RelayRecord::Kind::Digest) {
-                auto sent = m_digests.sentBy(records[i].origin, records[i].seq);
-                if (!sent)
-                    return tl::unexpected(sent.error());
-                if (*sent) // gone: another node's record of the same period came first
-                    records[i].payload = digestRecordPayload(**sent);
-                continue;
-            }
-            if (records[i].kind != RelayRecord::Kind::Notification)
-                continue;
-            auto body = m_notifications.find(records[i].notificationId);
-            if (!body)
-                return tl::unexpected(body.error());
-            records[i].notification = std::move(*body);
+            if (auto filled = fillPayload(records[i], details[i - first]); !filled)
+                return tl::unexpected(filled.error());
         }
     }
     return records;
+}
+
+Result<void> RelayLogQueries::fillPayload(RelayRecord &record, const QString &detail)
+{
+    switch (record.kind) {
+    case RelayRecord::Kind::Preferences: {
+        auto now = storedPreferences(record.user);
+        if (!now)
+            return tl::unexpected(now.error());
+        record.payload = *now; // as they are: the newest change wins anyway
+        return {};
+    }
+    case RelayRecord::Kind::Digest: {
+        auto sent = m_digests.sentBy(record.origin, record.seq);
+        if (!sent)
+            return tl::unexpected(sent.error());
+        if (*sent) // gone: another node's record of the same period came first
+            record.payload = digestRecordPayload(**sent);
+        return {};
+    }
+    case RelayRecord::Kind::Job: {
+        auto job = m_outbox.jobRecord(detail);
+        if (!job)
+            return tl::unexpected(job.error());
+        record.payload = *job;
+        return {};
+    }
+    case RelayRecord::Kind::JobsTaken:
+    case RelayRecord::Kind::JobsDone:
+        record.payload = detail;
+        return {};
+    case RelayRecord::Kind::Notification: {
+        auto body = m_notifications.find(record.notificationId);
+        if (!body)
+            return tl::unexpected(body.error());
+        record.notification = std::move(*body);
+        return {};
+    }
+    default:
+        return {};
+    }
 }
 
 Result<QList<AcceptedRecord>> RelayLogQueries::apply(const QList<RelayRecord> &records, int source)
@@ -202,6 +252,12 @@ Result<QList<AcceptedRecord>> RelayLogQueries::apply(const QList<RelayRecord> &r
                     break;
                 case RelayRecord::Kind::Digest:
                     if (auto applied = applyDigest(record); !applied)
+                        return applied;
+                    break;
+                case RelayRecord::Kind::Job:
+                case RelayRecord::Kind::JobsTaken:
+                case RelayRecord::Kind::JobsDone:
+                    if (auto applied = applyDelivery(record); !applied)
                         return applied;
                     break;
                 case RelayRecord::Kind::Preferences: {
@@ -328,6 +384,21 @@ Result<void> RelayLogQueries::applyDigest(const RelayRecord &record)
     if (!applied)
         return tl::unexpected(applied.error());
     return {};
+}
+
+Result<void> RelayLogQueries::applyDelivery(const RelayRecord &record)
+{
+    // A payload this version does not read (or a job gone at the sender) changes nothing.
+    if (record.kind == RelayRecord::Kind::Job) {
+        const auto job = readJobRecordPayload(record.payload);
+        return job ? m_outbox.applyJob(*job, record.origin) : Result<void>();
+    }
+    if (record.kind == RelayRecord::Kind::JobsTaken) {
+        const auto jobs = readTakenRecordPayload(record.payload);
+        return jobs ? m_outbox.applyTaken(*jobs, record.origin) : Result<void>();
+    }
+    const auto jobs = readDoneRecordPayload(record.payload);
+    return jobs ? m_outbox.applyDone(*jobs, record.origin) : Result<void>();
 }
 
 Result<bool> RelayLogQueries::applyPreferences(const RelayRecord &record)

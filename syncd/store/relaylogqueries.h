@@ -6,6 +6,7 @@
 #include "store/digestqueries.h"
 #include "store/inboxqueries.h"
 #include "store/notificationqueries.h"
+#include "store/outboxreplicaqueries.h"
 #include "store/relayrecord.h"
 #include "store/sqlconnection.h"
 #include "store/transactioncache.h"
@@ -23,9 +24,10 @@ class RelayLogQueries
 public:
     RelayLogQueries(SqlConnection &connection, CatalogQueries &catalog,
                     NotificationQueries &notifications, InboxQueries &inbox, DigestQueries &digests,
-                    int nodeId)
+                    OutboxReplicaQueries &outbox, int nodeId)
         : m_connection(connection), m_catalog(catalog), m_notifications(notifications),
-          m_inbox(inbox), m_digests(digests), m_nodeId(nodeId), m_highestSeqs(connection)
+          m_inbox(inbox), m_digests(digests), m_outbox(outbox), m_nodeId(nodeId),
+          m_highestSeqs(connection)
     {
     }
 
@@ -37,6 +39,9 @@ public:
     // (the preferences, the digest: store/digestrecord.h) to the peers. Returns its sequence.
     Result<qint64> recordForUser(RelayRecord::Kind kind, const QString &user,
                                  const QString &payload, qint64 timeMs);
+    // A delivery record (Job, JobsTaken, JobsDone) made here at `timeMs`, carrying `payload`
+    // (store/deliveryrecord.h) to the peers.
+    Result<void> recordDelivery(RelayRecord::Kind kind, const QString &payload, qint64 timeMs);
 
     Result<HaveVector> have();
     // Records beyond `have`, origin by origin, each origin's in sequence order; at most
@@ -52,7 +57,8 @@ public:
     // its record and its notification are here (the earliest time of all its records), so the
     // order records come in never matters. Inbox changes only ever move a cursor up or add a
     // deletion, so they converge in any order too. A digest record drops the digest's items
-    // from this node's queue and moves its run of the digest on (DigestQueries::applySent).
+    // from this node's queue and moves its run of the digest on (DigestQueries::applySent);
+    // delivery records change this node's copy of the outbox (OutboxReplicaQueries).
     Result<QList<AcceptedRecord>> apply(const QList<RelayRecord> &records, int source);
 
 private:
@@ -63,6 +69,9 @@ private:
     Result<std::optional<Notification>> applyDelete(const RelayRecord &record);
     Result<void> applyInboxChange(const RelayRecord &record);
     Result<void> applyDigest(const RelayRecord &record);
+    Result<void> applyDelivery(const RelayRecord &record);
+    // What a record served to a peer carries beside its row: preferences, a digest, jobs.
+    Result<void> fillPayload(RelayRecord &record, const QString &detail);
     // Whether the record's preferences are now this node's (newer than what it held).
     Result<bool> applyPreferences(const RelayRecord &record);
     Result<QString> storedPreferences(const QString &user); // empty: none
@@ -74,6 +83,7 @@ private:
     NotificationQueries &m_notifications;
     InboxQueries &m_inbox;
     DigestQueries &m_digests;
+    OutboxReplicaQueries &m_outbox;
     const int m_nodeId;
     // By origin, read once per transaction: each local record of a batch takes the next.
     TransactionCache<int, qint64> m_highestSeqs;

@@ -24,6 +24,12 @@ QString relayKindName(RelayRecord::Kind kind)
         return u"preferences"_s;
     case RelayRecord::Kind::Digest:
         return u"digest"_s;
+    case RelayRecord::Kind::Job:
+        return u"job"_s;
+    case RelayRecord::Kind::JobsTaken:
+        return u"jobsTaken"_s;
+    case RelayRecord::Kind::JobsDone:
+        return u"jobsDone"_s;
     }
     return {};
 }
@@ -33,7 +39,8 @@ std::optional<RelayRecord::Kind> relayKindFromName(const QString &name)
     for (auto kind :
          {RelayRecord::Kind::Notification, RelayRecord::Kind::Receipt, RelayRecord::Kind::Deleted,
           RelayRecord::Kind::Seen, RelayRecord::Kind::Hidden, RelayRecord::Kind::Cleared,
-          RelayRecord::Kind::Preferences, RelayRecord::Kind::Digest}) {
+          RelayRecord::Kind::Preferences, RelayRecord::Kind::Digest, RelayRecord::Kind::Job,
+          RelayRecord::Kind::JobsTaken, RelayRecord::Kind::JobsDone}) {
         if (relayKindName(kind) == name)
             return kind;
     }

@@ -36,8 +36,20 @@ struct RelayRecord
         // A digest was sent to `user` at timeMs: the digest travels with the record (see
         // store/digestrecord.h), so that every node records it, drops its items from its own
         // queue and tells its sessions (only while the digest is fresh).
-        Digest
+        Digest,
+        // The outbox (schema 13; store/deliveryrecord.h): a delivery job made here, pending
+        // jobs this node took over from a silent one, jobs this node finished. Every node
+        // keeps a copy of every job, so that it can take over a silent node's.
+        Job,
+        JobsTaken,
+        JobsDone
     };
+
+    bool isAboutUser() const { return kind == Kind::Preferences || kind == Kind::Digest; }
+    bool isDelivery() const
+    {
+        return kind == Kind::Job || kind == Kind::JobsTaken || kind == Kind::JobsDone;
+    }
 
     bool isInboxChange() const
     {
@@ -56,7 +68,8 @@ struct RelayRecord
     std::optional<Notification> notification;
     // Preferences records: the preferences (JSON) as the sender holds them; empty when the
     // sender has none any more (the user was deleted there). Digest records: the digest
-    // (store/digestrecord.h); empty when the sender no longer holds it.
+    // (store/digestrecord.h); empty when the sender no longer holds it. Delivery records: their
+    // jobs (store/deliveryrecord.h); a job record's is empty when the sender no longer has it.
     QString payload;
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "store/sqlstore.h"
 
+#include "store/deliveryrecord.h"
 #include "store/digestrecord.h"
 #include "store/migrator.h"
 #include "store/storelog.h"
@@ -37,8 +38,9 @@ SqlStore::SqlStore(std::unique_ptr<SqlConnection> connection, StoreOptions optio
     : m_connection(std::move(connection)), m_options(std::move(options)), m_catalog(*m_connection),
       m_notifications(*m_connection, m_catalog), m_backlog(*m_connection),
       m_receipts(*m_connection), m_accounts(*m_connection), m_inbox(*m_connection),
-      m_endpoints(*m_connection), m_outbox(*m_connection), m_digests(*m_connection),
-      m_relayLog(*m_connection, m_catalog, m_notifications, m_inbox, m_digests, m_options.nodeId)
+      m_endpoints(*m_connection), m_outbox(*m_connection), m_outboxReplicas(*m_connection),
+      m_digests(*m_connection), m_relayLog(*m_connection, m_catalog, m_notifications, m_inbox,
+                                           m_digests, m_outboxReplicas, m_options.nodeId)
 {
 }
 
@@ -270,6 +272,78 @@ Result<void> SqlStore::relayDigest(const SentDigest &digest)
             return tl::unexpected(seq.error());
         return m_digests.setRelaySeq(digest.id, *seq);
     }));
+}
+
+namespace {
+
+// Jobs per takeover or finish record: a record stays well under a peer frame's limit.
+constexpr qsizetype JobsPerRecord = 200;
+
+} // namespace
+
+Result<void> SqlStore::addDeliveries(const QList<DeliveryJob> &jobs)
+{
+    if (jobs.isEmpty())
+        return {};
+    return finished(m_connection->atomically([&]() -> Result<void> {
+        if (auto added = m_outbox.add(jobs); !added || !m_options.relayDeliveries)
+            return added;
+        for (const DeliveryJob &job : jobs) {
+            if (auto recorded = m_relayLog.recordDelivery(RelayRecord::Kind::Job,
+                                                          jobRecordPayload(job), job.createdMs);
+                !recorded)
+                return recorded;
+        }
+        return {};
+    }));
+}
+
+Result<void> SqlStore::relayFinishedDeliveries(const QStringList &ids, qint64 nowMs)
+{
+    if (!m_options.relayDeliveries || ids.isEmpty())
+        return {};
+    return finished(m_connection->atomically([&]() -> Result<void> {
+        QList<DeliveryJob> finishedJobs;
+        for (const QString &id : ids) {
+            auto job = m_outbox.find(id);
+            if (!job)
+                return tl::unexpected(job.error());
+            if (*job && (*job)->status != DeliveryStatus::Pending)
+                finishedJobs.append(**job);
+        }
+        for (qsizetype at = 0; at < finishedJobs.size(); at += JobsPerRecord) {
+            if (auto recorded = m_relayLog.recordDelivery(
+                    RelayRecord::Kind::JobsDone,
+                    doneRecordPayload(finishedJobs.mid(at, JobsPerRecord)), nowMs);
+                !recorded)
+                return recorded;
+        }
+        return {};
+    }));
+}
+
+Result<int> SqlStore::takeOverDeliveries(int from, int to, qint64 nowMs)
+{
+    int taken = 0;
+    auto done = m_connection->atomically([&]() -> Result<void> {
+        auto moved = m_outbox.takeOver(from, to);
+        if (!moved)
+            return tl::unexpected(moved.error());
+        taken = int(moved->size());
+        if (!m_options.relayDeliveries)
+            return {};
+        for (qsizetype at = 0; at < moved->size(); at += JobsPerRecord) {
+            if (auto recorded = m_relayLog.recordDelivery(
+                    RelayRecord::Kind::JobsTaken, takenRecordPayload(moved->mid(at, JobsPerRecord)),
+                    nowMs);
+                !recorded)
+                return recorded;
+        }
+        return {};
+    });
+    if (!done)
+        return finished(Result<int>(tl::unexpected(done.error())));
+    return finished(Result<int>(taken));
 }
 
 Result<bool> SqlStore::markInboxSeen(const QString &user, NotificationId upTo)

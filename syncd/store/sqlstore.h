@@ -33,6 +33,9 @@ struct StoreOptions
     bool autoCreateChannels = true;
     int backlogScanLimit = 5000; // rows of the subscribed channels a backlog query looks at
     int nodeId = 0;              // the origin of the relay records this store makes
+    // In a cluster: outbox jobs, takeovers and finishes become relay records too, so that
+    // nodes with their own databases keep a copy of every job (addDeliveries).
+    bool relayDeliveries = false;
 };
 
 // Herald's storage on one QSqlDatabase connection: catalog, notifications, receipts, users,
@@ -148,6 +151,15 @@ public:
     // OutboxQueries; jobs are added in the operation that stores their notifications).
     template <typename F> auto endpoints(F &&work) { return finished(work(m_endpoints)); }
     template <typename F> auto outbox(F &&work) { return finished(work(m_outbox)); }
+    // Adds jobs to the outbox (in the operation that stores their notifications), each with
+    // its relay record when options.relayDeliveries.
+    Result<void> addDeliveries(const QList<DeliveryJob> &jobs);
+    // Jobs this node just finished (done, or failed for good): the relay record that tells
+    // the peers, when options.relayDeliveries.
+    Result<void> relayFinishedDeliveries(const QStringList &ids, qint64 nowMs);
+    // Moves `from`'s pending jobs to `to` (this node), with the relay records that say so when
+    // options.relayDeliveries; how many moved.
+    Result<int> takeOverDeliveries(int from, int to, qint64 nowMs);
     // --- digests (see DigestQueries; items are added in the operation that stores their
     // notifications)
     template <typename F> auto digests(F &&work) { return finished(work(m_digests)); }
@@ -192,6 +204,7 @@ private:
     InboxQueries m_inbox;
     EndpointQueries m_endpoints;
     OutboxQueries m_outbox;
+    OutboxReplicaQueries m_outboxReplicas;
     DigestQueries m_digests;
     RelayLogQueries m_relayLog;
 };

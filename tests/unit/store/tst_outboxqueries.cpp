@@ -224,20 +224,44 @@ private slots:
         OUTBOX_OK(add({job(u"n1-pending"_s, u"a"_s, 100, 1), job(u"n1-done"_s, u"a"_s, 100, 1),
                        job(u"n2"_s, u"a"_s, 100, 2), job(u"n9"_s, u"a"_s, 100, 9)}));
         OUTBOX_OK(record(outcome(u"n1-done"_s, u"a"_s, DeliveryStatus::Done, 150)));
-        // Nodes 1 and 2 are alive at 1000; node 9 never said anything (its job is from 100).
-        QCOMPARE(OUTBOX(heartbeatAndTakeOver(1, 1000, 50)), 0);
-        QCOMPARE(OUTBOX(heartbeatAndTakeOver(2, 1000, 50)), 0);
-        QCOMPARE(OUTBOX(heartbeatAndTakeOver(3, 1000, 500)), 1); // node 9's job only
-        QCOMPARE(jobIds(OUTBOX(due(3, u"a"_s, 2000, 10, {}))), (QStringList{u"n9"_s}));
-        // Node 1 falls silent; node 3 takes its pending job, node 2 then finds nothing left.
-        QCOMPARE(OUTBOX(heartbeatAndTakeOver(2, 6000, 50)), 0); // alive; nothing silent before 50
-        QCOMPARE(OUTBOX(heartbeatAndTakeOver(3, 9000, 5000)), 1);
-        QCOMPARE(OUTBOX(heartbeatAndTakeOver(2, 9001, 5000)), 0);
-        QStringList taken = jobIds(OUTBOX(due(3, u"a"_s, 9000, 10, {})));
-        taken.sort(); // both were due at 100
-        QCOMPARE(taken, (QStringList{u"n1-pending"_s, u"n9"_s}));
-        QCOMPARE(OUTBOX(find(u"n1-done"_s))->node, 1); // finished jobs stay where they were
-        QVERIFY(OUTBOX(due(1, u"a"_s, 9000, 10, {})).isEmpty());
+        // Heartbeats: the latest of each node.
+        OUTBOX_OK(heartbeat(1, 1000));
+        OUTBOX_OK(heartbeat(2, 900));
+        OUTBOX_OK(heartbeat(1, 1200));
+        QCOMPARE(OUTBOX(heartbeats()), (QHash<int, qint64>{{1, 1200}, {2, 900}}));
+        // Owners of pending jobs, other than the node asking.
+        QList<int> owners = OUTBOX(ownersOfPending(2));
+        std::sort(owners.begin(), owners.end());
+        QCOMPARE(owners, (QList<int>{1, 9}));
+        // Node 3 takes node 1's pending job (not its finished one), counting the change of hands.
+        const QList<DeliveryJob> taken = OUTBOX(takeOver(1, 3));
+        QCOMPARE(jobIds(taken), (QStringList{u"n1-pending"_s}));
+        QCOMPARE(taken.first().takeovers, 1);
+        QCOMPARE(taken.first().endpoint, u"a"_s);
+        QCOMPARE(taken.first().notificationId, 42);
+        QCOMPARE(taken.first().createdMs, 100);
+        // A second taker finds nothing left; finished jobs stay where they were.
+        QVERIFY(OUTBOX(takeOver(1, 2)).isEmpty());
+        QCOMPARE(OUTBOX(find(u"n1-done"_s))->node, 1);
+        QCOMPARE(jobIds(OUTBOX(due(3, u"a"_s, 2000, 10, {}))), (QStringList{u"n1-pending"_s}));
+        QVERIFY(OUTBOX(due(1, u"a"_s, 2000, 10, {})).isEmpty());
+        // Taken on again: the count goes on.
+        QCOMPARE(OUTBOX(takeOver(3, 2)).first().takeovers, 2);
+    }
+
+    void heldJobsAndCopiesWithoutABodyAreNotDue()
+    {
+        ENDPOINTS(put(webhook(u"a"_s)));
+        DeliveryJob old = job(u"old"_s, u"a"_s, 100, 1);
+        DeliveryJob fresh = job(u"fresh"_s, u"a"_s, 100, 1);
+        fresh.createdMs = 5000;
+        DeliveryJob bodiless = job(u"bodiless"_s, u"a"_s, 100, 1);
+        bodiless.payload.clear();
+        OUTBOX_OK(add({old, fresh, bodiless}));
+        QStringList due = jobIds(OUTBOX(due(1, u"a"_s, 6000, 10, {})));
+        due.sort();
+        QCOMPARE(due, (QStringList{u"fresh"_s, u"old"_s}));
+        QCOMPARE(jobIds(OUTBOX(due(1, u"a"_s, 6000, 10, {}, 5000))), (QStringList{u"fresh"_s}));
     }
 
     void aJobCommitsAndRollsBackWithItsNotification()
