@@ -575,6 +575,8 @@ print(json.dumps(r))' "$1" "$2" "$warnings"
 #   S8-ingest-plain  10,000 persistent publishes, no endpoints (the drain's publish reference)
 #   S8-drain       the same publishes routed to 5 webhooks: from starting the generator until
 #                  the receiver saw all 50,000 deliveries and none is pending
+#   S8-drain-cluster  the same, the daemon in a cluster of its own (a cluster secret, no
+#                  peers): every job, and every batch of finished ones, is also a relay record
 # The two S2 parts swap order from run to run, so that drift does not favour one.
 run_s8() { # $1 run
   local run="$1" rc=0 line part order
@@ -612,14 +614,25 @@ run_s8() { # $1 run
   start_s8_server
   "$PY" "$helper" route --herald "$SERVER_PORT" --sink "$SINK_PORT" || { stop_server; stop_sink; return 1; }
   [[ $PERF == 1 && $run == 1 ]] && start_perf S8-drain
-  # shellcheck disable=SC2046
-  line="$("$PY" "$helper" drain --herald "$SERVER_PORT" --sink "$SINK_PORT" --pid "$SERVER_PID" -- \
-          "$LOADGEN" $(scenario_args S8-drain) --proto herald --port "$SERVER_PORT" \
-          --server-pid "$SERVER_PID" --label "S8-drain/herald/$run" 2>"$WORK/loadgen.err")" || rc=$?
+  s8_drain "$run" S8-drain || rc=$?
   [[ $PERF == 1 && $run == 1 ]] && stop_perf S8-drain
+  HERALD_CLUSTER_SECRET=s8-bench-cluster start_s8_server
+  "$PY" "$helper" route --herald "$SERVER_PORT" --sink "$SINK_PORT" || { stop_server; stop_sink; return 1; }
+  s8_drain "$run" S8-drain-cluster || rc=$?
+  stop_sink
+  [[ $rc == 0 ]] || { log "S8/herald/$run failed ($rc)"; cat "$WORK/loadgen.err" >&2; return 1; }
+}
+
+# S8's drain on the running (routed) daemon, labelled $2; stops the daemon.
+s8_drain() { # $1 run $2 label
+  local run="$1" label="$2" rc=0 line
+  # shellcheck disable=SC2046
+  line="$("$PY" "$ROOT/tests/bench/webhooksink.py" drain --herald "$SERVER_PORT" --sink "$SINK_PORT" \
+          --pid "$SERVER_PID" -- "$LOADGEN" $(scenario_args S8-drain) --proto herald \
+          --port "$SERVER_PORT" --server-pid "$SERVER_PID" --label "$label/herald/$run" \
+          2>"$WORK/loadgen.err")" || rc=$?
   tail -n 1 "$WORK/loadgen.err" >&2
   stop_server
-  stop_sink
   [[ -n $line ]] && s8_line "$line" 5 >> "$RESULTS"
   if [[ -n $line ]]; then
     "$PY" -c 'import json,sys
@@ -630,7 +643,7 @@ print(("{label}: {webhook_unique:,} of {webhook_expected:,} deliveries in {drain
        "{webhook_duplicates}, pending {webhook_pending}, failed {webhook_failed}; server cpu "
        "{server_cpu_s} s").format(**r), file=sys.stderr)' "$line"
   fi
-  [[ $rc == 0 ]] || { log "S8/herald/$run failed ($rc)"; cat "$WORK/loadgen.err" >&2; return 1; }
+  return "$rc"
 }
 
 # S9: delivery policy. The digest stores are made once per invocation and every run starts

@@ -87,7 +87,8 @@ RELAY_TARGET_MS = 5
 WEBHOOK_PUBLISH = [("S8-s2-plain", "S2's load (transient), no endpoints"),
                    ("S8-s2-routed", "S2's load (transient), routed to 5 webhooks"),
                    ("S8-ingest-plain", "{n:,} persistent ({p} producers), no endpoints"),
-                   ("S8-drain", "{n:,} persistent ({p} producers), routed to 5 webhooks")]
+                   ("S8-drain", "{n:,} persistent ({p} producers), routed to 5 webhooks"),
+                   ("S8-drain-cluster", "the same, the daemon in a cluster (jobs relayed)")]
 WEBHOOK_RATIO_TARGET = 0.9
 WEBHOOK_DRAIN_TARGET = 5000
 # S9: delivery policy. The publish parts: (load, title); the stores they ran against.
@@ -332,7 +333,8 @@ def webhook_tables(gr):
                    f"| {c('duplicates', streamed)} / {c('webhook_duplicates', routed)} "
                    f"| {c('server_cpu_s')} |")
     for num, den, title in (("S8-s2-routed", "S8-s2-plain", "S2's load"),
-                            ("S8-drain", "S8-ingest-plain", "persistent publishes")):
+                            ("S8-drain", "S8-ingest-plain", "persistent publishes"),
+                            ("S8-drain-cluster", "S8-drain", "persistent publishes, clustered")):
         ratios = paired_ratios(gr, num, den, "publishes_per_s")
         if ratios:
             m, lo, hi = statistics.median(ratios), min(ratios), max(ratios)
@@ -340,8 +342,6 @@ def webhook_tables(gr):
             out.append(f"| {title}: routed ÷ no endpoints, same run | {text} "
                        "| – | – | – | – | – | – |")
     if gr.has("S8-drain", "herald"):
-        def d(field):
-            return gr.cell("S8-drain", "herald", field)
         r0 = gr.g[("S8-drain", "herald")][0]
         out += ["", f"| S8 outbox drain ({r0['messages']:,} × {r0.get('endpoints', 5)} webhooks) "
                 "| deliveries/s | publishing starts → "
@@ -351,13 +351,20 @@ def webhook_tables(gr):
                 "| connections the sender opened | requests beyond one per delivery "
                 "| receiver CPU s |",
                 "|---|---|---|---|---|---|---|---|---|---|---|"]
-        extra = spread([r["webhook_requests"] - r["webhook_unique"]
-                        for r in gr.g[("S8-drain", "herald")] if "webhook_requests" in r])
-        out.append(f"| herald-syncd, one receiver process | {d('deliveries_per_s')} "
-                   f"| {d('drain_s')} | {d('publish_phase_s')} | {d('webhook_tail_s')} "
-                   f"| {d('webhook_left_at_publish_end')} | {d('webhook_after_publish_per_s')} "
-                   f"| {d('webhook_sink_per_s')} | {d('webhook_sink_connections')} | {extra} "
-                   f"| {d('webhook_sink_cpu_s')} |")
+        for scenario, title in (("S8-drain", "herald-syncd, one receiver process"),
+                                ("S8-drain-cluster", "the same, in a cluster (jobs relayed)")):
+            if not gr.has(scenario, "herald"):
+                continue
+
+            def d(field):
+                return gr.cell(scenario, "herald", field)
+            extra = spread([r["webhook_requests"] - r["webhook_unique"]
+                            for r in gr.g[(scenario, "herald")] if "webhook_requests" in r])
+            out.append(f"| {title} | {d('deliveries_per_s')} "
+                       f"| {d('drain_s')} | {d('publish_phase_s')} | {d('webhook_tail_s')} "
+                       f"| {d('webhook_left_at_publish_end')} | {d('webhook_after_publish_per_s')} "
+                       f"| {d('webhook_sink_per_s')} | {d('webhook_sink_connections')} | {extra} "
+                       f"| {d('webhook_sink_cpu_s')} |")
     return out
 
 
