@@ -42,7 +42,8 @@ stage_fuzz() {
 # time (ASan reports a null dereference itself; scripts/sanitize.sh runs them all).
 sanitize_tests=(tst_publishdelivery tst_acks tst_badinput tst_wsframing tst_durability
                 tst_revocation tst_resume tst_inbox tst_webhooks tst_webhookdurability
-                tst_deliveryoff tst_digests tst_usermail tst_wspublish tst_clusterresume)
+                tst_deliveryoff tst_digests tst_usermail tst_wspublish tst_clusterresume
+                tst_webhookmesh)
 stage_sanitize() {
   local dir="$root/build-asan-ci" names
   cmake -S "$root" -B "$dir" -G Ninja -DHERALD_SANITIZE=address,undefined \

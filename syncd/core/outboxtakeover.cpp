@@ -27,8 +27,10 @@ OutboxTakeover::OutboxTakeover(int nodeId, qint64 graceMs, StoreThread &store,
     : QObject(parent), m_nodeId(nodeId), m_graceMs(graceMs), m_store(store), m_peers(peers)
 {
     m_timer.setParent(this);
-    // Often enough that a silent node is noticed soon after its grace period ends.
-    m_timer.setInterval(int(std::clamp<qint64>(graceMs / 6, 500, 10000)));
+    // Often enough that a silent node is noticed soon after its grace period ends, and that a
+    // live one's heartbeat is never a grace old (a short grace beats faster than every 500 ms).
+    m_timer.setInterval(
+        int(std::clamp<qint64>(graceMs / 6, std::clamp<qint64>(graceMs / 4, 10, 500), 10000)));
     connect(&m_timer, &QTimer::timeout, this, &OutboxTakeover::beat);
 }
 

@@ -209,6 +209,10 @@ public:
     QList<ResumeAsk> asks;
     QList<int> known; // knownNodes()
     QList<int> knownNodes() const override { return known; }
+    // The nodes with a live peer link now: what OutboxTakeover counts as alive without a
+    // heartbeat in the shared database.
+    QList<int> live;
+    QList<int> liveNodes() const override { return live; }
     void relayTransient(const QList<Notification> &notifications) override
     {
         for (const Notification &n : notifications)
