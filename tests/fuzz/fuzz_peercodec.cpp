@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // PeerCodec::decode on the frames another node sends over a peer link (PROTOCOL.md, Peer
 // relay): peerHello, sync, have, records, transient and drop. The input is the frame. A digest
-// record's digest is read as the node that applies it reads it.
+// record's digest, and a delivery record's jobs, are read as the node that applies them reads
+// them.
 //
 // Invariants: node ids and sequence numbers that are accepted are in range and are the
 // numbers the frame holds (not wrapped into range); an accepted frame encodes and decodes
@@ -9,6 +10,7 @@
 #include "fuzzcheck.h"
 
 #include "relay/peermessages.h"
+#include "store/deliveryrecord.h"
 #include "store/digestrecord.h"
 
 #include <QJsonArray>
@@ -62,6 +64,74 @@ void checkDigest(const RelayRecord &record)
           "digest: survives writing and reading");
 }
 
+// A job as a delivery record carries it (store/deliveryrecord.h), read by the applying node:
+// an id and an endpoint within their bounds, no negative number.
+void checkDeliveryJob(const DeliveryJob &job)
+{
+    check(!job.id.isEmpty() && job.id.size() <= 64, "delivery: a job id of 1-64 characters");
+    check(!job.endpoint.isEmpty() && job.endpoint.size() <= 200,
+          "delivery: an endpoint name of 1-200 characters");
+    check(job.notificationId >= 0 && job.createdMs >= 0,
+          "delivery: notification and creation time not negative");
+}
+
+bool sameIdentity(const DeliveryJob &a, const DeliveryJob &b)
+{
+    return a.id == b.id && a.endpoint == b.endpoint && a.notificationId == b.notificationId &&
+           a.createdMs == b.createdMs;
+}
+
+// A delivery record's jobs, as the node applying it reads them; what is read writes and reads
+// back the same.
+void checkDelivery(const RelayRecord &record)
+{
+    if (record.kind == RelayRecord::Kind::Job) {
+        const auto job = readJobRecordPayload(record.payload);
+        if (!job)
+            return;
+        checkDeliveryJob(*job);
+        check(!job->payload.isEmpty(), "job: a body");
+        check(jobIdOfRecordPayload(record.payload) == job->id,
+              "job: its relay_log detail is its id");
+        const auto again = readJobRecordPayload(jobRecordPayload(*job));
+        check(again && sameIdentity(*again, *job) && again->payload == job->payload,
+              "job: survives writing and reading");
+    } else if (record.kind == RelayRecord::Kind::JobsTaken) {
+        const auto jobs = readTakenRecordPayload(record.payload);
+        if (!jobs)
+            return;
+        for (const DeliveryJob &job : *jobs) {
+            checkDeliveryJob(job);
+            check(job.takeovers >= 1, "jobsTaken: each job changed hands at least once");
+        }
+        const auto again = readTakenRecordPayload(takenRecordPayload(*jobs));
+        check(again && again->size() == jobs->size(), "jobsTaken: survives writing and reading");
+        for (qsizetype i = 0; i < jobs->size(); ++i)
+            check(sameIdentity(again->at(i), jobs->at(i)) &&
+                      again->at(i).takeovers == jobs->at(i).takeovers,
+                  "jobsTaken: survives writing and reading");
+    } else if (record.kind == RelayRecord::Kind::JobsDone) {
+        const auto jobs = readDoneRecordPayload(record.payload);
+        if (!jobs)
+            return;
+        for (const DeliveryJob &job : *jobs) {
+            checkDeliveryJob(job);
+            check(job.status != DeliveryStatus::Pending && job.attempts >= 0 &&
+                      job.lastAttemptMs >= 0 && job.lastStatus >= 0 && job.lastStatus <= 999,
+                  "jobsDone: finished, with its attempts, time and HTTP status in range");
+        }
+        const auto again = readDoneRecordPayload(doneRecordPayload(*jobs));
+        check(again && again->size() == jobs->size(), "jobsDone: survives writing and reading");
+        for (qsizetype i = 0; i < jobs->size(); ++i) {
+            const DeliveryJob &a = again->at(i), &b = jobs->at(i);
+            check(sameIdentity(a, b) && a.status == b.status && a.attempts == b.attempts &&
+                      a.lastAttemptMs == b.lastAttemptMs && a.lastStatus == b.lastStatus &&
+                      a.lastError == b.lastError,
+                  "jobsDone: survives writing and reading");
+        }
+    }
+}
+
 void checkRecords(const PeerRecords &records, const QJsonObject &frame)
 {
     const QJsonArray sentRecords = frame.value(u"records"_s).toArray();
@@ -72,13 +142,15 @@ void checkRecords(const PeerRecords &records, const QJsonObject &frame)
         check(isNode(record.origin) && record.origin == sent(item, u"origin"_s),
               "origin is the node id sent, 0-63");
         check(record.seq >= 1, "seq >= 1");
-        const bool forUser = record.kind == RelayRecord::Kind::Preferences ||
-                             record.kind == RelayRecord::Kind::Digest;
-        check(forUser ? record.notificationId == 0
-                      : record.notificationId > 0 && record.notificationId < (qint64(1) << 53),
-              "id is a notification id (0 for a user's record)");
+        const bool aboutNoNotification = record.isAboutUser() || record.isDelivery();
+        check(aboutNoNotification
+                  ? record.notificationId == 0
+                  : record.notificationId > 0 && record.notificationId < (qint64(1) << 53),
+              "id is a notification id (0 for a user's or the outbox's record)");
         if (record.kind == RelayRecord::Kind::Digest)
             checkDigest(record);
+        if (record.isDelivery())
+            checkDelivery(record);
         check(record.kind != RelayRecord::Kind::Receipt || !record.user.isEmpty(),
               "a receipt names its user");
         check(!record.notification || record.notification->id == record.notificationId,

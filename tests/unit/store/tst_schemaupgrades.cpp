@@ -85,6 +85,7 @@ private slots:
     void upgradesVersion1Data();
     void migration2BackfillsRelayLog();
     void migration9AdmitsFeedTokensAndKeepsIds();
+    void migration13KeepsRelayLogAndAdmitsDeliveryRecords();
 
 private:
     void loadFixture(const QString &resource, const QString &file);
@@ -394,6 +395,71 @@ void TestSchemaUpgrades::migration9AdmitsFeedTokensAndKeepsIds()
     QCOMPARE(after.mid(0, 2), made.mid(0, 2));
     QVERIFY2(after.last().section(u' ', 0, 0).toLongLong() > revokedId, qPrintable(after.last()));
     QCOMPARE(after.last().section(u' ', 1), u"f4 feed alice reader"_s);
+}
+
+// Mutation caught: 0013_relay_deliveries.sql (SQLite) copying relay_log without its rows, or
+// without its index on notification_id.
+void TestSchemaUpgrades::migration13KeepsRelayLogAndAdmitsDeliveryRecords()
+{
+    auto connection = connect(path());
+    QVERIFY(connection);
+    Migrator migrator(connection->db(), connection->dialect());
+    auto before = migrator.migrate(12);
+    STORE_VERIFY(before);
+    QCOMPARE(*before, 12);
+    auto run = [&](const QString &statement) {
+        QSqlQuery query(connection->db());
+        const bool ok = query.exec(statement);
+        if (!ok)
+            qDebug("%s: %s", qPrintable(statement), qPrintable(query.lastError().text()));
+        return ok;
+    };
+    QVERIFY(run(u"INSERT INTO relay_log (origin, seq, kind, notification_id, user_name, time_ms) "
+                "VALUES (1, 1, 'notification', 101, '', 1000), (1, 2, 'receipt', 101, 'alice', "
+                "1001), (2, 1, 'preferences', 0, 'alice', 1002), (2, 2, 'digest', 0, 'bob', 1003), "
+                "(3, 1, 'seen', 101, 'alice', 1004)"_s));
+    QVERIFY(
+        run(u"INSERT INTO deliveries (id, endpoint, notification_id, payload, node, status, "
+            "created_ms, next_attempt_ms) VALUES ('d1', 'hook', 101, '{}', 1, 'pending', 5, 5)"_s));
+
+    auto upgraded = migrator.migrate(13);
+    STORE_VERIFY(upgraded);
+    QCOMPARE(*upgraded, 13);
+    QSqlQuery rows(connection->db());
+    QVERIFY2(rows.exec(u"SELECT origin, seq, kind, notification_id, user_name, time_ms, detail "
+                       "FROM relay_log ORDER BY origin, seq"_s),
+             qPrintable(rows.lastError().text()));
+    QStringList kept;
+    while (rows.next()) {
+        kept.append(u"%1/%2 %3 %4 '%5' %6 '%7'"_s.arg(rows.value(0).toInt())
+                        .arg(rows.value(1).toLongLong())
+                        .arg(rows.value(2).toString())
+                        .arg(rows.value(3).toLongLong())
+                        .arg(rows.value(4).toString())
+                        .arg(rows.value(5).toLongLong())
+                        .arg(rows.value(6).toString()));
+    }
+    QCOMPARE(kept, (QStringList{
+                       u"1/1 notification 101 '' 1000 ''"_s, u"1/2 receipt 101 'alice' 1001 ''"_s,
+                       u"2/1 preferences 0 'alice' 1002 ''"_s, u"2/2 digest 0 'bob' 1003 ''"_s,
+                       u"3/1 seen 101 'alice' 1004 ''"_s}));
+    QSqlQuery index(connection->db());
+    QVERIFY(
+        index.exec(m_backend.isPostgresql()
+                       ? u"SELECT 1 FROM pg_indexes WHERE indexname = 'relay_log_notification'"_s
+                       : u"SELECT 1 FROM sqlite_master WHERE type = 'index' AND "
+                         "name = 'relay_log_notification' AND tbl_name = 'relay_log'"_s));
+    QVERIFY2(index.next(), "relay_log lost its index on notification_id");
+    QSqlQuery takeovers(connection->db());
+    QVERIFY(takeovers.exec(u"SELECT takeovers FROM deliveries WHERE id = 'd1'"_s));
+    QVERIFY(takeovers.next());
+    QCOMPARE(takeovers.value(0).toInt(), 0);
+    // The new kinds, with their detail; still no other.
+    QVERIFY(run(u"INSERT INTO relay_log (origin, seq, kind, notification_id, time_ms, detail) "
+                "VALUES (4, 1, 'job', 0, 1, 'd2'), (4, 2, 'jobsTaken', 0, 2, '{\"jobs\":[]}'), "
+                "(4, 3, 'jobsDone', 0, 3, '{\"jobs\":[]}')"_s));
+    QVERIFY(!run(u"INSERT INTO relay_log (origin, seq, kind, notification_id, time_ms) "
+                 "VALUES (4, 4, 'jobs', 0, 4)"_s));
 }
 
 QTEST_GUILESS_MAIN(TestSchemaUpgrades)

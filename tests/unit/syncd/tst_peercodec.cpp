@@ -1,14 +1,46 @@
 // SPDX-License-Identifier: Apache-2.0
 // The peer relay's frames (PROTOCOL.md, "Peer relay"): each kind reads back as written (drops,
-// preferences records, resume asks and answers), and malformed frames are refused naming the
-// field.
+// preferences and delivery records, resume asks and answers), and malformed frames are refused
+// naming the field.
 #include "relay/peermessages.h"
+#include "store/deliveryrecord.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 using namespace herald;
 using namespace herald::syncd;
 using namespace Qt::StringLiterals;
+
+namespace {
+
+DeliveryJob deliveryJob()
+{
+    DeliveryJob job;
+    job.id = u"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"_s;
+    job.endpoint = u"hook"_s;
+    job.notificationId = (qint64(1) << 53) - 1;
+    job.payload = R"({"id":9007199254740991,"title":"t"})";
+    job.createdMs = 1'800'000'000'000;
+    job.takeovers = 3;
+    job.status = DeliveryStatus::Failed;
+    job.attempts = 8;
+    job.lastAttemptMs = 1'800'000'005'000;
+    job.lastStatus = 503;
+    job.lastError = u"HTTP 503"_s;
+    return job;
+}
+
+// A records frame of one record of `kind`, with `idAndMore` (raw JSON members) in it.
+QByteArray recordFrame(const QByteArray &kind, const QByteArray &idAndMore)
+{
+    return R"({"type":"records","records":[{"origin":2,"seq":7,"kind":")" + kind +
+           R"(","time":1,)" + idAndMore + "}]}";
+}
+
+} // namespace
 
 class TestPeerCodec : public QObject
 {
@@ -58,6 +90,94 @@ private Q_SLOTS:
             auto refused = PeerCodec::decode(bad);
             QVERIFY2(!refused, bad.constData());
         }
+    }
+
+    void deliveryRecordsReadBackAsWritten_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<QString>("payload");
+        const DeliveryJob job = deliveryJob();
+        QTest::newRow("job") << int(RelayRecord::Kind::Job) << jobRecordPayload(job);
+        QTest::newRow("jobsTaken")
+            << int(RelayRecord::Kind::JobsTaken) << takenRecordPayload({job, job});
+        QTest::newRow("jobsDone") << int(RelayRecord::Kind::JobsDone) << doneRecordPayload({job});
+        // Gone at the sender: the record travels without its job.
+        QTest::newRow("job gone at the sender") << int(RelayRecord::Kind::Job) << QString();
+    }
+    void deliveryRecordsReadBackAsWritten()
+    {
+        QFETCH(int, kind);
+        QFETCH(QString, payload);
+        const RelayRecord record{
+            2, 7, RelayRecord::Kind(kind), 0, {}, 1'800'000'000'000, std::nullopt, payload};
+        const QByteArray frame = PeerCodec::encode(PeerRecords{{record}});
+        // On the wire: the jobs as a JSON object under "delivery", and id 0.
+        const QJsonObject sent =
+            QJsonDocument::fromJson(frame).object().value(u"records").toArray().first().toObject();
+        QCOMPARE(sent.value(u"kind").toString(), relayKindName(record.kind));
+        QCOMPARE(sent.value(u"id"), QJsonValue(0));
+        QCOMPARE(sent.value(u"delivery"),
+                 payload.isEmpty()
+                     ? QJsonValue(QJsonValue::Undefined)
+                     : QJsonValue(QJsonDocument::fromJson(payload.toUtf8()).object()));
+        auto decoded = PeerCodec::decode(frame);
+        QVERIFY2(decoded, qPrintable(decoded ? QString() : decoded.error().message));
+        auto *read = std::get_if<PeerRecords>(&*decoded);
+        QVERIFY(read);
+        QCOMPARE(read->records.size(), 1);
+        const RelayRecord &back = read->records.first();
+        QCOMPARE(back.kind, record.kind);
+        QCOMPARE(back.origin, 2);
+        QCOMPARE(back.seq, 7);
+        QCOMPARE(back.notificationId, 0);
+        QCOMPARE(back.timeMs, record.timeMs);
+        QCOMPARE(back.payload, payload);
+        // And the applying node reads the jobs in it.
+        if (record.kind == RelayRecord::Kind::Job && !payload.isEmpty())
+            QCOMPARE(readJobRecordPayload(back.payload).value_or(DeliveryJob()).payload,
+                     deliveryJob().payload);
+        else if (record.kind == RelayRecord::Kind::JobsTaken)
+            QCOMPARE(readTakenRecordPayload(back.payload)
+                         .value_or(QList<DeliveryJob>())
+                         .value(1)
+                         .takeovers,
+                     3);
+        else if (record.kind == RelayRecord::Kind::JobsDone)
+            QCOMPARE(readDoneRecordPayload(back.payload)
+                         .value_or(QList<DeliveryJob>())
+                         .value(0)
+                         .lastError,
+                     u"HTTP 503"_s);
+    }
+
+    void badDeliveryRecordIsRefusedNamingTheField_data()
+    {
+        QTest::addColumn<QByteArray>("frame");
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("says");
+        for (const QByteArray kind : {"job", "jobsTaken", "jobsDone"}) {
+            QTest::addRow("%s id 5", kind.constData())
+                << recordFrame(kind, R"("id":5,"delivery":{})") << u"records[0].id"_s
+                << u"must be 0 for a %1 record"_s.arg(QString::fromUtf8(kind));
+            QTest::addRow("%s id -1", kind.constData())
+                << recordFrame(kind, R"("id":-1)") << u"records[0].id"_s << u"must be 0"_s;
+            QTest::addRow("%s delivery an array", kind.constData())
+                << recordFrame(kind, R"("id":0,"delivery":[])") << u"records[0].delivery"_s
+                << u"must be an object"_s;
+        }
+        QTest::newRow("unknown kind") << recordFrame("jobs", R"("id":0)") << u"records[0].kind"_s
+                                      << u"preferences, digest, job, jobsTaken or jobsDone"_s;
+    }
+    void badDeliveryRecordIsRefusedNamingTheField()
+    {
+        QFETCH(QByteArray, frame);
+        QFETCH(QString, field);
+        QFETCH(QString, says);
+        auto decoded = PeerCodec::decode(frame);
+        QVERIFY(!decoded);
+        QCOMPARE(decoded.error().code, ErrorCode::BadRequest);
+        const QString message = decoded.error().message;
+        QVERIFY2(message.startsWith(field + u':') && message.contains(says), qPrintable(message));
     }
 
     void resumeAskReadsBackAsWritten()
