@@ -160,10 +160,4 @@ std::optional<QList<DeliveryJob>> readDoneRecordPayload(const QString &payload)
     return readList(payload, readDone);
 }
 
-QString jobIdOfRecordPayload(const QString &payload)
-{
-    const auto job = readJobRecordPayload(payload);
-    return job ? job->id : QString();
-}
-
 } // namespace herald::syncd

@@ -28,7 +28,4 @@ std::optional<DeliveryJob> readJobRecordPayload(const QString &payload);
 std::optional<QList<DeliveryJob>> readTakenRecordPayload(const QString &payload);
 std::optional<QList<DeliveryJob>> readDoneRecordPayload(const QString &payload);
 
-// The id of the job a job record is about (its relay_log detail); empty when unreadable.
-QString jobIdOfRecordPayload(const QString &payload);
-
 } // namespace herald::syncd

@@ -134,6 +134,34 @@ Result<std::optional<DeliveryJob>> OutboxQueries::find(const QString &id)
     return std::optional<DeliveryJob>(jobFromRow(*query));
 }
 
+Result<QList<DeliveryJob>> OutboxQueries::finished(const QStringList &ids)
+{
+    auto select = m_connection.prepare(
+        u"SELECT id, endpoint, notification_id, created_ms, status, attempts, last_attempt_ms, "
+        "last_status, last_error FROM deliveries WHERE id = ? AND status <> 'pending'"_s);
+    if (!select)
+        return tl::unexpected(select.error());
+    QList<DeliveryJob> jobs;
+    for (const QString &id : ids) {
+        if (auto ran = m_connection.exec(*select, {id}); !ran)
+            return tl::unexpected(ran.error());
+        if (!select->next())
+            continue;
+        DeliveryJob job;
+        job.id = select->value(0).toString();
+        job.endpoint = select->value(1).toString();
+        job.notificationId = select->value(2).toLongLong();
+        job.createdMs = select->value(3).toLongLong();
+        parseDeliveryStatus(select->value(4).toString(), &job.status);
+        job.attempts = select->value(5).toInt();
+        job.lastAttemptMs = select->value(6).toLongLong();
+        job.lastStatus = select->value(7).toInt();
+        job.lastError = select->value(8).toString();
+        jobs.append(std::move(job));
+    }
+    return jobs;
+}
+
 Result<QHash<QString, DeliveryCounts>> OutboxQueries::counts()
 {
     auto query = m_connection.run(

@@ -34,6 +34,8 @@ public:
     Result<QList<DeliveryJob>> list(const QString &endpoint, std::optional<DeliveryStatus> status,
                                     int limit);
     Result<std::optional<DeliveryJob>> find(const QString &id);
+    // Those of `ids` that are finished (done or failed), without their payloads.
+    Result<QList<DeliveryJob>> finished(const QStringList &ids);
     Result<QHash<QString, DeliveryCounts>> counts(); // by endpoint: reads the whole log
     // Pending jobs by endpoint, from the due index only (the metrics ask every few seconds).
     Result<QHash<QString, qint64>> pendingCounts();

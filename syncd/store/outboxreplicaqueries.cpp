@@ -50,12 +50,13 @@ Result<void> OutboxReplicaQueries::applyTaken(const QList<DeliveryJob> &jobs, in
 Result<void> OutboxReplicaQueries::applyDone(const QList<DeliveryJob> &jobs, int finisher)
 {
     auto insert = m_connection.prepare(
-        InsertCopy + u"status = excluded.status, attempts = excluded.attempts, "
-                     "next_attempt_ms = excluded.next_attempt_ms, last_attempt_ms = "
-                     "excluded.last_attempt_ms, last_status = excluded.last_status, last_error = "
-                     "excluded.last_error, node = excluded.node WHERE deliveries.status = 'pending' OR "
-                     "(deliveries.status = 'failed' AND excluded.status = 'done') OR "
-                     "(deliveries.status = excluded.status AND deliveries.node < excluded.node)"_s);
+        InsertCopy +
+        u"status = excluded.status, attempts = excluded.attempts, "
+        "next_attempt_ms = excluded.next_attempt_ms, last_attempt_ms = "
+        "excluded.last_attempt_ms, last_status = excluded.last_status, last_error = "
+        "excluded.last_error, node = excluded.node WHERE deliveries.status = 'pending' OR "
+        "(deliveries.status = 'failed' AND excluded.status = 'done') OR "
+        "(deliveries.status = excluded.status AND deliveries.node < excluded.node)"_s);
     if (!insert)
         return tl::unexpected(insert.error());
     for (const DeliveryJob &job : jobs) {

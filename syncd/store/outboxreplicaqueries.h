@@ -14,8 +14,9 @@ namespace herald::syncd {
 // jobs of a node that falls silent. The copies converge whichever order the records arrive
 // in: a job's record only fills in its body; a takeover applies when it is a later change of
 // hands than the copy holds (ties: the higher node); a finish applies to a pending copy (and
-// "done" over "failed"; two finishes alike: the higher node's), owner included. A record about a job whose own record has not arrived yet makes a
-// copy without a body, which is never sent (OutboxQueries::due).
+// "done" over "failed"; two finishes alike: the higher node's), owner included. A record about a
+// job whose own record has not arrived yet makes a copy without a body, which is never sent
+// (OutboxQueries::due).
 class OutboxReplicaQueries
 {
 public:

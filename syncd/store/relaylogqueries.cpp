@@ -16,12 +16,10 @@ const QString KeepEarliestReceipt =
     u" ON CONFLICT (user_name, notification_id) DO UPDATE SET time_ms = CASE WHEN "
     "excluded.time_ms < receipts.time_ms THEN excluded.time_ms ELSE receipts.time_ms END"_s;
 
-// What relay_log keeps of a record beside its row: a job record's job id (the job itself is
-// read from deliveries when the record is served), the jobs of the other delivery records.
+// What relay_log keeps of a record beside its row: the jobs of a takeover or finish record.
+// (A job record's row keeps its job's id: the job is read from deliveries when it is served.)
 QString detailOf(const RelayRecord &record)
 {
-    if (record.kind == RelayRecord::Kind::Job)
-        return jobIdOfRecordPayload(record.payload);
     return record.kind == RelayRecord::Kind::JobsTaken || record.kind == RelayRecord::Kind::JobsDone
                ? record.payload
                : QString();
@@ -42,13 +40,12 @@ Result<qint64> RelayLogQueries::highestSeq(int origin)
     return highest;
 }
 
-Result<void> RelayLogQueries::insertRow(const RelayRecord &record)
+Result<void> RelayLogQueries::insertRow(const RelayRecord &record, const QString &detail)
 {
-    auto query =
-        m_connection.run(u"INSERT INTO relay_log (origin, seq, kind, notification_id, "
-                         "user_name, time_ms, detail) VALUES (?, ?, ?, ?, ?, ?, ?)"_s,
-                         {record.origin, record.seq, relayKindName(record.kind),
-                          record.notificationId, record.user, record.timeMs, detailOf(record)});
+    auto query = m_connection.run(u"INSERT INTO relay_log (origin, seq, kind, notification_id, "
+                                  "user_name, time_ms, detail) VALUES (?, ?, ?, ?, ?, ?, ?)"_s,
+                                  {record.origin, record.seq, relayKindName(record.kind),
+                                   record.notificationId, record.user, record.timeMs, detail});
     if (!query)
         return tl::unexpected(query.error());
     if (const qint64 *known = m_highestSeqs.find(record.origin); known && *known < record.seq)
@@ -64,7 +61,7 @@ Result<void> RelayLogQueries::recordLocal(RelayRecord::Kind kind, NotificationId
     if (!highest)
         return tl::unexpected(highest.error());
     RelayRecord record{m_nodeId, *highest + 1, kind, id, user, timeMs, std::move(notification)};
-    if (auto inserted = insertRow(record); !inserted)
+    if (auto inserted = insertRow(record, {}); !inserted)
         return inserted;
     m_connection.journal().append(AcceptedRecord{std::move(record), LocalSource, std::nullopt});
     return {};
@@ -77,7 +74,7 @@ Result<qint64> RelayLogQueries::recordForUser(RelayRecord::Kind kind, const QStr
     if (!highest)
         return tl::unexpected(highest.error());
     RelayRecord record{m_nodeId, *highest + 1, kind, 0, user, timeMs, std::nullopt, payload};
-    if (auto inserted = insertRow(record); !inserted)
+    if (auto inserted = insertRow(record, {}); !inserted)
         return tl::unexpected(inserted.error());
     const qint64 seq = record.seq;
     m_connection.journal().append(AcceptedRecord{std::move(record), LocalSource, std::nullopt});
@@ -85,13 +82,14 @@ Result<qint64> RelayLogQueries::recordForUser(RelayRecord::Kind kind, const QStr
 }
 
 Result<void> RelayLogQueries::recordDelivery(RelayRecord::Kind kind, const QString &payload,
-                                             qint64 timeMs)
+                                             const QString &jobId, qint64 timeMs)
 {
     auto highest = highestSeq(m_nodeId);
     if (!highest)
         return tl::unexpected(highest.error());
     RelayRecord record{m_nodeId, *highest + 1, kind, 0, {}, timeMs, std::nullopt, payload};
-    if (auto inserted = insertRow(record); !inserted)
+    if (auto inserted = insertRow(record, kind == RelayRecord::Kind::Job ? jobId : payload);
+        !inserted)
         return inserted;
     m_connection.journal().append(AcceptedRecord{std::move(record), LocalSource, std::nullopt});
     return {};
@@ -221,7 +219,11 @@ Result<QList<AcceptedRecord>> RelayLogQueries::apply(const QList<RelayRecord> &r
                     taken.effect = record.notification;
                 }
             } else {
-                if (auto inserted = insertRow(record); !inserted)
+                // A job record is read once: for its row (the job's id) and for the copy.
+                std::optional<DeliveryJob> job;
+                if (record.kind == RelayRecord::Kind::Job)
+                    job = readJobRecordPayload(record.payload);
+                if (auto inserted = insertRow(record, job ? job->id : detailOf(record)); !inserted)
                     return inserted;
                 highest[record.origin] = record.seq;
                 switch (record.kind) {
@@ -257,7 +259,7 @@ Result<QList<AcceptedRecord>> RelayLogQueries::apply(const QList<RelayRecord> &r
                 case RelayRecord::Kind::Job:
                 case RelayRecord::Kind::JobsTaken:
                 case RelayRecord::Kind::JobsDone:
-                    if (auto applied = applyDelivery(record); !applied)
+                    if (auto applied = applyDelivery(record, job); !applied)
                         return applied;
                     break;
                 case RelayRecord::Kind::Preferences: {
@@ -386,13 +388,12 @@ Result<void> RelayLogQueries::applyDigest(const RelayRecord &record)
     return {};
 }
 
-Result<void> RelayLogQueries::applyDelivery(const RelayRecord &record)
+Result<void> RelayLogQueries::applyDelivery(const RelayRecord &record,
+                                            const std::optional<DeliveryJob> &job)
 {
     // A payload this version does not read (or a job gone at the sender) changes nothing.
-    if (record.kind == RelayRecord::Kind::Job) {
-        const auto job = readJobRecordPayload(record.payload);
+    if (record.kind == RelayRecord::Kind::Job)
         return job ? m_outbox.applyJob(*job, record.origin) : Result<void>();
-    }
     if (record.kind == RelayRecord::Kind::JobsTaken) {
         const auto jobs = readTakenRecordPayload(record.payload);
         return jobs ? m_outbox.applyTaken(*jobs, record.origin) : Result<void>();

@@ -40,8 +40,9 @@ public:
     Result<qint64> recordForUser(RelayRecord::Kind kind, const QString &user,
                                  const QString &payload, qint64 timeMs);
     // A delivery record (Job, JobsTaken, JobsDone) made here at `timeMs`, carrying `payload`
-    // (store/deliveryrecord.h) to the peers.
-    Result<void> recordDelivery(RelayRecord::Kind kind, const QString &payload, qint64 timeMs);
+    // (store/deliveryrecord.h) to the peers; `jobId`: a job record's job.
+    Result<void> recordDelivery(RelayRecord::Kind kind, const QString &payload,
+                                const QString &jobId, qint64 timeMs);
 
     Result<HaveVector> have();
     // Records beyond `have`, origin by origin, each origin's in sequence order; at most
@@ -63,13 +64,14 @@ public:
 
 private:
     Result<qint64> highestSeq(int origin);
-    Result<void> insertRow(const RelayRecord &record);
+    // `detail`: what the row keeps beside the record's fields (relay_log.detail).
+    Result<void> insertRow(const RelayRecord &record, const QString &detail);
     Result<std::optional<Notification>> applyNotification(const RelayRecord &record);
     Result<void> applyReceipt(const RelayRecord &record);
     Result<std::optional<Notification>> applyDelete(const RelayRecord &record);
     Result<void> applyInboxChange(const RelayRecord &record);
     Result<void> applyDigest(const RelayRecord &record);
-    Result<void> applyDelivery(const RelayRecord &record);
+    Result<void> applyDelivery(const RelayRecord &record, const std::optional<DeliveryJob> &job);
     // What a record served to a peer carries beside its row: preferences, a digest, jobs.
     Result<void> fillPayload(RelayRecord &record, const QString &detail);
     // Whether the record's preferences are now this node's (newer than what it held).

@@ -289,8 +289,8 @@ Result<void> SqlStore::addDeliveries(const QList<DeliveryJob> &jobs)
         if (auto added = m_outbox.add(jobs); !added || !m_options.relayDeliveries)
             return added;
         for (const DeliveryJob &job : jobs) {
-            if (auto recorded = m_relayLog.recordDelivery(RelayRecord::Kind::Job,
-                                                          jobRecordPayload(job), job.createdMs);
+            if (auto recorded = m_relayLog.recordDelivery(
+                    RelayRecord::Kind::Job, jobRecordPayload(job), job.id, job.createdMs);
                 !recorded)
                 return recorded;
         }
@@ -303,18 +303,13 @@ Result<void> SqlStore::relayFinishedDeliveries(const QStringList &ids, qint64 no
     if (!m_options.relayDeliveries || ids.isEmpty())
         return {};
     return finished(m_connection->atomically([&]() -> Result<void> {
-        QList<DeliveryJob> finishedJobs;
-        for (const QString &id : ids) {
-            auto job = m_outbox.find(id);
-            if (!job)
-                return tl::unexpected(job.error());
-            if (*job && (*job)->status != DeliveryStatus::Pending)
-                finishedJobs.append(**job);
-        }
-        for (qsizetype at = 0; at < finishedJobs.size(); at += JobsPerRecord) {
+        auto finishedJobs = m_outbox.finished(ids);
+        if (!finishedJobs)
+            return tl::unexpected(finishedJobs.error());
+        for (qsizetype at = 0; at < finishedJobs->size(); at += JobsPerRecord) {
             if (auto recorded = m_relayLog.recordDelivery(
                     RelayRecord::Kind::JobsDone,
-                    doneRecordPayload(finishedJobs.mid(at, JobsPerRecord)), nowMs);
+                    doneRecordPayload(finishedJobs->mid(at, JobsPerRecord)), {}, nowMs);
                 !recorded)
                 return recorded;
         }
@@ -335,7 +330,7 @@ Result<int> SqlStore::takeOverDeliveries(int from, int to, qint64 nowMs)
         for (qsizetype at = 0; at < moved->size(); at += JobsPerRecord) {
             if (auto recorded = m_relayLog.recordDelivery(
                     RelayRecord::Kind::JobsTaken, takenRecordPayload(moved->mid(at, JobsPerRecord)),
-                    nowMs);
+                    {}, nowMs);
                 !recorded)
                 return recorded;
         }

@@ -29,7 +29,7 @@
 #   the load's application, beside a daemon without preferences; stores made by
 #   tests/bench/policybench.py, every part on a fresh daemon).
 # Options: --runs N, --scenarios S1,S2,..., --targets herald,nats,mqtt,trivial, --quick,
-#   --doc, --no-doc, --perf (perf record -g of herald-syncd during S2w, S4, S5, S8's drain, S9's
+#   --doc, --no-doc, --perf (perf record -g of herald-syncd during S2w, S4, S5, S8's drains, S9's
 #   10,000-user digest run and S9's loads on the preferences store; --perf-dwarf: with DWARF
 #   call graphs, which this build's missing frame pointers need),
 #   --loadgen PATH, --trivial-server PATH, --syncd PATH, --sqlite-ceiling PATH,
@@ -618,7 +618,9 @@ run_s8() { # $1 run
   [[ $PERF == 1 && $run == 1 ]] && stop_perf S8-drain
   HERALD_CLUSTER_SECRET=s8-bench-cluster start_s8_server
   "$PY" "$helper" route --herald "$SERVER_PORT" --sink "$SINK_PORT" || { stop_server; stop_sink; return 1; }
+  [[ $PERF == 1 && $run == 1 ]] && start_perf S8-drain-cluster
   s8_drain "$run" S8-drain-cluster || rc=$?
+  [[ $PERF == 1 && $run == 1 ]] && stop_perf S8-drain-cluster
   stop_sink
   [[ $rc == 0 ]] || { log "S8/herald/$run failed ($rc)"; cat "$WORK/loadgen.err" >&2; return 1; }
 }
