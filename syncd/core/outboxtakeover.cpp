@@ -72,11 +72,12 @@ int OutboxTakeover::turn(int silent, int self, const QList<int> &live)
 
 void OutboxTakeover::beat()
 {
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const QHash<int, qint64> linked = m_peers.lastLinkedMs();
+    for (auto it = linked.cbegin(); it != linked.cend(); ++it)
+        m_linkedMs.insert(it.key(), std::max(m_linkedMs.value(it.key(), 0), it.value()));
     if (m_busy)
         return; // the store is slow: one look at a time
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    for (int node : m_peers.liveNodes())
-        m_linkedMs.insert(node, now);
     m_busy = true;
     m_store.submit<QList<Taken>>(
         [self = m_nodeId, grace = m_graceMs, now, started = m_startedMs,

@@ -4,6 +4,7 @@
 #include "core/peerresume.h"
 #include "model/notification.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -30,9 +31,10 @@ public:
     // The other nodes this one has heard of (origins of records it holds, linked peers), live
     // or not: the ranks of digest senders (DigestSenderOrder).
     virtual QList<int> knownNodes() const { return {}; }
-    // The other nodes this one has a live peer link to now: who is alive, for the takeover of
-    // a silent node's deliveries (OutboxTakeover).
-    virtual QList<int> liveNodes() const { return {}; }
+    // By other node, when this one last had a live peer link to it (now, while it has one):
+    // who is alive, for the takeover of a silent node's deliveries (OutboxTakeover). A link
+    // that came and went between two looks still counts.
+    virtual QHash<int, qint64> lastLinkedMs() const { return {}; }
 };
 
 } // namespace herald::syncd

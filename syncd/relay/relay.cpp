@@ -397,6 +397,8 @@ void Relay::onLinkClosed(int linkId)
     if (!link)
         return;
     ++m_metrics.relayLinksLost;
+    if (QMutexLocker lock(&m_statusMutex); m_liveNodes.contains(link->peerNode())) // live till now
+        m_lastLinkedMs.insert(link->peerNode(), QDateTime::currentMSecsSinceEpoch());
     // Compared, not dereferenced: stop() deletes the dialers before the links' closes come.
     const auto *dialed = link->property("dialer").value<QObject *>();
     for (PeerDialer *dialer : m_dialers) {
@@ -464,6 +466,8 @@ void Relay::publishStatus()
     QMutexLocker lock(&m_statusMutex);
     m_status = std::move(status);
     m_knownNodes = std::move(known);
+    for (int node : liveNodes)
+        m_lastLinkedMs.insert(node, now);
     m_liveNodes = std::move(liveNodes);
 }
 
@@ -473,10 +477,14 @@ QList<int> Relay::knownNodes() const
     return m_knownNodes;
 }
 
-QList<int> Relay::liveNodes() const
+QHash<int, qint64> Relay::lastLinkedMs() const
 {
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
     QMutexLocker lock(&m_statusMutex);
-    return m_liveNodes;
+    QHash<int, qint64> seen = m_lastLinkedMs;
+    for (int node : m_liveNodes)
+        seen.insert(node, now);
+    return seen;
 }
 
 QList<PeerStatus> Relay::status() const

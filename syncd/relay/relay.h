@@ -84,7 +84,7 @@ public:
     void relayDrop(const QString &user) override;
     bool askResume(const ResumeAsk &ask) override;
     QList<int> knownNodes() const override;
-    QList<int> liveNodes() const override;
+    QHash<int, qint64> lastLinkedMs() const override;
     // Before start(): the core's part of other nodes' resumes.
     void setResumeWitness(ResumeWitness *witness) { m_resumes.setWitness(witness); }
     // Before start(): what the core does with records from peers in the operation that stores
@@ -140,7 +140,8 @@ private:
     mutable QMutex m_statusMutex;
     QList<PeerStatus> m_status;
     QList<int> m_knownNodes;
-    QList<int> m_liveNodes;
+    QList<int> m_liveNodes;            // with a live link now
+    QHash<int, qint64> m_lastLinkedMs; // when each node was last seen on a live link
 };
 
 } // namespace herald::syncd

@@ -12,6 +12,7 @@
 #include "core/routingtable.h"
 #include "metrics/metrics.h"
 
+#include <QDateTime>
 #include <QList>
 #include <QObject>
 
@@ -212,7 +213,13 @@ public:
     // The nodes with a live peer link now: what OutboxTakeover counts as alive without a
     // heartbeat in the shared database.
     QList<int> live;
-    QList<int> liveNodes() const override { return live; }
+    QHash<int, qint64> lastLinkedMs() const override // the live ones: seen on a link now
+    {
+        QHash<int, qint64> seen;
+        for (int node : live)
+            seen.insert(node, QDateTime::currentMSecsSinceEpoch());
+        return seen;
+    }
     void relayTransient(const QList<Notification> &notifications) override
     {
         for (const Notification &n : notifications)
