@@ -204,8 +204,15 @@ Result<QHash<int, qint64>> OutboxQueries::heartbeats()
 
 Result<QList<int>> OutboxQueries::ownersOfPending(int except)
 {
+    // One index step per owner (the due index starts with node), not a walk over every pending
+    // job: a node down for hours can leave millions, and this is asked every few seconds.
     auto query = m_connection.run(
-        u"SELECT DISTINCT node FROM deliveries WHERE status = 'pending' AND node <> ?"_s, {except});
+        u"WITH RECURSIVE owners (node) AS ("
+        "SELECT MIN(node) FROM deliveries WHERE status = 'pending' "
+        "UNION ALL SELECT (SELECT MIN(d.node) FROM deliveries d WHERE d.status = 'pending' "
+        "AND d.node > owners.node) FROM owners WHERE owners.node IS NOT NULL) "
+        "SELECT node FROM owners WHERE node IS NOT NULL AND node <> ?"_s,
+        {except});
     if (!query)
         return tl::unexpected(query.error());
     QList<int> owners;
