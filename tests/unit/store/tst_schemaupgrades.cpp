@@ -26,6 +26,16 @@ using herald::syncd::test::MigrationTestBase;
 
 namespace {
 
+// Runs one statement; a failure is logged with the database's message (some are expected).
+bool runStatement(const QSqlDatabase &db, const QString &statement)
+{
+    QSqlQuery query(db);
+    const bool ok = query.exec(statement);
+    if (!ok)
+        qDebug("%s: %s", qPrintable(statement), qPrintable(query.lastError().text()));
+    return ok;
+}
+
 // The golden data's "now": after every notification but one has expired.
 const QDateTime FixtureNow = QDateTime::fromMSecsSinceEpoch(1767268800000, Qt::UTC);
 
@@ -354,13 +364,7 @@ void TestSchemaUpgrades::migration9AdmitsFeedTokensAndKeepsIds()
     auto before = migrator.migrate(8);
     STORE_VERIFY(before);
     QCOMPARE(*before, 8);
-    auto run = [&](const QString &statement) {
-        QSqlQuery query(connection->db());
-        const bool ok = query.exec(statement);
-        if (!ok)
-            qDebug("%s: %s", qPrintable(statement), qPrintable(query.lastError().text()));
-        return ok;
-    };
+    auto run = [&](const QString &statement) { return runStatement(connection->db(), statement); };
     auto rows = [&] {
         QSqlQuery query(connection->db());
         QStringList rows;
@@ -407,13 +411,7 @@ void TestSchemaUpgrades::migration13KeepsRelayLogAndAdmitsDeliveryRecords()
     auto before = migrator.migrate(12);
     STORE_VERIFY(before);
     QCOMPARE(*before, 12);
-    auto run = [&](const QString &statement) {
-        QSqlQuery query(connection->db());
-        const bool ok = query.exec(statement);
-        if (!ok)
-            qDebug("%s: %s", qPrintable(statement), qPrintable(query.lastError().text()));
-        return ok;
-    };
+    auto run = [&](const QString &statement) { return runStatement(connection->db(), statement); };
     QVERIFY(run(u"INSERT INTO relay_log (origin, seq, kind, notification_id, user_name, time_ms) "
                 "VALUES (1, 1, 'notification', 101, '', 1000), (1, 2, 'receipt', 101, 'alice', "
                 "1001), (2, 1, 'preferences', 0, 'alice', 1002), (2, 2, 'digest', 0, 'bob', 1003), "
