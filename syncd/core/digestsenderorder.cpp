@@ -1,19 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/digestsenderorder.h"
 
+#include "core/fnv1a.h"
 #include "core/peeroutlet.h"
 
 namespace herald::syncd {
 
 quint64 DigestSenderOrder::weight(const QString &user, const QString &key, int node)
 {
-    const QByteArray text = user.toUtf8() + '\n' + key.toUtf8() + '\n' + QByteArray::number(node);
-    quint64 hash = 14695981039346656037ULL;
-    for (const char c : text) {
-        hash ^= quint8(c);
-        hash *= 1099511628211ULL;
-    }
-    return hash;
+    return fnv1a64(
+        QByteArray(user.toUtf8() + '\n' + key.toUtf8() + '\n' + QByteArray::number(node)));
 }
 
 qint64 DigestSenderOrder::waitMs(const QString &user, const QString &key,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/outboxtakeover.h"
 
+#include "core/fnv1a.h"
 #include "core/peeroutlet.h"
 #include "delivery/deliverylog.h"
 #include "store/storethread.h"
@@ -46,14 +47,8 @@ void OutboxTakeover::start()
 
 quint64 OutboxTakeover::weight(int silent, int node)
 {
-    const QByteArray text =
-        "deliveries\n" + QByteArray::number(silent) + '\n' + QByteArray::number(node);
-    quint64 hash = 14695981039346656037ULL;
-    for (const char c : text) {
-        hash ^= quint8(c);
-        hash *= 1099511628211ULL;
-    }
-    return hash;
+    return fnv1a64(
+        QByteArray("deliveries\n" + QByteArray::number(silent) + '\n' + QByteArray::number(node)));
 }
 
 int OutboxTakeover::turn(int silent, int self, const QList<int> &live)
@@ -73,15 +68,12 @@ int OutboxTakeover::turn(int silent, int self, const QList<int> &live)
 void OutboxTakeover::beat()
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const QHash<int, qint64> linked = m_peers.lastLinkedMs();
-    for (auto it = linked.cbegin(); it != linked.cend(); ++it)
-        m_linkedMs.insert(it.key(), std::max(m_linkedMs.value(it.key(), 0), it.value()));
     if (m_busy)
         return; // the store is slow: one look at a time
     m_busy = true;
     m_store.submit<QList<Taken>>(
         [self = m_nodeId, grace = m_graceMs, now, started = m_startedMs,
-         linked = m_linkedMs](SqlStore &store) -> Result<QList<Taken>> {
+         linked = m_peers.lastLinkedMs()](SqlStore &store) -> Result<QList<Taken>> {
             auto beats = store.outbox([&](OutboxQueries &q) -> Result<QHash<int, qint64>> {
                 if (auto alive = q.heartbeat(self, now); !alive)
                     return tl::unexpected(alive.error());

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QTimer>
@@ -49,7 +48,6 @@ private:
     StoreThread &m_store;
     const PeerOutlet &m_peers;
     qint64 m_startedMs = 0;
-    QHash<int, qint64> m_linkedMs; // by node: when a peer link to it was last seen live
     bool m_busy = false;
     QTimer m_timer;
 };

@@ -13,6 +13,7 @@
 #include "metrics/metrics.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 #include <QObject>
 
@@ -213,13 +214,14 @@ public:
     // The nodes with a live peer link now: what OutboxTakeover counts as alive without a
     // heartbeat in the shared database.
     QList<int> live;
-    QHash<int, qint64> lastLinkedMs() const override // the live ones: seen on a link now
+    // As the relay does: the live ones are seen now, and a node keeps its last sighting.
+    QHash<int, qint64> lastLinkedMs() const override
     {
-        QHash<int, qint64> seen;
         for (int node : live)
             seen.insert(node, QDateTime::currentMSecsSinceEpoch());
         return seen;
     }
+    mutable QHash<int, qint64> seen;
     void relayTransient(const QList<Notification> &notifications) override
     {
         for (const Notification &n : notifications)
