@@ -131,11 +131,13 @@ void PeerLink::onHello(const PeerHello &hello)
         return;
     }
     m_peerNode = hello.node;
+    // Until the peer says what it holds, records that come are kept for it. Syncing before
+    // admitted(): the relay's status taken then must count the peer as linked, or a link
+    // shorter than a tick is never seen (and its node's silence is dated from too long ago).
+    m_state = State::Syncing;
     Q_EMIT admitted();
     if (m_direction == Direction::Inbound)
         sendHello();
-    // Until the peer says what it holds, records that come are kept for it.
-    m_state = State::Syncing;
     qCInfo(lcRelay).noquote() << "link" << m_name << "to node" << m_peerNode << "up";
     send(PeerSync{m_relay.held()});
 }

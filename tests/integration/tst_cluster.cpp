@@ -189,6 +189,7 @@ private slots:
     void recipientsStayPrivateAcrossNodes();
     void wrongSecretIsRefused();
     void nodeWithoutSecretHasNoPeerPath();
+    void anAdmittedPeerCountsAsLinkedAtOnce();
     void killedNodeCatchesUpAndStoresConverge();
     void stoppedNodeCatchesUpAfterThePartition();
     void cutDelayedAndBlackholedLinksHeal();
@@ -642,6 +643,38 @@ void TestCluster::nodeWithoutSecretHasNoPeerPath()
     QVERIFY2(peer.errorString().contains("404"_L1), qPrintable(peer.errorString()));
     WsClient client;
     QVERIFY(client.open(lone.wsUrl())); // the client path is unaffected
+}
+
+void TestCluster::anAdmittedPeerCountsAsLinkedAtOnce()
+{
+    // The status a node takes when it admits a peer (between its once-a-second looks) already
+    // has the peer linked: a peer that dies within its first second was still seen, so the
+    // takeover of its jobs waits a grace period from then (tst_webhookmesh), not from when
+    // the node started.
+    SyncdProcess node;
+    QVERIFY(node.start({u"--no-auth"_s, u"--node-id"_s, u"1"_s, u"--cluster"_s, u"test"_s,
+                        u"--cluster-secret"_s, ClusterSecret}));
+    HttpClient health(node.httpUrl());
+    QUrl peerUrl = node.wsUrl();
+    peerUrl.setPath(u"/api/v1/peer"_s);
+    WsClient peer;
+    QVERIFY(peer.open(peerUrl));
+    peer.sendJson({{"type"_L1, "peerHello"_L1},
+                   {"node"_L1, 7},
+                   {"cluster"_L1, "test"_L1},
+                   {"secret"_L1, ClusterSecret}});
+    QString firstState;
+    QVERIFY(waitUntil(
+        [&] {
+            const auto peers = health.get(u"/healthz"_s).object().value("peers"_L1).toArray();
+            for (const QJsonValue &p : peers) {
+                if (p.toObject().value("node"_L1).toInt() == 7)
+                    firstState = p.toObject().value("state"_L1).toString();
+            }
+            return !firstState.isEmpty();
+        },
+        5000, 2));
+    QVERIFY2(firstState == "syncing"_L1 || firstState == "live"_L1, qPrintable(firstState));
 }
 
 void TestCluster::killedNodeCatchesUpAndStoresConverge()
