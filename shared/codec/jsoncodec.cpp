@@ -5,6 +5,7 @@
 #include "jsonerrors.h"
 #include "jsonfields.h"
 #include "jsonnotification.h"
+#include "jsonflatpublish.h"
 #include "jsonpublish.h"
 #include "jsontext.h"
 #include "model/idgenerator.h"
@@ -297,6 +298,15 @@ QJsonObject JsonCodec::toJson(const Notification &n)
 
 Result<QList<Notification>> JsonCodec::parsePublishBody(const QByteArray &body) const
 {
+    // As for publish frames (decodeClientMessage): a flat notification without a QJsonDocument.
+    if (auto flat = json::readFlatNotification(body);
+        flat && m_validator.checkNotification(*flat, QString()))
+        return QList<Notification>{std::move(*flat)};
+    return parsePublishBodyGenerally(body);
+}
+
+Result<QList<Notification>> JsonCodec::parsePublishBodyGenerally(const QByteArray &body) const
+{
     auto parsed = json::parseObjectOrArray(body, u"body"_s);
     if (!parsed)
         return tl::unexpected(parsed.error());
@@ -361,6 +371,19 @@ QByteArray JsonCodec::encode(const ClientMessage &message)
 
 Result<ClientMessage> JsonCodec::decodeClientMessage(const QByteArray &frame,
                                                      QString *publishRef) const
+{
+    // A busy producer's frames are flat publish frames, read here without a QJsonDocument. One
+    // the general path would refuse is left to it, so that it words the error.
+    if (auto flat = json::readFlatPublishFrame(frame); flat && json::acceptsPublish(*flat, *this)) {
+        if (publishRef)
+            *publishRef = flat->ref;
+        return std::move(*flat);
+    }
+    return decodeClientMessageGenerally(frame, publishRef);
+}
+
+Result<ClientMessage> JsonCodec::decodeClientMessageGenerally(const QByteArray &frame,
+                                                              QString *publishRef) const
 {
     auto object = json::parseObject(frame, u"frame"_s);
     if (!object)

@@ -28,6 +28,8 @@ public:
     // nothing). id/time/node in the input are ignored; `persistent` defaults to true,
     // `priority` to "normal".
     Result<QList<Notification>> parsePublishBody(const QByteArray &body) const;
+    // The same without the shortcut for a flat notification (json::readFlatNotification).
+    Result<QList<Notification>> parsePublishBodyGenerally(const QByteArray &body) const;
     Result<Notification> parsePublish(const QJsonObject &object, const QString &path = {}) const;
     // A full object as the server sends it (client side); requires a valid id.
     Result<Notification> parseNotification(const QJsonObject &object) const;
@@ -48,6 +50,10 @@ public:
     // so that a publish refused for its notification can be answered with its ref.
     Result<ClientMessage> decodeClientMessage(const QByteArray &frame,
                                               QString *publishRef = nullptr) const;
+    // The same without the shortcut for flat publish frames (json::readFlatPublishFrame):
+    // what that shortcut must agree with, and what words every error.
+    Result<ClientMessage> decodeClientMessageGenerally(const QByteArray &frame,
+                                                       QString *publishRef = nullptr) const;
     Result<ServerMessage> decodeServerMessage(const QByteArray &frame) const;
     // The `ids` of an ack, from the WebSocket frame or the body of POST /api/v1/acks:
     // 1..maxIdsPerAck valid ids.

@@ -31,6 +31,18 @@ QByteArray encodeFrame(const PublishedMessage &m)
         .toJson();
 }
 
+namespace {
+bool isValidRef(const QString &ref)
+{
+    return !ref.isEmpty() && ref.size() <= PublishMessage::MaxRefChars;
+}
+} // namespace
+
+bool acceptsPublish(const PublishMessage &m, const JsonCodec &codec)
+{
+    return isValidRef(m.ref) && codec.validator().checkNotification(m.notification, QString());
+}
+
 Result<ClientMessage> decodePublishFrame(const QJsonObject &frame, const JsonCodec &codec,
                                          QString *publishRef)
 {
@@ -38,7 +50,7 @@ Result<ClientMessage> decodePublishFrame(const QJsonObject &frame, const JsonCod
     const QString ref = r.requiredString(u"ref"_s);
     if (!r.ok())
         return r.unexpected();
-    if (ref.isEmpty() || ref.size() > PublishMessage::MaxRefChars)
+    if (!isValidRef(ref))
         return failField(u"ref"_s,
                          u"must be 1 to %1 characters"_s.arg(PublishMessage::MaxRefChars));
     if (publishRef)

@@ -24,5 +24,7 @@ QByteArray encodeFrame(const PublishedMessage &message);
 Result<ClientMessage> decodePublishFrame(const QJsonObject &frame, const JsonCodec &codec,
                                          QString *publishRef);
 Result<ServerMessage> decodePublishedFrame(const QJsonObject &frame);
+// Whether decodePublishFrame would take this ref and notification as they are.
+bool acceptsPublish(const PublishMessage &message, const JsonCodec &codec);
 
 } // namespace herald::json

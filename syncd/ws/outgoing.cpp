@@ -16,19 +16,15 @@ Outgoing::Outgoing(ServerMessage message, QString channelKey, QStringList recipi
 
 const QByteArray &Outgoing::nativeFrame() const
 {
-    std::call_once(m_nativeOnce,
-                   [this] { m_native = webSocketTextFrame(JsonCodec::encode(m_message)); });
-    return m_native;
+    return m_native.get([this] { return webSocketTextFrame(JsonCodec::encode(m_message)); });
 }
 
 const QByteArray &Outgoing::hermesFrame() const
 {
-    std::call_once(m_hermesOnce, [this] {
+    return m_hermes.get([this] {
         const QByteArray text = HermesCodec::encode(m_message);
-        if (!text.isEmpty())
-            m_hermes = webSocketTextFrame(text);
+        return text.isEmpty() ? QByteArray() : webSocketTextFrame(text);
     });
-    return m_hermes;
 }
 
 } // namespace herald::syncd

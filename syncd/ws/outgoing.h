@@ -5,12 +5,37 @@
 #include "protocol/messages.h"
 
 #include <QByteArray>
+#include <QMutex>
 #include <QString>
 
+#include <atomic>
 #include <memory>
-#include <mutex>
 
 namespace herald::syncd {
+
+// Bytes made at most once, by whichever thread asks first. Not std::call_once: glibc ends
+// every first call of one with a futex wake-up, a system call per notification sent
+// (docs/PERFORMANCE.md); an uncontended QMutex makes none.
+class OnceBytes
+{
+public:
+    template <typename Make> const QByteArray &get(Make &&make) const
+    {
+        if (!m_ready.load(std::memory_order_acquire)) {
+            QMutexLocker lock(&m_mutex);
+            if (!m_ready.load(std::memory_order_relaxed)) {
+                m_value = make();
+                m_ready.store(true, std::memory_order_release);
+            }
+        }
+        return m_value;
+    }
+
+private:
+    mutable QMutex m_mutex;
+    mutable std::atomic<bool> m_ready{false};
+    mutable QByteArray m_value;
+};
 
 // One server message on its way to many sessions, encoded at most once per wire format no
 // matter how many sessions receive it (the Hermes text only if a Hermes session wants it).
@@ -38,10 +63,8 @@ private:
     QString m_channelKey;
     QStringList m_recipients;
     qint64 m_arrival = 0;
-    mutable std::once_flag m_nativeOnce;
-    mutable std::once_flag m_hermesOnce;
-    mutable QByteArray m_native;
-    mutable QByteArray m_hermes;
+    OnceBytes m_native;
+    OnceBytes m_hermes;
 };
 
 using OutgoingPtr = std::shared_ptr<const Outgoing>;

@@ -5,8 +5,9 @@
 // picks the kind ('0'..'5', see Kind), the rest is the body or frame.
 //
 // Invariants: whatever is accepted keeps within PROTOCOL.md's limits (checked here
-// independently of Validator), and encoding it and decoding that again gives it back
-// unchanged.
+// independently of Validator), encoding it and decoding that again gives it back unchanged,
+// and the shortcuts for flat publish frames and bodies (json::readFlatPublishFrame) answer
+// exactly as the general path does.
 #include "fuzzcheck.h"
 
 #include "codec/jsoncodec.h"
@@ -94,9 +95,28 @@ void checkWithinLimits(const Notification &n)
         check(isCleanText(*text), "strings are clean text");
 }
 
+bool sameNulls(const Notification &a, const Notification &b)
+{
+    return a.code.isNull() == b.code.isNull() && a.title.isNull() == b.title.isNull() &&
+           a.message.isNull() == b.message.isNull() && a.level.isNull() == b.level.isNull() &&
+           a.url.isNull() == b.url.isNull();
+}
+
 void publishBody(const QByteArray &body)
 {
     const auto parsed = Codec.parsePublishBody(body);
+    // The shortcut for a flat notification agrees with the general path.
+    const auto general = Codec.parsePublishBodyGenerally(body);
+    check(parsed.has_value() == general.has_value(),
+          "the shortcut accepts the bodies the general path does", body);
+    if (parsed) {
+        check(*parsed == *general && sameNulls(parsed->first(), general->first()),
+              "the shortcut reads what the general path does", body);
+    } else {
+        check(parsed.error().code == general.error().code &&
+                  parsed.error().message == general.error().message,
+              "the shortcut's error is the general path's", body);
+    }
     if (!parsed)
         return;
     check(!parsed->isEmpty() && parsed->size() <= TheLimits.maxBatch, "batch within its limit");
@@ -168,9 +188,36 @@ void ackBody(const QByteArray &body)
     check(reids.has_value() && *reids == *ids, "ack ids survive encoding", again);
 }
 
+// The shortcut for flat publish frames agrees with the general path on every frame: the same
+// message or the same error, and the same ref handed back for an error's answer.
+void checkSameAsGeneralPath(const QByteArray &frame, const Result<ClientMessage> &decoded,
+                            const QString &ref)
+{
+    QString generalRef;
+    const auto general = Codec.decodeClientMessageGenerally(frame, &generalRef);
+    check(decoded.has_value() == general.has_value(),
+          "the shortcut accepts what the general path does", frame);
+    if (decoded) {
+        check(*decoded == *general, "the shortcut reads what the general path does", frame);
+        const auto *publish = std::get_if<PublishMessage>(&*decoded);
+        const auto *generalPublish = std::get_if<PublishMessage>(&*general);
+        if (publish && generalPublish) { // null and empty strings alike (stored as NULL or '')
+            check(sameNulls(publish->notification, generalPublish->notification),
+                  "the shortcut leaves absent fields null as the general path does", frame);
+        }
+    } else {
+        check(decoded.error().code == general.error().code &&
+                  decoded.error().message == general.error().message,
+              "the shortcut's error is the general path's", frame);
+    }
+    check(ref == generalRef, "the same ref for the answer", frame);
+}
+
 void clientFrame(const QByteArray &frame)
 {
-    const auto decoded = Codec.decodeClientMessage(frame);
+    QString ref;
+    const auto decoded = Codec.decodeClientMessage(frame, &ref);
+    checkSameAsGeneralPath(frame, decoded, ref);
     if (!decoded)
         return;
     if (const auto *reg = std::get_if<RegisterMessage>(&*decoded)) {
