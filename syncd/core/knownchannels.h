@@ -4,8 +4,10 @@
 #include "model/notification.h"
 
 #include <QHash>
+#include <QSet>
 #include <QString>
 
+#include <algorithm>
 #include <optional>
 
 namespace herald::syncd {
@@ -13,7 +15,9 @@ namespace herald::syncd {
 // Channels the store has confirmed, with their row ids, so that a transient publish to one of
 // them needs no trip to the store thread (it stores nothing; the trip was only the lookup).
 // Only positive answers are kept: anything unknown still goes to the store, which creates the
-// channel or answers 404. Front thread only.
+// channel or answers 404. The applications of those channels are known too, so that a new
+// channel of one can be made without holding its first notification (NotificationService).
+// Front thread only.
 class KnownChannels
 {
 public:
@@ -36,14 +40,30 @@ public:
         return true;
     }
 
+    // Whether the store has confirmed a channel of every notification's application.
+    bool knowsApplicationsOf(const QList<Notification> &notifications) const
+    {
+        return std::all_of(notifications.cbegin(), notifications.cend(),
+                           [this](const Notification &n) { return m_applications.contains(n.application); });
+    }
+
+    bool knowsChannelOf(const Notification &n) const
+    {
+        return m_known.contains(channelKey(n.application, n.channel));
+    }
+
     void remember(const QList<Notification> &stored)
     {
-        if (m_known.size() > MaxEntries)
+        if (m_known.size() > MaxEntries) {
             m_known.clear(); // bounded; it fills again from the store's answers
+            m_applications.clear();
+        }
         for (const Notification &n : stored) {
-            if (n.applicationId > 0 && n.channelId > 0)
+            if (n.applicationId > 0 && n.channelId > 0) {
                 m_known.insert(channelKey(n.application, n.channel),
                                Ids{n.applicationId, n.channelId});
+                m_applications.insert(n.application);
+            }
         }
     }
 
@@ -52,11 +72,13 @@ public:
     {
         const QString prefix = channelKey(application, QString());
         m_known.removeIf([&](const auto &entry) { return entry.key().startsWith(prefix); });
+        m_applications.remove(application);
     }
 
 private:
     static constexpr qsizetype MaxEntries = 100'000;
     QHash<QString, Ids> m_known;
+    QSet<QString> m_applications;
 };
 
 } // namespace herald::syncd

@@ -154,9 +154,18 @@ void NotificationService::publish(QList<Notification> notifications, bool batch,
     // the store, so that sessions still get notifications in id order.
     const bool allTransient = std::none_of(notifications.cbegin(), notifications.cend(),
                                            [](const Notification &n) { return n.persistent; });
-    if (allTransient && later.isEmpty() && m_publishesAtStore == 0 &&
-        m_knownChannels.fill(notifications))
-        return onStored(notifications, std::move(done));
+    if (allTransient && later.isEmpty() && m_publishesAtStore == 0) {
+        if (m_knownChannels.fill(notifications))
+            return onStored(notifications, std::move(done));
+        // A new channel of an application the store has confirmed: made in the background, so
+        // that its first notification neither waits for the disk nor holds others back. It
+        // can only be refused if the application is deleted meanwhile; the notification,
+        // stored nowhere, has then reached the sessions a moment before the deletion.
+        if (m_config.autoCreateChannels && m_knownChannels.knowsApplicationsOf(notifications)) {
+            makeChannelsOf(notifications);
+            return onStored(notifications, std::move(done));
+        }
+    }
     ++m_publishesAtStore;
     m_repository.insert(notifications, later, this,
                         [this, routed = !later.jobs.isEmpty() || !later.userDeliveries.isEmpty(),
@@ -169,6 +178,31 @@ void NotificationService::publish(QList<Notification> notifications, bool batch,
                             m_knownChannels.remember(*stored);
                             onStored(*stored, done);
                         });
+}
+
+void NotificationService::makeChannelsOf(const QList<Notification> &notifications)
+{
+    QList<Notification> toMake; // one of each channel not already on its way
+    for (const Notification &n : notifications) {
+        if (!m_knownChannels.knowsChannelOf(n) &&
+            !m_channelsBeingMade.contains(channelKey(n.application, n.channel))) {
+            m_channelsBeingMade.insert(channelKey(n.application, n.channel));
+            toMake.append(n);
+        }
+    }
+    if (toMake.isEmpty())
+        return;
+    // A transient notification stores nothing but its channel: the insert makes only that.
+    m_repository.insert(toMake, DeferredWork{}, this, [this, toMake](Result<QList<Notification>> made) {
+        for (const Notification &n : toMake)
+            m_channelsBeingMade.remove(channelKey(n.application, n.channel));
+        if (!made) {
+            qCWarning(lcCore).noquote() << "cannot make channel" << toMake.first().channel << "of"
+                                        << toMake.first().application << ":" << made.error().message;
+            return;
+        }
+        m_knownChannels.remember(*made);
+    });
 }
 
 Error NotificationService::unbatched(Error error, bool batch)

@@ -133,6 +133,7 @@ Q_SIGNALS:
 private:
     static Error unbatched(Error error, bool batch);
     void onStored(const QList<Notification> &stored, Reply<QList<Notification>> done);
+    void makeChannelsOf(const QList<Notification> &notifications);
     void readBacklog(BacklogQuery query, QObject *context, Reply<Backlog> done);
 
     const Config &m_config;
@@ -152,6 +153,7 @@ private:
     RemoteResume m_remoteResume;
     IdGenerator m_ids;
     int m_publishesAtStore = 0; // publishes waiting for the store (see publish())
+    QSet<QString> m_channelsBeingMade; // "app/channel" of makeChannelsOf's inserts under way
 };
 
 } // namespace herald::syncd

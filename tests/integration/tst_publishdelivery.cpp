@@ -4,6 +4,7 @@
 #include "apihelpers.h"
 #include "httpclient.h"
 #include "syncdprocess.h"
+#include "wait.h"
 #include "wsclient.h"
 
 #include <QJsonArray>
@@ -39,6 +40,7 @@ private slots:
     void backlogLeavesOutAcknowledged();
     void transientIsDeliveredLiveButNeverStored();
     void transientToADeletedApplicationIsNotFound();
+    void transientToANewChannelMakesTheChannel();
     void recipientsRestrictDeliveryAndListing();
     void backlogHoldsNotificationsForTheirRecipientsOnly();
     void batchPublishStoresAndDeliversAll();
@@ -241,6 +243,29 @@ void TestPublishDelivery::transientToADeletedApplicationIsNotFound()
                     notificationBody(u"shortlived"_s, u"c"_s, u"third"_s, transient));
     QCOMPARE(refused.status, 404);
     QVERIFY2(refused.body.contains("application"), refused.body.constData());
+    // Nor is a new channel of it made without asking the store.
+    const HttpResponse newChannel =
+        m_http.post(u"/api/v1/notifications"_s,
+                    notificationBody(u"shortlived"_s, u"other"_s, u"fourth"_s, transient));
+    QCOMPARE(newChannel.status, 404);
+}
+
+void TestPublishDelivery::transientToANewChannelMakesTheChannel()
+{
+    // The first transient notification on a new channel of a known application is delivered
+    // without waiting for the channel's row; the row is made behind it.
+    const QJsonObject transient{{"persistent"_L1, false}};
+    QVERIFY(publish(m_http, App, u"known"_s, u"confirms shop"_s, transient) > 0);
+    auto live = session(u"alice"_s, u"brand-new"_s);
+    QVERIFY(live);
+    const qint64 id = publish(m_http, App, u"brand-new"_s, u"first on it"_s, transient);
+    QVERIFY(id > 0);
+    QVERIFY2(live->waitForNotificationId(id), live->describe());
+    const auto listsTheChannel = [&] {
+        const HttpResponse channels = m_http.get(u"/api/v1/applications/shop/channels"_s);
+        return channels.status == 200 && channels.body.contains("\"brand-new\"");
+    };
+    QVERIFY(waitUntil(listsTheChannel, 5000));
 }
 
 void TestPublishDelivery::recipientsRestrictDeliveryAndListing()

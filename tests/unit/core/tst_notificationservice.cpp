@@ -271,14 +271,65 @@ private Q_SLOTS:
         QCOMPARE(rig.fanOut.published.size(), 3);
     }
 
+    void newChannelOfAKnownApplicationIsMadeWithoutWaiting()
+    {
+        Rig rig;
+        rig.publish({note("ops", "deploys", false)}, producer("ops"));
+        rig.repository.flush(); // ops is known from here on
+        QCOMPARE(rig.fanOut.published.size(), 1);
+
+        // A new channel of ops: its first notifications reach the sessions and are answered at
+        // once; one insert makes the channel behind them.
+        QVERIFY(rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
+        QVERIFY(rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
+        QCOMPARE(rig.fanOut.published.size(), 3);
+        QCOMPARE(rig.repository.inserts, 2);
+        QCOMPARE(rig.repository.pending(), 1);
+        // Later publishes are not held behind the insert.
+        QVERIFY(rig.publish({note("ops", "deploys", false)}, producer("ops")).has_value());
+        QCOMPARE(rig.fanOut.published.size(), 4);
+        rig.repository.flush();
+        QVERIFY(rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
+        QCOMPARE(rig.repository.inserts, 2); // made: known now
+        QCOMPARE(rig.metrics.notificationsTransient.load(), 5u);
+    }
+
+    void aChannelThatCouldNotBeMadeIsTriedAgain()
+    {
+        Rig rig;
+        rig.publish({note("ops", "deploys", false)}, producer("ops"));
+        rig.repository.flush();
+        rig.repository.failNext = Error{ErrorCode::NotFound, QStringLiteral("application: gone")};
+        QVERIFY(rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
+        rig.repository.flush();
+        QVERIFY(rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
+        QCOMPARE(rig.repository.inserts, 3); // not known: made again
+    }
+
+    void newChannelWaitsForTheStoreWhenItMayBeRefused()
+    {
+        // An application the store has not confirmed, or channels that are not made on first
+        // publish: the store may answer 404, so the publish waits for it.
+        Rig rig;
+        QVERIFY(!rig.publish({note("ops", "deploys", false)}, producer("ops")).has_value());
+        rig.repository.flush();
+        QVERIFY(rig.m_answers.last()->has_value());
+        rig.config.autoCreateChannels = false;
+        QVERIFY(!rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
+        QCOMPARE(rig.fanOut.published.size(), 1);
+        rig.repository.flush();
+        QCOMPARE(rig.fanOut.published.size(), 2);
+    }
+
     void deletingAnApplicationForgetsItsChannels()
     {
         Rig rig;
         rig.publish({note("ops", "deploys", false)}, producer("ops"));
         rig.repository.flush();
         rig.known.forgetApplication(QStringLiteral("ops"));
-        rig.publish({note("ops", "deploys", false)}, producer("ops"));
-        QCOMPARE(rig.repository.inserts, 2); // through the store again
+        QVERIFY(!rig.publish({note("ops", "deploys", false)}, producer("ops")).has_value());
+        QCOMPARE(rig.repository.inserts, 2); // through the store again, waiting for it
+        QVERIFY(!rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
     }
 
     void acknowledgeTellsTheUsersSessionsWhatWasNewlyRead()
