@@ -164,12 +164,18 @@ QByteArray encodeFrame(const RegisteredMessage &m)
     return o.toJson();
 }
 
+void appendFrame(QByteArray &out, const NotificationMessage &m)
+{
+    out += R"({"type":"notification","data":)";
+    json::appendNotificationText(out, m.notification);
+    out += '}';
+}
+
 QByteArray encodeFrame(const NotificationMessage &m)
 {
-    return OrderedObject()
-        .addString(u"type", u"notification")
-        .addRaw(u"data", json::notificationText(m.notification))
-        .toJson();
+    QByteArray out;
+    appendFrame(out, m);
+    return out;
 }
 
 QByteArray encodeFrame(const BacklogDoneMessage &m)
@@ -362,6 +368,13 @@ Result<Notification> JsonCodec::parseNotification(const QJsonObject &object) con
 QByteArray JsonCodec::encode(const ServerMessage &message)
 {
     return std::visit([](const auto &m) { return encodeFrame(m); }, message);
+}
+
+void JsonCodec::encodeInto(QByteArray &out, const ServerMessage &message)
+{
+    if (const auto *notification = std::get_if<NotificationMessage>(&message))
+        return appendFrame(out, *notification);
+    out += encode(message);
 }
 
 QByteArray JsonCodec::encode(const ClientMessage &message)

@@ -74,7 +74,13 @@ void writeTags(QByteArray &out, const QMap<QString, QString> &tags)
 QByteArray notificationText(const Notification &n)
 {
     QByteArray out;
-    out.reserve(256 + 2 * (n.title.size() + n.message.size()));
+    appendNotificationText(out, n);
+    return out;
+}
+
+void appendNotificationText(QByteArray &out, const Notification &n)
+{
+    out.reserve(out.size() + 256 + 2 * (n.title.size() + n.message.size()));
     {
         // Empty optional strings are left out, as JsonCodec::toJson does.
         ObjectWriter o(out);
@@ -101,7 +107,6 @@ QByteArray notificationText(const Notification &n)
         if (!n.url.isEmpty())
             appendQuoted(o.key("url"), n.url);
     }
-    return out;
 }
 
 } // namespace herald::json

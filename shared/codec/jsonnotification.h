@@ -12,5 +12,7 @@ namespace herald::json {
 // QJsonObject and QJsonDocument cost a quarter of a WebSocket thread's time. The keys come
 // in QJsonObject's sorted order, so the text is the one QJsonDocument writes.
 QByteArray notificationText(const Notification &n);
+// The same, appended to `out`.
+void appendNotificationText(QByteArray &out, const Notification &n);
 
 } // namespace herald::json

@@ -16,7 +16,10 @@ Outgoing::Outgoing(ServerMessage message, QString channelKey, QStringList recipi
 
 const QByteArray &Outgoing::nativeFrame() const
 {
-    return m_native.get([this] { return webSocketTextFrame(JsonCodec::encode(m_message)); });
+    return m_native.get([this] {
+        return webSocketTextFrameOf(
+            [this](QByteArray &out) { JsonCodec::encodeInto(out, m_message); });
+    });
 }
 
 const QByteArray &Outgoing::hermesFrame() const
