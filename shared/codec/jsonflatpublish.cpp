@@ -130,14 +130,30 @@ private:
                 continue;
             }
             switch (raw[++i]) {
-            case '"': out.append('"'); break;
-            case '\\': out.append('\\'); break;
-            case '/': out.append('/'); break;
-            case 'b': out.append('\b'); break;
-            case 'f': out.append('\f'); break;
-            case 'n': out.append('\n'); break;
-            case 'r': out.append('\r'); break;
-            case 't': out.append('\t'); break;
+            case '"':
+                out.append('"');
+                break;
+            case '\\':
+                out.append('\\');
+                break;
+            case '/':
+                out.append('/');
+                break;
+            case 'b':
+                out.append('\b');
+                break;
+            case 'f':
+                out.append('\f');
+                break;
+            case 'n':
+                out.append('\n');
+                break;
+            case 'r':
+                out.append('\r');
+                break;
+            case 't':
+                out.append('\t');
+                break;
             case 'u': {
                 if (raw.size() - i - 1 < 4)
                     return false;
@@ -185,7 +201,18 @@ private:
 
 bool readNotification(FlatScanner &s, Notification &n)
 {
-    enum Key { Application, Channel, Code, Title, Message, Level, Url, Priority, Persistent };
+    enum Key
+    {
+        Application,
+        Channel,
+        Code,
+        Title,
+        Message,
+        Level,
+        Url,
+        Priority,
+        Persistent
+    };
     struct StringField
     {
         QByteArrayView name;
@@ -246,7 +273,12 @@ std::optional<Notification> readFlatNotification(QByteArrayView body)
 
 std::optional<PublishMessage> readFlatPublishFrame(QByteArrayView frame)
 {
-    enum Key { Type, Ref, Body };
+    enum Key
+    {
+        Type,
+        Ref,
+        Body
+    };
     FlatScanner s(frame);
     if (!s.consume('{'))
         return std::nullopt;

@@ -43,8 +43,9 @@ public:
     // Whether the store has confirmed a channel of every notification's application.
     bool knowsApplicationsOf(const QList<Notification> &notifications) const
     {
-        return std::all_of(notifications.cbegin(), notifications.cend(),
-                           [this](const Notification &n) { return m_applications.contains(n.application); });
+        return std::all_of(
+            notifications.cbegin(), notifications.cend(),
+            [this](const Notification &n) { return m_applications.contains(n.application); });
     }
 
     bool knowsChannelOf(const Notification &n) const

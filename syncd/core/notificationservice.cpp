@@ -193,16 +193,18 @@ void NotificationService::makeChannelsOf(const QList<Notification> &notification
     if (toMake.isEmpty())
         return;
     // A transient notification stores nothing but its channel: the insert makes only that.
-    m_repository.insert(toMake, DeferredWork{}, this, [this, toMake](Result<QList<Notification>> made) {
-        for (const Notification &n : toMake)
-            m_channelsBeingMade.remove(channelKey(n.application, n.channel));
-        if (!made) {
-            qCWarning(lcCore).noquote() << "cannot make channel" << toMake.first().channel << "of"
-                                        << toMake.first().application << ":" << made.error().message;
-            return;
-        }
-        m_knownChannels.remember(*made);
-    });
+    m_repository.insert(toMake, DeferredWork{}, this,
+                        [this, toMake](Result<QList<Notification>> made) {
+                            for (const Notification &n : toMake)
+                                m_channelsBeingMade.remove(channelKey(n.application, n.channel));
+                            if (!made) {
+                                qCWarning(lcCore).noquote()
+                                    << "cannot make channel" << toMake.first().channel << "of"
+                                    << toMake.first().application << ":" << made.error().message;
+                                return;
+                            }
+                            m_knownChannels.remember(*made);
+                        });
 }
 
 Error NotificationService::unbatched(Error error, bool batch)

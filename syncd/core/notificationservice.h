@@ -152,7 +152,7 @@ private:
     ResumePoint m_resumePoint;
     RemoteResume m_remoteResume;
     IdGenerator m_ids;
-    int m_publishesAtStore = 0; // publishes waiting for the store (see publish())
+    int m_publishesAtStore = 0;        // publishes waiting for the store (see publish())
     QSet<QString> m_channelsBeingMade; // "app/channel" of makeChannelsOf's inserts under way
 };
 
