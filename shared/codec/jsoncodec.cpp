@@ -5,6 +5,7 @@
 #include "jsonerrors.h"
 #include "jsonfields.h"
 #include "jsonflatpublish.h"
+#include "jsonframes.h"
 #include "jsonnotification.h"
 #include "jsonpublish.h"
 #include "jsontext.h"
@@ -22,7 +23,6 @@ using namespace Qt::StringLiterals;
 namespace herald {
 
 using json::FieldReader;
-using json::OrderedObject;
 
 namespace {
 
@@ -80,14 +80,6 @@ Result<Notification> readNotification(const QJsonObject &object, const QString &
     return n;
 }
 
-QJsonArray toJsonArray(const QStringList &list)
-{
-    QJsonArray array;
-    for (const QString &s : list)
-        array.append(s);
-    return array;
-}
-
 int clampToInt(qint64 value)
 {
     return int(std::clamp<qint64>(value, INT_MIN, INT_MAX));
@@ -140,125 +132,11 @@ tl::unexpected<Error> unknownType(const QString &type)
     return failField(u"type"_s, u"unknown message type '%1'"_s.arg(type));
 }
 
-// --- frames, each written with "type" first as PROTOCOL.md shows them
-
-QByteArray typeOnly(QStringView type)
-{
-    return OrderedObject().addString(u"type", type).toJson();
-}
-
-QByteArray withIds(QStringView type, const QList<NotificationId> &ids)
-{
-    return OrderedObject().addString(u"type", type).addRaw(u"ids", json::idArray(ids)).toJson();
-}
-
-QByteArray encodeFrame(const RegisteredMessage &m)
-{
-    OrderedObject o;
-    o.addString(u"type", u"registered")
-        .addString(u"sessionId", m.sessionId)
-        .addInteger(u"node", m.node);
-    // Left out when unknown, as decoding allows: an empty string would not read back.
-    if (m.serverTime.isValid())
-        o.addString(u"serverTime", toRfc3339(m.serverTime));
-    return o.toJson();
-}
-
-void appendFrame(QByteArray &out, const NotificationMessage &m)
-{
-    out += R"({"type":"notification","data":)";
-    json::appendNotificationText(out, m.notification);
-    out += '}';
-}
-
-QByteArray encodeFrame(const NotificationMessage &m)
-{
-    QByteArray out;
-    appendFrame(out, m);
-    return out;
-}
-
-QByteArray encodeFrame(const BacklogDoneMessage &m)
-{
-    if (!m.truncated && m.missed == 0)
-        return typeOnly(u"backlogDone");
-    return OrderedObject()
-        .addString(u"type", u"backlogDone")
-        .addBool(u"truncated", m.truncated)
-        .addInteger(u"missed", m.missed)
-        .toJson();
-}
-
-QByteArray encodeFrame(const AcknowledgedMessage &m)
-{
-    return withIds(u"acknowledged", m.ids);
-}
-
-QByteArray encodeFrame(const DeletedMessage &m)
-{
-    return withIds(u"deleted", m.ids);
-}
-
-QByteArray encodeFrame(const UnseenMessage &m)
-{
-    return OrderedObject().addString(u"type", u"unseen").addInteger(u"count", m.count).toJson();
-}
-
-QByteArray encodeFrame(const SeenMessage &m)
-{
-    return OrderedObject().addString(u"type", u"seen").addInteger(u"upTo", m.upTo).toJson();
-}
-
-QByteArray encodeFrame(const ClearedMessage &m)
-{
-    return OrderedObject().addString(u"type", u"cleared").addInteger(u"upTo", m.upTo).toJson();
-}
-
-QByteArray encodeFrame(const PreferencesMessage &m)
-{
-    return QJsonDocument(QJsonObject{{u"type"_s, u"preferences"_s}, {u"data"_s, m.data}})
-        .toJson(QJsonDocument::Compact);
-}
-
-// The digest frame (jsondigest.cpp), publish frames (jsonpublish.cpp), the error frame
-// (jsonerrors.cpp).
-using json::encodeFrame;
-
-QByteArray encodeFrame(const PongMessage &)
-{
-    return typeOnly(u"pong");
-}
-
-QByteArray encodeFrame(const RegisterMessage &m)
-{
-    QJsonArray subscriptions;
-    for (const Subscription &s : m.subscriptions) {
-        subscriptions.append(QJsonObject{{u"application"_s, s.application},
-                                         {u"channels"_s, toJsonArray(s.channels)}});
-    }
-    OrderedObject o;
-    o.addString(u"type", u"register").addString(u"clientId", m.clientId);
-    if (!m.user.isEmpty())
-        o.addString(u"user", m.user);
-    if (!m.token.isEmpty())
-        o.addString(u"token", m.token);
-    o.addValue(u"subscriptions", subscriptions).addInteger(u"fetchLast", m.fetchLast);
-    if (m.lastNotificationId)
-        o.addInteger(u"lastNotificationId", *m.lastNotificationId);
-    return o.toJson();
-}
-
-QByteArray encodeFrame(const AckMessage &m)
-{
-    return withIds(u"ack", m.ids);
-}
-
-QByteArray encodeFrame(const PingMessage &)
-{
-    return typeOnly(u"ping");
-}
-
 } // namespace
+
+// The frames' writers (jsonframes.cpp, jsondigest.cpp, jsonpublish.cpp, jsonerrors.cpp).
+using json::appendFrame;
+using json::encodeFrame;
 
 // --- notifications
 
@@ -293,7 +171,7 @@ QJsonObject JsonCodec::toJson(const Notification &n)
     }
     o.insert(u"actions"_s, actions);
     if (!n.recipients.isEmpty())
-        o.insert(u"recipients"_s, toJsonArray(n.recipients));
+        o.insert(u"recipients"_s, QJsonArray::fromStringList(n.recipients));
     if (n.time.isValid())
         o.insert(u"time"_s, toRfc3339(n.time));
     if (n.expiresAt)

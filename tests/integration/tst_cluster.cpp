@@ -174,6 +174,22 @@ bool publishSentinels(const QList<HttpClient *> &nodes, const QList<WsClient *> 
     return true;
 }
 
+// What a node of cluster "test" sends first on a peer link, sent by hand.
+void sendPeerHello(WsClient &client, int node, const QString &secret)
+{
+    client.sendJson({{"type"_L1, "peerHello"_L1},
+                     {"node"_L1, node},
+                     {"cluster"_L1, "test"_L1},
+                     {"secret"_L1, secret}});
+}
+
+QUrl peerPathOf(const SyncdProcess &node)
+{
+    QUrl url = node.wsUrl();
+    url.setPath(u"/api/v1/peer"_s);
+    return url;
+}
+
 } // namespace
 
 class TestCluster : public QObject
@@ -600,32 +616,22 @@ void TestCluster::wrongSecretIsRefused()
 
     // By hand, on the peer path: a peerHello with the wrong secret is closed with 1008, and so
     // is a second node claiming node 0's own id.
-    QUrl peerUrl = m_nodes[0].syncd->wsUrl();
-    peerUrl.setPath(u"/api/v1/peer"_s);
+    const QUrl peerUrl = peerPathOf(*m_nodes[0].syncd);
     WsClient raw;
     QVERIFY(raw.open(peerUrl));
-    raw.sendJson({{"type"_L1, "peerHello"_L1},
-                  {"node"_L1, 7},
-                  {"cluster"_L1, "test"_L1},
-                  {"secret"_L1, "guess"_L1}});
+    sendPeerHello(raw, 7, u"guess"_s);
     QVERIFY(raw.waitForClosed());
     QCOMPARE(raw.closeCode(), 1008);
     WsClient twin;
     QVERIFY(twin.open(peerUrl));
-    twin.sendJson({{"type"_L1, "peerHello"_L1},
-                   {"node"_L1, 1},
-                   {"cluster"_L1, "test"_L1},
-                   {"secret"_L1, ClusterSecret}});
+    sendPeerHello(twin, 1, ClusterSecret);
     QVERIFY(twin.waitForClosed());
     QCOMPARE(twin.closeCode(), 1008);
     // The client path takes no peers, even with the right secret: a peerHello there is not a
     // register frame (1003), and no link comes of it.
     WsClient stray;
     QVERIFY(stray.open(m_nodes[0].syncd->wsUrl()));
-    stray.sendJson({{"type"_L1, "peerHello"_L1},
-                    {"node"_L1, 8},
-                    {"cluster"_L1, "test"_L1},
-                    {"secret"_L1, ClusterSecret}});
+    sendPeerHello(stray, 8, ClusterSecret);
     QVERIFY(stray.waitForClosed());
     QCOMPARE(stray.closeCode(), 1003);
     QCOMPARE(liveLinks(0), 2);
@@ -636,8 +642,7 @@ void TestCluster::nodeWithoutSecretHasNoPeerPath()
     // Decided at the upgrade, before any frame: no cluster secret, no peer endpoint.
     SyncdProcess lone;
     QVERIFY(lone.start({u"--no-auth"_s}));
-    QUrl peerUrl = lone.wsUrl();
-    peerUrl.setPath(u"/api/v1/peer"_s);
+    const QUrl peerUrl = peerPathOf(lone);
     WsClient peer;
     QVERIFY(!peer.open(peerUrl));
     QVERIFY2(peer.errorString().contains("404"_L1), qPrintable(peer.errorString()));
@@ -655,14 +660,10 @@ void TestCluster::anAdmittedPeerCountsAsLinkedAtOnce()
     QVERIFY(node.start({u"--no-auth"_s, u"--node-id"_s, u"1"_s, u"--cluster"_s, u"test"_s,
                         u"--cluster-secret"_s, ClusterSecret}));
     HttpClient health(node.httpUrl());
-    QUrl peerUrl = node.wsUrl();
-    peerUrl.setPath(u"/api/v1/peer"_s);
+    const QUrl peerUrl = peerPathOf(node);
     WsClient peer;
     QVERIFY(peer.open(peerUrl));
-    peer.sendJson({{"type"_L1, "peerHello"_L1},
-                   {"node"_L1, 7},
-                   {"cluster"_L1, "test"_L1},
-                   {"secret"_L1, ClusterSecret}});
+    sendPeerHello(peer, 7, ClusterSecret);
     QString firstState;
     QVERIFY(waitUntil(
         [&] {
