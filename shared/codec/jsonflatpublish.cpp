@@ -107,8 +107,6 @@ private:
         return true;
     }
 
-    // The escapes of JSON, except those that make a surrogate or U+0000 (text that cannot be
-    // stored: the general path words the error, or pairs the surrogates).
     static int hexDigit(char h)
     {
         if (h >= '0' && h <= '9')
@@ -120,6 +118,8 @@ private:
         return -1;
     }
 
+    // The escapes of JSON, except those that make a surrogate or U+0000 (text that cannot be
+    // stored: the general path words the error, or pairs the surrogates).
     static bool unescape(QByteArrayView raw, QByteArray &out)
     {
         out.reserve(raw.size());

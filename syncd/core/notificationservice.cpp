@@ -158,9 +158,10 @@ void NotificationService::publish(QList<Notification> notifications, bool batch,
         if (m_knownChannels.fill(notifications))
             return onStored(notifications, std::move(done));
         // A new channel of an application the store has confirmed: made in the background, so
-        // that its first notification neither waits for the disk nor holds others back. It
-        // can only be refused if the application is deleted meanwhile; the notification,
-        // stored nowhere, has then reached the sessions a moment before the deletion.
+        // that its first notification neither waits for the disk nor holds others back. Only
+        // the application's deletion meanwhile (or a failing database) can refuse the row;
+        // the notification, stored nowhere, has then reached the sessions all the same, and
+        // the next publish to the channel tries again.
         if (m_config.autoCreateChannels && m_knownChannels.knowsApplicationsOf(notifications)) {
             makeChannelsOf(notifications);
             return onStored(notifications, std::move(done));
