@@ -48,10 +48,7 @@ public:
             [this](const Notification &n) { return m_applications.contains(n.application); });
     }
 
-    bool knowsChannelOf(const Notification &n) const
-    {
-        return m_known.contains(channelKey(n.application, n.channel));
-    }
+    bool knows(const QString &channelKey) const { return m_known.contains(channelKey); }
 
     void remember(const QList<Notification> &stored)
     {

@@ -185,9 +185,9 @@ void NotificationService::makeChannelsOf(const QList<Notification> &notification
 {
     QList<Notification> toMake; // one of each channel not already on its way
     for (const Notification &n : notifications) {
-        if (!m_knownChannels.knowsChannelOf(n) &&
-            !m_channelsBeingMade.contains(channelKey(n.application, n.channel))) {
-            m_channelsBeingMade.insert(channelKey(n.application, n.channel));
+        const QString key = channelKey(n.application, n.channel);
+        if (!m_knownChannels.knows(key) && !m_channelsBeingMade.contains(key)) {
+            m_channelsBeingMade.insert(key);
             toMake.append(n);
         }
     }

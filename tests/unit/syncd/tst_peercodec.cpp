@@ -40,6 +40,18 @@ QByteArray recordFrame(const QByteArray &kind, const QByteArray &idAndMore)
            R"(","time":1,)" + idAndMore + "}]}";
 }
 
+// The one record a records frame carries, or why it carries something else.
+Result<RelayRecord> onlyRecordOf(const QByteArray &frame)
+{
+    auto decoded = PeerCodec::decode(frame);
+    if (!decoded)
+        return tl::unexpected(decoded.error());
+    const auto *read = std::get_if<PeerRecords>(&*decoded);
+    if (!read || read->records.size() != 1)
+        return tl::unexpected(Error::internal(u"not a records frame of one record"_s));
+    return read->records.first();
+}
+
 } // namespace
 
 class TestPeerCodec : public QObject
@@ -71,12 +83,9 @@ private Q_SLOTS:
                            std::nullopt,
                            uR"({"rules":[],"timezone":"UTC"})"_s};
         const QByteArray frame = PeerCodec::encode(PeerRecords{{record}});
-        auto decoded = PeerCodec::decode(frame);
+        const auto decoded = onlyRecordOf(frame);
         QVERIFY2(decoded, qPrintable(decoded ? QString() : decoded.error().message));
-        auto *read = std::get_if<PeerRecords>(&*decoded);
-        QVERIFY(read);
-        QCOMPARE(read->records.size(), 1);
-        const RelayRecord &back = read->records.first();
+        const RelayRecord &back = *decoded;
         QCOMPARE(back.kind, RelayRecord::Kind::Preferences);
         QCOMPARE(back.user, u"alice"_s);
         QCOMPARE(back.timeMs, 1234);
@@ -120,12 +129,9 @@ private Q_SLOTS:
                  payload.isEmpty()
                      ? QJsonValue(QJsonValue::Undefined)
                      : QJsonValue(QJsonDocument::fromJson(payload.toUtf8()).object()));
-        auto decoded = PeerCodec::decode(frame);
+        const auto decoded = onlyRecordOf(frame);
         QVERIFY2(decoded, qPrintable(decoded ? QString() : decoded.error().message));
-        auto *read = std::get_if<PeerRecords>(&*decoded);
-        QVERIFY(read);
-        QCOMPARE(read->records.size(), 1);
-        const RelayRecord &back = read->records.first();
+        const RelayRecord &back = *decoded;
         QCOMPARE(back.kind, record.kind);
         QCOMPARE(back.origin, 2);
         QCOMPARE(back.seq, 7);

@@ -9,6 +9,9 @@
 
 #include <QTest>
 
+#include <thread>
+#include <vector>
+
 using namespace herald;
 using namespace herald::syncd;
 
@@ -67,7 +70,16 @@ private slots:
         const ServerMessage message = NotificationMessage{n};
         const Outgoing outgoing(message, channelKey(n.application, n.channel), {});
         QCOMPARE(outgoing.nativeFrame(), webSocketTextFrame(JsonCodec::encode(message)));
-        QCOMPARE(&outgoing.nativeFrame(), &outgoing.nativeFrame()); // made once
+        // Made once, whichever of several threads asks first: every caller gets those bytes.
+        const Outgoing shared(message, channelKey(n.application, n.channel), {});
+        std::vector<const char *> seen(4);
+        std::vector<std::thread> threads;
+        for (std::size_t i = 0; i < seen.size(); ++i)
+            threads.emplace_back([&, i] { seen[i] = shared.nativeFrame().constData(); });
+        for (std::thread &t : threads)
+            t.join();
+        for (const char *bytes : seen)
+            QCOMPARE(bytes, shared.nativeFrame().constData());
         const ServerMessage pong = PongMessage{};
         QCOMPARE(Outgoing(pong, {}, {}).nativeFrame(), webSocketTextFrame(JsonCodec::encode(pong)));
     }
