@@ -8,6 +8,7 @@
 #include "apihelpers.h"
 #include "faultproxy.h"
 #include "httpclient.h"
+#include "peerhello.h"
 #include "syncdprocess.h"
 #include "wait.h"
 #include "wsclient.h"
@@ -174,20 +175,9 @@ bool publishSentinels(const QList<HttpClient *> &nodes, const QList<WsClient *> 
     return true;
 }
 
-// What a node of cluster "test" sends first on a peer link, sent by hand.
 void sendPeerHello(WsClient &client, int node, const QString &secret)
 {
-    client.sendJson({{"type"_L1, "peerHello"_L1},
-                     {"node"_L1, node},
-                     {"cluster"_L1, "test"_L1},
-                     {"secret"_L1, secret}});
-}
-
-QUrl peerPathOf(const SyncdProcess &node)
-{
-    QUrl url = node.wsUrl();
-    url.setPath(u"/api/v1/peer"_s);
-    return url;
+    client.sendJson(peerHelloFrame(node, u"test"_s, secret));
 }
 
 } // namespace
@@ -204,8 +194,6 @@ private slots:
     void lineRelaysThroughTheMiddleOnce();
     void recipientsStayPrivateAcrossNodes();
     void wrongSecretIsRefused();
-    void nodeWithoutSecretHasNoPeerPath();
-    void anAdmittedPeerCountsAsLinkedAtOnce();
     void killedNodeCatchesUpAndStoresConverge();
     void stoppedNodeCatchesUpAfterThePartition();
     void cutDelayedAndBlackholedLinksHeal();
@@ -635,47 +623,6 @@ void TestCluster::wrongSecretIsRefused()
     QVERIFY(stray.waitForClosed());
     QCOMPARE(stray.closeCode(), 1003);
     QCOMPARE(liveLinks(0), 2);
-}
-
-void TestCluster::nodeWithoutSecretHasNoPeerPath()
-{
-    // Decided at the upgrade, before any frame: no cluster secret, no peer endpoint.
-    SyncdProcess lone;
-    QVERIFY(lone.start({u"--no-auth"_s}));
-    const QUrl peerUrl = peerPathOf(lone);
-    WsClient peer;
-    QVERIFY(!peer.open(peerUrl));
-    QVERIFY2(peer.errorString().contains("404"_L1), qPrintable(peer.errorString()));
-    WsClient client;
-    QVERIFY(client.open(lone.wsUrl())); // the client path is unaffected
-}
-
-void TestCluster::anAdmittedPeerCountsAsLinkedAtOnce()
-{
-    // The status a node takes when it admits a peer (between its once-a-second looks) already
-    // has the peer linked: a peer that dies within its first second was still seen, so the
-    // takeover of its jobs waits a grace period from then (tst_webhookmesh), not from when
-    // the node started.
-    SyncdProcess node;
-    QVERIFY(node.start({u"--no-auth"_s, u"--node-id"_s, u"1"_s, u"--cluster"_s, u"test"_s,
-                        u"--cluster-secret"_s, ClusterSecret}));
-    HttpClient health(node.httpUrl());
-    const QUrl peerUrl = peerPathOf(node);
-    WsClient peer;
-    QVERIFY(peer.open(peerUrl));
-    sendPeerHello(peer, 7, ClusterSecret);
-    QString firstState;
-    QVERIFY(waitUntil(
-        [&] {
-            const auto peers = health.get(u"/healthz"_s).object().value("peers"_L1).toArray();
-            for (const QJsonValue &p : peers) {
-                if (p.toObject().value("node"_L1).toInt() == 7)
-                    firstState = p.toObject().value("state"_L1).toString();
-            }
-            return !firstState.isEmpty();
-        },
-        5000, 2));
-    QVERIFY2(firstState == "syncing"_L1 || firstState == "live"_L1, qPrintable(firstState));
 }
 
 void TestCluster::killedNodeCatchesUpAndStoresConverge()

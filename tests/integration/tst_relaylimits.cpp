@@ -7,6 +7,7 @@
 // QWebSocket that speaks the peer protocol (to check what the node holds and sends).
 #include "apihelpers.h"
 #include "httpclient.h"
+#include "peerhello.h"
 #include "sanitizerbuild.h"
 #include "syncdprocess.h"
 #include "wait.h"
@@ -48,10 +49,7 @@ QByteArray compact(const QJsonObject &object)
 
 QJsonObject hello()
 {
-    return {{"type"_L1, "peerHello"_L1},
-            {"node"_L1, PeerId},
-            {"cluster"_L1, Cluster},
-            {"secret"_L1, Secret}};
+    return peerHelloFrame(PeerId, Cluster, Secret);
 }
 
 QJsonObject haveFrame(const QString &type, const QMap<int, qint64> &have)
@@ -207,7 +205,7 @@ private slots:
     void recordBatchesAtTheStoreAreBounded();
 
 private:
-    QUrl peerUrl() const { return QUrl(u"ws://127.0.0.1:%1/api/v1/peer"_s.arg(m_node->port())); }
+    QUrl peerUrl() const { return peerPathOf(*m_node); }
     void sampleRss() { m_maxRssKiB = std::max(m_maxRssKiB, m_node->rssKiB()); }
     // Inbound links of node PeerId in /healthz, and their states.
     QStringList peerStates();
