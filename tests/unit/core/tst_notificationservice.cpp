@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // NotificationService without sockets or a database: an in-memory repository that answers
 // when told (as the store thread answers after its commit), and a fan-out and relay outlet
-// that record what reached them.
+// that record what reached them. The transient path that skips the store is
+// tst_transientpath's.
 #include "fakes.h"
+#include "publishrig.h"
 
 #include "core/expirysweeper.h"
 #include "core/notificationservice.h"
-#include "core/preferencebook.h"
 #include "metrics/metrics.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
-#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -20,21 +20,6 @@ using namespace herald::syncd;
 using namespace herald::syncd::testing;
 
 namespace {
-Notification note(const char *application, const char *channel, bool persistent = true)
-{
-    Notification n;
-    n.application = QString::fromUtf8(application);
-    n.channel = QString::fromUtf8(channel);
-    n.title = QStringLiteral("t");
-    n.persistent = persistent;
-    return n;
-}
-
-Principal producer(const char *application)
-{
-    return {TokenKind::Producer, QString::fromUtf8(application), {}, 7};
-}
-
 Principal user(const char *name)
 {
     return {TokenKind::User, {}, QString::fromUtf8(name), 8};
@@ -45,20 +30,7 @@ class TestNotificationService : public QObject
 {
     Q_OBJECT
 
-    struct Rig : CoreRig
-    {
-        // Publishes and returns the answer once there is one.
-        std::optional<Result<QList<Notification>>> publish(QList<Notification> list,
-                                                           const Principal &p, bool batch = false)
-        {
-            auto answer = std::make_shared<std::optional<Result<QList<Notification>>>>();
-            service.publish(std::move(list), batch, p,
-                            [answer](Result<QList<Notification>> r) { *answer = std::move(r); });
-            m_answers.append(answer);
-            return *answer;
-        }
-        QList<std::shared_ptr<std::optional<Result<QList<Notification>>>>> m_answers;
-    };
+    using Rig = PublishRig;
 
 private Q_SLOTS:
     void expiredNotificationsAreTakenFromTheSessions()
@@ -208,128 +180,6 @@ private Q_SLOTS:
         QCOMPARE(answer->error().code, ErrorCode::Unavailable);
         QVERIFY(rig.fanOut.published.isEmpty());
         QCOMPARE(rig.metrics.notificationsPublished.load(), 0u);
-    }
-
-    void transientToAConfirmedChannelSkipsTheStore()
-    {
-        Rig rig;
-        rig.peers.clustered = true;
-        rig.publish({note("ops", "deploys", false)}, producer("ops"));
-        QCOMPARE(rig.repository.inserts, 1); // unknown channel: the store resolves it
-        rig.repository.flush();
-        rig.publish({note("ops", "deploys", false)}, producer("ops"));
-        QCOMPARE(rig.repository.inserts, 1); // known now: straight to the sessions
-        QVERIFY(*rig.m_answers.last());      // answered at once
-        QCOMPARE(rig.fanOut.published.size(), 2);
-        QCOMPARE(rig.peers.relayed.size(), 2);
-        QCOMPARE(rig.metrics.notificationsTransient.load(), 2u);
-    }
-
-    void digestersWhoFollowNothingThereCostNoStore()
-    {
-        Rig rig;
-        rig.preferences.load(
-            {{QStringLiteral("bob"),
-              PreferenceBook::entryOf(QStringLiteral("bob"),
-                                      QJsonDocument::fromJson(R"({"default":{"delivery":"digest",
-                                       "digest":"hourly"}})")
-                                          .object())}});
-        rig.follows.load(
-            {{QStringLiteral("bob"), QStringLiteral("ops"), QStringLiteral("misc"), 1}});
-        rig.publish({note("ops", "deploys", false)}, producer("ops"));
-        rig.repository.flush(); // the channel is known from here on
-        QCOMPARE(rig.repository.inserts, 1);
-        rig.publish({note("ops", "deploys", false)}, producer("ops"));
-        QCOMPARE(rig.repository.inserts, 1); // bob does not follow deploys: no item, no store
-        QVERIFY(rig.repository.insertedDigestItems.isEmpty());
-
-        rig.follows.add(QStringLiteral("bob"), {{QStringLiteral("ops"), {}}});
-        rig.publish({note("ops", "deploys", false)}, producer("ops"));
-        QCOMPARE(rig.repository.inserts, 2); // now he does: the item goes with it
-        QCOMPARE(rig.repository.insertedDigestItems.size(), 1);
-        QCOMPARE(rig.repository.insertedDigestItems.first().user, QStringLiteral("bob"));
-    }
-
-    void transientWaitsBehindAPublishAtTheStore()
-    {
-        // The ordering rule: sessions see notifications in id order, so a transient publish
-        // must not overtake a persistent one that is still waiting for its commit.
-        Rig rig;
-        rig.publish({note("ops", "deploys", false)}, producer("ops"));
-        rig.repository.flush(); // the channel is known from here on
-        rig.fanOut.published.clear();
-        rig.publish({note("ops", "deploys", true)}, producer("ops"));
-        rig.publish({note("ops", "deploys", false)}, producer("ops"));
-        QVERIFY(rig.fanOut.published.isEmpty()); // the transient one waits its turn
-        QCOMPARE(rig.repository.pending(), 2);
-        rig.repository.flush();
-        QCOMPARE(rig.fanOut.published.size(), 2);
-        QVERIFY(rig.fanOut.published[0] < rig.fanOut.published[1]);
-        // Once nothing waits, transients skip the store again.
-        rig.publish({note("ops", "deploys", false)}, producer("ops"));
-        QCOMPARE(rig.repository.pending(), 0);
-        QCOMPARE(rig.fanOut.published.size(), 3);
-    }
-
-    void newChannelOfAKnownApplicationIsMadeWithoutWaiting()
-    {
-        Rig rig;
-        rig.publish({note("ops", "deploys", false)}, producer("ops"));
-        rig.repository.flush(); // ops is known from here on
-        QCOMPARE(rig.fanOut.published.size(), 1);
-
-        // A new channel of ops: its first notifications reach the sessions and are answered at
-        // once; one insert makes the channel behind them.
-        QVERIFY(rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
-        QVERIFY(rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
-        QCOMPARE(rig.fanOut.published.size(), 3);
-        QCOMPARE(rig.repository.inserts, 2);
-        QCOMPARE(rig.repository.pending(), 1);
-        // Later publishes are not held behind the insert.
-        QVERIFY(rig.publish({note("ops", "deploys", false)}, producer("ops")).has_value());
-        QCOMPARE(rig.fanOut.published.size(), 4);
-        rig.repository.flush();
-        QVERIFY(rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
-        QCOMPARE(rig.repository.inserts, 2); // made: known now
-        QCOMPARE(rig.metrics.notificationsTransient.load(), 5u);
-    }
-
-    void aChannelThatCouldNotBeMadeIsTriedAgain()
-    {
-        Rig rig;
-        rig.publish({note("ops", "deploys", false)}, producer("ops"));
-        rig.repository.flush();
-        rig.repository.failNext = Error{ErrorCode::NotFound, QStringLiteral("application: gone")};
-        QVERIFY(rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
-        rig.repository.flush();
-        QVERIFY(rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
-        QCOMPARE(rig.repository.inserts, 3); // not known: made again
-    }
-
-    void newChannelWaitsForTheStoreWhenItMayBeRefused()
-    {
-        // An application the store has not confirmed, or channels that are not made on first
-        // publish: the store may answer 404, so the publish waits for it.
-        Rig rig;
-        QVERIFY(!rig.publish({note("ops", "deploys", false)}, producer("ops")).has_value());
-        rig.repository.flush();
-        QVERIFY(rig.m_answers.last()->has_value());
-        rig.config.autoCreateChannels = false;
-        QVERIFY(!rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
-        QCOMPARE(rig.fanOut.published.size(), 1);
-        rig.repository.flush();
-        QCOMPARE(rig.fanOut.published.size(), 2);
-    }
-
-    void deletingAnApplicationForgetsItsChannels()
-    {
-        Rig rig;
-        rig.publish({note("ops", "deploys", false)}, producer("ops"));
-        rig.repository.flush();
-        rig.known.forgetApplication(QStringLiteral("ops"));
-        QVERIFY(!rig.publish({note("ops", "deploys", false)}, producer("ops")).has_value());
-        QCOMPARE(rig.repository.inserts, 2); // through the store again, waiting for it
-        QVERIFY(!rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
     }
 
     void acknowledgeTellsTheUsersSessionsWhatWasNewlyRead()

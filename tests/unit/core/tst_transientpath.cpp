@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+// NotificationService's path for transient publishes that skips the store: a channel the store
+// has confirmed needs no trip there, a new channel of a confirmed application is made behind
+// its first notification, and the order rule holds transients behind a publish at the store.
+// The rest of the service is tst_notificationservice's.
+#include "fakes.h"
+#include "publishrig.h"
+
+#include "core/notificationservice.h"
+#include "core/preferencebook.h"
+#include "metrics/metrics.h"
+
+#include <QJsonDocument>
+#include <QTest>
+
+using namespace herald;
+using namespace herald::syncd;
+using namespace herald::syncd::testing;
+
+class TestTransientPath : public QObject
+{
+    Q_OBJECT
+
+    using Rig = PublishRig;
+
+private Q_SLOTS:
+    void transientToAConfirmedChannelSkipsTheStore()
+    {
+        Rig rig;
+        rig.peers.clustered = true;
+        rig.publish({note("ops", "deploys", false)}, producer("ops"));
+        QCOMPARE(rig.repository.inserts, 1); // unknown channel: the store resolves it
+        rig.repository.flush();
+        rig.publish({note("ops", "deploys", false)}, producer("ops"));
+        QCOMPARE(rig.repository.inserts, 1); // known now: straight to the sessions
+        QVERIFY(*rig.m_answers.last());      // answered at once
+        QCOMPARE(rig.fanOut.published.size(), 2);
+        QCOMPARE(rig.peers.relayed.size(), 2);
+        QCOMPARE(rig.metrics.notificationsTransient.load(), 2u);
+    }
+
+    void digestersWhoFollowNothingThereCostNoStore()
+    {
+        Rig rig;
+        rig.preferences.load(
+            {{QStringLiteral("bob"),
+              PreferenceBook::entryOf(QStringLiteral("bob"),
+                                      QJsonDocument::fromJson(R"({"default":{"delivery":"digest",
+                                       "digest":"hourly"}})")
+                                          .object())}});
+        rig.follows.load(
+            {{QStringLiteral("bob"), QStringLiteral("ops"), QStringLiteral("misc"), 1}});
+        rig.publish({note("ops", "deploys", false)}, producer("ops"));
+        rig.repository.flush(); // the channel is known from here on
+        QCOMPARE(rig.repository.inserts, 1);
+        rig.publish({note("ops", "deploys", false)}, producer("ops"));
+        QCOMPARE(rig.repository.inserts, 1); // bob does not follow deploys: no item, no store
+        QVERIFY(rig.repository.insertedDigestItems.isEmpty());
+
+        rig.follows.add(QStringLiteral("bob"), {{QStringLiteral("ops"), {}}});
+        rig.publish({note("ops", "deploys", false)}, producer("ops"));
+        QCOMPARE(rig.repository.inserts, 2); // now he does: the item goes with it
+        QCOMPARE(rig.repository.insertedDigestItems.size(), 1);
+        QCOMPARE(rig.repository.insertedDigestItems.first().user, QStringLiteral("bob"));
+    }
+
+    void transientWaitsBehindAPublishAtTheStore()
+    {
+        // The ordering rule: sessions see notifications in id order, so a transient publish
+        // must not overtake a persistent one that is still waiting for its commit.
+        Rig rig;
+        rig.publish({note("ops", "deploys", false)}, producer("ops"));
+        rig.repository.flush(); // the channel is known from here on
+        rig.fanOut.published.clear();
+        rig.publish({note("ops", "deploys", true)}, producer("ops"));
+        rig.publish({note("ops", "deploys", false)}, producer("ops"));
+        QVERIFY(rig.fanOut.published.isEmpty()); // the transient one waits its turn
+        QCOMPARE(rig.repository.pending(), 2);
+        rig.repository.flush();
+        QCOMPARE(rig.fanOut.published.size(), 2);
+        QVERIFY(rig.fanOut.published[0] < rig.fanOut.published[1]);
+        // Once nothing waits, transients skip the store again.
+        rig.publish({note("ops", "deploys", false)}, producer("ops"));
+        QCOMPARE(rig.repository.pending(), 0);
+        QCOMPARE(rig.fanOut.published.size(), 3);
+    }
+
+    void newChannelOfAKnownApplicationIsMadeWithoutWaiting()
+    {
+        Rig rig;
+        rig.publish({note("ops", "deploys", false)}, producer("ops"));
+        rig.repository.flush(); // ops is known from here on
+        QCOMPARE(rig.fanOut.published.size(), 1);
+
+        // A new channel of ops: its first notifications reach the sessions and are answered at
+        // once; one insert makes the channel behind them.
+        QVERIFY(rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
+        QVERIFY(rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
+        QCOMPARE(rig.fanOut.published.size(), 3);
+        QCOMPARE(rig.repository.inserts, 2);
+        QCOMPARE(rig.repository.pending(), 1);
+        // Later publishes are not held behind the insert.
+        QVERIFY(rig.publish({note("ops", "deploys", false)}, producer("ops")).has_value());
+        QCOMPARE(rig.fanOut.published.size(), 4);
+        rig.repository.flush();
+        QVERIFY(rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
+        QCOMPARE(rig.repository.inserts, 2); // made: known now
+        QCOMPARE(rig.metrics.notificationsTransient.load(), 5u);
+    }
+
+    void aChannelThatCouldNotBeMadeIsTriedAgain()
+    {
+        Rig rig;
+        rig.publish({note("ops", "deploys", false)}, producer("ops"));
+        rig.repository.flush();
+        rig.repository.failNext = Error{ErrorCode::NotFound, QStringLiteral("application: gone")};
+        QVERIFY(rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
+        rig.repository.flush();
+        QVERIFY(rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
+        QCOMPARE(rig.repository.inserts, 3); // not known: made again
+    }
+
+    void newChannelWaitsForTheStoreWhenItMayBeRefused()
+    {
+        // An application the store has not confirmed, or channels that are not made on first
+        // publish: the store may answer 404, so the publish waits for it.
+        Rig rig;
+        QVERIFY(!rig.publish({note("ops", "deploys", false)}, producer("ops")).has_value());
+        rig.repository.flush();
+        QVERIFY(rig.m_answers.last()->has_value());
+        rig.config.autoCreateChannels = false;
+        QVERIFY(!rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
+        QCOMPARE(rig.fanOut.published.size(), 1);
+        rig.repository.flush();
+        QCOMPARE(rig.fanOut.published.size(), 2);
+    }
+
+    void deletingAnApplicationForgetsItsChannels()
+    {
+        Rig rig;
+        rig.publish({note("ops", "deploys", false)}, producer("ops"));
+        rig.repository.flush();
+        rig.known.forgetApplication(QStringLiteral("ops"));
+        QVERIFY(!rig.publish({note("ops", "deploys", false)}, producer("ops")).has_value());
+        QCOMPARE(rig.repository.inserts, 2); // through the store again, waiting for it
+        QVERIFY(!rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTransientPath)
+#include "tst_transientpath.moc"
