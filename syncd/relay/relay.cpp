@@ -108,10 +108,15 @@ void Relay::startLinks()
     publishStatus();
     qCInfo(lcRelay).noquote() << "peer relay of cluster" << m_config.clusterName << "with"
                               << m_config.peers.size() << "configured peer(s)";
+    for (qintptr descriptor : std::exchange(m_earlyInbound, {}))
+        onInboundConnection(descriptor);
 }
 
 void Relay::stop()
 {
+    m_stopped = true;
+    for (qintptr descriptor : std::exchange(m_earlyInbound, {}))
+        ::close(int(descriptor));
     for (PeerLink *link : std::as_const(m_links))
         link->close(1001, u"node shutting down"_s);
     qDeleteAll(m_dialers);
@@ -153,10 +158,8 @@ void Relay::adoptInbound(qintptr descriptor)
 
 void Relay::onInboundConnection(qintptr descriptor)
 {
-    if (!m_acceptor) {
-        ::close(int(descriptor)); // not started (or stopped): no links now
-        return;
-    }
+    if (!m_acceptor) // not started yet (its store read runs): taken in then; stopped: closed
+        return m_stopped ? void(::close(int(descriptor))) : m_earlyInbound.append(descriptor);
     // Anyone can open these; only the secret makes a peer. Room for a newcomer is made by
     // the oldest link still without a peerHello, so that flooding the slots does not keep a
     // real peer (whose hello follows its handshake at once) out.

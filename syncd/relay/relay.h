@@ -128,8 +128,10 @@ private:
     Metrics &m_metrics;
     QTimer *m_ticker = nullptr;
     WebSocketTakeover *m_acceptor = nullptr; // inbound links' handshakes
-    HaveVector m_held;                       // taken in or being taken in, per origin
-    HaveVector m_accepted;                   // committed, per origin
+    QList<qintptr> m_earlyInbound;           // peers that came before start() had read the store
+    bool m_stopped = false;
+    HaveVector m_held;     // taken in or being taken in, per origin
+    HaveVector m_accepted; // committed, per origin
     QHash<int, PeerLink *> m_links;
     ResumeExchange m_resumes;
     std::vector<PeerDialer *> m_dialers;

@@ -11,6 +11,8 @@
 #include <QJsonArray>
 #include <QtTest>
 
+#include <memory>
+
 using namespace Qt::StringLiterals;
 using namespace herald::test;
 
@@ -23,10 +25,18 @@ class TestPeerPath : public QObject
     Q_OBJECT
 
 private slots:
+    void cleanup()
+    {
+        if (m_node)
+            m_node->dumpLogIfFailed();
+        m_node.reset();
+    }
+
     void nodeWithoutSecretHasNoPeerPath()
     {
         // Decided at the upgrade, before any frame: no cluster secret, no peer endpoint.
-        SyncdProcess lone;
+        m_node = std::make_unique<SyncdProcess>();
+        SyncdProcess &lone = *m_node;
         QVERIFY(lone.start({u"--no-auth"_s}));
         WsClient peer;
         QVERIFY(!peer.open(peerPathOf(lone)));
@@ -41,12 +51,13 @@ private slots:
         // already has the peer linked: a peer that dies within its first second was still
         // seen, so the takeover of its jobs waits a grace period from then (tst_webhookmesh),
         // not from when the node started.
-        SyncdProcess node;
+        m_node = std::make_unique<SyncdProcess>();
+        SyncdProcess &node = *m_node;
         QVERIFY(node.start({u"--no-auth"_s, u"--node-id"_s, u"1"_s, u"--cluster"_s, u"test"_s,
                             u"--cluster-secret"_s, ClusterSecret}));
         HttpClient health(node.httpUrl());
         WsClient peer;
-        QVERIFY(peer.open(peerPathOf(node)));
+        QVERIFY2(peer.open(peerPathOf(node)), qPrintable(peer.errorString()));
         peer.sendJson(peerHelloFrame(7, u"test"_s, ClusterSecret));
         QString firstState;
         QVERIFY(waitUntil(
@@ -61,6 +72,9 @@ private slots:
             5000, 2));
         QVERIFY2(firstState == "syncing"_L1 || firstState == "live"_L1, qPrintable(firstState));
     }
+
+private:
+    std::unique_ptr<SyncdProcess> m_node;
 };
 
 QTEST_GUILESS_MAIN(TestPeerPath)
