@@ -21,8 +21,9 @@ struct Config;
 // (a notification arrived in or left followed channels, the user read, deleted or cleared),
 // and at most every DebounceMs counts again, in one store operation, for the users who have
 // sessions on this node, then sends `unseen` to those whose count is not what they last got.
-// A new session is not sent its count unasked (the contract sends `unseen` on a change only,
-// so a session's frames stay predictable); clients read GET /api/v1/inbox/count.
+// A new session is not sent its count unasked (so a session's first frames stay predictable);
+// clients read GET /api/v1/inbox/count. A user noted while no count was sent to any of their
+// sessions gets one, even an unchanged one: what the client read is not known here.
 // Users without sessions cost nothing: nobody is counted for them.
 //
 // Threads: the note functions from any thread; the rest on the tracker's thread.
