@@ -47,13 +47,6 @@ Result<void> NotificationQueries::insert(QList<Notification> &notifications,
 Result<void> NotificationQueries::insertAll(QList<Notification> &notifications,
                                             bool autoCreateChannels)
 {
-    auto insert = m_connection.prepare(m_insertNotification);
-    if (!insert)
-        return tl::unexpected(insert.error());
-    auto insertRecipient = m_connection.prepare(m_insertRecipient);
-    if (!insertRecipient)
-        return tl::unexpected(insertRecipient.error());
-
     // The catalog remembers the ids for the rest of the transaction (its batch).
     for (qsizetype i = 0; i < notifications.size(); ++i) {
         Notification &n = notifications[i];
@@ -89,20 +82,20 @@ Result<void> NotificationQueries::insertAll(QList<Notification> &notifications,
         recipients.removeDuplicates();
         const QVariant expires =
             n.expiresAt ? QVariant(n.expiresAt->toMSecsSinceEpoch()) : QVariant();
-        if (auto done = m_connection.exec(
-                *insert, {n.id, n.channelId, n.code, n.title, n.message, priorityName(n.priority),
-                          n.level, tagsToJson(n.tags), n.url, actionsToJson(n.actions),
-                          recipientsToJson(n.recipients), n.recipients.isEmpty() ? 0 : 1,
-                          n.time.toMSecsSinceEpoch(), expires, n.node});
-            !done)
-            return done;
-        if (insert->numRowsAffected() == 0) {
+        auto inserted = m_connection.write(
+            m_insertNotification,
+            {n.id, n.channelId, n.code, n.title, n.message, priorityName(n.priority), n.level,
+             tagsToJson(n.tags), n.url, actionsToJson(n.actions), recipientsToJson(n.recipients),
+             n.recipients.isEmpty() ? 0 : 1, n.time.toMSecsSinceEpoch(), expires, n.node});
+        if (!inserted)
+            return tl::unexpected(inserted.error());
+        if (*inserted == 0) {
             return fail(ErrorCode::Conflict,
                         path() + u"id: notification %1 exists already"_s.arg(n.id));
         }
         for (const QString &user : std::as_const(recipients)) {
-            if (auto done = m_connection.exec(*insertRecipient, {n.id, user}); !done)
-                return done;
+            if (auto done = m_connection.write(m_insertRecipient, {n.id, user}); !done)
+                return tl::unexpected(done.error());
         }
     }
     return {};

@@ -42,12 +42,13 @@ Result<qint64> RelayLogQueries::highestSeq(int origin)
 
 Result<void> RelayLogQueries::insertRow(const RelayRecord &record, const QString &detail)
 {
-    auto query = m_connection.run(u"INSERT INTO relay_log (origin, seq, kind, notification_id, "
-                                  "user_name, time_ms, detail) VALUES (?, ?, ?, ?, ?, ?, ?)"_s,
-                                  {record.origin, record.seq, relayKindName(record.kind),
-                                   record.notificationId, record.user, record.timeMs, detail});
-    if (!query)
-        return tl::unexpected(query.error());
+    static const QString insert = u"INSERT INTO relay_log (origin, seq, kind, notification_id, "
+                                  "user_name, time_ms, detail) VALUES (?, ?, ?, ?, ?, ?, ?)"_s;
+    auto inserted = m_connection.write(insert, {record.origin, record.seq,
+                                                relayKindName(record.kind), record.notificationId,
+                                                record.user, record.timeMs, detail});
+    if (!inserted)
+        return tl::unexpected(inserted.error());
     if (const qint64 *known = m_highestSeqs.find(record.origin); known && *known < record.seq)
         m_highestSeqs.insert(record.origin, record.seq);
     return {};

@@ -70,6 +70,7 @@ SqlConnection::~SqlConnection()
         rollback();
     m_active.clear();
     m_statements.clear();
+    m_direct.reset(); // its statements must be gone before SQLite closes
     m_db.close();
     m_db = QSqlDatabase(); // removeDatabase() wants no handle left
     QSqlDatabase::removeDatabase(name);
@@ -91,6 +92,11 @@ void SqlConnection::finishStatements()
 Result<void> SqlConnection::execute(const QString &statement)
 {
     finishStatements();
+    if (SqliteDirect *direct = this->direct()) {
+        if (auto done = direct->write(statement, {}); !done)
+            return tl::unexpected(done.error());
+        return {};
+    }
     if (m_dialect->preparesTransactionControl()) {
         auto query = prepare(statement);
         if (!query)
@@ -140,6 +146,8 @@ Result<void> SqlConnection::reconnect()
 {
     // Prepared statements live in the server's session: they die with the connection
     // (closed first, so that Qt does not try to free them on the dead one).
+    m_direct.reset();
+    m_directTried = false;
     m_db.close();
     m_active.clear();
     m_statements.clear();
@@ -298,6 +306,29 @@ Result<QSqlQuery> SqlConnection::run(const QString &sql, const QVariantList &val
     if (auto done = exec(*query, values); !done)
         return tl::unexpected(done.error());
     return query;
+}
+
+Result<int> SqlConnection::write(const QString &sql, const QVariantList &values)
+{
+    if (SqliteDirect *direct = this->direct()) {
+        finishStatements(); // as exec() does: no other statement keeps a snapshot
+        return direct->write(sql, values);
+    }
+    auto query = prepare(sql);
+    if (!query)
+        return tl::unexpected(query.error());
+    if (auto done = exec(*query, values); !done)
+        return tl::unexpected(done.error());
+    return query->numRowsAffected();
+}
+
+SqliteDirect *SqlConnection::direct()
+{
+    if (!m_directTried) {
+        m_directTried = true;
+        m_direct = SqliteDirect::attach(m_db);
+    }
+    return m_direct.get();
 }
 
 } // namespace herald::syncd

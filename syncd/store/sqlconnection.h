@@ -4,6 +4,7 @@
 #include "protocol/error.h"
 #include "store/dialect.h"
 #include "store/recordjournal.h"
+#include "store/sqlitedirect.h"
 
 #include <QHash>
 #include <QSqlDatabase>
@@ -66,6 +67,10 @@ public:
     Result<void> exec(QSqlQuery &query, const QVariantList &values = {});
     // prepare() and exec() in one.
     Result<QSqlQuery> run(const QString &sql, const QVariantList &values = {});
+    // Runs a statement that returns no rows with `values` bound as exec() binds them, and
+    // answers how many rows it changed. On SQLite through SqliteDirect when it can attach:
+    // for the statements every durable publish runs.
+    Result<int> write(const QString &sql, const QVariantList &values);
 
     // Finishes every query run so far (results already read stay read). Called between
     // operations, so that an idle connection holds no read snapshot.
@@ -82,11 +87,14 @@ private:
     // the dialect allows it, so that a savepoint per operation costs no SQL parsing.
     Result<void> execute(const QString &statement);
     Result<void> reconnect();
+    SqliteDirect *direct();
 
     QSqlDatabase m_db;
     std::unique_ptr<Dialect> m_dialect;
     QHash<QString, QSqlQuery> m_statements; // prepared, by SQL text
     QList<QSqlQuery> m_active;              // executed and not finished yet
+    std::unique_ptr<SqliteDirect> m_direct;  // closed before m_db
+    bool m_directTried = false;
     QString m_synchronous = QStringLiteral("FULL");
     RecordJournal m_journal;
     bool m_inTransaction = false;

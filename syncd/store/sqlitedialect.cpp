@@ -20,7 +20,13 @@ void SqliteDialect::setConnectionParameters(QSqlDatabase &db) const
 ErrorCode SqliteDialect::errorCodeFor(const QSqlError &error) const
 {
     // QSQLITE reports SQLite's primary result code.
-    switch (error.nativeErrorCode().toInt()) {
+    const std::optional<ErrorCode> code = errorCodeForResult(error.nativeErrorCode().toInt());
+    return code ? *code : Dialect::errorCodeFor(error);
+}
+
+std::optional<ErrorCode> SqliteDialect::errorCodeForResult(int primaryResult)
+{
+    switch (primaryResult) {
     case 5:  // SQLITE_BUSY: busy_timeout passed
     case 6:  // SQLITE_LOCKED
     case 7:  // SQLITE_NOMEM
@@ -32,7 +38,7 @@ ErrorCode SqliteDialect::errorCodeFor(const QSqlError &error) const
     case 19: // SQLITE_CONSTRAINT
         return ErrorCode::Conflict;
     default:
-        return Dialect::errorCodeFor(error);
+        return std::nullopt;
     }
 }
 

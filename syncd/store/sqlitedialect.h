@@ -3,6 +3,8 @@
 
 #include "store/dialect.h"
 
+#include <optional>
+
 namespace herald::syncd {
 
 // SQLite: one file, WAL journal (readers do not block the writer), foreign keys enforced,
@@ -19,6 +21,8 @@ public:
     // `synchronous`: FULL, NORMAL, OFF or EXTRA (case-insensitive); BadRequest otherwise.
     Result<void> configure(QSqlDatabase &db, const QString &synchronous) const override;
     ErrorCode errorCodeFor(const QSqlError &error) const override;
+    // The code for SQLite's primary result code, when it says more than Dialect's default.
+    static std::optional<ErrorCode> errorCodeForResult(int primaryResult);
     QString beginTransactionStatement() const override { return QStringLiteral("BEGIN IMMEDIATE"); }
     bool preparesTransactionControl() const override { return true; }
     // Only for a file in WAL mode at synchronous=FULL, on Linux.

@@ -7,11 +7,13 @@ using namespace Qt::StringLiterals;
 
 namespace herald::syncd {
 
-SyncedDelivery::SyncedDelivery(Sync sync) : m_sync(std::move(sync))
+SyncedDelivery::SyncedDelivery(const SyncFactory &makeSync, int threads)
 {
-    m_thread.reset(QThread::create([this] { run(); }));
-    m_thread->setObjectName(u"herald-sync"_s);
-    m_thread->start();
+    for (int i = 0; i < std::max(1, threads); ++i) {
+        m_threads.emplace_back(QThread::create([this, sync = makeSync()] { run(sync); }));
+        m_threads.back()->setObjectName(u"herald-sync"_s);
+        m_threads.back()->start();
+    }
 }
 
 SyncedDelivery::~SyncedDelivery()
@@ -22,7 +24,7 @@ SyncedDelivery::~SyncedDelivery()
 void SyncedDelivery::push(HandOn handOn)
 {
     QMutexLocker lock(&m_mutex);
-    m_waiting.push_back(std::move(handOn));
+    m_waiting.push_back({++m_pushed, std::move(handOn)});
     m_wake.wakeOne();
 }
 
@@ -31,30 +33,47 @@ void SyncedDelivery::stopAndDrain()
     {
         QMutexLocker lock(&m_mutex);
         m_stopping = true;
-        m_wake.wakeOne();
+        m_wake.wakeAll();
     }
-    m_thread->wait();
+    for (const auto &thread : m_threads)
+        thread->wait();
 }
 
-void SyncedDelivery::run()
+void SyncedDelivery::run(const Sync &sync)
 {
     for (;;) {
-        std::deque<HandOn> batches;
+        quint64 covers = 0;
         {
             QMutexLocker lock(&m_mutex);
-            while (m_waiting.empty() && !m_stopping)
+            while (m_covered == m_pushed && !m_stopping)
                 m_wake.wait(&m_mutex);
-            if (m_waiting.empty())
-                return; // stopping, and everything is handed on
-            batches.swap(m_waiting);
+            if (m_covered == m_pushed)
+                return; // stopping; what others' syncs cover, they hand on
+            // Every batch pushed so far was committed before this sync begins.
+            covers = m_pushed;
+            m_covered = covers;
         }
-        // Every batch taken was committed before this sync begins, so it covers them all.
-        const Result<void> synced = m_sync();
+        const Result<void> synced = sync();
         if (!synced)
             qCCritical(lcStore).noquote() << synced.error().message;
-        for (HandOn &handOn : batches)
-            handOn(synced);
+        handOnUpTo(covers, synced);
     }
+}
+
+void SyncedDelivery::handOnUpTo(quint64 covered, const Result<void> &synced)
+{
+    // A later sync may have ended first and handed these on already.
+    QMutexLocker handing(&m_handing);
+    std::deque<Waiting> ready;
+    {
+        QMutexLocker lock(&m_mutex);
+        while (!m_waiting.empty() && m_waiting.front().number <= covered) {
+            ready.push_back(std::move(m_waiting.front()));
+            m_waiting.pop_front();
+        }
+    }
+    for (Waiting &batch : ready)
+        batch.handOn(synced);
 }
 
 } // namespace herald::syncd

@@ -19,7 +19,8 @@ namespace herald::syncd {
 
 WalSync::WalSync(QString databasePath)
     // SQLite names the log after the database's full path with symbolic links resolved.
-    : m_logPath(QFileInfo(databasePath).canonicalFilePath() + u"-wal"_s)
+    : m_databasePath(databasePath),
+      m_logPath(QFileInfo(databasePath).canonicalFilePath() + u"-wal"_s)
 {
 }
 

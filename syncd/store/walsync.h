@@ -27,6 +27,7 @@ public:
     WalSync &operator=(const WalSync &) = delete;
 
     static bool isSupported();
+    QString databasePath() const { return m_databasePath; }
 
     // Thread-safe against the connection's writes (the kernel orders them); not against
     // itself: one thread calls it. Unavailable when the log cannot be opened or synced.
@@ -35,6 +36,7 @@ public:
 private:
     Result<void> openLog();
 
+    QString m_databasePath;
     QString m_logPath;
     int m_fd = -1;
 };

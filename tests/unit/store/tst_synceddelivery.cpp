@@ -25,6 +25,14 @@ using namespace herald;
 using namespace herald::syncd;
 using namespace herald::syncd::test;
 
+namespace {
+// Every delivery thread syncs through the same function.
+SyncedDelivery::SyncFactory one(SyncedDelivery::Sync sync)
+{
+    return [sync] { return sync; };
+}
+} // namespace
+
 class TestSyncedDelivery : public QObject
 {
     Q_OBJECT
@@ -34,6 +42,7 @@ private slots:
 
     void handsOnOnlyAfterASyncThatBeganLater();
     void handsOnInOrderWithTheSyncsOutcome();
+    void aSecondThreadSyncsWhileTheFirstWaits();
     void stopAndDrainHandsOnEverything();
     void walSyncSyncsTheLogAndNamesItWhenMissing();
     void deferFullSyncOnlyAtFullInWalMode();
@@ -55,14 +64,14 @@ void TestSyncedDelivery::handsOnOnlyAfterASyncThatBeganLater()
     QSemaphore syncing, release;
     std::atomic<int> syncs{0};
     std::atomic<int> handedOn{0};
-    SyncedDelivery delivery([&]() -> Result<void> {
+    SyncedDelivery delivery(one([&]() -> Result<void> {
         const int n = ++syncs;
         if (n == 1) {
             syncing.release();
             release.acquire();
         }
         return {};
-    });
+    }));
     // A failed check below must not leave the delivery thread blocked in the first sync.
     const auto unblock = qScopeGuard([&] { release.release(); });
     std::atomic<int> batchOneAfterSync{0}, batchTwoAfterSync{0};
@@ -90,11 +99,11 @@ void TestSyncedDelivery::handsOnOnlyAfterASyncThatBeganLater()
 void TestSyncedDelivery::handsOnInOrderWithTheSyncsOutcome()
 {
     std::atomic<bool> failing{true};
-    SyncedDelivery delivery([&]() -> Result<void> {
+    SyncedDelivery delivery(one([&]() -> Result<void> {
         if (failing)
             return fail(ErrorCode::Unavailable, u"disk on fire"_s);
         return {};
-    });
+    }));
     QMutex mutex;
     QStringList seen;
     const auto record = [&](const QString &name) {
@@ -112,14 +121,55 @@ void TestSyncedDelivery::handsOnInOrderWithTheSyncsOutcome()
     QCOMPARE(seen, (QStringList{u"a disk on fire"_s, u"b ok"_s, u"c ok"_s}));
 }
 
+void TestSyncedDelivery::aSecondThreadSyncsWhileTheFirstWaits()
+{
+    // Two threads: the first sync hangs; a batch pushed meanwhile gets a sync of its own at
+    // once, and when that one ends first it hands on both batches, in order (it began after
+    // both were committed). The first sync's end then hands on nothing again.
+    QSemaphore firstSyncing, releaseFirst;
+    std::atomic<int> syncs{0};
+    SyncedDelivery delivery(one([&]() -> Result<void> {
+                                if (++syncs == 1) {
+                                    firstSyncing.release();
+                                    releaseFirst.acquire();
+                                }
+                                return {};
+                            }),
+                            2);
+    const auto unblock = qScopeGuard([&] { releaseFirst.release(); });
+    QMutex mutex;
+    QStringList handedOn;
+    const auto record = [&](const QString &name) {
+        return [&, name](const Result<void> &synced) {
+            QMutexLocker lock(&mutex);
+            handedOn.append(name + (synced ? u" after %1"_s.arg(syncs.load()) : u" failed"_s));
+        };
+    };
+    const auto seen = [&] {
+        QMutexLocker lock(&mutex);
+        return handedOn;
+    };
+    delivery.push(record(u"a"_s));
+    QVERIFY(firstSyncing.tryAcquire(1, 5000));
+    delivery.push(record(u"b"_s));
+    QTRY_COMPARE(syncs.load(), 2); // b did not wait for the first sync to end
+    QTRY_COMPARE(seen(), (QStringList{u"a after 2"_s, u"b after 2"_s}));
+    releaseFirst.release();
+    delivery.push(record(u"c"_s));
+    QTRY_COMPARE(seen().size(), 3);
+    QCOMPARE(seen().last(), u"c after 3"_s);
+}
+
 void TestSyncedDelivery::stopAndDrainHandsOnEverything()
 {
     std::atomic<int> handedOn{0};
     {
-        SyncedDelivery delivery([] {
-            QThread::msleep(5);
-            return Result<void>{};
-        });
+        SyncedDelivery delivery(
+            one([] {
+                QThread::msleep(5);
+                return Result<void>{};
+            }),
+            2);
         for (int i = 0; i < 100; ++i)
             delivery.push([&](const Result<void> &) { ++handedOn; });
         delivery.stopAndDrain();
