@@ -112,14 +112,10 @@ Result<std::optional<qint64>> CatalogQueries::applicationId(const QString &name)
 {
     if (const qint64 *known = m_applicationIds.find(name))
         return std::optional<qint64>(*known);
-    auto query = m_connection.run(u"SELECT id FROM applications WHERE name = ?"_s, {name});
-    if (!query)
-        return tl::unexpected(query.error());
-    if (!query->next())
-        return std::optional<qint64>();
-    const qint64 id = query->value(0).toLongLong();
-    m_applicationIds.insert(name, id);
-    return std::optional<qint64>(id);
+    auto id = m_connection.readInteger(u"SELECT id FROM applications WHERE name = ?"_s, {name});
+    if (id && *id)
+        m_applicationIds.insert(name, **id);
+    return id;
 }
 
 Result<std::optional<qint64>> CatalogQueries::channelId(qint64 applicationId, const QString &name,
@@ -138,14 +134,9 @@ Result<std::optional<qint64>> CatalogQueries::findOrCreateChannel(qint64 applica
                                                                   const QString &name, bool create)
 {
     const QString select = u"SELECT id FROM channels WHERE application_id = ? AND name = ?"_s;
-    auto query = m_connection.run(select, {applicationId, name});
-    if (!query)
-        return tl::unexpected(query.error());
-    if (query->next())
-        return std::optional<qint64>(query->value(0).toLongLong());
-    if (!create)
-        return std::optional<qint64>();
-    query->finish();
+    auto found = m_connection.readInteger(select, {applicationId, name});
+    if (!found || *found || !create)
+        return found;
     // Another writer (another node on a shared PostgreSQL database) may create the same
     // channel at the same moment: whoever comes second waits for the first to commit and
     // then takes its row instead of failing on the unique constraint.

@@ -31,11 +31,11 @@ Result<qint64> RelayLogQueries::highestSeq(int origin)
 {
     if (const qint64 *known = m_highestSeqs.find(origin))
         return *known;
-    auto query = m_connection.run(u"SELECT COALESCE(MAX(seq), 0) FROM relay_log WHERE origin = ?"_s,
-                                  {origin});
-    if (!query)
-        return tl::unexpected(query.error());
-    const qint64 highest = query->next() ? query->value(0).toLongLong() : 0;
+    auto found = m_connection.readInteger(u"SELECT MAX(seq) FROM relay_log WHERE origin = ?"_s,
+                                          {origin});
+    if (!found)
+        return tl::unexpected(found.error());
+    const qint64 highest = found->value_or(0);
     m_highestSeqs.insert(origin, highest);
     return highest;
 }

@@ -322,6 +322,21 @@ Result<int> SqlConnection::write(const QString &sql, const QVariantList &values)
     return query->numRowsAffected();
 }
 
+Result<std::optional<qint64>> SqlConnection::readInteger(const QString &sql,
+                                                         const QVariantList &values)
+{
+    if (SqliteDirect *direct = this->direct()) {
+        finishStatements();
+        return direct->readInteger(sql, values);
+    }
+    auto query = run(sql, values);
+    if (!query)
+        return tl::unexpected(query.error());
+    if (!query->next() || query->isNull(0))
+        return std::optional<qint64>();
+    return std::optional<qint64>(query->value(0).toLongLong());
+}
+
 SqliteDirect *SqlConnection::direct()
 {
     if (!m_directTried) {

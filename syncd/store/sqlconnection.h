@@ -71,6 +71,9 @@ public:
     // answers how many rows it changed. On SQLite through SqliteDirect when it can attach:
     // for the statements every durable publish runs.
     Result<int> write(const QString &sql, const QVariantList &values);
+    // The first column of the first row as an integer; none when there is no row or it is
+    // NULL. Through SqliteDirect where write() is.
+    Result<std::optional<qint64>> readInteger(const QString &sql, const QVariantList &values);
 
     // Finishes every query run so far (results already read stay read). Called between
     // operations, so that an idle connection holds no read snapshot.

@@ -131,23 +131,49 @@ Result<sqlite3_stmt *> SqliteDirect::prepared(const QString &sql)
     return statement;
 }
 
-Result<int> SqliteDirect::write(const QString &sql, const QVariantList &values)
+Result<sqlite3_stmt *> SqliteDirect::bound(const QString &sql, const QVariantList &values)
 {
     auto statement = prepared(sql);
     if (!statement)
-        return tl::unexpected(statement.error());
+        return statement;
     for (qsizetype i = 0; i < values.size(); ++i) {
-        if (const int bound = bind(*statement, int(i + 1), values.at(i)); bound != SQLITE_OK) {
+        if (const int result = bind(*statement, int(i + 1), values.at(i)); result != SQLITE_OK) {
             sqlite3_clear_bindings(*statement);
-            return tl::unexpected(failure(bound, sql));
+            return tl::unexpected(failure(result, sql));
         }
     }
+    return statement;
+}
+
+Result<int> SqliteDirect::write(const QString &sql, const QVariantList &values)
+{
+    auto statement = bound(sql, values);
+    if (!statement)
+        return tl::unexpected(statement.error());
     int result = sqlite3_step(*statement);
     while (result == SQLITE_ROW) // RETURNING or a PRAGMA: read to the end
         result = sqlite3_step(*statement);
     // Read before the reset, which may change both.
     const Result<int> answer = result == SQLITE_DONE ? Result<int>(sqlite3_changes(m_db))
                                                      : tl::unexpected(failure(result, sql));
+    sqlite3_reset(*statement);
+    sqlite3_clear_bindings(*statement);
+    return answer;
+}
+
+Result<std::optional<qint64>> SqliteDirect::readInteger(const QString &sql,
+                                                        const QVariantList &values)
+{
+    auto statement = bound(sql, values);
+    if (!statement)
+        return tl::unexpected(statement.error());
+    const int result = sqlite3_step(*statement);
+    Result<std::optional<qint64>> answer = std::optional<qint64>();
+    if (result == SQLITE_ROW && sqlite3_column_type(*statement, 0) != SQLITE_NULL)
+        answer = std::optional<qint64>(sqlite3_column_int64(*statement, 0));
+    else if (result != SQLITE_ROW && result != SQLITE_DONE)
+        answer = tl::unexpected(failure(result, sql));
+    // Reset at once: a statement left on a row would hold a read snapshot.
     sqlite3_reset(*statement);
     sqlite3_clear_bindings(*statement);
     return answer;
@@ -171,6 +197,11 @@ std::unique_ptr<SqliteDirect> SqliteDirect::attach(const QSqlDatabase &)
 SqliteDirect::~SqliteDirect() = default;
 
 Result<int> SqliteDirect::write(const QString &sql, const QVariantList &)
+{
+    return fail(ErrorCode::Internal, u"database: %1: no direct SQLite in this build"_s.arg(sql));
+}
+
+Result<std::optional<qint64>> SqliteDirect::readInteger(const QString &sql, const QVariantList &)
 {
     return fail(ErrorCode::Internal, u"database: %1: no direct SQLite in this build"_s.arg(sql));
 }

@@ -8,6 +8,7 @@
 #include <QVariantList>
 
 #include <memory>
+#include <optional>
 
 class QSqlDatabase;
 struct sqlite3;
@@ -36,10 +37,15 @@ public:
     // changed. A failure's Error names `sql`, never the values, with the code
     // SqliteDialect gives SQLite's result.
     Result<int> write(const QString &sql, const QVariantList &values);
+    // The first column of the first row as an integer (none: no row or NULL), bound the same
+    // way; for the ids a batch looks up once per transaction.
+    Result<std::optional<qint64>> readInteger(const QString &sql, const QVariantList &values);
 
 private:
     explicit SqliteDirect(sqlite3 *db) : m_db(db) {}
     Result<sqlite3_stmt *> prepared(const QString &sql);
+    // prepared(), with `values` bound.
+    Result<sqlite3_stmt *> bound(const QString &sql, const QVariantList &values);
     Error failure(int result, const QString &sql) const;
 
     sqlite3 *m_db;

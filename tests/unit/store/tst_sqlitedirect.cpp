@@ -79,6 +79,7 @@ private slots:
     void attachesWhereTheDriverSharesOurSqlite();
     void bindsValuesAsQtSqlDoes();
     void answersRowsChangedAndNamedErrors();
+    void readsOneInteger();
     void aStoreWritesTheSameRowsEitherWay();
 
 private:
@@ -193,6 +194,34 @@ void TestSqliteDirect::answersRowsChangedAndNamedErrors()
     QCOMPARE(rowsOf(db, u"t"_s, u"id"_s), QStringList{u"integer:1 | text:'one'"_s});
     QCOMPARE(*direct->write(insert, {2, u"two"_s}), 1);
     QCOMPARE(rowsOf(db, u"t"_s, u"id"_s).size(), 2);
+}
+
+void TestSqliteDirect::readsOneInteger()
+{
+    QSqlDatabase db = openPlain(u"reads"_s);
+    QSqlQuery create(db);
+    QVERIFY(create.exec(u"CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)"_s));
+    QVERIFY(create.exec(u"INSERT INTO t VALUES (7, 'seven'), (9, NULL)"_s));
+    auto direct = SqliteDirect::attach(db);
+    QVERIFY(direct);
+    const QString byValue = u"SELECT id FROM t WHERE v = ?"_s;
+    QCOMPARE(*direct->readInteger(byValue, {u"seven"_s}), std::optional<qint64>(7));
+    QCOMPARE(*direct->readInteger(byValue, {u"eight"_s}), std::optional<qint64>()); // no row
+    QCOMPARE(*direct->readInteger(u"SELECT MAX(id) FROM t WHERE id > ?"_s, {100}),
+             std::optional<qint64>()); // NULL
+    QCOMPARE(*direct->readInteger(u"SELECT id FROM t ORDER BY id DESC"_s, {}),
+             std::optional<qint64>(9)); // the first of several rows
+    auto wrong = direct->readInteger(u"SELECT nothing FROM t"_s, {});
+    QVERIFY(!wrong);
+    QCOMPARE(wrong.error().code, ErrorCode::Internal);
+    // Nothing stays open: another connection may write at once (no read snapshot is held).
+    QSqlDatabase other = openPlain(u"reads"_s.append(u"-other"_s));
+    other.close();
+    other.setDatabaseName(db.databaseName());
+    QVERIFY(other.open());
+    QSqlQuery write(other);
+    QVERIFY2(write.exec(u"INSERT INTO t VALUES (11, 'eleven')"_s), qPrintable(write.lastError().text()));
+    QCOMPARE(*direct->readInteger(byValue, {u"eleven"_s}), std::optional<qint64>(11));
 }
 
 void TestSqliteDirect::aStoreWritesTheSameRowsEitherWay()
