@@ -140,28 +140,25 @@ Result<std::optional<qint64>> CatalogQueries::findOrCreateChannel(qint64 applica
     // Another writer (another node on a shared PostgreSQL database) may create the same
     // channel at the same moment: whoever comes second waits for the first to commit and
     // then takes its row instead of failing on the unique constraint.
-    auto inserted = m_connection.run(
+    // RETURNING gives the new row's id; no row when the other writer's row is there.
+    auto inserted = m_connection.readInteger(
         m_connection.dialect().insertOrIgnore(u"channels"_s, u"application_id, name"_s, u"?, ?"_s,
                                               u"application_id, name"_s) +
             u" RETURNING id"_s,
         {applicationId, name});
-    if (!inserted)
-        return tl::unexpected(inserted.error());
-    if (inserted->next()) {
-        qCInfo(lcStore) << "created channel" << name << "of application" << applicationId;
-        return std::optional<qint64>(inserted->value(0).toLongLong());
+    if (!inserted || *inserted) {
+        if (inserted)
+            qCInfo(lcStore) << "created channel" << name << "of application" << applicationId;
+        return inserted;
     }
-    inserted->finish();
-    auto existing = m_connection.run(select, {applicationId, name});
-    if (!existing)
-        return tl::unexpected(existing.error());
-    if (!existing->next()) {
+    auto existing = m_connection.readInteger(select, {applicationId, name});
+    if (existing && !*existing) {
         // Only under an isolation level above READ COMMITTED, where the other writer's row
         // stays invisible to this transaction.
         return fail(ErrorCode::Unavailable,
                     u"channel: '%1' was created concurrently; try again"_s.arg(name));
     }
-    return std::optional<qint64>(existing->value(0).toLongLong());
+    return existing;
 }
 
 Result<Channel> CatalogQueries::upsertChannel(const Channel &channel)
