@@ -31,8 +31,8 @@ Result<qint64> RelayLogQueries::highestSeq(int origin)
 {
     if (const qint64 *known = m_highestSeqs.find(origin))
         return *known;
-    auto found = m_connection.readInteger(u"SELECT MAX(seq) FROM relay_log WHERE origin = ?"_s,
-                                          {origin});
+    auto found =
+        m_connection.readInteger(u"SELECT MAX(seq) FROM relay_log WHERE origin = ?"_s, {origin});
     if (!found)
         return tl::unexpected(found.error());
     const qint64 highest = found->value_or(0);
@@ -44,9 +44,9 @@ Result<void> RelayLogQueries::insertRow(const RelayRecord &record, const QString
 {
     static const QString insert = u"INSERT INTO relay_log (origin, seq, kind, notification_id, "
                                   "user_name, time_ms, detail) VALUES (?, ?, ?, ?, ?, ?, ?)"_s;
-    auto inserted = m_connection.write(insert, {record.origin, record.seq,
-                                                relayKindName(record.kind), record.notificationId,
-                                                record.user, record.timeMs, detail});
+    auto inserted =
+        m_connection.write(insert, {record.origin, record.seq, relayKindName(record.kind),
+                                    record.notificationId, record.user, record.timeMs, detail});
     if (!inserted)
         return tl::unexpected(inserted.error());
     if (const qint64 *known = m_highestSeqs.find(record.origin); known && *known < record.seq)

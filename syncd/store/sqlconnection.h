@@ -96,7 +96,7 @@ private:
     std::unique_ptr<Dialect> m_dialect;
     QHash<QString, QSqlQuery> m_statements; // prepared, by SQL text
     QList<QSqlQuery> m_active;              // executed and not finished yet
-    std::unique_ptr<SqliteDirect> m_direct;  // closed before m_db
+    std::unique_ptr<SqliteDirect> m_direct; // closed before m_db
     bool m_directTried = false;
     QString m_synchronous = QStringLiteral("FULL");
     RecordJournal m_journal;

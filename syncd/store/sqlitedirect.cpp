@@ -57,7 +57,8 @@ int bind(sqlite3_stmt *statement, int index, const QVariant &value)
     case QMetaType::QString: {
         // The text lives in `value` until the statement ran.
         const auto *text = static_cast<const QString *>(value.constData());
-        return sqlite3_bind_text16(statement, index, text->isNull() ? static_cast<const void *>(u"") : text->utf16(),
+        return sqlite3_bind_text16(statement, index,
+                                   text->isNull() ? static_cast<const void *>(u"") : text->utf16(),
                                    int(text->size() * sizeof(char16_t)), SQLITE_STATIC);
     }
     case QMetaType::Bool:

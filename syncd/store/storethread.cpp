@@ -15,7 +15,7 @@ const QString OperationSavepoint = u"herald_op"_s;
 // Syncs of the write-ahead log in flight at once (SyncedDelivery; docs/PERFORMANCE.md, "S4,
 // round 4": one more cut a durable publish's wait for the disk by a third of a sync).
 constexpr int SyncThreads = 2;
-}
+} // namespace
 
 Result<std::unique_ptr<StoreThread>> StoreThread::start(StoreFactory open)
 {

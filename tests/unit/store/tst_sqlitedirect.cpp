@@ -10,8 +10,8 @@
 #include "store/sqlstore.h"
 
 #include <QScopeGuard>
-#include <QSqlError>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
 #include <QTemporaryDir>
@@ -50,12 +50,14 @@ QStringList rowsOf(QSqlDatabase db, const QString &table, const QString &order)
 QList<Notification> variedNotifications()
 {
     Notification plain = notification(1001, u"shop"_s, u"orders"_s);
-    Notification full = notification(1002, u"shop"_s, u"orders"_s, {u"bob"_s, u"alice"_s, u"bob"_s});
+    Notification full =
+        notification(1002, u"shop"_s, u"orders"_s, {u"bob"_s, u"alice"_s, u"bob"_s});
     full.priority = Priority::High;
     full.level = u"warning"_s;
     full.tags = {{u"region"_s, u"eu"_s}, {u"k\u00fche"_s, u"\U0001F404"_s}};
     full.url = u"https://example.org/o/1"_s;
-    full.actions = {{u"open"_s, u"\u00d6ffnen"_s, u"https://example.org"_s}, {u"ack"_s, u"OK"_s, {}}};
+    full.actions = {{u"open"_s, u"\u00d6ffnen"_s, u"https://example.org"_s},
+                    {u"ack"_s, u"OK"_s, {}}};
     full.expiresAt = baseTime().addDays(1);
     Notification empty = notification(1003, u"shop"_s, u"new-channel"_s);
     empty.code = QString(); // null: stored as an empty text, like QtSql does
@@ -220,7 +222,8 @@ void TestSqliteDirect::readsOneInteger()
     other.setDatabaseName(db.databaseName());
     QVERIFY(other.open());
     QSqlQuery write(other);
-    QVERIFY2(write.exec(u"INSERT INTO t VALUES (11, 'eleven')"_s), qPrintable(write.lastError().text()));
+    QVERIFY2(write.exec(u"INSERT INTO t VALUES (11, 'eleven')"_s),
+             qPrintable(write.lastError().text()));
     QCOMPARE(*direct->readInteger(byValue, {u"eleven"_s}), std::optional<qint64>(11));
 }
 

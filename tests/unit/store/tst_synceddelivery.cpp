@@ -164,12 +164,11 @@ void TestSyncedDelivery::stopAndDrainHandsOnEverything()
 {
     std::atomic<int> handedOn{0};
     {
-        SyncedDelivery delivery(
-            one([] {
-                QThread::msleep(5);
-                return Result<void>{};
-            }),
-            2);
+        SyncedDelivery delivery(one([] {
+                                    QThread::msleep(5);
+                                    return Result<void>{};
+                                }),
+                                2);
         for (int i = 0; i < 100; ++i)
             delivery.push([&](const Result<void> &) { ++handedOn; });
         delivery.stopAndDrain();
