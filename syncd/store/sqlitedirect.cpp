@@ -55,10 +55,12 @@ int bind(sqlite3_stmt *statement, int index, const QVariant &value)
     case QMetaType::UnknownType:
         return sqlite3_bind_null(statement, index);
     case QMetaType::QString: {
-        // The text lives in `value` until the statement ran.
+        // The text lives in `value` until the statement ran; its length is passed, so it
+        // needs no terminating zero (utf16() would copy a raw-data string to add one).
         const auto *text = static_cast<const QString *>(value.constData());
         return sqlite3_bind_text16(statement, index,
-                                   text->isNull() ? static_cast<const void *>(u"") : text->utf16(),
+                                   text->isNull() ? static_cast<const void *>(u"")
+                                                  : static_cast<const void *>(text->constData()),
                                    int(text->size() * sizeof(char16_t)), SQLITE_STATIC);
     }
     case QMetaType::Bool:

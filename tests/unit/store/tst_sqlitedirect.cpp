@@ -209,6 +209,11 @@ void TestSqliteDirect::readsOneInteger()
     const QString byValue = u"SELECT id FROM t WHERE v = ?"_s;
     QCOMPARE(*direct->readInteger(byValue, {u"seven"_s}), std::optional<qint64>(7));
     QCOMPARE(*direct->readInteger(byValue, {u"eight"_s}), std::optional<qint64>()); // no row
+    // A text that is not followed by a zero binds its own length only.
+    static const char16_t sevens[] = u"sevenseven";
+    QCOMPARE(*direct->readInteger(
+                 byValue, {QString::fromRawData(reinterpret_cast<const QChar *>(sevens), 5)}),
+             std::optional<qint64>(7));
     QCOMPARE(*direct->readInteger(u"SELECT MAX(id) FROM t WHERE id > ?"_s, {100}),
              std::optional<qint64>()); // NULL
     QCOMPARE(*direct->readInteger(u"SELECT id FROM t ORDER BY id DESC"_s, {}),
