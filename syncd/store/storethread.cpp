@@ -12,8 +12,9 @@ namespace herald::syncd {
 
 namespace {
 const QString OperationSavepoint = u"herald_op"_s;
-// Syncs of the write-ahead log in flight at once (SyncedDelivery; docs/PERFORMANCE.md, "S4,
-// round 4": one more cut a durable publish's wait for the disk by a third of a sync).
+// Syncs of the write-ahead log in flight at once (SyncedDelivery): with a second one, a batch
+// committed during a sync no longer waits for it to end; a third measured no better
+// (docs/PERFORMANCE.md, "S4, round 4").
 constexpr int SyncThreads = 2;
 } // namespace
 
