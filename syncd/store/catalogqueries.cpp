@@ -147,8 +147,10 @@ Result<std::optional<qint64>> CatalogQueries::findOrCreateChannel(qint64 applica
             u" RETURNING id"_s,
         {applicationId, name});
     if (!inserted || *inserted) {
+        // Debug only: producers may make thousands of channels, one log line each cost S2w 4%
+        // of its rate (docs/PERFORMANCE.md, "S4, round 4"); GET .../channels lists them.
         if (inserted)
-            qCInfo(lcStore) << "created channel" << name << "of application" << applicationId;
+            qCDebug(lcStore) << "created channel" << name << "of application" << applicationId;
         return inserted;
     }
     auto existing = m_connection.readInteger(select, {applicationId, name});
