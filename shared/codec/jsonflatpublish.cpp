@@ -4,6 +4,7 @@
 #include <QString>
 
 #include <algorithm>
+#include <cstring>
 #include <iterator>
 
 namespace herald::json {
@@ -129,50 +130,27 @@ private:
                 out.append(c);
                 continue;
             }
-            switch (raw[++i]) {
-            case '"':
-                out.append('"');
-                break;
-            case '\\':
-                out.append('\\');
-                break;
-            case '/':
-                out.append('/');
-                break;
-            case 'b':
-                out.append('\b');
-                break;
-            case 'f':
-                out.append('\f');
-                break;
-            case 'n':
-                out.append('\n');
-                break;
-            case 'r':
-                out.append('\r');
-                break;
-            case 't':
-                out.append('\t');
-                break;
-            case 'u': {
-                if (raw.size() - i - 1 < 4)
-                    return false;
-                uint unit = 0;
-                for (const char h : raw.sliced(i + 1, 4)) {
-                    const int digit = hexDigit(h);
-                    if (digit < 0)
-                        return false;
-                    unit = unit * 16 + uint(digit);
-                }
-                if (unit == 0 || (unit >= 0xD800 && unit <= 0xDFFF))
-                    return false;
-                out.append(QString(QChar(char16_t(unit))).toUtf8());
-                i += 4;
-                break;
+            // The escapes that stand for one character; `\u` is read below.
+            static constexpr char Escaped[] = "\"\\/bfnrt";
+            static constexpr char Meant[] = "\"\\/\b\f\n\r\t";
+            const char escape = raw[++i];
+            if (const char *at = std::strchr(Escaped, escape); at && escape != '\0') {
+                out.append(Meant[at - Escaped]);
+                continue;
             }
-            default:
+            if (escape != 'u' || raw.size() - i - 1 < 4)
                 return false;
+            uint unit = 0;
+            for (const char h : raw.sliced(i + 1, 4)) {
+                const int digit = hexDigit(h);
+                if (digit < 0)
+                    return false;
+                unit = unit * 16 + uint(digit);
             }
+            if (unit == 0 || (unit >= 0xD800 && unit <= 0xDFFF))
+                return false;
+            out.append(QString(QChar(char16_t(unit))).toUtf8());
+            i += 4;
         }
         return true;
     }
