@@ -32,11 +32,14 @@ void forEachFollowingCandidate(const PreferenceBook::Candidates &candidates,
 
 // Calls visit(user, preferences) for each of `candidates` who may receive `n` (its
 // recipients, when it names any), follows its channel, and has preferences of their own (the
-// defaults neither digest nor mail). Asks the follow book once; nothing when nobody follows.
+// defaults neither digest nor mail). Asks the follow book once, and not at all when there is
+// no candidate (most publishes: nobody digests or mails the application).
 template <typename Visit>
 void forEachPossibleReceiver(const Notification &n, const PreferenceBook::Candidates &candidates,
                              const FollowBook &follows, Visit visit)
 {
+    if (candidates->isEmpty())
+        return;
     const auto followers = follows.followersOf(n.application, n.channel);
     if (followers && followers->isEmpty())
         return;

@@ -29,29 +29,22 @@ void Hub::stop()
     }
 }
 
-template <typename F> void Hub::onWorkersWithChannel(const QString &channelKey, F &&call)
+void Hub::deliverToChannel(const OutgoingPtr &outgoing, Wake wake)
 {
     if (m_stopped)
         return;
+    // Off the hub's thread there is no end of turn to wait for.
+    const bool atEndOfTurn = wake == Wake::AtEndOfTurn && m_endOfTurn.onItsThread();
     for (WsWorker *worker : m_workers) {
-        if (worker->channelInterest().contains(channelKey))
-            worker->mailbox().post([worker, call] { call(worker); });
+        if (!worker->channelInterest().contains(outgoing->channelKey()))
+            continue;
+        if (atEndOfTurn)
+            worker->mailbox().postDeferred(outgoing);
+        else
+            worker->mailbox().post(outgoing);
     }
-}
-
-template <typename F> void Hub::onWorkersWithChannelThisTurn(const QString &channelKey, F &&call)
-{
-    if (!m_endOfTurn.onItsThread()) {
-        onWorkersWithChannel(channelKey, std::forward<F>(call));
-        return;
-    }
-    if (m_stopped)
-        return;
-    for (WsWorker *worker : m_workers) {
-        if (worker->channelInterest().contains(channelKey))
-            worker->mailbox().postDeferred([worker, call] { call(worker); });
-    }
-    m_endOfTurn.request();
+    if (atEndOfTurn)
+        m_endOfTurn.request();
 }
 
 void Hub::wakeWorkersAtEndOfTurn()
@@ -68,7 +61,7 @@ template <typename F> void Hub::onWorkersWithUser(const QString &user, F &&call)
         return;
     for (WsWorker *worker : m_workers) {
         if (worker->userInterest().contains(user))
-            worker->mailbox().post([worker, call] { call(worker); });
+            worker->mailbox().post(WorkerMailbox::Work([worker, call] { call(worker); }));
     }
 }
 
@@ -97,8 +90,7 @@ void Hub::publish(const QList<Notification> &notifications)
         auto outgoing = std::make_shared<const Outgoing>(NotificationMessage{n},
                                                          channelKey(n.application, n.channel),
                                                          n.recipients, arrivals.stamp(n));
-        onWorkersWithChannelThisTurn(outgoing->channelKey(),
-                                     [outgoing](WsWorker *w) { w->deliver(outgoing); });
+        deliverToChannel(outgoing, Wake::AtEndOfTurn);
     }
 }
 
@@ -161,7 +153,7 @@ void Hub::deleted(const Notification &n)
 {
     auto outgoing = std::make_shared<const Outgoing>(
         DeletedMessage{{n.id}}, channelKey(n.application, n.channel), n.recipients);
-    onWorkersWithChannel(outgoing->channelKey(), [outgoing](WsWorker *w) { w->deliver(outgoing); });
+    deliverToChannel(outgoing, Wake::Now);
 }
 
 void Hub::dropUser(const QString &user, QObject *context, std::function<void(int)> done)

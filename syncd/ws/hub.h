@@ -60,13 +60,18 @@ public:
     qint64 sessionCount() const;
 
 private:
-    // Posts `call` to the workers that have sessions for `channelKey` (or `user`).
-    template <typename F> void onWorkersWithChannel(const QString &channelKey, F &&call);
+    // Posts `call` to the workers that have sessions for `user`.
     template <typename F> void onWorkersWithUser(const QString &user, F &&call);
-    // On the hub's own thread, notifications published in one turn of its event loop (every
-    // request the front read in one wakeup) reach each worker in one wakeup, at the end of the
-    // turn; from other threads at once.
-    template <typename F> void onWorkersWithChannelThisTurn(const QString &channelKey, F &&call);
+    // Hands `outgoing` to the workers that have sessions for its channel. AtEndOfTurn: on the
+    // hub's own thread, notifications published in one turn of its event loop (every request
+    // the front read in one wakeup) reach each worker in one wakeup, at the end of the turn;
+    // from other threads, and with Now, at once.
+    enum class Wake
+    {
+        Now,
+        AtEndOfTurn
+    };
+    void deliverToChannel(const OutgoingPtr &outgoing, Wake wake);
     void wakeWorkersAtEndOfTurn();
     void toUser(const QString &user, ServerMessage message);
 

@@ -29,6 +29,7 @@ public:
     void publishAll(std::vector<Request> requests, const Admission &admission)
     {
         auto self = shared_from_this(); // until the last answer is in
+        m_collected.reserve(requests.size());
         for (Request &request : requests) {
             auto done = [self, sessionId = request.sessionId,
                          ref = std::move(request.ref)](Result<NotificationId> id) {
@@ -83,9 +84,11 @@ void PublishIntake::submit(ClientSession &session, PublishMessage message)
     if (!session.principal)
         return refuse(session, message.ref, Error::internal(QStringLiteral("not registered")));
     // One queued call carries everything read before the worker's loop comes round again.
-    if (m_pending.empty())
+    if (m_pending.empty()) {
         QMetaObject::invokeMethod(
             m_deps.context, [this] { sendPending(); }, Qt::QueuedConnection);
+        m_pending.reserve(ExpectedBatch); // not grown a request at a time
+    }
     m_pending.push_back(
         {session.id, std::move(message.ref), *session.principal, std::move(message.notification)});
     if (++session.unansweredPublishes >= MaxUnanswered && !session.readingPaused &&

@@ -39,6 +39,8 @@ class PublishIntake
 {
 public:
     static constexpr int MaxUnanswered = PublishMessage::MaxUnanswered;
+    // Room made at once for the publishes of one batch; a bigger batch grows as usual.
+    static constexpr size_t ExpectedBatch = 16;
 
     // On the service's thread, before each publish: the request rate of the publisher's token.
     // An error refuses the publish with it.

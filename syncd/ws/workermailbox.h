@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "ws/outgoing.h"
+
 #include <QMutex>
 #include <QObject>
 
 #include <functional>
+#include <variant>
 #include <vector>
 
 namespace herald::syncd {
@@ -12,21 +15,30 @@ namespace herald::syncd {
 // Hands work to a worker thread with as few wakeups as possible: letters posted while the
 // worker is busy or not yet woken wait in the box and are all read in one wakeup, and the
 // worker writes each session's frames of the whole batch at once (see FrameWriter::endBatch).
+//
+// A letter is work to run, or a message for the worker's subscribers. The second kind is one
+// per notification and worker, so it is kept without a closure (a closure that holds a
+// shared_ptr costs a heap block of its own), and the boxes' buffers are reused from batch to
+// batch (docs/PERFORMANCE.md, S2w).
 class WorkerMailbox
 {
 public:
-    using Letter = std::function<void()>;
+    using Work = std::function<void()>;
+    using Letter = std::variant<Work, OutgoingPtr>;
 
     explicit WorkerMailbox(QObject *receiver) : m_receiver(receiver) {}
 
-    // Run on the receiver's thread around each batch of letters (set before the first post).
-    void setBatchHooks(std::function<void()> begin, std::function<void()> end)
+    // Run on the receiver's thread around each batch of letters, and for each message posted
+    // (set before the first post).
+    void setHandlers(std::function<void()> begin, std::function<void()> end,
+                     std::function<void(const OutgoingPtr &)> deliver)
     {
         m_beginBatch = std::move(begin);
         m_endBatch = std::move(end);
+        m_deliver = std::move(deliver);
     }
 
-    // Any thread. The letter runs on the receiver's thread, in posting order.
+    // Any thread. The letter runs (is delivered) on the receiver's thread, in posting order.
     void post(Letter letter)
     {
         bool wake = false;
@@ -67,7 +79,10 @@ public:
 private:
     void drain()
     {
+        // The box read last time comes back empty with its capacity: the posters fill it
+        // without growing it. (A letter that drains again gets a new one.)
         std::vector<Letter> letters;
+        letters.swap(m_spare);
         {
             QMutexLocker lock(&m_mutex);
             letters.swap(m_letters);
@@ -76,15 +91,26 @@ private:
         }
         if (m_beginBatch)
             m_beginBatch();
-        for (Letter &letter : letters)
-            letter();
+        for (Letter &letter : letters) {
+            if (auto *work = std::get_if<Work>(&letter))
+                (*work)();
+            else if (m_deliver)
+                m_deliver(std::get<OutgoingPtr>(letter));
+        }
         if (m_endBatch)
             m_endBatch();
+        letters.clear();
+        if (letters.capacity() <= MaxKeptLetters) // after a burst, not held for good
+            m_spare.swap(letters);
     }
+
+    static constexpr size_t MaxKeptLetters = 4096;
 
     QObject *m_receiver;
     std::function<void()> m_beginBatch;
     std::function<void()> m_endBatch;
+    std::function<void(const OutgoingPtr &)> m_deliver;
+    std::vector<Letter> m_spare; // the receiver's
     QMutex m_mutex;
     std::vector<Letter> m_letters;
     bool m_wakeupPending = false;

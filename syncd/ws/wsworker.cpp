@@ -45,7 +45,8 @@ WsWorker::WsWorker(int index, Dependencies dependencies)
       m_publishes({*dependencies.notifications, m_sessions, m_writer, *dependencies.metrics, this,
                    dependencies.publishAdmission})
 {
-    m_mailbox.setBatchHooks([this] { m_writer.beginBatch(); }, [this] { m_writer.endBatch(); });
+    m_mailbox.setHandlers([this] { m_writer.beginBatch(); }, [this] { m_writer.endBatch(); },
+                          [this](const OutgoingPtr &outgoing) { deliver(outgoing); });
     m_sweepTimer.setParent(this); // moves to the worker's thread with it
     m_sweepTimer.setInterval(1000);
     connect(&m_sweepTimer, &QTimer::timeout, this, &WsWorker::sweep);

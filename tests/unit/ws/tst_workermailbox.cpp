@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // WorkerMailbox: letters run on the receiver's thread in posting order, in as few batches as
 // possible; deferred letters wait for wakeDeferred() and then share one batch with whatever
-// else was posted meanwhile.
+// else was posted meanwhile. Messages for the subscribers (Outgoing) are letters too, handed
+// to the delivery handler in the same order.
 #include "ws/workermailbox.h"
 
 #include <QMutex>
@@ -20,20 +21,30 @@ struct Receiver
     {
         thread.start();
         object.moveToThread(&thread);
-        mailbox.setBatchHooks([this] { ++batches; }, [] {});
+        // A message records minus its arrival position, so that both kinds share one list.
+        mailbox.setHandlers(
+            [this] { ++batches; }, [] {},
+            [this](const OutgoingPtr &outgoing) { note(-int(outgoing->arrival())); });
     }
     ~Receiver()
     {
         thread.quit();
         thread.wait();
     }
-    WorkerMailbox::Letter record(int n)
+    WorkerMailbox::Work record(int n)
     {
-        return [this, n] {
-            QMutexLocker lock(&mutex);
-            ran.append(n);
-            onReceiverThread = onReceiverThread && QThread::currentThread() == &thread;
-        };
+        return [this, n] { note(n); };
+    }
+    static OutgoingPtr message(int n)
+    {
+        return std::make_shared<const Outgoing>(herald::PongMessage{},
+                                                QStringLiteral("app/channel"), QStringList(), n);
+    }
+    void note(int n)
+    {
+        QMutexLocker lock(&mutex);
+        ran.append(n);
+        onReceiverThread = onReceiverThread && QThread::currentThread() == &thread;
     }
     QList<int> ranSoFar()
     {
@@ -83,6 +94,27 @@ private slots:
         receiver.mailbox.wakeDeferred(); // nothing waits: no empty batch
         QTest::qWait(20);
         QCOMPARE(receiver.batches.load(), 1);
+    }
+
+    void messagesAndWorkKeepTheirOrderBatchAfterBatch()
+    {
+        // Three rounds: the boxes a batch was read from are reused by the next ones.
+        Receiver receiver;
+        QList<int> expected;
+        for (int round = 0; round < 3; ++round) {
+            for (int n = 1; n <= 50; ++n) {
+                const int value = round * 100 + n;
+                if (n % 3 == 0)
+                    receiver.mailbox.postDeferred(Receiver::message(value));
+                else
+                    receiver.mailbox.postDeferred(receiver.record(value));
+                expected.append(n % 3 == 0 ? -value : value);
+            }
+            receiver.mailbox.wakeDeferred();
+            QTRY_COMPARE(receiver.ranSoFar(), expected);
+            QCOMPARE(receiver.batches.load(), round + 1);
+        }
+        QVERIFY(receiver.onReceiverThread);
     }
 
     void anImmediatePostCarriesTheDeferredLettersBeforeIt()
