@@ -4,7 +4,7 @@
 namespace herald::syncd {
 
 namespace {
-const QSet<ClientSession *> NoSessions;
+const SessionIndex::Sessions NoSessions;
 }
 
 std::shared_ptr<ClientSession> SessionIndex::create()
@@ -32,12 +32,12 @@ void SessionIndex::follow(ClientSession &session, const QString &user,
         auto &subscribers = m_byChannel[key];
         if (subscribers.isEmpty())
             m_channelInterest.insert(key);
-        subscribers.insert(&session);
+        subscribers.append(&session);
     }
     auto &sessionsOfUser = m_byUser[user];
     if (sessionsOfUser.isEmpty())
         m_userInterest.insert(user);
-    sessionsOfUser.insert(&session);
+    sessionsOfUser.append(&session);
 }
 
 void SessionIndex::unfollow(ClientSession &session)
@@ -45,7 +45,7 @@ void SessionIndex::unfollow(ClientSession &session)
     for (const QString &key : std::as_const(session.channelKeys)) {
         auto it = m_byChannel.find(key);
         if (it != m_byChannel.end()) {
-            it->remove(&session);
+            it->removeOne(&session);
             if (it->isEmpty()) {
                 m_byChannel.erase(it);
                 m_channelInterest.remove(key);
@@ -55,7 +55,7 @@ void SessionIndex::unfollow(ClientSession &session)
     session.channelKeys.clear();
     auto it = m_byUser.find(session.user);
     if (it != m_byUser.end()) {
-        it->remove(&session);
+        it->removeOne(&session);
         if (it->isEmpty()) {
             m_byUser.erase(it);
             m_userInterest.remove(session.user);
@@ -63,13 +63,13 @@ void SessionIndex::unfollow(ClientSession &session)
     }
 }
 
-const QSet<ClientSession *> &SessionIndex::subscribers(const QString &channelKey) const
+const SessionIndex::Sessions &SessionIndex::subscribers(const QString &channelKey) const
 {
     auto it = m_byChannel.constFind(channelKey);
     return it == m_byChannel.constEnd() ? NoSessions : *it;
 }
 
-const QSet<ClientSession *> &SessionIndex::sessionsOf(const QString &user) const
+const SessionIndex::Sessions &SessionIndex::sessionsOf(const QString &user) const
 {
     auto it = m_byUser.constFind(user);
     return it == m_byUser.constEnd() ? NoSessions : *it;

@@ -5,6 +5,7 @@
 #include "ws/interestset.h"
 
 #include <QHash>
+#include <QList>
 #include <QSet>
 #include <QString>
 
@@ -38,10 +39,13 @@ public:
     // while its close handshake runs). Harmless when it follows nothing.
     void unfollow(ClientSession &session);
 
-    // Who follows a channel key / the sessions of a user; empty sets when none. The sets
-    // change under the caller if it unfollows or removes sessions while it iterates them.
-    const QSet<ClientSession *> &subscribers(const QString &channelKey) const;
-    const QSet<ClientSession *> &sessionsOf(const QString &user) const;
+    // Who follows a channel key / the sessions of a user, each once, in no particular order;
+    // empty when none. The lists change under the caller if it unfollows or removes sessions
+    // while it iterates them. Lists, not sets: most channels have one or a few sessions here,
+    // and a set's iteration starts by scanning 128 empty slots (docs/PERFORMANCE.md, S2w).
+    using Sessions = QList<ClientSession *>;
+    const Sessions &subscribers(const QString &channelKey) const;
+    const Sessions &sessionsOf(const QString &user) const;
 
     const QHash<quint64, std::shared_ptr<ClientSession>> &sessions() const { return m_sessions; }
     int size() const { return int(m_sessions.size()); }
@@ -51,8 +55,8 @@ public:
 
 private:
     QHash<quint64, std::shared_ptr<ClientSession>> m_sessions;
-    QHash<QString, QSet<ClientSession *>> m_byChannel;
-    QHash<QString, QSet<ClientSession *>> m_byUser;
+    QHash<QString, Sessions> m_byChannel;
+    QHash<QString, Sessions> m_byUser;
     InterestSet m_channelInterest;
     InterestSet m_userInterest;
     quint64 m_nextId = 1;

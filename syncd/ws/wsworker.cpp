@@ -258,7 +258,8 @@ void WsWorker::rememberWhereItStopped(const ClientSession &session)
 
 int WsWorker::dropUser(const QString &user)
 {
-    const QList<ClientSession *> sessions = m_sessions.sessionsOf(user).values();
+    const QList<ClientSession *> sessions =
+        m_sessions.sessionsOf(user); // a copy: closing changes it
     for (ClientSession *session : sessions)
         closeSession(*session, CloseCode::Policy, QStringLiteral("dropped by an administrator"));
     return int(sessions.size());

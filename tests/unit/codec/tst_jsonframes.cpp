@@ -42,6 +42,8 @@ private slots:
     void encodesServerMessagesExactly_data();
     void encodesServerMessagesExactly();
     void encodesNotificationFrame();
+    void quotesEveryKindOfText_data();
+    void quotesEveryKindOfText();
     void roundTripsServerMessage_data();
     void roundTripsServerMessage();
     void roundTripsClientMessage_data();
@@ -156,6 +158,40 @@ void TestJsonFrames::encodesNotificationFrame()
     const QJsonObject object = parsed(frame);
     QCOMPARE(object.keys(), (QStringList{u"data"_s, u"type"_s}));
     QCOMPARE(object.value(u"data"_s).toObject(), JsonCodec::toJson(fullNotification()));
+}
+
+void TestJsonFrames::quotesEveryKindOfText_data()
+{
+    // The title as written in the frame: plain ASCII is copied as it is, anything else goes
+    // through the escaping path. Long texts put the odd character past the first 16 units.
+    QTest::addColumn<QString>("title");
+    QTest::addColumn<QByteArray>("written");
+    const QString pad = u"0123456789abcdefghij"_s;
+    QTest::newRow("empty") << QString() << QByteArray(R"("")");
+    QTest::newRow("plain") << u"disk full on db-1: 92%"_s
+                           << QByteArray(R"("disk full on db-1: 92%")");
+    QTest::newRow("space and tilde") << u" ~"_s << QByteArray(R"(" ~")");
+    QTest::newRow("DEL") << u"a\x7f"_s << QByteArray("\"a\x7f\"");
+    QTest::newRow("quote") << pad + u'"' << QByteArray("\"" + pad.toLatin1() + "\\\"\"");
+    QTest::newRow("backslash") << pad + u'\\' << QByteArray("\"" + pad.toLatin1() + "\\\\\"");
+    QTest::newRow("unit separator")
+        << pad + QChar(0x1f) << QByteArray("\"" + pad.toLatin1() + "\\u001f\"");
+    QTest::newRow("newline") << u"a\nb"_s << QByteArray(R"("a\nb")");
+    QTest::newRow("first non-ASCII")
+        << pad + QChar(0x80) << QByteArray("\"" + pad.toLatin1() + "\xc2\x80\"");
+    QTest::newRow("e acute") << u"caf\u00e9"_s << QByteArray("\"caf\xc3\xa9\"");
+    QTest::newRow("emoji") << u"\U0001F600"_s << QByteArray("\"\xf0\x9f\x98\x80\"");
+}
+
+void TestJsonFrames::quotesEveryKindOfText()
+{
+    QFETCH(QString, title);
+    QFETCH(QByteArray, written);
+    Notification n = minimalNotification();
+    n.title = title;
+    const QByteArray frame = JsonCodec::encode(ServerMessage(NotificationMessage{n}));
+    QVERIFY2(frame.contains(QByteArray(QByteArray("\"title\":") + written)), frame.constData());
+    QCOMPARE(parsed(frame).value(u"data"_s).toObject().value(u"title"_s).toString(), title);
 }
 
 void TestJsonFrames::roundTripsServerMessage_data()

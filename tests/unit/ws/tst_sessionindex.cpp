@@ -21,6 +21,15 @@ QSet<ClientSession *> sessions(std::initializer_list<std::shared_ptr<ClientSessi
         set.insert(session.get());
     return set;
 }
+
+// The index's list as a set, after checking that it names no session twice.
+QSet<ClientSession *> asSet(const SessionIndex::Sessions &list)
+{
+    const QSet<ClientSession *> set(list.begin(), list.end());
+    if (set.size() != list.size())
+        qWarning("a session is listed twice");
+    return set.size() == list.size() ? set : QSet<ClientSession *>{};
+}
 } // namespace
 
 class TestSessionIndex : public QObject
@@ -68,8 +77,8 @@ private slots:
         index.follow(*a, QStringLiteral("ann"), keys({"app/alerts"}));
         index.follow(*b, QStringLiteral("bob"), keys({"app/alerts", "app/news"}));
         index.follow(*c, QStringLiteral("cid"), keys({"app/news"}));
-        QCOMPARE(index.subscribers(QStringLiteral("app/alerts")), sessions({a, b}));
-        QCOMPARE(index.subscribers(QStringLiteral("app/news")), sessions({b, c}));
+        QCOMPARE(asSet(index.subscribers(QStringLiteral("app/alerts"))), sessions({a, b}));
+        QCOMPARE(asSet(index.subscribers(QStringLiteral("app/news"))), sessions({b, c}));
         QVERIFY(index.subscribers(QStringLiteral("app/other")).isEmpty());
     }
 
@@ -82,8 +91,8 @@ private slots:
         index.follow(*laptop, QStringLiteral("ann"), keys({"app/alerts"}));
         index.follow(*phone, QStringLiteral("ann"), {});
         index.follow(*other, QStringLiteral("bob"), keys({"app/alerts"}));
-        QCOMPARE(index.sessionsOf(QStringLiteral("ann")), sessions({laptop, phone}));
-        QCOMPARE(index.sessionsOf(QStringLiteral("bob")), sessions({other}));
+        QCOMPARE(asSet(index.sessionsOf(QStringLiteral("ann"))), sessions({laptop, phone}));
+        QCOMPARE(asSet(index.sessionsOf(QStringLiteral("bob"))), sessions({other}));
         QVERIFY(index.sessionsOf(QStringLiteral("cid")).isEmpty());
     }
 
@@ -141,7 +150,7 @@ private slots:
         QVERIFY(!index.channelInterest().contains(QStringLiteral("app/alerts")));
         QVERIFY(!index.channelInterest().contains(QStringLiteral("ops/pager")));
         QVERIFY(index.channelInterest().contains(QStringLiteral("app/news")));
-        QCOMPARE(index.subscribers(QStringLiteral("app/news")), sessions({b}));
+        QCOMPARE(asSet(index.subscribers(QStringLiteral("app/news"))), sessions({b}));
         QVERIFY(a->channelKeys.isEmpty());
     }
 
@@ -170,7 +179,7 @@ private slots:
         index.remove(a->id);
         QVERIFY(index.channelInterest().contains(QStringLiteral("app/alerts")));
         QVERIFY(index.userInterest().contains(QStringLiteral("ann")));
-        QCOMPARE(index.sessionsOf(QStringLiteral("ann")), sessions({b}));
+        QCOMPARE(asSet(index.sessionsOf(QStringLiteral("ann"))), sessions({b}));
     }
 
     void listsAllSessions()
