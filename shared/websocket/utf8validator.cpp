@@ -1,11 +1,35 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "utf8validator.h"
 
+#include <cstring>
+
 namespace herald {
+
+namespace {
+// The first index from `i` on that does not start eight ASCII bytes: text is mostly ASCII,
+// and a word at a time is far cheaper than a byte at a time.
+qsizetype skipAsciiWords(const char *data, qsizetype i, qsizetype size)
+{
+    constexpr quint64 HighBits = 0x8080808080808080ULL;
+    while (i + 8 <= size) {
+        quint64 word;
+        std::memcpy(&word, data + i, sizeof word);
+        if (word & HighBits)
+            break;
+        i += 8;
+    }
+    return i;
+}
+} // namespace
 
 bool Utf8Validator::feed(const char *data, qsizetype size)
 {
     for (qsizetype i = 0; i < size && m_valid; ++i) {
+        if (m_pending == 0) {
+            i = skipAsciiWords(data, i, size);
+            if (i == size)
+                break;
+        }
         const quint8 byte = quint8(data[i]);
         if (m_pending > 0) {
             if (byte < m_low || byte > m_high) {

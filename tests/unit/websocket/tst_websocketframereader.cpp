@@ -201,6 +201,20 @@ private slots:
         row("truncated at the end", {"ok\xe2\x82"}, false);
         row("truncated before a new character", {"\xe2\x82z"}, false);
         row("truncated in the last fragment", {"\xe2", "\x82"}, false);
+        // Past eight bytes ASCII is checked a word at a time: odd bytes in and at word edges.
+        row("bad byte in the third word", {"0123456789abcdefg\xffhij"}, false);
+        row("bad byte starting the second word",
+            {"01234567\x80"
+             "abcdefgh"},
+            false);
+        row("bad byte ending a long text", {"0123456789abcdef\xc0"}, false);
+        row("euro sign across a word edge",
+            {"0123456\xe2\x82\xac"
+             "89abcdefgh"},
+            true);
+        row("long ASCII, then a truncated character", {"0123456789abcdef\xe2\x82"}, false);
+        row("long ASCII over fragments",
+            {"0123456789", "abcdefghijklmnopq\xc3", "\xa9rstuvwxyz0123"}, true);
     }
     void checksTextIsUtf8()
     {
