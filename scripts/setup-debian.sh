@@ -9,7 +9,7 @@ packages=(
   qt6-base-dev qt6-websockets-dev qt6-httpserver-dev
   libqt6sql6-sqlite libqt6sql6-psql
   libexpected-dev libhttp-parser-dev libcurl4-openssl-dev
-  sqlite3 libsqlite3-dev postgresql curl python3-websockets python3-aiosmtpd python3-feedparser
+  sqlite3 libsqlite3-dev libmimalloc-dev postgresql curl python3-websockets python3-aiosmtpd python3-feedparser
   nginx openssl iproute2 util-linux
   qt6-svg-dev qtkeychain-qt6-dev qt6-l10n-tools qt6-tools-dev qt6-translations-l10n
   dunst xvfb xauth trayer gnome-keyring dbus x11-utils xdotool imagemagick desktop-file-utils appstream

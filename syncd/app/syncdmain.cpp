@@ -4,6 +4,7 @@
 #include "app/applog.h"
 #include "app/cli.h"
 #include "app/daemon.h"
+#include "app/memoryallocator.h"
 #include "app/memorypolicy.h"
 #include "app/readinessnotifier.h"
 #include "app/tlstrust.h"
@@ -18,7 +19,7 @@
 
 namespace herald::syncd {
 
-int syncdMain(int argc, char *argv[])
+int syncdMain(int argc, char *argv[], const MemoryAllocator &allocator)
 {
     MemoryPolicy::apply();
     QCoreApplication app(argc, argv);
@@ -55,6 +56,11 @@ int syncdMain(int argc, char *argv[])
         std::fprintf(stderr, "Try 'herald-syncd --help'.\n");
         return 2;
     }
+    if (allocator.replaced)
+        qCInfo(lcApp).noquote() << "memory allocator:" << allocator.name;
+    else
+        qCWarning(lcApp).noquote()
+            << allocator.name << "is linked, but malloc() is still the C library's";
     if (*trusted > 0)
         qCInfo(lcApp) << "trusting" << *trusted << "extra CA certificate(s) from SSL_CERT_FILE";
     Daemon daemon(std::move(*config));
