@@ -4,6 +4,9 @@
 #include "jsontext.h"
 #include "model/timestamps.h"
 
+#include <charconv>
+#include <iterator>
+
 namespace herald::json {
 
 namespace {
@@ -29,6 +32,22 @@ private:
     QByteArray &m_out;
     bool m_first = true;
 };
+
+// `number` in decimal, without a QByteArray of its own.
+void appendInteger(QByteArray &out, qint64 number)
+{
+    char digits[24];
+    const auto written = std::to_chars(std::begin(digits), std::end(digits), number);
+    out.append(digits, written.ptr - digits);
+}
+
+// Text known to need no escape (a timestamp), between quotes.
+void appendQuotedAscii(QByteArray &out, const QByteArray &text)
+{
+    out += '"';
+    out += text;
+    out += '"';
+}
 
 void writeStringList(QByteArray &out, const QStringList &list)
 {
@@ -90,19 +109,19 @@ void appendNotificationText(QByteArray &out, const Notification &n)
         if (!n.code.isEmpty())
             appendQuoted(o.key("code"), n.code);
         if (n.expiresAt)
-            appendQuoted(o.key("expiresAt"), toRfc3339(*n.expiresAt));
-        o.key("id") += QByteArray::number(qint64(n.id));
+            appendQuotedAscii(o.key("expiresAt"), toRfc3339Latin1(*n.expiresAt));
+        appendInteger(o.key("id"), qint64(n.id));
         if (!n.level.isEmpty())
             appendQuoted(o.key("level"), n.level);
         appendQuoted(o.key("message"), n.message);
-        o.key("node") += QByteArray::number(n.node);
+        appendInteger(o.key("node"), n.node);
         o.key("persistent") += n.persistent ? "true" : "false";
         appendQuoted(o.key("priority"), priorityName(n.priority));
         if (!n.recipients.isEmpty())
             writeStringList(o.key("recipients"), n.recipients);
         writeTags(o.key("tags"), n.tags);
         if (n.time.isValid())
-            appendQuoted(o.key("time"), toRfc3339(n.time));
+            appendQuotedAscii(o.key("time"), toRfc3339Latin1(n.time));
         appendQuoted(o.key("title"), n.title);
         if (!n.url.isEmpty())
             appendQuoted(o.key("url"), n.url);

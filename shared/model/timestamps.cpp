@@ -35,7 +35,7 @@ void putDigits(char *at, qint64 value, int width)
 }
 } // namespace
 
-QString toRfc3339(const QDateTime &time)
+QByteArray toRfc3339Latin1(const QDateTime &time)
 {
     if (!time.isValid())
         return {};
@@ -47,7 +47,7 @@ QString toRfc3339(const QDateTime &time)
     const qint64 msOfDay = msecs - days * msPerDay;
     const CivilDate date = civilFromDays(days);
     if (date.year < 1 || date.year > 9999)
-        return time.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz'Z'"));
+        return time.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz'Z'")).toLatin1();
     char text[] = "yyyy-MM-ddTHH:mm:ss.zzzZ";
     putDigits(text, date.year, 4);
     putDigits(text + 5, date.month, 2);
@@ -56,7 +56,12 @@ QString toRfc3339(const QDateTime &time)
     putDigits(text + 14, msOfDay / 60'000 % 60, 2);
     putDigits(text + 17, msOfDay / 1'000 % 60, 2);
     putDigits(text + 20, msOfDay % 1'000, 3);
-    return QString::fromLatin1(text, sizeof text - 1);
+    return QByteArray(text, sizeof text - 1);
+}
+
+QString toRfc3339(const QDateTime &time)
+{
+    return QString::fromLatin1(toRfc3339Latin1(time));
 }
 
 std::optional<QDateTime> fromRfc3339(const QString &text)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <QByteArray>
 #include <QDateTime>
 #include <QString>
 
@@ -10,6 +11,8 @@ namespace herald {
 
 // RFC 3339 UTC with milliseconds, as PROTOCOL.md requires: 2026-11-22T12:00:00.123Z
 QString toRfc3339(const QDateTime &time);
+// The same text as bytes (ASCII), for encoders that write bytes.
+QByteArray toRfc3339Latin1(const QDateTime &time);
 // Accepts any RFC 3339 / ISO 8601 date-time with an offset or Z; nullopt when invalid.
 std::optional<QDateTime> fromRfc3339(const QString &text);
 // Now, in UTC, truncated to milliseconds.
