@@ -285,10 +285,17 @@ void RawWebSocket::send(const QByteArrayView *parts, qsizetype count)
             offered += parts[i].size() - skip;
             ++used;
         }
-        msghdr message{};
-        message.msg_iov = iov;
-        message.msg_iovlen = size_t(used);
-        const ssize_t sent = ::sendmsg(m_fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+        // One part (a notification's frame, the common case) goes by send(): the kernel then
+        // has no iovec array to copy in.
+        ssize_t sent;
+        if (used == 1) {
+            sent = ::send(m_fd, iov[0].iov_base, iov[0].iov_len, MSG_NOSIGNAL | MSG_DONTWAIT);
+        } else {
+            msghdr message{};
+            message.msg_iov = iov;
+            message.msg_iovlen = size_t(used);
+            sent = ::sendmsg(m_fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+        }
         if (sent < 0 && errno == EINTR)
             continue;
         if (sent < 0 && !wouldBlock(errno)) {

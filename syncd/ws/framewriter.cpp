@@ -63,8 +63,11 @@ void FrameWriter::ping(ClientSession &session)
 void FrameWriter::writeQueued(ClientSession &session)
 {
     session.flushQueued = false;
-    const QList<QByteArray> frames = std::exchange(session.unsent, {});
-    if (frames.isEmpty() || session.stage == ClientSession::Stage::Closing)
+    if (session.unsent.isEmpty())
+        return;
+    QList<QByteArray> frames;
+    frames.swap(session.unsent); // the session's list may grow while these are written
+    if (session.stage == ClientSession::Stage::Closing)
         return;
     if (m_sink.pendingBytes(session) > m_maxPendingBytes) {
         ++m_metrics.sessionsDroppedSlow;
@@ -74,6 +77,10 @@ void FrameWriter::writeQueued(ClientSession &session)
         return;
     }
     m_sink.write(session, frames);
+    // The list's room goes back to the session: its next batch appends without allocating.
+    frames.clear();
+    if (session.unsent.isEmpty())
+        session.unsent.swap(frames);
 }
 
 qint64 FrameWriter::ConnectionSink::pendingBytes(const ClientSession &session) const
