@@ -252,6 +252,8 @@ void JsonCodec::encodeInto(QByteArray &out, const ServerMessage &message)
 {
     if (const auto *notification = std::get_if<NotificationMessage>(&message))
         return appendFrame(out, *notification);
+    if (const auto *published = std::get_if<PublishedMessage>(&message))
+        return appendFrame(out, *published);
     out += encode(message);
 }
 

@@ -45,7 +45,8 @@ public:
 
     // --- WebSocket frames
     static QByteArray encode(const ServerMessage &message);
-    // The same, appended to `out` (a notification frame without a copy of its text).
+    // The same, appended to `out` (a notification or published frame without a copy of its
+    // text).
     static void encodeInto(QByteArray &out, const ServerMessage &message);
     static QByteArray encode(const ClientMessage &message);
     // `publishRef`, when given, receives the ref of a `publish` frame as soon as it is read,

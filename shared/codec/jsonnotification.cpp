@@ -4,9 +4,6 @@
 #include "jsontext.h"
 #include "model/timestamps.h"
 
-#include <charconv>
-#include <iterator>
-
 namespace herald::json {
 
 namespace {
@@ -32,14 +29,6 @@ private:
     QByteArray &m_out;
     bool m_first = true;
 };
-
-// `number` in decimal, without a QByteArray of its own.
-void appendInteger(QByteArray &out, qint64 number)
-{
-    char digits[24];
-    const auto written = std::to_chars(std::begin(digits), std::end(digits), number);
-    out.append(digits, written.ptr - digits);
-}
 
 // Text known to need no escape (a timestamp), between quotes.
 void appendQuotedAscii(QByteArray &out, const QByteArray &text)

@@ -22,13 +22,21 @@ QByteArray encodeFrame(const PublishMessage &m)
         .toJson();
 }
 
+void appendFrame(QByteArray &out, const PublishedMessage &m)
+{
+    // One per publish over the WebSocket: written straight into the frame.
+    out += R"({"type":"published","ref":)";
+    appendQuoted(out, m.ref);
+    out += R"(,"id":)";
+    appendInteger(out, m.id);
+    out += '}';
+}
+
 QByteArray encodeFrame(const PublishedMessage &m)
 {
-    return OrderedObject()
-        .addString(u"type", u"published")
-        .addString(u"ref", m.ref)
-        .addInteger(u"id", m.id)
-        .toJson();
+    QByteArray out;
+    appendFrame(out, m);
+    return out;
 }
 
 namespace {

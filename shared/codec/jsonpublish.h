@@ -18,6 +18,7 @@ namespace herald::json {
 // JsonCodec's, kept apart.
 QByteArray encodeFrame(const PublishMessage &message);
 QByteArray encodeFrame(const PublishedMessage &message);
+void appendFrame(QByteArray &out, const PublishedMessage &message);
 // `publishRef` (may be null) receives the ref as soon as it is read, so that a publish refused
 // for its notification can be answered with it. The notification is checked as a single REST
 // publish body is, and its errors name the fields the same way.

@@ -4,6 +4,8 @@
 #include <QJsonDocument>
 
 #include <algorithm>
+#include <charconv>
+#include <iterator>
 
 namespace herald::json {
 
@@ -110,6 +112,13 @@ void appendQuoted(QByteArray &out, QStringView text)
         appendEscaped(out, text.toUtf8());
 }
 
+void appendInteger(QByteArray &out, qint64 number)
+{
+    char digits[24];
+    const auto written = std::to_chars(std::begin(digits), std::end(digits), number);
+    out.append(digits, written.ptr - digits);
+}
+
 QByteArray quote(QStringView text)
 {
     QByteArray out;
@@ -140,7 +149,7 @@ QByteArray idArray(const QList<NotificationId> &ids)
     for (qsizetype i = 0; i < ids.size(); ++i) {
         if (i > 0)
             out += ',';
-        out += QByteArray::number(ids.at(i));
+        appendInteger(out, ids.at(i));
     }
     out += ']';
     return out;
@@ -158,7 +167,12 @@ OrderedObject &OrderedObject::addString(QStringView key, QStringView value)
 
 OrderedObject &OrderedObject::addInteger(QStringView key, qint64 value)
 {
-    return addRaw(key, QByteArray::number(value));
+    if (m_text.size() > 1)
+        m_text += ',';
+    appendQuoted(m_text, key);
+    m_text += ':';
+    appendInteger(m_text, value);
+    return *this;
 }
 
 OrderedObject &OrderedObject::addBool(QStringView key, bool value)

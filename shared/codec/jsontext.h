@@ -17,6 +17,8 @@ namespace herald::json {
 QByteArray quote(QStringView text);
 // The same, appended to `out` (no string of its own in between).
 void appendQuoted(QByteArray &out, QStringView text);
+// `number` in decimal, appended to `out` (no QByteArray of its own).
+void appendInteger(QByteArray &out, qint64 number);
 // Compact JSON text of any value, scalars included.
 QByteArray text(const QJsonValue &value);
 // `[1,2,3]`: ids as JSON integers.

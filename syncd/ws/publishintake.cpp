@@ -4,6 +4,7 @@
 #include "codec/jsoncodec.h"
 #include "core/notificationservice.h"
 #include "metrics/metrics.h"
+#include "net/wsframe.h"
 #include "ws/framewriter.h"
 #include "ws/sessionindex.h"
 
@@ -159,7 +160,11 @@ void PublishIntake::answer(ClientSession &session, const QString &ref,
 {
     if (id) {
         ++m_deps.metrics.wsPublishesPublished;
-        m_deps.writer.sendText(session, JsonCodec::encode(PublishedMessage{ref, *id}));
+        // One per publish: the frame is written in one buffer, header and all.
+        const ServerMessage published = PublishedMessage{ref, *id};
+        m_deps.writer.sendFrame(session, webSocketTextFrameOf([&published](QByteArray &out) {
+                                    JsonCodec::encodeInto(out, published);
+                                }));
         return;
     }
     ++m_deps.metrics.wsPublishesRefused;

@@ -46,6 +46,8 @@ private slots:
     void quotesEveryKindOfText();
     void roundTripsServerMessage_data();
     void roundTripsServerMessage();
+    void encodesIntoTheSameText_data() { roundTripsServerMessage_data(); }
+    void encodesIntoTheSameText();
     void roundTripsClientMessage_data();
     void roundTripsClientMessage();
     void readsRefOfRefusedPublish();
@@ -220,6 +222,16 @@ void TestJsonFrames::roundTripsServerMessage()
     QVERIFY2(back, qPrintable(back ? QString() : back.error().message));
     QCOMPARE(back->index(), message.index());
     QVERIFY(*back == message);
+}
+
+void TestJsonFrames::encodesIntoTheSameText()
+{
+    // encodeInto appends (the notification and published frames by their own writers) exactly
+    // what encode returns.
+    QFETCH(ServerMessage, message);
+    QByteArray out = "prefix ";
+    JsonCodec::encodeInto(out, message);
+    QCOMPARE(out, "prefix " + JsonCodec::encode(message));
 }
 
 void TestJsonFrames::roundTripsClientMessage_data()
