@@ -24,14 +24,13 @@ private slots:
         const bool mapped = maps.readAll().contains("/libmimalloc.so");
         const QByteArray log = daemon.log();
 #ifdef HERALD_EXPECT_MIMALLOC
-        QVERIFY2(mapped, "libmimalloc is not mapped");
+        QVERIFY2(mapped, log.constData());
         QVERIFY2(log.contains("memory allocator: mimalloc 2."), log.constData());
         QVERIFY2(!log.contains("malloc() is still the C library's"), log.constData());
 #else
-        QVERIFY(!mapped);
+        QVERIFY2(!mapped, log.constData());
         QVERIFY2(log.contains("memory allocator: the C library's malloc"), log.constData());
 #endif
-        daemon.dumpLogIfFailed();
     }
 };
 
