@@ -155,23 +155,24 @@ QByteArray idArray(const QList<NotificationId> &ids)
     return out;
 }
 
-OrderedObject &OrderedObject::addString(QStringView key, QStringView value)
+QByteArray &OrderedObject::keyed(QStringView key)
 {
     if (m_text.size() > 1)
         m_text += ',';
     appendQuoted(m_text, key);
     m_text += ':';
-    appendQuoted(m_text, value);
+    return m_text;
+}
+
+OrderedObject &OrderedObject::addString(QStringView key, QStringView value)
+{
+    appendQuoted(keyed(key), value);
     return *this;
 }
 
 OrderedObject &OrderedObject::addInteger(QStringView key, qint64 value)
 {
-    if (m_text.size() > 1)
-        m_text += ',';
-    appendQuoted(m_text, key);
-    m_text += ':';
-    appendInteger(m_text, value);
+    appendInteger(keyed(key), value);
     return *this;
 }
 
@@ -187,11 +188,7 @@ OrderedObject &OrderedObject::addValue(QStringView key, const QJsonValue &value)
 
 OrderedObject &OrderedObject::addRaw(QStringView key, const QByteArray &json)
 {
-    if (m_text.size() > 1)
-        m_text += ',';
-    appendQuoted(m_text, key);
-    m_text += ':';
-    m_text += json;
+    keyed(key) += json;
     return *this;
 }
 

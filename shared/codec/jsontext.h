@@ -38,6 +38,9 @@ public:
     QByteArray toJson() const { return m_text + '}'; }
 
 private:
+    // Writes the comma before all but the first key, and `"key":`.
+    QByteArray &keyed(QStringView key);
+
     QByteArray m_text = QByteArrayLiteral("{");
 };
 
