@@ -66,6 +66,10 @@ def check_package(t, output, component, version, arch):
         run(["dpkg-deb", "--extract", deb, os.path.join(tree, "deb")])
         run(["dpkg-deb", "--extract", ddeb, os.path.join(tree, "ddeb")])
         binary = os.path.join(tree, "deb", BINARIES[component])
+        if component == "server" and "libmimalloc" in run(["readelf", "--dynamic", binary]).stdout:
+            # HERALD_ALLOCATOR found mimalloc: shlibdeps must have named its package.
+            t.check("herald-syncd: Depends on the mimalloc it links",
+                    re.search(r"(^|, )libmimalloc2\.0( |,|$)", depends), depends)
         sections = run(["readelf", "--section-headers", binary]).stdout
         t.check(f"{name}: binary stripped", ".debug_info" not in sections and
                 ".symtab" not in sections)
