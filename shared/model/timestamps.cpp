@@ -3,6 +3,8 @@
 
 #include <QTimeZone>
 
+#include <cstring>
+
 namespace herald {
 
 namespace {
@@ -33,22 +35,21 @@ void putDigits(char *at, qint64 value, int width)
     for (int i = width - 1; i >= 0; --i, value /= 10)
         at[i] = char('0' + value % 10);
 }
-} // namespace
 
-QByteArray toRfc3339Latin1(const QDateTime &time)
+// The text of a valid time of the years 1 to 9999 into `text`; false for other years, which
+// QDateTime::toString writes. Written by hand: toString parses its format and goes through
+// QCalendar on every call, and every notification sent or answered carries its time.
+using Rfc3339Text = char[sizeof "yyyy-MM-ddTHH:mm:ss.zzzZ"];
+bool writeRfc3339(const QDateTime &time, Rfc3339Text &text)
 {
-    if (!time.isValid())
-        return {};
-    // Written by hand: QDateTime::toString parses its format and goes through QCalendar on
-    // every call, and every notification sent or answered carries its time.
     const qint64 msecs = time.toMSecsSinceEpoch();
     constexpr qint64 msPerDay = 86'400'000;
     const qint64 days = msecs >= 0 ? msecs / msPerDay : (msecs - msPerDay + 1) / msPerDay;
     const qint64 msOfDay = msecs - days * msPerDay;
     const CivilDate date = civilFromDays(days);
     if (date.year < 1 || date.year > 9999)
-        return time.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz'Z'")).toLatin1();
-    char text[] = "yyyy-MM-ddTHH:mm:ss.zzzZ";
+        return false;
+    std::memcpy(text, "yyyy-MM-ddTHH:mm:ss.zzzZ", sizeof text);
     putDigits(text, date.year, 4);
     putDigits(text + 5, date.month, 2);
     putDigits(text + 8, date.day, 2);
@@ -56,12 +57,31 @@ QByteArray toRfc3339Latin1(const QDateTime &time)
     putDigits(text + 14, msOfDay / 60'000 % 60, 2);
     putDigits(text + 17, msOfDay / 1'000 % 60, 2);
     putDigits(text + 20, msOfDay % 1'000, 3);
-    return QByteArray(text, sizeof text - 1);
+    return true;
+}
+
+QString rfc3339ByQt(const QDateTime &time)
+{
+    return time.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz'Z'"));
+}
+} // namespace
+
+QByteArray toRfc3339Latin1(const QDateTime &time)
+{
+    if (!time.isValid())
+        return {};
+    Rfc3339Text text;
+    return writeRfc3339(time, text) ? QByteArray(text, sizeof text - 1)
+                                    : rfc3339ByQt(time).toLatin1();
 }
 
 QString toRfc3339(const QDateTime &time)
 {
-    return QString::fromLatin1(toRfc3339Latin1(time));
+    if (!time.isValid())
+        return {};
+    Rfc3339Text text;
+    return writeRfc3339(time, text) ? QString::fromLatin1(text, sizeof text - 1)
+                                    : rfc3339ByQt(time);
 }
 
 std::optional<QDateTime> fromRfc3339(const QString &text)

@@ -78,8 +78,9 @@ void FrameWriter::writeQueued(ClientSession &session)
     }
     m_sink.write(session, frames);
     // The list's room goes back to the session: its next batch appends without allocating.
+    // Not after a burst (a long backlog), whose room would stay with the session for good.
     frames.clear();
-    if (session.unsent.isEmpty())
+    if (session.unsent.isEmpty() && frames.capacity() <= KeptFrameRoom)
         session.unsent.swap(frames);
 }
 

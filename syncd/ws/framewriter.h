@@ -85,6 +85,8 @@ public:
     void pushOut(ClientSession &session) { m_sink.pushOut(session); }
 
 private:
+    static constexpr qsizetype KeptFrameRoom = 8; // frames a session's list keeps room for
+
     void writeQueued(ClientSession &session);
 
     Sink &m_sink;

@@ -44,6 +44,8 @@ void TestTimestamps::formats_data()
                                 << u"0001-01-01T00:00:00.000Z"_s;
     QTest::newRow("last year") << QDateTime(QDate(9999, 12, 31), QTime(23, 59, 59, 999), Qt::UTC)
                                << u"9999-12-31T23:59:59.999Z"_s;
+    QTest::newRow("year 10000, by Qt")
+        << QDateTime(QDate(10000, 1, 1), QTime(0, 0), Qt::UTC) << u"10000-01-01T00:00:00.000Z"_s;
     QTest::newRow("invalid") << QDateTime() << QString();
 }
 
@@ -52,6 +54,7 @@ void TestTimestamps::formats()
     QFETCH(QDateTime, time);
     QFETCH(QString, expected);
     QCOMPARE(toRfc3339(time), expected);
+    QCOMPARE(toRfc3339Latin1(time), expected.toLatin1()); // the encoders' bytes: the same text
 }
 
 void TestTimestamps::parses_data()

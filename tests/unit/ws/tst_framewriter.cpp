@@ -109,6 +109,27 @@ private slots:
         QCOMPARE(f.sink.events, events({"1 write 1+2+3", "2 write x"}));
     }
 
+    void keepsRoomForAFewFramesButNotForABurst()
+    {
+        // After a write the session's list keeps its room for the next batch, unless a burst
+        // (a long backlog) made it large: that room would stay with the session for good.
+        Fixture f;
+        auto a = f.sessions.create();
+        const auto batchOf = [&](int frames) {
+            f.writer.beginBatch();
+            for (int i = 0; i < frames; ++i)
+                f.writer.sendText(*a, "n");
+            f.writer.endBatch();
+        };
+        batchOf(3);
+        QVERIFY(a->unsent.isEmpty());
+        QVERIFY(a->unsent.capacity() >= 3);
+        batchOf(100);
+        QVERIFY(a->unsent.isEmpty());
+        QCOMPARE(a->unsent.capacity(), 0);
+        QCOMPARE(f.sink.events.size(), 2);
+    }
+
     void nestedBatchesWriteWhenTheOutermostEnds()
     {
         Fixture f;
