@@ -41,9 +41,11 @@ QByteArray encodeFrame(const RegisteredMessage &m)
 
 void appendFrame(QByteArray &out, const NotificationMessage &m)
 {
-    out += R"({"type":"notification","data":)";
-    appendNotificationText(out, m.notification);
-    out += '}';
+    appendSized(out, [&m](auto &text) {
+        text.raw(R"({"type":"notification","data":)");
+        writeNotificationText(text, m.notification);
+        text.raw("}");
+    });
 }
 
 QByteArray encodeFrame(const NotificationMessage &m)

@@ -4,6 +4,7 @@
 #include "jsoncodec.h"
 #include "jsonfields.h"
 #include "jsontext.h"
+#include "jsonwriter.h"
 #include "protocol/fieldpath.h"
 
 using namespace Qt::StringLiterals;
@@ -25,11 +26,10 @@ QByteArray encodeFrame(const PublishMessage &m)
 void appendFrame(QByteArray &out, const PublishedMessage &m)
 {
     // One per publish over the WebSocket: written straight into the frame.
-    out += R"({"type":"published","ref":)";
-    appendQuoted(out, m.ref);
-    out += R"(,"id":)";
-    appendInteger(out, m.id);
-    out += '}';
+    appendSized(out, [&m](auto &text) {
+        text.raw(R"({"type":"published","ref":)").quoted(m.ref);
+        text.raw(R"(,"id":)").integer(qint64(m.id)).raw("}");
+    });
 }
 
 QByteArray encodeFrame(const PublishedMessage &m)

@@ -36,12 +36,14 @@ void putDigits(char *at, qint64 value, int width)
         at[i] = char('0' + value % 10);
 }
 
-// The text of a valid time of the years 1 to 9999 into `text`; false for other years, which
-// QDateTime::toString writes. Written by hand: toString parses its format and goes through
-// QCalendar on every call, and every notification sent or answered carries its time.
-using Rfc3339Text = char[sizeof "yyyy-MM-ddTHH:mm:ss.zzzZ"];
+} // namespace
+
 bool writeRfc3339(const QDateTime &time, Rfc3339Text &text)
 {
+    // Written by hand: QDateTime::toString parses its format and goes through QCalendar on
+    // every call, and every notification sent or answered carries its time.
+    if (!time.isValid())
+        return false;
     const qint64 msecs = time.toMSecsSinceEpoch();
     constexpr qint64 msPerDay = 86'400'000;
     const qint64 days = msecs >= 0 ? msecs / msPerDay : (msecs - msPerDay + 1) / msPerDay;
@@ -60,6 +62,7 @@ bool writeRfc3339(const QDateTime &time, Rfc3339Text &text)
     return true;
 }
 
+namespace {
 QString rfc3339ByQt(const QDateTime &time)
 {
     return time.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz'Z'"));

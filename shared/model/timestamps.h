@@ -13,6 +13,10 @@ namespace herald {
 QString toRfc3339(const QDateTime &time);
 // The same text as bytes (ASCII), for encoders that write bytes.
 QByteArray toRfc3339Latin1(const QDateTime &time);
+// The same text, written into `text` without an allocation, for the years 1 to 9999; false for
+// other years and invalid times (toRfc3339 writes other years, through Qt).
+using Rfc3339Text = char[sizeof "yyyy-MM-ddTHH:mm:ss.zzzZ"];
+bool writeRfc3339(const QDateTime &time, Rfc3339Text &text);
 // Accepts any RFC 3339 / ISO 8601 date-time with an offset or Z; nullopt when invalid.
 std::optional<QDateTime> fromRfc3339(const QString &text);
 // Now, in UTC, truncated to milliseconds.

@@ -197,8 +197,13 @@ int Daemon::start()
 
 void Daemon::startWorkers()
 {
-    const int count = m_config.workerThreads > 0 ? m_config.workerThreads
-                                                 : std::max(2, QThread::idealThreadCount());
+    const int wanted = m_config.workerThreads > 0 ? m_config.workerThreads
+                                                  : std::max(2, QThread::idealThreadCount());
+    const int count = std::min(wanted, WorkerInterest::MaxWorkers);
+    if (count < wanted) {
+        qCWarning(lcApp) << "WebSocket event loops capped at" << count << "(asked for" << wanted
+                         << ")";
+    }
 #ifdef Q_OS_LINUX
     // Qt's own dispatcher polls every socket of the loop on each wakeup; it stays selectable
     // (HERALD_EVENT_DISPATCHER=qt) to compare the two.
@@ -219,7 +224,8 @@ void Daemon::startWorkers()
         };
         auto *worker =
             new WsWorker(i, {&m_config, m_notifications, m_inbox, m_authenticator, &m_metrics,
-                             m_sessionQuota.get(), m_authFailures.get(), admission});
+                             m_sessionQuota.get(), m_authFailures.get(), admission,
+                             &m_hub->channelInterest(), &m_hub->userInterest()});
         worker->moveToThread(thread.get());
         connect(thread.get(), &QThread::finished, worker, &QObject::deleteLater);
         m_hub->addWorker(worker);

@@ -188,7 +188,7 @@ const QList<Setting> &settings()
             {u"store/autoCreateChannels"_s, u"HERALD_AUTO_CREATE_CHANNELS"_s, QString(), QString(),
              QString(), boolSetting(&Config::autoCreateChannels)},
             {u"server/workerThreads"_s, u"HERALD_WORKER_THREADS"_s, u"worker-threads"_s, u"N"_s,
-             u"WebSocket event loops (default: one per core)"_s,
+             u"WebSocket event loops (default: one per core; at most 64)"_s,
              intSetting(&Config::workerThreads, 0, 256)},
             {u"server/maxConnections"_s, u"HERALD_MAX_CONNECTIONS"_s, u"max-connections"_s, u"N"_s,
              u"WebSockets held at most; more are closed with 1013 (default 0: the open-file "

@@ -35,16 +35,27 @@ void Hub::deliverToChannel(const OutgoingPtr &outgoing, Wake wake)
         return;
     // Off the hub's thread there is no end of turn to wait for.
     const bool atEndOfTurn = wake == Wake::AtEndOfTurn && m_endOfTurn.onItsThread();
-    for (WsWorker *worker : m_workers) {
-        if (!worker->channelInterest().contains(outgoing->channelKey()))
-            continue;
+    const WorkerInterest::Workers workers = m_channelInterest.workersFor(outgoing->channelKey());
+    if (workers == 0)
+        return;
+    forEachOf(workers, [&outgoing, atEndOfTurn](WsWorker *worker) {
         if (atEndOfTurn)
             worker->mailbox().postDeferred(outgoing);
         else
             worker->mailbox().post(outgoing);
-    }
+    });
     if (atEndOfTurn)
         m_endOfTurn.request();
+}
+
+template <typename F> void Hub::forEachOf(WorkerInterest::Workers workers, F &&call) const
+{
+    for (std::size_t i = 0; i < m_workers.size() && workers != 0; ++i) {
+        if (workers & WorkerInterest::bit(int(i))) {
+            workers &= ~WorkerInterest::bit(int(i));
+            call(m_workers[i]);
+        }
+    }
 }
 
 void Hub::wakeWorkersAtEndOfTurn()
@@ -59,10 +70,9 @@ template <typename F> void Hub::onWorkersWithUser(const QString &user, F &&call)
 {
     if (m_stopped)
         return;
-    for (WsWorker *worker : m_workers) {
-        if (worker->userInterest().contains(user))
-            worker->mailbox().post(WorkerMailbox::Work([worker, call] { call(worker); }));
-    }
+    forEachOf(m_userInterest.workersFor(user), [&call](WsWorker *worker) {
+        worker->mailbox().post(WorkerMailbox::Work([worker, call] { call(worker); }));
+    });
 }
 
 void Hub::adopt(qintptr descriptor, const WebSocketUpgradeRequest &upgrade, const QString &token,
@@ -140,13 +150,7 @@ void Hub::digest(const QString &user, const DigestMessage &digest)
 
 bool Hub::hasSessions(const QString &user) const
 {
-    if (m_stopped)
-        return false;
-    for (WsWorker *worker : m_workers) {
-        if (worker->userInterest().contains(user))
-            return true;
-    }
-    return false;
+    return !m_stopped && m_userInterest.workersFor(user) != 0;
 }
 
 void Hub::deleted(const Notification &n)

@@ -6,6 +6,7 @@
 #include "net/websockethandshake.h"
 #include "ws/outgoing.h"
 #include "ws/sessionquota.h"
+#include "ws/workerinterest.h"
 
 #include <QList>
 #include <QObject>
@@ -29,8 +30,12 @@ public:
     // `arrivals` stamps the persistent notifications handed on (see publish()).
     Hub(const SessionQuota &quota, ArrivalLog &arrivals);
 
-    // Composition only, before any other call: the workers, already on their threads.
+    // Composition only, before any other call: the workers, already on their threads, in
+    // the order of their indexes (at most WorkerInterest::MaxWorkers). Each keeps its bit in
+    // these two.
     void addWorker(WsWorker *worker) { m_workers.push_back(worker); }
+    WorkerInterest &channelInterest() { return m_channelInterest; }
+    WorkerInterest &userInterest() { return m_userInterest; }
 
     // Takes over a connection whose first request, still unread, is a WebSocket upgrade the
     // front admitted: `upgrade` is what it parsed of the request, `token` the request's token
@@ -62,6 +67,8 @@ public:
 private:
     // Posts `call` to the workers that have sessions for `user`.
     template <typename F> void onWorkersWithUser(const QString &user, F &&call);
+    // Calls `call` with each worker whose bit is in `workers`.
+    template <typename F> void forEachOf(WorkerInterest::Workers workers, F &&call) const;
     // Hands `outgoing` to the workers that have sessions for its channel. AtEndOfTurn: on the
     // hub's own thread, notifications published in one turn of its event loop (every request
     // the front read in one wakeup) reach each worker in one wakeup, at the end of the turn;
@@ -76,6 +83,8 @@ private:
     void toUser(const QString &user, ServerMessage message);
 
     std::vector<WsWorker *> m_workers;
+    WorkerInterest m_channelInterest;
+    WorkerInterest m_userInterest;
     const SessionQuota &m_quota;
     ArrivalLog &m_arrivals;
     std::atomic<quint32> m_nextWorker{0};

@@ -7,6 +7,20 @@ namespace {
 const SessionIndex::Sessions NoSessions;
 }
 
+SessionIndex::SessionIndex(WorkerInterest &channelInterest, WorkerInterest &userInterest,
+                           int worker)
+    : m_channelInterest(&channelInterest), m_userInterest(&userInterest), m_worker(worker)
+{
+}
+
+SessionIndex::SessionIndex()
+    : m_ownChannelInterest(std::make_unique<WorkerInterest>()),
+      m_ownUserInterest(std::make_unique<WorkerInterest>()),
+      m_channelInterest(m_ownChannelInterest.get()), m_userInterest(m_ownUserInterest.get()),
+      m_worker(0)
+{
+}
+
 std::shared_ptr<ClientSession> SessionIndex::create()
 {
     auto session = std::make_shared<ClientSession>();
@@ -31,12 +45,12 @@ void SessionIndex::follow(ClientSession &session, const QString &user,
         session.channelKeys.insert(key);
         auto &subscribers = m_byChannel[key];
         if (subscribers.isEmpty())
-            m_channelInterest.insert(key);
+            m_channelInterest->add(key, m_worker);
         subscribers.append(&session);
     }
     auto &sessionsOfUser = m_byUser[user];
     if (sessionsOfUser.isEmpty())
-        m_userInterest.insert(user);
+        m_userInterest->add(user, m_worker);
     sessionsOfUser.append(&session);
 }
 
@@ -48,7 +62,7 @@ void SessionIndex::unfollow(ClientSession &session)
             it->removeOne(&session);
             if (it->isEmpty()) {
                 m_byChannel.erase(it);
-                m_channelInterest.remove(key);
+                m_channelInterest->remove(key, m_worker);
             }
         }
     }
@@ -58,7 +72,7 @@ void SessionIndex::unfollow(ClientSession &session)
         it->removeOne(&session);
         if (it->isEmpty()) {
             m_byUser.erase(it);
-            m_userInterest.remove(session.user);
+            m_userInterest->remove(session.user, m_worker);
         }
     }
 }

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "ws/clientsession.h"
-#include "ws/interestset.h"
+#include "ws/workerinterest.h"
 
 #include <QHash>
 #include <QList>
@@ -14,15 +14,19 @@
 namespace herald::syncd {
 
 // The sessions of one worker, by id, by channel key ("app/channel") and by user, and the
-// InterestSets the Hub reads to decide which workers to wake. Plain bookkeeping: it neither
-// reads nor writes sockets.
+// worker's bit in the WorkerInterests the Hub reads to decide which workers to wake. Plain
+// bookkeeping: it neither reads nor writes sockets.
 //
-// Threads: everything but channelInterest() and userInterest() on the worker's thread only;
-// those two are readable from any thread (the index is their only writer). A channel key or a
-// user is in its InterestSet exactly while at least one session follows it.
+// Threads: the worker's thread only (the WorkerInterests are readable from any). A channel key
+// or a user has the worker's bit exactly while at least one of its sessions follows it.
 class SessionIndex
 {
 public:
+    // Keeps `worker`'s bits in the shared channel and user interests.
+    SessionIndex(WorkerInterest &channelInterest, WorkerInterest &userInterest, int worker);
+    // An index with interests of its own, as worker 0.
+    SessionIndex();
+
     // A new session (AwaitingRegister, following nothing) under an id never used before on
     // this index. The index shares ownership until remove().
     std::shared_ptr<ClientSession> create();
@@ -52,15 +56,22 @@ public:
     const QHash<quint64, std::shared_ptr<ClientSession>> &sessions() const { return m_sessions; }
     int size() const { return int(m_sessions.size()); }
 
-    const InterestSet &channelInterest() const { return m_channelInterest; }
-    const InterestSet &userInterest() const { return m_userInterest; }
+    // Whether this index's worker has a session following the channel key / of the user.
+    bool followsChannel(const QString &key) const
+    {
+        return m_channelInterest->contains(key, m_worker);
+    }
+    bool hasUser(const QString &user) const { return m_userInterest->contains(user, m_worker); }
 
 private:
     QHash<quint64, std::shared_ptr<ClientSession>> m_sessions;
     QHash<QString, Sessions> m_byChannel;
     QHash<QString, Sessions> m_byUser;
-    InterestSet m_channelInterest;
-    InterestSet m_userInterest;
+    std::unique_ptr<WorkerInterest> m_ownChannelInterest; // only without shared ones
+    std::unique_ptr<WorkerInterest> m_ownUserInterest;
+    WorkerInterest *m_channelInterest;
+    WorkerInterest *m_userInterest;
+    int m_worker;
     quint64 m_nextId = 1;
 };
 

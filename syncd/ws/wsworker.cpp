@@ -31,6 +31,7 @@ void refuseHandshake(int descriptor, const QByteArray &answer)
 WsWorker::WsWorker(int index, Dependencies dependencies)
     : m_deps(dependencies), m_json(dependencies.config->limits),
       m_hermes(dependencies.config->limits),
+      m_sessions(*dependencies.channelInterest, *dependencies.userInterest, index),
       m_writer(m_connections, m_sessions, dependencies.config->maxPendingBytesPerSession,
                *dependencies.metrics),
       m_register(

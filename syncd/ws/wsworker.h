@@ -8,11 +8,11 @@
 #include "net/websockethandshake.h"
 #include "ws/clientsession.h"
 #include "ws/framewriter.h"
-#include "ws/interestset.h"
 #include "ws/outgoing.h"
 #include "ws/publishintake.h"
 #include "ws/registerflow.h"
 #include "ws/sessionindex.h"
+#include "ws/workerinterest.h"
 #include "ws/workermailbox.h"
 
 #include <QElapsedTimer>
@@ -54,6 +54,8 @@ public:
         SessionQuota *quota;
         FailedAuthLimiter *authFailures;           // counts bad tokens of `register` frames
         PublishIntake::Admission publishAdmission; // the token rate of `publish` frames
+        WorkerInterest *channelInterest;           // where the worker keeps its bit (Hub)
+        WorkerInterest *userInterest;
     };
     WsWorker(int index, Dependencies dependencies);
     ~WsWorker() override;
@@ -73,9 +75,7 @@ public:
     void closeAllAndQuit(int code, const QString &reason);
     int sessionCount() const { return m_sessions.size(); }
 
-    // Thread-safe: who this worker has sessions for, and the way to hand it work.
-    const InterestSet &channelInterest() const { return m_sessions.channelInterest(); }
-    const InterestSet &userInterest() const { return m_sessions.userInterest(); }
+    // Thread-safe: the way to hand it work.
     WorkerMailbox &mailbox() { return m_mailbox; }
 
 private:

@@ -781,10 +781,16 @@ for scenario in $(expand_scenarios); do
   if [[ $scenario == S9 && ",$TARGETS," == *",herald,"* ]]; then
     prepare_s9_stores || { log "S9: making the stores failed"; failures=$((failures + 1)); continue; }
   fi
+  targets=()
   for target in $(scenario_targets "$scenario"); do
     [[ $target == sqlite || ",$TARGETS," == *",$target,"* ]] || continue
     if ! target_available "$target"; then log "skipping $scenario on $target: not available"; continue; fi
-    for run in $(seq 1 "$RUNS"); do
+    targets+=("$target")
+  done
+  # Run by run, every target in turn: a machine whose speed drifts during the benchmark
+  # (other load, its host's) then moves every target's median alike, not one target's alone.
+  for run in $(seq 1 "$RUNS"); do
+    for target in "${targets[@]}"; do
       if [[ $target == sqlite ]]; then
         # SQLite's own ceiling, in the directory the daemon's database lives in.
         schema=()

@@ -46,6 +46,7 @@ private slots:
     void batchPublishStoresAndDeliversAll();
     void batchPublishIsAllOrNothing();
     void expiredNotificationIsTakenFromSessionsAtItsExpiry();
+    void everyEventLoopDeliversToItsOwnSessions();
 
 private:
     std::unique_ptr<WsClient> session(const QString &user, const QString &channel,
@@ -405,6 +406,45 @@ void TestPublishDelivery::expiredNotificationIsTakenFromSessionsAtItsExpiry()
     const QRegularExpression expiredOne(u"\\nherald_notifications_expired_total\\{[^}]*\\} 1\\n"_s);
     QVERIFY2(expiredOne.match(QString::fromUtf8(metrics.body)).hasMatch(),
              metrics.body.constData());
+}
+
+void TestPublishDelivery::everyEventLoopDeliversToItsOwnSessions()
+{
+    // More event loops than the cap: the daemon says so and runs 64. Sessions are spread over
+    // the loops in turn, so these land on several; one publish must reach every follower of
+    // its channel on every loop, and no one else.
+    SyncdProcess wide;
+    QVERIFY2(wide.start({u"--no-auth"_s, u"--worker-threads"_s, u"70"_s}),
+             qPrintable(wide.errorString()));
+    QVERIFY2(wide.log().contains("WebSocket event loops capped at 64 (asked for 70 )"),
+             wide.log().constData());
+    QVERIFY2(wide.log().contains("WebSocket sessions spread over 64 event loops"),
+             wide.log().constData());
+    HttpClient http;
+    http.setBaseUrl(wide.httpUrl());
+    QVERIFY(createApplication(http, App, {u"spread"_s, u"other"_s}));
+    QVERIFY(createUser(http, u"alice"_s));
+    std::vector<std::unique_ptr<WsClient>> followers;
+    std::vector<std::unique_ptr<WsClient>> others;
+    for (int i = 0; i < 6; ++i) {
+        for (auto *list : {&followers, &others}) {
+            auto ws = std::make_unique<WsClient>();
+            const QString channel = list == &followers ? u"spread"_s : u"other"_s;
+            QVERIFY2(ws->connectAs(wide.wsUrl(), u"alice"_s, App, {channel}, 0),
+                     ws->describe().constData());
+            list->push_back(std::move(ws));
+        }
+    }
+    const qint64 id =
+        publish(http, App, u"spread"_s, u"to every loop"_s, QJsonObject{{"persistent"_L1, false}});
+    QVERIFY(id > 0);
+    for (const auto &ws : followers)
+        QVERIFY2(ws->waitForNotificationId(id), ws->describe().constData());
+    const qint64 marker = publish(http, App, u"other"_s, u"marker"_s);
+    for (const auto &ws : others) {
+        QVERIFY2(ws->waitForNotificationId(marker), ws->describe().constData());
+        QCOMPARE(ws->notificationIds(), QList<qint64>{marker});
+    }
 }
 
 QTEST_GUILESS_MAIN(TestPublishDelivery)

@@ -109,16 +109,16 @@ private slots:
     {
         SessionIndex index;
         const QString alerts = QStringLiteral("app/alerts");
-        QVERIFY(!index.channelInterest().contains(alerts));
+        QVERIFY(!index.followsChannel(alerts));
         auto a = index.create();
         auto b = index.create();
         index.follow(*a, QStringLiteral("ann"), keys({"app/alerts"}));
-        QVERIFY(index.channelInterest().contains(alerts));
+        QVERIFY(index.followsChannel(alerts));
         index.follow(*b, QStringLiteral("bob"), keys({"app/alerts"}));
         index.unfollow(*a);
-        QVERIFY(index.channelInterest().contains(alerts)); // b still follows it
+        QVERIFY(index.followsChannel(alerts)); // b still follows it
         index.remove(b->id);
-        QVERIFY(!index.channelInterest().contains(alerts));
+        QVERIFY(!index.followsChannel(alerts));
         QVERIFY(index.subscribers(alerts).isEmpty());
     }
 
@@ -128,15 +128,45 @@ private slots:
         const QString ann = QStringLiteral("ann");
         auto laptop = index.create();
         auto phone = index.create();
-        QVERIFY(!index.userInterest().contains(ann));
+        QVERIFY(!index.hasUser(ann));
         index.follow(*laptop, ann, {});
-        QVERIFY(index.userInterest().contains(ann));
+        QVERIFY(index.hasUser(ann));
         index.follow(*phone, ann, {});
         index.remove(laptop->id);
-        QVERIFY(index.userInterest().contains(ann));
+        QVERIFY(index.hasUser(ann));
         index.unfollow(*phone);
-        QVERIFY(!index.userInterest().contains(ann));
+        QVERIFY(!index.hasUser(ann));
         QVERIFY(index.sessionsOf(ann).isEmpty());
+    }
+
+    void workersShareOneInterestEachWithItsOwnBit()
+    {
+        // The Hub's one lookup names every worker with a follower; a worker's last follower
+        // leaving takes only that worker's bit.
+        WorkerInterest channels;
+        WorkerInterest users;
+        SessionIndex first(channels, users, 0);
+        SessionIndex last(channels, users, WorkerInterest::MaxWorkers - 1);
+        const QString alerts = QStringLiteral("app/alerts");
+        const WorkerInterest::Workers both =
+            WorkerInterest::bit(0) | WorkerInterest::bit(WorkerInterest::MaxWorkers - 1);
+        auto a = first.create();
+        auto b = last.create();
+        first.follow(*a, QStringLiteral("ann"), keys({"app/alerts"}));
+        QCOMPARE(channels.workersFor(alerts), WorkerInterest::bit(0));
+        last.follow(*b, QStringLiteral("ann"), keys({"app/alerts"}));
+        QCOMPARE(channels.workersFor(alerts), both);
+        QCOMPARE(users.workersFor(QStringLiteral("ann")), both);
+        QVERIFY(!last.followsChannel(QStringLiteral("app/news")));
+
+        first.remove(a->id);
+        QCOMPARE(channels.workersFor(alerts), WorkerInterest::bit(WorkerInterest::MaxWorkers - 1));
+        QVERIFY(!first.followsChannel(alerts));
+        QVERIFY(last.followsChannel(alerts));
+        QVERIFY(last.hasUser(QStringLiteral("ann")));
+        last.unfollow(*b);
+        QCOMPARE(channels.workersFor(alerts), WorkerInterest::Workers(0));
+        QCOMPARE(users.workersFor(QStringLiteral("ann")), WorkerInterest::Workers(0));
     }
 
     void unfollowLeavesEveryChannelOfTheSession()
@@ -147,9 +177,9 @@ private slots:
         index.follow(*a, QStringLiteral("ann"), keys({"app/alerts", "app/news", "ops/pager"}));
         index.follow(*b, QStringLiteral("bob"), keys({"app/news"}));
         index.unfollow(*a);
-        QVERIFY(!index.channelInterest().contains(QStringLiteral("app/alerts")));
-        QVERIFY(!index.channelInterest().contains(QStringLiteral("ops/pager")));
-        QVERIFY(index.channelInterest().contains(QStringLiteral("app/news")));
+        QVERIFY(!index.followsChannel(QStringLiteral("app/alerts")));
+        QVERIFY(!index.followsChannel(QStringLiteral("ops/pager")));
+        QVERIFY(index.followsChannel(QStringLiteral("app/news")));
         QCOMPARE(asSet(index.subscribers(QStringLiteral("app/news"))), sessions({b}));
         QVERIFY(a->channelKeys.isEmpty());
     }
@@ -177,8 +207,8 @@ private slots:
         index.unfollow(*a);
         index.unfollow(*a);
         index.remove(a->id);
-        QVERIFY(index.channelInterest().contains(QStringLiteral("app/alerts")));
-        QVERIFY(index.userInterest().contains(QStringLiteral("ann")));
+        QVERIFY(index.followsChannel(QStringLiteral("app/alerts")));
+        QVERIFY(index.hasUser(QStringLiteral("ann")));
         QCOMPARE(asSet(index.sessionsOf(QStringLiteral("ann"))), sessions({b}));
     }
 
