@@ -33,6 +33,9 @@ NotificationService::NotificationService(Dependencies dependencies, QObject *par
       m_remoteResume(dependencies.config.nodeId, dependencies.peers, m_resumePoint),
       m_ids(dependencies.config.nodeId)
 {
+    m_channelMaking.setSingleShot(true);
+    m_channelMaking.setInterval(ChannelMakingDelayMs);
+    connect(&m_channelMaking, &QTimer::timeout, this, &NotificationService::makePendingChannels);
 }
 
 Result<void> NotificationService::checkMayPublish(const Principal &principal)
@@ -183,25 +186,38 @@ void NotificationService::publish(QList<Notification> notifications, bool batch,
 
 void NotificationService::makeChannelsOf(const QList<Notification> &notifications)
 {
-    QList<Notification> toMake; // one of each channel not already on its way
     for (const Notification &n : notifications) {
         const QString key = channelKey(n.application, n.channel);
         if (!m_knownChannels.knows(key) && !m_channelsBeingMade.contains(key)) {
             m_channelsBeingMade.insert(key);
-            toMake.append(n);
+            m_channelsToMake.append(n);
         }
     }
+    // The channels new within ChannelMakingDelayMs go to the store together: a producer that
+    // opens thousands of channels at once (S2w opens 5,000 in its first 40 ms, one publish
+    // frame at a time) costs a few store operations, not one per channel. Their notifications
+    // do not wait for it.
+    if (!m_channelsToMake.isEmpty() && !m_channelMaking.isActive())
+        m_channelMaking.start();
+}
+
+void NotificationService::makePendingChannels()
+{
+    const QList<Notification> toMake = std::exchange(m_channelsToMake, {});
     if (toMake.isEmpty())
         return;
     // A transient notification stores nothing but its channel: the insert makes only that.
+    // All or nothing: a refusal (the application deleted meanwhile, a failing database)
+    // leaves every one of them to the next publish to its channel.
     m_repository.insert(toMake, DeferredWork{}, this,
                         [this, toMake](Result<QList<Notification>> made) {
                             for (const Notification &n : toMake)
                                 m_channelsBeingMade.remove(channelKey(n.application, n.channel));
                             if (!made) {
                                 qCWarning(lcCore).noquote()
-                                    << "cannot make channel" << toMake.first().channel << "of"
-                                    << toMake.first().application << ":" << made.error().message;
+                                    << "cannot make" << toMake.size() << "channel(s), first"
+                                    << toMake.first().channel << "of" << toMake.first().application
+                                    << ":" << made.error().message;
                                 return;
                             }
                             m_knownChannels.remember(*made);

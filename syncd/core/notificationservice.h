@@ -17,6 +17,7 @@
 #include "store/storetypes.h"
 
 #include <QObject>
+#include <QTimer>
 
 namespace herald::syncd {
 
@@ -40,6 +41,10 @@ class NotificationService : public QObject
 {
     Q_OBJECT
 public:
+    // How long the channels that transient publishes open are gathered before one store
+    // operation makes them all (see publish()).
+    static constexpr int ChannelMakingDelayMs = 10;
+
     struct Dependencies
     {
         const Config &config;
@@ -134,6 +139,7 @@ private:
     static Error unbatched(Error error, bool batch);
     void onStored(const QList<Notification> &stored, Reply<QList<Notification>> done);
     void makeChannelsOf(const QList<Notification> &notifications);
+    void makePendingChannels();
     void readBacklog(BacklogQuery query, QObject *context, Reply<Backlog> done);
 
     const Config &m_config;
@@ -152,8 +158,10 @@ private:
     ResumePoint m_resumePoint;
     RemoteResume m_remoteResume;
     IdGenerator m_ids;
-    int m_publishesAtStore = 0;        // publishes waiting for the store (see publish())
-    QSet<QString> m_channelsBeingMade; // "app/channel" of makeChannelsOf's inserts under way
+    int m_publishesAtStore = 0;           // publishes waiting for the store (see publish())
+    QSet<QString> m_channelsBeingMade;    // "app/channel" of makeChannelsOf's inserts under way
+    QList<Notification> m_channelsToMake; // one of each, until makePendingChannels runs
+    QTimer m_channelMaking;               // single shot: gathers m_channelsToMake first
 };
 
 } // namespace herald::syncd

@@ -110,6 +110,42 @@ private slots:
         QCOMPARE(producer.framesOfType(u"notification"_s).size(), 0);
     }
 
+    void aBurstToNewChannelsMakesThemTogether()
+    {
+        // Transient publishes to channels the node has never seen: answered at once, and the
+        // channels made behind them by a few store operations, not one each.
+        WsClient producer;
+        QVERIFY(producer.open(m_syncd.wsUrl(), m_producerToken));
+        QVERIFY(producer.registerSession(publishingRegister()));
+        // Once the store has confirmed the application (its first publish here waits for that),
+        // new channels of it no longer hold their notifications back.
+        producer.sendJson(publishFrame(u"first"_s, build(0)));
+        QVERIFY(waitUntil([&] { return answerCount(producer) == 1; }, 10000));
+        const QString operationsSample = u"herald_store_operations_total{node=\"0\"}"_s;
+        const double operationsBefore = metric(operationsSample);
+        QVERIFY(operationsBefore >= 0);
+        constexpr int Count = 200;
+        for (int i = 0; i < Count; ++i)
+            producer.sendJson(publishFrame(u"n%1"_s.arg(i), build(i, false, u"new-%1"_s.arg(i))));
+        QVERIFY(waitUntil([&] { return answerCount(producer) >= Count + 1; }, 30000));
+        for (const QJsonObject &answer : answersByRef(producer))
+            QCOMPARE(answer.value("type"_L1).toString(), u"published"_s);
+        auto newChannels = [this] {
+            const HttpResponse listed =
+                m_admin.get(u"/api/v1/applications/"_s + App + u"/channels"_s);
+            const QJsonArray channels = listed.array();
+            return std::count_if(channels.cbegin(), channels.cend(), [](const QJsonValue &c) {
+                return c.toObject().value("name"_L1).toString().startsWith(u"new-"_s);
+            });
+        };
+        QVERIFY2(waitUntil([&] { return newChannels() == Count; }, 10000),
+                 qPrintable(u"%1 of %2 channels made"_s.arg(newChannels()).arg(Count)));
+        const double operations = metric(operationsSample) - operationsBefore;
+        QVERIFY2(
+            operations > 0 && operations <= Count / 4,
+            qPrintable(u"%1 store operations for %2 new channels"_s.arg(operations).arg(Count)));
+    }
+
     void refusalsCarryTheRefAndTheSessionStaysOpen()
     {
         WsClient producer;

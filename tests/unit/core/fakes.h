@@ -29,6 +29,7 @@ class FakeRepository final : public NotificationRepository
 {
 public:
     int inserts = 0;
+    QList<Notification> lastInserted; // what the last insert() was given
     QList<Notification> stored;
     QList<DeliveryJob> insertedJobs;
     QList<DigestItem> insertedDigestItems;
@@ -52,6 +53,7 @@ public:
                 Reply<QList<Notification>> done) override
     {
         ++inserts;
+        lastInserted = notifications;
         insertedJobs += deferred.jobs;
         insertedDigestItems += deferred.digestItems;
         QList<Notification> filled = notifications;

@@ -23,6 +23,12 @@ class TestTransientPath : public QObject
 
     using Rig = PublishRig;
 
+    // New channels are gathered for NotificationService::ChannelMakingDelayMs first.
+    static void waitForChannelMaking()
+    {
+        QTest::qWait(NotificationService::ChannelMakingDelayMs * 3);
+    }
+
 private Q_SLOTS:
     void transientToAConfirmedChannelSkipsTheStore()
     {
@@ -93,10 +99,12 @@ private Q_SLOTS:
         QCOMPARE(rig.fanOut.published.size(), 1);
 
         // A new channel of ops: its first notifications reach the sessions and are answered at
-        // once; one insert makes the channel behind them.
+        // once; one insert makes the channel behind them, a moment later.
         QVERIFY(rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
         QVERIFY(rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
         QCOMPARE(rig.fanOut.published.size(), 3);
+        QCOMPARE(rig.repository.inserts, 1);
+        waitForChannelMaking();
         QCOMPARE(rig.repository.inserts, 2);
         QCOMPARE(rig.repository.pending(), 1);
         // Later publishes are not held behind the insert.
@@ -115,9 +123,36 @@ private Q_SLOTS:
         rig.repository.flush();
         rig.repository.failNext = Error{ErrorCode::NotFound, QStringLiteral("application: gone")};
         QVERIFY(rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
+        waitForChannelMaking();
         rig.repository.flush();
         QVERIFY(rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
+        waitForChannelMaking();
         QCOMPARE(rig.repository.inserts, 3); // not known: made again
+    }
+
+    void newChannelsOfOneTurnAreMadeByOneInsert()
+    {
+        // A producer opening many channels at once: one store operation for all that are new
+        // within the delay, each channel once, and all of them known once it is committed.
+        Rig rig;
+        rig.publish({note("ops", "deploys", false)}, producer("ops"));
+        rig.repository.flush();
+        for (const char *channel : {"a", "b", "c", "a", "b"})
+            QVERIFY(rig.publish({note("ops", channel, false)}, producer("ops")).has_value());
+        QCOMPARE(rig.repository.inserts, 1);
+        waitForChannelMaking();
+        QCOMPARE(rig.repository.inserts, 2);
+        QCOMPARE(rig.repository.pending(), 1);
+        QCOMPARE(rig.repository.lastInserted.size(), 3);
+        // One still on its way is not asked for again.
+        QVERIFY(rig.publish({note("ops", "c", false)}, producer("ops")).has_value());
+        waitForChannelMaking();
+        QCOMPARE(rig.repository.inserts, 2);
+        rig.repository.flush();
+        for (const char *channel : {"a", "b", "c"})
+            QVERIFY(rig.publish({note("ops", channel, false)}, producer("ops")).has_value());
+        waitForChannelMaking();
+        QCOMPARE(rig.repository.inserts, 2); // all three known now
     }
 
     void newChannelWaitsForTheStoreWhenItMayBeRefused()
