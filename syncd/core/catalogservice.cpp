@@ -101,8 +101,10 @@ void CatalogService::saveApplication(const Principal &principal, const Applicati
         },
         this,
         [this, done = std::move(done)](Result<std::pair<Application, bool>> saved) {
-            if (saved)
+            if (saved) {
                 m_eventTypes.remember(saved->first);
+                m_knownChannels.rememberApplication(saved->first.name);
+            }
             done(std::move(saved));
         });
 }
@@ -167,17 +169,34 @@ void CatalogService::saveChannel(const Principal &principal, const Channel &chan
 {
     if (auto allowed = checkAccess(principal, channel.application); !allowed)
         return done(tl::unexpected(allowed.error()));
-    m_store.submit<std::pair<Channel, bool>>(
-        [channel](SqlStore &store) -> Result<std::pair<Channel, bool>> {
+    struct Saved
+    {
+        Channel channel;
+        bool created = false;
+        qint64 applicationId = 0;
+    };
+    m_store.submit<Saved>(
+        [channel](SqlStore &store) -> Result<Saved> {
             auto existing = store.findChannel(channel.application, channel.name);
             if (!existing)
                 return tl::unexpected(existing.error());
             auto saved = store.upsertChannel(channel);
             if (!saved)
                 return tl::unexpected(saved.error());
-            return std::pair{*saved, !existing->has_value()};
+            auto application = store.applicationRowId(channel.application);
+            if (!application)
+                return tl::unexpected(application.error());
+            return Saved{*saved, !existing->has_value(), application->value_or(0)};
         },
-        this, std::move(done));
+        this,
+        [this, done = std::move(done)](Result<Saved> saved) {
+            if (!saved)
+                return done(tl::unexpected(saved.error()));
+            // Transient publishes to it go straight to the sessions from now on.
+            m_knownChannels.rememberChannel(saved->channel.application, saved->channel.name,
+                                            {saved->applicationId, saved->channel.rowId});
+            done(std::pair{saved->channel, saved->created});
+        });
 }
 
 void CatalogService::channels(const Principal &principal, const QString &application,

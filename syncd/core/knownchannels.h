@@ -52,10 +52,7 @@ public:
 
     void remember(const QList<Notification> &stored)
     {
-        if (m_known.size() > MaxEntries) {
-            m_known.clear(); // bounded; it fills again from the store's answers
-            m_applications.clear();
-        }
+        boundSize();
         for (const Notification &n : stored) {
             if (n.applicationId > 0 && n.channelId > 0) {
                 m_known.insert(channelKey(n.application, n.channel),
@@ -63,6 +60,21 @@ public:
                 m_applications.insert(n.application);
             }
         }
+    }
+
+    // Saved through the catalog (REST): the publish path need not ask the store about them.
+    void rememberApplication(const QString &application)
+    {
+        boundSize();
+        m_applications.insert(application);
+    }
+    void rememberChannel(const QString &application, const QString &channel, Ids ids)
+    {
+        if (ids.application <= 0 || ids.channel <= 0)
+            return;
+        boundSize();
+        m_known.insert(channelKey(application, channel), ids);
+        m_applications.insert(application);
     }
 
     // The application was deleted (with its channels).
@@ -74,6 +86,14 @@ public:
     }
 
 private:
+    void boundSize()
+    {
+        if (m_known.size() > MaxEntries) {
+            m_known.clear(); // bounded; it fills again from the store's answers
+            m_applications.clear();
+        }
+    }
+
     static constexpr qsizetype MaxEntries = 100'000;
     QHash<QString, Ids> m_known;
     QSet<QString> m_applications;

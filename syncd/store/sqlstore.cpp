@@ -91,6 +91,11 @@ Result<std::optional<Application>> SqlStore::findApplication(const QString &name
     return finished(m_catalog.findApplication(name));
 }
 
+Result<std::optional<qint64>> SqlStore::applicationRowId(const QString &name)
+{
+    return finished(m_catalog.applicationId(name));
+}
+
 Result<QList<Application>> SqlStore::applications()
 {
     return finished(m_catalog.applications());

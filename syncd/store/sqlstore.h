@@ -81,6 +81,8 @@ public:
     // --- catalog
     Result<Application> upsertApplication(const Application &application); // fills rowId
     Result<std::optional<Application>> findApplication(const QString &name);
+    // Its row id alone; remembered for the rest of the transaction (free after upsertChannel).
+    Result<std::optional<qint64>> applicationRowId(const QString &name);
     Result<QList<Application>> applications();
     // With its channels, notifications and behaviour groups.
     Result<bool> deleteApplication(const QString &name);
