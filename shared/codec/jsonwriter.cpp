@@ -5,6 +5,7 @@
 
 #include <QChar>
 #include <QString>
+#include <QSysInfo>
 
 #include <charconv>
 #include <iterator>
@@ -61,9 +62,9 @@ constexpr bool isSpecial(char16_t unit)
     return unit < 0x20 || unit >= 0x80 || unit == u'"' || unit == u'\\';
 }
 
-// Copies `text` at `to` one byte per unit; true when it was all plain ASCII (no escape, no
-// UTF-8), as most text is: then what it wrote is the text's JSON.
-bool narrowPlainAscii(char *to, QStringView text)
+// Whether `text` is all plain ASCII (no escape, no UTF-8), as most text is; with Copy, it is
+// also copied at `to` one byte per unit, which is then its JSON when the answer is true.
+template <bool Copy> bool plainAscii(QStringView text, [[maybe_unused]] char *to)
 {
     const char16_t *units = text.utf16();
     const qsizetype n = text.size();
@@ -73,31 +74,29 @@ bool narrowPlainAscii(char *to, QStringView text)
         quint64 four;
         std::memcpy(&four, units + i, sizeof four);
         found |= special(four);
-        const quint32 bytes = quint32((four & 0xFF) | ((four >> 8) & 0xFF00) |
-                                      ((four >> 16) & 0xFF'0000) | ((four >> 24) & 0xFF00'0000));
-        std::memcpy(to + i, &bytes, sizeof bytes); // little-endian: unit 0 is the low byte
+        if constexpr (!Copy) {
+        } else if constexpr (QSysInfo::ByteOrder == QSysInfo::LittleEndian) {
+            // Unit 0 is the word's low half: each unit's low byte, in order.
+            const quint32 bytes =
+                quint32((four & 0xFF) | ((four >> 8) & 0xFF00) | ((four >> 16) & 0xFF'0000) |
+                        ((four >> 24) & 0xFF00'0000));
+            std::memcpy(to + i, &bytes, sizeof bytes);
+        } else {
+            for (qsizetype k = i; k < i + 4; ++k)
+                to[k] = char(units[k]);
+        }
     }
     for (; i < n; ++i) {
         found |= isSpecial(units[i]);
-        to[i] = char(units[i]);
+        if constexpr (Copy)
+            to[i] = char(units[i]);
     }
     return found == 0;
 }
 
 bool isPlainAscii(QStringView text)
 {
-    const char16_t *units = text.utf16();
-    const qsizetype n = text.size();
-    quint64 found = 0;
-    qsizetype i = 0;
-    for (; i + 4 <= n; i += 4) {
-        quint64 four;
-        std::memcpy(&four, units + i, sizeof four);
-        found |= special(four);
-    }
-    for (; i < n; ++i)
-        found |= isSpecial(units[i]);
-    return found == 0;
+    return plainAscii<false>(text, nullptr);
 }
 
 // Walks `text` as the content of a JSON string: every ASCII unit for itself, every other code
@@ -182,7 +181,7 @@ char *writeQuoted(char *to, QStringView text)
     *to++ = '"';
     // Plain text is written in one pass. Other text takes at least one byte per unit
     // (quotedSize), so the first try fits before it is written over.
-    if (narrowPlainAscii(to, text)) {
+    if (plainAscii<true>(text, to)) {
         to += text.size();
     } else {
         Write write{to};
