@@ -203,21 +203,32 @@ void NotificationService::makeChannelsOf(const QList<Notification> &notification
 
 void NotificationService::makePendingChannels()
 {
-    const QList<Notification> toMake = std::exchange(m_channelsToMake, {});
-    if (toMake.isEmpty())
-        return;
+    // One insert per application: all or nothing, so a refusal (the application deleted
+    // meanwhile, perhaps by another node; a failing database) keeps no other application's
+    // channels from being made.
+    QMap<QString, QList<Notification>> byApplication;
+    for (Notification &n : std::exchange(m_channelsToMake, {}))
+        byApplication[n.application].append(std::move(n));
+    for (auto it = byApplication.cbegin(); it != byApplication.cend(); ++it)
+        makeChannels(it.key(), it.value());
+}
+
+void NotificationService::makeChannels(const QString &application,
+                                       const QList<Notification> &toMake)
+{
     // A transient notification stores nothing but its channel: the insert makes only that.
-    // All or nothing: a refusal (the application deleted meanwhile, a failing database)
-    // leaves every one of them to the next publish to its channel.
     m_repository.insert(toMake, DeferredWork{}, this,
-                        [this, toMake](Result<QList<Notification>> made) {
+                        [this, application, toMake](Result<QList<Notification>> made) {
                             for (const Notification &n : toMake)
                                 m_channelsBeingMade.remove(channelKey(n.application, n.channel));
                             if (!made) {
                                 qCWarning(lcCore).noquote()
-                                    << "cannot make" << toMake.size() << "channel(s), first"
-                                    << toMake.first().channel << "of" << toMake.first().application
-                                    << ":" << made.error().message;
+                                    << "cannot make" << toMake.size() << "channel(s) of"
+                                    << application << ":" << made.error().message;
+                                // Its next publishes wait for the store again, which answers them
+                                // (404 when the application is gone); their channels are tried
+                                // again then.
+                                m_knownChannels.forgetApplication(application);
                                 return;
                             }
                             m_knownChannels.remember(*made);

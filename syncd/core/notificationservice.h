@@ -140,6 +140,7 @@ private:
     void onStored(const QList<Notification> &stored, Reply<QList<Notification>> done);
     void makeChannelsOf(const QList<Notification> &notifications);
     void makePendingChannels();
+    void makeChannels(const QString &application, const QList<Notification> &toMake);
     void readBacklog(BacklogQuery query, QObject *context, Reply<Backlog> done);
 
     const Config &m_config;

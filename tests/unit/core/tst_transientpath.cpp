@@ -118,6 +118,9 @@ private Q_SLOTS:
 
     void aChannelThatCouldNotBeMadeIsTriedAgain()
     {
+        // The store refused to make it (the application deleted, perhaps by another node):
+        // the application's next publishes wait for the store again, which answers them and
+        // makes the channel, and the application's other channels are asked about again.
         Rig rig;
         rig.publish({note("ops", "deploys", false)}, producer("ops"));
         rig.repository.flush();
@@ -125,9 +128,33 @@ private Q_SLOTS:
         QVERIFY(rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
         waitForChannelMaking();
         rig.repository.flush();
+        QVERIFY(!rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
+        QVERIFY(!rig.publish({note("ops", "deploys", false)}, producer("ops")).has_value());
+        QCOMPARE(rig.repository.inserts, 4); // through the store, each
+        rig.repository.flush();
+        QVERIFY(rig.m_answers.last()->has_value());
         QVERIFY(rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
         waitForChannelMaking();
-        QCOMPARE(rig.repository.inserts, 3); // not known: made again
+        QCOMPARE(rig.repository.inserts, 4); // known again
+    }
+
+    void oneApplicationsRefusalLeavesTheOthersChannels()
+    {
+        Rig rig;
+        for (const char *app : {"ops", "web"}) {
+            rig.publish({note(app, "deploys", false)}, producer(app));
+            rig.repository.flush();
+        }
+        rig.repository.failNext = Error{ErrorCode::NotFound, QStringLiteral("application: gone")};
+        QVERIFY(rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
+        QVERIFY(rig.publish({note("web", "builds", false)}, producer("web")).has_value());
+        waitForChannelMaking();
+        QCOMPARE(rig.repository.inserts, 4); // one insert per application
+        rig.repository.flush();              // the first (ops) is refused, web's made
+        QVERIFY(rig.publish({note("web", "builds", false)}, producer("web")).has_value());
+        QCOMPARE(rig.repository.inserts, 4); // web's is known
+        QVERIFY(!rig.publish({note("ops", "builds", false)}, producer("ops")).has_value());
+        QCOMPARE(rig.repository.inserts, 5); // ops waits for the store again
     }
 
     void newChannelsOfOneTurnAreMadeByOneInsert()
