@@ -74,6 +74,16 @@ int main(int argc, char **argv)
         notifications.push_back(NotificationMessage{std::move(n)});
     }
 
+    // What it writes must read back as what it was made from, or the numbers mean nothing.
+    QByteArray written;
+    JsonCodec::encodeInto(written, notifications.front());
+    const auto readBack = codec.decodeServerMessage(written);
+    if (!readBack || !(*readBack == notifications.front())) {
+        std::fprintf(stderr, "codecbench: the notification frame does not read back: %s\n",
+                     written.constData());
+        return 1;
+    }
+
     std::size_t sink = 0; // keeps the compiler from dropping the work
     measure("read publish frame", count,
             [&](int i) { sink += codec.decodeClientMessage(frames[std::size_t(i)]).has_value(); });
