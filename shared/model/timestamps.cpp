@@ -69,15 +69,6 @@ QString rfc3339ByQt(const QDateTime &time)
 }
 } // namespace
 
-QByteArray toRfc3339Latin1(const QDateTime &time)
-{
-    if (!time.isValid())
-        return {};
-    Rfc3339Text text;
-    return writeRfc3339(time, text) ? QByteArray(text, sizeof text - 1)
-                                    : rfc3339ByQt(time).toLatin1();
-}
-
 QString toRfc3339(const QDateTime &time)
 {
     if (!time.isValid())

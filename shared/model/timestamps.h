@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include <QByteArray>
 #include <QDateTime>
 #include <QString>
 
@@ -11,10 +10,9 @@ namespace herald {
 
 // RFC 3339 UTC with milliseconds, as PROTOCOL.md requires: 2026-11-22T12:00:00.123Z
 QString toRfc3339(const QDateTime &time);
-// The same text as bytes (ASCII), for encoders that write bytes.
-QByteArray toRfc3339Latin1(const QDateTime &time);
-// The same text, written into `text` without an allocation, for the years 1 to 9999; false for
-// other years and invalid times (toRfc3339 writes other years, through Qt).
+// The same text, written into `text` without an allocation (for encoders that write bytes),
+// for the years 1 to 9999; false for other years and invalid times (toRfc3339 writes other
+// years, through Qt).
 using Rfc3339Text = char[sizeof "yyyy-MM-ddTHH:mm:ss.zzzZ"];
 bool writeRfc3339(const QDateTime &time, Rfc3339Text &text);
 // Accepts any RFC 3339 / ISO 8601 date-time with an offset or Z; nullopt when invalid.
