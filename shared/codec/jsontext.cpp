@@ -16,7 +16,7 @@ void appendQuoted(QByteArray &out, QStringView text)
 
 void appendInteger(QByteArray &out, qint64 number)
 {
-    appendSized(out, [number](auto &text) { text.integer(number); });
+    out += Decimal(number).view();
 }
 
 QByteArray quote(QStringView text)

@@ -156,16 +156,12 @@ struct Write
     }
 };
 
-struct Digits
-{
-    char text[24];
-    qsizetype size;
-    explicit Digits(qint64 number)
-    {
-        size = std::to_chars(std::begin(text), std::end(text), number).ptr - text;
-    }
-};
 } // namespace
+
+Decimal::Decimal(qint64 number)
+    : size(std::to_chars(std::begin(text), std::end(text), number).ptr - text)
+{
+}
 
 qsizetype quotedSize(QStringView text)
 {
@@ -192,25 +188,12 @@ char *writeQuoted(char *to, QStringView text)
     return to;
 }
 
-SizeCounter &SizeCounter::integer(qint64 number)
-{
-    m_size += Digits(number).size;
-    return *this;
-}
-
 SizeCounter &SizeCounter::time(const QDateTime &time)
 {
-    Rfc3339Text text;
-    if (!writeRfc3339(time, text))
+    if (!hasRfc3339Text(time))
         return quoted(toRfc3339(time));
-    m_size += qsizetype(sizeof text - 1) + 2; // and its quotes
+    m_size += qsizetype(sizeof(Rfc3339Text) - 1) + 2; // and its quotes
     return *this;
-}
-
-TextWriter &TextWriter::integer(qint64 number)
-{
-    const Digits digits(number);
-    return raw(QByteArrayView(digits.text, digits.size));
 }
 
 TextWriter &TextWriter::time(const QDateTime &time)

@@ -15,6 +15,16 @@
 // much (docs/PERFORMANCE.md, the codec benchmark).
 namespace herald::json {
 
+// `number` in decimal, formatted once into a buffer of its own.
+struct Decimal
+{
+    explicit Decimal(qint64 number);
+    QByteArrayView view() const { return {text, size}; }
+
+    char text[20]; // "-9223372036854775808"
+    qsizetype size;
+};
+
 // Bytes `text` takes as a JSON string literal, quotes included, in UTF-8.
 qsizetype quotedSize(QStringView text);
 // Writes that literal at `to`; returns the end of what it wrote (quotedSize(text) bytes on).
@@ -38,7 +48,7 @@ public:
         m_size += quotedSize(text);
         return *this;
     }
-    SizeCounter &integer(qint64 number);
+    SizeCounter &integer(qint64 number) { return raw(Decimal(number).view()); }
     // A time as its quoted RFC 3339 text (toRfc3339).
     SizeCounter &time(const QDateTime &time);
 
@@ -71,7 +81,7 @@ public:
         m_to = writeQuoted(m_to, text);
         return *this;
     }
-    TextWriter &integer(qint64 number);
+    TextWriter &integer(qint64 number) { return raw(Decimal(number).view()); }
     TextWriter &time(const QDateTime &time);
 
     const char *end() const { return m_to; }

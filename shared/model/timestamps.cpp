@@ -38,19 +38,28 @@ void putDigits(char *at, qint64 value, int width)
 
 } // namespace
 
+bool hasRfc3339Text(const QDateTime &time)
+{
+    // 0001-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: four-digit years.
+    constexpr qint64 FirstMs = -62'135'596'800'000;
+    constexpr qint64 LastMs = 253'402'300'799'999;
+    if (!time.isValid())
+        return false;
+    const qint64 msecs = time.toMSecsSinceEpoch();
+    return msecs >= FirstMs && msecs <= LastMs;
+}
+
 bool writeRfc3339(const QDateTime &time, Rfc3339Text &text)
 {
     // Written by hand: QDateTime::toString parses its format and goes through QCalendar on
     // every call, and every notification sent or answered carries its time.
-    if (!time.isValid())
+    if (!hasRfc3339Text(time))
         return false;
     const qint64 msecs = time.toMSecsSinceEpoch();
     constexpr qint64 msPerDay = 86'400'000;
     const qint64 days = msecs >= 0 ? msecs / msPerDay : (msecs - msPerDay + 1) / msPerDay;
     const qint64 msOfDay = msecs - days * msPerDay;
     const CivilDate date = civilFromDays(days);
-    if (date.year < 1 || date.year > 9999)
-        return false;
     std::memcpy(text, "yyyy-MM-ddTHH:mm:ss.zzzZ", sizeof text);
     putDigits(text, date.year, 4);
     putDigits(text + 5, date.month, 2);

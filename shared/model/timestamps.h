@@ -15,6 +15,8 @@ QString toRfc3339(const QDateTime &time);
 // years, through Qt).
 using Rfc3339Text = char[sizeof "yyyy-MM-ddTHH:mm:ss.zzzZ"];
 bool writeRfc3339(const QDateTime &time, Rfc3339Text &text);
+// Whether writeRfc3339 writes `time`, without writing it.
+bool hasRfc3339Text(const QDateTime &time);
 // Accepts any RFC 3339 / ISO 8601 date-time with an offset or Z; nullopt when invalid.
 std::optional<QDateTime> fromRfc3339(const QString &text);
 // Now, in UTC, truncated to milliseconds.

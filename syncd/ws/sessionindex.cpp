@@ -9,15 +9,7 @@ const SessionIndex::Sessions NoSessions;
 
 SessionIndex::SessionIndex(WorkerInterest &channelInterest, WorkerInterest &userInterest,
                            int worker)
-    : m_channelInterest(&channelInterest), m_userInterest(&userInterest), m_worker(worker)
-{
-}
-
-SessionIndex::SessionIndex()
-    : m_ownChannelInterest(std::make_unique<WorkerInterest>()),
-      m_ownUserInterest(std::make_unique<WorkerInterest>()),
-      m_channelInterest(m_ownChannelInterest.get()), m_userInterest(m_ownUserInterest.get()),
-      m_worker(0)
+    : m_channelInterest(channelInterest), m_userInterest(userInterest), m_worker(worker)
 {
 }
 
@@ -45,12 +37,12 @@ void SessionIndex::follow(ClientSession &session, const QString &user,
         session.channelKeys.insert(key);
         auto &subscribers = m_byChannel[key];
         if (subscribers.isEmpty())
-            m_channelInterest->add(key, m_worker);
+            m_channelInterest.add(key, m_worker);
         subscribers.append(&session);
     }
     auto &sessionsOfUser = m_byUser[user];
     if (sessionsOfUser.isEmpty())
-        m_userInterest->add(user, m_worker);
+        m_userInterest.add(user, m_worker);
     sessionsOfUser.append(&session);
 }
 
@@ -62,7 +54,7 @@ void SessionIndex::unfollow(ClientSession &session)
             it->removeOne(&session);
             if (it->isEmpty()) {
                 m_byChannel.erase(it);
-                m_channelInterest->remove(key, m_worker);
+                m_channelInterest.remove(key, m_worker);
             }
         }
     }
@@ -72,7 +64,7 @@ void SessionIndex::unfollow(ClientSession &session)
         it->removeOne(&session);
         if (it->isEmpty()) {
             m_byUser.erase(it);
-            m_userInterest->remove(session.user, m_worker);
+            m_userInterest.remove(session.user, m_worker);
         }
     }
 }

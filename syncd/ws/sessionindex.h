@@ -24,8 +24,6 @@ class SessionIndex
 public:
     // Keeps `worker`'s bits in the shared channel and user interests.
     SessionIndex(WorkerInterest &channelInterest, WorkerInterest &userInterest, int worker);
-    // An index with interests of its own, as worker 0.
-    SessionIndex();
 
     // A new session (AwaitingRegister, following nothing) under an id never used before on
     // this index. The index shares ownership until remove().
@@ -56,21 +54,12 @@ public:
     const QHash<quint64, std::shared_ptr<ClientSession>> &sessions() const { return m_sessions; }
     int size() const { return int(m_sessions.size()); }
 
-    // Whether this index's worker has a session following the channel key / of the user.
-    bool followsChannel(const QString &key) const
-    {
-        return m_channelInterest->contains(key, m_worker);
-    }
-    bool hasUser(const QString &user) const { return m_userInterest->contains(user, m_worker); }
-
 private:
     QHash<quint64, std::shared_ptr<ClientSession>> m_sessions;
     QHash<QString, Sessions> m_byChannel;
     QHash<QString, Sessions> m_byUser;
-    std::unique_ptr<WorkerInterest> m_ownChannelInterest; // only without shared ones
-    std::unique_ptr<WorkerInterest> m_ownUserInterest;
-    WorkerInterest *m_channelInterest;
-    WorkerInterest *m_userInterest;
+    WorkerInterest &m_channelInterest;
+    WorkerInterest &m_userInterest;
     int m_worker;
     quint64 m_nextId = 1;
 };

@@ -22,10 +22,6 @@ public:
         QReadLocker lock(&m_lock);
         return m_workers.value(key);
     }
-    bool contains(const QString &key, int worker) const
-    {
-        return (workersFor(key) & bit(worker)) != 0;
-    }
     void add(const QString &key, int worker)
     {
         QWriteLocker lock(&m_lock);

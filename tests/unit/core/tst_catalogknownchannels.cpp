@@ -2,6 +2,7 @@
 // CatalogService tells the publish path (KnownChannels) about what it saves and deletes, with a
 // real store thread: a channel saved through the catalog needs no trip to the store for its
 // transient notifications, with the store's own row ids; a deleted application is forgotten.
+#include "publishrig.h"
 #include "storethreadfixture.h"
 
 #include "core/catalogservice.h"
@@ -24,15 +25,6 @@ template <typename T> std::optional<Result<T>> await(std::function<void(Reply<T>
     if (!QTest::qWaitFor([&] { return answer.has_value(); }, 5000))
         return std::nullopt;
     return answer;
-}
-
-Notification transientTo(const QString &application, const QString &channel)
-{
-    Notification n;
-    n.application = application;
-    n.channel = channel;
-    n.persistent = false;
-    return n;
 }
 
 } // namespace
@@ -58,7 +50,7 @@ private Q_SLOTS:
         auto savedApp = await<std::pair<Application, bool>>(
             [&](auto done) { catalog.saveApplication(admin, ops, std::move(done)); });
         QVERIFY(savedApp && *savedApp);
-        QList<Notification> toNew{transientTo(QStringLiteral("ops"), QStringLiteral("new"))};
+        QList<Notification> toNew{note("ops", "new", false)};
         QVERIFY(known.knowsApplicationsOf(toNew)); // a new channel of it is made behind
         QVERIFY(!known.fill(toNew));
 
@@ -68,8 +60,7 @@ private Q_SLOTS:
         auto savedChannel = await<std::pair<Channel, bool>>(
             [&](auto done) { catalog.saveChannel(admin, deploys, std::move(done)); });
         QVERIFY(savedChannel && *savedChannel);
-        QList<Notification> toDeploys{
-            transientTo(QStringLiteral("ops"), QStringLiteral("deploys"))};
+        QList<Notification> toDeploys{note("ops", "deploys", false)};
         QVERIFY(known.fill(toDeploys));
         QCOMPARE(toDeploys.first().channelId, (*savedChannel)->first.rowId);
         QCOMPARE(toDeploys.first().applicationId, (*savedApp)->first.rowId);

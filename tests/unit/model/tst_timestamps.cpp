@@ -46,6 +46,9 @@ void TestTimestamps::formats_data()
                                << u"9999-12-31T23:59:59.999Z"_s;
     QTest::newRow("year 10000, by Qt")
         << QDateTime(QDate(10000, 1, 1), QTime(0, 0), Qt::UTC) << u"10000-01-01T00:00:00.000Z"_s;
+    const QDateTime beforeYear1 = QDateTime::fromMSecsSinceEpoch(-62'135'596'800'001, Qt::UTC);
+    QTest::newRow("the last millisecond before year 1, by Qt")
+        << beforeYear1 << beforeYear1.toString(u"yyyy-MM-ddTHH:mm:ss.zzz'Z'"_s);
     QTest::newRow("invalid") << QDateTime() << QString();
 }
 

@@ -66,7 +66,9 @@ private:
 struct Fixture
 {
     RecordingSink sink;
-    SessionIndex sessions;
+    WorkerInterest channels;
+    WorkerInterest users;
+    SessionIndex sessions{channels, users, 0};
     Metrics metrics;
     FrameWriter writer{sink, sessions, MaxPending, metrics};
 };
