@@ -96,6 +96,7 @@ private slots:
     void migration2BackfillsRelayLog();
     void migration9AdmitsFeedTokensAndKeepsIds();
     void migration13KeepsRelayLogAndAdmitsDeliveryRecords();
+    void migration14KeepsRowsIndexesAndRulesWithCheapChecks();
 
 private:
     void loadFixture(const QString &resource, const QString &file);
@@ -458,6 +459,111 @@ void TestSchemaUpgrades::migration13KeepsRelayLogAndAdmitsDeliveryRecords()
                 "(4, 3, 'jobsDone', 0, 3, '{\"jobs\":[]}')"_s));
     QVERIFY(!run(u"INSERT INTO relay_log (origin, seq, kind, notification_id, time_ms) "
                  "VALUES (4, 4, 'jobs', 0, 4)"_s));
+}
+
+// Mutations caught: 0014_cheap_checks.sql (SQLite) dropping a row, a column's value, an index
+// or a kind/status from the rule, or keeping an IN list (which SQLite tests by building a
+// temporary index for every row it writes: docs/PERFORMANCE.md, "S4, round 5").
+void TestSchemaUpgrades::migration14KeepsRowsIndexesAndRulesWithCheapChecks()
+{
+    auto connection = connect(path());
+    QVERIFY(connection);
+    Migrator migrator(connection->db(), connection->dialect());
+    auto before = migrator.migrate(13);
+    STORE_VERIFY(before);
+    QCOMPARE(*before, 13);
+    auto run = [&](const QString &statement) { return runStatement(connection->db(), statement); };
+    const QStringList kinds{u"notification"_s, u"receipt"_s,   u"deleted"_s,     u"seen"_s,
+                            u"hidden"_s,       u"cleared"_s,   u"preferences"_s, u"digest"_s,
+                            u"job"_s,          u"jobsTaken"_s, u"jobsDone"_s};
+    for (qsizetype i = 0; i < kinds.size(); ++i) {
+        QVERIFY(run(
+            u"INSERT INTO relay_log (origin, seq, kind, notification_id, user_name, "
+            "time_ms, detail) VALUES (%1, %2, '%3', %4, 'user%2', %5, 'detail %2')"_s.arg(1 + i % 2)
+                .arg(i + 1)
+                .arg(kinds[i])
+                .arg(100 + i)
+                .arg(1000 + i)));
+    }
+    QVERIFY(run(u"INSERT INTO deliveries (id, endpoint, notification_id, payload, node, status, "
+                "attempts, created_ms, next_attempt_ms, last_attempt_ms, last_status, "
+                "last_error, takeovers) VALUES "
+                "('d1', 'hook', 101, '{\"a\":1}', 1, 'pending', 0, 5, 6, 0, 0, '', 0), "
+                "('d2', 'hook', 102, '{}', 2, 'done', 1, 7, 8, 9, 200, '', 1), "
+                "('d3', 'mail', 103, '{}', 1, 'failed', 5, 10, 11, 12, 503, 'busy', 2)"_s));
+
+    auto rowsOf = [&](const QString &select) {
+        QSqlQuery query(connection->db());
+        if (!query.exec(select))
+            return QStringList{u"error: "_s + query.lastError().text()};
+        QStringList rows;
+        while (query.next()) {
+            QStringList values;
+            for (int column = 0; column < query.record().count(); ++column)
+                values.append(query.record().fieldName(column) + u'=' +
+                              query.value(column).toString());
+            rows.append(values.join(u' '));
+        }
+        return rows;
+    };
+    const QString relaySelect = u"SELECT * FROM relay_log ORDER BY origin, seq"_s;
+    const QString deliveriesSelect = u"SELECT * FROM deliveries ORDER BY id"_s;
+    const QString indexSelect =
+        m_backend.isPostgresql()
+            ? u"SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN "
+              "('relay_log', 'deliveries') ORDER BY indexname"_s
+            : u"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN "
+              "('relay_log', 'deliveries') AND sql IS NOT NULL ORDER BY name"_s;
+    const QStringList relayRows = rowsOf(relaySelect);
+    const QStringList deliveryRows = rowsOf(deliveriesSelect);
+    QStringList indexes = rowsOf(indexSelect);
+    QCOMPARE(relayRows.size(), kinds.size());
+    QCOMPARE(deliveryRows.size(), 3);
+    QVERIFY2(indexes.size() >= 4, qPrintable(indexes.join(u'\n')));
+
+    auto upgraded = migrator.migrate(14);
+    STORE_VERIFY(upgraded);
+    QCOMPARE(*upgraded, 14);
+    QCOMPARE(rowsOf(relaySelect), relayRows);
+    QCOMPARE(rowsOf(deliveriesSelect), deliveryRows);
+    auto normalized = [](QStringList rows) {
+        for (QString &row : rows)
+            row = normalizedSql(row);
+        return rows;
+    };
+    QCOMPARE(normalized(rowsOf(indexSelect)), normalized(indexes));
+
+    // The same rules: every kind and status still taken, nothing else.
+    for (qsizetype i = 0; i < kinds.size(); ++i) {
+        QVERIFY(run(u"INSERT INTO relay_log (origin, seq, kind, notification_id, time_ms) "
+                    "VALUES (3, %1, '%2', 0, 1)"_s.arg(i + 1)
+                        .arg(kinds[i])));
+    }
+    QVERIFY(!run(u"INSERT INTO relay_log (origin, seq, kind, notification_id, time_ms) "
+                 "VALUES (3, 100, 'jobs', 0, 1)"_s));
+    QVERIFY(!run(u"INSERT INTO relay_log (origin, seq, kind, notification_id, time_ms) "
+                 "VALUES (3, 101, 'Notification', 0, 1)"_s));
+    QVERIFY(!run(u"UPDATE deliveries SET status = 'waiting' WHERE id = 'd1'"_s));
+    QVERIFY(!run(u"INSERT INTO deliveries (id, endpoint, notification_id, payload, node, status, "
+                 "created_ms, next_attempt_ms) VALUES ('d4', 'hook', 1, '{}', 1, '', 1, 1)"_s));
+    QVERIFY(run(u"UPDATE deliveries SET status = 'done' WHERE id = 'd1'"_s));
+    QVERIFY(run(u"UPDATE deliveries SET status = 'failed' WHERE id = 'd1'"_s));
+    QVERIFY(run(u"UPDATE deliveries SET status = 'pending' WHERE id = 'd1'"_s));
+
+    if (!m_backend.isPostgresql()) {
+        QSqlQuery tables(connection->db());
+        QVERIFY(tables.exec(u"SELECT name, sql FROM sqlite_master WHERE type = 'table' AND "
+                            "name IN ('relay_log', 'deliveries')"_s));
+        int seen = 0;
+        static const QRegularExpression inList(u"\\bIN\\s*\\("_s,
+                                               QRegularExpression::CaseInsensitiveOption);
+        while (tables.next()) {
+            ++seen;
+            QVERIFY2(!tables.value(1).toString().contains(inList),
+                     qPrintable(tables.value(0).toString() + u" still checks an IN list"_s));
+        }
+        QCOMPARE(seen, 2);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestSchemaUpgrades)
