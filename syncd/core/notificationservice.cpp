@@ -248,6 +248,9 @@ void NotificationService::onStored(const QList<Notification> &stored,
                                    Reply<QList<Notification>> done)
 {
     m_fanOut.publish(stored);
+    // Persistent ones reach the peers from the store's relay log; transient ones are copied
+    // for them only when there are peers.
+    const bool clustered = m_peers.isClustered();
     QList<Notification> transient;
     std::optional<qint64> earliestExpiry;
     for (const Notification &n : stored) {
@@ -258,13 +261,13 @@ void NotificationService::onStored(const QList<Notification> &stored,
         ++m_metrics.notificationsPublished;
         if (!n.persistent) {
             ++m_metrics.notificationsTransient;
-            transient.append(n);
+            if (clustered)
+                transient.append(n);
         }
     }
     if (earliestExpiry)
         Q_EMIT expiryStored(*earliestExpiry);
-    // Persistent ones reach the peers from the store's relay log.
-    if (!transient.isEmpty() && m_peers.isClustered())
+    if (!transient.isEmpty())
         m_peers.relayTransient(transient);
     done(stored);
 }

@@ -42,7 +42,9 @@ public:
                     continue;
                 }
             }
-            m_service.publish({std::move(request.notification)}, false, request.principal,
+            QList<Notification> one; // moved in: a braced list would copy it
+            one.append(std::move(request.notification));
+            m_service.publish(std::move(one), false, request.principal,
                               [done](Result<QList<Notification>> stored) {
                                   if (!stored)
                                       return done(tl::unexpected(stored.error()));
