@@ -112,22 +112,34 @@ int Daemon::start()
 {
     for (const QString &warning : std::as_const(m_config.warnings))
         qCWarning(lcApp).noquote() << warning;
-    // HTTP gets a share of its own (a sixteenth, 64 to 1024) and WebSockets the rest, so that
-    // neither can take the other's descriptors.
-    const int budget = descriptorBudget();
+    // HTTP and WebSockets share the budget: HTTP up to its cap (a sixteenth, 64 to 1024) and
+    // as far as WebSockets leave room, WebSockets all of it but a floor kept for HTTP (a 128th,
+    // 16 to 256). So a node of idle sessions holds nearly as many as it has descriptors, and a
+    // flood of sessions still leaves REST its floor. New connections past the budget are
+    // refused at accept (HttpServer), so the process never runs out of descriptors.
+    m_descriptorBudget = descriptorBudget();
+    const int budget = m_descriptorBudget;
     TrafficLimits &traffic = m_config.traffic;
     if (traffic.httpConnections == 0)
         traffic.httpConnections = std::clamp(budget / 16, 64, 1024);
+    const int httpFloor = std::min(traffic.httpConnections, std::clamp(budget / 128, 16, 256));
     if (m_config.maxConnections == 0)
-        m_config.maxConnections = std::max(64, budget - traffic.httpConnections);
+        m_config.maxConnections = std::max(64, budget - httpFloor);
     qCInfo(lcApp).noquote() << QStringLiteral("holding up to %1 WebSockets and %2 HTTP connections "
-                                              "(%3 descriptors for connections)")
+                                              "(%3 descriptors for connections, shared; at least "
+                                              "%4 kept for HTTP)")
                                    .arg(m_config.maxConnections)
                                    .arg(traffic.httpConnections)
-                                   .arg(budget);
-    if (m_config.maxConnections + traffic.httpConnections > budget)
-        qCWarning(lcApp) << "WebSockets and HTTP connections together may need more descriptors"
-                            " than the process may open: raise its open-file limit";
+                                   .arg(budget)
+                                   .arg(std::max(0, budget - m_config.maxConnections));
+    if (m_config.maxConnections > budget - httpFloor)
+        qCWarning(lcApp).noquote()
+            << QStringLiteral("maxConnections %1 leaves HTTP fewer than %2 of the %3 descriptors "
+                              "for connections: REST may be refused while WebSockets hold them; "
+                              "raise the open-file limit or lower maxConnections")
+                   .arg(m_config.maxConnections)
+                   .arg(httpFloor)
+                   .arg(budget);
     m_metrics.sessionCap.store(m_config.maxConnections);
     if (!m_config.database.contains(u"://"))
         QDir().mkpath(QFileInfo(m_config.database).absolutePath());
@@ -310,10 +322,14 @@ void Daemon::buildApi()
 
 bool Daemon::listen()
 {
-    HttpServerLimits httpLimits{
-        m_config.maxHeaderBytes,          m_config.limits.maxBodyBytes,
-        m_config.httpIdleTimeoutMs,       m_config.httpRequestTimeoutMs,
-        m_config.traffic.httpConnections, m_config.traffic.connectionsPerAddress};
+    HttpServerLimits httpLimits{m_config.maxHeaderBytes,
+                                m_config.limits.maxBodyBytes,
+                                m_config.httpIdleTimeoutMs,
+                                m_config.httpRequestTimeoutMs,
+                                m_config.traffic.httpConnections,
+                                m_config.traffic.connectionsPerAddress,
+                                m_descriptorBudget,
+                                [quota = m_sessionQuota.get()] { return quota->used(); }};
     m_http = new HttpServer(
         m_router,
         [this](qintptr descriptor, const HttpRequest &request) {

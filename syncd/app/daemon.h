@@ -94,6 +94,7 @@ private:
     std::unique_ptr<StoreThread> m_store;
     Authenticator *m_authenticator = nullptr;
     std::unique_ptr<SessionQuota> m_sessionQuota;
+    int m_descriptorBudget = 0; // for connections, HTTP and WebSockets together
     std::unique_ptr<FailedAuthLimiter> m_authFailures; // REST, upgrades and register frames
     std::vector<std::unique_ptr<QThread>> m_workerThreads;
     std::unique_ptr<Hub> m_hub;

@@ -83,7 +83,7 @@ struct Config
     int inboxCap = 1000; // each user's inbox keeps its newest this many
 
     int workerThreads = 0; // WebSocket event loops; 0: one per core
-    // Past this, WebSockets are closed with 1013; 0: the descriptor budget less the HTTP share.
+    // Past this, WebSockets are closed with 1013; 0: the descriptor budget less HTTP's floor.
     int maxConnections = 0;
     int maxHeaderBytes = 16 * 1024; // larger request heads get 431
     int registerTimeoutMs = 10000;

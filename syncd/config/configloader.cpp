@@ -192,7 +192,7 @@ const QList<Setting> &settings()
              intSetting(&Config::workerThreads, 0, 256)},
             {u"server/maxConnections"_s, u"HERALD_MAX_CONNECTIONS"_s, u"max-connections"_s, u"N"_s,
              u"WebSockets held at most; more are closed with 1013 (default 0: the open-file "
-             "limit less a reserve for the database and REST)"_s,
+             "limit less a reserve for the database and a floor for REST)"_s,
              intSetting(&Config::maxConnections, 0, 1000000)},
             {u"inbox/cap"_s, u"HERALD_INBOX_CAP"_s, u"inbox-cap"_s, u"N"_s,
              u"Notifications each user's inbox keeps, newest first (default 1000)"_s,

@@ -63,6 +63,14 @@ HttpServer::HttpServer(HttpHandler *handler, UpgradeSink upgradeSink, HttpServer
                              .arg(limits.maxConnectionsPerAddress)},
                         1000)
                         .serialize(false)),
+      m_descriptorsFull(HttpResponse::retryLater(
+                            {ErrorCode::Unavailable,
+                             QStringLiteral("connections: the server holds all the connections "
+                                            "its descriptors allow (%1, WebSockets included); "
+                                            "try again later")
+                                 .arg(limits.connectionDescriptors)},
+                            5000)
+                            .serialize(false)),
       m_server(new Listener(this)), m_refuser(new ConnectionRefuser(MaxLingering, LingerMs, this))
 {
     m_server->setMaxPendingConnections(1024);
@@ -115,6 +123,13 @@ void HttpServer::closeAll()
 
 void HttpServer::onDescriptor(qintptr descriptor)
 {
+    // This descriptor is already open: the budget keeps room for it and the answer.
+    if (m_limits.connectionDescriptors > 0 && m_limits.webSocketsHeld &&
+        m_slots.open() + m_limits.webSocketsHeld() >= m_limits.connectionDescriptors) {
+        ++m_metrics.httpRefusedServerFull;
+        m_refuser->refuse(descriptor, m_descriptorsFull);
+        return;
+    }
     const QHostAddress peer = peerOf(descriptor);
     const AddressKey key = AddressKey::of(peer);
     switch (m_slots.admit(key, !m_proxies.contains(peer))) {

@@ -29,6 +29,10 @@ struct HttpServerLimits
     int requestTimeoutMs = 10000;
     int maxConnections = 0;           // held at once, else 503 (0: no cap)
     int maxConnectionsPerAddress = 0; // from one address but a trusted proxy, else 429 (0: none)
+    // Descriptors for HTTP connections and the WebSockets they became, together (0: no such
+    // limit); past them a new connection is answered 503. `webSocketsHeld` counts the latter.
+    int connectionDescriptors = 0;
+    std::function<qint64()> webSocketsHeld;
 };
 
 // The one listening port: accepts TCP connections on the front thread and runs HTTP on them.
@@ -38,9 +42,10 @@ struct HttpServerLimits
 // connections and the listening socket.
 //
 // Connection caps: a connection counts as HTTP from its accept until it closes or leaves as a
-// WebSocket (those count against the workers' SessionQuota instead). Past the node's cap or
-// its address's share a new connection is answered at once, before anything is read (503 or
-// 429, Retry-After, Connection: close) and closed (ConnectionRefuser). A connection whose
+// WebSocket (those count against the workers' SessionQuota instead). Past the node's cap, its
+// address's share or the descriptors HTTP and WebSockets share, a new connection is answered
+// at once, before anything is read (503 or 429, Retry-After, Connection: close) and closed
+// (ConnectionRefuser). A connection whose
 // first request head has not arrived whole within the request timeout is closed then: with
 // 408 if part of it came, without an answer if nothing did.
 class HttpServer : public QObject
@@ -87,6 +92,7 @@ private:
     ConnectionSlots m_slots;
     QByteArray m_serverFull; // the answers past the caps, made once
     QByteArray m_addressFull;
+    QByteArray m_descriptorsFull;
     class Listener;
     Listener *m_server;
     ConnectionRefuser *m_refuser;

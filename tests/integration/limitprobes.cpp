@@ -19,9 +19,10 @@ using namespace Qt::StringLiterals;
 
 namespace herald::test {
 
-SyncdProcess *StartedDaemons::start(const QStringList &args)
+SyncdProcess *StartedDaemons::start(const QStringList &args, int openFileLimit)
 {
     m_daemons.push_back(std::make_unique<SyncdProcess>());
+    m_daemons.back()->setOpenFileLimit(openFileLimit);
     if (m_daemons.back()->start(args))
         return m_daemons.back().get();
     qWarning("%s", qPrintable(m_daemons.back()->errorString()));

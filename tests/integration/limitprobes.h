@@ -21,8 +21,9 @@ namespace herald::test {
 class StartedDaemons
 {
 public:
-    // A daemon started with `args`; nullptr (and a warning) if it did not start.
-    SyncdProcess *start(const QStringList &args);
+    // A daemon started with `args` (and that open-file limit, if not 0); nullptr (and a
+    // warning) if it did not start.
+    SyncdProcess *start(const QStringList &args, int openFileLimit = 0);
     void clear();
 
 private:

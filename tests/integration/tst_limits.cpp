@@ -34,6 +34,7 @@ private slots:
     void connectionsPastTheNodeCapGet503();
     void silentConnectionsAreClosedAtTheRequestTimeout();
     void webSocketsPastTheirShareGet1013AndRestGoesOn();
+    void webSocketsAndHttpShareTheDescriptors();
     void failedAuthLimiterAnswers429WithoutLookups();
     void tokenRateAnswers429AndRecovers();
     void addressRateCoversRequestsAndUpgrades();
@@ -42,7 +43,10 @@ private slots:
     void queryTokenRefusedOnRestTakenOnUpgrade();
 
 private:
-    SyncdProcess *start(const QStringList &args) { return m_daemons.start(args); }
+    SyncdProcess *start(const QStringList &args, int openFileLimit = 0)
+    {
+        return m_daemons.start(args, openFileLimit);
+    }
     QString tokenFor(SyncdProcess &syncd, const QString &user);
 
     StartedDaemons m_daemons;
@@ -163,6 +167,55 @@ void TestLimits::webSocketsPastTheirShareGet1013AndRestGoesOn()
     QCOMPARE(raw(syncd, get("/healthz")).status, 200);
     QCOMPARE(metric(syncd, "herald_sessions_rejected_total"), 1.0);
     QCOMPARE(metric(syncd, "herald_sessions_max"), 1.0);
+}
+
+// With an open-file limit of 400 the daemon has 200 descriptors for connections, HTTP's cap is
+// 64 and its floor 16: WebSockets may take 184, more than the budget less HTTP's cap (136), and
+// HTTP then gets what they leave.
+// Mutations: Daemon::start leaving WebSockets the budget less HTTP's cap -> the log says 136
+// and session 137 gets 1013; HttpServer::onDescriptor without the shared check -> connection
+// 51 is served.
+void TestLimits::webSocketsAndHttpShareTheDescriptors()
+{
+    SyncdProcess *started =
+        start({u"--no-auth"_s, u"--http-request-timeout-ms"_s, u"60000"_s}, 400);
+    QVERIFY(started);
+    SyncdProcess &syncd = *started;
+    QVERIFY2(syncd.log().contains("holding up to 184 WebSockets and 64 HTTP connections (200 "
+                                  "descriptors for connections, shared; at least 16 kept for "
+                                  "HTTP)"),
+             syncd.log().constData());
+    QCOMPARE(metric(syncd, "herald_sessions_max"), 184.0);
+
+    constexpr int Sessions = 150;
+    std::vector<std::unique_ptr<WsClient>> sessions;
+    for (int i = 0; i < Sessions; ++i) {
+        sessions.push_back(std::make_unique<WsClient>());
+        QVERIFY2(sessions.back()->open(syncd.wsUrl()), sessions.back()->describe().constData());
+    }
+    QVERIFY(waitUntil([&] { return metric(syncd, "herald_sessions_open") == Sessions; }, 10000));
+    QCOMPARE(metric(syncd, "herald_sessions_rejected_total"), 0.0);
+
+    // HTTP holds what the sessions leave of the 200, fewer than its cap of 64.
+    const int before = settledDescriptorsOf(syncd);
+    auto held = silentConnections(syncd, 200 - Sessions);
+    QVERIFY(waitUntil([&] { return descriptorsOf(syncd) >= before + 200 - Sessions; }, 5000));
+    const HttpResponse refused = raw(syncd, get("/healthz"));
+    verifyRetryLater(refused, 503, u"unavailable"_s, 5, 5);
+    QVERIFY2(refused.body.contains("descriptors allow (200, WebSockets included)"),
+             refused.describe());
+    for (const auto &session : sessions)
+        QVERIFY(session->isConnected() && !session->isClosed()); // the refusal took none
+
+    // A session closed leaves a place for HTTP.
+    sessions.pop_back();
+    QVERIFY(waitUntil([&] { return descriptorsOf(syncd) < before + 200 - Sessions; }, 5000));
+    QCOMPARE(raw(syncd, get("/healthz")).status, 200);
+    held.clear();
+    QVERIFY(waitUntil([&] { return descriptorsOf(syncd) <= before - 1; }, 5000));
+    QCOMPARE(metric(syncd, "herald_sessions_open"), double(Sessions - 1));
+    QCOMPARE(metric(syncd, "herald_http_connections_refused_total", ",reason=\"server_full\""),
+             1.0);
 }
 
 // Mutation: RequestLimits::authenticate skips the m_failures.check() test (`false &&`) -> the
