@@ -185,6 +185,7 @@ int Daemon::start()
          m_routing, m_preferenceBook, m_followBook, m_arrivals, m_liveSessions},
         this);
     m_relay->setResumeWitness(&m_notifications->resumeWitness());
+    m_notifications->learnStoredChannels();
     m_relayedDigests = std::make_unique<RelayedDigests>(
         m_preferenceBook, m_followBook, m_config.nodeId, m_config.endpoints.takeoverAfterMs);
     m_relay->setArrivalWork(

@@ -77,6 +77,9 @@ public:
         m_applications.insert(application);
     }
 
+    // At most this many channels are kept (then all are forgotten and learnt again).
+    static constexpr qsizetype MaxEntries = 100'000;
+
     // The application was deleted (with its channels).
     void forgetApplication(const QString &application)
     {
@@ -94,7 +97,6 @@ private:
         }
     }
 
-    static constexpr qsizetype MaxEntries = 100'000;
     QHash<QString, Ids> m_known;
     QSet<QString> m_applications;
 };

@@ -44,6 +44,8 @@ public:
     // deleted notification, NotFound when there is none.
     virtual void remove(NotificationId id, DeleteCheck check, QObject *context,
                         Reply<Notification> done) = 0;
+    // Up to `limit` channels the store holds, with their row ids, the newest first.
+    virtual void channelRows(int limit, QObject *context, Reply<QList<ChannelRow>> done) = 0;
     // Deletes up to `limit` of what expired at `now` (SqlStore::purgeExpired).
     virtual void purgeExpired(const QDateTime &now, int limit, QObject *context,
                               Reply<ExpiredPurge> done) = 0;

@@ -184,6 +184,27 @@ void NotificationService::publish(QList<Notification> notifications, bool batch,
                         });
 }
 
+void NotificationService::learnStoredChannels()
+{
+    m_repository.channelRows(
+        int(KnownChannels::MaxEntries), this, [this](Result<QList<ChannelRow>> rows) {
+            if (!rows) {
+                // Not fatal: the channels are learnt from the store's answers to publishes.
+                qCWarning(lcCore).noquote()
+                    << "cannot read the channels at start:" << rows.error().message;
+                return;
+            }
+            // The store answers in order, so a delete saved before this read is not in it,
+            // and one saved after it is forgotten when its answer comes.
+            for (const ChannelRow &row : std::as_const(*rows)) {
+                m_knownChannels.rememberChannel(row.application, row.channel,
+                                                {row.applicationId, row.channelId});
+            }
+            qCInfo(lcCore) << "knows" << rows->size()
+                           << "stored channel(s): transient publishes to them skip the store";
+        });
+}
+
 void NotificationService::makeChannelsOf(const QList<Notification> &notifications)
 {
     for (const Notification &n : notifications) {

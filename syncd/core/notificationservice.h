@@ -87,6 +87,12 @@ public:
     void publish(QList<Notification> notifications, bool batch, const Principal &principal,
                  Reply<QList<Notification>> done);
 
+    // Teaches the publish path the channels the store already holds (the newest, up to
+    // KnownChannels::MaxEntries), so that after a restart a transient publish to one of them
+    // does not wait for the store first. Called once at start; publishes meanwhile take the
+    // store's path as before.
+    void learnStoredChannels();
+
     // A page of `query.user`'s notifications (resolve the user with actingUser first).
     void list(const ListQuery &query, QObject *context, Reply<NotificationPage> done);
 

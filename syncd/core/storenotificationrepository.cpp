@@ -98,6 +98,13 @@ void StoreNotificationRepository::remove(NotificationId id, DeleteCheck check, Q
         context, std::move(done));
 }
 
+void StoreNotificationRepository::channelRows(int limit, QObject *context,
+                                              Reply<QList<ChannelRow>> done)
+{
+    m_store.submit<QList<ChannelRow>>([limit](SqlStore &store) { return store.channelRows(limit); },
+                                      context, std::move(done));
+}
+
 void StoreNotificationRepository::purgeExpired(const QDateTime &now, int limit, QObject *context,
                                                Reply<ExpiredPurge> done)
 {

@@ -22,6 +22,7 @@ public:
                      QObject *context, Reply<QList<NotificationId>> done) override;
     void remove(NotificationId id, DeleteCheck check, QObject *context,
                 Reply<Notification> done) override;
+    void channelRows(int limit, QObject *context, Reply<QList<ChannelRow>> done) override;
     void purgeExpired(const QDateTime &now, int limit, QObject *context,
                       Reply<ExpiredPurge> done) override;
 

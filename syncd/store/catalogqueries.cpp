@@ -204,6 +204,22 @@ Result<QList<Channel>> CatalogQueries::channels(const QString &application)
     return selectChannels(u"a.name = ?"_s, {application});
 }
 
+Result<QList<ChannelRow>> CatalogQueries::channelRows(int limit)
+{
+    auto query = m_connection.run(u"SELECT a.name, c.name, a.id, c.id FROM channels c "
+                                  "JOIN applications a ON a.id = c.application_id "
+                                  "ORDER BY c.id DESC LIMIT ?"_s,
+                                  {limit});
+    if (!query)
+        return tl::unexpected(query.error());
+    QList<ChannelRow> rows;
+    while (query->next()) {
+        rows.append({query->value(0).toString(), query->value(1).toString(),
+                     query->value(2).toLongLong(), query->value(3).toLongLong()});
+    }
+    return rows;
+}
+
 Result<QList<Channel>> CatalogQueries::selectChannels(const QString &where,
                                                       const QVariantList &values)
 {

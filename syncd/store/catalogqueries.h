@@ -4,6 +4,7 @@
 #include "model/application.h"
 #include "protocol/error.h"
 #include "store/sqlconnection.h"
+#include "store/storetypes.h"
 #include "store/transactioncache.h"
 
 #include <QList>
@@ -30,6 +31,8 @@ public:
     Result<Channel> upsertChannel(const Channel &channel);
     Result<std::optional<Channel>> findChannel(const QString &application, const QString &name);
     Result<QList<Channel>> channels(const QString &application);
+    // Up to `limit` channels with their application and both row ids, the newest first.
+    Result<QList<ChannelRow>> channelRows(int limit);
 
     // Row id of an application; nullopt when unknown.
     Result<std::optional<qint64>> applicationId(const QString &name);

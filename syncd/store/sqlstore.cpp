@@ -132,6 +132,11 @@ Result<QList<Channel>> SqlStore::channels(const QString &application)
     return finished(m_catalog.channels(application));
 }
 
+Result<QList<ChannelRow>> SqlStore::channelRows(int limit)
+{
+    return finished(m_catalog.channelRows(limit));
+}
+
 Result<void> SqlStore::insertNotifications(QList<Notification> &notifications)
 {
     return finished(m_connection->atomically([&]() -> Result<void> {

@@ -90,6 +90,7 @@ public:
     Result<Channel> upsertChannel(const Channel &channel);
     Result<std::optional<Channel>> findChannel(const QString &application, const QString &name);
     Result<QList<Channel>> channels(const QString &application = {}); // empty: all
+    Result<QList<ChannelRow>> channelRows(int limit);                 // CatalogQueries::channelRows
 
     // --- notifications
     // Stores persistent ones (all or nothing), filling applicationId/channelId of every item

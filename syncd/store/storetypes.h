@@ -24,6 +24,16 @@ enum class TokenKind
 QString tokenKindName(TokenKind kind);
 std::optional<TokenKind> tokenKindFromName(const QString &name);
 
+// A channel with its application's name and both row ids: what the publish path keeps to skip
+// the store (KnownChannels), read at start.
+struct ChannelRow
+{
+    QString application;
+    QString channel;
+    qint64 applicationId = 0;
+    qint64 channelId = 0;
+};
+
 // A token as stored: only the SHA-256 hash of the secret is kept.
 struct TokenRecord
 {

@@ -317,6 +317,38 @@ private slots:
         QVERIFY(refused.first().value("message"_L1).toString().contains(u"try again in"_s));
     }
 
+    // The last test: it restarts the daemon (m_admin follows it to its new port). The channels
+    // the store holds are known from the start: transient publishes to them, the first ones
+    // included, make no store operation (without it the first waits for the store, and the
+    // rest make their channels again behind them).
+    // Mutation caught: learnStoredChannels remembering nothing -> 21 store operations.
+    void afterARestartStoredChannelsNeedNoStoreOperation()
+    {
+        QVERIFY2(m_syncd.restart(), qPrintable(m_syncd.errorString()));
+        m_admin.setBaseUrl(m_syncd.httpUrl());
+        QVERIFY2(m_syncd.log().contains("stored channel(s): transient publishes to them skip the "
+                                        "store"),
+                 m_syncd.log().right(2000).constData());
+        WsClient producer;
+        QVERIFY(producer.open(m_syncd.wsUrl(), m_producerToken));
+        QVERIFY(producer.registerSession(publishingRegister()));
+        const QString operationsSample = u"herald_store_operations_total{node=\"0\"}"_s;
+        const double before = metric(operationsSample);
+        QVERIFY(before >= 0);
+        constexpr int Count = 40; // to builds, deploys and the burst test's new-N channels
+        for (int i = 0; i < Count; ++i) {
+            const QString channel = i == 0   ? u"builds"_s
+                                    : i == 1 ? u"deploys"_s
+                                             : u"new-%1"_s.arg(i);
+            producer.sendJson(publishFrame(u"after-%1"_s.arg(i), build(i, false, channel)));
+        }
+        QVERIFY(waitUntil([&] { return answerCount(producer) >= Count; }, 10000));
+        for (const QJsonObject &answer : answersByRef(producer))
+            QCOMPARE(answer.value("type"_L1).toString(), u"published"_s);
+        QTest::qWait(200); // channels to make would go to the store within 10 ms
+        QCOMPARE(metric(operationsSample) - before, 0.0);
+    }
+
 private:
     double metric(const QString &sample)
     {

@@ -103,6 +103,15 @@ public:
             done(fail(ErrorCode::NotFound, QStringLiteral("id: no notification %1").arg(id)));
         });
     }
+    QList<ChannelRow> channels; // what channelRows() answers, newest first
+    void channelRows(int limit, QObject *, Reply<QList<ChannelRow>> done) override
+    {
+        later([this, limit, done] {
+            if (auto error = takeFailure())
+                return done(tl::unexpected(*error));
+            done(channels.mid(0, limit));
+        });
+    }
     // Removes what expired at `now`, the earliest first, `limit` at most.
     void purgeExpired(const QDateTime &now, int limit, QObject *, Reply<ExpiredPurge> done) override
     {

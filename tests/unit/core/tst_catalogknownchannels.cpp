@@ -8,10 +8,12 @@
 #include "core/catalogservice.h"
 #include "core/eventcatalog.h"
 #include "core/knownchannels.h"
+#include "core/storenotificationrepository.h"
 #include "store/sqlstore.h"
 
 #include <QTest>
 
+using namespace Qt::StringLiterals;
 using namespace herald;
 using namespace herald::syncd;
 using namespace herald::syncd::testing;
@@ -81,6 +83,58 @@ private Q_SLOTS:
         QVERIFY(removed && *removed);
         QVERIFY(!known.fill(toDeploys));
         QVERIFY(!known.knowsApplicationsOf(toDeploys));
+    }
+
+    // What NotificationService::learnStoredChannels reads at start: every channel with both
+    // row ids, the newest first, `limit` at most.
+    void storedChannelsAreReadWithTheirRowIdsNewestFirst()
+    {
+        KnownChannels known;
+        EventCatalog eventTypes;
+        CatalogService catalog(*m_store, known, eventTypes);
+        const Principal admin = Principal::admin();
+        QList<std::pair<Application, bool>> apps;
+        for (const char *name : {"ops", "shop"}) {
+            Application app;
+            app.name = QString::fromUtf8(name);
+            auto saved = await<std::pair<Application, bool>>(
+                [&](auto done) { catalog.saveApplication(admin, app, std::move(done)); });
+            QVERIFY(saved && *saved);
+            apps.append(**saved);
+        }
+        QList<Channel> saved;
+        for (const auto &[application, channel] :
+             {std::pair{"ops", "deploys"}, {"shop", "orders"}, {"ops", "alerts"}}) {
+            Channel c;
+            c.application = QString::fromUtf8(application);
+            c.name = QString::fromUtf8(channel);
+            auto made = await<std::pair<Channel, bool>>(
+                [&](auto done) { catalog.saveChannel(admin, c, std::move(done)); });
+            QVERIFY(made && *made);
+            saved.append((*made)->first);
+        }
+
+        StoreNotificationRepository repository(*m_store);
+        QObject context;
+        auto rows = await<QList<ChannelRow>>(
+            [&](auto done) { repository.channelRows(10, &context, std::move(done)); });
+        QVERIFY(rows && *rows);
+        QStringList read;
+        for (const ChannelRow &row : **rows) {
+            const qint64 applicationId =
+                row.application == u"ops"_s ? apps[0].first.rowId : apps[1].first.rowId;
+            read.append(u"%1/%2 %3 %4"_s.arg(row.application, row.channel)
+                            .arg(row.applicationId == applicationId ? u"true"_s : u"false"_s)
+                            .arg(row.channelId));
+        }
+        QCOMPARE(read, (QStringList{u"ops/alerts true %1"_s.arg(saved[2].rowId),
+                                    u"shop/orders true %1"_s.arg(saved[1].rowId),
+                                    u"ops/deploys true %1"_s.arg(saved[0].rowId)}));
+        auto newest = await<QList<ChannelRow>>(
+            [&](auto done) { repository.channelRows(1, &context, std::move(done)); });
+        QVERIFY(newest && *newest);
+        QCOMPARE((*newest)->size(), 1);
+        QCOMPARE((*newest)->first().channel, u"alerts"_s);
     }
 };
 

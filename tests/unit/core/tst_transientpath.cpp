@@ -30,6 +30,37 @@ class TestTransientPath : public QObject
     }
 
 private Q_SLOTS:
+    // Mutation caught: learnStoredChannels remembering nothing (or with the ids swapped).
+    void channelsTheStoreHoldsAreKnownFromTheStart()
+    {
+        Rig rig;
+        rig.repository.channels = {{QStringLiteral("ops"), QStringLiteral("deploys"), 7, 9}};
+        rig.service.learnStoredChannels();
+        rig.repository.flush();
+        auto answer = rig.publish({note("ops", "deploys", false)}, producer("ops"));
+        QCOMPARE(rig.repository.inserts, 0); // no trip to the store
+        QVERIFY(answer && *answer);
+        QCOMPARE((*answer)->first().applicationId, 7);
+        QCOMPARE((*answer)->first().channelId, 9);
+        QCOMPARE(rig.fanOut.published.size(), 1);
+        // A channel the store did not list still goes there.
+        rig.publish({note("shop", "orders", false)}, producer("shop"));
+        QCOMPARE(rig.repository.inserts, 1);
+    }
+
+    void channelsUnreadAtStartAreLearntFromPublishes()
+    {
+        Rig rig;
+        rig.repository.channels = {{QStringLiteral("ops"), QStringLiteral("deploys"), 7, 9}};
+        rig.repository.failNext = Error::internal(QStringLiteral("disk on fire"));
+        rig.service.learnStoredChannels();
+        rig.repository.flush();
+        rig.publish({note("ops", "deploys", false)}, producer("ops"));
+        QCOMPARE(rig.repository.inserts, 1); // unknown: the store resolves it
+        rig.repository.flush();
+        QVERIFY(*rig.m_answers.last());
+    }
+
     void transientToAConfirmedChannelSkipsTheStore()
     {
         Rig rig;
