@@ -319,8 +319,8 @@ private slots:
 
     // The last test: it restarts the daemon (m_admin follows it to its new port). The channels
     // the store holds are known from the start: transient publishes to them, the first ones
-    // included, make no store operation (without it the first waits for the store, and the
-    // rest make their channels again behind them).
+    // included, make no store operation (without them the first waits for the store, and the
+    // rest make their channels again behind it).
     // Mutation caught: learnStoredChannels remembering nothing -> 21 store operations.
     void afterARestartStoredChannelsNeedNoStoreOperation()
     {
@@ -346,7 +346,11 @@ private slots:
         for (const QJsonObject &answer : answersByRef(producer))
             QCOMPARE(answer.value("type"_L1).toString(), u"published"_s);
         QTest::qWait(200); // channels to make would go to the store within 10 ms
-        QCOMPARE(metric(operationsSample) - before, 0.0);
+        // Background work may take one now and then (on a shared database the revoked tokens
+        // are polled every 250 ms); without the channels read at start these publishes alone
+        // take about 20.
+        const double operations = metric(operationsSample) - before;
+        QVERIFY2(operations <= 4, qPrintable(u"%1 store operations"_s.arg(operations)));
     }
 
 private:
