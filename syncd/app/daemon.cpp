@@ -131,7 +131,8 @@ int Daemon::start()
                                    .arg(m_config.maxConnections)
                                    .arg(traffic.httpConnections)
                                    .arg(budget)
-                                   .arg(std::max(0, budget - m_config.maxConnections));
+                                   .arg(std::clamp(budget - m_config.maxConnections, 0,
+                                                   traffic.httpConnections));
     if (m_config.maxConnections > budget - httpFloor)
         qCWarning(lcApp).noquote()
             << QStringLiteral("maxConnections %1 leaves HTTP fewer than %2 of the %3 descriptors "

@@ -45,9 +45,9 @@ struct HttpServerLimits
 // WebSocket (those count against the workers' SessionQuota instead). Past the node's cap, its
 // address's share or the descriptors HTTP and WebSockets share, a new connection is answered
 // at once, before anything is read (503 or 429, Retry-After, Connection: close) and closed
-// (ConnectionRefuser). A connection whose
-// first request head has not arrived whole within the request timeout is closed then: with
-// 408 if part of it came, without an answer if nothing did.
+// (ConnectionRefuser). A connection whose first request head has not arrived whole within the
+// request timeout is closed then: with 408 if part of it came, without an answer if nothing
+// did.
 class HttpServer : public QObject
 {
     Q_OBJECT
