@@ -29,6 +29,32 @@ template <typename T> std::optional<Result<T>> await(std::function<void(Reply<T>
     return answer;
 }
 
+// Saves through the catalog as an admin; the saved row, or nothing when refused.
+std::optional<Application> saveApplication(CatalogService &catalog, const QString &name)
+{
+    Application application;
+    application.name = name;
+    auto saved = await<std::pair<Application, bool>>([&](auto done) {
+        catalog.saveApplication(Principal::admin(), application, std::move(done));
+    });
+    if (!saved || !*saved)
+        return std::nullopt;
+    return (*saved)->first;
+}
+
+std::optional<Channel> saveChannel(CatalogService &catalog, const QString &application,
+                                   const QString &name)
+{
+    Channel channel;
+    channel.application = application;
+    channel.name = name;
+    auto saved = await<std::pair<Channel, bool>>(
+        [&](auto done) { catalog.saveChannel(Principal::admin(), channel, std::move(done)); });
+    if (!saved || !*saved)
+        return std::nullopt;
+    return (*saved)->first;
+}
+
 } // namespace
 
 class TestCatalogKnownChannels : public StoreThreadFixture
@@ -46,26 +72,18 @@ private Q_SLOTS:
         CatalogService catalog(*m_store, known, eventTypes);
         const Principal admin = Principal::admin();
 
-        Application ops;
-        ops.name = QStringLiteral("ops");
-        ops.title = QStringLiteral("Ops");
-        auto savedApp = await<std::pair<Application, bool>>(
-            [&](auto done) { catalog.saveApplication(admin, ops, std::move(done)); });
-        QVERIFY(savedApp && *savedApp);
+        const auto savedApp = saveApplication(catalog, u"ops"_s);
+        QVERIFY(savedApp);
         QList<Notification> toNew{note("ops", "new", false)};
         QVERIFY(known.knowsApplicationsOf(toNew)); // a new channel of it is made behind
         QVERIFY(!known.fill(toNew));
 
-        Channel deploys;
-        deploys.application = QStringLiteral("ops");
-        deploys.name = QStringLiteral("deploys");
-        auto savedChannel = await<std::pair<Channel, bool>>(
-            [&](auto done) { catalog.saveChannel(admin, deploys, std::move(done)); });
-        QVERIFY(savedChannel && *savedChannel);
+        const auto savedChannel = saveChannel(catalog, u"ops"_s, u"deploys"_s);
+        QVERIFY(savedChannel);
         QList<Notification> toDeploys{note("ops", "deploys", false)};
         QVERIFY(known.fill(toDeploys));
-        QCOMPARE(toDeploys.first().channelId, (*savedChannel)->first.rowId);
-        QCOMPARE(toDeploys.first().applicationId, (*savedApp)->first.rowId);
+        QCOMPARE(toDeploys.first().channelId, savedChannel->rowId);
+        QCOMPARE(toDeploys.first().applicationId, savedApp->rowId);
         QVERIFY(toDeploys.first().applicationId > 0);
 
         // A refused save teaches nothing.
@@ -92,26 +110,16 @@ private Q_SLOTS:
         KnownChannels known;
         EventCatalog eventTypes;
         CatalogService catalog(*m_store, known, eventTypes);
-        const Principal admin = Principal::admin();
-        QList<std::pair<Application, bool>> apps;
-        for (const char *name : {"ops", "shop"}) {
-            Application app;
-            app.name = QString::fromUtf8(name);
-            auto saved = await<std::pair<Application, bool>>(
-                [&](auto done) { catalog.saveApplication(admin, app, std::move(done)); });
-            QVERIFY(saved && *saved);
-            apps.append(**saved);
-        }
+        const auto ops = saveApplication(catalog, u"ops"_s);
+        const auto shop = saveApplication(catalog, u"shop"_s);
+        QVERIFY(ops && shop);
         QList<Channel> saved;
-        for (const auto &[application, channel] :
-             {std::pair{"ops", "deploys"}, {"shop", "orders"}, {"ops", "alerts"}}) {
-            Channel c;
-            c.application = QString::fromUtf8(application);
-            c.name = QString::fromUtf8(channel);
-            auto made = await<std::pair<Channel, bool>>(
-                [&](auto done) { catalog.saveChannel(admin, c, std::move(done)); });
-            QVERIFY(made && *made);
-            saved.append((*made)->first);
+        for (const auto &[application, channel] : {std::pair{u"ops"_s, u"deploys"_s},
+                                                   {u"shop"_s, u"orders"_s},
+                                                   {u"ops"_s, u"alerts"_s}}) {
+            const auto made = saveChannel(catalog, application, channel);
+            QVERIFY(made);
+            saved.append(*made);
         }
 
         StoreNotificationRepository repository(*m_store);
@@ -121,8 +129,7 @@ private Q_SLOTS:
         QVERIFY(rows && *rows);
         QStringList read;
         for (const ChannelRow &row : **rows) {
-            const qint64 applicationId =
-                row.application == u"ops"_s ? apps[0].first.rowId : apps[1].first.rowId;
+            const qint64 applicationId = row.application == u"ops"_s ? ops->rowId : shop->rowId;
             read.append(u"%1/%2 %3 %4"_s.arg(row.application, row.channel)
                             .arg(row.applicationId == applicationId ? u"true"_s : u"false"_s)
                             .arg(row.channelId));

@@ -69,6 +69,23 @@ QJsonObject toJson(const Notification &n)
     return object;
 }
 
+// Every row `select` reads, as "column=value ..." (one error line if it fails): rows that
+// must come through a migration unchanged compare as text, whatever their columns.
+QStringList rowsAsText(const QSqlDatabase &db, const QString &select)
+{
+    QSqlQuery query(db);
+    if (!query.exec(select))
+        return {u"error: "_s + query.lastError().text()};
+    QStringList rows;
+    while (query.next()) {
+        QStringList values;
+        for (int column = 0; column < query.record().count(); ++column)
+            values.append(query.record().fieldName(column) + u'=' + query.value(column).toString());
+        rows.append(values.join(u' '));
+    }
+    return rows;
+}
+
 // Comment-free, whitespace-collapsed SQL, so that schemas compare by meaning.
 QString normalizedSql(const QString &sql)
 {
@@ -492,20 +509,7 @@ void TestSchemaUpgrades::migration14KeepsRowsIndexesAndRulesWithCheapChecks()
                 "('d2', 'hook', 102, '{}', 2, 'done', 1, 7, 8, 9, 200, '', 1), "
                 "('d3', 'mail', 103, '{}', 1, 'failed', 5, 10, 11, 12, 503, 'busy', 2)"_s));
 
-    auto rowsOf = [&](const QString &select) {
-        QSqlQuery query(connection->db());
-        if (!query.exec(select))
-            return QStringList{u"error: "_s + query.lastError().text()};
-        QStringList rows;
-        while (query.next()) {
-            QStringList values;
-            for (int column = 0; column < query.record().count(); ++column)
-                values.append(query.record().fieldName(column) + u'=' +
-                              query.value(column).toString());
-            rows.append(values.join(u' '));
-        }
-        return rows;
-    };
+    auto rowsOf = [&](const QString &select) { return rowsAsText(connection->db(), select); };
     const QString relaySelect = u"SELECT * FROM relay_log ORDER BY origin, seq"_s;
     const QString deliveriesSelect = u"SELECT * FROM deliveries ORDER BY id"_s;
     const QString indexSelect =
