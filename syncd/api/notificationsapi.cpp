@@ -2,7 +2,7 @@
 #include "notificationsapi.h"
 
 #include "api/answer.h"
-#include "codec/jsonnotification.h"
+#include "api/publishanswer.h"
 #include "core/notificationservice.h"
 
 #include <QJsonArray>
@@ -19,18 +19,6 @@ Result<qint64> parseId(const QString &text, const QString &field)
         return fail(ErrorCode::BadRequest,
                     field + QStringLiteral(": '%1' is not a notification id").arg(text));
     return id;
-}
-
-Reply<QList<Notification>> answerPublished(const HttpResponder &responder, bool batch)
-{
-    return answer<QList<Notification>>(responder, [responder, batch](QList<Notification> stored) {
-        if (!batch)
-            return responder.send(HttpResponse::json(201, json::notificationText(stored.first())));
-        QJsonArray array;
-        for (const Notification &n : stored)
-            array.append(JsonCodec::toJson(n));
-        responder.send(HttpResponse::json(201, QJsonDocument(array)));
-    });
 }
 } // namespace
 
