@@ -42,6 +42,8 @@ bool isRequested(int argc, char **argv)
 int run(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
+    // Started as /proc/self/exe, it would take "exe" for its name, which keychains may show.
+    QCoreApplication::setApplicationName(u"herald"_s);
     const QStringList args = QCoreApplication::arguments();
     const QString operation = args.value(2);
     const QString account = args.value(3);

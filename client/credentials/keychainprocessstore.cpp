@@ -5,6 +5,7 @@
 #include "credentials/keychainhelper.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QProcess>
 
 #include <memory>
@@ -15,9 +16,22 @@ using namespace Qt::StringLiterals;
 namespace herald::client {
 
 KeychainProcessStore::KeychainProcessStore(QObject *parent)
-    : KeychainProcessStore(QCoreApplication::applicationFilePath(),
-                           {QString::fromLatin1(KeychainHelper::Option)}, parent)
+    : KeychainProcessStore(runningExecutable(), {QString::fromLatin1(KeychainHelper::Option)},
+                           parent)
 {
+}
+
+QString KeychainProcessStore::runningExecutable()
+{
+#ifdef Q_OS_LINUX
+    // The image this process started from, even after a package upgrade replaced or removed
+    // its file: the path would start the new version (whose helper may answer otherwise) or
+    // nothing at all.
+    const QString image = u"/proc/self/exe"_s;
+    if (QFileInfo::exists(image))
+        return image;
+#endif
+    return QCoreApplication::applicationFilePath();
 }
 
 KeychainProcessStore::KeychainProcessStore(QString program, QStringList arguments, QObject *parent)
@@ -70,12 +84,17 @@ void KeychainProcessStore::run(const QString &operation, const QString &account,
     connect(process, &QProcess::finished, this, [process, answer](int, QProcess::ExitStatus) {
         answer(KeychainHelper::decode(process->readAllStandardOutput()));
     });
-    connect(process, &QProcess::errorOccurred, this, [process, answer](QProcess::ProcessError e) {
-        if (e == QProcess::FailedToStart)
-            answer({Status::Failed,
-                    {},
-                    u"cannot run the keychain helper: "_s + process->errorString()});
-    });
+    connect(
+        process, &QProcess::errorOccurred, this, [this, process, answer](QProcess::ProcessError e) {
+            if (e != QProcess::FailedToStart)
+                return;
+            // Queued: QProcess reports some failures during start(), and the caller must
+            // not hear back before the call returns.
+            const Result failed{
+                Status::Failed, {}, u"cannot run the keychain helper: "_s + process->errorString()};
+            QMetaObject::invokeMethod(
+                this, [answer, failed] { answer(failed); }, Qt::QueuedConnection);
+        });
     process->start(m_program, m_arguments + QStringList{operation, account});
     if (!input.isEmpty())
         process->write(input);

@@ -3,10 +3,19 @@
 // operation and account reach the helper as arguments, the token to write through stdin, and
 // the helper's reply (or its absence) becomes the Result. The real helper against a real Secret
 // Service is tests/gui/tst_tray_e2e.py (setup stores the token, a restart reads it back).
+// This binary is also its own helper (main() below), to show which executable the default
+// store starts.
 #include "credentials/keychainhelper.h"
 #include "credentials/keychainprocessstore.h"
 
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
+
+#include <cstdio>
+#include <cstring>
 
 #include <memory>
 #include <optional>
@@ -26,7 +35,8 @@ std::unique_ptr<KeychainProcessStore> storeRunning(const QString &script)
                                                   QStringList{u"-c"_s, script, u"sh"_s});
 }
 
-// Runs one operation and waits for its answer.
+// Runs one operation and waits for its answer, which must come once, from the event loop
+// (never during the call).
 template <typename Start> std::optional<Result> answerOf(Start start)
 {
     std::optional<Result> result;
@@ -35,12 +45,41 @@ template <typename Start> std::optional<Result> answerOf(Start start)
         ++calls;
         result = r;
     });
+    if (calls != 0)
+        return std::nullopt;
     if (!QTest::qWaitFor([&] { return calls > 0; }, 10000))
         return std::nullopt;
     QTest::qWait(50); // a second call would come now
     if (calls != 1)
         return std::nullopt;
     return result;
+}
+
+// What this binary answers as `--keychain-helper`, and what the file that replaces it does.
+const QString TokenOfTheRunningImage = u"from-the-image-that-is-running"_s;
+const char OptionReadAfterReplacingMyself[] = "--read-after-replacing-myself";
+
+// argv[0]'s file is replaced by a script that answers as a helper too, as a package upgrade
+// replaces a running program; then a default store reads, and its result is printed.
+int readAfterReplacingMyself(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    const QString self = QString::fromLocal8Bit(argv[0]);
+    QFile::remove(self);
+    QFile replacement(self);
+    if (!replacement.open(QIODevice::WriteOnly))
+        return 3;
+    replacement.write("#!/bin/sh\nprintf 'ok\\nfrom-the-file-that-replaced-it\\n'\n");
+    replacement.close();
+    replacement.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    KeychainProcessStore store;
+    store.read(u"alice@http://h:1"_s, [](const Result &result) {
+        std::printf("%d %s\n", int(result.status), qPrintable(result.token));
+        QCoreApplication::exit(0);
+    });
+    // A timer, should the answer come another way than from the event loop.
+    QTimer::singleShot(15000, [] { QCoreApplication::exit(4); });
+    return QCoreApplication::exec();
 }
 
 } // namespace
@@ -126,6 +165,17 @@ private Q_SLOTS:
         QVERIFY(result->message.startsWith(u"cannot run the keychain helper"_s));
     }
 
+    // QProcess refuses an empty program during start() (as applicationFilePath() is once the
+    // executable's file is gone); the answer must still come from the event loop.
+    void helperWithoutAProgramFailsFromTheEventLoop()
+    {
+        KeychainProcessStore store(QString(), {u"--keychain-helper"_s});
+        const auto result = answerOf([&](auto done) { store.read(u"a@x"_s, std::move(done)); });
+        QVERIFY(result);
+        QCOMPARE(int(result->status), int(Status::Failed));
+        QVERIFY(result->message.startsWith(u"cannot run the keychain helper"_s));
+    }
+
     void destroyedStoreAnswersNothing()
     {
         auto store = storeRunning(u"exec sleep 5; printf 'ok\\nt\\n'"_s);
@@ -159,6 +209,26 @@ private Q_SLOTS:
         QCOMPARE(out.message, in.message);
     }
 
+    // Mutation: the store started QCoreApplication::applicationFilePath() (as it did): the
+    // replacement answers, or nothing does.
+    void defaultHelperIsTheRunningImageAfterAnUpgrade()
+    {
+#ifndef Q_OS_LINUX
+        QSKIP("/proc/self/exe is Linux's");
+#endif
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString copy = dir.filePath(u"herald"_s);
+        QVERIFY(QFile::copy(QCoreApplication::applicationFilePath(), copy));
+        QVERIFY(QFile::setPermissions(copy, QFile::ReadOwner | QFile::ExeOwner));
+        QProcess child;
+        child.start(copy, {QString::fromLatin1(OptionReadAfterReplacingMyself)});
+        QVERIFY(child.waitForFinished(20000));
+        QCOMPARE(child.exitCode(), 0);
+        QCOMPARE(QString::fromUtf8(child.readAllStandardOutput()).trimmed(),
+                 u"%1 %2"_s.arg(int(Status::Ok)).arg(TokenOfTheRunningImage));
+    }
+
     void helperIsChosenByItsOption()
     {
         char prog[] = "herald", option[] = "--keychain-helper", other[] = "--show";
@@ -170,5 +240,19 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestKeychainProcessStore)
+int main(int argc, char **argv)
+{
+    if (KeychainHelper::isRequested(argc, argv)) {
+        const QByteArray reply = KeychainHelper::encode({Status::Ok, TokenOfTheRunningImage, {}});
+        std::fwrite(reply.constData(), 1, size_t(reply.size()), stdout);
+        return 0;
+    }
+    if (argc > 1 && std::strcmp(argv[1], OptionReadAfterReplacingMyself) == 0)
+        return readAfterReplacingMyself(argc, argv);
+    QCoreApplication app(argc, argv);
+    TestKeychainProcessStore test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
+
 #include "tst_keychainprocessstore.moc"
