@@ -207,6 +207,29 @@ class Desktop:
         self.producer_token = self.cli("token", "create", *db, "--kind", "producer", "--app", app)
         self.user_token = self.cli("token", "create", *db, "--kind", "user", "--user", user)
 
+    def start_desktop(self, monitor=True, channels=("alerts", "ops")):
+        """Everything a tray client meets on a desktop: X, the keychain, the notification
+        daemon, a tray host (and the D-Bus monitor the checks read), and herald-syncd with
+        the demo application's channels and alice's tokens."""
+        started = time.monotonic()
+        self.start_x()
+        self.start_keyring()
+        self.start_dunst()
+        self.start_tray_host()
+        if monitor:
+            self.start_monitor()
+        self.start_syncd()
+        self.bootstrap(channels=channels)
+        print(f"desktop up in {time.monotonic() - started:.1f}s", flush=True)
+
+    def setup_args(self, *channels):
+        """The tray's non-interactive setup as alice, following demo's `channels`; the
+        token comes on stdin (start_herald(args, d.user_token + "\\n"))."""
+        args = ["--server", f"http://127.0.0.1:{self.port}", "--user", "alice"]
+        for c in channels:
+            args += ["--subscribe", f"demo/{c}"]
+        return args + ["--token-stdin"]
+
     def http(self, method, path, token, body=None, timeout=10):
         data = json.dumps(body).encode() if body is not None else None
         req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data,

@@ -89,14 +89,8 @@ def main():
     window = float(sys.argv[4]) if len(sys.argv) > 4 else 30
     d = Desktop(syncd, herald)
     try:
-        d.start_x()
-        d.start_keyring()
-        d.start_dunst()
-        d.start_tray_host()
-        d.start_syncd()
-        d.bootstrap()
-        proc = d.start_herald(["--server", f"http://127.0.0.1:{d.port}", "--user", "alice",
-                               "--subscribe", "demo/alerts", "--token-stdin"], d.user_token + "\n")
+        d.start_desktop(monitor=False)
+        proc = d.start_herald(d.setup_args("alerts"), d.user_token + "\n")
         d.wait_status("live", lambda s: s["session"] == "Live")
         for i in range(10):
             d.publish("alerts", f"idle test {i}", "x" * 200)

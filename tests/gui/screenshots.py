@@ -33,12 +33,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     d = Desktop(syncd, herald)
     try:
-        d.start_x()
-        d.start_keyring()
-        d.start_dunst()
-        d.start_tray_host()
-        d.start_syncd()
-        d.bootstrap(channels=("deploys", "alerts", "ops"))
+        d.start_desktop(monitor=False, channels=("deploys", "alerts", "ops"))
         d.publish("deploys", "api v2.3 is live", "Rolled out to 12 of 12 hosts",
                   url="https://ci.example.org/run/1842",
                   actions=[{"id": "log", "label": "Build log",
@@ -70,9 +65,7 @@ def main():
                {"application": "demo", "channel": "ops"})
 
         # 2. Set up from the command line; the tray menu with a popup beside it.
-        d.start_herald(["--server", f"http://127.0.0.1:{d.port}", "--user", "alice",
-                        "--subscribe", "demo/deploys", "--subscribe", "demo/alerts",
-                        "--subscribe", "demo/ops", "--token-stdin"], d.user_token + "\n")
+        d.start_herald(d.setup_args("deploys", "alerts", "ops"), d.user_token + "\n")
         d.wait_status("live", lambda s: s["session"] == "Live" and s["unread"] == 3)
         d.publish("deploys", "frontend 5.1 is live", "Canary at 100%",
                   url="https://ci.example.org/run/1843")

@@ -40,17 +40,9 @@ def main():
     d = Desktop(syncd, herald, keep=bool(os.environ.get("HERALD_GUI_KEEP")))
     started = time.monotonic()
     try:
-        d.start_x()
-        d.start_keyring()
-        d.start_dunst()
-        d.start_tray_host()
-        d.start_monitor()
-        d.start_syncd()
-        d.bootstrap()
-        print(f"desktop up in {time.monotonic() - started:.1f}s", flush=True)
+        d.start_desktop()
 
-        setup = ["--server", f"http://127.0.0.1:{d.port}", "--user", "alice",
-                 "--subscribe", "demo/alerts", "--subscribe", "demo/ops", "--token-stdin"]
+        setup = d.setup_args("alerts", "ops")
         for name in CLIENTS:
             d.start_herald(setup, d.user_token + "\n", name=name)
         for name in CLIENTS:

@@ -42,18 +42,9 @@ def main():
     d = Desktop(syncd, herald, keep=bool(os.environ.get("HERALD_GUI_KEEP")))
     started = time.monotonic()
     try:
-        d.start_x()
-        d.start_keyring()
-        d.start_dunst()
-        d.start_tray_host()
-        d.start_monitor()
-        d.start_syncd()
-        d.bootstrap()
-        print(f"desktop up in {time.monotonic() - started:.1f}s", flush=True)
+        d.start_desktop()
 
-        d.start_herald(["--server", f"http://127.0.0.1:{d.port}", "--user", "alice",
-                        "--subscribe", "demo/alerts", "--subscribe", "demo/ops",
-                        "--token-stdin"], d.user_token + "\n")
+        d.start_herald(d.setup_args("alerts", "ops"), d.user_token + "\n")
         s = d.wait_status("client live, preferences read",
                           lambda s: s["session"] == "Live" and s["preferences"] == "Online")
         check("no rules yet", s["preferenceRules"] == [], s)

@@ -62,19 +62,10 @@ def main():
     d = Desktop(syncd, herald, keep=bool(os.environ.get("HERALD_GUI_KEEP")))
     started = time.monotonic()
     try:
-        d.start_x()
-        d.start_keyring()
-        d.start_dunst()
-        d.start_tray_host()
-        d.start_monitor()
-        d.start_syncd()
-        d.bootstrap()
-        print(f"desktop up in {time.monotonic() - started:.1f}s", flush=True)
+        d.start_desktop()
 
         # Non-interactive setup; the token goes through stdin into the keychain.
-        d.start_herald(["--server", f"http://127.0.0.1:{d.port}", "--user", "alice",
-                        "--subscribe", "demo/alerts", "--subscribe", "demo/ops",
-                        "--token-stdin"], d.user_token + "\n")
+        d.start_herald(d.setup_args("alerts", "ops"), d.user_token + "\n")
         s = d.wait_status("client live", lambda s: s["session"] == "Live")
         check("keychain took the token", s["keychain"] == "ok", s)
         # The keychain is used in a helper process: the tray itself maps no libsecret.
