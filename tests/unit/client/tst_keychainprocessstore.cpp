@@ -216,7 +216,8 @@ private Q_SLOTS:
 #ifndef Q_OS_LINUX
         QSKIP("/proc/self/exe is Linux's");
 #endif
-        QTemporaryDir dir;
+        // Beside this binary, not in the temporary directory: that may not allow running programs.
+        QTemporaryDir dir(QCoreApplication::applicationDirPath() + u"/upgrade-XXXXXX"_s);
         QVERIFY(dir.isValid());
         const QString copy = dir.filePath(u"herald"_s);
         QVERIFY(QFile::copy(QCoreApplication::applicationFilePath(), copy));
