@@ -15,13 +15,8 @@ using namespace Qt::StringLiterals;
 
 namespace herald::client {
 
-KeychainProcessStore::KeychainProcessStore(QObject *parent)
-    : KeychainProcessStore(runningExecutable(), {QString::fromLatin1(KeychainHelper::Option)},
-                           parent)
-{
-}
-
-QString KeychainProcessStore::runningExecutable()
+namespace {
+QString runningExecutable()
 {
 #ifdef Q_OS_LINUX
     // The image this process started from, even after a package upgrade replaced or removed
@@ -32,6 +27,13 @@ QString KeychainProcessStore::runningExecutable()
         return image;
 #endif
     return QCoreApplication::applicationFilePath();
+}
+} // namespace
+
+KeychainProcessStore::KeychainProcessStore(QObject *parent)
+    : KeychainProcessStore(runningExecutable(), {QString::fromLatin1(KeychainHelper::Option)},
+                           parent)
+{
 }
 
 KeychainProcessStore::KeychainProcessStore(QString program, QStringList arguments, QObject *parent)

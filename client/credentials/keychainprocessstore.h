@@ -19,7 +19,9 @@ class KeychainProcessStore : public TokenStore
     Q_OBJECT
 
 public:
-    // program and arguments are what tests replace; the default is runningExecutable().
+    // program and arguments are what tests replace; the default is this process's own
+    // executable: /proc/self/exe where there is one (it outlives an upgrade of the file), else
+    // the application's file path.
     explicit KeychainProcessStore(QObject *parent = nullptr);
     KeychainProcessStore(QString program, QStringList arguments, QObject *parent = nullptr);
 
@@ -27,10 +29,6 @@ public:
     // libsecret (Linux and the BSDs), the in-process TokenStore elsewhere (its backends there
     // are system APIs the process links anyway).
     static TokenStore *createForPlatform();
-
-    // The executable this process runs, to start it again as the helper: /proc/self/exe where
-    // there is one (it outlives an upgrade of the file), else the application's file path.
-    static QString runningExecutable();
 
     void read(const QString &account, Callback done) override;
     void write(const QString &account, const QString &token, Callback done) override;
